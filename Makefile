@@ -1,0 +1,49 @@
+# Kyodo Office portal. `make run` serves the demo; `make test` runs every test against PostgreSQL.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APPS := core accounts groups facilities events news newsletter bulletin reports
+
+.PHONY: help run test lint format install db migrate messages compilemessages seed bench backup restore
+
+help: ## Show the commands
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the portal with its development tools
+
+db: install ## Make sure PostgreSQL answers and the database exists
+	$(PY) -m kyodo_office.database
+
+compilemessages: install ## Update the Japanese .po catalogues (each app keeps its own in <app>/locale/)
+	$(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
+
+migrate: db compilemessages ## Apply database migrations
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py createcachetable
+
+seed: migrate ## Load demo data (idempotent)
+	$(PY) manage.py seed_demo
+
+run: seed ## Install, prepare the database, load demo data and serve on http://127.0.0.1:8000
+	@echo "Serving the portal on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: db compilemessages ## Run the whole test suite against PostgreSQL
+	$(PY) -m pytest
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Fix what ruff can fix and format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,83 @@
+"""The portal's roles, decided in one place.
+
+- citizen: any signed-in account with a verified e-mail address;
+- group member / representative: memberships, see groups.permissions;
+- NPO staff: ``is_staff`` plus the "Staff" permission group (made by a data migration and kept in
+  step with the apps' models after every migrate);
+- city official: the "Officials" group; may read the reports and nothing else staff can.
+"""
+
+from __future__ import annotations
+
+STAFF_GROUP = "Staff"
+OFFICIALS_GROUP = "Officials"
+# Apps whose model permissions the Staff group holds (auth and sessions stay with superusers).
+STAFF_APPS = [
+    "core",
+    "groups",
+    "facilities",
+    "events",
+    "news",
+    "newsletter",
+    "bulletin",
+    "reports",
+    "account",
+]
+# What officials may do beyond a citizen: read reports.
+OFFICIAL_PERMISSIONS = ["reports.view_reports"]
+
+
+def is_office_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_official(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    cached = getattr(user, "_portal_is_official", None)
+    if cached is None:
+        cached = user.groups.filter(name=OFFICIALS_GROUP).exists()
+        user._portal_is_official = cached
+    return cached
+
+
+def can_view_reports(user) -> bool:
+    return is_office_staff(user) or is_official(user)
+
+
+def sync_role_permissions(sender=None, using="default", **kwargs) -> None:
+    """Give the Staff and Officials groups the permissions of models that exist now."""
+    from django.contrib.auth.models import Group, Permission
+
+    staff, _ = Group.objects.using(using).get_or_create(name=STAFF_GROUP)
+    officials, _ = Group.objects.using(using).get_or_create(name=OFFICIALS_GROUP)
+    staff_perms = Permission.objects.using(using).filter(content_type__app_label__in=STAFF_APPS)
+    staff.permissions.add(*staff_perms)
+    user_perms = Permission.objects.using(using).filter(
+        content_type__app_label="accounts", codename__in=["view_user", "change_user"]
+    )
+    staff.permissions.add(*user_perms)
+    for dotted in OFFICIAL_PERMISSIONS:
+        app_label, codename = dotted.split(".")
+        perm = (
+            Permission.objects.using(using)
+            .filter(content_type__app_label=app_label, codename=codename)
+            .first()
+        )
+        if perm:
+            officials.permissions.add(perm)
+
+
+def make_staff(user) -> None:
+    from django.contrib.auth.models import Group
+
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=STAFF_GROUP))
+
+
+def make_official(user) -> None:
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
+    user._portal_is_official = True

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("profile/", views.my_account, name="my_account"),
+]

@@ -1,0 +1,63 @@
+"""Fill the database with a believable office: accounts, groups, rooms, bookings, events...
+
+Idempotent: each app's seeder adds its data only when it is not there yet. ``--scale N`` makes
+N times the data for benchmarks. Refuses to run with DEBUG off unless ``--force`` is given.
+"""
+
+import random
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from core.demo import DemoContext
+
+# Order matters: later seeders use what earlier ones made.
+SEEDERS = [
+    "accounts",
+    "groups",
+    "facilities",
+    "events",
+    "news",
+    "newsletter",
+    "bulletin",
+    "reports",
+]
+
+DEMO_ACCOUNTS = [
+    ("staff@example.com", "NPO staff (admin at /admin/)"),
+    ("official@example.com", "city official (reports)"),
+    ("rep@example.com", "representative of a registered group"),
+    ("rep2@example.com", "representative of another registered group"),
+    ("citizen@example.com", "citizen without a group"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent). Use --scale N for benchmark-sized data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="multiply the amount of data")
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed")
+
+    def handle(self, *args, scale, force, seed, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG is off: refusing to load demo data (use --force to insist).")
+        if scale < 1:
+            raise CommandError("--scale must be 1 or more.")
+        ctx = DemoContext(scale=scale, rng=random.Random(seed), stdout=self.stdout)
+        for app in SEEDERS:
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed(ctx)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
+        for email, role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {email:<24} {role}")

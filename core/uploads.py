@@ -1,0 +1,135 @@
+"""Checking and cleaning what people upload.
+
+Images are opened by Pillow (so a renamed script is refused), limited in bytes and pixels (a
+decompression bomb is refused before it is decoded), turned upright, stripped of all metadata
+(EXIF with its GPS position included) by re-encoding only the pixels, and scaled down.
+Documents (a group's rules, a newsletter's PDF) are accepted only when their first bytes say
+they are what their name claims.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_IMAGE_BYTES = 15 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+def _mb(n: int) -> int:
+    return n // (1024 * 1024)
+
+
+def clean_image(upload, *, max_side: int = 1600, max_bytes: int = MAX_IMAGE_BYTES) -> ContentFile:
+    """Return a re-encoded, metadata-free copy of an uploaded image, or raise ValidationError."""
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The image is too large (at most %(mb)d MB)."),
+            code="too_large",
+            params={"mb": _mb(max_bytes)},
+        )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in ALLOWED_IMAGE_FORMATS:
+                raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF image."), code="format")
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    _("The image has too many pixels (at most %(mp)d megapixels)."),
+                    code="too_many_pixels",
+                    params={"mp": MAX_IMAGE_PIXELS // 1_000_000},
+                )
+            image.load()
+    except ValidationError:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise ValidationError(
+            _("The file is not an image we can read. Upload a JPEG, PNG or WebP photo."),
+            code="not_an_image",
+        ) from exc
+
+    source_format = image.format
+    image = ImageOps.exif_transpose(image)
+    image.thumbnail((max_side, max_side))
+    out_format = (
+        "JPEG" if source_format == "JPEG" else ("WEBP" if source_format == "WEBP" else "PNG")
+    )
+    if out_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    if out_format == "PNG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        image = image.convert("RGBA")
+    # Copy only the pixels: no EXIF, XMP, ICC comments or GPS survive.
+    clean = Image.new(image.mode, image.size)
+    if image.mode == "P":
+        clean.putpalette(image.getpalette())
+    clean.paste(image)
+    buffer = io.BytesIO()
+    save_kwargs = {"quality": 85, "optimize": True} if out_format == "JPEG" else {}
+    clean.save(buffer, format=out_format, **save_kwargs)
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[out_format]
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def clean_document(upload, *, allow_images: bool = True, max_bytes: int = MAX_DOCUMENT_BYTES):
+    """Accept a real PDF (or, when allowed, a real image); return a ContentFile with a safe name."""
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is too large (at most %(mb)d MB)."),
+            code="too_large",
+            params={"mb": _mb(max_bytes)},
+        )
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    if head.startswith(PDF_MAGIC):
+        upload.seek(0)
+        data = upload.read()
+        if b"%%EOF" not in data[-2048:]:
+            raise ValidationError(_("The PDF file is damaged or incomplete."), code="bad_pdf")
+        return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf")
+    if allow_images:
+        try:
+            return clean_image(upload, max_side=2400, max_bytes=max_bytes)
+        except ValidationError:
+            pass
+        raise ValidationError(_("Upload a PDF file or an image (JPEG, PNG)."), code="format")
+    raise ValidationError(_("Upload a PDF file."), code="format")
+
+
+def safe_extension(name: str) -> str:
+    return PurePath(name).suffix.lower().lstrip(".")
+
+
+class PrivateStorage(LazyObject):
+    """Files only staff may read (group documents): outside MEDIA_ROOT, never served directly."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+]

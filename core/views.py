@@ -1,0 +1,81 @@
+import logging
+
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 with a short JSON body when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        logger.warning("health check: database does not answer: %s", exc)
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+def rate_limited(request, exception=None):
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "title": _("Too many attempts"),
+            "message": _("You have tried this too often. Please wait a few minutes and try again."),
+        },
+        status=429,
+    )
+
+
+def bad_request(request, exception=None):
+    return render(
+        request,
+        "errors/error.html",
+        {"title": _("Bad request"), "message": _("The request could not be understood.")},
+        status=400,
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "title": _("Not allowed"),
+            "message": _("You do not have permission to see this page."),
+        },
+        status=403,
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "title": _("Page not found"),
+            "message": _("The page you asked for does not exist or has moved."),
+        },
+        status=404,
+    )
+
+
+def server_error(request):
+    # No context processors here: the database may be what failed.
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render())

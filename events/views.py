@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def list(request):
+    return render(request, "events/list.html")

@@ -1,0 +1,15 @@
+"""Test settings: the real settings, with a fast password hasher and files in a temp folder."""
+
+import tempfile
+
+from kyodo_office.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="kyodo-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="kyodo-test-private-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests exercise rate limits explicitly; the cache is cleared between tests by a fixture.

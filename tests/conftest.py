@@ -1,0 +1,82 @@
+"""Fixtures for every role the portal knows, and helpers shared by the test modules."""
+
+import pytest
+from django.test import Client
+
+from accounts.roles import make_official, make_staff
+from groups.models import Membership
+from tests.factories import GroupFactory, MembershipFactory, UserFactory
+
+ROLES = [
+    "anonymous",
+    "citizen",
+    "other_member",
+    "member",
+    "representative",
+    "staff",
+    "official",
+]
+
+
+@pytest.fixture
+def group(db):
+    return GroupFactory(name="子ども食堂ネットワーク", name_kana="こどもしょくどうねっとわーく")
+
+
+@pytest.fixture
+def other_group(db):
+    return GroupFactory(name="環境を守る会", name_kana="かんきょうをまもるかい")
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(email="citizen@example.org")
+
+
+@pytest.fixture
+def member(group):
+    return MembershipFactory(group=group, user=UserFactory(email="member@example.org")).user
+
+
+@pytest.fixture
+def representative(group):
+    return MembershipFactory(
+        group=group, user=UserFactory(email="rep@example.org"), role=Membership.Role.REPRESENTATIVE
+    ).user
+
+
+@pytest.fixture
+def other_member(other_group):
+    return MembershipFactory(group=other_group, user=UserFactory(email="other@example.org")).user
+
+
+@pytest.fixture
+def staff(db):
+    user = UserFactory(email="staff@example.org")
+    make_staff(user)
+    return user
+
+
+@pytest.fixture
+def official(db):
+    user = UserFactory(email="official@example.org")
+    make_official(user)
+    return user
+
+
+@pytest.fixture
+def client_for(db, request):
+    """client_for("member") → a test client signed in as that role (or anonymous)."""
+
+    def make(role: str) -> Client:
+        c = Client()
+        if role != "anonymous":
+            c.force_login(request.getfixturevalue(role))
+        return c
+
+    return make
+
+
+@pytest.fixture
+def ja(settings):
+    settings.LANGUAGE_CODE = "ja"

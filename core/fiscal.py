@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.db.models import DateTimeField, Func, IntegerField
+
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 # (first day of the era, Japanese name, one-letter code)
@@ -104,3 +106,28 @@ class FiscalYear:
 
     def __str__(self) -> str:
         return self.label
+
+
+class FiscalYearOf(Func):
+    """SQL: the fiscal year (April–March, Asia/Tokyo) of a date or datetime column.
+
+    ``Booking.objects.annotate(fy=FiscalYearOf("start")).values("fy").annotate(n=Count("pk"))``
+    groups rows by fiscal year in one query.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        source = self.source_expressions[0]
+        field = getattr(source, "output_field", None)
+        if isinstance(field, DateTimeField):
+            template = (
+                "CAST(EXTRACT(YEAR FROM ((%(expressions)s AT TIME ZONE 'Asia/Tokyo')"
+                " - INTERVAL '3 months')) AS integer)"
+            )
+        else:
+            template = "CAST(EXTRACT(YEAR FROM (%(expressions)s - INTERVAL '3 months')) AS integer)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)

@@ -3,6 +3,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from core.fiscal import FiscalYear, fiscal_year_of
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -40,3 +42,20 @@ def test_bounds_and_months():
     assert months[0] == dt.date(2025, 4, 1)
     assert months[-1] == dt.date(2026, 3, 1)
     assert len(months) == 12
+
+
+@pytest.mark.django_db
+def test_fiscal_year_of_in_sql_uses_tokyo_time():
+    from core.fiscal import FiscalYearOf
+    from core.models import AuditLog
+
+    entry = AuditLog.objects.create(action="test")
+    cases = [
+        (dt.datetime(2026, 3, 31, 14, 59, tzinfo=dt.UTC), 2025),  # 23:59 on March 31 in Tokyo
+        (dt.datetime(2026, 3, 31, 15, 0, tzinfo=dt.UTC), 2026),  # 00:00 on April 1 in Tokyo
+        (dt.datetime(2025, 4, 1, 0, 0, tzinfo=TOKYO), 2025),
+    ]
+    for moment, expected in cases:
+        AuditLog.objects.filter(pk=entry.pk).update(created_at=moment)
+        fy = AuditLog.objects.annotate(fy=FiscalYearOf("created_at")).get(pk=entry.pk).fy
+        assert fy == expected, moment

@@ -23,7 +23,10 @@ install: $(STAMP) ## Create .venv and install the portal with its development to
 db: install ## Make sure PostgreSQL answers and the database exists
 	$(PY) -m kyodo_office.database
 
-compilemessages: install ## Update the Japanese .po catalogues (each app keeps its own in <app>/locale/)
+compilemessages: install ## Compile the Japanese translations
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+messages: install ## Update the Japanese .po catalogues (each app keeps its own in <app>/locale/)
 	$(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
 
 migrate: db compilemessages ## Apply database migrations

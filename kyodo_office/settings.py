@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "procrastinate.contrib.django",
     "core",
     "accounts",
     "groups",
@@ -192,6 +193,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 OFFICE_EMAIL = os.environ.get("OFFICE_EMAIL", "office@kyodo-office.example.jp")
 ADMINS = [("Office", addr) for addr in env_list("ADMINS")]
+# django-anymail: the mail provider's bounce webhook (under /newsletter/anymail/) requires this
+# basic-auth "user:password"; without it the webhook answers 404.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
 
 # --- Accounts (django-allauth): e-mail login, mandatory verification
 SITE_ID = 1

@@ -1,0 +1,181 @@
+"""The central list of the portal's pages, discovered rather than written down.
+
+Every URL pattern is read from the URLconf (`url_patterns()`); example URLs for the patterns
+that take arguments are found by *crawling* the portal as each role over demo data
+(`seed_demo`): whatever a visitor can reach by following links is checked. A page that no link
+reaches gets an entry in `EXTRA_PAGES`; a pattern that is not an HTML page a person reads (a
+POST-only action, a feed, a link that only arrives by e-mail) gets a reason in `NOT_PAGES`.
+`test_every_page_type_is_covered` fails when a new pattern is in none of these, so each new page
+is covered the day it lands.
+
+The accessibility (axe) and HTML-validity (vnu) tests and the permission matrix all start here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str  # the full route, e.g. "groups/<slug:slug>/"
+    name: str | None  # the namespaced name, e.g. "groups:detail"
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith("admin/")
+
+
+def url_patterns() -> list[Pattern]:
+    """Every URL pattern of the portal, in URLconf order."""
+
+    def walk(patterns, prefix: str, namespace: str | None) -> Iterator[Pattern]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = namespace
+                if entry.namespace:
+                    ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                route = URLResolver._join_route(prefix, str(entry.pattern))
+                yield from walk(entry.url_patterns, route, ns)
+            elif isinstance(entry, URLPattern):
+                name = entry.name
+                if name and namespace:
+                    name = f"{namespace}:{name}"
+                yield Pattern(URLResolver._join_route(prefix, str(entry.pattern)), name)
+
+    seen: dict[str, Pattern] = {}
+    for pattern in walk(get_resolver().url_patterns, "", None):
+        seen.setdefault(pattern.route, pattern)
+    return list(seen.values())
+
+
+def pattern_of(path: str) -> Pattern | None:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return Pattern(match.route, match.view_name if match.url_name else None)
+
+
+# --- Patterns that are not pages a person reads (reason given for each).
+NOT_PAGES: dict[str, str] = {
+    "healthz": "JSON for the load balancer",
+    "set_language": "POST-only action behind the language buttons (browser-tested)",
+    "account_logout": "confirmation step of a POST action (log out is browser-tested)",
+    "account_confirm_email": "reached only from the e-mail link (browser-tested sign-up)",
+    "account_reset_password_from_key": "reached only from the e-mail link (tested in accounts)",
+    "account_reset_password_from_key_done": "the end of the e-mailed reset flow",
+    "account_inactive": "allauth page for deactivated accounts (no way to reach it here)",
+    "account_reauthenticate": "allauth's re-authentication step before sensitive changes",
+    "account_request_reauthentication_code": "login by code is not enabled",
+    "account_confirm_reauthentication_code": "login by code is not enabled",
+    "account_confirm_login_code": "login by code is not enabled",
+    "account_set_password": "only for accounts without a password (none here)",
+    "^media/(?P<path>.*)$": "development-only file serving (DEBUG)",
+}
+
+# --- Patterns whose page has not landed yet (a stub that answers 404): checked as soon as the
+# crawl reaches them as a page, listed here so the coverage test does not fail meanwhile.
+PENDING: dict[str, str] = {}
+
+# --- Pages no link reaches, and how to build their URL from the demo data.
+# key -> function(data) returning a path, or None when the data has nothing to show.
+EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {}
+
+# Error pages are page types too, though no URL pattern names them.
+ERROR_PAGES = {"error:404": "/this-page-does-not-exist/"}
+
+# Where the crawl starts, besides every pattern without arguments.
+SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/i18n/")
+
+
+@dataclass
+class DemoData:
+    """Handles the crawl gives to EXTRA_PAGES builders (the demo accounts by role)."""
+
+    users: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Fetched:
+    path: str
+    role: str
+    status: int
+    content_type: str
+    html: str = ""
+
+    @property
+    def is_html(self) -> bool:
+        return self.status == 200 and self.content_type.startswith("text/html")
+
+
+_HREF = re.compile(r"<a\s[^>]*?href=\"([^\"]+)\"", re.IGNORECASE)
+
+
+def links_in(page_html: str) -> list[str]:
+    found = []
+    for raw in _HREF.findall(page_html):
+        href = html.unescape(raw).split("#", 1)[0]
+        if not href.startswith("/") or href.startswith("//"):
+            continue
+        if href.startswith(SKIP_PREFIXES):
+            continue
+        found.append(href)
+    return found
+
+
+def simple_paths() -> list[str]:
+    """Paths of the patterns that take no arguments (the crawl's starting points)."""
+    paths = []
+    for pattern in url_patterns():
+        if pattern.is_admin or pattern.key in NOT_PAGES:
+            continue
+        if "<" in pattern.route or "(?P" in pattern.route or "^" in pattern.route:
+            continue
+        paths.append("/" + pattern.route)
+    return paths
+
+
+def crawl(
+    client, role: str, *, max_fetches: int = 400, per_pattern: int = 2
+) -> dict[str, list[Fetched]]:
+    """Follow links from every simple page as one role; return fetched pages by pattern key.
+
+    At most ``per_pattern`` distinct URLs of one pattern are fetched (one group page is like
+    another), so the crawl stays small however much data there is.
+    """
+    queue = simple_paths()
+    seen_paths: set[str] = set()
+    by_pattern: dict[str, list[Fetched]] = {}
+    fetches = 0
+    while queue and fetches < max_fetches:
+        path = queue.pop(0)
+        if path in seen_paths:
+            continue
+        seen_paths.add(path)
+        pattern = pattern_of(path)
+        if pattern is None or pattern.is_admin or pattern.key in NOT_PAGES:
+            continue
+        bucket = by_pattern.setdefault(pattern.key, [])
+        if len(bucket) >= per_pattern:
+            continue
+        response = client.get(path)
+        fetches += 1
+        content_type = response.get("Content-Type", "")
+        fetched = Fetched(path, role, response.status_code, content_type)
+        if fetched.is_html:
+            fetched.html = response.content.decode()
+            queue.extend(p for p in links_in(fetched.html) if p not in seen_paths)
+        bucket.append(fetched)
+    return by_pattern

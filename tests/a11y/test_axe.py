@@ -1,0 +1,121 @@
+"""axe-core in Chromium on every page type, signed out and signed in, in Japanese and English.
+
+Fails on any violation of the WCAG 2.1 A and AA rules (the bar of JIS X 8341-3 for Japanese
+public sites). axe-core ships inside axe-playwright-python, so no network is needed. The same
+pass also fails a page whose Content-Security-Policy the browser had to enforce.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+from tests.a11y import pages
+from tests.a11y.conftest import LANGUAGES
+from tests.browser import support
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+PAGE_KEYS = [
+    p.key for p in pages.url_patterns() if not p.is_admin and p.key not in pages.NOT_PAGES
+] + list(pages.ERROR_PAGES)
+
+_axe = Axe()
+
+
+class _Tabs:
+    """One browser page per (role, language), reused across the tests."""
+
+    def __init__(self, browser, site):
+        self.browser, self.site, self.open = browser, site, {}
+
+    def get(self, role: str, language: str):
+        if (role, language) not in self.open:
+            context = support.new_context(self.browser, self.site.live_url, language=language)
+            if role != "anonymous":
+                context.add_cookies(
+                    [
+                        {
+                            "name": settings.SESSION_COOKIE_NAME,
+                            "value": self.site.sessions[role],
+                            "url": self.site.live_url,
+                        }
+                    ]
+                )
+            page = context.new_page()
+            page.csp_errors = []
+            page.on(
+                "console",
+                lambda msg, page=page: (
+                    page.csp_errors.append(msg.text)
+                    if msg.type == "error" and "Content Security Policy" in msg.text
+                    else None
+                ),
+            )
+            self.open[(role, language)] = page
+        return self.open[(role, language)]
+
+    def close(self):
+        for page in self.open.values():
+            page.context.close()
+
+
+@pytest.fixture(scope="module")
+def tabs(a11y_browser, demo_site, demo_server):
+    tabs = _Tabs(a11y_browser, demo_site)
+    yield tabs
+    tabs.close()
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']} [{v.get('helpUrl', '')}]")
+        for node in v.get("nodes", [])[:4]:
+            lines.append(f"    at {node.get('target')}: {node.get('html', '')[:160]}")
+    return "\n".join(lines)
+
+
+def views_for(key: str, site) -> list[tuple[str, str]]:
+    if key in pages.ERROR_PAGES:
+        return [("anonymous", pages.ERROR_PAGES[key]), ("member", pages.ERROR_PAGES[key])]
+    return site.views(key)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", PAGE_KEYS)
+def test_page_meets_wcag_21_aa(key, language, demo_site, tabs, django_db_blocker):
+    views = views_for(key, demo_site)
+    if not views:
+        reason = "not an HTML page" if demo_site.non_html(key) else "not reached by the crawl"
+        pytest.skip(f"{key}: {reason} (see test_every_page_type_is_covered)")
+    problems = []
+    with django_db_blocker.unblock():
+        for role, path in views:
+            page = tabs.get(role, language)
+            page.csp_errors.clear()
+            page.goto(path)
+            assert page.locator("html").get_attribute("lang") == language, (role, path)
+            results = _axe.run(page, options=AXE_OPTIONS)
+            violations = results.response["violations"]
+            if violations:
+                problems.append(f"{path} as {role} ({language}):\n{describe(violations)}")
+            if page.csp_errors:
+                problems.append(f"{path} as {role}: CSP blocked {page.csp_errors}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_checker_itself_catches_a_known_violation(demo_site, tabs, django_db_blocker):
+    """Guards against a pass for the wrong reason (axe not injected, wrong tags...)."""
+    with django_db_blocker.unblock():
+        page = tabs.get("anonymous", "ja")
+        page.goto("/")
+        page.evaluate(
+            "document.querySelector('main').insertAdjacentHTML('beforeend',"
+            ' \'<img src="/static/none.png"><a href="/"></a>\')'
+        )
+        violations = _axe.run(page, options=AXE_OPTIONS).response["violations"]
+    assert {"image-alt", "link-name"} <= {v["id"] for v in violations}

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.fiscal import FiscalYear
+from reports.models import KpiTarget, PageViewCounter
+
+
+@admin.register(KpiTarget)
+class KpiTargetAdmin(admin.ModelAdmin):
+    """目標値: staff enter one target per fiscal year and KPI."""
+
+    list_display = ["fiscal_year_label", "key", "target", "note", "updated_at"]
+    list_display_links = ["fiscal_year_label", "key"]
+    list_filter = ["fiscal_year", "key"]
+    ordering = ["-fiscal_year", "key"]
+    fields = ["fiscal_year", "key", "target", "note"]
+    search_fields = ["note"]
+
+    @admin.display(description=_("fiscal year"), ordering="fiscal_year")
+    def fiscal_year_label(self, obj):
+        return FiscalYear(obj.fiscal_year).label
+
+
+@admin.register(PageViewCounter)
+class PageViewCounterAdmin(admin.ModelAdmin):
+    """Read-only: the portal counts its own page views."""
+
+    list_display = ["day", "section", "views"]
+    list_filter = ["section"]
+    date_hierarchy = "day"
+    ordering = ["-day", "section"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

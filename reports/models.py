@@ -1,5 +1,12 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fiscal import FiscalYear
+from reports.kpis.definitions import BY_KEY, target_choices
+
+# The first fiscal year a report or a target may name (the office opened in FY2006).
+FIRST_REPORT_YEAR = 2000
 
 
 class ReportAccess(models.Model):
@@ -13,3 +20,75 @@ class ReportAccess(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class KpiTarget(models.Model):
+    """目標値: the figure staff aim for in one fiscal year for one KPI."""
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"),
+        validators=[MinValueValidator(FIRST_REPORT_YEAR), MaxValueValidator(2100)],
+        help_text=_("The calendar year in which the fiscal year starts, e.g. 2025 for 令和7年度."),
+    )
+    key = models.CharField(_("indicator"), max_length=40, choices=target_choices)
+    target = models.DecimalField(
+        _("target"),
+        max_digits=12,
+        decimal_places=1,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "For the whole fiscal year; the current year's page compares progress to date."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        ordering = ["-fiscal_year", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "key"], name="kpitarget_unique_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{FiscalYear(self.fiscal_year).label} {self.kpi.label}"
+
+    @property
+    def kpi(self):
+        return BY_KEY[self.key]
+
+
+class PageViewCounter(models.Model):
+    """Page views of one day in one section of the site: nothing about who viewed them.
+
+    One row per (day, section), incremented by ``reports.middleware.PageViewMiddleware`` with a
+    single INSERT ... ON CONFLICT DO UPDATE, so the table grows by a handful of rows a day.
+    """
+
+    class Section(models.TextChoices):
+        HOME = "home", _("Home")
+        GROUPS = "groups", _("Groups")
+        FACILITIES = "facilities", _("Rooms & equipment")
+        EVENTS = "events", _("Events")
+        NEWS = "news", _("News")
+        NEWSLETTER = "newsletter", _("Newsletter")
+        BULLETIN = "bulletin", _("Bulletin board")
+        ACCOUNTS = "accounts", _("Accounts")
+        REPORTS = "reports", _("Reports")
+        OTHER = "other", _("Other pages")
+
+    day = models.DateField(_("day"))
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    views = models.PositiveBigIntegerField(_("page views"), default=0)
+
+    class Meta:
+        verbose_name = _("page-view counter")
+        verbose_name_plural = _("page-view counters")
+        ordering = ["-day", "section"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "section"], name="pageviewcounter_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_section_display()}: {self.views}"

@@ -1,8 +1,101 @@
-from django.shortcuts import render
+"""Annual reports for staff and city officials: pages, charts (SVG), CSV and Excel downloads."""
 
+from csp.decorators import csp_replace
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from reports.annual import TrendReport, YearReport, report_year_or_404
+from reports.charts import TREND_CHARTS, YEAR_CHARTS, trend_chart_kpi
+from reports.kpis.definitions import KPIS
 from reports.permissions import reports_viewer_required
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# An SVG chart is a document of its own: pygal styles it with an inline <style>; it has no script.
+svg_policy = csp_replace(
+    {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "script-src": ["'none'"]}
+)
+
+
+def _download(content, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
 @reports_viewer_required
 def annual(request):
-    return render(request, "reports/annual.html")
+    report = TrendReport()
+    charts = [(chart, chart.data(report)) for chart in TREND_CHARTS.values()]
+    return render(
+        request,
+        "reports/annual.html",
+        {"report": report, "charts": charts, "definitions": report.kpis},
+    )
+
+
+@require_GET
+@reports_viewer_required
+def annual_year(request, year: int):
+    report_year_or_404(year)
+    report = YearReport(year)
+    # Everything the page shows, gathered once; the charts reuse it for their data tables.
+    report.figures  # noqa: B018
+    report.months  # noqa: B018
+    charts = [(chart, chart.data(report)) for chart in YEAR_CHARTS.values()]
+    return render(
+        request,
+        "reports/annual_year.html",
+        {"report": report, "charts": charts, "definitions": KPIS},
+    )
+
+
+@require_GET
+@reports_viewer_required
+def annual_csv(request, year: int):
+    report_year_or_404(year)
+    report = YearReport(year)
+    # A byte-order mark: Excel on Japanese Windows then reads the file as UTF-8.
+    return _download(
+        "\ufeff" + report.as_csv(), "text/csv; charset=utf-8", f"{report.filename}.csv"
+    )
+
+
+@require_GET
+@reports_viewer_required
+def annual_xlsx(request, year: int):
+    report_year_or_404(year)
+    report = YearReport(year)
+    return _download(report.as_xlsx(), XLSX, f"{report.filename}.xlsx")
+
+
+def _svg(content: bytes) -> HttpResponse:
+    return HttpResponse(content, content_type="image/svg+xml; charset=utf-8")
+
+
+@require_GET
+@reports_viewer_required
+@cache_control(private=True, max_age=300)
+@svg_policy
+def trend_chart(request, chart: str):
+    definition = TREND_CHARTS.get(chart)
+    if definition is None:
+        raise Http404("No such chart.")
+    report = TrendReport(kpi_list=(trend_chart_kpi(definition),))
+    return _svg(definition.render(report))
+
+
+@require_GET
+@reports_viewer_required
+@cache_control(private=True, max_age=300)
+@svg_policy
+def year_chart(request, year: int, chart: str):
+    report_year_or_404(year)
+    definition = YEAR_CHARTS.get(chart)
+    if definition is None:
+        raise Http404("No such chart.")
+    return _svg(definition.render(YearReport(year)))

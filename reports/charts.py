@@ -1,0 +1,269 @@
+"""Charts of the reports, drawn on the server as SVG with pygal.
+
+Each chart is served at its own URL and shown with ``<img src>`` (no script can run in an image,
+and the page's strict Content-Security-Policy stays intact); pygal's tooltip scripts are removed
+from the SVG all the same. The page prints the same data as a table for screen readers, built
+from the same ``ChartData``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pygal
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from pygal.style import Style
+
+from core.fiscal import FiscalYear
+from reports.kpis.definitions import BY_KEY, HEADLINE_KPIS, format_value
+
+STYLE = Style(
+    font_family='"Noto Sans JP", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, '
+    "sans-serif",
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1a1a1a",
+    foreground_strong="#1a1a1a",
+    foreground_subtle="#6b6b6b",
+    opacity="1",
+    opacity_hover="0.85",
+    colors=("#1d5e3a", "#0b4f8a", "#8a5a00", "#a4161a", "#5b3a8a", "#2f6f73"),
+    title_font_size=18,
+    label_font_size=13,
+    major_label_font_size=13,
+    value_font_size=12,
+    legend_font_size=14,
+    tooltip_font_size=12,
+)
+
+
+def _strip_scripts(root):
+    """Remove every <script> element pygal writes (configuration and tooltips)."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    return root
+
+
+@dataclass
+class ChartData:
+    title: str
+    x_title: str
+    labels: list[str]
+    series: list[tuple[str, list]]  # (name, values), one value per label
+    decimals: int = 0
+    unit: str = ""
+    kind: str = "bar"  # "bar", "stacked" or "hbar" (horizontal bars)
+
+    @property
+    def series_names(self) -> list[str]:
+        return [name for name, _values in self.series]
+
+    @property
+    def table_rows(self) -> list[tuple[str, list[str]]]:
+        """(label, formatted value of each series): the chart's data table."""
+        return [
+            (label, [format_value(values[i], self.decimals) for _name, values in self.series])
+            for i, label in enumerate(self.labels)
+        ]
+
+    @property
+    def width(self) -> int:
+        return 800
+
+    @property
+    def height(self) -> int:
+        if self.kind == "hbar":
+            return max(300, 90 + 40 * len(self.labels))
+        return 400
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(v for _name, values in self.series for v in values if v)
+
+
+@dataclass(frozen=True)
+class Chart:
+    slug: str
+    title: Promise
+    kind: str  # "bar", "stacked", "hbar"
+    build: Callable  # (report) -> ChartData
+
+    def data(self, report) -> ChartData:
+        data = self.build(report)
+        data.kind = self.kind
+        return data
+
+    def render(self, report) -> bytes:
+        return render_svg(self.data(report))
+
+
+def render_svg(data: ChartData) -> bytes:
+    chart_class = {
+        "bar": pygal.Bar,
+        "stacked": pygal.StackedBar,
+        "hbar": pygal.HorizontalBar,
+    }[data.kind]
+    horizontal = data.kind == "hbar"
+    chart = chart_class(
+        style=STYLE,
+        width=data.width,
+        height=data.height,
+        js=[],
+        xml_filters=[_strip_scripts],
+        show_legend=len(data.series) > 1,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=min(len(data.series), 3) or 1,
+        x_title=data.x_title,
+        y_title=data.unit,
+        x_label_rotation=0 if horizontal or len(data.labels) <= 12 else 30,
+        print_values=len(data.labels) <= 12 and len(data.series) == 1,
+        value_formatter=lambda v: format_value(v, data.decimals),
+        no_data_text=_("No data"),
+        include_x_axis=True,
+        min_scale=2,
+        truncate_label=-1,
+        truncate_legend=-1,
+        margin=16,
+    )
+    chart.title = data.title
+    chart.x_labels = data.labels
+    for name, values in data.series:
+        chart.add(name, [float(v) if isinstance(v, Decimal) else v for v in values])
+    return chart.render()
+
+
+def _month_label(month) -> str:
+    return _("%(month)s/%(year)s") % {"month": month.month, "year": month.year}
+
+
+# --- One fiscal year (YearReport)
+
+
+def _monthly(report, title, series_keys, sources) -> ChartData:
+    months = report.months_for(sources)
+    first = BY_KEY.get(series_keys[0][0])
+    return ChartData(
+        title=str(title),
+        x_title=report.fy.label,
+        labels=[_month_label(month) for month, _values in months],
+        series=[
+            (str(name), [values.get(key, 0) for _month, values in months])
+            for key, name in series_keys
+        ],
+        decimals=first.decimals if first else 0,
+        unit=str(first.unit) if first else "",
+    )
+
+
+def _facility_users(report) -> ChartData:
+    return _monthly(
+        report,
+        gettext_lazy("Facility users by month"),
+        [
+            ("booking_headcount", gettext_lazy("Users of booked rooms")),
+            ("walk_in_visitors", BY_KEY["walk_in_visitors"].label),
+        ],
+        ("facilities",),
+    )
+
+
+def _participants(report) -> ChartData:
+    return _monthly(
+        report,
+        gettext_lazy("Event participants by month"),
+        [
+            ("exchange_participants", BY_KEY["exchange_participants"].label),
+            ("event_participants", BY_KEY["event_participants"].label),
+        ],
+        ("events",),
+    )
+
+
+def _page_views(report) -> ChartData:
+    data = _monthly(
+        report,
+        gettext_lazy("Website page views by month"),
+        [("page_views", BY_KEY["page_views"].label)],
+        ("website",),
+    )
+    return data
+
+
+def _rooms(report) -> ChartData:
+    rooms = report.rooms
+    return ChartData(
+        title=_("Room utilisation"),
+        x_title=report.fy.label,
+        labels=[room["name"] for room in rooms],
+        series=[(_("Utilisation (%)"), [room["utilisation_rate"] or 0 for room in rooms])],
+        decimals=1,
+        unit="%",
+    )
+
+
+def _consultations(report) -> ChartData:
+    breakdown = next(
+        (b for b in report.breakdowns_for(("consultations",)) if b.key.endswith("category")),
+        None,
+    )
+    rows = breakdown.rows if breakdown else []
+    return ChartData(
+        title=_("Consultations by category"),
+        x_title=report.fy.label,
+        labels=[label for _key, label, _value in rows],
+        series=[(str(BY_KEY["consultations"].label), [value for _key, _label, value in rows])],
+        unit=str(BY_KEY["consultations"].unit),
+    )
+
+
+YEAR_CHARTS: dict[str, Chart] = {
+    chart.slug: chart
+    for chart in (
+        Chart(
+            "facility-users", gettext_lazy("Facility users by month"), "stacked", _facility_users
+        ),
+        Chart("participants", gettext_lazy("Event participants by month"), "bar", _participants),
+        Chart("page-views", gettext_lazy("Website page views by month"), "bar", _page_views),
+        Chart("rooms", gettext_lazy("Room utilisation"), "hbar", _rooms),
+        Chart("consultations", gettext_lazy("Consultations by category"), "hbar", _consultations),
+    )
+}
+
+
+# --- Every year (TrendReport): one chart per headline KPI
+
+
+def _trend_builder(key: str) -> Callable:
+    kpi = BY_KEY[key]
+
+    def build(report) -> ChartData:
+        points = report.series(kpi)
+        return ChartData(
+            title=str(kpi.label),
+            x_title=_("Fiscal year"),
+            labels=[FiscalYear(year).japanese_label for year, _v in points],
+            series=[(str(kpi.label), [value for _year, value in points])],
+            decimals=kpi.decimals,
+            unit=str(kpi.unit),
+        )
+
+    return build
+
+
+TREND_CHARTS: dict[str, Chart] = {
+    kpi.key.replace("_", "-"): Chart(
+        kpi.key.replace("_", "-"), kpi.label, "bar", _trend_builder(kpi.key)
+    )
+    for kpi in HEADLINE_KPIS
+}
+
+
+def trend_chart_kpi(chart: Chart):
+    return BY_KEY[chart.slug.replace("-", "_")]

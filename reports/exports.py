@@ -1,0 +1,228 @@
+"""The year's report as a CSV file (key,label,value) and an Excel workbook set up for A4."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.kpis.definitions import RATE
+
+CSV_HEADER = ("key", "label", "value")
+
+
+def csv_value(value) -> str:
+    """Plain numbers anyone can load: 4768, 12.5; an empty cell when there is no figure."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def report_csv(report) -> str:
+    """UTF-8 text (the view adds a byte-order mark so Excel on Windows reads the Japanese)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for key, label, value in report.rows():
+        writer.writerow([key, label, csv_value(value)])
+    return out.getvalue()
+
+
+# --- Excel
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="E4EBE1")
+THIN = Side(style="thin", color="9AA39A")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+INTEGER = "#,##0"
+ONE_DECIMAL = "#,##0.0"
+PERCENT = '0.0"%"'
+
+
+def _number(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _format_for(kpi) -> str:
+    if kpi.kind == RATE:
+        return PERCENT
+    return ONE_DECIMAL if kpi.decimals else INTEGER
+
+
+def _print_setup(ws: Worksheet, title: str, *, landscape: bool, header_rows: str) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.print_title_rows = header_rows
+    ws.oddHeader.center.text = title
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.right.text = timezone.localdate().isoformat()
+
+
+def _header(ws: Worksheet, row: int, values: list[str]) -> None:
+    for col, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=col, value=value)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        cell.alignment = WRAP
+
+
+def _title(ws: Worksheet, title: str, subtitle: str) -> None:
+    ws["A1"] = title
+    ws["A1"].font = TITLE
+    ws["A2"] = subtitle
+
+
+def report_xlsx(report) -> bytes:
+    wb = Workbook()
+    title = _("Kyodo Office annual report %(year)s") % {"year": report.fy.label}
+    if report.is_current:
+        subtitle = _("Fiscal year in progress: figures as of %(date)s.") % {
+            "date": report.today.isoformat()
+        }
+    else:
+        subtitle = _("April 1 %(start)s – March 31 %(end)s (Asia/Tokyo).") % {
+            "start": report.year,
+            "end": report.year + 1,
+        }
+
+    # Sheet 1: KPIs with target, achievement and the year before.
+    ws = wb.active
+    ws.title = _("KPIs")[:31]
+    _title(ws, title, subtitle)
+    headers = [
+        _("Key"),
+        _("Indicator"),
+        _("Unit"),
+        _("Actual"),
+        _("Target"),
+        _("Achievement (%)"),
+        _("Previous year"),
+        _("Change"),
+        _("Change (%)"),
+    ]
+    if report.is_current:
+        headers += [_("Pro-rata target to date"), _("Progress (%)")]
+    _header(ws, 4, headers)
+    row = 5
+    for figure in report.figures:
+        kpi = figure.kpi
+        values = [
+            kpi.key,
+            str(kpi.label),
+            str(kpi.unit),
+            _number(figure.value),
+            _number(figure.target),
+            _number(figure.achievement),
+            _number(figure.previous),
+            _number(figure.change),
+            _number(figure.change_pct),
+        ]
+        if report.is_current:
+            values += [_number(figure.prorata_target), _number(figure.progress)]
+        number_format = _format_for(kpi)
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.border = BOX
+            if col in (4, 5, 7, 8, 10):
+                cell.number_format = number_format
+            elif col in (6, 9, 11):
+                cell.number_format = PERCENT
+        row += 1
+    for breakdown in report.breakdowns:
+        row += 1
+        ws.cell(row=row, column=1, value=breakdown.title).font = BOLD
+        row += 1
+        for key, label, value in breakdown.rows:
+            ws.cell(row=row, column=1, value=key)
+            ws.cell(row=row, column=2, value=label)
+            ws.cell(row=row, column=4, value=value).number_format = INTEGER
+            row += 1
+    for col, width in zip(range(1, 12), (26, 34, 8, 12, 12, 12, 12, 12, 11, 14, 11), strict=True):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "C5"
+    _print_setup(ws, title, landscape=True, header_rows="4:4")
+
+    # Sheet 2: month by month (KPIs down, months across, the year's figure last).
+    ws = wb.create_sheet(_("Monthly")[:31])
+    _title(ws, title, _("Month by month. Year-end levels are shown at the end of each month."))
+    months = [month for month, _values in report.months]
+    _header(
+        ws,
+        4,
+        [_("Indicator"), *[f"{m.year}/{m.month:02d}" for m in months], _("Year")],
+    )
+    for row, line in enumerate(report.monthly_rows, start=5):
+        ws.cell(row=row, column=1, value=str(line["kpi"].label)).border = BOX
+        number_format = _format_for(line["kpi"])
+        for col, value in enumerate([*line["months"], line["total"]], start=2):
+            cell = ws.cell(row=row, column=col, value=_number(value))
+            cell.number_format = number_format
+            cell.border = BOX
+    ws.column_dimensions["A"].width = 30
+    for col in range(2, len(months) + 3):
+        ws.column_dimensions[get_column_letter(col)].width = 10
+    ws.freeze_panes = "B5"
+    _print_setup(ws, title, landscape=True, header_rows="4:4")
+
+    # Sheet 3: rooms.
+    ws = wb.create_sheet(_("Rooms")[:31])
+    _title(ws, title, _("Utilisation = booked hours ÷ opening hours of the year."))
+    _header(
+        ws,
+        4,
+        [
+            _("Room"),
+            _("Bookings used"),
+            _("Cancelled"),
+            _("No-shows"),
+            _("Users (headcount)"),
+            _("Booked hours"),
+            _("Opening hours"),
+            _("Utilisation (%)"),
+        ],
+    )
+    for row, room in enumerate(report.rooms, start=5):
+        values = [
+            room["name"],
+            room["bookings_used"],
+            room["bookings_cancelled"],
+            room["bookings_no_show"],
+            room["users"],
+            _number(room["booked_hours"]),
+            _number(room["open_hours"]),
+            _number(room["utilisation_rate"]),
+        ]
+        formats = [None, INTEGER, INTEGER, INTEGER, INTEGER, ONE_DECIMAL, ONE_DECIMAL, PERCENT]
+        for col, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.border = BOX
+            if number_format:
+                cell.number_format = number_format
+    ws.column_dimensions["A"].width = 28
+    for col in range(2, 9):
+        ws.column_dimensions[get_column_letter(col)].width = 14
+    _print_setup(ws, title, landscape=False, header_rows="4:4")
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,237 @@
+"""The KPIs the city judges the office by: stable English keys, labels, units and how each counts.
+
+The order of ``KPIS`` is the order of every report, CSV and workbook. Keys never change once
+published (officials load the CSV into their own sheets); labels may.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# How a figure behaves over the year.
+FLOW = "flow"  # counted over the year (a sum); the current year is compared with a pro-rata target
+STOCK = "stock"  # a level at the end of the year (or today in the current year)
+RATE = "rate"  # a percentage; compared with its target as it stands
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: Promise
+    unit: Promise
+    source: str  # the module in reports.kpis that computes it
+    definition: Promise
+    kind: str = FLOW
+    decimals: int = 0
+    # Whether staff may set a yearly target (counts of failures such as cancellations may not).
+    targetable: bool = True
+    # Whether the all-years page shows it (utilisation needs each year's open hours).
+    in_trend: bool = True
+    # One of the seed's headline figures (summary "first year → latest year" and trend charts).
+    headline: bool = False
+
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        "registered_groups_end",
+        _("Registered groups at year end"),
+        _("groups"),
+        "groups",
+        _(
+            "Groups on the register on the last day of the year (registered on or before it and "
+            "not withdrawn by then; a suspended group stays registered). For the current year: "
+            "as of today."
+        ),
+        kind=STOCK,
+        headline=True,
+    ),
+    Kpi(
+        "new_registrations",
+        _("New registrations"),
+        _("groups"),
+        "groups",
+        _("Groups whose registration date falls in the year."),
+    ),
+    Kpi(
+        "withdrawals",
+        _("Withdrawals"),
+        _("groups"),
+        "groups",
+        _("Registered groups whose withdrawal date falls in the year."),
+        targetable=False,
+    ),
+    Kpi(
+        "net_change",
+        _("Net change in registered groups"),
+        _("groups"),
+        "groups",
+        _("New registrations minus withdrawals."),
+        targetable=False,
+    ),
+    Kpi(
+        "facility_users",
+        _("Facility users"),
+        _("people"),
+        "facilities",
+        _(
+            "The headcounts staff recorded for bookings that were used, plus walk-in visitors. "
+            "A booking counts in the fiscal year in which it starts."
+        ),
+        headline=True,
+    ),
+    Kpi(
+        "bookings_used",
+        _("Bookings used"),
+        _("bookings"),
+        "facilities",
+        _("Bookings marked as used."),
+    ),
+    Kpi(
+        "bookings_cancelled",
+        _("Bookings cancelled"),
+        _("bookings"),
+        "facilities",
+        _("Bookings cancelled by the group or the office."),
+        targetable=False,
+    ),
+    Kpi(
+        "bookings_no_show",
+        _("No-shows"),
+        _("bookings"),
+        "facilities",
+        _("Confirmed bookings nobody came to."),
+        targetable=False,
+    ),
+    Kpi(
+        "booked_hours",
+        _("Booked hours"),
+        _("hours"),
+        "facilities",
+        _(
+            "Hours the rooms were held by confirmed, used or no-show bookings (confirmed bookings "
+            "later in the current year included)."
+        ),
+        decimals=1,
+    ),
+    Kpi(
+        "utilisation_rate",
+        _("Room utilisation"),
+        _("%"),
+        "facilities",
+        _("Booked hours divided by the rooms' opening hours in the year."),
+        kind=RATE,
+        decimals=1,
+        in_trend=False,
+    ),
+    Kpi(
+        "equipment_loans",
+        _("Equipment loans"),
+        _("items"),
+        "facilities",
+        _("Items of equipment lent with bookings that were used (by quantity)."),
+    ),
+    Kpi(
+        "walk_in_visitors",
+        _("Walk-in visitors"),
+        _("people"),
+        "facilities",
+        _("Visitors without a booking, as counted at the desk each day."),
+    ),
+    Kpi(
+        "exchange_meetings",
+        _("Exchange meetings held"),
+        _("meetings"),
+        "events",
+        _("Exchange meetings of registered groups that took place (not cancelled)."),
+    ),
+    Kpi(
+        "exchange_participants",
+        _("Exchange-meeting participants"),
+        _("people"),
+        "events",
+        _("People who attended exchange meetings."),
+        headline=True,
+    ),
+    Kpi(
+        "events_held",
+        _("Events held"),
+        _("events"),
+        "events",
+        _("All events that took place (exchange meetings included)."),
+    ),
+    Kpi(
+        "event_participants",
+        _("Event participants"),
+        _("people"),
+        "events",
+        _("People who attended any event."),
+    ),
+    Kpi(
+        "survey_responses",
+        _("Survey responses"),
+        _("responses"),
+        "events",
+        _("Answers received to the office's surveys."),
+    ),
+    Kpi(
+        "consultations",
+        _("Consultations"),
+        _("cases"),
+        "consultations",
+        _("Consultations with citizen groups logged by staff (any channel)."),
+    ),
+    Kpi(
+        "newsletter_issues",
+        _("Newsletter issues published"),
+        _("issues"),
+        "publishing",
+        _("Issues of the newsletter published in the year."),
+    ),
+    Kpi(
+        "subscribers_end",
+        _("Newsletter subscribers at year end"),
+        _("people"),
+        "publishing",
+        _("Confirmed subscribers who had not unsubscribed by the last day of the year."),
+        kind=STOCK,
+    ),
+    Kpi(
+        "bulletin_posts",
+        _("Bulletin board posts"),
+        _("posts"),
+        "publishing",
+        _("Notices published on the bulletin board."),
+    ),
+    Kpi(
+        "page_views",
+        _("Website page views"),
+        _("views"),
+        "website",
+        _(
+            "Pages of the portal viewed in a browser, counted by the portal itself. Search-engine "
+            "robots, the admin, files and error pages are not counted; nothing about the visitor "
+            "is stored."
+        ),
+        headline=True,
+    ),
+)
+
+BY_KEY: dict[str, Kpi] = {kpi.key: kpi for kpi in KPIS}
+TREND_KPIS: tuple[Kpi, ...] = tuple(kpi for kpi in KPIS if kpi.in_trend)
+HEADLINE_KPIS: tuple[Kpi, ...] = tuple(kpi for kpi in KPIS if kpi.headline)
+
+
+def target_choices() -> list[tuple[str, Promise]]:
+    return [(kpi.key, kpi.label) for kpi in KPIS if kpi.targetable]
+
+
+def format_value(value, decimals: int = 0) -> str:
+    """4768 → "4,768"; 12.25 with one decimal → "12.3"; None → "—"."""
+    if value is None:
+        return "—"
+    if decimals:
+        return f"{value:,.{decimals}f}"
+    return f"{round(value):,}"

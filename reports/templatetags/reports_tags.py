@@ -1,0 +1,50 @@
+"""Number formatting for the reports: thousands separators, signed changes, percentages."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from reports.kpis.definitions import format_value
+
+register = template.Library()
+
+MINUS = "−"  # U+2212, easier to read than a hyphen
+
+
+@register.filter
+def kpi_value(value, kpi) -> str:
+    """4768 → "4,768"; booked hours keep one decimal; no figure → "—"."""
+    return format_value(value, getattr(kpi, "decimals", 0))
+
+
+@register.filter
+def signed(value, kpi=None) -> str:
+    """A change with its sign: "+144", "−3", "±0"."""
+    if value is None:
+        return "—"
+    decimals = getattr(kpi, "decimals", 0)
+    if not value:
+        return "±0"
+    text = format_value(abs(value), decimals)
+    return f"+{text}" if value > 0 else f"{MINUS}{text}"
+
+
+@register.filter
+def signed_pct(value) -> str:
+    if value is None:
+        return "—"
+    if not value:
+        return "±0.0%"
+    text = f"{abs(value):,.1f}%"
+    return f"+{text}" if value > 0 else f"{MINUS}{text}"
+
+
+@register.filter
+def pct(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.1f}%"
+
+
+@register.filter
+def month_label(day) -> str:
+    return _("%(month)s/%(year)s") % {"month": day.month, "year": day.year}

@@ -1,0 +1,105 @@
+"""Rate limits: log in, sign up and password reset (django-allauth), and the portal's own
+forms (django-ratelimit). Counters live in the shared database cache, so every app server
+counts together. The client's address is REMOTE_ADDR: a forged X-Forwarded-For does not reset
+a limit (behind a proxy, set ALLAUTH_TRUSTED_PROXY_COUNT; see the README)."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def limit_of(action: str) -> int:
+    """The per-IP count of an allauth rate limit, e.g. "30/m/ip" -> 30."""
+    for part in settings.ACCOUNT_RATE_LIMITS[action].split(","):
+        amount, _period, *key = part.split("/")
+        if key == ["ip"]:
+            return int(amount)
+    raise AssertionError(f"{action} has no per-IP limit")
+
+
+def test_login_attempts_from_one_address_are_limited(client):
+    limit = limit_of("login")
+    for i in range(limit):
+        response = client.post(
+            reverse("account_login"), {"login": f"nobody{i}@example.org", "password": "x"}
+        )
+        assert response.status_code == 200, i
+    response = client.post(reverse("account_login"), {"login": "a@example.org", "password": "x"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "試行回数が多すぎます" in html  # the portal's page, in Japanese
+    assert '<main id="main"' in html
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_limit(client):
+    limit = limit_of("login")
+    for i in range(limit):
+        client.post(
+            reverse("account_login"),
+            {"login": f"nobody{i}@example.org", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
+        )
+    response = client.post(
+        reverse("account_login"),
+        {"login": "a@example.org", "password": "x"},
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+    assert response.status_code == 429
+
+
+def test_failed_logins_lock_the_address_even_for_the_right_password(client, citizen):
+    for i in range(limit_of("login_failed")):
+        client.post(reverse("account_login"), {"login": f"x{i}@example.org", "password": "bad"})
+    response = client.post(
+        reverse("account_login"), {"login": citizen.email, "password": "pw-for-tests-2026"}
+    )
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)
+
+
+def test_another_address_is_not_affected(client, citizen):
+    for i in range(limit_of("login") + 1):
+        client.post(reverse("account_login"), {"login": f"n{i}@example.org", "password": "x"})
+    response = client.post(
+        reverse("account_login"),
+        {"login": citizen.email, "password": "pw-for-tests-2026"},
+        REMOTE_ADDR="192.0.2.77",
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_sign_ups_from_one_address_are_limited_and_the_refused_one_saves_nothing(client):
+    limit = limit_of("signup")
+    for i in range(limit):
+        client.post(reverse("account_signup"), {"email": f"bad-{i}", "full_name": "x"})
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "late@example.org",
+            "full_name": "遅い 人",
+            "password1": "a-long-passphrase-2026",
+            "password2": "a-long-passphrase-2026",
+        },
+    )
+    assert response.status_code == 429
+    assert not User.objects.filter(email="late@example.org").exists()
+    assert not mail.outbox
+
+
+def test_password_reset_mails_are_limited_per_address(client, citizen):
+    sent = 0
+    statuses = []
+    for _ in range(8):
+        response = client.post(reverse("account_reset_password"), {"email": citizen.email})
+        statuses.append(response.status_code)
+    sent = len(mail.outbox)
+    assert 429 in statuses
+    assert 1 <= sent <= 5, statuses  # never a flood of mails to one person

@@ -1,16 +1,429 @@
-"""Named reads of the events app."""
+"""Named reads of the events app (each list is a small, fixed number of queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from core.fiscal import FiscalYearOf
+from events.models import (
+    Answer,
+    Event,
+    Question,
+    Registration,
+    RegistrationAnswer,
+    Response,
+    Survey,
+    holding_places_q,
+)
+from groups.models import ActivityField, Group, Membership
+
+S = Registration.Status
+
+
+def with_places(queryset, now: dt.datetime | None = None):
+    """Annotate ``taken`` (people holding places) so ``places_left`` needs no query."""
+    return queryset.annotate(
+        taken=Coalesce(
+            Sum("registrations__people", filter=holding_places_q(now, prefix="registrations__")),
+            0,
+        )
+    )
+
+
+def _base():
+    related = ["organiser"]
+    if _has_booking():
+        related += ["booking", "booking__room"]
+    return Event.objects.select_related(*related)
+
+
+def _has_booking() -> bool:
+    return any(f.name == "booking" for f in Event._meta.get_fields())
+
+
+# --- Lists
+
+
+def upcoming(limit: int = 5) -> list[Event]:
+    """Published upcoming events, soonest first (home page)."""
+    return list(with_places(_base().published().upcoming())[:limit])
+
+
+def upcoming_for_group(group, limit: int = 5) -> list[Event]:
+    """Published upcoming events organised by ``group`` (group page)."""
+    return list(with_places(_base().published().upcoming().filter(organiser=group))[:limit])
+
+
+def event_list(*, kind: str = "", organiser: str = "", now: dt.datetime | None = None):
+    """Upcoming public events (published or announced cancelled), soonest first."""
+    qs = _filtered(_base().listed(), kind=kind, organiser=organiser)
+    return with_places(qs.upcoming(now), now)
+
+
+def events_in_month(year: int, month: int, *, kind: str = "", organiser: str = ""):
+    tz = timezone.get_current_timezone()
+    first = dt.datetime(year, month, 1, tzinfo=tz)
+    after = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    qs = _filtered(_base().listed(), kind=kind, organiser=organiser)
+    return with_places(qs.filter(start__gte=first, start__lt=after).order_by("start", "pk"))
+
+
+def past_months(now: dt.datetime | None = None) -> list[dt.date]:
+    """Months (first days, local time) in which public events took place, latest first."""
+    now = now or timezone.now()
+    rows = (
+        Event.objects.listed()
+        .filter(end__lte=now)
+        .annotate(month=TruncMonth("start", tzinfo=timezone.get_current_timezone()))
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("-month")
+    )
+    return [timezone.localtime(m).date() if isinstance(m, dt.datetime) else m for m in rows]
+
+
+def organiser_choices() -> list[Group]:
+    """Groups that organise public events (for the list's filter)."""
+    return list(
+        Group.objects.filter(
+            Exists(Event.objects.listed().filter(organiser=OuterRef("pk")))
+        ).order_by("name_kana", "pk")
+    )
+
+
+def _filtered(qs, *, kind: str, organiser: str):
+    if kind:
+        qs = qs.filter(kind=kind)
+    if organiser == "office":
+        qs = qs.filter(organiser__isnull=True)
+    elif organiser:
+        qs = qs.filter(organiser__slug=organiser)
+    return qs
+
+
+# --- One event
+
+
+def event_by_slug(slug: str) -> Event | None:
+    return with_places(_base().filter(slug=slug)).prefetch_related("questions").first()
+
+
+def registration_for(user, event: Event) -> Registration | None:
+    """The user's live registration (or None), with its waiting-list rank as ``rank``."""
+    if not (user and user.is_authenticated):
+        return None
+    return (
+        _with_rank(
+            Registration.objects.filter(event=event, user=user, status__in=Registration.LIVE)
+        )
+        .select_related("group")
+        .first()
+    )
+
+
+def _with_rank(queryset):
+    ahead = (
+        Registration.objects.filter(
+            event_id=OuterRef("event_id"),
+            status=S.WAITLISTED,
+            waitlist_position__lt=OuterRef("waitlist_position"),
+        )
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    return queryset.annotate(
+        rank=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+    )
+
+
+def waitlist_size(event: Event) -> int:
+    return event.registrations.filter(status=S.WAITLISTED).count()
+
+
+def open_survey_for_event(event: Event):
+    return Survey.objects.open().filter(event=event).first()
+
+
+# --- Staff: door list, checklist, attendance
+
+
+def door_list(event: Event) -> list[Registration]:
+    """Confirmed registrations and walk-ins in name order, with their answers."""
+    rows = (
+        event.registrations.filter(status=S.CONFIRMED)
+        .select_related("user", "group")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=RegistrationAnswer.objects.select_related("question"),
+            )
+        )
+        .order_by("is_walk_in", "pk")
+    )
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.is_walk_in,
+            (r.user.full_name_kana if r.user_id else "") or r.display_name,
+            r.pk,
+        ),
+    )
+
+
+@dataclass
+class ChecklistItem:
+    question: object
+    people: int = 0
+    entries: list = field(default_factory=list)  # (registration, value)
+
+
+def checklist(event: Event, registrations: list[Registration]) -> list[ChecklistItem]:
+    """For each registration question, who answered yes / chose / wrote something."""
+    items = {q.pk: ChecklistItem(question=q) for q in event.questions.all()}
+    for registration in registrations:
+        for answer in registration.answers.all():
+            item = items.get(answer.question_id)
+            if item is not None and answer.is_affirmative:
+                item.people += registration.people
+                item.entries.append((registration, answer.value))
+    return list(items.values())
+
+
+def attendance_summary(event: Event) -> dict:
+    row = event.registrations.filter(status=S.CONFIRMED).aggregate(
+        registered=Coalesce(Sum("people", filter=Q(is_walk_in=False)), 0),
+        attended=Coalesce(Sum("attended_people", filter=Q(attended=True)), 0),
+        walk_ins=Coalesce(Sum("attended_people", filter=Q(is_walk_in=True)), 0),
+        groups=Count("group", filter=Q(attended=True), distinct=True),
+    )
+    return row
+
+
+# --- My account
 
 
 def account_panel(user) -> dict:
     """What "my account" shows of this app for the signed-in user."""
-    return {}
+    now = timezone.now()
+    registrations = list(
+        _with_rank(
+            Registration.objects.filter(user=user, status__in=Registration.LIVE, event__end__gt=now)
+        )
+        .select_related("event", "event__organiser", "group")
+        .order_by("event__start", "pk")
+    )
+    proposals = list(
+        Event.objects.filter(
+            proposed_by=user, status__in=[Event.Status.PROPOSED, Event.Status.DRAFT]
+        ).order_by("start")
+    )
+    return {
+        "registrations": [r for r in registrations if r.status != S.WAITLISTED],
+        "waitlisted": [r for r in registrations if r.status == S.WAITLISTED],
+        "surveys": surveys_to_answer(user, now=now),
+        "proposals": proposals,
+    }
 
 
-def upcoming(limit: int = 5) -> list:
-    """Published upcoming events, soonest first (home page)."""
-    return []
+def surveys_to_answer(user, now: dt.datetime | None = None) -> list[Survey]:
+    """Open surveys the user may answer and has not answered yet (one query)."""
+    if not (user and user.is_authenticated):
+        return []
+    memberships = Membership.objects.filter(user=user, group__status=Group.Status.REGISTERED)
+    audience = Q(audience=Survey.Audience.ACCOUNTS) | Q(
+        audience=Survey.Audience.ATTENDEES,
+        event__registrations__user=user,
+        event__registrations__attended=True,
+    )
+    if memberships.exists():
+        audience |= Q(audience=Survey.Audience.MEMBERS)
+        if memberships.filter(role=Membership.Role.REPRESENTATIVE).exists():
+            audience |= Q(audience=Survey.Audience.REPRESENTATIVES)
+    return list(
+        Survey.objects.open(now)
+        .filter(audience)
+        .exclude(Exists(Response.objects.filter(survey=OuterRef("pk"), user=user)))
+        .select_related("event")
+        .distinct()
+        .order_by("closes_at", "pk")
+    )
 
 
-def upcoming_for_group(group, limit: int = 5) -> list:
-    """Published upcoming events organised by ``group`` (group page)."""
-    return []
+# --- Surveys: who is asked, results
+
+
+def survey_invitees(survey: Survey) -> list[dict]:
+    """E-mail addresses (one entry per address) of the people a survey asks."""
+    from events import tokens
+
+    invitees: dict[str, dict] = {}
+    if survey.audience == Survey.Audience.ATTENDEES and survey.event_id:
+        for registration in (
+            Registration.objects.filter(event_id=survey.event_id, attended=True)
+            .select_related("user")
+            .order_by("pk")
+        ):
+            email = registration.email.lower()
+            if not email or email in invitees:
+                continue
+            token = "" if registration.user_id else tokens.survey_token(survey, registration)
+            invitees[email] = {"email": email, "name": registration.display_name, "token": token}
+    elif survey.audience in (Survey.Audience.REPRESENTATIVES, Survey.Audience.MEMBERS):
+        memberships = Membership.objects.filter(group__status=Group.Status.REGISTERED)
+        if survey.audience == Survey.Audience.REPRESENTATIVES:
+            memberships = memberships.filter(role=Membership.Role.REPRESENTATIVE)
+        for membership in memberships.select_related("user").order_by("user_id"):
+            email = membership.user.email.lower()
+            invitees.setdefault(email, {"email": email, "name": str(membership.user), "token": ""})
+    return list(invitees.values())
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    rows: list = field(default_factory=list)  # (label, count, percent)
+    texts: list = field(default_factory=list)
+    average: float | None = None
+
+
+def survey_results(survey: Survey) -> tuple[int, list[QuestionResult]]:
+    """Counts and percentages per question (aggregated in SQL), free texts listed.
+    Percentages are of the people who answered the question (multiple choice may exceed 100%
+    in total)."""
+    questions = list(survey.questions.all())
+    total = survey.responses.count()
+    answered = dict(
+        Answer.objects.filter(question__survey=survey)
+        .values_list("question")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    choice_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for qid, choice, n in (
+        Answer.objects.filter(question__survey=survey, question__kind__in=Question.CHOICE_KINDS)
+        .annotate(choice=Func(F("choices"), function="unnest"))
+        .values_list("question", "choice")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        choice_counts[qid][choice] = n
+    rating_counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for qid, rating, n in (
+        Answer.objects.filter(question__survey=survey, rating__isnull=False)
+        .values_list("question", "rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rating_counts[qid][rating] = n
+    texts: dict[int, list[str]] = defaultdict(list)
+    for qid, text in (
+        Answer.objects.filter(question__survey=survey, question__kind__in=Question.TEXT_KINDS)
+        .exclude(text="")
+        .order_by("response__submitted_at", "pk")
+        .values_list("question", "text")
+    ):
+        texts[qid].append(text)
+
+    results = []
+    for question in questions:
+        result = QuestionResult(question=question, answered=answered.get(question.pk, 0))
+        base = result.answered or 1
+        if question.is_choice:
+            counts = choice_counts.get(question.pk, {})
+            labels = question.option_list + sorted(set(counts) - set(question.option_list))
+            result.rows = [
+                (label, counts.get(label, 0), round(100 * counts.get(label, 0) / base, 1))
+                for label in labels
+            ]
+        elif question.kind == Question.Kind.RATING:
+            counts = rating_counts.get(question.pk, {})
+            result.rows = [
+                (str(r), counts.get(r, 0), round(100 * counts.get(r, 0) / base, 1))
+                for r in range(1, 6)
+            ]
+            if result.answered:
+                result.average = round(sum(r * n for r, n in counts.items()) / result.answered, 2)
+        else:
+            result.texts = texts.get(question.pk, [])
+        results.append(result)
+    return total, results
+
+
+def survey_responses_for_export(survey: Survey):
+    return (
+        survey.responses.select_related("group")
+        .prefetch_related("answers")
+        .order_by("submitted_at", "pk")
+    )
+
+
+# --- Figures for the reports (participants KPI)
+
+
+def participants_by_fiscal_year(kind: str | None = Event.Kind.EXCHANGE) -> dict[int, dict]:
+    """Per fiscal year: events held and recorded participants (people who came), and the
+    number of distinct groups that came. ``kind=None`` counts every kind of event."""
+    events = Event.objects.published()
+    if kind:
+        events = events.filter(kind=kind)
+    held = dict(
+        events.annotate(fy=FiscalYearOf("start"))
+        .values_list("fy")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    attendance = Registration.objects.filter(attended=True, event__in=events)
+    rows = (
+        attendance.annotate(fy=FiscalYearOf("event__start"))
+        .values("fy")
+        .annotate(people=Sum("attended_people"), groups=Count("group", distinct=True))
+        .order_by("fy")
+    )
+    result = {fy: {"events": n, "participants": 0, "groups": 0} for fy, n in held.items()}
+    for row in rows:
+        result.setdefault(row["fy"], {"events": 0})
+        result[row["fy"]].update(participants=row["people"] or 0, groups=row["groups"])
+    return dict(sorted(result.items()))
+
+
+def participants_by_activity_field(fiscal_year: int, kind: str | None = None) -> list[tuple]:
+    """(activity field, people) for the recorded attendance of groups in that field in a fiscal
+    year (a person who came for a group in two fields counts in both)."""
+    from core.fiscal import FiscalYear
+
+    year = FiscalYear(fiscal_year)
+    prefix = "groups__event_registrations__"
+    condition = Q(
+        **{
+            f"{prefix}attended": True,
+            f"{prefix}event__status": Event.Status.PUBLISHED,
+            f"{prefix}event__start__gte": year.start,
+            f"{prefix}event__start__lt": year.end,
+        }
+    )
+    if kind:
+        condition &= Q(**{f"{prefix}event__kind": kind})
+    rows = ActivityField.objects.annotate(
+        people=Coalesce(Sum(f"{prefix}attended_people", filter=condition), 0)
+    ).order_by("order", "pk")
+    return [(activity_field, activity_field.people) for activity_field in rows]

@@ -1,5 +1,621 @@
-from django.shortcuts import render
+"""Pages of the events app. Views are thin: permission, form, service, message, redirect."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from core.views import rate_limited
+from events import charts, ics, selectors, services, tokens
+from events.forms import (
+    AttendanceForm,
+    GuestRegistrationForm,
+    ProposalForm,
+    RegistrationForm,
+    SurveyForm,
+    WalkInForm,
+)
+from events.models import Event, Registration, Survey
+from events.permissions import (
+    can_answer_survey,
+    can_manage_event,
+    can_propose,
+    can_register,
+    can_view_event,
+    can_view_survey_results,
+    proposable_groups,
+    require_staff,
+)
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+S = Registration.Status
 
 
+# --- Helpers
+
+
+def _event_or_404(request, slug: str) -> Event:
+    event = selectors.event_by_slug(slug)
+    if event is None or not can_view_event(request.user, event):
+        raise Http404
+    return event
+
+
+def _staff_event(request, slug: str) -> Event:
+    event = get_object_or_404(Event.objects.select_related("organiser"), slug=slug)
+    if not can_manage_event(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+def _parse_month(value: str) -> tuple[int, int] | None:
+    match = MONTH_RE.match(value)
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    return year, month
+
+
+def _csv_cell(value) -> str:
+    """Text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that Excel opens Japanese text as UTF-8
+    return response, csv.writer(response)
+
+
+# --- Public pages
+
+
+@require_GET
 def list(request):
-    return render(request, "events/list.html")
+    """Upcoming events first (paged); past events by month with ?month=YYYY-MM."""
+    kind = request.GET.get("kind", "")
+    organiser = request.GET.get("organiser", "")
+    month_value = request.GET.get("month", "")
+    problems = []
+    if kind and kind not in Event.Kind.values:
+        problems.append(
+            _("There is no event type “%(value)s”; showing all types.") % {"value": kind}
+        )
+        kind = ""
+    organisers = selectors.organiser_choices()
+    if organiser and organiser != "office" and organiser not in {g.slug for g in organisers}:
+        problems.append(_("There is no such organiser; showing all organisers."))
+        organiser = ""
+    month = None
+    if month_value:
+        month = _parse_month(month_value)
+        if month is None:
+            problems.append(
+                _("Give the month as YYYY-MM (for example 2025-04); showing upcoming events.")
+            )
+    context = {
+        "kind": kind,
+        "organiser": organiser,
+        "kinds": Event.Kind.choices,
+        "organisers": organisers,
+        "months": selectors.past_months(),
+        "problems": problems,
+    }
+    if month:
+        context["month"] = dt.date(month[0], month[1], 1)
+        context["month_value"] = month_value
+        context["events"] = selectors.events_in_month(
+            month[0], month[1], kind=kind, organiser=organiser
+        )
+    else:
+        paginator = Paginator(selectors.event_list(kind=kind, organiser=organiser), 20)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        context["page_obj"] = page_obj
+        context["events"] = page_obj.object_list
+    context["can_propose"] = can_propose(request.user)
+    return render(request, "events/list.html", context, status=400 if problems else 200)
+
+
+@require_GET
+def feed(request):
+    """All public events from a year ago on, as an iCalendar feed."""
+    since = timezone.now() - dt.timedelta(days=365)
+    events = selectors._base().listed().filter(end__gte=since).order_by("start", "pk")[:1000]
+    response = HttpResponse(
+        ics.events_ics(events, _("Kyodo Office events")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="kyodo-office-events.ics"'
+    return response
+
+
+@require_GET
+def event_ics(request, slug):
+    event = _event_or_404(request, slug)
+    response = HttpResponse(ics.event_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+def _detail_context(request, event: Event, **forms) -> dict:
+    user = request.user
+    now = timezone.now()
+    registration = selectors.registration_for(user, event)
+    try:
+        services.check_registration_open(event, now)
+        closed_reason = ""
+    except services.RegistrationError as exc:
+        closed_reason = str(exc)
+    context = {
+        "event": event,
+        "registration": registration,
+        "closed_reason": closed_reason,
+        "places_left": event.places_left(now),
+        "waitlist_size": selectors.waitlist_size(event),
+        "is_staff": can_manage_event(user, event),
+        "survey": selectors.open_survey_for_event(event) if event.has_ended(now) else None,
+        "lottery_pending": event.lottery_pending(),
+    }
+    submitted = forms.get("form") or forms.get("guest_form")
+    if submitted is not None and submitted.errors:
+        # Shown above the registration box even when the form itself is not (e.g. already
+        # registered, or registration closed meanwhile).
+        context["submitted_errors"] = submitted.non_field_errors()
+    if not closed_reason and registration is None:
+        if can_register(user):
+            context["form"] = forms.get("form") or RegistrationForm(event=event, user=user)
+        elif event.allow_guests:
+            context["guest_form"] = forms.get("guest_form") or GuestRegistrationForm(event=event)
+    return context
+
+
+@require_GET
+def detail(request, slug):
+    event = _event_or_404(request, slug)
+    return render(request, "events/detail.html", _detail_context(request, event))
+
+
+STATUS_MESSAGES = {
+    S.CONFIRMED: _("You are registered. A confirmation e-mail with a calendar file is on its way."),
+    S.WAITLISTED: _(
+        "The event is full, so you are on the waiting list. We will e-mail you if a place "
+        "comes free."
+    ),
+    S.LOTTERY_APPLIED: _(
+        "Your application for the lottery is received. The results come by e-mail after the draw."
+    ),
+}
+
+
+@require_POST
+def register(request, slug):
+    event = _event_or_404(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.get_absolute_url())
+    form = RegistrationForm(request.POST, event=event, user=request.user)
+    if form.is_valid():
+        try:
+            registration = services.registration_create(
+                actor=request.user,
+                event=event,
+                people=form.cleaned_data["people"],
+                group=form.cleaned_data["group"],
+                answers=form.question_answers(),
+            )
+        except services.RegistrationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, STATUS_MESSAGES[registration.status])
+            return redirect(event)
+    event = selectors.event_by_slug(slug)  # fresh place count
+    return render(request, "events/detail.html", _detail_context(request, event, form=form))
+
+
+@require_POST
+def register_guest(request, slug):
+    event = _event_or_404(request, slug)
+    if request.user.is_authenticated:
+        return redirect(event)
+    if is_ratelimited(request, group="events:guest", key="ip", rate="20/h", increment=True):
+        return rate_limited(request)
+    form = GuestRegistrationForm(request.POST, event=event)
+    if form.is_valid():
+        try:
+            services.registration_create_guest(
+                event=event,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                people=form.cleaned_data["people"],
+                answers=form.question_answers(),
+            )
+        except services.RegistrationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(
+                request,
+                "events/guest_check_mail.html",
+                {
+                    "event": event,
+                    "email": form.cleaned_data["email"],
+                    "confirm_hours": services.GUEST_CONFIRM_HOURS,
+                },
+            )
+    event = selectors.event_by_slug(slug)
+    return render(request, "events/detail.html", _detail_context(request, event, guest_form=form))
+
+
+@require_POST
+def cancel(request, slug):
+    event = _event_or_404(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.get_absolute_url())
+    registration = selectors.registration_for(request.user, event)
+    if registration is None:
+        messages.error(request, _("You have no registration for this event to cancel."))
+        return redirect(event)
+    try:
+        services.registration_cancel(actor=request.user, registration=registration)
+    except services.RegistrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your registration was cancelled."))
+    return redirect(event)
+
+
+def _guest_registration(token: str, salt: str) -> Registration:
+    pk = tokens.read(token, salt)
+    if not isinstance(pk, int):
+        raise Http404
+    registration = (
+        Registration.objects.select_related("event", "event__organiser")
+        .filter(pk=pk, user__isnull=True, is_walk_in=False)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+@require_http_methods(["GET", "POST"])
+def guest_confirm(request, token):
+    """The link in the guest's e-mail: a page with a button (mail scanners only GET)."""
+    registration = _guest_registration(token, tokens.GUEST_CONFIRM_SALT)
+    if request.method == "POST":
+        try:
+            registration = services.registration_confirm_guest(registration=registration)
+        except services.RegistrationError as exc:
+            messages.error(request, str(exc))
+            return redirect(registration.event)
+        messages.success(request, STATUS_MESSAGES.get(registration.status, _("Confirmed.")))
+        return redirect("events:guest_manage", token=tokens.guest_manage_token(registration))
+    return render(
+        request,
+        "events/guest_confirm.html",
+        {"registration": registration, "event": registration.event, "now": timezone.now()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def guest_manage(request, token):
+    """A guest's own registration: status and a cancel button."""
+    registration = _guest_registration(token, tokens.GUEST_MANAGE_SALT)
+    if request.method == "POST":
+        try:
+            services.registration_cancel(actor=None, registration=registration)
+        except services.RegistrationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your registration was cancelled."))
+        return redirect("events:guest_manage", token=token)
+    rank = None
+    if registration.status == S.WAITLISTED:
+        rank = (
+            Registration.objects.filter(
+                event_id=registration.event_id,
+                status=S.WAITLISTED,
+                waitlist_position__lt=registration.waitlist_position,
+            ).count()
+            + 1
+        )
+    return render(
+        request,
+        "events/guest_manage.html",
+        {"registration": registration, "event": registration.event, "rank": rank},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request):
+    if not can_propose(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ProposalForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            group = data.pop("group")
+            image = data.pop("image")
+            try:
+                event = services.event_propose(actor=request.user, group=group, image=image, **data)
+            except services.EventError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. The office will check the proposal and publish it."),
+                )
+                return redirect(event)
+    else:
+        form = ProposalForm(user=request.user)
+    return render(
+        request,
+        "events/propose.html",
+        {"form": form, "groups": proposable_groups(request.user)},
+    )
+
+
+# --- Staff pages
+
+
+@require_GET
+def door_list(request, slug):
+    denied = require_staff(request)
+    if denied:
+        return denied
+    event = _staff_event(request, slug)
+    rows = selectors.door_list(event)
+    return render(
+        request,
+        "events/door_list.html",
+        {
+            "event": event,
+            "rows": rows,
+            "checklist": selectors.checklist(event, rows),
+            "questions": list(event.questions.all()),
+            "summary": selectors.attendance_summary(event),
+        },
+    )
+
+
+@require_GET
+def door_list_csv(request, slug):
+    denied = require_staff(request)
+    if denied:
+        return denied
+    event = _staff_event(request, slug)
+    rows = selectors.door_list(event)
+    questions = list(event.questions.all())
+    response, writer = _csv_response(f"{event.slug}-participants.csv")
+    writer.writerow(
+        [
+            _("No."),
+            _("Name"),
+            _("E-mail address"),
+            _("Group"),
+            _("People"),
+            _("Walk-in"),
+            _("Attended"),
+            _("People who came"),
+            *[q.text for q in questions],
+        ]
+    )
+    for number, registration in enumerate(rows, start=1):
+        answers = {a.question_id: a.value for a in registration.answers.all()}
+        writer.writerow(
+            [
+                _csv_cell(v)
+                for v in [
+                    number,
+                    registration.display_name,
+                    registration.email,
+                    registration.group or "",
+                    registration.people,
+                    _("yes") if registration.is_walk_in else "",
+                    _("yes") if registration.attended else "",
+                    registration.attended_people,
+                    *[_answer_text(answers.get(q.pk, "")) for q in questions],
+                ]
+            ]
+        )
+    return response
+
+
+def _answer_text(value: str) -> str:
+    if value == "yes":
+        return _("yes")
+    if value == "no":
+        return ""
+    return value
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request, slug):
+    denied = require_staff(request)
+    if denied:
+        return denied
+    event = _staff_event(request, slug)
+    rows = selectors.door_list(event)
+    form = AttendanceForm(request.POST or None, registrations=rows)
+    walk_in_form = WalkInForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.attendance_record(
+                actor=request.user, event=event, marks=form.marks()
+            )
+        except services.EventError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Attendance saved (%(n)d changed).") % {"n": changed})
+            return redirect("events:attendance", slug=event.slug)
+    return _attendance_page(request, event, rows, form, walk_in_form)
+
+
+def _attendance_page(request, event, rows, form, walk_in_form, status=200):
+    return render(
+        request,
+        "events/attendance.html",
+        {
+            "event": event,
+            "form": form,
+            "walk_in_form": walk_in_form,
+            "walk_ins": [r for r in rows if r.is_walk_in],
+            "checklist": selectors.checklist(event, rows),
+            "summary": selectors.attendance_summary(event),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def walk_in(request, slug):
+    denied = require_staff(request)
+    if denied:
+        return denied
+    event = _staff_event(request, slug)
+    walk_in_form = WalkInForm(request.POST)
+    if walk_in_form.is_valid():
+        try:
+            services.walk_in_add(actor=request.user, event=event, **walk_in_form.cleaned_data)
+        except services.EventError as exc:
+            walk_in_form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The walk-in was recorded."))
+            return redirect("events:attendance", slug=event.slug)
+    rows = selectors.door_list(event)
+    return _attendance_page(request, event, rows, AttendanceForm(registrations=rows), walk_in_form)
+
+
+# --- Surveys
+
+
+def _survey_or_404(request, slug: str) -> Survey:
+    survey = get_object_or_404(Survey.objects.select_related("event"), slug=slug)
+    if survey.status == Survey.Status.DRAFT and not can_view_survey_results(request.user):
+        raise Http404
+    return survey
+
+
+def _survey_registration(request, survey: Survey) -> Registration | None:
+    token = request.GET.get("t") or request.POST.get("t")
+    if not token:
+        return None
+    value = tokens.read(token, tokens.SURVEY_SALT)
+    if not (isinstance(value, list) and len(value) == 2 and value[0] == survey.pk):
+        raise Http404
+    registration = Registration.objects.filter(pk=value[1], event_id=survey.event_id).first()
+    if registration is None:
+        raise Http404
+    return registration
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request, slug):
+    survey = _survey_or_404(request, slug)
+    registration = None if request.user.is_authenticated else _survey_registration(request, survey)
+    context = {"survey": survey, "token": request.GET.get("t", "")}
+    if not survey.is_open():
+        return render(request, "events/survey_closed.html", context)
+    if not request.user.is_authenticated and registration is None:
+        return redirect_to_login(request.get_full_path())
+    user = request.user if request.user.is_authenticated else None
+    if not can_answer_survey(user, survey, registration=registration):
+        if can_view_survey_results(request.user):
+            context["preview"] = True
+            context["form"] = SurveyForm(survey=survey)
+            return render(request, "events/survey.html", context)
+        return render(request, "events/survey_not_for_you.html", context, status=403)
+    answered = (
+        survey.responses.filter(user=user).exists()
+        if user
+        else survey.responses.filter(registration=registration).exists()
+    )
+    if answered:
+        return render(request, "events/survey_done.html", context)
+    form = SurveyForm(request.POST or None, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_submit(
+                survey=survey, answers=form.answers(), user=user, registration=registration
+            )
+        except services.SurveyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you for answering the survey."))
+            return render(request, "events/survey_done.html", context)
+    context["form"] = form
+    return render(request, "events/survey.html", context)
+
+
+@require_GET
+def survey_results(request, slug):
+    denied = require_staff(request)
+    if denied:
+        return denied
+    survey = get_object_or_404(Survey.objects.select_related("event"), slug=slug)
+    total, results = selectors.survey_results(survey)
+    return render(
+        request,
+        "events/survey_results.html",
+        {"survey": survey, "total": total, "results": results},
+    )
+
+
+@require_GET
+def survey_results_csv(request, slug):
+    denied = require_staff(request)
+    if denied:
+        return denied
+    survey = get_object_or_404(Survey, slug=slug)
+    questions = list(survey.questions.all())
+    response, writer = _csv_response(f"{survey.slug}-answers.csv")
+    writer.writerow([_("Response"), _("Submitted"), _("Group"), *[q.text for q in questions]])
+    for response_row in selectors.survey_responses_for_export(survey):
+        answers = {a.question_id: a for a in response_row.answers.all()}
+        cells = []
+        for question in questions:
+            answer = answers.get(question.pk)
+            if answer is None:
+                cells.append("")
+            elif answer.rating:
+                cells.append(answer.rating)
+            elif answer.choices:
+                cells.append(" / ".join(answer.choices))
+            else:
+                cells.append(answer.text)
+        submitted = timezone.localtime(response_row.submitted_at).strftime("%Y-%m-%d %H:%M")
+        writer.writerow(
+            [_csv_cell(v) for v in [response_row.pk, submitted, response_row.group or "", *cells]]
+        )
+    return response
+
+
+@require_GET
+def survey_chart(request, slug, question_id):
+    denied = require_staff(request)
+    if denied:
+        return denied
+    survey = get_object_or_404(Survey, slug=slug)
+    _total, results = selectors.survey_results(survey)
+    result = next((r for r in results if r.question.pk == question_id), None)
+    if result is None or not result.rows:
+        raise Http404
+    return charts.svg_response(charts.question_chart(result))

@@ -1,0 +1,207 @@
+"""E-mails of the events app. Services call these after their transaction commits, with ids;
+each message is rendered from ``events/email/<name>.txt`` (first line: the subject) and, when it
+confirms a place, carries the event's ``.ics``. A failing mail server is logged, never raised:
+the registration itself is already saved."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from events import ics, tokens
+from events.models import Event, Registration, Survey
+
+logger = logging.getLogger(__name__)
+
+S = Registration.Status
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _send(template: str, to: str, context: dict, *, event: Event | None = None) -> bool:
+    if not to:
+        return False
+    context = {"site_url": settings.SITE_URL, "office_email": settings.OFFICE_EMAIL, **context}
+    if event is not None:
+        context.setdefault("event", event)
+        context.setdefault("event_url", absolute(event.get_absolute_url()))
+    text = render_to_string(f"events/email/{template}.txt", context).strip()
+    subject, _sep, body = text.partition("\n")
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    message = EmailMessage(
+        subject=(prefix + subject.strip())[:200],
+        body=body.strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    if event is not None and context.get("attach_ics"):
+        message.attach("event.ics", ics.event_ics(event), "text/calendar")
+    try:
+        message.send()
+    except Exception:  # the mail server is down: log it, the registration stands
+        logger.exception("could not send %s e-mail to %s", template, to)
+        return False
+    return True
+
+
+def _registrations(ids):
+    return (
+        Registration.objects.filter(pk__in=list(ids))
+        .select_related("event", "event__organiser", "user")
+        .order_by("pk")
+    )
+
+
+def _manage_url(registration: Registration) -> str:
+    if registration.user_id:
+        return absolute(registration.event.get_absolute_url())
+    token = tokens.guest_manage_token(registration)
+    return absolute(reverse("events:guest_manage", kwargs={"token": token}))
+
+
+def _waitlist_rank(registration: Registration) -> int:
+    return (
+        Registration.objects.filter(
+            event_id=registration.event_id,
+            status=S.WAITLISTED,
+            waitlist_position__lt=registration.waitlist_position or 0,
+        ).count()
+        + 1
+    )
+
+
+def registration_status(pk: int) -> None:
+    """What a new (or newly confirmed) registration now is: confirmed, waiting list, lottery."""
+    for registration in _registrations([pk]):
+        context = {"registration": registration, "manage_url": _manage_url(registration)}
+        if registration.status == S.CONFIRMED:
+            _send(
+                "confirmed",
+                registration.email,
+                {**context, "attach_ics": True},
+                event=registration.event,
+            )
+        elif registration.status == S.WAITLISTED:
+            context["rank"] = _waitlist_rank(registration)
+            _send("waitlisted", registration.email, context, event=registration.event)
+        elif registration.status == S.LOTTERY_APPLIED:
+            _send("lottery_applied", registration.email, context, event=registration.event)
+
+
+def registration_promoted(pk: int) -> None:
+    for registration in _registrations([pk]):
+        if registration.status != S.CONFIRMED:
+            continue
+        _send(
+            "promoted",
+            registration.email,
+            {
+                "registration": registration,
+                "manage_url": _manage_url(registration),
+                "attach_ics": True,
+            },
+            event=registration.event,
+        )
+
+
+def guest_confirmation_link(pk: int) -> None:
+    for registration in _registrations([pk]):
+        token = tokens.guest_confirm_token(registration)
+        _send(
+            "guest_confirm",
+            registration.guest_email,
+            {
+                "registration": registration,
+                "confirm_url": absolute(reverse("events:guest_confirm", kwargs={"token": token})),
+            },
+            event=registration.event,
+        )
+
+
+def lottery_results(ids) -> None:
+    for registration in _registrations(ids):
+        context = {"registration": registration, "manage_url": _manage_url(registration)}
+        if registration.status == S.CONFIRMED:
+            _send(
+                "lottery_won",
+                registration.email,
+                {**context, "attach_ics": True},
+                event=registration.event,
+            )
+        elif registration.status == S.WAITLISTED:
+            context["rank"] = _waitlist_rank(registration)
+            _send("lottery_waitlisted", registration.email, context, event=registration.event)
+        elif registration.status == S.LOTTERY_LOST:
+            _send("lottery_lost", registration.email, context, event=registration.event)
+
+
+def reminders(ids) -> None:
+    for registration in _registrations(ids):
+        if registration.status != S.CONFIRMED:
+            continue
+        _send(
+            "reminder",
+            registration.email,
+            {
+                "registration": registration,
+                "manage_url": _manage_url(registration),
+                "attach_ics": True,
+            },
+            event=registration.event,
+        )
+
+
+def event_cancelled(event_pk: int, ids) -> None:
+    event = Event.objects.filter(pk=event_pk).first()
+    if event is None:
+        return
+    for registration in _registrations(ids):
+        _send(
+            "event_cancelled",
+            registration.email,
+            {"registration": registration, "attach_ics": True},
+            event=event,
+        )
+
+
+def proposal_received(event_pk: int) -> None:
+    event = Event.objects.select_related("organiser", "proposed_by").filter(pk=event_pk).first()
+    if event is None:
+        return
+    admin_url = absolute(reverse("admin:events_event_change", args=[event.pk]))
+    _send("proposal_office", settings.OFFICE_EMAIL, {"admin_url": admin_url}, event=event)
+    if event.proposed_by_id:
+        _send("proposal_received", event.proposed_by.email, {}, event=event)
+
+
+def proposal_decided(event_pk: int, *, approved: bool) -> None:
+    event = Event.objects.select_related("organiser", "proposed_by").filter(pk=event_pk).first()
+    if event is None or not event.proposed_by_id:
+        return
+    _send(
+        "proposal_approved" if approved else "proposal_returned",
+        event.proposed_by.email,
+        {},
+        event=event,
+    )
+
+
+def survey_invitations(survey_pk: int, invitees) -> None:
+    survey = Survey.objects.select_related("event").filter(pk=survey_pk).first()
+    if survey is None:
+        return
+    for invitee in invitees:
+        url = absolute(survey.get_absolute_url())
+        if invitee.get("token"):
+            url += "?t=" + invitee["token"]
+        _send(
+            "survey_invitation",
+            invitee["email"],
+            {"survey": survey, "survey_url": url, "name": invitee.get("name", "")},
+        )

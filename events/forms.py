@@ -1,0 +1,324 @@
+"""Forms of the events app. Rules live in events.services; forms shape and check input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import CleanImageField, HoneypotMixin
+from events.models import Event, Question, Registration, RegistrationQuestion, Survey
+from events.permissions import proposable_groups
+from groups.models import Group
+from groups.permissions import groups_user_can_act_for
+
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"]
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _people_field(event: Event) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Number of people"),
+        min_value=1,
+        max_value=event.max_party_size,
+        initial=1,
+        help_text=_("Including yourself (at most %(n)d).") % {"n": event.max_party_size},
+        error_messages={
+            "required": _("Enter the number of people."),
+            "invalid": _("Enter the number of people as a whole number."),
+            "min_value": _("Enter at least one person."),
+            "max_value": _("At most %(limit_value)s people can be registered at once."),
+        },
+    )
+
+
+class _QuestionsMixin:
+    """Adds one field per registration question of the event (q_<id>)."""
+
+    def add_question_fields(self, event: Event) -> None:
+        self.event_questions = list(event.questions.all())
+        for question in self.event_questions:
+            name = f"q_{question.pk}"
+            required_message = _("Please answer this question.")
+            if question.kind == RegistrationQuestion.Kind.YES_NO:
+                field = forms.BooleanField(
+                    label=question.text,
+                    required=question.required,
+                    error_messages={"required": _("Please tick this box to continue.")},
+                )
+            elif question.kind == RegistrationQuestion.Kind.CHOICE:
+                field = forms.ChoiceField(
+                    label=question.text,
+                    required=question.required,
+                    choices=[("", "---------")] + [(o, o) for o in question.option_list],
+                    error_messages={
+                        "required": required_message,
+                        "invalid_choice": _("Choose one of the options."),
+                    },
+                )
+            else:
+                field = forms.CharField(
+                    label=question.text,
+                    required=question.required,
+                    max_length=500,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    error_messages={"required": required_message},
+                )
+            field.help_text = question.help_text
+            self.fields[name] = field
+
+    def question_answers(self) -> dict[int, object]:
+        return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.event_questions}
+
+
+class RegistrationForm(_QuestionsMixin, forms.Form):
+    """A signed-in person registers themself (optionally for one of their groups)."""
+
+    def __init__(self, *args, event: Event, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"] = _people_field(event)
+        groups = groups_user_can_act_for(user)
+        self.fields["group"] = forms.ModelChoiceField(
+            label=_("Coming for a group (optional)"),
+            queryset=groups,
+            required=False,
+            empty_label=_("Not for a group"),
+            error_messages={"invalid_choice": _("Choose one of your groups.")},
+        )
+        self.add_question_fields(event)
+
+
+class GuestRegistrationForm(HoneypotMixin, _QuestionsMixin, forms.Form):
+    """Someone without an account registers with a name and an e-mail address."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        error_messages={"required": _("Enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("We send a confirmation link to this address."),
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter a valid e-mail address, e.g. name@example.jp."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"] = _people_field(event)
+        self.add_question_fields(event)
+        self.order_fields(["name", "email", "people"])
+
+
+class ProposalForm(forms.Form):
+    """A group member proposes an event for their group (staff approve before publishing)."""
+
+    group = forms.ModelChoiceField(
+        label=_("Organising group"),
+        queryset=Group.objects.none(),
+        error_messages={
+            "required": _("Choose the organising group."),
+            "invalid_choice": _("Choose one of your registered groups."),
+        },
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=150, error_messages={"required": _("Enter a title.")}
+    )
+    kind = forms.ChoiceField(label=_("Type"), choices=Event.Kind.choices)
+    start = forms.DateTimeField(
+        label=_("Starts"),
+        widget=LocalDateTimeInput(),
+        input_formats=DATETIME_INPUT_FORMATS,
+        error_messages={
+            "required": _("Enter the start date and time."),
+            "invalid": _("Enter the date and time as YYYY-MM-DD HH:MM."),
+        },
+    )
+    end = forms.DateTimeField(
+        label=_("Ends"),
+        widget=LocalDateTimeInput(),
+        input_formats=DATETIME_INPUT_FORMATS,
+        error_messages={
+            "required": _("Enter the end date and time."),
+            "invalid": _("Enter the date and time as YYYY-MM-DD HH:MM."),
+        },
+    )
+    venue = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        help_text=_(
+            "An outside venue's name and address, or “the office's meeting space” "
+            "(the office books the room when it approves)."
+        ),
+        error_messages={"required": _("Enter the place.")},
+    )
+    summary = forms.CharField(label=_("Short summary"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, max_length=5000, required=False
+    )
+    capacity = forms.IntegerField(
+        label=_("Capacity (people)"),
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "required": _("Enter the capacity."),
+            "min_value": _("The capacity must be at least 1."),
+            "max_value": _("The capacity can be at most 1000."),
+        },
+    )
+    fee_note = forms.CharField(label=_("Fee"), max_length=200, required=False)
+    allow_guests = forms.BooleanField(
+        label=_("People without an account may register"), required=False
+    )
+    image = CleanImageField(label=_("Image"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = proposable_groups(user)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end <= start:
+                self.add_error("end", _("The end must be after the start."))
+            elif end - start > dt.timedelta(days=3):
+                self.add_error("end", _("An event can last at most three days."))
+        if start and start <= timezone.now():
+            self.add_error("start", _("The event must start in the future."))
+        return data
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Name (optional)"), max_length=100, required=False)
+    people = forms.IntegerField(
+        label=_("Number of people"),
+        min_value=1,
+        max_value=200,
+        initial=1,
+        error_messages={
+            "required": _("Enter the number of people."),
+            "min_value": _("Enter at least one person."),
+            "max_value": _("Enter at most 200 people."),
+        },
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group (optional)"),
+        queryset=Group.objects.registered().in_kana_order(),
+        required=False,
+        empty_label=_("No group"),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class AttendanceForm(forms.Form):
+    """One tick box and one head count per confirmed registration."""
+
+    def __init__(self, *args, registrations: list[Registration], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registrations = [r for r in registrations if not r.is_walk_in]
+        for registration in self.registrations:
+            self.fields[f"came_{registration.pk}"] = forms.BooleanField(
+                label=_("Came"), required=False, initial=registration.attended
+            )
+            self.fields[f"people_{registration.pk}"] = forms.IntegerField(
+                label=_("People"),
+                min_value=0,
+                max_value=200,
+                required=False,
+                initial=registration.attended_people or registration.people,
+                error_messages={
+                    "min_value": _("Enter 0 or more."),
+                    "max_value": _("Enter at most 200 people."),
+                    "invalid": _("Enter a whole number."),
+                },
+            )
+
+    def rows(self):
+        for registration in self.registrations:
+            yield (
+                registration,
+                self[f"came_{registration.pk}"],
+                self[f"people_{registration.pk}"],
+            )
+
+    def marks(self) -> dict[int, int]:
+        marks = {}
+        for registration in self.registrations:
+            came = self.cleaned_data.get(f"came_{registration.pk}")
+            people = self.cleaned_data.get(f"people_{registration.pk}")
+            if not came:
+                marks[registration.pk] = 0
+            else:
+                marks[registration.pk] = people or registration.people
+        return marks
+
+
+class RejectProposalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sent to the group)"), widget=forms.Textarea)
+
+
+class SurveyForm(forms.Form):
+    """The questionnaire: one field per question, required or not as staff decided."""
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(survey.questions.all())
+        for question in self.questions:
+            self.fields[f"q_{question.pk}"] = self._field(question)
+
+    def _field(self, question: Question) -> forms.Field:
+        messages = {
+            "required": _("Please answer this question."),
+            "invalid_choice": _("Choose one of the options."),
+        }
+        common = {
+            "label": question.text,
+            "required": question.required,
+            "help_text": question.help_text,
+            "error_messages": messages,
+        }
+        kind = Question.Kind
+        if question.kind == kind.SINGLE:
+            return forms.ChoiceField(
+                choices=[(o, o) for o in question.option_list], widget=forms.RadioSelect, **common
+            )
+        if question.kind == kind.MULTIPLE:
+            return forms.MultipleChoiceField(
+                choices=[(o, o) for o in question.option_list],
+                widget=forms.CheckboxSelectMultiple,
+                **common,
+            )
+        if question.kind == kind.RATING:
+            return forms.TypedChoiceField(
+                choices=[
+                    ("1", _("1 (poor)")),
+                    ("2", "2"),
+                    ("3", "3"),
+                    ("4", "4"),
+                    ("5", _("5 (excellent)")),
+                ],
+                coerce=int,
+                widget=forms.RadioSelect,
+                **common,
+            )
+        if question.kind == kind.SHORT_TEXT:
+            messages["max_length"] = _("Please keep the answer to %(limit_value)d characters.")
+            return forms.CharField(max_length=200, **common)
+        messages["max_length"] = _("Please keep the answer to %(limit_value)d characters.")
+        return forms.CharField(max_length=4000, widget=forms.Textarea, **common)
+
+    def answers(self) -> dict[int, object]:
+        return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}

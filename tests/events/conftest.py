@@ -1,0 +1,25 @@
+"""Fixtures shared by the events tests."""
+
+import pytest
+
+from tests.events.factories import EventFactory
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "https://kyodo.example.jp"
+
+
+@pytest.fixture
+def event(db):
+    return EventFactory(slug="koryukai", title="登録団体情報交換会", capacity=10)
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit():`` runs the e-mails that services send after their transaction."""
+
+    def make():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return make

@@ -55,3 +55,78 @@ def groups_user_can_act_for(user):
     if not (user and user.is_authenticated):
         return Group.objects.none()
     return Group.objects.registered().with_member(user).in_kana_order()
+
+
+# --- Checks used by the groups app's own views (one place; views never decide on their own).
+
+
+def has_verified_email(user) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    cached = getattr(user, "_portal_verified", None)
+    if cached is None:
+        from allauth.account.models import EmailAddress
+
+        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
+        user._portal_verified = cached
+    return cached
+
+
+def can_apply(user) -> bool:
+    """Citizens (verified accounts) apply to register a group."""
+    return bool(user and user.is_authenticated and user.is_active and has_verified_email(user))
+
+
+def can_view_group(user, group: Group) -> bool:
+    """Registered groups are public; members and staff also see the others (pending, ...)."""
+    return group.is_registered or is_office_staff(user) or is_member(user, group)
+
+
+def can_edit_group(user, group: Group) -> bool:
+    return is_office_staff(user) or is_member(user, group)
+
+
+def can_edit_private_contact(user, group: Group) -> bool:
+    return is_office_staff(user) or is_representative(user, group)
+
+
+def can_manage_members(user, group: Group) -> bool:
+    return is_office_staff(user) or is_representative(user, group)
+
+
+def can_renew(user, group: Group) -> bool:
+    return group.is_registered and (is_office_staff(user) or is_representative(user, group))
+
+
+def can_view_documents(user) -> bool:
+    """Registration documents (rules, officer lists) are for the office staff only."""
+    return is_office_staff(user)
+
+
+def can_see_partner_suggestions(user, group: Group) -> bool:
+    return is_office_staff(user) or is_member(user, group)
+
+
+def group_for_viewer(slug: str, user) -> Group:
+    """The group page: 404 unless the group is public or the user is its member or staff."""
+    group = get_object_or_404(Group, slug=slug)
+    if can_view_group(user, group):
+        return group
+    from django.http import Http404
+
+    raise Http404
+
+
+def group_for_acting_member(slug: str, user) -> Group:
+    """A group the user may act for (post records): member of a registered group, or staff."""
+    group = get_object_or_404(Group, slug=slug)
+    if can_act_for(user, group):
+        return group
+    raise PermissionDenied
+
+
+def group_for_renewal(slug: str, user) -> Group:
+    group = group_for_representative(slug, user)
+    if not group.is_registered:
+        raise PermissionDenied
+    return group

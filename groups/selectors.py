@@ -1,13 +1,333 @@
-"""Named reads of the groups app."""
+"""Named reads of the groups app (with their select_related / prefetch_related)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from core.fiscal import FiscalYear
+from groups.models import (
+    ActivityField,
+    ActivityPhoto,
+    ActivityRecord,
+    Area,
+    Consultation,
+    Group,
+    GroupRenewal,
+    Invitation,
+    Membership,
+    normalize_name,
+)
+
+DIRECTORY_SORTS = {
+    "kana": ("name_kana", "pk"),
+    "new": ("-registered_on", "-pk"),
+}
 
 
-def account_panel(user) -> dict:
-    """What "my account" shows of this app for the signed-in user."""
-    return {}
+def directory(*, field=None, area=None, looking_for=None, q: str = "", sort: str = "kana"):
+    """Registered groups for the public directory, filtered and sorted (50音順 by default)."""
+    groups = Group.objects.registered()
+    if field is not None:
+        groups = groups.filter(fields=field)
+    if area is not None:
+        groups = groups.filter(areas=area)
+    if looking_for:
+        groups = groups.filter(looking_for__contains=[looking_for])
+    if q:
+        groups = groups.search(q)
+    return groups.prefetch_related(
+        Prefetch("fields", queryset=ActivityField.objects.order_by("order", "pk")),
+        Prefetch("areas", queryset=Area.objects.order_by("order", "pk")),
+    ).order_by(*DIRECTORY_SORTS.get(sort, DIRECTORY_SORTS["kana"]))
+
+
+def filter_choices() -> dict:
+    return {
+        "fields": list(ActivityField.objects.order_by("order", "pk")),
+        "areas": list(Area.objects.order_by("order", "pk")),
+    }
 
 
 def newly_registered(limit: int = 5):
     """The most recently registered groups, newest first (home page)."""
-    from groups.models import Group
-
     return list(Group.objects.registered().order_by("-registered_on", "-pk")[:limit])
+
+
+def group_page(group: Group) -> Group:
+    """The group with what its page shows, in a few queries."""
+    return (
+        Group.objects.prefetch_related(
+            Prefetch("fields", queryset=ActivityField.objects.order_by("order", "pk")),
+            Prefetch("areas", queryset=Area.objects.order_by("order", "pk")),
+        )
+    ).get(pk=group.pk)
+
+
+def activity_records_for_group(group: Group):
+    return (
+        ActivityRecord.objects.filter(group=group)
+        .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("order")))
+        .newest_first()
+    )
+
+
+def recent_activities():
+    """Activity records of registered groups, newest first (site-wide list)."""
+    return (
+        ActivityRecord.objects.public()
+        .select_related("group")
+        .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("order")))
+        .newest_first()
+    )
+
+
+# --------------------------------------------------------------------------- partner search
+
+# How much each kind of match counts: what they offer matching what we need weighs most.
+OFFER_WEIGHT = 6.0
+NEED_WEIGHT = 3.0
+FIELD_WEIGHT = 1.0
+AREA_WEIGHT = 0.5
+# A phrase "matches" a text from this trigram word similarity on (0–1).
+TEXT_THRESHOLD = 0.3
+MAX_PHRASES = 12
+PHRASE_SPLIT = re.compile(r"[、。，,.．・･/／;；:：!！?？「」『』（）()\[\]【】\s]+")
+
+
+@dataclass
+class PartnerSuggestion:
+    group: Group
+    score: float
+    offer_match: float
+    need_match: float
+    shared_fields: list = field(default_factory=list)
+    shared_areas: list = field(default_factory=list)
+
+    @property
+    def offers_what_we_need(self) -> bool:
+        return self.offer_match >= TEXT_THRESHOLD
+
+    @property
+    def needs_what_we_offer(self) -> bool:
+        return self.need_match >= TEXT_THRESHOLD
+
+
+def phrases(text: str) -> list[str]:
+    """The phrases of a free text (split at Japanese and Latin punctuation), two characters or
+    more, without repeats: 「食材の寄付、チラシのデザイン」 → 食材の寄付 / チラシのデザイン."""
+    seen = []
+    for phrase in PHRASE_SPLIT.split(normalize_name(text or "")):
+        if len(phrase) >= 2 and phrase not in seen:
+            seen.append(phrase)
+    return seen[:MAX_PHRASES]
+
+
+def _best_phrase_match(text: str, column: str):
+    """SQL: the best trigram word similarity of any phrase of ``text`` within ``column``."""
+    parts = [TrigramWordSimilarity(phrase, column) for phrase in phrases(text)]
+    if not parts:
+        return Value(0.0, output_field=FloatField())
+    return parts[0] if len(parts) == 1 else Greatest(*parts, output_field=FloatField())
+
+
+def _counted(name: str):
+    """A text match counts toward the score only from the threshold on."""
+    return Case(
+        When(**{f"{name}__gte": TEXT_THRESHOLD}, then=F(name)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def _shared_count(through, column: str, ids: list[int]):
+    if not ids:
+        return Value(0, output_field=IntegerField())
+    return Coalesce(
+        Subquery(
+            through.objects.filter(group_id=OuterRef("pk"), **{f"{column}__in": ids})
+            .values("group_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def partner_suggestions_queryset(group: Group, *, field_ids=None, area_ids=None):
+    """Registered groups ranked as partners for ``group``, best first, in one SQL query.
+
+    Each phrase of our "help we are looking for" is looked for in their "what we can offer"
+    (pg_trgm word similarity, which works on Japanese text without a word splitter), and our
+    offers in their needs; shared activity fields and areas add to the score."""
+    if field_ids is None:
+        field_ids = list(group.fields.values_list("pk", flat=True))
+    if area_ids is None:
+        area_ids = list(group.areas.values_list("pk", flat=True))
+    zero = Value(0.0, output_field=FloatField())
+    return (
+        Group.objects.registered()
+        .exclude(pk=group.pk)
+        .annotate(
+            offer_match=Coalesce(_best_phrase_match(group.needs, "offers"), zero),
+            need_match=Coalesce(_best_phrase_match(group.offers, "needs"), zero),
+            shared_field_count=_shared_count(Group.fields.through, "activityfield_id", field_ids),
+            shared_area_count=_shared_count(Group.areas.through, "area_id", area_ids),
+        )
+        .annotate(
+            score=_counted("offer_match") * OFFER_WEIGHT
+            + _counted("need_match") * NEED_WEIGHT
+            + F("shared_field_count") * FIELD_WEIGHT
+            + F("shared_area_count") * AREA_WEIGHT
+        )
+        .filter(
+            Q(offer_match__gte=TEXT_THRESHOLD)
+            | Q(need_match__gte=TEXT_THRESHOLD)
+            | Q(shared_field_count__gt=0)
+        )
+        .order_by("-score", "name_kana", "pk")
+    )
+
+
+def partner_suggestions(group: Group, *, limit: int | None = 10) -> list[PartnerSuggestion]:
+    """The best partner candidates with why they match (shared fields and areas by name)."""
+    own_fields = {f.pk: f for f in group.fields.all()}
+    own_areas = {a.pk: a for a in group.areas.all()}
+    queryset = partner_suggestions_queryset(
+        group, field_ids=list(own_fields), area_ids=list(own_areas)
+    ).prefetch_related("fields", "areas")
+    if limit is not None:
+        queryset = queryset[:limit]
+    return [suggestion_for(other, own_fields, own_areas) for other in queryset]
+
+
+def suggestion_for(other: Group, own_fields: dict, own_areas: dict) -> PartnerSuggestion:
+    return PartnerSuggestion(
+        group=other,
+        score=other.score,
+        offer_match=other.offer_match,
+        need_match=other.need_match,
+        shared_fields=[f for f in other.fields.all() if f.pk in own_fields],
+        shared_areas=[a for a in other.areas.all() if a.pk in own_areas],
+    )
+
+
+# --------------------------------------------------------------------------- my account
+
+
+def pending_invitations_for(user):
+    from groups.services import user_addresses
+
+    addresses = user_addresses(user)
+    if not addresses:
+        return []
+    now = timezone.now()
+    return list(
+        Invitation.objects.select_related("group")
+        .filter(
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            created_at__gt=now - dt.timedelta(days=Invitation.VALID_DAYS),
+            email__in=addresses,
+        )
+        .exclude(group__memberships__user=user)
+        .order_by("-created_at")
+    )
+
+
+def account_panel(user) -> dict:
+    """What "my account" shows of this app: the user's groups with role and status (pending
+    applications included), what needs doing, and invitations waiting for an answer."""
+    if not (user and user.is_authenticated):
+        return {"memberships": [], "invitations": []}
+    from groups.services import STALE_AFTER, invitation_token
+
+    fiscal_year = FiscalYear.current()
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("group")
+        .order_by("group__name_kana", "group__pk")
+    )
+    renewed = set(
+        GroupRenewal.objects.filter(
+            group__in=[m.group_id for m in memberships], fiscal_year=fiscal_year.year
+        ).values_list("group_id", flat=True)
+    )
+    stale_before = timezone.now() - STALE_AFTER
+    rows = []
+    for membership in memberships:
+        group = membership.group
+        rows.append(
+            {
+                "membership": membership,
+                "group": group,
+                "is_representative": membership.is_representative,
+                "renewal_due": group.is_registered and group.pk not in renewed,
+                "stale": group.is_registered and group.profile_touched_at < stale_before,
+            }
+        )
+    invitations = pending_invitations_for(user)
+    for invitation in invitations:
+        invitation.token = invitation_token(invitation)
+    return {
+        "memberships": rows,
+        "invitations": invitations,
+        "fiscal_year": fiscal_year,
+        "can_apply": True,
+    }
+
+
+# --------------------------------------------------------------------------- members page
+
+
+def members_of(group: Group):
+    return (
+        Membership.objects.filter(group=group)
+        .select_related("user")
+        .order_by("-role", "joined_at", "pk")
+    )
+
+
+def open_invitations_of(group: Group):
+    now = timezone.now()
+    return Invitation.objects.filter(
+        group=group,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        created_at__gt=now - dt.timedelta(days=Invitation.VALID_DAYS),
+    ).order_by("-created_at")
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def consultation_counts(fiscal_year: int) -> dict:
+    """Consultations of a fiscal year by category and by channel (one query each)."""
+    year = FiscalYear(fiscal_year)
+    rows = Consultation.objects.filter(held_on__gte=year.first_day, held_on__lte=year.last_day)
+    by_category = dict(rows.values_list("category").annotate(n=Count("pk")).order_by())
+    by_channel = dict(rows.values_list("channel").annotate(n=Count("pk")).order_by())
+    return {
+        "total": sum(by_category.values()),
+        "by_category": by_category,
+        "by_channel": by_channel,
+    }

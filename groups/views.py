@@ -1,11 +1,640 @@
-from django.shortcuts import render
+"""Views of the groups app: check permission, bind the form, call the service, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from bulletin import selectors as bulletin_selectors
+from core.fiscal import FiscalYear
+from core.views import rate_limited
+from events import selectors as event_selectors
+from groups import selectors, services
+from groups.exports import PUBLIC_COLUMNS, csv_rows
+from groups.forms import (
+    ActivityRecordForm,
+    ContactForm,
+    DirectoryFilterForm,
+    GroupApplyForm,
+    GroupProfileForm,
+    InviteForm,
+    RenewalForm,
+)
+from groups.models import ActivityRecord, Group, GroupDocument, GroupRenewal, Membership
+from groups.permissions import (
+    can_act_for,
+    can_apply,
+    can_edit_group,
+    can_edit_private_contact,
+    can_manage_members,
+    can_renew,
+    can_see_partner_suggestions,
+    can_view_documents,
+    group_for_acting_member,
+    group_for_member,
+    group_for_renewal,
+    group_for_representative,
+    group_for_viewer,
+    groups_user_can_act_for,
+    is_member,
+    membership_of,
+)
+from groups.services import AlreadySubmitted, GroupError
+
+DIRECTORY_PAGE_SIZE = 20
+ACTIVITY_PAGE_SIZE = 12
+CONTACT_RATE = "5/h"
 
 
+def _page(request, object_list, per_page: int):
+    """The requested page; a page number that is not a page is a 404, not an error."""
+    paginator = Paginator(object_list, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404(_("There is no such page.")) from exc
+
+
+# --------------------------------------------------------------------------- directory
+
+
+def _directory_filters(request):
+    choices = selectors.filter_choices()
+    form = DirectoryFilterForm(
+        request.GET or None, field_choices=choices["fields"], area_choices=choices["areas"]
+    )
+    return form, form.filters()
+
+
+@require_GET
 def directory(request):
-    return render(request, "groups/directory.html")
+    form, filters = _directory_filters(request)
+    page_obj = _page(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE)
+    my_groups = list(groups_user_can_act_for(request.user))
+    return render(
+        request,
+        "groups/directory.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page_obj": page_obj,
+            "groups": page_obj.object_list,
+            "my_groups": my_groups,
+            "is_filtered": any(filters[k] for k in ("q", "field", "area", "looking_for")),
+        },
+    )
 
 
+@require_GET
+def directory_csv(request):
+    """Open data: the directory (with the same filters) as CSV, public columns only."""
+    _form, filters = _directory_filters(request)
+    groups = selectors.directory(**filters).iterator(chunk_size=500)
+    response = StreamingHttpResponse(
+        csv_rows(groups, PUBLIC_COLUMNS), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="groups.csv"'
+    return response
+
+
+@require_GET
+def recent_activities(request):
+    page_obj = _page(request, selectors.recent_activities(), ACTIVITY_PAGE_SIZE)
+    return render(
+        request,
+        "groups/recent_activities.html",
+        {"page_obj": page_obj, "records": page_obj.object_list},
+    )
+
+
+# --------------------------------------------------------------------------- registration
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    if not can_apply(request.user):
+        raise PermissionDenied
+    if request.method == "POST" and services.application_already_sent(
+        request.POST.get("submission_token")
+    ):
+        # The same form posted twice (a double click, a reload): the first post counted.
+        messages.info(request, _("This application has already been sent."))
+        return redirect("my_account")
+    form = GroupApplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_apply(
+                actor=request.user,
+                data=form.profile_data(),
+                fields=form.cleaned_data["fields"],
+                areas=form.cleaned_data["areas"],
+                documents=form.documents(),
+                logo=form.cleaned_data.get("logo_upload"),
+                submission_token=form.cleaned_data.get("submission_token"),
+            )
+        except AlreadySubmitted as exc:
+            messages.info(request, str(exc))
+            return redirect("my_account")
+        except GroupError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. We received the application of %(group)s. The office will "
+                    "check it and tell you by e-mail."
+                )
+                % {"group": group.name},
+            )
+            return redirect("my_account")
+    if request.method == "POST" and not form.is_valid() and request.FILES:
+        messages.warning(request, _("Please choose the files again before sending."))
+    return render(request, "groups/apply.html", {"form": form})
+
+
+@login_required
+@require_POST
+def resubmit(request, slug):
+    group = group_for_representative(slug, request.user)
+    try:
+        services.group_resubmit(actor=request.user, group=group)
+    except GroupError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The application was sent again."))
+    return redirect(group.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def renew(request, slug):
+    group = group_for_renewal(slug, request.user)
+    fiscal_year = FiscalYear.current()
+    renewal = GroupRenewal.objects.filter(group=group, fiscal_year=fiscal_year.year).first()
+    form = None
+    if renewal is None:
+        form = RenewalForm(request.POST or None, request.FILES or None, instance=group)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.group_renew(
+                    actor=request.user,
+                    group=group,
+                    data={k: form.cleaned_data[k] for k in services.PRIVATE_FIELDS},
+                    note=form.cleaned_data.get("note", ""),
+                    documents=form.documents(),
+                    fiscal_year=fiscal_year.year,
+                )
+            except GroupError as exc:
+                messages.info(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. The registration is renewed for %(year)s.")
+                    % {"year": fiscal_year.label},
+                )
+            return redirect("groups:renew", slug=group.slug)
+    elif request.method == "POST":
+        messages.info(
+            request,
+            _("The registration is already renewed for %(year)s.") % {"year": fiscal_year.label},
+        )
+        return redirect("groups:renew", slug=group.slug)
+    return render(
+        request,
+        "groups/renew.html",
+        {"group": group, "form": form, "renewal": renewal, "fiscal_year": fiscal_year},
+    )
+
+
+@login_required
+@require_GET
+def document(request, pk):
+    """Registration documents: staff only, streamed from private storage."""
+    if not can_view_documents(request.user):
+        raise PermissionDenied
+    doc = get_object_or_404(GroupDocument.objects.select_related("group"), pk=pk)
+    content_types = {
+        "pdf": "application/pdf",
+        "jpg": "image/jpeg",
+        "png": "image/png",
+        "webp": "image/webp",
+    }
+    ext = doc.extension
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file is missing.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{doc.group.slug}-{doc.kind}.{ext}",
+        content_type=content_types.get(ext, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- group page
+
+
+@require_GET
 def detail(request, slug):
-    from django.http import Http404
+    group = selectors.group_page(group_for_viewer(slug, request.user))
+    user = request.user
+    membership = membership_of(user, group)
+    show_partners = can_see_partner_suggestions(user, group) and group.is_registered
+    initial = {}
+    if user.is_authenticated:
+        initial = {"sender_name": user.get_full_name(), "sender_email": user.email}
+    context = {
+        "group": group,
+        "membership": membership,
+        "records": list(selectors.activity_records_for_group(group)[:5]),
+        "events": event_selectors.upcoming_for_group(group, limit=5),
+        "posts": bulletin_selectors.active_posts_for_group(group, limit=5),
+        "can_edit": can_edit_group(user, group),
+        "can_manage": can_manage_members(user, group),
+        "can_post": can_act_for(user, group),
+        "can_renew": can_renew(user, group),
+        "renewal_due": can_renew(user, group) and services.renewal_due(group),
+        "suggestions": selectors.partner_suggestions(group, limit=5) if show_partners else None,
+        "stale": bool(membership) and services.profile_is_stale(group),
+        "contact_form": ContactForm(initial=initial) if group.is_registered else None,
+    }
+    return render(request, "groups/detail.html", context)
 
-    raise Http404
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, slug):
+    group = group_for_member(slug, request.user)
+    form = GroupProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=group,
+        include_private=can_edit_private_contact(request.user, group),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_update_profile(
+                actor=request.user,
+                group=group,
+                data=form.profile_data(),
+                fields=form.cleaned_data["fields"],
+                areas=form.cleaned_data["areas"],
+                logo=form.cleaned_data.get("logo_upload"),
+                remove_logo=form.cleaned_data.get("remove_logo", False),
+            )
+        except GroupError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The group's page was updated."))
+            return redirect(group.get_absolute_url())
+    # The page heading keeps the stored name even while the form shows edits with errors.
+    group.refresh_from_db(fields=["name"])
+    return render(request, "groups/edit.html", {"group": group, "form": form})
+
+
+@login_required
+@require_GET
+def partners(request, slug):
+    group = group_for_member(slug, request.user)
+    if not group.is_registered:
+        raise PermissionDenied
+    own_fields = {f.pk: f for f in group.fields.all()}
+    own_areas = {a.pk: a for a in group.areas.all()}
+    queryset = selectors.partner_suggestions_queryset(
+        group, field_ids=list(own_fields), area_ids=list(own_areas)
+    ).prefetch_related("fields", "areas")
+    page_obj = _page(request, queryset, DIRECTORY_PAGE_SIZE)
+    suggestions = [selectors.suggestion_for(g, own_fields, own_areas) for g in page_obj]
+    return render(
+        request,
+        "groups/partners.html",
+        {"group": group, "page_obj": page_obj, "suggestions": suggestions},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request, slug):
+    group = group_for_viewer(slug, request.user)
+    if not group.is_registered:
+        raise Http404
+    form = ContactForm(request.POST or None)
+    if request.method == "POST":
+        if is_ratelimited(
+            request,
+            group="groups.contact",
+            key="ip",
+            rate=CONTACT_RATE,
+            method="POST",
+            increment=True,
+        ):
+            return rate_limited(request)
+        if form.is_valid():
+            token = form.cleaned_data.get("submission_token")
+            if token and not cache.add(f"groups.contact.{token}", 1, timeout=24 * 3600):
+                messages.info(request, _("Your message has already been sent."))
+                return redirect(group.get_absolute_url())
+            try:
+                services.contact_send(
+                    group=group,
+                    sender_name=form.cleaned_data["sender_name"],
+                    sender_email=form.cleaned_data["sender_email"],
+                    subject=form.cleaned_data["subject"],
+                    message=form.cleaned_data["message"],
+                )
+            except GroupError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Your message was sent to %(group)s. They will reply to your e-mail address.")
+                    % {"group": group.name},
+                )
+                return redirect(group.get_absolute_url())
+    return render(request, "groups/contact.html", {"group": group, "form": form})
+
+
+# --------------------------------------------------------------------------- members
+
+
+@login_required
+@require_GET
+def members(request, slug):
+    group = group_for_member(slug, request.user)
+    can_manage = can_manage_members(request.user, group)
+    return render(
+        request,
+        "groups/members.html",
+        {
+            "group": group,
+            "memberships": list(selectors.members_of(group)),
+            "invitations": list(selectors.open_invitations_of(group)) if can_manage else [],
+            "invite_form": InviteForm() if can_manage else None,
+            "can_manage": can_manage,
+            "my_membership": membership_of(request.user, group),
+        },
+    )
+
+
+@login_required
+@require_POST
+def invite(request, slug):
+    group = group_for_representative(slug, request.user)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.user, group=group, email=form.cleaned_data["email"]
+            )
+        except GroupError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+            )
+    else:
+        for error in form.errors.get("email", []):
+            messages.error(request, error)
+    return redirect("groups:members", slug=group.slug)
+
+
+def _membership_in(group: Group, pk: int) -> Membership:
+    return get_object_or_404(Membership.objects.select_related("user"), pk=pk, group=group)
+
+
+@login_required
+@require_POST
+def member_role(request, slug, pk):
+    group = group_for_representative(slug, request.user)
+    membership = _membership_in(group, pk)
+    role = request.POST.get("role", "")
+    try:
+        services.membership_set_role(actor=request.user, membership=membership, role=role)
+    except GroupError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now: %(role)s.")
+            % {"name": membership.user, "role": Membership.Role(role).label},
+        )
+    return redirect("groups:members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def member_hand_over(request, slug, pk):
+    group = group_for_representative(slug, request.user)
+    membership = _membership_in(group, pk)
+    try:
+        services.representative_hand_over(actor=request.user, group=group, to=membership)
+    except GroupError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now the representative.") % {"name": membership.user},
+        )
+    return redirect("groups:members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, pk):
+    group = group_for_representative(slug, request.user)
+    membership = _membership_in(group, pk)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except GroupError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("%(name)s was removed from the group.") % {"name": membership.user}
+        )
+    return redirect("groups:members", slug=group.slug)
+
+
+@login_required
+@require_POST
+def leave(request, slug):
+    group = group_for_member(slug, request.user)
+    membership = membership_of(request.user, group)
+    if membership is None:
+        raise PermissionDenied
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except GroupError as exc:
+        messages.error(request, str(exc))
+        return redirect("groups:members", slug=group.slug)
+    messages.success(request, _("You left %(group)s.") % {"group": group.name})
+    return redirect("my_account")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug, pk):
+    group = group_for_representative(slug, request.user)
+    invitation = get_object_or_404(group.invitations, pk=pk)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except GroupError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("groups:members", slug=group.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """The link in an invitation e-mail: shows the group, and (signed in) accepts it."""
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        return render(
+            request,
+            "errors/error.html",
+            {
+                "title": _("Invitation not valid"),
+                "message": _(
+                    "This invitation link is not valid or has expired. Ask the group's "
+                    "representative to send a new one."
+                ),
+            },
+            status=404,
+        )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        try:
+            services.invitation_accept(user=request.user, invitation=invitation)
+        except GroupError as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+        messages.success(
+            request, _("Welcome! You are now a member of %(group)s.") % {"group": invitation.group}
+        )
+        return redirect(invitation.group.get_absolute_url())
+    already_member = request.user.is_authenticated and is_member(request.user, invitation.group)
+    return render(
+        request,
+        "groups/invitation.html",
+        {"invitation": invitation, "already_member": already_member},
+    )
+
+
+# --------------------------------------------------------------------------- activity records
+
+
+@require_GET
+def group_activities(request, slug):
+    group = group_for_viewer(slug, request.user)
+    page_obj = _page(request, selectors.activity_records_for_group(group), ACTIVITY_PAGE_SIZE)
+    return render(
+        request,
+        "groups/group_activities.html",
+        {
+            "group": group,
+            "page_obj": page_obj,
+            "records": page_obj.object_list,
+            "can_post": can_act_for(request.user, group),
+        },
+    )
+
+
+def _record_in(group: Group, pk: int) -> ActivityRecord:
+    return get_object_or_404(
+        ActivityRecord.objects.select_related("group", "created_by").prefetch_related("photos"),
+        pk=pk,
+        group=group,
+    )
+
+
+@require_GET
+def activity_detail(request, slug, pk):
+    group = group_for_viewer(slug, request.user)
+    record = _record_in(group, pk)
+    return render(
+        request,
+        "groups/activity_detail.html",
+        {"group": group, "record": record, "can_post": can_act_for(request.user, group)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request, slug):
+    group = group_for_acting_member(slug, request.user)
+    form = ActivityRecordForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.activity_record_create(
+                actor=request.user,
+                group=group,
+                held_on=form.cleaned_data["held_on"],
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                photos=form.cleaned_data["photos"],
+                submission_token=form.cleaned_data.get("submission_token"),
+            )
+        except AlreadySubmitted as exc:
+            messages.info(request, str(exc))
+            target = exc.target
+            return redirect(target.get_absolute_url() if target else group.get_absolute_url())
+        except GroupError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The activity record was posted."))
+            return redirect(record.get_absolute_url())
+    return render(request, "groups/activity_form.html", {"group": group, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, slug, pk):
+    group = group_for_acting_member(slug, request.user)
+    record = _record_in(group, pk)
+    form = ActivityRecordForm(request.POST or None, request.FILES or None, record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_record_update(
+                actor=request.user,
+                record=record,
+                held_on=form.cleaned_data["held_on"],
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                new_photos=form.cleaned_data["photos"],
+                remove_photo_ids=form.cleaned_data.get("remove_photos") or [],
+            )
+        except GroupError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The activity record was updated."))
+            return redirect(record.get_absolute_url())
+    return render(
+        request, "groups/activity_form.html", {"group": group, "form": form, "record": record}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_delete(request, slug, pk):
+    group = group_for_acting_member(slug, request.user)
+    record = _record_in(group, pk)
+    if request.method == "POST":
+        services.activity_record_delete(actor=request.user, record=record)
+        messages.success(request, _("The activity record was deleted."))
+        return redirect("groups:activities", slug=group.slug)
+    return render(request, "groups/activity_delete.html", {"group": group, "record": record})

@@ -1,0 +1,86 @@
+"""CSV of groups: the public directory's open data, and the admin's export.
+
+The public columns are the only ones the public export knows of. The private contact columns
+exist only in ``PRIVATE_COLUMNS`` and are written only when staff tick them in the admin.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from groups.emails import group_url
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    value: Callable
+
+
+def _join(items) -> str:
+    return "、".join(str(item) for item in items)
+
+
+PUBLIC_COLUMNS = [
+    Column("registration_number", _("registration number"), lambda g: g.registration_number or ""),
+    Column("name", _("group name"), lambda g: g.name),
+    Column("name_kana", _("group name reading (kana)"), lambda g: g.name_kana),
+    Column("summary", _("short introduction"), lambda g: g.summary),
+    Column("fields", _("activity fields"), lambda g: _join(f.name for f in g.fields.all())),
+    Column("areas", _("activity areas"), lambda g: _join(a.name for a in g.areas.all())),
+    Column("founded_year", _("year founded"), lambda g: g.founded_year or ""),
+    Column("member_count", _("number of members"), lambda g: g.member_count or ""),
+    Column("meeting_frequency", _("how often it meets"), lambda g: g.meeting_frequency),
+    Column("looking_for", _("looking for"), lambda g: _join(g.looking_for_labels)),
+    Column("offers", _("what we can offer"), lambda g: g.offers),
+    Column("needs", _("help we are looking for"), lambda g: g.needs),
+    Column("website", _("website"), lambda g: g.website),
+    Column("sns_url", _("social media page"), lambda g: g.sns_url),
+    Column("public_email", _("public e-mail address"), lambda g: g.public_email),
+    Column("registered_on", _("registered on"), lambda g: g.registered_on or ""),
+    Column("page", _("page"), group_url),
+]
+
+# Staff-only columns: status and dates for the office's records, and the private contact.
+STAFF_COLUMNS = [
+    Column("status", _("status"), lambda g: g.get_status_display()),
+    Column("applied_on", _("applied on"), lambda g: g.applied_on or ""),
+    Column("withdrawn_on", _("withdrawn on"), lambda g: g.withdrawn_on or ""),
+    Column("profile_updated_at", _("profile last updated"), lambda g: g.profile_updated_at or ""),
+]
+PRIVATE_COLUMNS = [
+    Column("representative_name", _("representative's name"), lambda g: g.representative_name),
+    Column("representative_phone", _("representative's phone"), lambda g: g.representative_phone),
+    Column(
+        "representative_address",
+        _("representative's address"),
+        lambda g: g.representative_address,
+    ),
+]
+ALL_COLUMNS = {c.key: c for c in PUBLIC_COLUMNS + STAFF_COLUMNS + PRIVATE_COLUMNS}
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_rows(groups: Iterable, columns: list[Column]) -> Iterator[str]:
+    """CSV lines (UTF-8 with a byte-order mark, so spreadsheet software reads Japanese)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([str(c.label) for c in columns])
+    for group in groups:
+        yield writer.writerow([_cell(c.value(group)) for c in columns])
+
+
+def _cell(value) -> str:
+    text = str(value)
+    # Cells that a spreadsheet would run as a formula are written as text.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text

@@ -1,0 +1,868 @@
+"""Every write of the groups app: views, admin actions and commands all call these functions.
+
+Each function is keyword-only and atomic, locks the rows whose rules it checks, writes an audit
+row, and raises ``GroupError`` (a translated, user-facing message) when a rule says no.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from core.audit import log_action
+from core.fiscal import FiscalYear, fiscal_year_of
+from groups import emails
+from groups.models import (
+    ActivityPhoto,
+    ActivityRecord,
+    Group,
+    GroupDocument,
+    GroupRenewal,
+    Invitation,
+    Membership,
+    RegistrationSequence,
+    normalize_name,
+)
+
+# Fields a group's members may change on its public profile.
+PROFILE_FIELDS = [
+    "name",
+    "name_kana",
+    "summary",
+    "description",
+    "founded_year",
+    "member_count",
+    "meeting_frequency",
+    "looking_for",
+    "offers",
+    "needs",
+    "website",
+    "sns_url",
+    "public_email",
+]
+# Staff-only contact details, changed by representatives (and staff).
+PRIVATE_FIELDS = ["representative_name", "representative_phone", "representative_address"]
+
+STALE_AFTER = dt.timedelta(days=365)
+STALE_REMIND_AFTER = dt.timedelta(days=14)
+STALE_LIST_AFTER = dt.timedelta(days=14)
+INVITATION_SALT = "groups.invitation"
+
+
+class GroupError(Exception):
+    """A rule of the groups app said no; the message is shown to the user as it is."""
+
+
+class AlreadySubmitted(GroupError):
+    """The same form was posted twice; ``target`` is what the first post made."""
+
+    def __init__(self, message, *, target=None):
+        super().__init__(message)
+        self.target = target
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _locked(group: Group) -> Group:
+    return Group.objects.select_for_update().get(pk=group.pk)
+
+
+def representative_emails(group: Group) -> list[str]:
+    return list(
+        Membership.objects.filter(group=group, role=Membership.Role.REPRESENTATIVE)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+
+
+def _slug_for_new_group() -> str:
+    while True:
+        slug = f"g-{secrets.token_hex(3)}"
+        if not Group.objects.filter(slug=slug).exists():
+            return slug
+
+
+def _name_taken_error() -> GroupError:
+    return GroupError(_("A group with this name has already registered or applied."))
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def registration_number_allocate(*, day: dt.date) -> str:
+    """The next registration number of ``day``'s fiscal year, e.g. "R7-023".
+
+    The year's sequence row is created if missing (``ON CONFLICT DO NOTHING``) and then locked,
+    so concurrent approvals queue up and each gets its own serial. Must run inside a transaction.
+    """
+    fiscal_year = fiscal_year_of(day)
+    RegistrationSequence.objects.bulk_create(
+        [RegistrationSequence(fiscal_year=fiscal_year)], ignore_conflicts=True
+    )
+    sequence = RegistrationSequence.objects.select_for_update().get(fiscal_year=fiscal_year)
+    era_code = FiscalYear(fiscal_year).era_code
+    while True:
+        sequence.last_serial += 1
+        number = f"{era_code}-{sequence.last_serial:03d}"
+        # Numbers typed in by hand (older paper registrations) are skipped, never reused.
+        if not Group.objects.filter(registration_number=number).exists():
+            break
+    sequence.save(update_fields=["last_serial"])
+    return number
+
+
+def application_already_sent(token) -> bool:
+    try:
+        token = uuid.UUID(str(token))
+    except (TypeError, ValueError):
+        return False
+    return Group.objects.filter(submission_token=token).exists()
+
+
+@transaction.atomic
+def group_apply(
+    *,
+    actor,
+    data: dict,
+    fields: Iterable = (),
+    areas: Iterable = (),
+    documents: Iterable[tuple[str, ContentFile]] = (),
+    logo: ContentFile | None = None,
+    submission_token: uuid.UUID | None = None,
+) -> Group:
+    """A citizen applies (仮登録): the group is created as "applied" and the actor becomes its
+    representative; the documents go to private storage; the office is told by e-mail."""
+    if submission_token:
+        earlier = Group.objects.filter(submission_token=submission_token).first()
+        if earlier is not None:
+            raise AlreadySubmitted(_("This application has already been sent."), target=earlier)
+    if Group.objects.filter(name__iexact=normalize_name(data.get("name", ""))).exists():
+        raise _name_taken_error()
+    now = timezone.now()
+    group = Group(
+        **{key: data[key] for key in PROFILE_FIELDS + PRIVATE_FIELDS if key in data},
+        slug=data.get("slug") or _slug_for_new_group(),
+        status=Group.Status.APPLIED,
+        applied_on=timezone.localdate(),
+        eligibility_confirmed_at=now,
+        profile_updated_at=now,
+        submission_token=submission_token,
+    )
+    if logo is not None:
+        group.logo.save(logo.name, logo, save=False)
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError as exc:
+        if "submission_token" in str(exc):
+            raise AlreadySubmitted(_("This application has already been sent.")) from exc
+        if "slug" in str(exc):
+            raise GroupError(_("This web address name is already taken.")) from exc
+        raise _name_taken_error() from exc
+    group.fields.set(fields)
+    group.areas.set(areas)
+    Membership.objects.create(group=group, user=actor, role=Membership.Role.REPRESENTATIVE)
+    for kind, content in documents:
+        document = GroupDocument(group=group, kind=kind, uploaded_by=actor)
+        document.file.save(content.name, content, save=True)
+    log_action(actor=actor, action="group.apply", target=group)
+    emails.send_after_commit(
+        "application_received",
+        to=[settings.OFFICE_EMAIL],
+        context={
+            "group": group,
+            "applicant": actor,
+            "admin_url": emails.absolute_url(
+                reverse("admin:groups_groupapplication_change", args=[group.pk])
+            ),
+        },
+    )
+    return group
+
+
+@transaction.atomic
+def group_approve(*, actor, group: Group, on: dt.date | None = None) -> Group:
+    """Staff approve an application: registered, numbered, renewed for this fiscal year."""
+    group = _locked(group)
+    if group.status != Group.Status.APPLIED:
+        raise GroupError(_("%(group)s is not a pending application.") % {"group": group.name})
+    day = on or timezone.localdate()
+    group.status = Group.Status.REGISTERED
+    group.registered_on = day
+    group.withdrawn_on = None
+    group.status_reason = ""
+    group.registration_number = registration_number_allocate(day=day)
+    group.save(
+        update_fields=[
+            "status",
+            "registered_on",
+            "withdrawn_on",
+            "status_reason",
+            "registration_number",
+            "updated_at",
+        ]
+    )
+    GroupRenewal.objects.get_or_create(
+        group=group, fiscal_year=fiscal_year_of(day), defaults={"confirmed_by": actor}
+    )
+    log_action(
+        actor=actor,
+        action="group.approve",
+        target=group,
+        registration_number=group.registration_number,
+    )
+    emails.send_after_commit(
+        "approved",
+        to=representative_emails(group),
+        context={"group": group, "group_url": emails.group_url(group)},
+    )
+    return group
+
+
+@transaction.atomic
+def group_reject(*, actor, group: Group, reason: str) -> Group:
+    reason = (reason or "").strip()
+    if not reason:
+        raise GroupError(_("Give the reason for the rejection."))
+    group = _locked(group)
+    if group.status != Group.Status.APPLIED:
+        raise GroupError(_("%(group)s is not a pending application.") % {"group": group.name})
+    group.status = Group.Status.REJECTED
+    group.status_reason = reason
+    group.save(update_fields=["status", "status_reason", "updated_at"])
+    log_action(actor=actor, action="group.reject", target=group, reason=reason)
+    emails.send_after_commit(
+        "rejected",
+        to=representative_emails(group),
+        context={"group": group, "reason": reason, "account_url": emails.account_url()},
+    )
+    return group
+
+
+@transaction.atomic
+def group_resubmit(*, actor, group: Group) -> Group:
+    """After a rejection the representative corrects the application and sends it again."""
+    group = _locked(group)
+    if group.status != Group.Status.REJECTED:
+        raise GroupError(_("Only a rejected application can be sent again."))
+    group.status = Group.Status.APPLIED
+    group.applied_on = timezone.localdate()
+    group.save(update_fields=["status", "applied_on", "updated_at"])
+    log_action(actor=actor, action="group.resubmit", target=group)
+    emails.send_after_commit(
+        "application_received",
+        to=[settings.OFFICE_EMAIL],
+        context={
+            "group": group,
+            "applicant": actor,
+            "resubmitted": True,
+            "admin_url": emails.absolute_url(
+                reverse("admin:groups_groupapplication_change", args=[group.pk])
+            ),
+        },
+    )
+    return group
+
+
+@transaction.atomic
+def group_suspend(*, actor, group: Group, reason: str) -> Group:
+    reason = (reason or "").strip()
+    if not reason:
+        raise GroupError(_("Give the reason for the suspension."))
+    group = _locked(group)
+    if group.status != Group.Status.REGISTERED:
+        raise GroupError(_("%(group)s is not registered.") % {"group": group.name})
+    group.status = Group.Status.SUSPENDED
+    group.status_reason = reason
+    group.save(update_fields=["status", "status_reason", "updated_at"])
+    log_action(actor=actor, action="group.suspend", target=group, reason=reason)
+    emails.send_after_commit(
+        "suspended",
+        to=representative_emails(group),
+        context={"group": group, "reason": reason},
+    )
+    return group
+
+
+@transaction.atomic
+def group_reinstate(*, actor, group: Group) -> Group:
+    group = _locked(group)
+    if group.status != Group.Status.SUSPENDED:
+        raise GroupError(_("%(group)s is not suspended.") % {"group": group.name})
+    group.status = Group.Status.REGISTERED
+    group.status_reason = ""
+    group.save(update_fields=["status", "status_reason", "updated_at"])
+    log_action(actor=actor, action="group.reinstate", target=group)
+    return group
+
+
+@transaction.atomic
+def group_withdraw(*, actor, group: Group, reason: str, on: dt.date | None = None) -> Group:
+    """End a registration (登録抹消), e.g. when a group did not renew; ``withdrawn_on`` keeps the
+    yearly counts exact."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise GroupError(_("Give the reason for the withdrawal."))
+    group = _locked(group)
+    if group.status not in (Group.Status.REGISTERED, Group.Status.SUSPENDED):
+        raise GroupError(_("%(group)s is not registered.") % {"group": group.name})
+    day = on or timezone.localdate()
+    if group.registered_on and day < group.registered_on:
+        raise GroupError(_("The withdrawal date is before the registration date."))
+    group.status = Group.Status.WITHDRAWN
+    group.withdrawn_on = day
+    group.status_reason = reason
+    group.save(update_fields=["status", "withdrawn_on", "status_reason", "updated_at"])
+    Invitation.objects.filter(
+        group=group, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    log_action(actor=actor, action="group.withdraw", target=group, reason=reason, on=str(day))
+    emails.send_after_commit(
+        "withdrawn",
+        to=representative_emails(group),
+        context={"group": group, "reason": reason},
+    )
+    return group
+
+
+@transaction.atomic
+def group_update_profile(
+    *,
+    actor,
+    group: Group,
+    data: dict,
+    fields: Iterable | None = None,
+    areas: Iterable | None = None,
+    logo: ContentFile | None = None,
+    remove_logo: bool = False,
+) -> Group:
+    """Members edit the public profile (representatives and staff also the private contact).
+    Saving clears any stale-profile flag."""
+    group = _locked(group)
+    if "name" in data and (
+        Group.objects.filter(name__iexact=normalize_name(data["name"]))
+        .exclude(pk=group.pk)
+        .exists()
+    ):
+        raise _name_taken_error()
+    changed = []
+    for key in PROFILE_FIELDS + PRIVATE_FIELDS:
+        if key in data and getattr(group, key) != data[key]:
+            setattr(group, key, data[key])
+            changed.append(key)
+    if remove_logo and group.logo:
+        group.logo.delete(save=False)
+        group.logo = ""
+        changed.append("logo")
+    if logo is not None:
+        group.logo.save(logo.name, logo, save=False)
+        changed.append("logo")
+    group.profile_updated_at = timezone.now()
+    group.stale_notified_at = group.stale_reminded_at = group.stale_listed_at = None
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError as exc:
+        raise _name_taken_error() from exc
+    if fields is not None:
+        group.fields.set(fields)
+    if areas is not None:
+        group.areas.set(areas)
+    log_action(actor=actor, action="group.update", target=group, changed=changed)
+    return group
+
+
+def renewal_due(group: Group, *, fiscal_year: int | None = None) -> bool:
+    fiscal_year = fiscal_year or FiscalYear.current().year
+    return (
+        group.is_registered
+        and not GroupRenewal.objects.filter(group=group, fiscal_year=fiscal_year).exists()
+    )
+
+
+@transaction.atomic
+def group_renew(
+    *,
+    actor,
+    group: Group,
+    data: dict,
+    note: str = "",
+    documents: Iterable[tuple[str, ContentFile]] = (),
+    fiscal_year: int | None = None,
+) -> GroupRenewal:
+    """A representative confirms the group's details for this fiscal year (年度更新)."""
+    fiscal_year = fiscal_year or FiscalYear.current().year
+    group = _locked(group)
+    if group.status != Group.Status.REGISTERED:
+        raise GroupError(_("Only a registered group can renew its registration."))
+    if GroupRenewal.objects.filter(group=group, fiscal_year=fiscal_year).exists():
+        raise GroupError(
+            _("The registration is already renewed for %(year)s.")
+            % {"year": FiscalYear(fiscal_year).label}
+        )
+    for key in PRIVATE_FIELDS:
+        if key in data:
+            setattr(group, key, data[key])
+    group.save(update_fields=[*PRIVATE_FIELDS, "updated_at"])
+    renewal = GroupRenewal.objects.create(
+        group=group, fiscal_year=fiscal_year, confirmed_by=actor, note=note.strip()
+    )
+    for kind, content in documents:
+        document = GroupDocument(group=group, kind=kind, uploaded_by=actor)
+        document.file.save(content.name, content, save=True)
+    log_action(actor=actor, action="group.renew", target=group, fiscal_year=fiscal_year)
+    emails.send_after_commit(
+        "renewed",
+        to=[settings.OFFICE_EMAIL],
+        context={"group": group, "renewal": renewal, "fiscal_year": FiscalYear(fiscal_year)},
+    )
+    return renewal
+
+
+def renewal_remind(*, actor, groups: Iterable[Group]) -> int:
+    """E-mail the representatives of groups that have not renewed this fiscal year."""
+    fiscal_year = FiscalYear.current()
+    sent = 0
+    for group in groups:
+        with transaction.atomic():
+            if not renewal_due(group, fiscal_year=fiscal_year.year):
+                continue
+            emails.send_after_commit(
+                "renewal_reminder",
+                to=representative_emails(group),
+                context={
+                    "group": group,
+                    "fiscal_year": fiscal_year,
+                    "renew_url": emails.absolute_url(
+                        reverse("groups:renew", kwargs={"slug": group.slug})
+                    ),
+                },
+            )
+            log_action(actor=actor, action="group.renewal_remind", target=group)
+            sent += 1
+    return sent
+
+
+# --------------------------------------------------------------------------- membership
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "k": invitation.key}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The invitation a link names, or None when the link is forged, altered or too old."""
+    try:
+        payload = signing.loads(
+            token, salt=INVITATION_SALT, max_age=dt.timedelta(days=Invitation.VALID_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return (
+        Invitation.objects.select_related("group", "invited_by")
+        .filter(pk=payload.get("i"), key=payload.get("k"))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_create(*, actor, group: Group, email: str) -> Invitation:
+    email = (email or "").strip().lower()
+    group = _locked(group)
+    if group.status not in (Group.Status.REGISTERED, Group.Status.APPLIED):
+        raise GroupError(_("Members can be invited only while the group is registered."))
+    if Membership.objects.filter(group=group, user__email__iexact=email).exists():
+        raise GroupError(_("%(email)s is already a member of the group.") % {"email": email})
+    now = timezone.now()
+    # An old, unanswered invitation to the same address is replaced by the new one.
+    open_invitations = Invitation.objects.filter(
+        group=group, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    for old in open_invitations:
+        if old.is_open:
+            raise GroupError(
+                _("%(email)s has already been invited. The invitation is valid until %(date)s.")
+                % {"email": email, "date": timezone.localtime(old.expires_at).strftime("%Y-%m-%d")}
+            )
+        old.revoked_at = now
+        old.save(update_fields=["revoked_at"])
+    invitation = Invitation.objects.create(group=group, email=email, invited_by=actor)
+    log_action(actor=actor, action="membership.invite", target=group, email=email)
+    emails.send_after_commit(
+        "invitation",
+        to=[email],
+        context={
+            "group": group,
+            "invitation": invitation,
+            "inviter": actor,
+            "accept_url": emails.absolute_url(
+                reverse("groups:invitation", kwargs={"token": invitation_token(invitation)})
+            ),
+            "valid_days": Invitation.VALID_DAYS,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise GroupError(_("This invitation is no longer open."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    log_action(
+        actor=actor,
+        action="membership.invitation_revoke",
+        target=invitation.group,
+        email=invitation.email,
+    )
+    return invitation
+
+
+def user_addresses(user) -> set[str]:
+    """The verified e-mail addresses of an account (the primary one included)."""
+    from allauth.account.models import EmailAddress
+
+    addresses = {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+    return addresses
+
+
+@transaction.atomic
+def invitation_accept(*, user, invitation: Invitation) -> Membership:
+    invitation = (
+        Invitation.objects.select_for_update().select_related("group").get(pk=invitation.pk)
+    )
+    if not invitation.is_open:
+        raise GroupError(_("This invitation has expired or was already used."))
+    if invitation.email.lower() not in user_addresses(user):
+        raise GroupError(
+            _(
+                "This invitation was sent to %(email)s. Log in with that address (or add and "
+                "verify it on your account) to accept it."
+            )
+            % {"email": invitation.email}
+        )
+    group = _locked(invitation.group)
+    if group.status not in (Group.Status.REGISTERED, Group.Status.APPLIED):
+        raise GroupError(_("This group is no longer registered."))
+    membership, _created = Membership.objects.get_or_create(group=group, user=user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    log_action(actor=user, action="membership.join", target=group, invitation=invitation.pk)
+    emails.send_after_commit(
+        "invitation_accepted",
+        to=representative_emails(group),
+        context={"group": group, "member": user},
+    )
+    return membership
+
+
+def _check_keeps_a_representative(group: Group, *, without: Membership) -> None:
+    others = (
+        Membership.objects.filter(group=group, role=Membership.Role.REPRESENTATIVE)
+        .exclude(pk=without.pk)
+        .exists()
+    )
+    if not others:
+        raise GroupError(
+            _(
+                "A group always needs at least one representative. Make another member "
+                "representative first."
+            )
+        )
+
+
+@transaction.atomic
+def membership_set_role(*, actor, membership: Membership, role: str) -> Membership:
+    """Share the representative role (promote) or step down (demote), never leaving the group
+    without a representative. The group row is locked so two representatives stepping down at
+    the same moment cannot both succeed."""
+    if role not in Membership.Role.values:
+        raise GroupError(_("Unknown role."))
+    group = _locked(membership.group)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if membership.role == Membership.Role.REPRESENTATIVE:
+        _check_keeps_a_representative(group, without=membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    log_action(
+        actor=actor, action="membership.role", target=group, user=membership.user.email, role=role
+    )
+    return membership
+
+
+@transaction.atomic
+def representative_hand_over(*, actor, group: Group, to: Membership) -> Membership:
+    """The acting representative makes ``to`` representative and becomes an ordinary member."""
+    group = _locked(group)
+    to = Membership.objects.select_related("user").get(pk=to.pk, group=group)
+    mine = Membership.objects.filter(group=group, user=actor).first()
+    if mine is None or not mine.is_representative:
+        raise GroupError(_("Only a representative can hand over the role."))
+    if to.pk == mine.pk:
+        raise GroupError(_("Choose another member."))
+    to.role = Membership.Role.REPRESENTATIVE
+    to.save(update_fields=["role"])
+    mine.role = Membership.Role.MEMBER
+    mine.save(update_fields=["role"])
+    log_action(actor=actor, action="membership.hand_over", target=group, to=to.user.email)
+    emails.send_after_commit(
+        "handed_over",
+        to=[to.user.email],
+        context={"group": group, "previous": actor, "group_url": emails.group_url(group)},
+    )
+    return to
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    """A representative removes a member, or a member leaves; the last representative cannot go."""
+    group = _locked(membership.group)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if membership.is_representative:
+        _check_keeps_a_representative(group, without=membership)
+    email = membership.user.email
+    membership.delete()
+    action = "membership.leave" if actor == membership.user else "membership.remove"
+    log_action(actor=actor, action=action, target=group, user=email)
+
+
+# --------------------------------------------------------------------------- activity records
+
+THUMBNAIL_SIDE = 480
+
+
+def _thumbnail(content: ContentFile) -> ContentFile:
+    content.seek(0)
+    with Image.open(content) as image:
+        image.load()
+        image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=80, optimize=True)
+    content.seek(0)
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def _add_photos(record: ActivityRecord, photos: Iterable[ContentFile], start: int) -> None:
+    for offset, content in enumerate(photos):
+        photo = ActivityPhoto(record=record, order=start + offset)
+        thumb = _thumbnail(content)
+        photo.image.save(content.name, content, save=False)
+        photo.thumbnail.save(thumb.name, thumb, save=False)
+        photo.save()
+
+
+def _check_held_on(held_on: dt.date) -> None:
+    if held_on > timezone.localdate():
+        raise GroupError(_("The date of the activity cannot be in the future."))
+
+
+@transaction.atomic
+def activity_record_create(
+    *,
+    actor,
+    group: Group,
+    held_on: dt.date,
+    title: str,
+    body: str,
+    photos: list[ContentFile] = (),
+    submission_token: uuid.UUID | None = None,
+) -> ActivityRecord:
+    photos = list(photos)
+    if len(photos) > ActivityRecord.MAX_PHOTOS:
+        raise GroupError(_("Add at most %(n)d photos.") % {"n": ActivityRecord.MAX_PHOTOS})
+    _check_held_on(held_on)
+    group = _locked(group)
+    if not group.is_registered:
+        raise GroupError(_("Only a registered group can post activity records."))
+    if submission_token:
+        earlier = ActivityRecord.objects.filter(submission_token=submission_token).first()
+        if earlier is not None:
+            raise AlreadySubmitted(
+                _("This activity record has already been posted."), target=earlier
+            )
+    try:
+        with transaction.atomic():
+            record = ActivityRecord.objects.create(
+                group=group,
+                held_on=held_on,
+                title=title.strip(),
+                body=body.strip(),
+                created_by=actor,
+                submission_token=submission_token,
+            )
+    except IntegrityError as exc:
+        raise AlreadySubmitted(_("This activity record has already been posted.")) from exc
+    _add_photos(record, photos, start=0)
+    log_action(actor=actor, action="activity.create", target=record, photos=len(photos))
+    return record
+
+
+@transaction.atomic
+def activity_record_update(
+    *,
+    actor,
+    record: ActivityRecord,
+    held_on: dt.date,
+    title: str,
+    body: str,
+    new_photos: list[ContentFile] = (),
+    remove_photo_ids: Iterable[int] = (),
+) -> ActivityRecord:
+    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
+    _check_held_on(held_on)
+    remove_photo_ids = {int(pk) for pk in remove_photo_ids}
+    kept = [p for p in record.photos.all() if p.pk not in remove_photo_ids]
+    new_photos = list(new_photos)
+    if len(kept) + len(new_photos) > ActivityRecord.MAX_PHOTOS:
+        raise GroupError(
+            _("A record can have at most %(n)d photos; it has %(kept)d.")
+            % {"n": ActivityRecord.MAX_PHOTOS, "kept": len(kept)}
+        )
+    removed = list(record.photos.filter(pk__in=remove_photo_ids))
+    record.held_on, record.title, record.body = held_on, title.strip(), body.strip()
+    record.save(update_fields=["held_on", "title", "body", "updated_at"])
+    for photo in removed:
+        image, thumb = photo.image, photo.thumbnail
+        photo.delete()
+        transaction.on_commit(lambda i=image, t=thumb: (i.delete(save=False), t.delete(save=False)))
+    start = max((p.order for p in kept), default=-1) + 1
+    _add_photos(record, new_photos, start=start)
+    log_action(actor=actor, action="activity.update", target=record)
+    return record
+
+
+@transaction.atomic
+def activity_record_delete(*, actor, record: ActivityRecord) -> None:
+    files = [(p.image, p.thumbnail) for p in record.photos.all()]
+    log_action(actor=actor, action="activity.delete", target=record)
+    record.delete()
+    for image, thumb in files:
+        transaction.on_commit(lambda i=image, t=thumb: (i.delete(save=False), t.delete(save=False)))
+
+
+# --------------------------------------------------------------------------- contact
+
+
+def contact_send(
+    *, group: Group, sender_name: str, sender_email: str, subject: str, message: str
+) -> int:
+    """Send a visitor's message to the group's representatives. Their addresses stay hidden:
+    the visitor sees none, and replies go to the visitor (reply-to). A group without a
+    representative account is reached through the office, which forwards the message."""
+    if not group.is_registered:
+        raise GroupError(_("This group cannot be contacted through the portal."))
+    recipients = representative_emails(group)
+    via_office = not recipients
+    with transaction.atomic():
+        emails.send_after_commit(
+            "contact",
+            to=recipients or [settings.OFFICE_EMAIL],
+            reply_to=[sender_email],
+            context={
+                "group": group,
+                "sender_name": sender_name,
+                "sender_email": sender_email,
+                "subject": subject,
+                "message": message,
+                "via_office": via_office,
+            },
+        )
+        log_action(actor=None, action="group.contact", target=group, via_office=via_office)
+    return len(recipients)
+
+
+# --------------------------------------------------------------------------- stale profiles
+
+
+def profile_is_stale(group: Group, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return group.is_registered and group.profile_touched_at < now - STALE_AFTER
+
+
+def stale_groups(now: dt.datetime | None = None):
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    return Group.objects.registered().filter(
+        Q(profile_updated_at__lt=cutoff) | Q(profile_updated_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def stale_groups_flag(*, now: dt.datetime | None = None) -> dict:
+    """One daily pass: notify representatives of profiles not updated for a year, remind them
+    two weeks later, and two weeks after that put the group on the staff list (and tell the
+    office). Editing the profile clears every step."""
+    now = now or timezone.now()
+    stale = stale_groups(now)
+    counts = {"notified": 0, "reminded": 0, "listed": 0}
+
+    def edit_url(group):
+        return emails.absolute_url(reverse("groups:edit", kwargs={"slug": group.slug}))
+
+    for group in stale.filter(stale_notified_at__isnull=True).iterator():
+        with transaction.atomic():
+            emails.send_after_commit(
+                "stale_notice",
+                to=representative_emails(group),
+                context={"group": group, "edit_url": edit_url(group), "reminder": False},
+            )
+            Group.objects.filter(pk=group.pk).update(stale_notified_at=now)
+        counts["notified"] += 1
+    for group in stale.filter(
+        stale_notified_at__lte=now - STALE_REMIND_AFTER, stale_reminded_at__isnull=True
+    ).iterator():
+        with transaction.atomic():
+            emails.send_after_commit(
+                "stale_notice",
+                to=representative_emails(group),
+                context={"group": group, "edit_url": edit_url(group), "reminder": True},
+            )
+            Group.objects.filter(pk=group.pk).update(stale_reminded_at=now)
+        counts["reminded"] += 1
+    newly_listed = list(
+        stale.filter(
+            stale_reminded_at__lte=now - STALE_LIST_AFTER, stale_listed_at__isnull=True
+        ).order_by("name_kana")
+    )
+    if newly_listed:
+        with transaction.atomic():
+            Group.objects.filter(pk__in=[g.pk for g in newly_listed]).update(stale_listed_at=now)
+            emails.send_after_commit(
+                "stale_staff_list",
+                to=[settings.OFFICE_EMAIL],
+                context={
+                    "groups": newly_listed,
+                    "admin_url": emails.absolute_url(
+                        reverse("admin:groups_group_changelist") + "?stale=listed"
+                    ),
+                },
+            )
+        counts["listed"] = len(newly_listed)
+    return counts

@@ -27,7 +27,10 @@ def healthz(request):
 
 
 def home(request):
-    return render(request, "core/home.html")
+    """The home page: its public content comes from news.home, cached whole for a minute."""
+    from news.home import home_sections
+
+    return render(request, "core/home.html", home_sections())
 
 
 def rate_limited(request, exception=None):

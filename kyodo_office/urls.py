@@ -18,6 +18,8 @@ urlpatterns = [
     path("facilities/", include("facilities.urls")),
     path("events/", include("events.urls")),
     path("news/", include("news.urls")),
+    path("programme/", include("news.urls_programme")),
+    path("opinion/", include("news.urls_opinion")),
     path("newsletter/", include("newsletter.urls")),
     path("bulletin/", include("bulletin.urls")),
     path("reports/", include("reports.urls")),

@@ -1,0 +1,166 @@
+"""News posts (お知らせ), the broadcast programme (広報番組) and the opinion box (ご意見箱)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+HOME_CACHE_KEY_PREFIX = "home:"
+
+
+class NewsQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Posts whose publish time has come (scheduled posts stay hidden until then)."""
+        return self.filter(publish_at__lte=now or timezone.now())
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-pk")
+
+
+class NewsPost(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("web address name"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text=_("Letters, digits and hyphens. Left empty, one is made from the date."),
+    )
+    body = models.TextField(
+        _("body"), help_text=_("Markdown: **bold**, lists, [link text](https://…), headings.")
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        default=timezone.now,
+        db_index=True,
+        help_text=_("The post appears on the site from this moment (a future time schedules it)."),
+    )
+    important = models.BooleanField(
+        _("important"), default=False, help_text=_("Pinned at the top of the home page.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = NewsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("news post")
+        verbose_name_plural = _("news posts")
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["important", "publish_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            stamp = timezone.localtime(self.publish_at or timezone.now())
+            self.slug = f"{stamp:%Y%m%d}-{secrets.token_hex(3)}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.publish_at <= timezone.now()
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class ProgrammeEpisode(models.Model):
+    """One episode of the office's PR broadcast programme, made with the city."""
+
+    air_date = models.DateField(_("air date"), db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=2000)
+    video_url = models.URLField(
+        _("video link"),
+        blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_("An https:// address of the recording (e.g. the city's video channel)."),
+    )
+    is_published = models.BooleanField(_("shown on the site"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme episode")
+        verbose_name_plural = _("programme episodes")
+        ordering = ["-air_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.air_date:%Y-%m-%d} {self.title}"
+
+    @property
+    def has_aired(self) -> bool:
+        return self.air_date <= timezone.localdate()
+
+
+class Opinion(models.Model):
+    """A comment to the office or its operating committee (ご意見箱), read by staff in the admin."""
+
+    class Addressee(models.TextChoices):
+        OFFICE = "office", _("The office")
+        COMMITTEE = "committee", _("The operating committee")
+
+    class Topic(models.TextChoices):
+        FACILITIES = "facilities", _("Rooms and equipment")
+        EVENTS = "events", _("Events and exchange meetings")
+        WEBSITE = "website", _("Website and newsletter")
+        SUPPORT = "support", _("Support for groups")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        READ = "read", _("Read")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    addressed_to = models.CharField(
+        _("addressed to"), max_length=20, choices=Addressee.choices, default=Addressee.OFFICE
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    message = models.TextField(_("your opinion"), max_length=4000)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    wants_reply = models.BooleanField(_("would like a reply"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    staff_note = models.TextField(_("staff note"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinion box")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d} {self.get_topic_display()}"

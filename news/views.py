@@ -1,5 +1,64 @@
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from news import selectors
+from news.forms import OpinionForm
+from news.models import NewsPost
+from news.permissions import can_preview
+from news.services import opinion_submit
+from news.throttle import over_limit, rate_limited
+
+PER_PAGE = 20
+
+
+def paginate(request, queryset, per_page=PER_PAGE):
+    """A page of ``queryset``; a page number that is not a page answers 404."""
+    paginator = Paginator(queryset, per_page)
+    number = request.GET.get("page") or 1
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise Http404(_("There is no such page.")) from None
+    if number < 1 or number > paginator.num_pages:
+        raise Http404(_("There is no such page."))
+    return paginator.page(number)
 
 
 def list(request):
-    return render(request, "news/list.html")
+    page_obj = paginate(request, selectors.published_news())
+    return render(request, "news/list.html", {"page_obj": page_obj, "posts": page_obj})
+
+
+def detail(request, slug):
+    post = get_object_or_404(NewsPost, slug=slug)
+    if not post.is_published and not can_preview(request.user):
+        raise Http404
+    return render(request, "news/detail.html", {"post": post})
+
+
+def programme(request):
+    page_obj = paginate(request, selectors.programme())
+    return render(request, "news/programme.html", {"page_obj": page_obj, "episodes": page_obj})
+
+
+def opinion(request):
+    if request.method == "POST":
+        if over_limit(request, group="opinion-box", rate="5/h"):
+            return rate_limited(request)
+        form = OpinionForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "website_url"}
+            opinion_submit(actor=request.user, **data)
+            return redirect("opinion:thanks")
+    else:
+        initial = {}
+        if request.user.is_authenticated:
+            initial = {"name": request.user.full_name, "email": request.user.email}
+        form = OpinionForm(initial=initial)
+    return render(request, "news/opinion.html", {"form": form})
+
+
+def opinion_thanks(request):
+    return render(request, "news/opinion_thanks.html")

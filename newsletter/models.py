@@ -1,0 +1,271 @@
+"""Newsletter issues (情報紙), their e-mail subscribers and per-recipient deliveries.
+
+Reports contract (the reports app counts per fiscal year in SQL; keep these names):
+
+- ``NewsletterIssue.published_on`` (date): the issue's publication date. Count published issues
+  with ``status='published'``; a draft may already carry a planned date.
+- ``Subscriber.confirmed_at`` / ``Subscriber.unsubscribed_at`` (datetimes, null when not yet):
+  a subscriber counts from confirmation until unsubscription; ``bounced_at`` marks addresses
+  suppressed after a hard bounce.
+- ``Delivery`` (one row per issue and subscriber): ``status`` (``sent`` / ``failed`` / ...)
+  and ``sent_at``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import ActivityField
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self, today=None):
+        """Issues the public may read: published, and their publication date has come."""
+        return self.filter(
+            status=NewsletterIssue.Status.PUBLISHED,
+            published_on__lte=today or timezone.localdate(),
+        )
+
+
+class NewsletterIssue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    number = models.PositiveIntegerField(_("issue number"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_on = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("A published issue appears on the site from this day."),
+    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = models.TextField(
+        _("body"), help_text=_("Markdown: **bold**, lists, [link text](https://…), headings.")
+    )
+    cover = models.ImageField(_("cover image"), upload_to="newsletter/covers/", blank=True)
+    pdf = models.FileField(_("PDF of the printed edition"), upload_to="newsletter/pdf/", blank=True)
+    test_sent_at = models.DateTimeField(_("last test send"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("newsletter issue")
+        verbose_name_plural = _("newsletter issues")
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_on__isnull=False),
+                name="newsletter_published_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("No. %(number)s %(title)s") % {"number": self.number, "title": self.title}
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletter:detail", kwargs={"number": self.number})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_on is not None
+            and self.published_on <= timezone.localdate()
+        )
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def receiving(self):
+        """Confirmed, not unsubscribed, not suppressed after a bounce."""
+        return self.filter(
+            confirmed_at__isnull=False, unsubscribed_at__isnull=True, bounced_at__isnull=True
+        )
+
+    def interested_in(self, fields):
+        """Subscribers who chose none of the fields (they get everything) or any of ``fields``."""
+        ids = [f.pk for f in fields]
+        if not ids:
+            return self
+        return self.filter(Q(interests__isnull=True) | Q(interests__in=ids)).distinct()
+
+
+class Subscriber(models.Model):
+    email = models.EmailField(_("e-mail address"), unique=True)
+    interests = models.ManyToManyField(
+        ActivityField,
+        verbose_name=_("interests"),
+        blank=True,
+        related_name="newsletter_subscribers",
+        help_text=_("None chosen: every issue."),
+    )
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, db_index=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True, db_index=True)
+    bounced_at = models.DateTimeField(_("suppressed after a bounce"), null=True, blank=True)
+    # Bumped at each (re)subscription: confirmation links of an earlier round stop working.
+    token_version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_receiving(self) -> bool:
+        return bool(self.confirmed_at and not self.unsubscribed_at and not self.bounced_at)
+
+
+class SendRun(models.Model):
+    """One "send" of an issue by staff: its audience, and the background job that works it."""
+
+    issue = models.ForeignKey(
+        NewsletterIssue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="runs"
+    )
+    fields = models.ManyToManyField(
+        ActivityField,
+        verbose_name=_("only subscribers interested in"),
+        blank=True,
+        related_name="+",
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("new recipients"), default=0)
+    job_id = models.BigIntegerField(_("background job"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("send")
+        verbose_name_plural = _("sends")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.issue} – {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+
+class Delivery(models.Model):
+    """One issue to one subscriber: at most one row, so nobody gets the same issue twice.
+
+    ``pending`` → ``claimed`` (taken by a worker's batch) → ``sending`` (handed to the mail
+    server) → ``sent`` or ``failed``. After a crash, ``claimed`` rows go back to ``pending``
+    and ``sending`` rows become ``failed`` (the outcome is unknown: not sending again is the
+    safe side).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        CLAIMED = "claimed", _("In a batch")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    issue = models.ForeignKey(
+        NewsletterIssue,
+        verbose_name=_("issue"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    run = models.ForeignKey(
+        SendRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    message_id = models.CharField(_("message ID"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "subscriber"], name="delivery_once_per_issue_and_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["issue", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} → {self.subscriber_id}: {self.status}"
+
+
+class Bounce(models.Model):
+    """A bounce or complaint reported by the mail provider's webhook (django-anymail)."""
+
+    email = models.EmailField(_("e-mail address"), db_index=True)
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bounces",
+    )
+    provider = models.CharField(_("provider"), max_length=40)
+    event_type = models.CharField(_("event"), max_length=30)
+    reject_reason = models.CharField(_("reason"), max_length=30, blank=True)
+    hard = models.BooleanField(_("permanent"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    event_id = models.CharField(_("event ID"), max_length=200, blank=True)
+    occurred_at = models.DateTimeField(_("occurred"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bounce")
+        verbose_name_plural = _("bounces")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"],
+                condition=~Q(event_id=""),
+                name="bounce_event_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.event_type})"

@@ -1,9 +1,18 @@
-from django.urls import path
+from django.urls import include, path
 
-from newsletter import views
+from newsletter import feeds, views
 
 app_name = "newsletter"
 
 urlpatterns = [
     path("", views.list, name="list"),
+    path("feed/", feeds.IssuesFeed(), name="feed"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscribe/sent/", views.subscribe_sent, name="subscribe_sent"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("preferences/<str:token>/", views.preferences, name="preferences"),
+    # The mail provider's bounce webhook, e.g. /newsletter/anymail/postmark/tracking/.
+    path("anymail/", include("newsletter.webhooks")),
+    path("<int:number>/", views.detail, name="detail"),
 ]

@@ -1,0 +1,180 @@
+"""What changes the bulletin board: posting, editing, withdrawing, moderating, reporting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bulletin import selectors
+from bulletin.models import (
+    DETAIL_FIELDS,
+    MAX_DAYS_ON_BOARD,
+    BulletinPost,
+    BulletinSettings,
+    PostReport,
+)
+from core.audit import log_action
+from core.fiscal import FiscalYear
+from groups.models import Group
+from news.home import invalidate_home
+
+
+class BulletinError(Exception):
+    """A user-facing reason why a bulletin action cannot be done."""
+
+
+EDITABLE = ("category", "title", "body", *DETAIL_FIELDS, "expires_on")
+
+
+def _check_expiry(expires_on: dt.date) -> None:
+    today = timezone.localdate()
+    if expires_on < today:
+        raise BulletinError(_("The last day on the board cannot be in the past."))
+    if expires_on > today + dt.timedelta(days=MAX_DAYS_ON_BOARD):
+        raise BulletinError(
+            _("A post may stay on the board for at most %(days)d days.")
+            % {"days": MAX_DAYS_ON_BOARD}
+        )
+
+
+def _validate(post: BulletinPost) -> None:
+    try:
+        post.full_clean(exclude=["group", "author", "status"])
+    except ValidationError as exc:
+        raise BulletinError(" ".join(exc.messages)) from exc
+
+
+def _notify_staff(post: BulletinPost, subject: str) -> None:
+    url = f"{settings.SITE_URL}{reverse('admin:bulletin_bulletinpost_change', args=[post.pk])}"
+    transaction.on_commit(
+        lambda: send_mail(
+            f"[{_('Bulletin board')}] {subject}: {post.title}",
+            f"{post.group.name}\n{post.title}\n\n{url}\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [settings.OFFICE_EMAIL],
+            fail_silently=True,
+        )
+    )
+
+
+def post_create(*, actor, group: Group, **fields) -> BulletinPost:
+    """A new notice from ``group``; counted against the group's quota for this fiscal year.
+
+    Under pre-moderation it waits for staff; under post-moderation it is published at once.
+    """
+    data = {name: fields.get(name, "") for name in EDITABLE}
+    _check_expiry(data["expires_on"])
+    board = BulletinSettings.load()
+    with transaction.atomic():
+        # One post at a time per group, so two posts cannot both take the last place.
+        Group.objects.select_for_update().get(pk=group.pk)
+        year = FiscalYear.current()
+        limit = selectors.yearly_quota(group)
+        if selectors.posts_this_year(group, year) >= limit:
+            raise BulletinError(
+                _(
+                    "Your group has used its %(limit)d posts for %(year)s. "
+                    "Please ask the office if you need more."
+                )
+                % {"limit": limit, "year": year.label}
+            )
+        post = BulletinPost(group=group, author=actor, **data)
+        _validate(post)
+        if board.premoderated:
+            post.status = BulletinPost.Status.PENDING
+        else:
+            post.status = BulletinPost.Status.PUBLISHED
+            post.published_at = timezone.now()
+        post.save()
+        log_action(actor=actor, action="bulletin.post", target=post, status=post.status)
+        _notify_staff(
+            post, _("New post to review") if board.premoderated else _("New post published")
+        )
+    if post.status == BulletinPost.Status.PUBLISHED:
+        invalidate_home()
+    return post
+
+
+def post_update(*, actor, post: BulletinPost, **fields) -> BulletinPost:
+    """The group edits its post; under pre-moderation an edited post is reviewed again."""
+    if post.status in (BulletinPost.Status.WITHDRAWN, BulletinPost.Status.HIDDEN):
+        raise BulletinError(_("This post can no longer be edited."))
+    for name in EDITABLE:
+        if name in fields:
+            setattr(post, name, fields[name])
+    _check_expiry(post.expires_on)
+    _validate(post)
+    with transaction.atomic():
+        if BulletinSettings.load().premoderated and post.status == BulletinPost.Status.PUBLISHED:
+            post.status = BulletinPost.Status.PENDING
+            post.published_at = None
+            _notify_staff(post, _("Edited post to review"))
+        post.save()
+        log_action(actor=actor, action="bulletin.edit", target=post, status=post.status)
+    invalidate_home()
+    return post
+
+
+def post_withdraw(*, actor, post: BulletinPost) -> None:
+    if post.status == BulletinPost.Status.WITHDRAWN:
+        return
+    post.status = BulletinPost.Status.WITHDRAWN
+    post.save(update_fields=["status", "updated_at"])
+    log_action(actor=actor, action="bulletin.withdraw", target=post)
+    invalidate_home()
+
+
+def post_publish(*, actor, post: BulletinPost) -> None:
+    """Staff publish (approve) a post."""
+    if post.is_expired:
+        raise BulletinError(_("The post has expired; it cannot be published."))
+    post.status = BulletinPost.Status.PUBLISHED
+    post.published_at = post.published_at or timezone.now()
+    post.moderation_note = ""
+    post.save(update_fields=["status", "published_at", "moderation_note", "updated_at"])
+    post.reports.filter(resolved=False).update(resolved=True)
+    log_action(actor=actor, action="bulletin.publish", target=post)
+    invalidate_home()
+
+
+def post_hide(*, actor, post: BulletinPost, note: str = "") -> None:
+    """Staff take a post off the board (the group sees it as hidden, with the note)."""
+    post.status = BulletinPost.Status.HIDDEN
+    post.moderation_note = note[:300]
+    post.save(update_fields=["status", "moderation_note", "updated_at"])
+    log_action(actor=actor, action="bulletin.hide", target=post, note=note)
+    invalidate_home()
+
+
+def post_report(*, actor, post: BulletinPost, reason: str, message: str = "") -> PostReport:
+    """Anyone reports a post; enough open reports take it off the board until staff decide."""
+    with transaction.atomic():
+        post = BulletinPost.objects.select_for_update().get(pk=post.pk)
+        report = PostReport.objects.create(
+            post=post,
+            reason=reason,
+            message=message,
+            reporter=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        threshold = BulletinSettings.load().hide_after_reports
+        open_reports = post.reports.filter(resolved=False).count()
+        hidden = False
+        if threshold and open_reports >= threshold and post.status == BulletinPost.Status.PUBLISHED:
+            post.status = BulletinPost.Status.PENDING
+            post.moderation_note = _(
+                "Taken off the board after reports; the office will review it."
+            )
+            post.save(update_fields=["status", "moderation_note", "updated_at"])
+            hidden = True
+        log_action(actor=actor, action="bulletin.report", target=post, reason=reason, hidden=hidden)
+        _notify_staff(post, _("A post was reported"))
+    if hidden:
+        invalidate_home()
+    return report

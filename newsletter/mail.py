@@ -1,0 +1,119 @@
+"""The e-mails of the newsletter: issues (HTML + plain text, one-click unsubscribe headers),
+confirmation requests and the "you are already subscribed" notice."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from news.markdown import render_markdown
+from newsletter import tokens
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def unsubscribe_url(subscriber) -> str:
+    return absolute(
+        reverse("newsletter:unsubscribe", kwargs={"token": tokens.manage_token(subscriber)})
+    )
+
+
+def preferences_url(subscriber) -> str:
+    return absolute(
+        reverse("newsletter:preferences", kwargs={"token": tokens.manage_token(subscriber)})
+    )
+
+
+def issue_subject(issue, *, test: bool = False) -> str:
+    subject = _("[Kyodo Office newsletter] No. %(number)s %(title)s") % {
+        "number": issue.number,
+        "title": issue.title,
+    }
+    return (_("[TEST] ") + subject) if test else subject
+
+
+def build_issue_message(
+    issue, *, to: str, subscriber=None, test: bool = False, connection=None
+) -> EmailMultiAlternatives:
+    """The issue as a multipart e-mail to one address.
+
+    Every message carries ``List-Unsubscribe`` (an https link, and mailto for old clients) and
+    ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058): mail programs show an
+    "unsubscribe" button that POSTs to the link without opening a page.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        if subscriber is not None:
+            unsub = unsubscribe_url(subscriber)
+            prefs = preferences_url(subscriber)
+        else:  # a test send to staff: the links lead to the subscription page
+            unsub = prefs = absolute(reverse("newsletter:subscribe"))
+        context = {
+            "issue": issue,
+            "body_html": render_markdown(issue.body),
+            "body_text": issue.body,
+            "issue_url": absolute(issue.get_absolute_url()),
+            "cover_url": absolute(issue.cover.url) if issue.cover else "",
+            "pdf_url": absolute(issue.pdf.url) if issue.pdf else "",
+            "unsubscribe_url": unsub,
+            "preferences_url": prefs,
+            "site_url": settings.SITE_URL,
+            "test": test,
+        }
+        text = render_to_string("newsletter/email/issue.txt", context)
+        html = render_to_string("newsletter/email/issue.html", context)
+        subject = issue_subject(issue, test=test)
+    headers = {
+        "Message-ID": make_msgid("newsletter", domain=_domain()),
+        "List-Id": f"Kyodo Office newsletter <newsletter.{_domain()}>",
+        "List-Unsubscribe": f"<{unsub}>, <mailto:{settings.OFFICE_EMAIL}?subject=unsubscribe>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_confirmation(subscriber) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "confirm_url": absolute(
+                reverse("newsletter:confirm", kwargs={"token": tokens.confirm_token(subscriber)})
+            ),
+            "site_url": settings.SITE_URL,
+            "days": tokens.CONFIRM_MAX_AGE // 86400,
+        }
+        body = render_to_string("newsletter/email/confirm.txt", context)
+        subject = _("[Kyodo Office] Please confirm your newsletter subscription")
+    EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [subscriber.email]).send()
+
+
+def send_already_subscribed(subscriber) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "preferences_url": preferences_url(subscriber),
+            "unsubscribe_url": unsubscribe_url(subscriber),
+            "site_url": settings.SITE_URL,
+        }
+        body = render_to_string("newsletter/email/already.txt", context)
+        subject = _("[Kyodo Office] You are already subscribed to the newsletter")
+    EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [subscriber.email]).send()

@@ -1,0 +1,320 @@
+"""What changes the newsletter: subscriptions, test sends, sends, bounces and digests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import log_action
+from newsletter import mail, tokens
+from newsletter.models import Bounce, Delivery, NewsletterIssue, SendRun, Subscriber
+
+# A second confirmation mail to the same address waits this long (mail bombing guard).
+RESEND_CONFIRMATION_AFTER = dt.timedelta(minutes=10)
+
+
+class NewsletterError(Exception):
+    """A user-facing reason why a newsletter action cannot be done."""
+
+
+# --- Subscriptions ------------------------------------------------------------------------
+
+
+def subscriber_subscribe(*, email: str, interests=()) -> Subscriber:
+    """Ask ``email`` to confirm a subscription (double opt-in).
+
+    The answer to the visitor is the same whatever the address's state, so the form reveals
+    nothing about who subscribes: a new or lapsed address gets a confirmation link; a waiting
+    one gets it again (at most every few minutes); a subscribed one gets a notice with its
+    preferences link instead (its interests are not changed by an anonymous form).
+    """
+    email = email.strip().lower()
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(email=email)
+        if subscriber.is_receiving:
+            transaction.on_commit(lambda: mail.send_already_subscribed(subscriber))
+            return subscriber
+        if not created and subscriber.confirmed_at:
+            # Unsubscribed or suppressed earlier: a new round with new links.
+            subscriber.token_version += 1
+            subscriber.confirmed_at = None
+        recent = subscriber.confirmation_sent_at and (
+            now - subscriber.confirmation_sent_at < RESEND_CONFIRMATION_AFTER
+        )
+        subscriber.interests.set(interests)
+        if recent and not created:
+            subscriber.save(update_fields=["token_version", "confirmed_at"])
+            return subscriber
+        subscriber.confirmation_sent_at = now
+        subscriber.save(update_fields=["token_version", "confirmed_at", "confirmation_sent_at"])
+        transaction.on_commit(lambda: mail.send_confirmation(subscriber))
+    return subscriber
+
+
+def subscriber_confirm(*, token: str) -> tuple[Subscriber, bool]:
+    """Confirm from a signed link; returns (subscriber, already_confirmed).
+
+    Raises tokens.TokenError for a tampered, expired or superseded link (one from before an
+    unsubscription, say).
+    """
+    pk, version = tokens.read_confirm_token(token)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=pk).first()
+        if subscriber is None or subscriber.token_version != version:
+            raise tokens.TokenError("used")
+        if subscriber.is_receiving:
+            return subscriber, True
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.bounced_at = None
+        subscriber.save(update_fields=["confirmed_at", "unsubscribed_at", "bounced_at"])
+        log_action(actor=None, action="newsletter.subscribe", target=subscriber)
+    return subscriber, False
+
+
+def subscriber_from_manage_token(token: str) -> Subscriber:
+    pk = tokens.read_manage_token(token)
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if subscriber is None:
+        raise tokens.TokenError("bad")
+    return subscriber
+
+
+def subscriber_unsubscribe(*, subscriber: Subscriber, via: str = "link") -> bool:
+    """Stop sending to the subscriber; False when they were not receiving anyway."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.unsubscribed_at or not subscriber.confirmed_at:
+            if not subscriber.confirmed_at and not subscriber.unsubscribed_at:
+                # Never confirmed: the pending confirmation link stops working too.
+                subscriber.unsubscribed_at = timezone.now()
+                subscriber.token_version += 1
+                subscriber.save(update_fields=["unsubscribed_at", "token_version"])
+            return False
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.token_version += 1  # an old confirmation link must not resubscribe
+        subscriber.save(update_fields=["unsubscribed_at", "token_version"])
+        log_action(actor=None, action="newsletter.unsubscribe", target=subscriber, via=via)
+    return True
+
+
+def subscriber_update_interests(*, subscriber: Subscriber, interests) -> None:
+    subscriber.interests.set(interests)
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def issue_test_send(*, actor, issue: NewsletterIssue) -> None:
+    """Send the issue to the staff member alone, as subscribers will see it."""
+    if not getattr(actor, "email", ""):
+        raise NewsletterError(_("Your account has no e-mail address to send the test to."))
+    mail.build_issue_message(issue, to=actor.email, test=True).send()
+    issue.test_sent_at = timezone.now()
+    issue.save(update_fields=["test_sent_at"])
+    log_action(actor=actor, action="newsletter.test_send", target=issue, to=actor.email)
+
+
+def _check_sendable(issue: NewsletterIssue) -> None:
+    if not issue.is_public:
+        raise NewsletterError(
+            _("Publish the issue first (status “published”, publication date today or earlier).")
+        )
+    if not issue.test_sent_at or issue.test_sent_at < issue.updated_at:
+        raise NewsletterError(_("Send a test to yourself first (after the last change)."))
+
+
+def issue_send(*, actor, issue: NewsletterIssue, fields=()) -> SendRun:
+    """Plan the delivery of the issue to every receiving subscriber (or those interested in
+    ``fields``) who has not had it yet, and queue the background job that sends it."""
+    from newsletter.tasks import defer_send
+
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
+        _check_sendable(issue)
+        run = SendRun.objects.create(issue=issue, started_by=actor)
+        run.fields.set(fields)
+        recipients = (
+            Subscriber.objects.receiving()
+            .interested_in(list(fields))
+            .exclude(deliveries__issue=issue)
+            .values_list("pk", flat=True)
+        )
+        created = Delivery.objects.bulk_create(
+            [Delivery(issue=issue, subscriber_id=pk, run=run) for pk in recipients],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        run.recipients = len(created)
+        run.save(update_fields=["recipients"])
+        log_action(
+            actor=actor,
+            action="newsletter.send",
+            target=issue,
+            recipients=run.recipients,
+            fields=[f.slug for f in fields],
+        )
+
+        def queue():
+            job_id = defer_send(issue.pk)
+            if job_id:
+                SendRun.objects.filter(pk=run.pk).update(job_id=job_id)
+
+        transaction.on_commit(queue)
+    return run
+
+
+def issue_retry_failed(*, actor, issue: NewsletterIssue) -> int:
+    """Put failed deliveries of receiving subscribers back in the queue (staff decide: a
+    delivery interrupted mid-send may have arrived already)."""
+    from newsletter.tasks import defer_send
+
+    with transaction.atomic():
+        count = Delivery.objects.filter(
+            issue=issue,
+            status=Delivery.Status.FAILED,
+            subscriber__in=Subscriber.objects.receiving(),
+        ).update(status=Delivery.Status.PENDING, error="", claimed_at=None)
+        log_action(actor=actor, action="newsletter.retry_failed", target=issue, count=count)
+        if count:
+            transaction.on_commit(lambda: defer_send(issue.pk))
+    return count
+
+
+# --- Bounces (django-anymail tracking webhook) --------------------------------------------
+
+SUPPRESS_REASONS = {"bounced", "invalid", "blocked", None, ""}
+SOFT_TYPES = {"SoftBounce", "Transient", "DnsError", "AutoResponder"}
+
+
+def _is_soft(esp_event) -> bool:
+    if isinstance(esp_event, dict):
+        if esp_event.get("Type") in SOFT_TYPES:  # Postmark
+            return True
+        if esp_event.get("severity") == "temporary":  # Mailgun
+            return True
+    return False
+
+
+def bounce_record(
+    *,
+    provider: str,
+    event_type: str,
+    email: str,
+    reject_reason: str | None = None,
+    description: str = "",
+    event_id: str = "",
+    occurred_at=None,
+    esp_event=None,
+) -> Bounce | None:
+    """Record a bounce or complaint, and stop mailing the address when it is permanent.
+
+    Hard bounces and rejections for a bad address suppress the subscriber (``bounced_at``);
+    a spam complaint or a provider-level unsubscription unsubscribes them; soft bounces are
+    only recorded. A webhook delivered twice (same event id) is recorded once.
+    """
+    if event_type not in {"bounced", "rejected", "complained", "unsubscribed"} or not email:
+        return None
+    email = email.strip().lower()
+    hard = event_type == "bounced" and not _is_soft(esp_event)
+    if event_type == "rejected":
+        hard = reject_reason in SUPPRESS_REASONS
+    try:
+        with transaction.atomic():
+            subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+            bounce = Bounce.objects.create(
+                email=email,
+                subscriber=subscriber,
+                provider=provider[:40],
+                event_type=event_type,
+                reject_reason=reject_reason or "",
+                hard=hard,
+                description=(description or "")[:2000],
+                event_id=(event_id or "")[:200],
+                occurred_at=occurred_at,
+            )
+            if subscriber is not None:
+                if hard and not subscriber.bounced_at:
+                    subscriber.bounced_at = timezone.now()
+                    subscriber.save(update_fields=["bounced_at"])
+                    log_action(actor=None, action="newsletter.suppress", target=subscriber)
+                elif event_type in {"complained", "unsubscribed"}:
+                    subscriber_unsubscribe(subscriber=subscriber, via=event_type)
+    except IntegrityError:
+        return None  # the same event delivered again
+    return bounce
+
+
+# --- Digest -------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown prints as-is (titles written by groups)."""
+    return _MD_SPECIAL.sub(r"\\\1", text or "")
+
+
+def issue_create_digest(*, actor, start: dt.date, end: dt.date) -> NewsletterIssue:
+    """A draft issue listing the published bulletin posts on the board during [start, end]
+    and the upcoming events that start in it; staff edit it, test it and send it."""
+    from bulletin.selectors import posts_for_digest
+    from news.adapters import events_between
+
+    if end < start:
+        raise NewsletterError(_("The end of the period is before its start."))
+    posts = posts_for_digest(start, end)
+    events = events_between(start, end)
+    period = _("%(start)s – %(end)s") % {
+        "start": f"{start:%Y/%m/%d}",
+        "end": f"{end:%Y/%m/%d}",
+    }
+    lines = [
+        _("News from the bulletin board and upcoming events for %(period)s.") % {"period": period},
+        "",
+        "## " + _("Upcoming events"),
+        "",
+    ]
+    if events:
+        for event in events:
+            lines.append(
+                f"- {event.start:%m/%d} [{md_escape(event.title)}]({mail.absolute(event.url)})"
+                if event.url
+                else f"- {event.start:%m/%d} {md_escape(event.title)}"
+            )
+    else:
+        lines.append(_("No events in this period."))
+    lines += ["", "## " + _("From the bulletin board"), ""]
+    if posts:
+        for post in posts:
+            lines.append(
+                f"- **{md_escape(post.get_category_display())}** "
+                f"[{md_escape(post.title)}]({mail.absolute(post.get_absolute_url())}) "
+                f"({md_escape(post.group.name)})"
+            )
+    else:
+        lines.append(_("No bulletin posts in this period."))
+    with transaction.atomic():
+        number = (NewsletterIssue.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        issue = NewsletterIssue.objects.create(
+            number=number,
+            title=_("Digest %(period)s") % {"period": period},
+            summary=_("Bulletin board and events, %(period)s") % {"period": period},
+            body="\n".join(lines) + "\n",
+            status=NewsletterIssue.Status.DRAFT,
+            created_by=actor,
+        )
+        log_action(
+            actor=actor,
+            action="newsletter.digest",
+            target=issue,
+            posts=len(posts),
+            events=len(events),
+        )
+    return issue

@@ -1,0 +1,42 @@
+"""Background tasks of the newsletter (procrastinate, on PostgreSQL itself).
+
+Start a worker with ``python manage.py procrastinate worker`` (``make worker``). Jobs of one
+issue share a lock, so they run one after another; a job that fails (the mail server does not
+answer) is retried with growing waits, and every run resumes where the last one stopped.
+"""
+
+from __future__ import annotations
+
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+from procrastinate.exceptions import AlreadyEnqueued
+
+from newsletter.sending import IssueBusy, deliver_issue
+
+QUEUE = "newsletter"
+
+
+@app.task(
+    name="newsletter.send_issue",
+    queue=QUEUE,
+    retry=RetryStrategy(max_attempts=8, exponential_wait=30),
+)
+def send_issue(issue_id: int) -> dict:
+    # The Django contrib app closes the database connection around each task.
+    try:
+        result = deliver_issue(issue_id=issue_id)
+    except IssueBusy:
+        # Another worker holds the issue and will also send what was just added.
+        return {"busy": True}
+    return {"sent": result.sent, "failed": result.failed, "skipped": result.skipped}
+
+
+def defer_send(issue_id: int) -> int | None:
+    """Queue a run for the issue; None when one is already waiting (it will do the work)."""
+    try:
+        return send_issue.configure(
+            lock=f"newsletter-issue-{issue_id}",
+            queueing_lock=f"newsletter-issue-{issue_id}",
+        ).defer(issue_id=issue_id)
+    except AlreadyEnqueued:
+        return None

@@ -1,0 +1,3 @@
+from tests.news.factories import PostFactory
+
+__all__ = ["PostFactory"]

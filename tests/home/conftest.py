@@ -1,0 +1,1 @@
+from tests.news.conftest import _publishing_db  # noqa: F401

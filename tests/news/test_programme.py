@@ -1,0 +1,58 @@
+"""The broadcast programme (広報番組) at /programme/."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from news.models import ProgrammeEpisode
+from tests.news.factories import EpisodeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_episodes_are_listed_with_air_date_summary_and_video_link(client):
+    EpisodeFactory(
+        title="子ども食堂の一日",
+        summary="地域の子ども食堂を訪ねました。",
+        video_url="https://video.example.jp/watch/42",
+        air_date=dt.date(2025, 5, 10),
+    )
+    response = client.get("/programme/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "子ども食堂の一日" in html
+    assert "地域の子ども食堂を訪ねました。" in html
+    assert 'href="https://video.example.jp/watch/42"' in html
+    assert "2025年5月10日" in html
+    assert reverse("programme:list") == "/programme/"
+
+
+def test_newest_first_hidden_episodes_left_out_and_upcoming_marked(client):
+    EpisodeFactory(title="先月の放送", air_date=timezone.localdate() - dt.timedelta(days=30))
+    EpisodeFactory(title="来週の放送", air_date=timezone.localdate() + dt.timedelta(days=7))
+    EpisodeFactory(title="非公開の回", is_published=False)
+    html = client.get("/programme/").content.decode()
+    assert html.index("来週の放送") < html.index("先月の放送")
+    assert "非公開の回" not in html
+    assert "放送予定" in html
+
+
+def test_video_links_must_be_https():
+    from django.core.exceptions import ValidationError
+
+    episode = ProgrammeEpisode(
+        air_date=dt.date(2025, 1, 1), title="t", summary="s", video_url="javascript:alert(1)"
+    )
+    with pytest.raises(ValidationError):
+        episode.full_clean()
+    episode.video_url = "http://video.example.jp/1"
+    with pytest.raises(ValidationError):
+        episode.full_clean()
+
+
+def test_programme_list_query_count(client, django_assert_max_num_queries):
+    EpisodeFactory.create_batch(30)
+    with django_assert_max_num_queries(3):
+        assert client.get("/programme/").status_code == 200

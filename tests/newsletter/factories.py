@@ -1,0 +1,3 @@
+from tests.news.factories import IssueFactory, SubscriberFactory
+
+__all__ = ["IssueFactory", "SubscriberFactory"]

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APPS := core accounts groups facilities events news newsletter bulletin reports
 
-.PHONY: help run test lint format install db migrate messages compilemessages seed bench backup restore
+.PHONY: help run test test-deps lint format install db migrate messages compilemessages seed bench backup restore
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,8 +40,22 @@ run: seed ## Install, prepare the database, load demo data and serve on http://1
 	@echo "Serving the portal on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: db compilemessages ## Run the whole test suite against PostgreSQL
+test: db compilemessages test-deps ## Run the whole test suite against PostgreSQL
 	$(PY) -m pytest
+
+test-deps: ## Install Chromium, CJK fonts, Java and the vnu HTML checker when missing (as root)
+	@bash tools/install_test_deps.sh
+
+bench: db compilemessages ## Load benchmark: seed kyodo_bench (scale 10), gunicorn + wrk, table and JSON in bench/results/
+	@bash tools/install_test_deps.sh wrk
+	$(PY) -m bench.run
+
+backup: install ## Dump the database and archive the uploads into backups/
+	$(PY) tools/backup.py backup
+
+restore: install ## Restore a backup into an empty database: make restore BACKUP=backups/kyodo-<time>
+	@test -n "$(BACKUP)" || { echo "Say which: make restore BACKUP=backups/kyodo-<time> (one of:)"; ls backups/*.dump 2>/dev/null | sed 's/\.dump$$//'; exit 2; }
+	$(PY) tools/backup.py restore "$(BACKUP)"
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .

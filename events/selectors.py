@@ -211,7 +211,7 @@ def checklist(event: Event, registrations: list[Registration]) -> list[Checklist
 def attendance_summary(event: Event) -> dict:
     row = event.registrations.filter(status=S.CONFIRMED).aggregate(
         registered=Coalesce(Sum("people", filter=Q(is_walk_in=False)), 0),
-        attended=Coalesce(Sum("attended_people", filter=Q(attended=True)), 0),
+        came=Coalesce(Sum("attended_people", filter=Q(attended=True)), 0),
         walk_ins=Coalesce(Sum("attended_people", filter=Q(is_walk_in=True)), 0),
         groups=Count("group", filter=Q(attended=True), distinct=True),
     )

@@ -520,6 +520,14 @@ class DrawResult:
     lost: list[Registration] = field(default_factory=list)
 
 
+def draw_order(applicants: list, seed: str) -> list:
+    """The applicants (given in id order) in drawn order: a uniform random permutation
+    (Fisher–Yates in ``random.shuffle``) determined by ``seed``."""
+    drawn = list(applicants)
+    random.Random(seed).shuffle(drawn)
+    return drawn
+
+
 @transaction.atomic
 def lottery_draw(
     *,
@@ -552,8 +560,9 @@ def lottery_draw(
         status=S.CANCELLED, cancelled_at=now, status_on_confirm="", note=_("Not confirmed in time")
     )
     seed = seed or secrets.token_hex(16)
-    applicants = list(event.registrations.filter(status=S.LOTTERY_APPLIED).order_by("pk"))
-    random.Random(seed).shuffle(applicants)
+    applicants = draw_order(
+        list(event.registrations.filter(status=S.LOTTERY_APPLIED).order_by("pk")), seed
+    )
     left = max(0, event.capacity - _taken(event, now))
     result = DrawResult(seed=seed)
     position = _next_position(event)

@@ -5,7 +5,7 @@ from events import views
 app_name = "events"
 
 urlpatterns = [
-    path("", views.list, name="list"),
+    path("", views.index, name="list"),
     path("feed.ics", views.feed, name="feed"),
     path("propose/", views.propose, name="propose"),
     path("guest/<str:token>/confirm/", views.guest_confirm, name="guest_confirm"),

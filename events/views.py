@@ -90,7 +90,7 @@ def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
 
 
 @require_GET
-def list(request):
+def index(request):
     """Upcoming events first (paged); past events by month with ?month=YYYY-MM."""
     kind = request.GET.get("kind", "")
     organiser = request.GET.get("organiser", "")

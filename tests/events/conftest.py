@@ -1,7 +1,9 @@
 """Fixtures shared by the events tests."""
 
 import pytest
+from django.core.cache import cache
 
+from accounts.roles import sync_role_permissions
 from tests.events.factories import EventFactory
 
 
@@ -23,3 +25,19 @@ def commit(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return make
+
+
+@pytest.fixture
+def staff(staff):
+    """The Staff group's permissions include the events models (see accounts' post_migrate:
+    it runs before later apps' permissions exist in a fresh test database)."""
+    sync_role_permissions()
+    return staff
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits live in the shared cache: start every test with none counted."""
+    cache.clear()
+    yield
+    cache.clear()

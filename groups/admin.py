@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.http import StreamingHttpResponse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.fiscal import FiscalYear
+from core.forms import CleanImageField
 from groups import services
 from groups.exports import ALL_COLUMNS, PRIVATE_COLUMNS, PUBLIC_COLUMNS, STAFF_COLUMNS, csv_rows
 from groups.forms import ReasonForm
@@ -35,9 +37,18 @@ from groups.services import GroupError
 
 
 class PortalAdmin(admin.ModelAdmin):
+    """URLs assume https; uploaded images are checked and cleaned like on the public forms."""
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
             kwargs["assume_scheme"] = "https"
+        if isinstance(db_field, models.ImageField):
+            return CleanImageField(
+                label=db_field.verbose_name.capitalize(),
+                required=not db_field.blank,
+                max_side=800,
+                widget=AdminFileWidget,
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

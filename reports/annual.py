@@ -356,8 +356,8 @@ class Summary:
         fy = FiscalYear(year)
         params = {"year": year, "era": fy.japanese_label}
         if self.kpi.kind == STOCK:
-            return _("end of FY%(year)s") % params
-        return _("FY%(year)s") % params
+            return _("end of FY%(year)s (%(era)s)") % params
+        return _("FY%(year)s (%(era)s)") % params
 
     @property
     def text(self) -> str:

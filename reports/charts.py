@@ -15,7 +15,7 @@ from decimal import Decimal
 import pygal
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from pygal.style import Style
 
 from core.fiscal import FiscalYear
@@ -125,7 +125,7 @@ def render_svg(data: ChartData) -> bytes:
         x_label_rotation=0 if horizontal or len(data.labels) <= 12 else 30,
         print_values=len(data.labels) <= 12 and len(data.series) == 1,
         value_formatter=lambda v: format_value(v, data.decimals),
-        no_data_text=_("No data"),
+        no_data_text=pgettext("report", "No data"),
         include_x_axis=True,
         min_scale=2,
         truncate_label=-1,
@@ -202,7 +202,12 @@ def _rooms(report) -> ChartData:
         title=_("Room utilisation"),
         x_title=report.fy.label,
         labels=[room["name"] for room in rooms],
-        series=[(_("Utilisation (%)"), [room["utilisation_rate"] or 0 for room in rooms])],
+        series=[
+            (
+                pgettext("report", "Utilisation (%)"),
+                [room["utilisation_rate"] or 0 for room in rooms],
+            )
+        ],
         decimals=1,
         unit="%",
     )
@@ -247,7 +252,7 @@ def _trend_builder(key: str) -> Callable:
         points = report.series(kpi)
         return ChartData(
             title=str(kpi.label),
-            x_title=_("Fiscal year"),
+            x_title=pgettext("report", "Fiscal year"),
             labels=[FiscalYear(year).japanese_label for year, _v in points],
             series=[(str(kpi.label), [value for _year, value in points])],
             decimals=kpi.decimals,

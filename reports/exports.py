@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -107,21 +108,24 @@ def report_xlsx(report) -> bytes:
 
     # Sheet 1: KPIs with target, achievement and the year before.
     ws = wb.active
-    ws.title = _("KPIs")[:31]
+    ws.title = pgettext("report", "KPIs")[:31]
     _title(ws, title, subtitle)
     headers = [
-        _("Key"),
-        _("Indicator"),
-        _("Unit"),
-        _("Actual"),
-        _("Target"),
-        _("Achievement (%)"),
-        _("Previous year"),
-        _("Change"),
-        _("Change (%)"),
+        pgettext("report", "Key"),
+        pgettext("report", "Indicator"),
+        pgettext("report", "Unit"),
+        pgettext("report", "Actual"),
+        pgettext("report", "Target"),
+        pgettext("report", "Achievement (%)"),
+        pgettext("report", "Previous year"),
+        pgettext("report", "Change"),
+        pgettext("report", "Change (%)"),
     ]
     if report.is_current:
-        headers += [_("Pro-rata target to date"), _("Progress (%)")]
+        headers += [
+            pgettext("report", "Pro-rata target to date"),
+            pgettext("report", "Progress (%)"),
+        ]
     _header(ws, 4, headers)
     row = 5
     for figure in report.figures:
@@ -163,13 +167,17 @@ def report_xlsx(report) -> bytes:
     _print_setup(ws, title, landscape=True, header_rows="4:4")
 
     # Sheet 2: month by month (KPIs down, months across, the year's figure last).
-    ws = wb.create_sheet(_("Monthly")[:31])
+    ws = wb.create_sheet(pgettext("report", "Monthly")[:31])
     _title(ws, title, _("Month by month. Year-end levels are shown at the end of each month."))
     months = [month for month, _values in report.months]
     _header(
         ws,
         4,
-        [_("Indicator"), *[f"{m.year}/{m.month:02d}" for m in months], _("Year")],
+        [
+            pgettext("report", "Indicator"),
+            *[f"{m.year}/{m.month:02d}" for m in months],
+            pgettext("report", "Year"),
+        ],
     )
     for row, line in enumerate(report.monthly_rows, start=5):
         ws.cell(row=row, column=1, value=str(line["kpi"].label)).border = BOX
@@ -185,20 +193,20 @@ def report_xlsx(report) -> bytes:
     _print_setup(ws, title, landscape=True, header_rows="4:4")
 
     # Sheet 3: rooms.
-    ws = wb.create_sheet(_("Rooms")[:31])
+    ws = wb.create_sheet(pgettext("report", "Rooms")[:31])
     _title(ws, title, _("Utilisation = booked hours ÷ opening hours of the year."))
     _header(
         ws,
         4,
         [
-            _("Room"),
-            _("Bookings used"),
-            _("Cancelled"),
-            _("No-shows"),
-            _("Users (headcount)"),
-            _("Booked hours"),
-            _("Opening hours"),
-            _("Utilisation (%)"),
+            pgettext("report", "Room"),
+            pgettext("report", "Bookings used"),
+            pgettext("report", "Cancelled"),
+            pgettext("report", "No-shows"),
+            pgettext("report", "Users (headcount)"),
+            pgettext("report", "Booked hours"),
+            pgettext("report", "Opening hours"),
+            pgettext("report", "Utilisation (%)"),
         ],
     )
     for row, room in enumerate(report.rooms, start=5):

@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.fiscal import FiscalYear
 from reports.kpis.definitions import BY_KEY, target_choices
@@ -26,13 +27,13 @@ class KpiTarget(models.Model):
     """目標値: the figure staff aim for in one fiscal year for one KPI."""
 
     fiscal_year = models.PositiveSmallIntegerField(
-        _("fiscal year"),
+        pgettext_lazy("report", "fiscal year"),
         validators=[MinValueValidator(FIRST_REPORT_YEAR), MaxValueValidator(2100)],
         help_text=_("The calendar year in which the fiscal year starts, e.g. 2025 for 令和7年度."),
     )
     key = models.CharField(_("indicator"), max_length=40, choices=target_choices)
     target = models.DecimalField(
-        _("target"),
+        pgettext_lazy("report", "target"),
         max_digits=12,
         decimal_places=1,
         validators=[MinValueValidator(0)],
@@ -40,8 +41,8 @@ class KpiTarget(models.Model):
             "For the whole fiscal year; the current year's page compares progress to date."
         ),
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    note = models.CharField(pgettext_lazy("report", "note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(pgettext_lazy("report", "updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("KPI target")
@@ -67,19 +68,21 @@ class PageViewCounter(models.Model):
     """
 
     class Section(models.TextChoices):
-        HOME = "home", _("Home")
-        GROUPS = "groups", _("Groups")
-        FACILITIES = "facilities", _("Rooms & equipment")
-        EVENTS = "events", _("Events")
-        NEWS = "news", _("News")
-        NEWSLETTER = "newsletter", _("Newsletter")
-        BULLETIN = "bulletin", _("Bulletin board")
-        ACCOUNTS = "accounts", _("Accounts")
-        REPORTS = "reports", _("Reports")
-        OTHER = "other", _("Other pages")
+        HOME = "home", pgettext_lazy("site section", "Home")
+        GROUPS = "groups", pgettext_lazy("site section", "Groups")
+        FACILITIES = "facilities", pgettext_lazy("site section", "Rooms & equipment")
+        EVENTS = "events", pgettext_lazy("site section", "Events")
+        NEWS = "news", pgettext_lazy("site section", "News")
+        NEWSLETTER = "newsletter", pgettext_lazy("site section", "Newsletter")
+        BULLETIN = "bulletin", pgettext_lazy("site section", "Bulletin board")
+        ACCOUNTS = "accounts", pgettext_lazy("site section", "Accounts")
+        REPORTS = "reports", pgettext_lazy("site section", "Reports")
+        OTHER = "other", pgettext_lazy("site section", "Other pages")
 
-    day = models.DateField(_("day"))
-    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    day = models.DateField(pgettext_lazy("report", "day"))
+    section = models.CharField(
+        pgettext_lazy("report", "section"), max_length=20, choices=Section.choices
+    )
     views = models.PositiveBigIntegerField(_("page views"), default=0)
 
     class Meta:

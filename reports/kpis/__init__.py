@@ -21,12 +21,14 @@ def source(name: str) -> ModuleType:
 
 def sources_of(keys: Iterable[str]) -> tuple[str, ...]:
     """The sources that compute ``keys`` (in the canonical order)."""
-    wanted = {kpi.source for kpi in KPIS if kpi.key in set(keys)}
+    keys = set(keys)
+    wanted = {kpi.source for kpi in KPIS if kpi.key in keys}
     return tuple(name for name in SOURCES if name in wanted)
 
 
 def _zeros(names: Iterable[str]) -> dict:
-    return {kpi.key: 0 for kpi in KPIS if kpi.source in set(names)}
+    names = set(names)
+    return {kpi.key: 0 for kpi in KPIS if kpi.source in names}
 
 
 def yearly(*, first: int | None, last: int, sources: Iterable[str] = SOURCES) -> dict[int, dict]:

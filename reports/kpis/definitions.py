@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # How a figure behaves over the year.
 FLOW = "flow"  # counted over the year (a sum); the current year is compared with a pro-rata target
@@ -38,7 +39,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "registered_groups_end",
         _("Registered groups at year end"),
-        _("groups"),
+        pgettext_lazy("unit", "groups"),
         "groups",
         _(
             "Groups on the register on the last day of the year (registered on or before it and "
@@ -51,14 +52,14 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "new_registrations",
         _("New registrations"),
-        _("groups"),
+        pgettext_lazy("unit", "groups"),
         "groups",
         _("Groups whose registration date falls in the year."),
     ),
     Kpi(
         "withdrawals",
         _("Withdrawals"),
-        _("groups"),
+        pgettext_lazy("unit", "groups"),
         "groups",
         _("Registered groups whose withdrawal date falls in the year."),
         targetable=False,
@@ -66,7 +67,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "net_change",
         _("Net change in registered groups"),
-        _("groups"),
+        pgettext_lazy("unit", "groups"),
         "groups",
         _("New registrations minus withdrawals."),
         targetable=False,
@@ -74,7 +75,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "facility_users",
         _("Facility users"),
-        _("people"),
+        pgettext_lazy("unit", "people"),
         "facilities",
         _(
             "The headcounts staff recorded for bookings that were used, plus walk-in visitors. "
@@ -85,14 +86,14 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "bookings_used",
         _("Bookings used"),
-        _("bookings"),
+        pgettext_lazy("unit", "bookings"),
         "facilities",
         _("Bookings marked as used."),
     ),
     Kpi(
         "bookings_cancelled",
         _("Bookings cancelled"),
-        _("bookings"),
+        pgettext_lazy("unit", "bookings"),
         "facilities",
         _("Bookings cancelled by the group or the office."),
         targetable=False,
@@ -100,7 +101,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "bookings_no_show",
         _("No-shows"),
-        _("bookings"),
+        pgettext_lazy("unit", "bookings"),
         "facilities",
         _("Confirmed bookings nobody came to."),
         targetable=False,
@@ -108,18 +109,18 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "booked_hours",
         _("Booked hours"),
-        _("hours"),
+        pgettext_lazy("unit", "hours"),
         "facilities",
         _(
-            "Hours the rooms were held by confirmed, used or no-show bookings (confirmed bookings "
-            "later in the current year included)."
+            "Hours of the rooms' confirmed and used bookings (in the current year, confirmed "
+            "bookings still to come are included; maintenance blocks are not)."
         ),
         decimals=1,
     ),
     Kpi(
         "utilisation_rate",
         _("Room utilisation"),
-        _("%"),
+        pgettext_lazy("unit", "%"),
         "facilities",
         _("Booked hours divided by the rooms' opening hours in the year."),
         kind=RATE,
@@ -129,86 +130,89 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "equipment_loans",
         _("Equipment loans"),
-        _("items"),
+        pgettext_lazy("unit", "items"),
         "facilities",
         _("Items of equipment lent with bookings that were used (by quantity)."),
     ),
     Kpi(
         "walk_in_visitors",
         _("Walk-in visitors"),
-        _("people"),
+        pgettext_lazy("unit", "people"),
         "facilities",
         _("Visitors without a booking, as counted at the desk each day."),
     ),
     Kpi(
         "exchange_meetings",
         _("Exchange meetings held"),
-        _("meetings"),
+        pgettext_lazy("unit", "meetings"),
         "events",
-        _("Exchange meetings of registered groups that took place (not cancelled)."),
+        _("Published exchange meetings of registered groups that have taken place."),
     ),
     Kpi(
         "exchange_participants",
         _("Exchange-meeting participants"),
-        _("people"),
+        pgettext_lazy("unit", "people"),
         "events",
-        _("People who attended exchange meetings."),
+        _("People recorded as having come to exchange meetings (walk-ins included)."),
         headline=True,
     ),
     Kpi(
         "events_held",
         _("Events held"),
-        _("events"),
+        pgettext_lazy("unit", "events"),
         "events",
-        _("All events that took place (exchange meetings included)."),
+        _("Published events of every kind that have taken place (exchange meetings included)."),
     ),
     Kpi(
         "event_participants",
         _("Event participants"),
-        _("people"),
+        pgettext_lazy("unit", "people"),
         "events",
-        _("People who attended any event."),
+        _("People recorded as having come to any event."),
     ),
     Kpi(
         "survey_responses",
         _("Survey responses"),
-        _("responses"),
+        pgettext_lazy("unit", "responses"),
         "events",
         _("Answers received to the office's surveys."),
     ),
     Kpi(
         "consultations",
         _("Consultations"),
-        _("cases"),
+        pgettext_lazy("unit", "cases"),
         "consultations",
         _("Consultations with citizen groups logged by staff (any channel)."),
     ),
     Kpi(
         "newsletter_issues",
         _("Newsletter issues published"),
-        _("issues"),
+        pgettext_lazy("unit", "issues"),
         "publishing",
         _("Issues of the newsletter published in the year."),
     ),
     Kpi(
         "subscribers_end",
         _("Newsletter subscribers at year end"),
-        _("people"),
+        pgettext_lazy("unit", "people"),
         "publishing",
-        _("Confirmed subscribers who had not unsubscribed by the last day of the year."),
+        _(
+            "Confirmed subscribers who had neither unsubscribed nor been suppressed after a "
+            "bounce by the last day of the year."
+        ),
         kind=STOCK,
     ),
     Kpi(
         "bulletin_posts",
         _("Bulletin board posts"),
-        _("posts"),
+        pgettext_lazy("unit", "posts"),
         "publishing",
-        _("Notices published on the bulletin board."),
+        _("Notices that went public on the bulletin board (posts hidden by staff excluded)."),
     ),
     Kpi(
         "page_views",
         _("Website page views"),
-        _("views"),
+        pgettext_lazy("unit", "views"),
         "website",
         _(
             "Pages of the portal viewed in a browser, counted by the portal itself. Search-engine "

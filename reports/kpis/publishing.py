@@ -7,7 +7,7 @@ group register; bulletin posts grouped by fiscal year of publication.
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, DateField, F, When
+from django.db.models import Case, Count, DateField, F, Q, When
 from django.db.models.functions import Least, TruncMonth
 
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf
@@ -71,7 +71,7 @@ def _subscribers(first: int | None, last: int):
         confirmed_at__isnull=False, **period_filter_for(Subscriber, "confirmed_at", None, last)
     )
     if first is not None:
-        qs = qs.exclude(left_at__lt=FiscalYear(first).start)
+        qs = qs.filter(Q(left_at__isnull=True) | Q(left_at__gte=FiscalYear(first).start))
     return qs
 
 

@@ -116,7 +116,9 @@ def attendance(event, people, attended_people=None, attended=True, group=None):
 def survey_response(submitted_at, survey=None):
     from events.models import Response, Survey
 
-    survey = survey or Survey.objects.create(title="利用者アンケート", status="open")
+    survey = survey or Survey.objects.create(
+        title="利用者アンケート", slug=f"survey-{next(_seq)}", status="open", audience="accounts"
+    )
     return Response.objects.create(survey=survey, user=UserFactory(), submitted_at=submitted_at)
 
 

@@ -1,0 +1,178 @@
+"""The annual report pages: who may see them, what they show, bad years, and their queries."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.reports.factories import (
+    attendance,
+    booking,
+    consultation,
+    event,
+    page_views,
+    registered_group,
+    room,
+    tokyo,
+    walk_ins,
+)
+
+D = dt.date
+ROLES_DENIED = ["citizen", "other_member", "member", "representative"]
+
+
+def urls(year=2025):
+    return [
+        "/reports/annual/",
+        f"/reports/annual/{year}/",
+        f"/reports/annual/{year}.csv",
+        f"/reports/annual/{year}.xlsx",
+        "/reports/annual/charts/facility-users.svg",
+        f"/reports/annual/{year}/charts/rooms.svg",
+    ]
+
+
+def history(first_year: int, last_year: int, rooms: int = 2) -> None:
+    """Groups, bookings, walk-ins, exchange meetings, consultations and page views in every
+    fiscal year from ``first_year`` to ``last_year`` (more years, more rows)."""
+    spaces = [room() for _ in range(rooms)]
+    for n, year in enumerate(range(first_year, last_year + 1)):
+        for i in range(2):
+            registered_group(D(year, 5, 1 + i))
+        for space in spaces:
+            booking(space, tokyo(year, 6, 1, 10), tokyo(year, 6, 1, 12), headcount=10 + n)
+        walk_ins(D(year, 7, 1), 5)
+        meeting = event(tokyo(year, 8, 1, 18))
+        attendance(meeting, 6)
+        consultation(D(year, 9, 1), channel="phone")
+        page_views(D(year, 10, 1), 1000 * (n + 1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", urls())
+def test_anonymous_visitors_are_sent_to_log_in(client, url, today):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES_DENIED)
+@pytest.mark.parametrize("url", urls())
+def test_citizens_and_group_members_may_not_see_reports(client_for, role, url, today):
+    assert client_for(role).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["staff", "official"])
+@pytest.mark.parametrize("url", urls())
+def test_staff_and_officials_see_every_report(client_for, role, url, today):
+    assert client_for(role).get(url).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/annual/abc/",
+        "/reports/annual/-1/",
+        "/reports/annual/1999/",
+        "/reports/annual/2028/",  # today is in FY2025: one year ahead is the most
+        "/reports/annual/99999999999999999999/",
+        "/reports/annual/1999.csv",
+        "/reports/annual/3000.xlsx",
+        "/reports/annual/abc.csv",
+        "/reports/annual/charts/nope.svg",
+        "/reports/annual/2025/charts/nope.svg",
+        "/reports/annual/1800/charts/rooms.svg",
+    ],
+)
+def test_years_out_of_range_and_unknown_charts_are_404(client_for, url, today):
+    assert client_for("official").get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_year_with_no_data_shows_zeros(client_for, today):
+    response = client_for("official").get("/reports/annual/2010/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "平成22年度 (2010年度)" in html
+    cells = dict(re.findall(r'<td class="num" data-key="([a-z_]+)">([^<]*)</td>', html))
+    assert cells["registered_groups_end"] == "0"
+    assert cells["facility_users"] == "0"
+    assert cells["booked_hours"] == "0.0"
+    assert cells["page_views"] == "0"
+    assert cells["utilisation_rate"] == "—"
+    # The year after the current one exists too (confirmed bookings may already be there).
+    assert client_for("official").get("/reports/annual/2026/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_year_side_by_side_with_change_and_the_seeds_summary(client_for, today):
+    for day in (D(2019, 6, 1), D(2019, 7, 1)):
+        registered_group(day)
+    for i in range(3):
+        registered_group(D(2024, 4, 10 + i))
+    page_views(D(2019, 4, 1), 168336)
+    page_views(D(2024, 4, 1), 346495)
+    page_views(D(2025, 4, 1), 1000)  # the current year: in the table, not in the summary
+    html = client_for("official").get("/reports/annual/").content.decode()
+    for label in (
+        "平成31年度/令和元年度 (2019年度)",
+        "令和6年度 (2024年度)",
+        "令和7年度 (2025年度)",
+    ):
+        assert label in html
+    assert (
+        "平成31年度/令和元年度末 (2019年度末) 2団体 → 令和6年度末 (2024年度末) 5団体（3団体増加）"
+        in html
+    )
+    assert (
+        "平成31年度/令和元年度 (2019年度) 168,336回 → 令和6年度 (2024年度) 346,495回"
+        "（178,159回増加）" in html
+    )
+    # Year-on-year change, absolute and in per cent.
+    assert "+3" in html and "(+150.0%)" in html
+    assert "−345,495 (−99.7%)" in html  # page views of FY2025 so far against FY2024
+
+
+@pytest.mark.django_db
+def test_year_page_shows_the_figures_months_rooms_and_notes(client_for, today):
+    history(2024, 2025)
+    html = client_for("staff").get("/reports/annual/2025/").content.decode()
+    cells = dict(re.findall(r'<td class="num" data-key="([a-z_]+)">([^<]*)</td>', html))
+    assert cells["registered_groups_end"] == "4"
+    assert cells["new_registrations"] == "2"
+    assert cells["facility_users"] == str(11 + 11 + 5)
+    assert cells["bookings_used"] == "2"
+    assert cells["booked_hours"] == "4.0"
+    assert cells["exchange_meetings"] == "1"
+    assert cells["exchange_participants"] == "6"
+    assert cells["consultations"] == "1"
+    assert cells["page_views"] == "2,000"
+    assert "令和7年度 (2025年度)" in html
+    assert "4/2025" in html or "2025年4月" in html
+    assert "平成31年度/令和元年度 (2019年度)" in html  # the era note
+    assert "3月31日23時30分から4月1日0時30分までの予約" in html  # the booking boundary
+    assert 'src="/reports/annual/2025/charts/rooms.svg"' in html
+    assert "<script" not in html.split("</footer>")[0]
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_the_pages_do_a_fixed_number_of_queries_however_many_years(client_for, today):
+    official = client_for("official")
+    history(2023, 2025, rooms=1)
+    few = _queries(official, "/reports/annual/"), _queries(official, "/reports/annual/2025/")
+    history(2006, 2022, rooms=3)
+    many = _queries(official, "/reports/annual/"), _queries(official, "/reports/annual/2025/")
+    assert few == many
+    assert many[0] <= 20
+    assert many[1] <= 40

@@ -156,7 +156,9 @@ def _with_rank(queryset):
 
 
 def waitlist_size(event: Event) -> int:
-    return event.registrations.filter(status=S.WAITLISTED).count()
+    """People on the waiting list."""
+    total = event.registrations.filter(status=S.WAITLISTED).aggregate(n=Sum("people"))["n"]
+    return total or 0
 
 
 def open_survey_for_event(event: Event):

@@ -6,6 +6,7 @@ from functools import partial
 import pytest
 from django.core.cache import cache
 
+from accounts.roles import sync_role_permissions
 from groups.models import ActivityField, Area
 
 
@@ -18,6 +19,9 @@ def _npo_fields(db):
     add_fields = importlib.import_module("groups.migrations.0002_npo_law_fields").add_fields
     if ActivityField.objects.count() < 20:
         add_fields(apps, None)
+    # After a flush, post_migrate syncs the Staff group before the groups app's permissions
+    # exist again; give them back so staff may use the groups admin.
+    sync_role_permissions()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,384 @@
+import csv
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import log_action
+from facilities import services
+from facilities.forms import RoomAdminForm
+from facilities.models import (
+    Booking,
+    BookingEquipment,
+    BookingSeries,
+    ClosedDay,
+    Equipment,
+    FacilitySettings,
+    NoShowSuspension,
+    OpeningHours,
+    Room,
+    TimeBlock,
+    WalkInCount,
+)
+
+
+@admin.register(FacilitySettings)
+class FacilitySettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "close_on_public_holidays",
+        "close_year_end",
+        "no_show_limit",
+        "group_monthly_hours",
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not FacilitySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TimeBlockInline(admin.TabularInline):
+    model = TimeBlock
+    extra = 0
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    form = RoomAdminForm
+    list_display = [
+        "name",
+        "capacity",
+        "floor",
+        "mode",
+        "requires_approval",
+        "online_booking",
+        "is_active",
+        "order",
+    ]
+    list_editable = ["order"]
+    list_filter = ["is_active", "mode", "requires_approval", "online_booking"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TimeBlockInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "capacity",
+                    "floor",
+                    "features",
+                    "photo",
+                    "notes",
+                    "order",
+                    "is_active",
+                ]
+            },
+        ),
+        (
+            _("Booking rules"),
+            {
+                "fields": [
+                    "online_booking",
+                    "requires_approval",
+                    "mode",
+                    "slot_minutes",
+                    "min_minutes",
+                    "max_minutes",
+                    "buffer_minutes",
+                    "window_kind",
+                    "window_months",
+                    "cancel_deadline_hours",
+                    "group_monthly_hours",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "quantity",
+        "may_leave_building",
+        "requires_approval",
+        "is_active",
+        "order",
+    ]
+    list_editable = ["order"]
+    list_filter = ["is_active", "may_leave_building"]
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ["weekday", "opens", "closes"]
+    list_editable = ["opens", "closes"]
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "room", "reason"]
+    list_filter = ["room"]
+    date_hierarchy = "date"
+    search_fields = ["reason"]
+
+
+class WhenFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", _("Today")),
+            ("week", _("Next 7 days")),
+            ("upcoming", _("Upcoming")),
+            ("past", _("Past")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        today = timezone.localdate()
+        midnight = dt.datetime.combine(today, dt.time(), tzinfo=timezone.get_current_timezone())
+        if self.value() == "today":
+            return queryset.filter(start__gte=midnight, start__lt=midnight + dt.timedelta(days=1))
+        if self.value() == "week":
+            return queryset.filter(start__gte=midnight, start__lt=midnight + dt.timedelta(days=7))
+        if self.value() == "upcoming":
+            return queryset.filter(end__gt=now)
+        if self.value() == "past":
+            return queryset.filter(end__lte=now)
+        return queryset
+
+
+class BookingEquipmentInline(admin.TabularInline):
+    model = BookingEquipment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["equipment", "quantity"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+CSV_COLUMNS = [
+    ("id", _("ID")),
+    ("date", _("Date")),
+    ("weekday", _("Weekday")),
+    ("start", _("Start")),
+    ("end", _("End")),
+    ("room", _("Room")),
+    ("group", _("Group")),
+    ("kind", _("Kind")),
+    ("status", _("Status")),
+    ("purpose", _("Purpose")),
+    ("attendees", _("Expected attendees")),
+    ("actual_headcount", _("Actual headcount")),
+    ("printing_masters", _("Printing masters")),
+    ("printing_sheets", _("Printing sheets")),
+    ("equipment", _("Equipment")),
+]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    """A calendar-friendly list: by date (date hierarchy), room, status, kind and group.
+
+    Bookings are made on the booking pages (staff may book for any group there); here staff
+    correct details, approve in bulk and export. Time, room and group are read-only so that
+    nothing bypasses the rules; cancel from the desk or the group's booking list.
+    """
+
+    list_display = ["when", "room", "group_name", "kind", "status", "attendees", "actual_headcount"]
+    list_filter = [
+        WhenFilter,
+        "status",
+        "room",
+        "kind",
+        ("group", admin.RelatedOnlyFieldListFilter),
+    ]
+    date_hierarchy = "start"
+    search_fields = ["purpose", "group__name", "group__name_kana"]
+    list_select_related = ["room", "group"]
+    list_per_page = 100
+    ordering = ["-start"]
+    actions = ["approve_selected", "export_csv"]
+    inlines = [BookingEquipmentInline]
+    readonly_fields = [
+        "room",
+        "group",
+        "kind",
+        "status",
+        "start",
+        "end",
+        "series",
+        "booked_by",
+        "decided_by",
+        "decided_at",
+        "status_reason",
+        "created_at",
+        "reminder_sent_at",
+    ]
+    fields = [
+        "room",
+        "group",
+        "kind",
+        "status",
+        "start",
+        "end",
+        "purpose",
+        "attendees",
+        "actual_headcount",
+        "printing_masters",
+        "printing_sheets",
+        "staff_notes",
+        "status_reason",
+        "series",
+        "booked_by",
+        "decided_by",
+        "decided_at",
+        "created_at",
+        "reminder_sent_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("date and time"), ordering="start")
+    def when(self, obj):
+        start, end = timezone.localtime(obj.start), timezone.localtime(obj.end)
+        return f"{start:%Y-%m-%d} ({formats.date_format(start, 'D')}) {start:%H:%M}–{end:%H:%M}"
+
+    @admin.display(description=_("group"), ordering="group__name_kana")
+    def group_name(self, obj):
+        return obj.group.name if obj.group else obj.get_kind_display()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            log_action(
+                actor=request.user,
+                action="facilities.booking_edit",
+                target=obj,
+                fields=sorted(form.changed_data),
+            )
+
+    @admin.action(description=_("Approve the selected requests"))
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for booking in queryset.filter(status=Booking.Status.REQUESTED):
+            try:
+                services.booking_approve(actor=request.user, booking=booking)
+            except services.BookingError as exc:
+                self.message_user(request, f"{booking}: {exc}", messages.ERROR)
+            else:
+                approved += 1
+        self.message_user(
+            request, gettext("Approved %(n)d booking(s).") % {"n": approved}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Export the selected bookings as CSV"))
+    def export_csv(self, request, queryset):
+        queryset = (
+            queryset.select_related("room", "group")
+            .prefetch_related("equipment_items__equipment")
+            .order_by("start", "room_id")
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="bookings-{stamp}.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 with a BOM
+        writer = csv.writer(response)
+        writer.writerow([str(label) for _key, label in CSV_COLUMNS])
+        for booking in queryset.iterator(chunk_size=2000):
+            start, end = timezone.localtime(booking.start), timezone.localtime(booking.end)
+            writer.writerow(
+                [
+                    booking.pk,
+                    f"{start:%Y-%m-%d}",
+                    formats.date_format(start, "D"),
+                    f"{start:%H:%M}",
+                    f"{end:%H:%M}",
+                    booking.room.name,
+                    booking.group.name if booking.group else "",
+                    booking.get_kind_display(),
+                    booking.get_status_display(),
+                    _csv_safe(booking.purpose),
+                    booking.attendees,
+                    "" if booking.actual_headcount is None else booking.actual_headcount,
+                    booking.printing_masters,
+                    booking.printing_sheets,
+                    "; ".join(
+                        f"{i.equipment.name}×{i.quantity}" for i in booking.equipment_items.all()
+                    ),
+                ]
+            )
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["title"] = gettext("Bookings")
+        return super().changelist_view(request, extra_context)
+
+
+def _csv_safe(value: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+@admin.register(BookingSeries)
+class BookingSeriesAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "group", "rule", "count", "created_at"]
+    list_filter = ["rule", "room"]
+    readonly_fields = ["room", "group", "rule", "count", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(NoShowSuspension)
+class NoShowSuspensionAdmin(admin.ModelAdmin):
+    list_display = ["group", "fiscal_year", "no_shows", "created_at", "active", "lifted_at"]
+    list_filter = [("lifted_at", admin.EmptyFieldListFilter), "fiscal_year"]
+    readonly_fields = ["group", "fiscal_year", "no_shows", "created_at", "lifted_at", "lifted_by"]
+    actions = ["lift_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("in force"), boolean=True)
+    def active(self, obj):
+        return obj.is_active
+
+    @admin.action(description=_("Lift the selected suspensions"))
+    def lift_selected(self, request, queryset):
+        lifted = 0
+        for suspension in queryset.filter(lifted_at__isnull=True):
+            services.suspension_lift(actor=request.user, suspension=suspension)
+            lifted += 1
+        self.message_user(
+            request, gettext("Lifted %(n)d suspension(s).") % {"n": lifted}, messages.SUCCESS
+        )
+
+
+@admin.register(WalkInCount)
+class WalkInCountAdmin(admin.ModelAdmin):
+    list_display = ["date", "count", "recorded_by", "updated_at"]
+    date_hierarchy = "date"
+    readonly_fields = ["recorded_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        log_action(actor=request.user, action="facilities.walk_in_set", target=obj, count=obj.count)

@@ -1,11 +1,411 @@
-"""Named reads of the facilities app."""
+"""Named reads of the facilities app (each with a fixed, small number of queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_office_staff
+from facilities import schedule
+from facilities.calendar import OfficeCalendar, aware, days_between
+from facilities.models import (
+    Booking,
+    BookingEquipment,
+    Equipment,
+    GroupCalendarFeed,
+    Room,
+    WalkInCount,
+)
+from facilities.permissions import bookable_groups
+from groups.models import Group, Membership
+
+
+def _rooms():
+    return Room.objects.active().prefetch_related("blocks")
+
+
+def _live_bookings_between(first: dt.date, last: dt.date, rooms=None):
+    qs = (
+        Booking.objects.live()
+        .filter(start__lt=aware(last + dt.timedelta(days=1), dt.time()))
+        .filter(end__gt=aware(first, dt.time()))
+        .select_related("group")
+        .order_by("start")
+    )
+    if rooms is not None:
+        qs = qs.filter(room__in=rooms)
+    return qs
+
+
+def viewer_for(user) -> schedule.Viewer:
+    if not (user and user.is_authenticated):
+        return schedule.Viewer()
+    staff = is_office_staff(user)
+    group_ids = frozenset(Membership.objects.filter(user=user).values_list("group_id", flat=True))
+    can_book = staff or bookable_groups(user).exists()
+    return schedule.Viewer(authenticated=True, staff=staff, group_ids=group_ids, can_book=can_book)
+
+
+def _window_for(room: Room, viewer: schedule.Viewer, today: dt.date):
+    from facilities.services import booking_window_last_day
+
+    return None if viewer.staff else booking_window_last_day(room, today)
+
+
+def _by_room_and_day(bookings) -> dict[tuple[int, dt.date], list[Booking]]:
+    grouped = defaultdict(list)
+    for booking in bookings:
+        grouped[(booking.room_id, timezone.localdate(booking.start))].append(booking)
+    return grouped
+
+
+# --- grids ---------------------------------------------------------------------------------------
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_grid(room: Room, week_start: dt.date, viewer: schedule.Viewer) -> schedule.Grid:
+    """A room's week, Monday to Sunday."""
+    days = [week_start + dt.timedelta(days=n) for n in range(7)]
+    cal = OfficeCalendar.load(days[0], days[-1])
+    bookings = _by_room_and_day(_live_bookings_between(days[0], days[-1], [room]))
+    now = timezone.now()
+    window = _window_for(room, viewer, timezone.localdate())
+    columns = []
+    for day in days:
+        items = schedule.column_items(
+            room=room,
+            day=day,
+            bookings=bookings.get((room.pk, day), []),
+            cal=cal,
+            now=now,
+            viewer=viewer,
+            window_last_day=window,
+        )
+        columns.append(
+            schedule.Column(
+                key=day.isoformat(),
+                heading=day_heading(day),
+                items=items,
+                day=day,
+                url=reverse("facilities:day", kwargs={"day": day.isoformat()}),
+            )
+        )
+    return schedule.build_grid(columns)
+
+
+def day_grid(day: dt.date, viewer: schedule.Viewer) -> schedule.Grid:
+    """All rooms side by side on one day."""
+    rooms = list(_rooms())
+    cal = OfficeCalendar.load(day, day)
+    bookings = _by_room_and_day(_live_bookings_between(day, day, rooms))
+    now = timezone.now()
+    today = timezone.localdate()
+    columns = []
+    for room in rooms:
+        items = schedule.column_items(
+            room=room,
+            day=day,
+            bookings=bookings.get((room.pk, day), []),
+            cal=cal,
+            now=now,
+            viewer=viewer,
+            window_last_day=_window_for(room, viewer, today),
+        )
+        columns.append(
+            schedule.Column(
+                key=room.slug,
+                heading=room.name,
+                items=items,
+                room=room,
+                url=room.get_absolute_url() + f"?week={day.isoformat()}",
+            )
+        )
+    return schedule.build_grid(columns)
+
+
+WEEKDAY_LABELS = ["月", "火", "水", "木", "金", "土", "日"]
+WEEKDAY_LABELS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def day_heading(day: dt.date) -> str:
+    from django.utils.translation import get_language
+
+    if get_language() == "en":
+        return f"{WEEKDAY_LABELS_EN[day.weekday()]} {day.month}/{day.day}"
+    return f"{day.month}/{day.day}（{WEEKDAY_LABELS[day.weekday()]}）"
+
+
+# --- today ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RoomToday:
+    """One room today: for the home page, the index and the door display."""
+
+    room: Room
+    name: str
+    url: str
+    status: str
+    is_free_now: bool
+    closed_reason: str | None
+    free_slots: int
+    bookings: list[Booking]
+    current: Booking | None
+    next_booking: Booking | None
+
+
+def _rooms_today(rooms: list[Room], now: dt.datetime | None = None) -> list[RoomToday]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    cal = OfficeCalendar.load(today, today)
+    bookings = _by_room_and_day(_live_bookings_between(today, today, rooms))
+    result = []
+    for room in rooms:
+        todays = bookings.get((room.pk, today), [])
+        items = schedule.column_items(
+            room=room,
+            day=today,
+            bookings=todays,
+            cal=cal,
+            now=now,
+            viewer=schedule.Viewer(),
+            window_last_day=None,
+        )
+        reason = cal.closed_reason(today, room.pk)
+        free = sum(1 for i in items if i.state == schedule.FREE)
+        current = next((b for b in todays if b.start <= now < b.end), None)
+        upcoming = next((b for b in todays if b.start > now), None)
+        hours = cal.hours_on(today, room.pk)
+        is_open_now = bool(hours) and hours[0] <= timezone.localtime(now).time() < hours[1]
+        if reason:
+            status = _("Closed today (%(reason)s)") % {"reason": reason}
+        elif current:
+            status = _("In use until %(time)s") % {"time": schedule._hm(_minutes(current.end))}
+        elif not is_open_now and upcoming is None:
+            status = _("Closed now")
+        elif free:
+            status = _("Free now · %(n)d free slots left today") % {"n": free}
+            if not is_open_now:
+                status = _("%(n)d free slots left today") % {"n": free}
+        else:
+            status = _("Fully booked today")
+        result.append(
+            RoomToday(
+                room=room,
+                name=room.name,
+                url=room.get_absolute_url(),
+                status=status,
+                is_free_now=not reason and is_open_now and current is None,
+                closed_reason=reason,
+                free_slots=free,
+                bookings=todays,
+                current=current,
+                next_booking=upcoming,
+            )
+        )
+    return result
+
+
+def _minutes(value: dt.datetime) -> int:
+    local = timezone.localtime(value)
+    return local.hour * 60 + local.minute
+
+
+def today_overview() -> list[RoomToday]:
+    """Home page: each bookable room with today's free/busy state (``name``, ``url``,
+    ``status``)."""
+    return _rooms_today(list(_rooms()))
+
+
+def room_today(room: Room, now: dt.datetime | None = None) -> RoomToday:
+    return _rooms_today([room], now)[0]
+
+
+@dataclass
+class EquipmentNow:
+    equipment: Equipment
+    in_use: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.equipment.quantity - self.in_use)
+
+
+def equipment_now(now: dt.datetime | None = None) -> list[EquipmentNow]:
+    """Each piece of equipment with how many are lent out right now."""
+    now = now or timezone.now()
+    equipment = list(Equipment.objects.filter(is_active=True))
+    in_use = dict(
+        BookingEquipment.objects.filter(
+            booking__status__in=Booking.LIVE_STATUSES, booking__start__lte=now, booking__end__gt=now
+        )
+        .values_list("equipment_id")
+        .annotate(n=Sum("quantity"))
+    )
+    return [EquipmentNow(e, in_use.get(e.pk, 0)) for e in equipment]
+
+
+# --- the user's bookings ------------------------------------------------------------------------
+
+
+def _with_details(qs):
+    return qs.select_related("room", "group", "series").prefetch_related(
+        Prefetch(
+            "equipment_items",
+            queryset=BookingEquipment.objects.select_related("equipment").order_by("equipment"),
+        )
+    )
+
+
+def user_groups(user):
+    """Groups the user belongs to (any status), for "my bookings"."""
+    if not (user and user.is_authenticated):
+        return Group.objects.none()
+    return Group.objects.with_member(user).in_kana_order()
+
+
+def group_bookings(user):
+    """(upcoming bookings, past bookings queryset) of the user's groups."""
+    now = timezone.now()
+    mine = Booking.objects.filter(group__in=user_groups(user).values("pk"))
+    upcoming = _with_details(mine.filter(end__gt=now)).order_by("start", "pk")
+    past = _with_details(mine.filter(end__lte=now)).order_by("-start", "-pk")
+    return upcoming, past
+
+
+def feeds_for(user) -> list[tuple[Group, GroupCalendarFeed, bool]]:
+    """The user's groups with their private feed and whether the user may reset it."""
+    from facilities.services import group_feed
+
+    groups = list(user_groups(user))
+    roles = dict(
+        Membership.objects.filter(user=user, group__in=groups).values_list("group_id", "role")
+    )
+    feeds = {f.group_id: f for f in GroupCalendarFeed.objects.filter(group__in=groups)}
+    result = []
+    for group in groups:
+        feed = feeds.get(group.pk) or group_feed(group)
+        can_reset = is_office_staff(user) or roles.get(group.pk) == Membership.Role.REPRESENTATIVE
+        result.append((group, feed, can_reset))
+    return result
 
 
 def account_panel(user) -> dict:
-    """What "my account" shows of this app for the signed-in user."""
-    return {}
+    """What "my account" shows of this app: the user's groups' next bookings."""
+    if not (user and user.is_authenticated):
+        return {}
+    upcoming, _past = group_bookings(user)
+    bookings = list(
+        upcoming.filter(status__in=Booking.OPEN_STATUSES)
+        .select_related(None)
+        .select_related("room", "group")
+        .prefetch_related(None)[:6]
+    )
+    return {
+        "bookings": bookings[:5],
+        "more": len(bookings) > 5,
+        "bookings_url": reverse("facilities:bookings"),
+        "can_book": bookable_groups(user).exists(),
+    }
 
 
-def today_overview() -> list:
-    """Home page: each bookable room with today's free/busy state (filled by facilities)."""
-    return []
+# --- staff desk ---------------------------------------------------------------------------------
+
+
+def desk_bookings(day: dt.date):
+    begin = aware(day, dt.time())
+    finish = aware(day + dt.timedelta(days=1), dt.time())
+    return (
+        _with_details(
+            Booking.objects.filter(start__gte=begin, start__lt=finish).exclude(
+                status__in=[Booking.Status.CANCELLED, Booking.Status.REJECTED]
+            )
+        )
+        .select_related("booked_by")
+        .order_by("start", "room__order", "room_id")
+    )
+
+
+def pending_requests():
+    return (
+        _with_details(
+            Booking.objects.filter(status=Booking.Status.REQUESTED, end__gt=timezone.now())
+        )
+        .select_related("booked_by")
+        .order_by("start")
+    )
+
+
+def walk_ins_on(day: dt.date) -> int:
+    row = WalkInCount.objects.filter(date=day).first()
+    return row.count if row else 0
+
+
+# --- figures for the reports app ---------------------------------------------------------------
+
+
+def open_hours_by_room(first_day: dt.date, last_day: dt.date) -> dict[int, float]:
+    """Bookable hours of each room from ``first_day`` to ``last_day`` (both included): opening
+    hours per weekday minus closed days (holidays, year end, custom closures), or the room's
+    blocks inside the opening hours. Five queries whatever the range (a year is 366 days at most).
+    """
+    if last_day < first_day:
+        return {}
+    rooms = list(Room.objects.prefetch_related("blocks"))
+    cal = OfficeCalendar.load(first_day, last_day)
+    totals = dict.fromkeys((room.pk for room in rooms), 0)
+    for day in days_between(first_day, last_day):
+        for room in rooms:
+            totals[room.pk] += cal.open_minutes(day, room)
+    return {pk: minutes / 60 for pk, minutes in totals.items()}
+
+
+def facility_users(first_day: dt.date, last_day: dt.date) -> int:
+    """The "facility users" KPI: recorded headcounts of used bookings + walk-in visitors."""
+    begin = aware(first_day, dt.time())
+    finish = aware(last_day + dt.timedelta(days=1), dt.time())
+    headcount = Booking.objects.filter(
+        status=Booking.Status.USED, start__gte=begin, start__lt=finish
+    ).aggregate(n=Sum("actual_headcount"))["n"]
+    walk_ins = WalkInCount.objects.filter(date__gte=first_day, date__lte=last_day).aggregate(
+        n=Sum("count")
+    )["n"]
+    return (headcount or 0) + (walk_ins or 0)
+
+
+def feed_bookings_for_room(room: Room):
+    now = timezone.now()
+    return (
+        Booking.objects.live()
+        .filter(
+            room=room, end__gt=now - dt.timedelta(days=30), start__lt=now + dt.timedelta(days=366)
+        )
+        .order_by("start")
+        .only("pk", "start", "end", "status", "room_id")
+    )
+
+
+def feed_bookings_for_group(group: Group):
+    now = timezone.now()
+    return (
+        Booking.objects.filter(
+            group=group, end__gt=now - dt.timedelta(days=90), start__lt=now + dt.timedelta(days=366)
+        )
+        .filter(Q(status__in=Booking.LIVE_STATUSES) | Q(status=Booking.Status.CANCELLED))
+        .select_related("room")
+        .prefetch_related(
+            Prefetch(
+                "equipment_items", queryset=BookingEquipment.objects.select_related("equipment")
+            )
+        )
+        .order_by("start")
+    )

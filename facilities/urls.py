@@ -6,4 +6,18 @@ app_name = "facilities"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("day/<str:day>/", views.day_view, name="day"),
+    path("bookings/", views.my_bookings, name="bookings"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/bookings/<int:pk>/record/", views.desk_record, name="desk_record"),
+    path("desk/bookings/<int:pk>/no-show/", views.desk_no_show, name="desk_no_show"),
+    path("desk/bookings/<int:pk>/decide/", views.desk_decide, name="desk_decide"),
+    path("desk/walk-ins/", views.desk_walk_in, name="desk_walk_in"),
+    path("feeds/groups/<slug:slug>/reset/", views.group_feed_reset, name="group_feed_reset"),
+    path("feeds/groups/<slug:slug>/<str:token>.ics", views.group_feed, name="group_feed"),
+    path("<slug:slug>/", views.room_week, name="room"),
+    path("<slug:slug>/book/", views.book, name="book"),
+    path("<slug:slug>/today/", views.room_today, name="room_today"),
+    path("<slug:slug>/calendar.ics", views.room_feed, name="room_feed"),
 ]

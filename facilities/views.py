@@ -1,5 +1,461 @@
-from django.shortcuts import render
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import is_office_staff
+from facilities import feeds, selectors, services
+from facilities.forms import (
+    REPEAT_NONE,
+    BookingForm,
+    CancelForm,
+    RejectForm,
+    UsageForm,
+    WalkInForm,
+    parse_iso_date,
+)
+from facilities.models import Booking, GroupCalendarFeed, Room
+from facilities.permissions import (
+    bookable_groups,
+    booking_for_member,
+    can_reset_feed,
+    group_for_booking,
+    group_from_slug,
+    require_desk,
+    room_for_booking,
+)
+from facilities.services import BookingError, BookingNotAllowed
 
 
 def index(request):
-    return render(request, "facilities/index.html")
+    rooms = selectors.today_overview()
+    return render(
+        request,
+        "facilities/index.html",
+        {
+            "rooms": rooms,
+            "equipment": selectors.equipment_now(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _week_from_query(request) -> tuple[dt.date, str | None]:
+    raw = request.GET.get("week")
+    today = timezone.localdate()
+    if not raw:
+        return selectors.week_start_of(today), None
+    try:
+        day = parse_iso_date(raw)
+    except ValueError:
+        return selectors.week_start_of(today), _(
+            "The week could not be read (expected a date such as 2026-05-04): showing this week."
+        )
+    return selectors.week_start_of(day), None
+
+
+def room_week(request, slug):
+    room = get_object_or_404(Room.objects.active().prefetch_related("blocks"), slug=slug)
+    week_start, problem = _week_from_query(request)
+    viewer = selectors.viewer_for(request.user)
+    grid = selectors.week_grid(room, week_start, viewer)
+    return render(
+        request,
+        "facilities/room_week.html",
+        {
+            "room": room,
+            "grid": grid,
+            "week_start": week_start,
+            "week_end": week_start + dt.timedelta(days=6),
+            "previous_week": week_start - dt.timedelta(days=7),
+            "next_week": week_start + dt.timedelta(days=7),
+            "this_week": selectors.week_start_of(timezone.localdate()),
+            "problem": problem,
+            "viewer": viewer,
+            "equipment": selectors.equipment_now(),
+        },
+    )
+
+
+def day_view(request, day):
+    try:
+        day = parse_iso_date(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    viewer = selectors.viewer_for(request.user)
+    grid = selectors.day_grid(day, viewer)
+    return render(
+        request,
+        "facilities/day.html",
+        {
+            "day": day,
+            "grid": grid,
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+            "today": timezone.localdate(),
+            "viewer": viewer,
+        },
+    )
+
+
+@login_required
+def book(request, slug):
+    room = room_for_booking(slug, request.user)
+    staff = is_office_staff(request.user)
+    groups = bookable_groups(request.user)
+    if request.method == "POST":
+        # A crafted group id is refused outright, before any form handling.
+        group_for_booking(request.user, request.POST.get("group"))
+        form = BookingForm(request.POST, room=room, groups=groups, staff=staff)
+        if form.is_valid():
+            response = _handle_booking(request, room, form)
+            if response is not None:
+                return response
+        preview = getattr(form, "preview", None)
+    else:
+        initial, problem = BookingForm.initial_from_query(room, request.GET)
+        if problem:
+            messages.warning(request, problem)
+        if not staff:
+            initial.setdefault("group", groups.first())
+        form = BookingForm(initial=initial, room=room, groups=groups, staff=staff)
+        preview = None
+    return render(
+        request,
+        "facilities/book.html",
+        {"room": room, "form": form, "preview": preview, "staff": staff},
+    )
+
+
+def _handle_booking(request, room, form):
+    data = form.cleaned_data
+    kind = data.get("kind") or Booking.Kind.GROUP
+    group = data.get("group")
+    arguments = {
+        "actor": request.user,
+        "room": room,
+        "start": data["start"],
+        "end": data["end"],
+        "group": group,
+        "attendees": data["attendees"],
+        "equipment": form.equipment_wanted(),
+        "kind": kind,
+    }
+    try:
+        if data["repeat"] == REPEAT_NONE:
+            booking = services.booking_create(purpose=data["purpose"], **arguments)
+            if booking.status == Booking.Status.REQUESTED:
+                messages.success(
+                    request, _("Your request was sent. Staff will confirm it by e-mail.")
+                )
+            else:
+                messages.success(request, _("Booked: %(booking)s.") % {"booking": booking})
+            return redirect(_after_booking(request, booking))
+        rule, count = data["repeat"], data["repeat_count"]
+        if request.POST.get("action") == "confirm":
+            dates = []
+            for raw in request.POST.getlist("dates"):
+                try:
+                    dates.append(parse_iso_date(raw))
+                except ValueError:
+                    continue
+            result = services.series_create(
+                purpose=data["purpose"], rule=rule, count=count, dates=dates, **arguments
+            )
+            text = _("Booked %(n)d dates.") % {"n": len(result.booked)}
+            if result.skipped:
+                text += " " + _("Not booked: %(dates)s.") % {
+                    "dates": ", ".join(f"{o.date:%Y-%m-%d}" for o in result.skipped)
+                }
+            messages.success(request, text)
+            return redirect(_after_booking(request, result.booked[0]))
+        form.preview = services.series_preview(rule=rule, count=count, **arguments)
+        return None
+    except BookingNotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except BookingError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+def _after_booking(request, booking) -> str:
+    if is_office_staff(request.user) and booking.group_id is None:
+        return booking.room.get_absolute_url() + f"?week={timezone.localdate(booking.start)}"
+    return reverse("facilities:bookings")
+
+
+@login_required
+def my_bookings(request):
+    upcoming, past = selectors.group_bookings(request.user)
+    page = Paginator(past, 20).get_page(request.GET.get("page"))
+    upcoming = list(upcoming[:200])
+    now = timezone.now()
+    staff = is_office_staff(request.user)
+    for booking in upcoming:
+        booking.can_cancel = booking.is_open and (
+            staff or services.can_cancel_in_time(booking, now)
+        )
+    return render(
+        request,
+        "facilities/bookings.html",
+        {
+            "upcoming": upcoming,
+            "page_obj": page,
+            "feeds": selectors.feeds_for(request.user),
+            "can_book": bookable_groups(request.user).exists(),
+            "rooms": Room.objects.active().filter(online_booking=True),
+        },
+    )
+
+
+@login_required
+def booking_cancel(request, pk):
+    booking = booking_for_member(pk, request.user)
+    in_series = bool(booking.series_id)
+    form = CancelForm(request.POST or None, in_series=in_series)
+    if request.method == "POST" and form.is_valid():
+        following = form.cleaned_data.get("scope") == CancelForm.SCOPE_FOLLOWING
+        try:
+            cancelled = services.booking_cancel(
+                actor=request.user,
+                booking=booking,
+                reason=form.cleaned_data["reason"],
+                following=following,
+            )
+        except BookingNotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Cancelled %(n)d booking(s).") % {"n": len(cancelled)},
+            )
+            return redirect("facilities:bookings")
+    return render(
+        request,
+        "facilities/booking_cancel.html",
+        {
+            "booking": booking,
+            "form": form,
+            "in_time": is_office_staff(request.user) or services.can_cancel_in_time(booking),
+        },
+    )
+
+
+@require_GET
+def room_today(request, slug):
+    room = get_object_or_404(Room.objects.active().prefetch_related("blocks"), slug=slug)
+    return render(
+        request,
+        "facilities/room_today.html",
+        {"today": selectors.room_today(room), "now": timezone.localtime()},
+    )
+
+
+# --- staff desk --------------------------------------------------------------------------------
+
+
+def _desk_day(request) -> tuple[dt.date, str | None]:
+    raw = request.GET.get("date") or request.POST.get("date")
+    today = timezone.localdate()
+    if not raw:
+        return today, None
+    try:
+        return parse_iso_date(raw), None
+    except ValueError:
+        return today, _("The date could not be read (expected e.g. 2026-05-01): showing today.")
+
+
+@login_required
+def desk(request):
+    require_desk(request.user)
+    day, problem = _desk_day(request)
+    bookings = list(selectors.desk_bookings(day))
+    for booking in bookings:
+        booking.usage_form = UsageForm(
+            initial={
+                "headcount": booking.actual_headcount
+                if booking.actual_headcount is not None
+                else booking.attendees,
+                "printing_masters": booking.printing_masters,
+                "printing_sheets": booking.printing_sheets,
+            },
+            prefix=f"b{booking.pk}",
+        )
+    return render(
+        request,
+        "facilities/desk.html",
+        {
+            "day": day,
+            "today": timezone.localdate(),
+            "problem": problem,
+            "bookings": bookings,
+            "pending": list(selectors.pending_requests()[:100]),
+            "walk_ins": selectors.walk_ins_on(day),
+            "reject_form": RejectForm(),
+            "now": timezone.now(),
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+        },
+    )
+
+
+def _back_to_desk(request, day: dt.date | None = None):
+    url = reverse("facilities:desk")
+    if day and day != timezone.localdate():
+        url += f"?date={day.isoformat()}"
+    return redirect(url)
+
+
+def _desk_booking(request, pk) -> Booking:
+    require_desk(request.user)
+    return get_object_or_404(Booking.objects.select_related("room", "group"), pk=pk)
+
+
+@require_POST
+@login_required
+def desk_record(request, pk):
+    booking = _desk_booking(request, pk)
+    day = timezone.localdate(booking.start)
+    form = UsageForm(request.POST, prefix=f"b{booking.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Enter the headcount as a whole number (0 or more)."))
+        return _back_to_desk(request, day)
+    try:
+        services.booking_record_usage(
+            actor=request.user,
+            booking=booking,
+            headcount=form.cleaned_data["headcount"],
+            printing_masters=form.cleaned_data.get("printing_masters") or 0,
+            printing_sheets=form.cleaned_data.get("printing_sheets") or 0,
+        )
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Recorded %(n)d people for %(booking)s.")
+            % {"n": form.cleaned_data["headcount"], "booking": booking},
+        )
+    return _back_to_desk(request, day)
+
+
+@require_POST
+@login_required
+def desk_no_show(request, pk):
+    booking = _desk_booking(request, pk)
+    try:
+        services.booking_mark_no_show(actor=request.user, booking=booking)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Recorded a no-show for %(booking)s.") % {"booking": booking})
+    return _back_to_desk(request, timezone.localdate(booking.start))
+
+
+@require_POST
+@login_required
+def desk_decide(request, pk):
+    booking = _desk_booking(request, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            services.booking_approve(actor=request.user, booking=booking)
+            messages.success(request, _("Approved %(booking)s.") % {"booking": booking})
+        elif decision == "reject":
+            form = RejectForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.booking_reject(actor=request.user, booking=booking, reason=reason)
+            messages.success(request, _("Declined %(booking)s.") % {"booking": booking})
+        else:
+            messages.error(request, _("Choose approve or decline."))
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    return _back_to_desk(request)
+
+
+@require_POST
+@login_required
+def desk_walk_in(request):
+    require_desk(request.user)
+    day, problem = _desk_day(request)
+    if problem:
+        messages.error(request, problem)
+        return _back_to_desk(request)
+    form = WalkInForm(request.POST)
+    if not form.is_valid() or (
+        form.cleaned_data.get("delta") is None and form.cleaned_data.get("count") is None
+    ):
+        messages.error(request, _("Enter the number of visitors as a whole number."))
+        return _back_to_desk(request, day)
+    try:
+        if form.cleaned_data.get("count") is not None:
+            row = services.walk_in_set(
+                actor=request.user, day=day, count=form.cleaned_data["count"]
+            )
+        else:
+            row = services.walk_in_adjust(
+                actor=request.user, day=day, delta=form.cleaned_data["delta"]
+            )
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Walk-in visitors on %(date)s: %(n)d.") % {"date": f"{day:%Y-%m-%d}", "n": row.count},
+        )
+    return _back_to_desk(request, day)
+
+
+# --- calendars -------------------------------------------------------------------------------
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def room_feed(request, slug):
+    room = get_object_or_404(Room.objects.active(), slug=slug)
+    return _ics(feeds.room_calendar(room, request), f"{room.slug}.ics")
+
+
+@require_GET
+def group_feed(request, slug, token):
+    group = group_from_slug(slug)
+    feed = GroupCalendarFeed.objects.filter(group=group).first()
+    if feed is None or not constant_time_compare(feed.token, token):
+        raise Http404
+    response = _ics(feeds.group_calendar(group, request), f"{group.slug}.ics")
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+@login_required
+def group_feed_reset(request, slug):
+    group = group_from_slug(slug)
+    if not can_reset_feed(request.user, group):
+        raise PermissionDenied
+    services.group_feed_reset(actor=request.user, group=group)
+    messages.success(
+        request,
+        _("The calendar address of %(group)s was changed; the old address no longer works.")
+        % {"group": group.name},
+    )
+    return redirect("facilities:bookings")

@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.fiscal import TOKYO
+from core.forms import CleanImageField
+from facilities.models import Booking, BookingSeries, Equipment, Room
+from facilities.services import MAX_MONTHLY_REPEATS, MAX_WEEKLY_REPEATS
+
+LOCAL_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$")
+REPEAT_NONE = "none"
+
+
+def parse_local_datetime(value: str) -> dt.datetime:
+    """``YYYY-MM-DDTHH:MM`` in Tokyo time → an aware datetime; ValueError for anything else."""
+    match = LOCAL_DATETIME.match(value or "")
+    if not match:
+        raise ValueError(value)
+    year, month, day, hour, minute = (int(part) for part in match.groups())
+    if not 2000 <= year <= 2100:
+        raise ValueError(value)
+    return dt.datetime(year, month, day, hour, minute, tzinfo=TOKYO)
+
+
+def parse_iso_date(value: str) -> dt.date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value or ""):
+        raise ValueError(value)
+    day = dt.date.fromisoformat(value)
+    if not 2000 <= day.year <= 2100:
+        raise ValueError(value)
+    return day
+
+
+class BookingForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=_("Choose a group"))
+    kind = forms.ChoiceField(
+        label=_("Kind of booking"),
+        choices=Booking.Kind.choices,
+        initial=Booking.Kind.GROUP,
+        help_text=_("Office use, office events and maintenance need no group."),
+    )
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("Start time"))
+    end_time = forms.TimeField(label=_("End time"))
+    blocks = forms.MultipleChoiceField(
+        label=_("Blocks"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        help_text=_("e.g. monthly meeting, preparing the newsletter, workshop"),
+    )
+    attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, max_value=999)
+    repeat = forms.ChoiceField(
+        label=_("Repeat"),
+        choices=[
+            (REPEAT_NONE, _("Only this date")),
+            (BookingSeries.Rule.WEEKLY, _("Every week on the same weekday")),
+            (
+                BookingSeries.Rule.MONTHLY_NTH,
+                _("Every month on the same weekday (e.g. 2nd Tuesday)"),
+            ),
+        ],
+        initial=REPEAT_NONE,
+        widget=forms.RadioSelect,
+    )
+    repeat_count = forms.IntegerField(
+        label=_("Number of dates"),
+        min_value=2,
+        max_value=MAX_WEEKLY_REPEATS,
+        required=False,
+        help_text=_("Including the first date: up to %(weeks)d weeks or %(months)d months.")
+        % {"weeks": MAX_WEEKLY_REPEATS, "months": MAX_MONTHLY_REPEATS},
+    )
+
+    def __init__(self, *args, room: Room, groups, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room = room
+        self.staff = staff
+        self.fields["group"].queryset = groups
+        if staff:
+            self.fields["group"].required = False
+            self.fields["group"].help_text = _("Staff may book for any registered group.")
+        else:
+            del self.fields["kind"]
+        self.fields["attendees"].widget.attrs["max"] = room.capacity
+        self.fields["attendees"].help_text = _("At most %(n)d people.") % {"n": room.capacity}
+        if room.uses_blocks:
+            del self.fields["start_time"]
+            del self.fields["end_time"]
+            self.blocks = list(room.blocks.all())
+            self.fields["blocks"].choices = [
+                (str(b.pk), f"{b.label} {b.starts:%H:%M}–{b.ends:%H:%M}") for b in self.blocks
+            ]
+            self.fields["blocks"].help_text = _("Choose one block or several in a row.")
+        else:
+            del self.fields["blocks"]
+            step = room.slot_minutes * 60
+            for name in ("start_time", "end_time"):
+                self.fields[name].widget = forms.TimeInput(
+                    attrs={"type": "time", "step": step}, format="%H:%M"
+                )
+            self.fields["start_time"].help_text = _(
+                "On the %(slot)d-minute grid; a booking lasts %(min)d to %(max)d minutes."
+            ) % {"slot": room.slot_minutes, "min": room.min_minutes, "max": room.max_minutes}
+        self.equipment = list(Equipment.objects.filter(is_active=True))
+        for item in self.equipment:
+            self.fields[f"equipment_{item.pk}"] = forms.IntegerField(
+                label=item.name,
+                min_value=0,
+                max_value=item.quantity,
+                required=False,
+                initial=0,
+                help_text=_("The office has %(n)d.") % {"n": item.quantity},
+            )
+
+    def equipment_fields(self):
+        return [self[f"equipment_{item.pk}"] for item in self.equipment]
+
+    def main_fields(self):
+        return [
+            self[name]
+            for name in (
+                "group",
+                "kind",
+                "date",
+                "start_time",
+                "end_time",
+                "blocks",
+                "purpose",
+                "attendees",
+            )
+            if name in self.fields
+        ]
+
+    def repeat_fields(self):
+        return [self["repeat"], self["repeat_count"]]
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("date")
+        if day is not None and not 2000 <= day.year <= 2100:
+            self.add_error("date", _("Enter a date between 2000 and 2100."))
+            return data
+        if self.room.uses_blocks:
+            chosen = set(data.get("blocks") or [])
+            picked = [i for i, b in enumerate(self.blocks) if str(b.pk) in chosen]
+            if picked and picked != list(range(picked[0], picked[-1] + 1)):
+                self.add_error("blocks", _("Choose blocks next to each other."))
+            elif picked and day:
+                data["start"] = dt.datetime.combine(day, self.blocks[picked[0]].starts, TOKYO)
+                data["end"] = dt.datetime.combine(day, self.blocks[picked[-1]].ends, TOKYO)
+        else:
+            start_time, end_time = data.get("start_time"), data.get("end_time")
+            if day and start_time and end_time:
+                if end_time <= start_time:
+                    self.add_error("end_time", _("The end must be after the start."))
+                else:
+                    data["start"] = dt.datetime.combine(day, start_time, TOKYO)
+                    data["end"] = dt.datetime.combine(day, end_time, TOKYO)
+        kind = data.get("kind", Booking.Kind.GROUP)
+        if kind == Booking.Kind.GROUP and not data.get("group") and "group" not in self.errors:
+            self.add_error("group", _("Choose the group the booking is for."))
+        repeat = data.get("repeat")
+        if repeat and repeat != REPEAT_NONE:
+            count = data.get("repeat_count")
+            limit = (
+                MAX_WEEKLY_REPEATS if repeat == BookingSeries.Rule.WEEKLY else MAX_MONTHLY_REPEATS
+            )
+            if not count:
+                self.add_error("repeat_count", _("Enter how many dates to book."))
+            elif count > limit:
+                self.add_error("repeat_count", _("At most %(n)d dates at once.") % {"n": limit})
+        return data
+
+    def equipment_wanted(self) -> dict[Equipment, int]:
+        return {
+            item: self.cleaned_data.get(f"equipment_{item.pk}") or 0
+            for item in self.equipment
+            if self.cleaned_data.get(f"equipment_{item.pk}")
+        }
+
+    @classmethod
+    def initial_from_query(cls, room: Room, query) -> tuple[dict, str | None]:
+        """Initial values from ``?start=…&end=…`` (local time); a message when they are garbled."""
+        raw_start, raw_end = query.get("start"), query.get("end")
+        if not raw_start and not raw_end:
+            return {}, None
+        try:
+            start = parse_local_datetime(raw_start)
+            end = parse_local_datetime(raw_end) if raw_end else None
+        except ValueError:
+            return {}, str(
+                _(
+                    "The date and time in the link could not be read (expected e.g. "
+                    "2026-05-01T10:00). Please choose them below."
+                )
+            )
+        if end is not None and (end <= start or end.date() != start.date()):
+            return {"date": start.date(), "start_time": start.time()}, str(
+                _(
+                    "The end in the link is not after the start on the same day. "
+                    "Please check the times."
+                )
+            )
+        initial = {"date": start.date()}
+        if room.uses_blocks:
+            initial["blocks"] = [
+                str(b.pk)
+                for b in room.blocks.all()
+                if b.starts >= start.time() and (end is None or b.ends <= end.time())
+            ][: 1 if end is None else None]
+        else:
+            initial["start_time"] = start.time()
+            if end is not None:
+                initial["end_time"] = end.time()
+        return initial, None
+
+
+class CancelForm(forms.Form):
+    SCOPE_ONE = "one"
+    SCOPE_FOLLOWING = "following"
+
+    scope = forms.ChoiceField(
+        label=_("What to cancel"),
+        choices=[
+            (SCOPE_ONE, _("Only this date")),
+            (SCOPE_FOLLOWING, _("This date and all later dates of the series")),
+        ],
+        initial=SCOPE_ONE,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, in_series: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not in_series:
+            del self.fields["scope"]
+
+
+class UsageForm(forms.Form):
+    headcount = forms.IntegerField(label=_("Actual headcount"), min_value=0, max_value=9999)
+    printing_masters = forms.IntegerField(
+        label=_("Printing masters"), min_value=0, max_value=99999, required=False, initial=0
+    )
+    printing_sheets = forms.IntegerField(
+        label=_("Printed sheets"), min_value=0, max_value=999999, required=False, initial=0
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class WalkInForm(forms.Form):
+    delta = forms.IntegerField(required=False, min_value=-100, max_value=100)
+    count = forms.IntegerField(
+        label=_("Set the day's total"), required=False, min_value=0, max_value=99999
+    )
+
+
+class RoomAdminForm(forms.ModelForm):
+    photo = CleanImageField(label=_("photo"), required=False)
+
+    class Meta:
+        model = Room
+        fields = [
+            "name",
+            "slug",
+            "capacity",
+            "floor",
+            "features",
+            "photo",
+            "notes",
+            "order",
+            "is_active",
+            "online_booking",
+            "requires_approval",
+            "mode",
+            "slot_minutes",
+            "min_minutes",
+            "max_minutes",
+            "buffer_minutes",
+            "window_kind",
+            "window_months",
+            "cancel_deadline_hours",
+            "group_monthly_hours",
+        ]

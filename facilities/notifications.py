@@ -1,0 +1,92 @@
+"""E-mails about bookings: to the person who booked and to the group's representatives.
+
+Sent after the transaction commits (services use ``transaction.on_commit``), in the portal's
+language (Japanese), as plain text.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from groups.models import Membership
+
+logger = logging.getLogger(__name__)
+
+EVENTS = ("received", "confirmed", "approved", "rejected", "cancelled", "reminder")
+
+
+def _subject(event: str, first) -> str:
+    when = timezone.localtime(first.start)
+    values = {"room": first.room.name, "date": f"{when:%Y-%m-%d}"}
+    subjects = {
+        "received": _("Booking request received: %(room)s, %(date)s"),
+        "confirmed": _("Booking confirmed: %(room)s, %(date)s"),
+        "approved": _("Booking approved: %(room)s, %(date)s"),
+        "rejected": _("Booking declined: %(room)s, %(date)s"),
+        "cancelled": _("Booking cancelled: %(room)s, %(date)s"),
+        "reminder": _("Reminder: your booking of %(room)s tomorrow, %(date)s"),
+    }
+    return subjects[event] % values
+
+
+def recipients_for(group, booked_by=None) -> list[str]:
+    addresses = []
+    if booked_by is not None and booked_by.email and not booked_by.is_staff:
+        addresses.append(booked_by.email)
+    if group is not None:
+        reps = Membership.objects.filter(
+            group=group, role=Membership.Role.REPRESENTATIVE
+        ).select_related("user")
+        addresses += [m.user.email for m in reps if m.user.is_active and m.user.email]
+    return sorted(set(addresses))
+
+
+def _send(subject: str, template: str, context: dict, to: list[str]) -> None:
+    if not to:
+        return
+    body = render_to_string(template, context)
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    try:
+        send_mail(prefix + subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    except OSError:
+        logger.exception("could not send the booking mail %r to %s", subject, to)
+
+
+def send(event: str, bookings: list, *, reason: str = "") -> None:
+    """Tell the group about ``bookings`` (one mail for all of them, e.g. a recurring booking)."""
+    assert event in EVENTS, event
+    if not bookings:
+        return
+    first = bookings[0]
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "event": event,
+            "bookings": bookings,
+            "group": first.group,
+            "reason": reason,
+            "bookings_url": settings.SITE_URL + reverse("facilities:bookings"),
+            "office_email": settings.OFFICE_EMAIL,
+        }
+        _send(
+            _subject(event, first),
+            "facilities/email/booking.txt",
+            context,
+            recipients_for(first.group, first.booked_by),
+        )
+
+
+def send_suspension(suspension, *, count: int) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            _("Online booking suspended: %(group)s") % {"group": suspension.group.name},
+            "facilities/email/suspended.txt",
+            {"suspension": suspension, "count": count, "office_email": settings.OFFICE_EMAIL},
+            recipients_for(suspension.group),
+        )

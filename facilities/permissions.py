@@ -1,0 +1,83 @@
+"""Who may do what with rooms and bookings: every view asks here."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.roles import is_office_staff
+from facilities.models import Booking, Room
+from groups.models import Group
+from groups.permissions import can_act_for, groups_user_can_act_for, is_member, is_representative
+
+
+def bookable_groups(user):
+    """Groups ``user`` may book for: staff any registered group, members their own."""
+    if is_office_staff(user):
+        return Group.objects.registered().in_kana_order()
+    return groups_user_can_act_for(user)
+
+
+def can_use_booking_form(user, room: Room) -> bool:
+    if is_office_staff(user):
+        return True
+    return room.online_booking and bookable_groups(user).exists()
+
+
+def room_for_booking(slug: str, user) -> Room:
+    """The active room named ``slug`` when ``user`` may book it; 404/403 otherwise."""
+    room = get_object_or_404(Room.objects.active().prefetch_related("blocks"), slug=slug)
+    if not can_use_booking_form(user, room):
+        raise PermissionDenied
+    return room
+
+
+def group_for_booking(user, group_id) -> Group | None:
+    """The group a booking form names, when ``user`` may book for it; 403 for anything else."""
+    if group_id in (None, ""):
+        return None
+    try:
+        group = Group.objects.get(pk=int(group_id))
+    except (TypeError, ValueError, Group.DoesNotExist) as exc:
+        raise PermissionDenied from exc
+    if not can_act_for(user, group) or not group.is_registered:
+        raise PermissionDenied
+    return group
+
+
+def can_manage_booking(user, booking: Booking) -> bool:
+    """Cancel or look at the details: staff, or members of the booking's group."""
+    if is_office_staff(user):
+        return True
+    return booking.group is not None and can_act_for(user, booking.group)
+
+
+def booking_for_member(pk: int, user) -> Booking:
+    booking = get_object_or_404(Booking.objects.select_related("room", "group", "series"), pk=pk)
+    if not can_manage_booking(user, booking):
+        raise PermissionDenied
+    return booking
+
+
+def can_see_group_of(user, booking: Booking) -> bool:
+    """Only members of the booking's group and staff see which group booked."""
+    if is_office_staff(user):
+        return True
+    return booking.group is not None and is_member(user, booking.group)
+
+
+def can_reset_feed(user, group: Group) -> bool:
+    return is_office_staff(user) or is_representative(user, group)
+
+
+def require_desk(user) -> None:
+    if not is_office_staff(user):
+        raise PermissionDenied
+
+
+def group_from_slug(slug: str) -> Group:
+    group = Group.objects.filter(slug=slug).first()
+    if group is None:
+        raise Http404
+    return group

@@ -1,0 +1,251 @@
+"""Free/busy grids: one column per day (a room's week) or per room (a day), rows by time.
+
+Each column is a list of ``Item``s (a booking, a free slot, a closed day...) in minutes after
+midnight; ``build_grid`` lays them on common rows, one row per step of the finest boundary, and
+gives each item a ``rowspan`` so that the HTML table has one cell per item (and ``<th
+scope="row">`` time headers, ``<th scope="col">`` day or room headers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from facilities.calendar import OfficeCalendar, aware, minutes_of
+from facilities.models import Booking, Room
+
+FREE = "free"
+BOOKED = "booked"
+BUFFER = "buffer"
+PAST = "past"
+NOT_OPEN = "not-open"
+CLOSED = "closed"
+OUTSIDE = "outside"
+
+
+@dataclass
+class Viewer:
+    """Who looks at a grid: decides links and whether group names show."""
+
+    authenticated: bool = False
+    staff: bool = False
+    group_ids: frozenset[int] = frozenset()
+    can_book: bool = False
+
+    def sees_group_of(self, booking: Booking) -> bool:
+        return self.staff or (booking.group_id is not None and booking.group_id in self.group_ids)
+
+
+@dataclass
+class Item:
+    start: int  # minutes after midnight
+    end: int
+    state: str
+    label: str = ""
+    booking: Booking | None = None
+    show_group: bool = False
+    url: str = ""
+    slot_start: dt.datetime | None = None
+    slot_end: dt.datetime | None = None
+    whole_day: bool = False
+    rowspan: int = 1
+
+    @property
+    def time_text(self) -> str:
+        return f"{_hm(self.start)}–{_hm(self.end)}"
+
+
+@dataclass
+class Column:
+    key: str
+    heading: str
+    items: list[Item]
+    day: dt.date | None = None
+    room: Room | None = None
+    url: str = ""
+    note: str = ""
+
+
+@dataclass
+class Row:
+    minute: int
+    cells: list[Item | None] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return _hm(self.minute)
+
+
+@dataclass
+class Grid:
+    columns: list[Column]
+    rows: list[Row]
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def book_url(room: Room, start: dt.datetime, end: dt.datetime) -> str:
+    from django.utils import timezone
+
+    query = urlencode(
+        {
+            "start": f"{timezone.localtime(start):%Y-%m-%dT%H:%M}",
+            "end": f"{timezone.localtime(end):%Y-%m-%dT%H:%M}",
+        }
+    )
+    return f"{reverse('facilities:book', kwargs={'slug': room.slug})}?{query}"
+
+
+def _booking_label(booking: Booking, visible: bool) -> str:
+    if booking.kind == Booking.Kind.MAINTENANCE:
+        return _("Not available")
+    if booking.kind in (Booking.Kind.EVENT, Booking.Kind.OFFICE):
+        return booking.purpose
+    if visible and booking.group is not None:
+        return booking.group.name
+    return _("Booked")
+
+
+def column_items(
+    *,
+    room: Room,
+    day: dt.date,
+    bookings: list[Booking],
+    cal: OfficeCalendar,
+    now: dt.datetime,
+    viewer: Viewer,
+    window_last_day: dt.date | None,
+) -> list[Item]:
+    """What ``room`` looks like on ``day``: bookings, free slots, buffers, closures."""
+    reason = cal.closed_reason(day, room.pk)
+    if reason:
+        return [Item(0, 0, CLOSED, label=reason, whole_day=True)]
+    opens, closes = (minutes_of(t) for t in cal.hours_on(day, room.pk))
+    midnight = aware(day, dt.time())
+    items: list[Item] = []
+    held: list[tuple[int, int]] = []  # periods held, buffer included, in minutes
+    buffer = room.buffer_minutes
+    for booking in bookings:
+        start = int((booking.start - midnight).total_seconds() // 60)
+        end = int((booking.end - midnight).total_seconds() // 60)
+        start, end = max(start, 0), min(end, 24 * 60)
+        if end <= start:
+            continue
+        visible = viewer.sees_group_of(booking)
+        items.append(
+            Item(
+                start,
+                end,
+                BOOKED,
+                label=_booking_label(booking, visible),
+                booking=booking,
+                show_group=visible,
+            )
+        )
+        held.append((start, end + buffer))
+    if room.uses_blocks:
+        units = [(minutes_of(b.starts), minutes_of(b.ends)) for b in room.blocks.all()]
+        units = [(max(s, opens), min(e, closes)) for s, e in units if s < closes and e > opens]
+    else:
+        slot = room.slot_minutes
+        first = math.ceil(opens / slot) * slot
+        units = [(t, t + slot) for t in range(first, closes - slot + 1, slot)]
+    booked = [(i.start, i.end) for i in items]
+    for start, end in units:
+        if any(s < end and e > start for s, e in booked):
+            continue
+        slot_start = midnight + dt.timedelta(minutes=start)
+        slot_end = midnight + dt.timedelta(minutes=end)
+        if any(s < end + buffer and e > start for s, e in held):
+            items.append(Item(start, end, BUFFER, label=_("Tidy-up time")))
+        elif slot_start < now:
+            items.append(Item(start, end, PAST, label=_("Past")))
+        elif window_last_day is not None and day > window_last_day:
+            items.append(Item(start, end, NOT_OPEN, label=_("Not open yet")))
+        else:
+            url = ""
+            if viewer.can_book or not viewer.authenticated:
+                url = book_url(room, slot_start, slot_end)
+            items.append(
+                Item(
+                    start,
+                    end,
+                    FREE,
+                    label=_("Free"),
+                    url=url,
+                    slot_start=slot_start,
+                    slot_end=slot_end,
+                )
+            )
+    items.sort(key=lambda i: (i.start, i.end))
+    return items
+
+
+def build_grid(columns: list[Column]) -> Grid:
+    """Lay the columns' items on shared rows; gaps become "outside hours" cells."""
+    bounds = {m for c in columns for i in c.items if not i.whole_day for m in (i.start, i.end)}
+    if not bounds:
+        # Every column closed all day: one row, one cell per column.
+        row = Row(minute=-1)
+        for column in columns:
+            item = column.items[0] if column.items else Item(0, 0, CLOSED, whole_day=True)
+            item.rowspan = 1
+            row.cells.append(item)
+        return Grid(columns=columns, rows=[row])
+    first, last = min(bounds), max(bounds)
+    step = 0
+    for m in bounds:
+        step = math.gcd(step, m - first)
+    step = max(step or 60, 5)
+    while (last - first) // step > 24 * 60 // 15 and step < 60:
+        step *= 2  # pathological boundaries: keep the table readable
+    rows = [Row(minute=m) for m in range(first, last, step)]
+    index = {row.minute: n for n, row in enumerate(rows)}
+    for column in columns:
+        placed: dict[int, Item] = {}
+        covered: set[int] = set()
+        if column.items and column.items[0].whole_day:
+            item = column.items[0]
+            item.rowspan = len(rows)
+            placed[0] = item
+            covered = set(range(len(rows)))
+        else:
+            for item in column.items:
+                if item.start not in index:
+                    continue
+                top = index[item.start]
+                span = max(1, math.ceil((item.end - item.start) / step))
+                span = min(span, len(rows) - top)
+                if any(r in covered for r in range(top, top + span)):
+                    continue
+                item.rowspan = span
+                placed[top] = item
+                covered.update(range(top, top + span))
+        n = 0
+        while n < len(rows):
+            if n in placed:
+                rows[n].cells.append(placed[n])
+                n += placed[n].rowspan
+                continue
+            gap_end = n
+            while gap_end < len(rows) and gap_end not in covered:
+                gap_end += 1
+            filler = Item(rows[n].minute, rows[n].minute + (gap_end - n) * step, OUTSIDE, label="—")
+            filler.rowspan = gap_end - n
+            rows[n].cells.append(filler)
+            for later in range(n + 1, gap_end):
+                rows[later].cells.append(None)
+            n = gap_end
+        # Rows under a multi-row item get a None marker: the template skips them.
+        for top, item in placed.items():
+            for later in range(top + 1, top + item.rowspan):
+                rows[later].cells.append(None)
+    # Every row got exactly one entry per column, appended column by column, in column order.
+    return Grid(columns=columns, rows=rows)

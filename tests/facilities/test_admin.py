@@ -1,0 +1,101 @@
+"""Staff in the admin: a calendar-friendly list, bulk approval, CSV export, lifting suspensions."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from facilities.models import Booking, NoShowSuspension
+from tests.facilities.factories import at, make_booking, open_day
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:facilities_booking_changelist"
+
+
+@pytest.fixture
+def admin_client(client_for, staff_admin):
+    return client_for("staff")
+
+
+@pytest.fixture
+def bookings(group, other_group, room, other_room, projector):
+    day = open_day()
+    return [
+        make_booking(room, at(day, "10:00"), at(day, "12:00"), group=group, status="requested",
+                     purpose="=HYPERLINK(evil)", equipment={projector: 1}),
+        make_booking(other_room, at(day, "10:00"), at(day, "12:00"), group=other_group,
+                     status="requested"),
+        make_booking(room, at(day, "13:00"), at(day, "15:00"), group=group, status="confirmed"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?status=requested", "?when=upcoming", "?when=today", "?kind=group", "?q=HYPERLINK"],
+)
+def test_the_booking_list_filters(admin_client, bookings, query):
+    response = admin_client.get(reverse(CHANGELIST) + query)
+    assert response.status_code == 200
+
+
+def test_filter_by_room_and_group(admin_client, bookings, room, group):
+    response = admin_client.get(reverse(CHANGELIST) + f"?room__id__exact={room.pk}")
+    assert response.context["cl"].result_count == 2
+    response = admin_client.get(reverse(CHANGELIST) + f"?group__id__exact={group.pk}")
+    assert response.context["cl"].result_count == 2
+
+
+def test_bulk_approve(admin_client, bookings):
+    response = admin_client.post(
+        reverse(CHANGELIST),
+        {"action": "approve_selected", "_selected_action": [b.pk for b in bookings]},
+    )
+    assert response.status_code == 302
+    assert sorted(Booking.objects.values_list("status", flat=True)) == ["confirmed"] * 3
+
+
+def test_csv_export_opens_in_excel_and_defuses_formulas(admin_client, bookings):
+    response = admin_client.post(
+        reverse(CHANGELIST),
+        {"action": "export_csv", "_selected_action": [b.pk for b in bookings]},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 4
+    first = rows[1]
+    assert "'=HYPERLINK(evil)" in first
+    assert any("プロジェクター" in cell for cell in first)
+
+
+def test_staff_cannot_add_bookings_that_bypass_the_rules_in_the_admin(admin_client):
+    response = admin_client.get(reverse("admin:facilities_booking_add"))
+    assert response.status_code == 403
+
+
+def test_staff_lift_a_suspension(admin_client, group):
+    suspension = NoShowSuspension.objects.create(group=group, fiscal_year=2026, no_shows=3)
+    admin_client.post(
+        reverse("admin:facilities_noshowsuspension_changelist"),
+        {"action": "lift_selected", "_selected_action": [suspension.pk]},
+    )
+    suspension.refresh_from_db()
+    assert suspension.lifted_at is not None
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["room", "equipment", "openinghours", "closedday", "facilitysettings", "walkincount",
+     "bookingseries", "noshowsuspension"],
+)  # fmt: skip
+def test_every_admin_list_opens(admin_client, model, room):
+    response = admin_client.get(reverse(f"admin:facilities_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_a_booking_opens_for_editing(admin_client, bookings):
+    response = admin_client.get(reverse("admin:facilities_booking_change", args=[bookings[0].pk]))
+    assert response.status_code == 200

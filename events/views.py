@@ -454,7 +454,7 @@ def attendance(request, slug):
         return denied
     event = _staff_event(request, slug)
     rows = selectors.door_list(event)
-    form = AttendanceForm(request.POST or None, registrations=rows)
+    form = AttendanceForm(request.POST if request.method == "POST" else None, registrations=rows)
     walk_in_form = WalkInForm()
     if request.method == "POST" and form.is_valid():
         try:
@@ -550,7 +550,7 @@ def survey(request, slug):
     )
     if answered:
         return render(request, "events/survey_done.html", context)
-    form = SurveyForm(request.POST or None, survey=survey)
+    form = SurveyForm(request.POST if request.method == "POST" else None, survey=survey)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_submit(

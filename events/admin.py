@@ -24,19 +24,7 @@ from events.models import (
     Response,
     Survey,
 )
-
-
-def _room_model():
-    """facilities.Room when the facilities app provides it (rooms are booked through it)."""
-    try:
-        from facilities.models import Room
-    except ImportError:
-        return None
-    return Room
-
-
-def _rooms_enabled() -> bool:
-    return _room_model() is not None and any(f.name == "booking" for f in Event._meta.get_fields())
+from facilities.models import Room
 
 
 class EventAdminForm(forms.ModelForm):
@@ -70,26 +58,24 @@ class EventAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if _rooms_enabled():
-            room_model = _room_model()
-            current = self.instance.room if self.instance.pk else None
-            self.fields["room"] = forms.ModelChoiceField(
-                label=_("office room"),
-                queryset=room_model.objects.all(),
-                required=False,
-                initial=current.pk if current else None,
-                help_text=_(
-                    "Booked through the room booking rules for the event's time; "
-                    "leave empty for an outside venue."
-                ),
-            )
+        current = self.instance.room if self.instance.pk else None
+        self.fields["room"] = forms.ModelChoiceField(
+            label=_("office room"),
+            queryset=Room.objects.all(),
+            required=False,
+            initial=current.pk if current else None,
+            help_text=_(
+                "Booked through the room booking rules for the event's time; "
+                "leave empty for an outside venue."
+            ),
+        )
 
     def clean(self):
         data = super().clean()
         room = data.get("room")
         if room is not None and data.get("start") and data.get("end"):
             self._check_room(room, data)
-        elif room is None and "room" in self.fields and not data.get("venue") and not self.errors:
+        elif room is None and not data.get("venue") and not self.errors:
             self.add_error("venue", _("Choose an office room or enter an outside venue."))
         return data
 
@@ -101,7 +87,7 @@ class EventAdminForm(forms.ModelForm):
         class _Rollback(Exception):
             pass
 
-        current = self.instance.booking if getattr(self.instance, "booking_id", None) else None
+        current = self.instance.booking if self.instance.booking_id else None
         unchanged = (
             current is not None
             and current.room_id == room.pk
@@ -167,7 +153,7 @@ class EventAdmin(admin.ModelAdmin):
     actions = ["approve", "return_proposal", "cancel", "draw_lottery"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "organiser", "proposed_by"]}),
-        (_("When and where"), {"fields": ["start", "end", "venue"]}),
+        (_("When and where"), {"fields": ["start", "end", "room", "venue"]}),
         (_("Description"), {"fields": ["summary", "description", "image", "fee_note"]}),
         (
             _("Registration"),
@@ -190,25 +176,14 @@ class EventAdmin(admin.ModelAdmin):
         (_("Office"), {"fields": ["staff_note", "staff_links"]}),
     ]
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if _rooms_enabled():
-            fieldsets = [list(f) for f in fieldsets]
-            fieldsets[1] = (
-                fieldsets[1][0],
-                {"fields": ["start", "end", "room", "venue"]},
-            )
-        return fieldsets
-
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if _rooms_enabled():
-            # "room" is not a model field: the form adds it itself.
-            readonly = set(self.get_readonly_fields(request, obj))
-            kwargs["fields"] = [
-                f
-                for f in flatten_fieldsets(self.get_fieldsets(request, obj))
-                if f != "room" and f not in readonly
-            ]
+        # "room" is not a model field: the form adds it itself.
+        readonly = set(self.get_readonly_fields(request, obj))
+        kwargs["fields"] = [
+            f
+            for f in flatten_fieldsets(self.get_fieldsets(request, obj))
+            if f != "room" and f not in readonly
+        ]
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request_user = request.user
         return form
@@ -267,13 +242,12 @@ class EventAdmin(admin.ModelAdmin):
         elif not change and target in (Event.Status.PUBLISHED, Event.Status.CANCELLED):
             obj.status = Event.Status.DRAFT
         super().save_model(request, obj, form, change)
-        room = form.cleaned_data.get("room") if "room" in form.fields else None
+        room = form.cleaned_data.get("room")
         try:
-            if "room" in form.fields:
-                if room is not None:
-                    services.event_book_room(actor=request.user, event=obj, room=room)
-                else:
-                    services.event_release_room(actor=request.user, event=obj)
+            if room is not None:
+                services.event_book_room(actor=request.user, event=obj, room=room)
+            else:
+                services.event_release_room(actor=request.user, event=obj)
             if target != obj.status:
                 if target == Event.Status.PUBLISHED:
                     services.event_approve(actor=request.user, event=obj)

@@ -101,8 +101,17 @@ class Event(models.Model):
         related_name="events",
         help_text=_("Leave empty when the office organises the event."),
     )
-    # The office room, when the event takes one, is a facilities booking (``booking``, added
-    # once the facilities app has its Booking model; see events.services.event_book_room).
+    # The office room, when the event takes one: a booking made through the facilities rules
+    # (events.services.event_book_room); the room is ``booking.room``.
+    booking = models.OneToOneField(
+        "facilities.Booking",
+        verbose_name=_("room booking"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event",
+        editable=False,
+    )
     venue = models.CharField(
         _("outside venue"),
         max_length=200,
@@ -278,7 +287,7 @@ class Event(models.Model):
 
     @property
     def room(self):
-        return self.booking.room if getattr(self, "booking_id", None) else None
+        return self.booking.room if self.booking_id else None
 
     @property
     def place_label(self) -> str:

@@ -49,14 +49,7 @@ def with_places(queryset, now: dt.datetime | None = None):
 
 
 def _base():
-    related = ["organiser"]
-    if _has_booking():
-        related += ["booking", "booking__room"]
-    return Event.objects.select_related(*related)
-
-
-def _has_booking() -> bool:
-    return any(f.name == "booking" for f in Event._meta.get_fields())
+    return Event.objects.select_related("organiser", "booking__room")
 
 
 # --- Lists

@@ -772,6 +772,7 @@ def event_cancel(*, actor, event: Event, reason: str = "") -> Event:
 
 
 def _facilities():
+    """The facilities app's services (imported late: events is usable on its own)."""
     from facilities import services as facility_services
 
     return facility_services
@@ -784,7 +785,7 @@ def event_book_room(*, actor, event: Event, room):
     clash nothing changes and EventError carries the facilities message."""
     facilities = _facilities()
     event = _lock(event)
-    current = event.booking if getattr(event, "booking_id", None) else None
+    current = event.booking if event.booking_id else None
     if (
         current is not None
         and current.room_id == room.pk
@@ -794,7 +795,7 @@ def event_book_room(*, actor, event: Event, room):
         return current
     try:
         with transaction.atomic():
-            if current is not None:
+            if current is not None and current.is_open:
                 facilities.booking_cancel(
                     actor=actor, booking=current, reason=_("Event moved to another room or time")
                 )
@@ -818,11 +819,12 @@ def event_book_room(*, actor, event: Event, room):
 
 @transaction.atomic
 def event_release_room(*, actor, event: Event, reason: str = "") -> None:
-    if not getattr(event, "booking_id", None):
+    if not event.booking_id:
         return
     facilities = _facilities()
     booking = event.booking
-    facilities.booking_cancel(actor=actor, booking=booking, reason=reason)
+    if booking.is_open:
+        facilities.booking_cancel(actor=actor, booking=booking, reason=reason)
     event.booking = None
     event.save(update_fields=["booking", "updated_at"])
     log_action(actor=actor, action="event.release_room", target=event)

@@ -219,3 +219,192 @@ MATRIX.update(
         ),
     }
 )
+
+
+# --- events
+def an_event(ctx, **fields):
+    from tests.events.factories import EventFactory
+
+    fields.setdefault("allow_guests", True)
+    return EventFactory(**fields)
+
+
+def event_slug(ctx) -> dict:
+    ctx.member, ctx.representative  # noqa: B018
+    return {"slug": an_event(ctx).slug}
+
+
+def guest_registration(ctx, status: str):
+    from events.models import Registration
+    from tests.events.factories import RegistrationFactory
+
+    return RegistrationFactory(event=an_event(ctx), status=getattr(Registration.Status, status))
+
+
+def guest_token(kind: str):
+    def build(ctx) -> dict:
+        from events import tokens
+
+        if kind == "confirm":
+            registration = guest_registration(ctx, "PENDING_GUEST")
+            return {"token": tokens.guest_confirm_token(registration)}
+        registration = guest_registration(ctx, "CONFIRMED")
+        return {"token": tokens.guest_manage_token(registration)}
+
+    return build
+
+
+def a_survey(ctx):
+    from tests.events.factories import QuestionFactory, SurveyFactory
+
+    survey = SurveyFactory()
+    question = QuestionFactory(survey=survey)
+    return survey, question
+
+
+def survey_slug(ctx) -> dict:
+    return {"slug": a_survey(ctx)[0].slug}
+
+
+def survey_chart(ctx) -> dict:
+    survey, question = a_survey(ctx)
+    return {"slug": survey.slug, "question_id": question.pk}
+
+
+# --- publishing
+def news_slug(ctx) -> dict:
+    from tests.news.factories import NewsPostFactory
+
+    return {"slug": NewsPostFactory().slug}
+
+
+def newsletter_number(ctx) -> dict:
+    from tests.news.factories import IssueFactory
+
+    return {"number": IssueFactory().number}
+
+
+def subscriber_token(kind: str):
+    def build(ctx) -> dict:
+        from newsletter import tokens
+        from tests.news.factories import SubscriberFactory
+
+        if kind == "confirm":
+            return {"token": tokens.confirm_token(SubscriberFactory(confirmed_at=None))}
+        return {"token": tokens.manage_token(SubscriberFactory())}
+
+    return build
+
+
+def bulletin_post(ctx) -> dict:
+    from tests.news.factories import PostFactory
+
+    ctx.member, ctx.representative  # noqa: B018
+    return {"pk": PostFactory(group=ctx.group, author=ctx.member).pk}
+
+
+# --- reports
+def report_year(ctx) -> dict:
+    return {"year": 2025}
+
+
+def report_year_chart(ctx) -> dict:
+    return {"year": 2025, "chart": "participants"}
+
+
+GROUP_PROPOSERS = {"other_member", "member", "representative"}  # members of any group
+BULLETIN_POSTERS = {"other_member", "member", "representative", "staff"}
+
+MATRIX.update(
+    {
+        # --- events
+        "events:list": Row(get=every(200), post=every(405)),
+        "events:feed": Row(get=every(200), post=every(405)),
+        "events:propose": Row(
+            get=only(GROUP_PROPOSERS),
+            post=only(GROUP_PROPOSERS),
+            note="members propose for their own group; staff create events in the admin",
+        ),
+        "events:guest_confirm": Row(get=every(200), post=every(302), kwargs=guest_token("confirm")),
+        "events:guest_manage": Row(get=every(200), post=every(302), kwargs=guest_token("manage")),
+        "events:survey": Row(get=signed_in(200), post=signed_in(200), kwargs=survey_slug),
+        "events:survey_results": Row(get=only(STAFF), post=every(405), kwargs=survey_slug),
+        "events:survey_results_csv": Row(get=only(STAFF), post=every(405), kwargs=survey_slug),
+        "events:survey_chart": Row(get=only(STAFF), post=every(405), kwargs=survey_chart),
+        "events:detail": Row(get=every(200), post=every(405), kwargs=event_slug),
+        "events:ics": Row(get=every(200), post=every(405), kwargs=event_slug),
+        "events:register": Row(get=every(405), post=signed_in(200), kwargs=event_slug),
+        "events:register_guest": Row(
+            get=every(405),
+            post=signed_in(302, anonymous=200),
+            kwargs=event_slug,
+            note="signed-in people are sent to register themselves",
+        ),
+        "events:cancel": Row(get=every(405), post=signed_in(302), kwargs=event_slug),
+        "events:door_list": Row(get=only(STAFF), post=every(405), kwargs=event_slug),
+        "events:door_list_csv": Row(get=only(STAFF), post=every(405), kwargs=event_slug),
+        "events:attendance": Row(get=only(STAFF), post=only(STAFF, status=302), kwargs=event_slug),
+        "events:walk_in": Row(get=every(405), post=only(STAFF), kwargs=event_slug),
+        # --- news, programme, opinion box (list pages and feeds also answer POST like GET)
+        "news:list": Row(get=every(200), post=every(200)),
+        "news:feed": Row(get=every(200), post=every(200)),
+        "news:events_feed": Row(get=every(200), post=every(200)),
+        "news:detail": Row(get=every(200), post=every(200), kwargs=news_slug),
+        "programme:list": Row(get=every(200), post=every(200)),
+        "opinion:form": Row(get=every(200), post=every(200)),
+        "opinion:thanks": Row(get=every(200), post=every(200)),
+        # --- newsletter
+        "newsletter:list": Row(get=every(200), post=every(200)),
+        "newsletter:feed": Row(get=every(200), post=every(200)),
+        "newsletter:subscribe": Row(get=every(200), post=every(200)),
+        "newsletter:subscribe_sent": Row(get=every(200), post=every(200)),
+        "newsletter:confirm": Row(
+            get=every(200),
+            post=every(200),
+            kwargs=subscriber_token("confirm"),
+            note="GET shows a button (mail scanners only GET); POST confirms",
+        ),
+        "newsletter:unsubscribe": Row(
+            get=every(200), post=every(200), kwargs=subscriber_token("unsubscribe")
+        ),
+        "newsletter:preferences": Row(
+            get=every(200), post=every(302), kwargs=subscriber_token("preferences")
+        ),
+        "newsletter:detail": Row(get=every(200), post=every(200), kwargs=newsletter_number),
+        # --- bulletin board
+        "bulletin:list": Row(get=every(200), post=every(200)),
+        "bulletin:feed": Row(get=every(200), post=every(200)),
+        "bulletin:create": Row(get=only(BULLETIN_POSTERS), post=only(BULLETIN_POSTERS)),
+        "bulletin:mine": Row(get=only(BULLETIN_POSTERS), post=only(BULLETIN_POSTERS)),
+        "bulletin:detail": Row(get=every(200), post=every(200), kwargs=bulletin_post),
+        "bulletin:edit": Row(
+            get=only(GROUP_MEMBERS), post=only(GROUP_MEMBERS), kwargs=bulletin_post
+        ),
+        "bulletin:withdraw": Row(
+            get=signed_in(405), post=only(GROUP_MEMBERS, status=302), kwargs=bulletin_post
+        ),
+        "bulletin:report": Row(
+            get=every(200), post=every(200), kwargs=bulletin_post, note="anyone may report"
+        ),
+        # --- reports: staff and officials only
+        "reports:index": Row(get=every(302), post=every(302)),
+        "reports:annual": Row(get=only(REPORT_VIEWERS), post=signed_in(405, anonymous=405)),
+        "reports:trend_chart": Row(
+            get=only(REPORT_VIEWERS),
+            post=every(405),
+            kwargs=lambda ctx: {"chart": "facility-users"},
+        ),
+        "reports:annual_year": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year),
+        "reports:annual_csv": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year),
+        "reports:annual_xlsx": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year),
+        "reports:year_chart": Row(
+            get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year_chart
+        ),
+    }
+)
+
+# Every pattern whose key starts with one of these gets the same row.
+PREFIX_ROWS = {
+    # The mail provider's webhooks answer 404 until ANYMAIL["WEBHOOK_SECRET"] is set.
+    "newsletter:anymail:": Row(get=every(404), post=every(404)),
+}

@@ -21,7 +21,11 @@ def _npo_fields(db):
         add_fields(apps, None)
     # After a flush, post_migrate syncs the Staff group before the groups app's permissions
     # exist again; give them back so staff may use the groups admin.
-    sync_role_permissions()
+    from django.contrib.auth.models import Group as PermissionGroup
+
+    staff = PermissionGroup.objects.filter(name="Staff").first()
+    if staff is None or not staff.permissions.filter(content_type__app_label="groups").exists():
+        sync_role_permissions()
 
 
 @pytest.fixture(autouse=True)

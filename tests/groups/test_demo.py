@@ -1,0 +1,73 @@
+"""Demo data: dozens of believable groups over ten fiscal years, idempotent."""
+
+import io
+import random
+
+import pytest
+from django.db.models import Count
+
+from accounts import demo as accounts_demo
+from core.demo import DemoContext
+from core.fiscal import FiscalYear
+from groups import demo
+from groups.models import Area, Consultation, Group, GroupDocument, Membership
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_the_demo_has_dozens_of_groups_over_ten_years_and_runs_twice():
+    ctx = DemoContext(scale=1, rng=random.Random(2026), stdout=io.StringIO())
+    accounts_demo.seed(ctx)
+    demo.seed(ctx)
+
+    registered = ctx.shared["groups"]
+    assert 50 <= len(registered) <= 70
+    assert all(g.status == Group.Status.REGISTERED for g in registered)
+    assert {a.name for a in Area.objects.all()} >= {"川西", "川東", "上部", "大島", "大生院"}
+    assert Group.objects.filter(status=Group.Status.WITHDRAWN).count() >= 3
+    pending = Group.objects.filter(status=Group.Status.APPLIED)
+    assert pending.count() >= 3
+    assert GroupDocument.objects.filter(group__in=pending).count() == 2 * pending.count()
+
+    rep_group, rep2_group = ctx.shared["rep_group"], ctx.shared["rep2_group"]
+    assert rep_group != rep2_group and rep_group.is_registered and rep2_group.is_registered
+    users = ctx.shared["users"]
+    assert Membership.objects.get(group=rep_group, user=users["rep@example.com"]).is_representative
+    assert Membership.objects.get(
+        group=rep2_group, user=users["rep2@example.com"]
+    ).is_representative
+    assert not Membership.objects.filter(user=users["citizen@example.com"]).exists()
+
+    # Fields and areas are spread; readings are hiragana; numbers look like R7-023.
+    assert Group.objects.registered().values("fields").distinct().count() >= 15
+    assert Group.objects.registered().values("areas").distinct().count() == 10
+    assert all(
+        g.registration_number[0] in "HR" and "-" in g.registration_number for g in registered
+    )
+
+    # The register grows over the ten fiscal years (like 59 → 203).
+    current = FiscalYear.current().year
+    counts = [
+        Group.objects.registered_at(FiscalYear(y).last_day).count()
+        for y in range(current - 9, current + 1)
+    ]
+    assert counts == sorted(counts) or counts[-1] >= counts[0] * 2
+    assert counts[0] < counts[-1] * 0.45
+
+    # Consultations in every fiscal year, across categories and channels.
+    years = {FiscalYear.of(d).year for d in Consultation.objects.values_list("held_on", flat=True)}
+    assert years == set(range(current - 9, current + 1))
+    by_channel = dict(Consultation.objects.values_list("channel").annotate(n=Count("pk")))
+    assert set(by_channel) == {"visit", "phone", "email", "other"}
+
+    before = (Group.objects.count(), Consultation.objects.count(), Membership.objects.count())
+    again = DemoContext(scale=1, rng=random.Random(1), stdout=io.StringIO())
+    accounts_demo.seed(again)
+    demo.seed(again)
+    assert (
+        Group.objects.count(),
+        Consultation.objects.count(),
+        Membership.objects.count(),
+    ) == before
+    assert again.shared["rep_group"] == rep_group
+    assert len(again.shared["groups"]) == len(registered)

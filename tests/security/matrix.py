@@ -50,9 +50,10 @@ class Row:
     get: dict
     post: dict
     kwargs: Callable[[object], dict] | None = None
-    query: str = ""
+    query: str | Callable[[object], str] = ""
     note: str = ""
     post_data: Callable[[object], dict] | None = None
+    path: str | None = None  # for unnamed patterns: the URL to request
     extra: dict = field(default_factory=dict)
 
 
@@ -60,6 +61,9 @@ MATRIX: dict[str, Row] = {
     # --- core
     "home": Row(get=every(200), post=every(200)),
     "healthz": Row(get=every(200), post=every(405)),
+    # Development only (DEBUG): uploaded files served by Django; production serves them from
+    # the proxy (see the README). A missing file is a 404 for everyone.
+    "^media/(?P<path>.*)$": Row(get=every(404), post=every(404), path="/media/no-such-file.png"),
     "set_language": Row(get=every(302), post=every(302), note="GET changes nothing, goes back"),
     # --- accounts (ours and django-allauth's)
     "my_account": Row(get=signed_in(200), post=signed_in(200)),
@@ -408,3 +412,96 @@ PREFIX_ROWS = {
     # The mail provider's webhooks answer 404 until ANYMAIL["WEBHOOK_SECRET"] is set.
     "newsletter:anymail:": Row(get=every(404), post=every(404)),
 }
+
+
+# --- facilities
+def a_room(ctx):
+    from facilities.models import FacilitySettings, OpeningHours
+    from tests.facilities.factories import RoomFactory
+
+    if not OpeningHours.objects.exists():
+        import datetime as dt
+
+        OpeningHours.objects.bulk_create(
+            OpeningHours(weekday=day, opens=dt.time(9), closes=dt.time(21)) for day in range(6)
+        )
+    FacilitySettings.load()
+    return RoomFactory(slug="meeting-a")
+
+
+def room_slug(ctx) -> dict:
+    ctx.member, ctx.representative  # noqa: B018
+    return {"slug": a_room(ctx).slug}
+
+
+def a_booking(ctx):
+    from tests.facilities.factories import at, make_booking, open_day
+
+    ctx.member, ctx.representative  # noqa: B018
+    day = open_day(after=5)
+    return make_booking(
+        a_room(ctx), at(day, "10:00"), at(day, "12:00"), group=ctx.group, booked_by=ctx.member
+    )
+
+
+def booking_pk(ctx) -> dict:
+    return {"pk": a_booking(ctx).pk}
+
+
+def group_feed(ctx) -> dict:
+    from facilities.models import GroupCalendarFeed
+
+    feed = GroupCalendarFeed.objects.create(group=ctx.group, token="t" * 40)
+    return {"slug": ctx.group.slug, "token": feed.token}
+
+
+def a_free_slot(ctx) -> str:
+    from tests.facilities.factories import open_day
+
+    day = open_day(after=6)
+    return f"?start={day.isoformat()}T10:00&end={day.isoformat()}T11:00"
+
+
+ROOM_BOOKERS = {"other_member", "member", "representative", "staff"}  # members of any group
+
+MATRIX.update(
+    {
+        "facilities:index": Row(get=every(200), post=every(200)),
+        "facilities:day": Row(
+            get=every(200), post=every(200), kwargs=lambda ctx: {"day": "2026-04-01"}
+        ),
+        "facilities:bookings": Row(get=signed_in(200), post=signed_in(200)),
+        "facilities:booking_cancel": Row(
+            get=only(GROUP_MEMBERS), post=only(GROUP_MEMBERS), kwargs=booking_pk
+        ),
+        "facilities:desk": Row(get=only(STAFF), post=only(STAFF)),
+        "facilities:desk_record": Row(
+            get=every(405), post=only(STAFF, status=302), kwargs=booking_pk
+        ),
+        "facilities:desk_no_show": Row(
+            get=every(405), post=only(STAFF, status=302), kwargs=booking_pk
+        ),
+        "facilities:desk_decide": Row(
+            get=every(405), post=only(STAFF, status=302), kwargs=booking_pk
+        ),
+        "facilities:desk_walk_in": Row(get=every(405), post=only(STAFF, status=302)),
+        "facilities:group_feed_reset": Row(
+            get=every(405),
+            post=only(REPRESENTATIVES, status=302),
+            kwargs=lambda ctx: {"slug": ctx.group.slug},
+        ),
+        "facilities:group_feed": Row(
+            get=every(200), post=every(405), kwargs=group_feed, note="the secret token is the key"
+        ),
+        "facilities:room": Row(get=every(200), post=every(200), kwargs=room_slug),
+        "facilities:book": Row(
+            get=only(ROOM_BOOKERS),
+            post=only(ROOM_BOOKERS),
+            kwargs=room_slug,
+            query=a_free_slot,
+            note="members of a registered group book for it; staff for any group",
+        ),
+        "facilities:room_today": Row(get=every(200), post=every(405), kwargs=room_slug),
+        "facilities:room_feed": Row(get=every(200), post=every(405), kwargs=room_slug),
+    }
+)

@@ -67,7 +67,8 @@ def test_every_url_pattern_is_in_the_matrix():
         "Add these URL patterns to tests/security/matrix.py with the answer each role gets:\n  "
         + "\n  ".join(missing)
     )
-    stale = sorted(set(MATRIX) - {p.key for p in PATTERNS})
+    # The media route exists only with DEBUG on when the URLconf is first imported.
+    stale = sorted(set(MATRIX) - {p.key for p in PATTERNS} - {"^media/(?P<path>.*)$"})
     assert not stale, f"The matrix lists URL names that no longer exist: {stale}"
 
 
@@ -79,10 +80,11 @@ def test_each_role_gets_exactly_the_expected_answer(pattern, request, client_for
         pytest.fail(f"{pattern.key} is not in the matrix (see test_every_url_pattern_is_in_it)")
     ctx = Ctx(request)
     try:
-        url = url_for(pattern, row.kwargs(ctx) if row.kwargs else {})
+        url = row.path or url_for(pattern, row.kwargs(ctx) if row.kwargs else {})
     except NoReverseMatch as exc:
         pytest.fail(f"{pattern.key}: the row's kwargs do not fit the pattern: {exc}")
     data = row.post_data(ctx) if row.post_data else {}
+    query = row.query(ctx) if callable(row.query) else row.query
     observed = {"get": {}, "post": {}}
     for role in ROLES:
         for method in ("get", "post"):
@@ -91,9 +93,9 @@ def test_each_role_gets_exactly_the_expected_answer(pattern, request, client_for
             # member, cancelling a booking) never changes what the next role finds.
             with transaction.atomic():
                 if method == "get":
-                    response = client.get(url + row.query)
+                    response = client.get(url + query)
                 else:
-                    response = client.post(url + row.query, data)
+                    response = client.post(url + query, data)
                 transaction.set_rollback(True)
             observed[method][role] = outcome(response)
     if os.environ.get("PROOF_MATRIX_PRINT"):

@@ -134,7 +134,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     def send_view(self, request, pk):
         issue = self._issue_for_change(request, pk)
-        form = SendForm(request.POST or None)
+        form = SendForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 run = services.issue_send(
@@ -182,7 +182,10 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         today = timezone.localdate()
         first_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
         last_next = (first_next + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        form = DigestForm(request.POST or None, initial={"start": first_next, "end": last_next})
+        form = DigestForm(
+            request.POST if request.method == "POST" else None,
+            initial={"start": first_next, "end": last_next},
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 issue = services.issue_create_digest(

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from pygal.style import Style
 
-from core.fiscal import FiscalYear
 from reports.kpis.definitions import BY_KEY, HEADLINE_KPIS, format_value
 
 STYLE = Style(
@@ -32,12 +31,13 @@ STYLE = Style(
     opacity="1",
     opacity_hover="0.85",
     colors=("#1d5e3a", "#0b4f8a", "#8a5a00", "#a4161a", "#5b3a8a", "#2f6f73"),
-    title_font_size=18,
-    label_font_size=13,
-    major_label_font_size=13,
-    value_font_size=12,
-    legend_font_size=14,
-    tooltip_font_size=12,
+    title_font_size=24,
+    label_font_size=17,
+    major_label_font_size=17,
+    value_font_size=15,
+    value_label_font_size=15,
+    legend_font_size=18,
+    tooltip_font_size=15,
 )
 
 
@@ -116,14 +116,13 @@ def render_svg(data: ChartData) -> bytes:
         width=data.width,
         height=data.height,
         js=[],
-        xml_filters=[_strip_scripts],
         show_legend=len(data.series) > 1,
         legend_at_bottom=True,
         legend_at_bottom_columns=min(len(data.series), 3) or 1,
         x_title=data.x_title,
         y_title=data.unit,
-        x_label_rotation=0 if horizontal or len(data.labels) <= 12 else 30,
-        print_values=len(data.labels) <= 12 and len(data.series) == 1,
+        x_label_rotation=0 if horizontal or len(data.labels) <= 8 else 40,
+        print_values=len(data.labels) <= 8 and len(data.series) == 1,
         value_formatter=lambda v: format_value(v, data.decimals),
         no_data_text=pgettext("report", "No data"),
         include_x_axis=True,
@@ -132,6 +131,7 @@ def render_svg(data: ChartData) -> bytes:
         truncate_legend=-1,
         margin=16,
     )
+    chart.add_xml_filter(_strip_scripts)
     chart.title = data.title
     chart.x_labels = data.labels
     for name, values in data.series:
@@ -253,7 +253,7 @@ def _trend_builder(key: str) -> Callable:
         return ChartData(
             title=str(kpi.label),
             x_title=pgettext("report", "Fiscal year"),
-            labels=[FiscalYear(year).japanese_label for year, _v in points],
+            labels=[_("FY%(year)s") % {"year": year} for year, _v in points],
             series=[(str(kpi.label), [value for _year, value in points])],
             decimals=kpi.decimals,
             unit=str(kpi.unit),

@@ -7,6 +7,7 @@ published (officials load the CSV into their own sheets); labels may.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -233,9 +234,9 @@ def target_choices() -> list[tuple[str, Promise]]:
 
 
 def format_value(value, decimals: int = 0) -> str:
-    """4768 → "4,768"; 12.25 with one decimal → "12.3"; None → "—"."""
+    """4768 → "4,768"; 12.25 with one decimal → "12.3"; -3 → "−3"; None → "—"."""
     if value is None:
         return "—"
-    if decimals:
-        return f"{value:,.{decimals}f}"
-    return f"{round(value):,}"
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{abs(exact):,.{decimals}f}"
+    return f"−{text}" if exact < 0 else text  # U+2212, a real minus sign

@@ -193,7 +193,7 @@ class ProposalForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end <= start:
-                self.add_error("end", _("The end must be after the start."))
+                self.add_error("end", _("The event must end after it starts."))
             elif end - start > dt.timedelta(days=3):
                 self.add_error("end", _("An event can last at most three days."))
         if start and start <= timezone.now():

@@ -36,6 +36,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Event slugs that would clash with the app's own addresses.
 RESERVED_SLUGS = {"feed", "propose", "guest", "surveys"}
@@ -70,7 +71,7 @@ class Event(models.Model):
         DRAFT = "draft", _("Draft")
         PROPOSED = "proposed", _("Proposed by a group (awaiting approval)")
         PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
     class Mode(models.TextChoices):
         FIRST_COME = "first_come", _("First come, first served")
@@ -221,7 +222,7 @@ class Event(models.Model):
         if self.slug in RESERVED_SLUGS:
             errors["slug"] = _("This web address name is reserved; choose another.")
         if self.start and self.end and self.end <= self.start:
-            errors["end"] = _("The end must be after the start.")
+            errors["end"] = _("The event must end after it starts.")
         if self.mode == self.Mode.LOTTERY:
             if not self.draw_at:
                 errors["draw_at"] = _("A lottery needs a draw time.")
@@ -312,9 +313,9 @@ class Event(models.Model):
 
 class Registration(models.Model):
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("registration status", "Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
         PENDING_GUEST = "pending_guest_confirmation", _("Waiting for e-mail confirmation")
         LOTTERY_APPLIED = "lottery_applied", _("Applied for the lottery")
         LOTTERY_LOST = "lottery_lost", _("Not selected in the lottery")
@@ -335,7 +336,7 @@ class Registration(models.Model):
         on_delete=models.SET_NULL,
         related_name="event_registrations",
     )
-    guest_name = models.CharField(_("name"), max_length=100, blank=True)
+    guest_name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     guest_email = models.EmailField(_("e-mail address"), blank=True)
     group = models.ForeignKey(
         "groups.Group",
@@ -528,8 +529,8 @@ class Survey(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("survey status", "Open")
+        CLOSED = "closed", pgettext_lazy("survey status", "Closed")
 
     title = models.CharField(_("title"), max_length=150)
     slug = models.SlugField(_("web address name"), max_length=80, unique=True)
@@ -549,8 +550,8 @@ class Survey(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
-    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    opens_at = models.DateTimeField(pgettext_lazy("survey", "opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(pgettext_lazy("survey", "closes"), null=True, blank=True)
     invitations_sent_at = models.DateTimeField(
         _("invitations sent at"), null=True, blank=True, editable=False
     )

@@ -191,8 +191,10 @@ def registration_create(
     group=None,
     answers: dict | None = None,
     now: dt.datetime | None = None,
+    notify: bool = True,
 ) -> Registration:
-    """A signed-in person registers themself (confirmed, waiting list, or lottery application)."""
+    """A signed-in person registers themself (confirmed, waiting list, or lottery application).
+    ``notify=False`` skips the e-mail (demo data)."""
     now = now or timezone.now()
     if not (actor and actor.is_authenticated):
         raise PermissionDenied
@@ -226,7 +228,8 @@ def registration_create(
         raise RegistrationError(_("You are already registered for this event.")) from exc
     _save_answers(registration, clean_answers)
     log_action(actor=actor, action="event.register", target=registration, status=status)
-    _notify_status(registration)
+    if notify:
+        _notify_status(registration)
     return registration
 
 
@@ -241,6 +244,7 @@ def registration_add_by_staff(
     people: int = 1,
     group=None,
     now: dt.datetime | None = None,
+    notify: bool = True,
 ) -> Registration:
     """Staff register someone (a phone call, a visit to the desk): the same capacity and
     waiting-list rules, no e-mail confirmation step, regardless of the opening times."""
@@ -279,7 +283,7 @@ def registration_add_by_staff(
         confirmed_at=now if status == S.CONFIRMED else None,
     )
     log_action(actor=actor, action="event.register_by_staff", target=registration, status=status)
-    if registration.email:
+    if notify and registration.email:
         _notify_status(registration)
     return registration
 
@@ -692,7 +696,7 @@ def event_propose(*, actor, group, image=None, **fields) -> Event:
     if not can_propose_for(actor, group):
         raise PermissionDenied
     if fields["end"] <= fields["start"]:
-        raise EventError(_("The end must be after the start."))
+        raise EventError(_("The event must end after it starts."))
     if fields["start"] <= timezone.now():
         raise EventError(_("The event must start in the future."))
     event = Event(

@@ -54,6 +54,7 @@ class Item:
     slot_end: dt.datetime | None = None
     whole_day: bool = False
     rowspan: int = 1
+    note: str = ""  # a block's label (午前 / 午後 / 夜間)
 
     @property
     def time_text(self) -> str:
@@ -151,41 +152,63 @@ def column_items(
         )
         held.append((start, end + buffer))
     if room.uses_blocks:
-        units = [(minutes_of(b.starts), minutes_of(b.ends)) for b in room.blocks.all()]
-        units = [(max(s, opens), min(e, closes)) for s, e in units if s < closes and e > opens]
+        units = [(minutes_of(b.starts), minutes_of(b.ends), b.label) for b in room.blocks.all()]
+        units = [
+            (max(s, opens), min(e, closes), label)
+            for s, e, label in units
+            if s < closes and e > opens
+        ]
+        length = 0
     else:
         slot = room.slot_minutes
         first = math.ceil(opens / slot) * slot
-        units = [(t, t + slot) for t in range(first, closes - slot + 1, slot)]
+        units = [(t, t + slot, "") for t in range(first, closes - slot + 1, slot)]
+        # A free slot links to a booking of the shortest allowed length.
+        length = max(slot, room.min_minutes)
     booked = [(i.start, i.end) for i in items]
-    for start, end in units:
+    for start, end, label in units:
         if any(s < end and e > start for s, e in booked):
             continue
         slot_start = midnight + dt.timedelta(minutes=start)
         slot_end = midnight + dt.timedelta(minutes=end)
         if any(s < end + buffer and e > start for s, e in held):
-            items.append(Item(start, end, BUFFER, label=_("Tidy-up time")))
+            items.append(Item(start, end, BUFFER, label=_("Tidy-up time"), note=label))
         elif slot_start < now:
-            items.append(Item(start, end, PAST, label=_("Past")))
+            items.append(Item(start, end, PAST, label=_("Past"), note=label))
         elif window_last_day is not None and day > window_last_day:
-            items.append(Item(start, end, NOT_OPEN, label=_("Not open yet")))
+            items.append(Item(start, end, NOT_OPEN, label=_("Not open yet"), note=label))
         else:
             url = ""
             if viewer.can_book or not viewer.authenticated:
-                url = book_url(room, slot_start, slot_end)
+                until = start + length if start + length <= closes else end
+                url = book_url(room, slot_start, midnight + dt.timedelta(minutes=max(until, end)))
             items.append(
-                Item(
-                    start,
-                    end,
-                    FREE,
-                    label=_("Free"),
-                    url=url,
-                    slot_start=slot_start,
-                    slot_end=slot_end,
-                )
-            )
+                Item(start, end, FREE, label=_("Free"), url=url, slot_start=slot_start,
+                     slot_end=slot_end, note=label)
+            )  # fmt: skip
     items.sort(key=lambda i: (i.start, i.end))
-    return items
+    return _merge_quiet(items)
+
+
+QUIET = (PAST, NOT_OPEN)
+
+
+def _merge_quiet(items: list[Item]) -> list[Item]:
+    """Touching past (or not yet open) slots become one cell: less to read, fewer cells."""
+    merged: list[Item] = []
+    for item in items:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and item.state in QUIET
+            and last.state == item.state
+            and last.end == item.start
+            and not item.note
+        ):
+            last.end = item.end
+            continue
+        merged.append(item)
+    return merged
 
 
 def build_grid(columns: list[Column]) -> Grid:

@@ -161,6 +161,7 @@ class RoomToday:
     bookings: list[Booking]
     current: Booking | None
     next_booking: Booking | None
+    phase: str  # "closed" (all day), "before" opening, "open", "after" closing
 
 
 def _rooms_today(rooms: list[Room], now: dt.datetime | None = None) -> list[RoomToday]:
@@ -185,17 +186,28 @@ def _rooms_today(rooms: list[Room], now: dt.datetime | None = None) -> list[Room
         current = next((b for b in todays if b.start <= now < b.end), None)
         upcoming = next((b for b in todays if b.start > now), None)
         hours = cal.hours_on(today, room.pk)
-        is_open_now = bool(hours) and hours[0] <= timezone.localtime(now).time() < hours[1]
+        clock = timezone.localtime(now).time()
+        if hours is None:
+            phase = "closed"
+        elif clock < hours[0]:
+            phase = "before"
+        elif clock >= hours[1]:
+            phase = "after"
+        else:
+            phase = "open"
+        is_open_now = phase == "open"
         if reason:
             status = _("Closed today (%(reason)s)") % {"reason": reason}
         elif current:
             status = _("In use until %(time)s") % {"time": schedule._hm(_minutes(current.end))}
-        elif not is_open_now and upcoming is None:
-            status = _("Closed now")
-        elif free:
+        elif phase == "after":
+            status = _("Closed for today")
+        elif free and is_open_now:
             status = _("Free now · %(n)d free slots left today") % {"n": free}
-            if not is_open_now:
-                status = _("%(n)d free slots left today") % {"n": free}
+        elif free:
+            status = _("%(n)d free slots left today") % {"n": free}
+        elif is_open_now:
+            status = _("Booked for the rest of the day")
         else:
             status = _("Fully booked today")
         result.append(
@@ -210,6 +222,7 @@ def _rooms_today(rooms: list[Room], now: dt.datetime | None = None) -> list[Room
                 bookings=todays,
                 current=current,
                 next_booking=upcoming,
+                phase=phase,
             )
         )
     return result

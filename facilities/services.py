@@ -546,7 +546,7 @@ def booking_create(
             group=group.pk if group else None,
             equipment={e.name: q for e, q in items.items()},
         )
-        if notify and group is not None:
+        if notify and _tells_group(booking):
             event = "received" if status == Booking.Status.REQUESTED else "confirmed"
             transaction.on_commit(lambda: notifications.send(event, [booking]))
     return booking
@@ -731,7 +731,7 @@ def series_create(
             booked=len(booked),
             skipped=len(skipped),
         )
-        if group is not None:
+        if booked and _tells_group(booked[0]):
             requested = [b for b in booked if b.status == Booking.Status.REQUESTED]
             confirmed = [b for b in booked if b.status == Booking.Status.CONFIRMED]
             if confirmed:
@@ -742,6 +742,11 @@ def series_create(
 
 
 # --- the lifecycle -----------------------------------------------------------------------------
+
+
+def _tells_group(booking: Booking) -> bool:
+    """Groups hear about their own bookings; office events are announced by the events app."""
+    return booking.group_id is not None and booking.kind == Booking.Kind.GROUP
 
 
 def _require_staff(actor) -> None:
@@ -813,7 +818,7 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool
                 reason=reason,
                 by_staff=staff,
             )
-        if booking.group_id:
+        if _tells_group(booking):
             transaction.on_commit(lambda: notifications.send("cancelled", targets, reason=reason))
     return targets
 
@@ -829,7 +834,7 @@ def booking_approve(*, actor, booking: Booking) -> Booking:
         booking.decided_at = timezone.now()
         booking.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         log_action(actor=actor, action="facilities.booking_approve", target=booking)
-        if booking.group_id:
+        if _tells_group(booking):
             transaction.on_commit(lambda: notifications.send("approved", [booking]))
     return booking
 
@@ -848,7 +853,7 @@ def booking_reject(*, actor, booking: Booking, reason: str = "") -> Booking:
             update_fields=["status", "status_reason", "decided_by", "decided_at", "updated_at"]
         )
         log_action(actor=actor, action="facilities.booking_reject", target=booking, reason=reason)
-        if booking.group_id:
+        if _tells_group(booking):
             transaction.on_commit(
                 lambda: notifications.send("rejected", [booking], reason=booking.status_reason)
             )
@@ -1034,6 +1039,7 @@ def send_reminders(*, day: dt.date | None = None) -> int:
     begin, finish = aware(day, dt.time()), aware(day + dt.timedelta(days=1), dt.time())
     due = Booking.objects.filter(
         status=Booking.Status.CONFIRMED,
+        kind=Booking.Kind.GROUP,
         group__isnull=False,
         start__gte=begin,
         start__lt=finish,

@@ -57,6 +57,19 @@ def test_the_week_grid_links_free_slots_to_the_prefilled_form(client, room):
     assert expected in page
 
 
+def test_a_free_slot_links_to_a_booking_of_the_shortest_allowed_length(client, room):
+    room.min_minutes = 90
+    room.save()
+    day = open_day()
+    page = client.get(week_url(room, day)).content.decode()
+    assert f"start={day.isoformat()}T10%3A00&amp;end={day.isoformat()}T11%3A30" in page
+
+
+def test_past_slots_are_merged_into_one_cell(client, room):
+    page = client.get(week_url(room, dt.date.today() - dt.timedelta(days=14))).content.decode()
+    assert page.count("過去") <= 7 + 1  # one cell per day (and the legend does not say it)
+
+
 def test_anyone_sees_busy_but_only_the_group_and_staff_see_who(client_for, group, room):
     day = open_day()
     make_booking(room, at(day, "10:00"), at(day, "12:00"), group=group, purpose="秘密の相談")

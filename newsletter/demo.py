@@ -1,0 +1,185 @@
+"""Demo data: five newsletter issues a year since FY2019 (cover and PDF included), subscribers
+in every state, and the deliveries of the recent issues."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.core.files.base import ContentFile
+from django.db.models import F
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from core.fiscal import FiscalYear
+from groups.models import ActivityField
+from newsletter.models import Bounce, Delivery, NewsletterIssue, Subscriber
+
+FIRST_YEAR = 2019
+# (month, day, season) of the five issues of a fiscal year.
+SCHEDULE = [(4, 20, "春"), (7, 15, "夏"), (10, 15, "秋"), (1, 15, "冬"), (3, 10, "年度末")]
+FEATURES = [
+    "子ども食堂のいま",
+    "里山保全の仲間たち",
+    "防災とまちづくり",
+    "多文化共生の取り組み",
+    "高齢者の見守りと居場所",
+    "環境にやさしい暮らし",
+    "商店街とNPOの協働",
+    "若者の地域参加",
+]
+COLOURS = ["#1d5e3a", "#0b4f8a", "#8a5a00", "#6b2f7a", "#a4161a"]
+
+
+def _cover(number: int) -> ContentFile:
+    image = Image.new("RGB", (300, 424), COLOURS[number % len(COLOURS)])
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([20, 20, 280, 120], fill="white")
+    draw.text((40, 60), f"No. {number}", fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name=f"cover-{number}.png")
+
+
+def _pdf(number: int, title: str) -> ContentFile:
+    text = f"Kyodo Office newsletter No. {number}"
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{n} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return ContentFile(out.getvalue(), name=f"newsletter-{number}.pdf")
+
+
+def _body(feature: str, season: str, year: FiscalYear) -> str:
+    return (
+        f"## 特集：{feature}\n\n"
+        f"{year.japanese_label}{season}号では、**{feature}**をテーマに、市内で活動する登録団体を訪ねました。\n\n"
+        "## オフィスから\n\n"
+        "- 会議室の予約はウェブサイトから24時間受け付けています\n"
+        "- 機材の貸出（プロジェクター・スクリーン・拡声器）もご利用ください\n\n"
+        "## 情報掲示板から\n\n"
+        "会員募集・ボランティア募集などの情報は[情報掲示板](/bulletin/)をご覧ください。\n"
+    )
+
+
+def seed(ctx) -> None:
+    if NewsletterIssue.objects.exists():
+        ctx.say("newsletter: already there")
+        return
+    today = ctx.today
+    current = FiscalYear.current().year
+    first_year = FIRST_YEAR - (ctx.scale - 1) * 2  # more years for benchmarks
+    issues = []
+    number = 0
+    for year in range(first_year, current + 1):
+        fiscal = FiscalYear(year)
+        for month, day, season in SCHEDULE:
+            published = dt.date(year + (month < 4), month, day)
+            if published > today + dt.timedelta(days=60):
+                continue
+            number += 1
+            feature = FEATURES[number % len(FEATURES)]
+            issue = NewsletterIssue(
+                number=number,
+                title=f"{fiscal.japanese_label}{season}号 特集「{feature}」",
+                summary=f"{feature}をテーマに、市内の登録団体の活動を紹介します。",
+                body=_body(feature, season, fiscal),
+                published_on=published,
+                status=NewsletterIssue.Status.PUBLISHED,
+            )
+            if published > today:  # the next issue: a draft with its planned date
+                issue.status = NewsletterIssue.Status.DRAFT
+            issues.append(issue)
+    NewsletterIssue.objects.bulk_create(issues)
+    for issue in NewsletterIssue.objects.filter(published_on__gte=today - dt.timedelta(days=800)):
+        issue.cover.save(f"cover-{issue.number}.png", _cover(issue.number), save=False)
+        issue.pdf.save(
+            f"newsletter-{issue.number}.pdf", _pdf(issue.number, issue.title), save=False
+        )
+        issue.save(update_fields=["cover", "pdf"])
+
+    fields = list(ActivityField.objects.all())
+    now = timezone.now()
+    subscribers = []
+    count = 60 * ctx.scale
+    for n in range(count):
+        joined = now - dt.timedelta(days=ctx.rng.randint(1, 365 * 5))
+        subscriber = Subscriber(email=f"reader{n + 1}@example.net", confirmed_at=joined)
+        roll = ctx.rng.random()
+        if roll < 0.08:
+            subscriber.confirmed_at = None  # never confirmed
+        elif roll < 0.2:
+            subscriber.unsubscribed_at = joined + dt.timedelta(days=ctx.rng.randint(30, 400))
+            if subscriber.unsubscribed_at > now:
+                subscriber.unsubscribed_at = now - dt.timedelta(days=1)
+        elif roll < 0.23:
+            subscriber.bounced_at = now - dt.timedelta(days=ctx.rng.randint(1, 200))
+        subscribers.append(subscriber)
+    Subscriber.objects.bulk_create(subscribers)
+    for subscriber in Subscriber.objects.all():
+        if fields and ctx.rng.random() < 0.5:
+            subscriber.interests.set(ctx.rng.sample(fields, k=min(2, len(fields))))
+    Subscriber.objects.filter(confirmed_at__isnull=False).update(
+        created_at=F("confirmed_at") - dt.timedelta(hours=1)
+    )
+    for subscriber in Subscriber.objects.filter(bounced_at__isnull=False):
+        Bounce.objects.create(
+            email=subscriber.email,
+            subscriber=subscriber,
+            provider="Postmark",
+            event_type="bounced",
+            reject_reason="bounced",
+            hard=True,
+            description="The email account that you tried to reach does not exist.",
+            occurred_at=subscriber.bounced_at,
+        )
+
+    # Deliveries of the recent published issues to those subscribed at the time.
+    recent = NewsletterIssue.objects.published().filter(
+        published_on__gte=today - dt.timedelta(days=730)
+    )
+    readers = list(Subscriber.objects.filter(confirmed_at__isnull=False))
+    deliveries = []
+    for issue in recent:
+        sent_at = dt.datetime.combine(
+            issue.published_on, dt.time(10), tzinfo=timezone.get_current_timezone()
+        )
+        for reader in readers:
+            if reader.confirmed_at > sent_at:
+                continue
+            if reader.unsubscribed_at and reader.unsubscribed_at < sent_at:
+                continue
+            failed = ctx.rng.random() < 0.02
+            deliveries.append(
+                Delivery(
+                    issue=issue,
+                    subscriber=reader,
+                    status=Delivery.Status.FAILED if failed else Delivery.Status.SENT,
+                    attempts=1,
+                    sent_at=None if failed else sent_at,
+                    error="550 No such user" if failed else "",
+                )
+            )
+    Delivery.objects.bulk_create(deliveries, batch_size=2000)
+    ctx.say(
+        f"newsletter: {len(issues)} issues since FY{first_year}, {count} subscribers, "
+        f"{len(deliveries)} deliveries"
+    )

@@ -40,6 +40,9 @@ run: seed ## Install, prepare the database, load demo data and serve on http://1
 	@echo "Serving the portal on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+worker: migrate ## Run the background worker (newsletter sending) until Ctrl-C
+	$(PY) manage.py procrastinate worker
+
 test: db compilemessages test-deps ## Run the whole test suite against PostgreSQL
 	$(PY) -m pytest
 

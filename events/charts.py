@@ -63,7 +63,10 @@ def sanitise(svg: str) -> str:
 def question_chart(result) -> str:
     """A horizontal bar per option (or rating), value = number of answers."""
     rows = result.rows
+    # pygal sizes label space for Latin letters; Japanese characters are about twice as wide.
+    widest = max((len(label) for label, _n, _p in rows), default=1)
     chart = pygal.HorizontalBar(
+        margin_left=min(300, int(widest * STYLE.label_font_size * 0.5)),
         style=STYLE,
         width=720,
         height=max(160, 60 + 44 * len(rows)),
@@ -71,7 +74,7 @@ def question_chart(result) -> str:
         print_values=True,
         disable_xml_declaration=True,
         js=[],
-        truncate_label=40,
+        truncate_label=30,
         margin=10,
         show_y_guides=False,
     )

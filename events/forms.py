@@ -220,7 +220,7 @@ class WalkInForm(forms.Form):
         required=False,
         empty_label=_("No group"),
     )
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(label=_("Staff note (optional)"), max_length=200, required=False)
 
 
 class AttendanceForm(forms.Form):

@@ -83,6 +83,14 @@ NOT_PAGES: dict[str, str] = {
     "account_confirm_login_code": "login by code is not enabled",
     "account_set_password": "only for accounts without a password (none here)",
     "^media/(?P<path>.*)$": "development-only file serving (DEBUG)",
+    "groups:document": "staff-only download of a group's PDF or image, linked from the admin",
+    "groups:resubmit": "POST-only action behind a button (tested in tests/groups)",
+    "groups:invite": "POST-only action behind the members page's form (tested in tests/groups)",
+    "groups:member_role": "POST-only action behind a button (tested in tests/groups)",
+    "groups:member_hand_over": "POST-only action behind a button (tested in tests/groups)",
+    "groups:member_remove": "POST-only action behind a button (tested in tests/groups)",
+    "groups:leave": "POST-only action behind a button (tested in tests/groups)",
+    "groups:invitation_revoke": "POST-only action behind a button (tested in tests/groups)",
 }
 
 # --- Patterns whose page has not landed yet (a stub that answers 404): checked as soon as the

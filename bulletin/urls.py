@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from bulletin import feeds, views
 
@@ -6,7 +7,7 @@ app_name = "bulletin"
 
 urlpatterns = [
     path("", views.list, name="list"),
-    path("feed/", feeds.BulletinFeed(), name="feed"),
+    path("feed/", require_safe(feeds.BulletinFeed()), name="feed"),
     path("new/", views.create, name="create"),
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.detail, name="detail"),

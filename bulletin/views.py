@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bulletin import permissions, selectors, services
 from bulletin.forms import FilterForm, PostForm, ReportForm
@@ -14,6 +14,7 @@ from news.views import paginate
 PER_PAGE = 20
 
 
+@require_safe
 def list(request):
     form = FilterForm(request.GET or None)
     category = None
@@ -38,6 +39,7 @@ def list(request):
     )
 
 
+@require_safe
 def detail(request, pk):
     post = permissions.post_for_viewer(pk, request.user)
     return render(
@@ -99,6 +101,7 @@ def withdraw(request, pk):
 
 
 @login_required
+@require_safe
 def mine(request):
     """Every post of the user's groups, with its state (waiting, published, hidden...)."""
     groups = permissions.posting_groups(request.user) if permissions.can_post(request.user) else []

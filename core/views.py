@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_safe
 def home(request):
     """The home page: its public content comes from news.home, cached whole for a minute."""
     from news.home import home_sections

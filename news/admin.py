@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,11 @@ class ProgrammeEpisodeAdmin(admin.ModelAdmin):
     list_filter = ["is_published"]
     search_fields = ["title", "summary"]
     date_hierarchy = "air_date"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("video link"))
     def video(self, obj):

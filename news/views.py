@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from news import selectors
 from news.forms import OpinionForm
@@ -26,11 +27,13 @@ def paginate(request, queryset, per_page=PER_PAGE):
     return paginator.page(number)
 
 
+@require_safe
 def list(request):
     page_obj = paginate(request, selectors.published_news())
     return render(request, "news/list.html", {"page_obj": page_obj, "posts": page_obj})
 
 
+@require_safe
 def detail(request, slug):
     post = get_object_or_404(NewsPost, slug=slug)
     if not post.is_published and not can_preview(request.user):
@@ -38,6 +41,7 @@ def detail(request, slug):
     return render(request, "news/detail.html", {"post": post})
 
 
+@require_safe
 def programme(request):
     page_obj = paginate(request, selectors.programme())
     return render(request, "news/programme.html", {"page_obj": page_obj, "episodes": page_obj})
@@ -60,5 +64,6 @@ def opinion(request):
     return render(request, "news/opinion.html", {"form": form})
 
 
+@require_safe
 def opinion_thanks(request):
     return render(request, "news/opinion_thanks.html")

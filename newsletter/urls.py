@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from newsletter import feeds, views
 
@@ -6,7 +7,7 @@ app_name = "newsletter"
 
 urlpatterns = [
     path("", views.list, name="list"),
-    path("feed/", feeds.IssuesFeed(), name="feed"),
+    path("feed/", require_safe(feeds.IssuesFeed()), name="feed"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/sent/", views.subscribe_sent, name="subscribe_sent"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),

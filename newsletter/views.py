@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.fiscal import FiscalYear
 from news.throttle import over_limit, rate_limited
@@ -13,6 +13,7 @@ from newsletter.models import NewsletterIssue
 from newsletter.permissions import can_preview
 
 
+@require_safe
 def list(request):
     """Public issues, grouped by fiscal year (April–March); ?year=2025 picks a year."""
     years = selectors.issue_years()
@@ -35,11 +36,16 @@ def list(request):
     )
 
 
+@require_safe
 def detail(request, number):
     issue = get_object_or_404(NewsletterIssue, number=number)
     if not issue.is_public and not can_preview(request.user):
         raise Http404
-    return render(request, "newsletter/detail.html", {"issue": issue})
+    try:
+        pdf_size = issue.pdf.size if issue.pdf else None
+    except OSError:  # the file is missing from storage: link it anyway, without a size
+        pdf_size = None
+    return render(request, "newsletter/detail.html", {"issue": issue, "pdf_size": pdf_size})
 
 
 def subscribe(request):
@@ -68,6 +74,7 @@ def subscribe(request):
     return render(request, "newsletter/subscribe.html", {"form": form})
 
 
+@require_safe
 def subscribe_sent(request):
     return render(request, "newsletter/subscribe_sent.html")
 

@@ -56,3 +56,20 @@ def test_programme_list_query_count(client, django_assert_max_num_queries):
     EpisodeFactory.create_batch(30)
     with django_assert_max_num_queries(3):
         assert client.get("/programme/").status_code == 200
+
+
+def test_staff_add_an_episode_in_the_admin(client_for):
+    client = client_for("staff")
+    assert client.get(reverse("admin:news_programmeepisode_add")).status_code == 200
+    response = client.post(
+        reverse("admin:news_programmeepisode_add"),
+        {
+            "air_date": "2026-04-15",
+            "title": "春の特集",
+            "summary": "新年度の活動を紹介します。",
+            "video_url": "video.example.jp/watch/9",
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert ProgrammeEpisode.objects.get().video_url == "https://video.example.jp/watch/9"

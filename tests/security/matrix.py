@@ -59,7 +59,7 @@ class Row:
 
 MATRIX: dict[str, Row] = {
     # --- core
-    "home": Row(get=every(200), post=every(200)),
+    "home": Row(get=every(200), post=every(405)),
     "healthz": Row(get=every(200), post=every(405)),
     # Development only (DEBUG): uploaded files served by Django; production serves them from
     # the proxy (see the README). A missing file is a 404 for everyone.
@@ -349,19 +349,19 @@ MATRIX.update(
         "events:door_list_csv": Row(get=only(STAFF), post=every(405), kwargs=event_slug),
         "events:attendance": Row(get=only(STAFF), post=only(STAFF, status=302), kwargs=event_slug),
         "events:walk_in": Row(get=every(405), post=only(STAFF), kwargs=event_slug),
-        # --- news, programme, opinion box (list pages and feeds also answer POST like GET)
-        "news:list": Row(get=every(200), post=every(200)),
-        "news:feed": Row(get=every(200), post=every(200)),
-        "news:events_feed": Row(get=every(200), post=every(200)),
-        "news:detail": Row(get=every(200), post=every(200), kwargs=news_slug),
-        "programme:list": Row(get=every(200), post=every(200)),
+        # --- news, programme, opinion box (read-only pages and feeds refuse POST)
+        "news:list": Row(get=every(200), post=every(405)),
+        "news:feed": Row(get=every(200), post=every(405)),
+        "news:events_feed": Row(get=every(200), post=every(405)),
+        "news:detail": Row(get=every(200), post=every(405), kwargs=news_slug),
+        "programme:list": Row(get=every(200), post=every(405)),
         "opinion:form": Row(get=every(200), post=every(200)),
-        "opinion:thanks": Row(get=every(200), post=every(200)),
+        "opinion:thanks": Row(get=every(200), post=every(405)),
         # --- newsletter
-        "newsletter:list": Row(get=every(200), post=every(200)),
-        "newsletter:feed": Row(get=every(200), post=every(200)),
+        "newsletter:list": Row(get=every(200), post=every(405)),
+        "newsletter:feed": Row(get=every(200), post=every(405)),
         "newsletter:subscribe": Row(get=every(200), post=every(200)),
-        "newsletter:subscribe_sent": Row(get=every(200), post=every(200)),
+        "newsletter:subscribe_sent": Row(get=every(200), post=every(405)),
         "newsletter:confirm": Row(
             get=every(200),
             post=every(200),
@@ -374,13 +374,13 @@ MATRIX.update(
         "newsletter:preferences": Row(
             get=every(200), post=every(302), kwargs=subscriber_token("preferences")
         ),
-        "newsletter:detail": Row(get=every(200), post=every(200), kwargs=newsletter_number),
+        "newsletter:detail": Row(get=every(200), post=every(405), kwargs=newsletter_number),
         # --- bulletin board
-        "bulletin:list": Row(get=every(200), post=every(200)),
-        "bulletin:feed": Row(get=every(200), post=every(200)),
+        "bulletin:list": Row(get=every(200), post=every(405)),
+        "bulletin:feed": Row(get=every(200), post=every(405)),
         "bulletin:create": Row(get=only(BULLETIN_POSTERS), post=only(BULLETIN_POSTERS)),
-        "bulletin:mine": Row(get=only(BULLETIN_POSTERS), post=only(BULLETIN_POSTERS)),
-        "bulletin:detail": Row(get=every(200), post=every(200), kwargs=bulletin_post),
+        "bulletin:mine": Row(get=only(BULLETIN_POSTERS), post=signed_in(405)),
+        "bulletin:detail": Row(get=every(200), post=every(405), kwargs=bulletin_post),
         "bulletin:edit": Row(
             get=only(GROUP_MEMBERS), post=only(GROUP_MEMBERS), kwargs=bulletin_post
         ),

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -194,8 +194,8 @@ class EventAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("organiser")
             .annotate(
-                confirmed_people=Count(
-                    "registrations",
+                confirmed_people=Sum(
+                    "registrations__people",
                     filter=Q(
                         registrations__status=Registration.Status.CONFIRMED,
                         registrations__is_walk_in=False,
@@ -208,11 +208,11 @@ class EventAdmin(admin.ModelAdmin):
     def organiser_label(self, obj):
         return obj.organiser_label
 
-    @admin.display(description=_("registrations"))
+    @admin.display(description=_("people registered"))
     def places_taken(self, obj):
-        return obj.confirmed_people
+        return obj.confirmed_people or 0
 
-    @admin.display(description=_("attended"))
+    @admin.display(description=_("attendance"))
     def attended_people(self, obj):
         url = reverse("events:attendance", args=[obj.slug])
         return format_html('<a href="{}">{}</a>', url, _("record"))

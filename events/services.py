@@ -416,8 +416,15 @@ def registration_confirm_guest(
 def registration_cancel(
     *, actor, registration: Registration, reason: str = "", now: dt.datetime | None = None
 ) -> Registration:
-    """Cancel a registration; freed places go to the waiting list in order (with an e-mail)."""
+    """Cancel a registration; freed places go to the waiting list in order (with an e-mail).
+    Signed-in actors cancel their own registrations (staff any); ``actor=None`` is a guest
+    whose signed link the view has checked, or the system."""
     now = now or timezone.now()
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        from events.permissions import can_cancel_registration
+
+        if not can_cancel_registration(actor, registration):
+            raise PermissionDenied
     event = _lock(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status not in Registration.LIVE:

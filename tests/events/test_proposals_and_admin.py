@@ -5,9 +5,12 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from core.models import AuditLog
 from events import services
@@ -70,6 +73,28 @@ def test_member_proposes_an_event_that_staff_approve(client_for, member, group, 
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert "公開しました" in mail.outbox[0].subject
     assert AuditLog.objects.filter(action="event.approve").exists()
+
+
+def test_proposal_with_an_image(client_for, group):
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(image, "PNG")
+    upload = SimpleUploadedFile("chirashi.png", image.getvalue(), content_type="image/png")
+    response = client_for("member").post(
+        reverse("events:propose"), {**proposal(group), "image": upload}
+    )
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.image.name.startswith("events/") and event.image.name.endswith(".png")
+    page = client_for("member").get(event.get_absolute_url())
+    assert event.image.url in page.content.decode()
+
+
+def test_someone_else_cannot_cancel_my_registration(citizen, event):
+    registration = services.registration_create(actor=citizen, event=event)
+    with pytest.raises(PermissionDenied):
+        services.registration_cancel(actor=UserFactory(), registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == S.CONFIRMED
 
 
 def test_proposal_errors_are_clear_and_nothing_is_saved(client_for, group):

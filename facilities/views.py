@@ -257,10 +257,12 @@ def booking_cancel(request, pk):
 @require_GET
 def room_today(request, slug):
     room = get_object_or_404(Room.objects.active().prefetch_related("blocks"), slug=slug)
+    # A kiosk page: it reloads itself every minute unless asked not to (?refresh=0).
+    refresh = request.GET.get("refresh") != "0"
     return render(
         request,
         "facilities/room_today.html",
-        {"today": selectors.room_today(room), "now": timezone.localtime()},
+        {"today": selectors.room_today(room), "now": timezone.localtime(), "refresh": refresh},
     )
 
 

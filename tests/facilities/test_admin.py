@@ -99,3 +99,44 @@ def test_every_admin_list_opens(admin_client, model, room):
 def test_a_booking_opens_for_editing(admin_client, bookings):
     response = admin_client.get(reverse("admin:facilities_booking_change", args=[bookings[0].pk]))
     assert response.status_code == 200
+
+
+def test_staff_add_a_room_with_a_photo_and_blocks(admin_client):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from facilities.models import Room
+
+    buffer = BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, format="PNG")
+    photo = SimpleUploadedFile("room.png", buffer.getvalue(), content_type="image/png")
+    assert admin_client.get(reverse("admin:facilities_room_add")).status_code == 200
+    data = {
+        "name": "和室", "slug": "washitsu", "capacity": 15, "floor": "2階", "features": "畳",
+        "notes": "", "order": 5, "is_active": "on", "online_booking": "on", "mode": "blocks",
+        "slot_minutes": 30, "min_minutes": 60, "max_minutes": 240, "buffer_minutes": 0,
+        "window_kind": "month_start", "window_months": 2, "cancel_deadline_hours": 72,
+        "group_monthly_hours": "", "photo": photo,
+        "blocks-TOTAL_FORMS": 2, "blocks-INITIAL_FORMS": 0,
+        "blocks-MIN_NUM_FORMS": 0, "blocks-MAX_NUM_FORMS": 1000,
+        "blocks-0-label": "午前", "blocks-0-starts": "09:00", "blocks-0-ends": "12:00",
+        "blocks-1-label": "午後", "blocks-1-starts": "13:00", "blocks-1-ends": "17:00",
+    }  # fmt: skip
+    response = admin_client.post(reverse("admin:facilities_room_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    room = Room.objects.get(slug="washitsu")
+    assert room.photo and room.blocks.count() == 2
+
+
+def test_a_reserved_room_slug_is_refused(admin_client):
+    response = admin_client.post(
+        reverse("admin:facilities_room_add"),
+        {"name": "窓口", "slug": "desk", "capacity": 3, "mode": "slots", "slot_minutes": 30,
+         "min_minutes": 30, "max_minutes": 60, "buffer_minutes": 0, "window_kind": "months_ahead",
+         "window_months": 2, "cancel_deadline_hours": 24, "order": 1,
+         "blocks-TOTAL_FORMS": 0, "blocks-INITIAL_FORMS": 0},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors

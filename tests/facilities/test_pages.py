@@ -310,6 +310,8 @@ def test_the_door_display_refreshes_itself_and_shows_no_private_data(client, gro
     assert '<meta http-equiv="refresh" content="60">' in page
     assert group.name not in page and "内緒" not in page
     assert "<script" not in page and 'style="' not in page
+    still = client.get(reverse("facilities:room_today", kwargs={"slug": room.slug}) + "?refresh=0")
+    assert b'http-equiv="refresh"' not in still.content
 
 
 # --- the desk ---------------------------------------------------------------------------------

@@ -199,7 +199,7 @@ def _page_views(report) -> ChartData:
 def _rooms(report) -> ChartData:
     rooms = report.rooms
     return ChartData(
-        title=_("Room utilisation"),
+        title=_("Utilisation by room"),
         x_title=report.fy.label,
         labels=[room["name"] for room in rooms],
         series=[
@@ -236,7 +236,7 @@ YEAR_CHARTS: dict[str, Chart] = {
         ),
         Chart("participants", gettext_lazy("Event participants by month"), "bar", _participants),
         Chart("page-views", gettext_lazy("Website page views by month"), "bar", _page_views),
-        Chart("rooms", gettext_lazy("Room utilisation"), "hbar", _rooms),
+        Chart("rooms", gettext_lazy("Utilisation by room"), "hbar", _rooms),
         Chart("consultations", gettext_lazy("Consultations by category"), "hbar", _consultations),
     )
 }

@@ -17,6 +17,12 @@ def kpi_value(value, kpi) -> str:
 
 
 @register.filter
+def num(value, decimals=0) -> str:
+    """A plain number with thousands separators: ``{{ hours|num:1 }}`` → "3,784.0"."""
+    return format_value(value, int(decimals))
+
+
+@register.filter
 def signed(value, kpi=None) -> str:
     """A change with its sign: "+144", "−3", "±0"."""
     if value is None:

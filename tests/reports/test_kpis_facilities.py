@@ -125,3 +125,12 @@ def test_a_year_with_nothing_is_all_zeros(db):
     assert figures["facility_users"] == 0
     assert figures["booked_hours"] == 0
     assert figures["equipment_loans"] == 0
+
+
+def test_facility_users_agree_with_the_facilities_apps_own_count(space):
+    from facilities.selectors import facility_users
+
+    ours = kpis.yearly(first=2024, last=2026, sources=["facilities"])
+    for year in (2024, 2025, 2026):
+        fy = FiscalYear(year)
+        assert ours[year]["facility_users"] == facility_users(fy.first_day, fy.last_day)

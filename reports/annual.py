@@ -423,6 +423,11 @@ class TrendReport:
             points.pop(0)
         return points
 
+    def as_csv(self) -> str:
+        from reports.exports import trend_csv
+
+        return trend_csv(self)
+
     @cached_property
     def summaries(self) -> list[Summary]:
         """First year with a figure → the latest finished year, for the headline KPIs (the

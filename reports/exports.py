@@ -38,6 +38,18 @@ def report_csv(report) -> str:
     return out.getvalue()
 
 
+def trend_csv(report) -> str:
+    """Every fiscal year side by side: key,label and one column per fiscal year (2017, 2018...)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["key", "label", *[str(year) for year in report.years]])
+    for row in report.rows:
+        writer.writerow(
+            [row.kpi.key, str(row.kpi.label), *[csv_value(cell.value) for cell in row.cells]]
+        )
+    return out.getvalue()
+
+
 # --- Excel
 
 BOLD = Font(bold=True)

@@ -8,6 +8,7 @@ app_name = "reports"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reports:annual"), name="index"),
     path("annual/", views.annual, name="annual"),
+    path("annual.csv", views.annual_trend_csv, name="annual_trend_csv"),
     path("annual/charts/<slug:chart>.svg", views.trend_chart, name="trend_chart"),
     path("annual/<int:year>/", views.annual_year, name="annual_year"),
     path("annual/<int:year>.csv", views.annual_csv, name="annual_csv"),

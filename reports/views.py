@@ -40,6 +40,15 @@ def annual(request):
 
 @require_GET
 @reports_viewer_required
+def annual_trend_csv(request):
+    report = TrendReport()
+    return _download(
+        "\ufeff" + report.as_csv(), "text/csv; charset=utf-8", "kyodo-office-report-all-years.csv"
+    )
+
+
+@require_GET
+@reports_viewer_required
 def annual_year(request, year: int):
     report_year_or_404(year)
     report = YearReport(year)

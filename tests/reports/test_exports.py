@@ -180,3 +180,21 @@ def test_workbook_has_kpi_monthly_and_room_sheets_ready_for_a4(client_for, year_
 
     rooms = wb["部屋別"]
     assert [c.value for c in rooms[5]][:6] == ["多目的ホール", 2, 1, 0, 20, 3.5]
+
+
+def test_every_year_side_by_side_as_csv(client_for, year_2024, today):
+    response = client_for("official").get("/reports/annual.csv")
+    assert response.status_code == 200
+    assert 'filename="kyodo-office-report-all-years.csv"' in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert rows[0] == ["key", "label", *[str(y) for y in range(2020, 2026)]]
+    values = {r[0]: r[2:] for r in rows[1:]}
+    assert values["registered_groups_end"] == ["1", "2", "2", "2", "3", "3"]
+    assert values["page_views"] == ["0", "0", "0", "0", "4321", "0"]
+    assert "utilisation_rate" not in values  # needs each year's opening hours: per-year files
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "citizen", "representative"])
+def test_the_all_years_csv_is_for_staff_and_officials_only(client_for, role):
+    assert client_for(role).get("/reports/annual.csv").status_code in (302, 403)

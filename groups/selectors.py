@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -173,23 +175,62 @@ def _shared_count(through, column: str, ids: list[int]):
     )
 
 
+def text_match_candidates(group: Group) -> set[int]:
+    """Registered groups whose offers contain a phrase of our needs (or whose needs contain a
+    phrase of our offers) at the threshold: pg_trgm's ``<%`` operator, served by the trigram
+    indexes on offers and needs, so the costly similarity is computed only for these."""
+    conditions = Q()
+    for phrase in phrases(group.needs):
+        conditions |= Q(offers__trigram_word_similar=phrase)
+    for phrase in phrases(group.offers):
+        conditions |= Q(needs__trigram_word_similar=phrase)
+    if not conditions:
+        return set()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(TEXT_THRESHOLD)],
+        )
+        return set(
+            Group.objects.registered()
+            .exclude(pk=group.pk)
+            .filter(conditions)
+            .values_list("pk", flat=True)
+        )
+
+
 def partner_suggestions_queryset(group: Group, *, field_ids=None, area_ids=None):
-    """Registered groups ranked as partners for ``group``, best first, in one SQL query.
+    """Registered groups ranked as partners for ``group``, best first.
 
     Each phrase of our "help we are looking for" is looked for in their "what we can offer"
     (pg_trgm word similarity, which works on Japanese text without a word splitter), and our
-    offers in their needs; shared activity fields and areas add to the score."""
+    offers in their needs; shared activity fields and areas add to the score. Two queries: the
+    index-served text candidates, then the ranking."""
     if field_ids is None:
         field_ids = list(group.fields.values_list("pk", flat=True))
     if area_ids is None:
         area_ids = list(group.areas.values_list("pk", flat=True))
+    text_ids = text_match_candidates(group)
     zero = Value(0.0, output_field=FloatField())
+
+    def only_candidates(expression):
+        # CASE is evaluated lazily: the similarity is computed for the candidates only.
+        if not text_ids:
+            return zero
+        return Case(When(pk__in=text_ids, then=expression), default=zero, output_field=FloatField())
+
+    shares_a_field = Q(
+        pk__in=Group.fields.through.objects.filter(activityfield_id__in=field_ids).values(
+            "group_id"
+        )
+    )
     return (
         Group.objects.registered()
         .exclude(pk=group.pk)
+        .filter(Q(pk__in=text_ids) | shares_a_field)
         .annotate(
-            offer_match=Coalesce(_best_phrase_match(group.needs, "offers"), zero),
-            need_match=Coalesce(_best_phrase_match(group.offers, "needs"), zero),
+            offer_match=only_candidates(_best_phrase_match(group.needs, "offers")),
+            need_match=only_candidates(_best_phrase_match(group.offers, "needs")),
             shared_field_count=_shared_count(Group.fields.through, "activityfield_id", field_ids),
             shared_area_count=_shared_count(Group.areas.through, "area_id", area_ids),
         )
@@ -199,36 +240,65 @@ def partner_suggestions_queryset(group: Group, *, field_ids=None, area_ids=None)
             + F("shared_field_count") * FIELD_WEIGHT
             + F("shared_area_count") * AREA_WEIGHT
         )
-        .filter(
-            Q(offer_match__gte=TEXT_THRESHOLD)
-            | Q(need_match__gte=TEXT_THRESHOLD)
-            | Q(shared_field_count__gt=0)
-        )
         .order_by("-score", "name_kana", "pk")
     )
 
 
-def partner_suggestions(group: Group, *, limit: int | None = 10) -> list[PartnerSuggestion]:
-    """The best partner candidates with why they match (shared fields and areas by name)."""
+SUGGESTIONS_KEPT = 100
+SUGGESTIONS_CACHE_SECONDS = 6 * 3600
+
+
+def ranked_partners(group: Group) -> list[tuple[int, float, float, float]]:
+    """(group id, score, offer match, need match) of the best partners, best first.
+
+    Ranking thousands of groups by text similarity takes a moment, so the ranking is kept in
+    the shared cache for a few hours; it is computed afresh when this group's own profile
+    changes (its ``updated_at`` is part of the key)."""
+    stamp = group.updated_at.timestamp() if group.updated_at else 0
+    key = f"groups.partners.{group.pk}.{stamp}"
+    ranked = cache.get(key)
+    if ranked is None:
+        ranked = list(
+            partner_suggestions_queryset(group).values_list(
+                "pk", "score", "offer_match", "need_match"
+            )[:SUGGESTIONS_KEPT]
+        )
+        cache.set(key, ranked, SUGGESTIONS_CACHE_SECONDS)
+    return ranked
+
+
+def suggestions_for_ids(group: Group, ranked) -> list[PartnerSuggestion]:
+    """The suggestions for a slice of ``ranked_partners``, with their groups, fields and areas
+    (three queries); groups that are no longer registered drop out."""
     own_fields = {f.pk: f for f in group.fields.all()}
     own_areas = {a.pk: a for a in group.areas.all()}
-    queryset = partner_suggestions_queryset(
-        group, field_ids=list(own_fields), area_ids=list(own_areas)
-    ).prefetch_related("fields", "areas")
-    if limit is not None:
-        queryset = queryset[:limit]
-    return [suggestion_for(other, own_fields, own_areas) for other in queryset]
-
-
-def suggestion_for(other: Group, own_fields: dict, own_areas: dict) -> PartnerSuggestion:
-    return PartnerSuggestion(
-        group=other,
-        score=other.score,
-        offer_match=other.offer_match,
-        need_match=other.need_match,
-        shared_fields=[f for f in other.fields.all() if f.pk in own_fields],
-        shared_areas=[a for a in other.areas.all() if a.pk in own_areas],
+    groups = (
+        Group.objects.registered()
+        .prefetch_related("fields", "areas")
+        .in_bulk([row[0] for row in ranked])
     )
+    suggestions = []
+    for pk, score, offer_match, need_match in ranked:
+        other = groups.get(pk)
+        if other is None:
+            continue
+        suggestions.append(
+            PartnerSuggestion(
+                group=other,
+                score=score,
+                offer_match=offer_match,
+                need_match=need_match,
+                shared_fields=[f for f in other.fields.all() if f.pk in own_fields],
+                shared_areas=[a for a in other.areas.all() if a.pk in own_areas],
+            )
+        )
+    return suggestions
+
+
+def partner_suggestions(group: Group, *, limit: int | None = 10) -> list[PartnerSuggestion]:
+    """The best partner candidates with why they match (shared fields and areas by name)."""
+    ranked = ranked_partners(group)
+    return suggestions_for_ids(group, ranked if limit is None else ranked[:limit])
 
 
 # --------------------------------------------------------------------------- my account

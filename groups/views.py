@@ -98,9 +98,9 @@ def directory(request):
 def directory_csv(request):
     """Open data: the directory (with the same filters) as CSV, public columns only."""
     _form, filters = _directory_filters(request)
-    groups = selectors.directory(**filters).iterator(chunk_size=500)
     response = StreamingHttpResponse(
-        csv_rows(groups, PUBLIC_COLUMNS), content_type="text/csv; charset=utf-8"
+        csv_rows(selectors.directory(**filters), PUBLIC_COLUMNS),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="groups.csv"'
     return response
@@ -311,13 +311,8 @@ def partners(request, slug):
     group = group_for_member(slug, request.user)
     if not group.is_registered:
         raise PermissionDenied
-    own_fields = {f.pk: f for f in group.fields.all()}
-    own_areas = {a.pk: a for a in group.areas.all()}
-    queryset = selectors.partner_suggestions_queryset(
-        group, field_ids=list(own_fields), area_ids=list(own_areas)
-    ).prefetch_related("fields", "areas")
-    page_obj = _page(request, queryset, DIRECTORY_PAGE_SIZE)
-    suggestions = [selectors.suggestion_for(g, own_fields, own_areas) for g in page_obj]
+    page_obj = _page(request, selectors.ranked_partners(group), DIRECTORY_PAGE_SIZE)
+    suggestions = selectors.suggestions_for_ids(group, page_obj.object_list)
     return render(
         request,
         "groups/partners.html",

@@ -146,10 +146,18 @@ def _breakdowns(values: dict, labels: dict) -> list[Breakdown]:
 class YearReport:
     """One fiscal year's report (``year`` = the calendar year in which it starts)."""
 
-    def __init__(self, year: int, *, today: dt.date | None = None):
+    def __init__(
+        self,
+        year: int,
+        *,
+        today: dt.date | None = None,
+        sources: tuple[str, ...] = kpis.SOURCES,
+    ):
         self.fy = FiscalYear(year)
         self.today = today or report_today()
         self.current_year = FiscalYear.of(self.today).year
+        # The KPI sources to read: all of them, or a chart's own few.
+        self.sources = tuple(sources)
 
     # --- Period
 
@@ -197,12 +205,13 @@ class YearReport:
 
     @cached_property
     def _yearly(self) -> dict[int, dict]:
-        return kpis.yearly(first=self.year - 1, last=self.year)
+        return kpis.yearly(first=self.year - 1, last=self.year, sources=self.sources)
 
     @cached_property
     def values(self) -> dict:
         values = dict(self._yearly[self.year])
-        values.update(kpis.source("facilities").utilisation(self.rooms))
+        if "facilities" in self.sources:
+            values.update(kpis.source("facilities").utilisation(self.rooms))
         return values
 
     @cached_property
@@ -219,7 +228,7 @@ class YearReport:
 
     @cached_property
     def months(self) -> list[tuple[dt.date, dict]]:
-        return sorted(kpis.monthly(self.fy).items())
+        return sorted(kpis.monthly(self.fy, sources=self.sources).items())
 
     @cached_property
     def figures(self) -> list[Figure]:
@@ -246,20 +255,7 @@ class YearReport:
 
     @cached_property
     def breakdowns(self) -> list[Breakdown]:
-        return _breakdowns(self.values, kpis.breakdown_labels())
-
-    def breakdowns_for(self, sources: tuple[str, ...]) -> list[Breakdown]:
-        """The breakdowns of some sources only (a chart's own request asks just these)."""
-        if "_yearly" in self.__dict__:
-            return self.breakdowns
-        values = kpis.yearly(first=self.year, last=self.year, sources=sources)[self.year]
-        return _breakdowns(values, kpis.breakdown_labels(sources))
-
-    def months_for(self, sources: tuple[str, ...]) -> list[tuple[dt.date, dict]]:
-        """The monthly figures of some sources only (for a chart's own request)."""
-        if "months" in self.__dict__:
-            return self.months
-        return sorted(kpis.monthly(self.fy, sources=sources).items())
+        return _breakdowns(self.values, kpis.breakdown_labels(self.sources))
 
     @property
     def monthly_kpis(self) -> list[Kpi]:

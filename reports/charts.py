@@ -94,6 +94,8 @@ class Chart:
     title: Promise
     kind: str  # "bar", "stacked", "hbar"
     build: Callable  # (report) -> ChartData
+    # The KPI sources the chart reads (its own request reads only these).
+    sources: tuple[str, ...] = ()
 
     def data(self, report) -> ChartData:
         data = self.build(report)
@@ -146,8 +148,8 @@ def _month_label(month) -> str:
 # --- One fiscal year (YearReport)
 
 
-def _monthly(report, title, series_keys, sources) -> ChartData:
-    months = report.months_for(sources)
+def _monthly(report, title, series_keys) -> ChartData:
+    months = report.months
     first = BY_KEY.get(series_keys[0][0])
     return ChartData(
         title=str(title),
@@ -170,7 +172,6 @@ def _facility_users(report) -> ChartData:
             ("booking_headcount", gettext_lazy("Users of booked rooms")),
             ("walk_in_visitors", BY_KEY["walk_in_visitors"].label),
         ],
-        ("facilities",),
     )
 
 
@@ -182,7 +183,6 @@ def _participants(report) -> ChartData:
             ("exchange_participants", BY_KEY["exchange_participants"].label),
             ("event_participants", BY_KEY["event_participants"].label),
         ],
-        ("events",),
     )
 
 
@@ -191,7 +191,6 @@ def _page_views(report) -> ChartData:
         report,
         gettext_lazy("Website page views by month"),
         [("page_views", BY_KEY["page_views"].label)],
-        ("website",),
     )
     return data
 
@@ -215,7 +214,7 @@ def _rooms(report) -> ChartData:
 
 def _consultations(report) -> ChartData:
     breakdown = next(
-        (b for b in report.breakdowns_for(("consultations",)) if b.key.endswith("category")),
+        (b for b in report.breakdowns if b.key == "consultations.category"),
         None,
     )
     rows = breakdown.rows if breakdown else []

@@ -52,9 +52,7 @@ def annual_trend_csv(request):
 def annual_year(request, year: int):
     report_year_or_404(year)
     report = YearReport(year)
-    # Everything the page shows, gathered once; the charts reuse it for their data tables.
-    report.figures  # noqa: B018
-    report.months  # noqa: B018
+    # The charts' data tables reuse the figures the page gathers (no extra query).
     charts = [(chart, chart.data(report)) for chart in YEAR_CHARTS.values()]
     return render(
         request,
@@ -107,4 +105,4 @@ def year_chart(request, year: int, chart: str):
     definition = YEAR_CHARTS.get(chart)
     if definition is None:
         raise Http404("No such chart.")
-    return _svg(definition.render(YearReport(year)))
+    return _svg(definition.render(YearReport(year, sources=definition.sources)))

@@ -216,7 +216,11 @@ class YearReport:
 
     @cached_property
     def previous_values(self) -> dict:
-        return self._yearly[self.year - 1]
+        values = dict(self._yearly[self.year - 1])
+        if "facilities" in self.sources:
+            previous_rooms = kpis.source("facilities").rooms(self.previous_fy)
+            values.update(kpis.source("facilities").utilisation(previous_rooms))
+        return values
 
     @cached_property
     def targets(self) -> dict[str, Decimal]:
@@ -234,14 +238,11 @@ class YearReport:
     def figures(self) -> list[Figure]:
         result = []
         for kpi in KPIS:
-            previous = self.previous_values.get(kpi.key)
-            if kpi.key == "utilisation_rate":
-                previous = None  # needs the previous year's opening hours; see its own report
             result.append(
                 Figure(
                     kpi=kpi,
                     value=self.values.get(kpi.key),
-                    previous=previous,
+                    previous=self.previous_values.get(kpi.key),
                     target=self.targets.get(kpi.key),
                     fraction=self.fraction,
                     in_progress=self.is_current,

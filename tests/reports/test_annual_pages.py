@@ -174,5 +174,5 @@ def test_the_pages_do_a_fixed_number_of_queries_however_many_years(client_for, t
     history(2006, 2022, rooms=3)
     many = _queries(official, "/reports/annual/"), _queries(official, "/reports/annual/2025/")
     assert few == many
-    assert many[0] <= 20
+    assert many[0] <= 16
     assert many[1] <= 40

@@ -40,7 +40,7 @@ def run_in_parallel(functions):
     return results
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_registrations_fill_exactly_the_capacity():
     event = EventFactory(capacity=10, max_party_size=5)
     users = [UserFactory() for _ in range(24)]
@@ -57,7 +57,7 @@ def test_parallel_registrations_fill_exactly_the_capacity():
     assert positions == list(range(1, 15))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_parties_never_exceed_capacity():
     event = EventFactory(capacity=10, max_party_size=5)
     users = [UserFactory() for _ in range(12)]
@@ -76,7 +76,7 @@ def test_parallel_parties_never_exceed_capacity():
     assert Registration.objects.filter(event=event).count() == 12 - len(errors)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_double_click_registers_once():
     event = EventFactory(capacity=10)
     user = UserFactory()
@@ -86,7 +86,7 @@ def test_a_double_click_registers_once():
     assert Registration.objects.filter(event=event, user=user).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_cancellations_promote_each_waiting_person_once():
     event = EventFactory(capacity=5)
     leaving = [RegistrationFactory(event=event) for _ in range(5)]
@@ -102,7 +102,7 @@ def test_parallel_cancellations_promote_each_waiting_person_once():
     assert set(confirmed.values_list("pk", flat=True)) == {r.pk for r in waiting[:5]}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_guests_and_members_share_the_last_places():
     event = EventFactory(capacity=4, allow_guests=True)
     users = [UserFactory() for _ in range(4)]

@@ -61,12 +61,6 @@ class DemoSite:
             if found:
                 chosen.append((role, found[0].path))
                 break
-        if not chosen and key in self.extra:
-            for role in ["anonymous", *SIGNED_IN_PREFERENCE]:
-                response = self.client(role).get(self.extra[key])
-                if response.status_code == 200:
-                    chosen.append((role, self.extra[key]))
-                    break
         return chosen
 
     def non_html(self, key: str) -> list[pages.Fetched]:
@@ -78,11 +72,26 @@ class DemoSite:
         ]
 
 
+def assert_test_database() -> None:
+    """Never seed or flush a real database: pytest-django sets up the test database only when a
+    test of the session asks for the database (each a11y module has one that does)."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if not name.startswith("test_"):
+        pytest.exit(
+            f"Refusing to seed and flush {name!r}: it is not a test database. Run the whole "
+            "tests/a11y folder (or a module of it) so that pytest-django creates one.",
+            returncode=3,
+        )
+
+
 @pytest.fixture(scope="session")
 def demo_site(django_db_setup, django_db_blocker):
     from accounts.models import User
 
     with django_db_blocker.unblock():
+        assert_test_database()
         cache.clear()
         call_command("seed_demo", force=True, stdout=io.StringIO())
         users = {role: User.objects.get(email=email) for role, email in ROLE_EMAILS.items()}
@@ -92,8 +101,19 @@ def demo_site(django_db_setup, django_db_blocker):
         data = pages.DemoData(users=users)
         for key, build in pages.EXTRA_PAGES.items():
             path = build(data)
-            if path:
-                site.extra[key] = path
+            if not path:
+                continue
+            site.extra[key] = path
+            # Fetched like a crawled page, as the first role that may see it.
+            for role in CRAWL_ROLES:
+                response = site.client(role).get(path)
+                fetched = pages.Fetched(
+                    path, role, response.status_code, response.get("Content-Type", "")
+                )
+                site.crawled[role].setdefault(key, []).append(fetched)
+                if fetched.is_html:
+                    fetched.html = response.content.decode()
+                    break
         for role, user in users.items():
             client = Client()
             client.force_login(user)
@@ -109,8 +129,15 @@ def demo_site(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="session")
 def demo_server(demo_site, django_db_blocker):
     """A live server over the demo data, for the browser."""
+    from django.db import connections
     from pytest_django.live_server_helper import LiveServer
 
+    # The browser keeps its HTTP connections open, and with them the server threads; each must
+    # close its database connection after every request, or the test database cannot be
+    # dropped at the end of the session.
+    db_settings = connections.settings["default"]
+    conn_max_age = db_settings.get("CONN_MAX_AGE", 0)
+    db_settings["CONN_MAX_AGE"] = 0
     with django_db_blocker.unblock():
         server = LiveServer("127.0.0.1:0")
     server._live_server_modified_settings.enable()
@@ -120,6 +147,7 @@ def demo_server(demo_site, django_db_blocker):
     finally:
         server._live_server_modified_settings.disable()
         server.stop()
+        db_settings["CONN_MAX_AGE"] = conn_max_age
 
 
 @pytest.fixture(scope="session")

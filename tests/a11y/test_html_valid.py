@@ -17,7 +17,7 @@ from tests.a11y.conftest import LANGUAGES
 def collect(demo_site):
     """(label, html) for every page type × role × language, plus the error page."""
     found = []
-    keys = [p.key for p in pages.url_patterns() if not p.is_admin and p.key not in pages.NOT_PAGES]
+    keys = [p.key for p in pages.url_patterns() if not p.is_admin and pages.is_page(p.key)]
     clients = {}
     for key in keys:
         for role, path in demo_site.views(key):
@@ -61,3 +61,12 @@ def test_every_page_is_valid_html(demo_site, django_db_blocker, tmp_path):
                 f"{files[path]}: line {error.get('lastLine')}: {error['message']} «{extract}»"
             )
     assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_session_has_a_test_database():
+    """Makes pytest-django create the test database even when only this module runs: the demo
+    site is seeded into it (and flushed), never into a real database."""
+    from django.db import connection
+
+    assert connection.settings_dict["NAME"].startswith("test_")

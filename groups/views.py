@@ -369,12 +369,14 @@ def contact(request, slug):
 def members(request, slug):
     group = group_for_member(slug, request.user)
     can_manage = can_manage_members(request.user, group)
+    memberships = list(selectors.members_of(group))
     return render(
         request,
         "groups/members.html",
         {
             "group": group,
-            "memberships": list(selectors.members_of(group)),
+            "memberships": memberships,
+            "representative_count": sum(m.is_representative for m in memberships),
             "invitations": list(selectors.open_invitations_of(group)) if can_manage else [],
             "invite_form": InviteForm() if can_manage else None,
             "can_manage": can_manage,

@@ -31,8 +31,6 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-# Headings in a body start at h2: the page's title is its only h1.
-_HEADING_SHIFT = {f"h{n}": f"h{min(n + 1, 6)}" for n in range(1, 7)}
 
 _md = (
     MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -42,9 +40,15 @@ _md = (
 
 
 def _shift_headings(tokens) -> None:
+    """The body's highest heading becomes h2 (the page's title is its only h1), the others
+    follow in step: "# A / ## B" and "## A / ### B" both render as h2 / h3."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    shift = 2 - min(levels)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            token.tag = _HEADING_SHIFT[token.tag]
+            token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
 
 
 def render_markdown(text: str | None) -> SafeString:

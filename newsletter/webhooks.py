@@ -31,8 +31,10 @@ def _guarded(view):
     return wrapper
 
 
+# Only the tracking webhooks (bounces, complaints): the office receives no mail through them.
 urlpatterns = [
     URLPattern(p.pattern, _guarded(p.callback), p.default_args, p.name)
     for p in anymail_urls.urlpatterns
+    if p.name and p.name.endswith("_tracking_webhook")
 ]
 app_name = "anymail"

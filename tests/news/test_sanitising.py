@@ -83,6 +83,12 @@ def test_markdown_features_are_kept():
     assert "<blockquote>" in html and "<s>取り消し</s>" in html
 
 
+def test_the_highest_heading_of_a_body_becomes_h2_and_the_others_follow():
+    html = str(render_markdown("## 特集\n\n### 小見出し\n\n##### 深い見出し"))
+    assert "<h2>特集</h2>" in html and "<h3>小見出し</h3>" in html and "<h5>深い見出し</h5>" in html
+    assert "<h1" not in str(render_markdown("# A\n\n###### B"))
+
+
 def test_raw_html_is_shown_as_text_not_interpreted():
     html = str(render_markdown("<b>太字?</b>"))
     assert "<b>" not in html

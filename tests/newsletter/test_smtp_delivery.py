@@ -77,7 +77,7 @@ def test_an_issue_travels_over_smtp_with_both_parts_and_unsubscribe_headers(
     plain = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "市民活動" in plain and "https://kyodo.example.jp/newsletter/205/" in plain
-    assert "<strong>市民活動</strong>" in html and "<h3>特集</h3>" in html
+    assert "<strong>市民活動</strong>" in html and "<h2>特集</h2>" in html
     assert "<script>" not in html
 
     # RFC 8058: an https link in List-Unsubscribe and the one-click POST marker.

@@ -126,6 +126,7 @@ class BulletinPost(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("posted by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="bulletin_posts",
     )

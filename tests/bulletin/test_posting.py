@@ -244,3 +244,26 @@ def test_staff_set_a_group_quota_in_the_admin(client_for, group):
     )
     assert response.status_code == 302
     assert GroupQuota.objects.get(group=group).yearly_limit == 30
+
+
+@pytest.mark.django_db
+def test_staff_edit_a_post_whose_author_left(client_for, group):
+    post = PostFactory(group=group, author=None, category=Category.OTHER)
+    response = client_for("staff").post(
+        reverse("admin:bulletin_bulletinpost_change", args=[post.pk]),
+        {
+            "group": group.pk,
+            "author": "",
+            "category": "other",
+            "title": "スタッフが修正",
+            "body": "本文",
+            "expires_on": post.expires_on.isoformat(),
+            "status": "published",
+            "moderation_note": "",
+            "reports-TOTAL_FORMS": "0",
+            "reports-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    post.refresh_from_db()
+    assert post.title == "スタッフが修正"

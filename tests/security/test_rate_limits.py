@@ -103,3 +103,56 @@ def test_password_reset_mails_are_limited_per_address(client, citizen):
     sent = len(mail.outbox)
     assert 429 in statuses
     assert 1 <= sent <= 5, statuses  # never a flood of mails to one person
+
+
+# --- The portal's own forms (django-ratelimit in the shared cache).
+def _posts_until_refused(client, url, data_for, limit: int) -> list[int]:
+    return [client.post(url, data_for(i)).status_code for i in range(limit + 1)]
+
+
+def test_the_group_contact_form_is_limited_per_address(client, group, representative):
+    from groups.views import CONTACT_RATE
+
+    limit = int(CONTACT_RATE.split("/")[0])
+    url = reverse("groups:contact", kwargs={"slug": group.slug})
+    statuses = _posts_until_refused(
+        client,
+        url,
+        lambda i: {
+            "sender_name": "送信 太郎",
+            "sender_email": f"sender{i}@example.org",
+            "subject": f"お問い合わせ {i}",
+            "message": "活動に参加したいです。",
+        },
+        limit,
+    )
+    assert statuses[:limit] == [302] * limit, statuses
+    assert statuses[limit] == 429
+    assert "試行回数が多すぎます" in client.post(url, {}).content.decode()
+
+
+def test_newsletter_subscriptions_are_limited_per_address_and_per_mailbox(client):
+    from newsletter.models import Subscriber
+
+    url = reverse("newsletter:subscribe")
+    # One inbox cannot be flooded with confirmation mails, even from many addresses.
+    statuses = [
+        client.post(
+            url, {"email": "target@example.org", "agree": "on"}, REMOTE_ADDR=f"192.0.2.{i}"
+        ).status_code
+        for i in range(4)
+    ]
+    assert statuses[-1] == 429, statuses
+    # And one address cannot subscribe the whole world.
+    statuses = [
+        client.post(url, {"email": f"reader{i}@example.org", "agree": "on"}).status_code
+        for i in range(11)
+    ]
+    assert statuses[-1] == 429, statuses
+    assert not Subscriber.objects.filter(email="reader10@example.org").exists()
+
+
+def test_the_opinion_box_is_limited(client):
+    url = reverse("opinion:form")
+    statuses = [client.post(url, {"message": f"意見 {i}"}).status_code for i in range(6)]
+    assert statuses[-1] == 429, statuses

@@ -24,7 +24,16 @@ from django.utils.translation import gettext_lazy
 
 from core.fiscal import FiscalYear
 from reports import kpis
-from reports.kpis.definitions import FLOW, KPIS, STOCK, TREND_KPIS, Kpi, format_value
+from reports.kpis.definitions import (
+    FLOW,
+    KPIS,
+    STOCK,
+    TREND_KPIS,
+    Kpi,
+    format_change,
+    format_change_pct,
+    format_value,
+)
 from reports.models import FIRST_REPORT_YEAR, KpiTarget
 
 ONE_DECIMAL = Decimal("0.1")
@@ -204,8 +213,30 @@ class YearReport:
     # --- Data (each computed once, on first use)
 
     @cached_property
+    def _finished(self) -> dict | None:
+        """A finished year's figures, all kept in one cache entry (None for the current year and
+        later ones, which are counted live)."""
+        if self.year >= self.current_year:
+            return None
+        with_rooms = "facilities" in self.sources
+
+        def compute() -> dict:
+            return {
+                "yearly": kpis.yearly(first=self.year - 1, last=self.year, sources=self.sources),
+                "months": kpis.monthly(self.fy, sources=self.sources),
+                "rooms": kpis.rooms(self.fy) if with_rooms else [],
+                "previous_rooms": kpis.rooms(self.previous_fy) if with_rooms else [],
+            }
+
+        return kpis.remember(f"year:{self.year}:{','.join(self.sources)}", compute)
+
+    @cached_property
     def _yearly(self) -> dict[int, dict]:
-        return kpis.yearly(first=self.year - 1, last=self.year, sources=self.sources)
+        if self._finished:
+            return self._finished["yearly"]
+        return kpis.yearly(
+            first=self.year - 1, last=self.year, sources=self.sources, cached=True, today=self.today
+        )
 
     @cached_property
     def values(self) -> dict:
@@ -218,7 +249,10 @@ class YearReport:
     def previous_values(self) -> dict:
         values = dict(self._yearly[self.year - 1])
         if "facilities" in self.sources:
-            previous_rooms = kpis.source("facilities").rooms(self.previous_fy)
+            if self._finished:
+                previous_rooms = self._finished["previous_rooms"]
+            else:
+                previous_rooms = kpis.rooms(self.previous_fy, cached=True, today=self.today)
             values.update(kpis.source("facilities").utilisation(previous_rooms))
         return values
 
@@ -228,10 +262,14 @@ class YearReport:
 
     @cached_property
     def rooms(self) -> list[dict]:
-        return kpis.source("facilities").rooms(self.fy)
+        if self._finished:
+            return self._finished["rooms"]
+        return kpis.rooms(self.fy)
 
     @cached_property
     def months(self) -> list[tuple[dt.date, dict]]:
+        if self._finished:
+            return sorted(self._finished["months"].items())
         return sorted(kpis.monthly(self.fy, sources=self.sources).items())
 
     @cached_property
@@ -284,7 +322,7 @@ class YearReport:
                 (key, f"{breakdown.title}: {label}", value) for key, label, value in breakdown.rows
             ]
         for room in self.rooms:
-            slug = getattr(room["room"], "slug", room["room"].pk)
+            slug = room["slug"]
             rows += [
                 (
                     f"booked_hours.room.{slug}",
@@ -319,6 +357,7 @@ class TrendCell:
     year: int
     value: int | Decimal
     previous: int | Decimal | None
+    decimals: int = 0
 
     @property
     def change(self):
@@ -327,6 +366,20 @@ class TrendCell:
     @property
     def change_pct(self) -> Decimal | None:
         return _ratio(self.change, self.previous)
+
+    @cached_property
+    def value_text(self) -> str:
+        return format_value(self.value, self.decimals)
+
+    @cached_property
+    def change_text(self) -> str:
+        """ "+8 (+33.3%)" against the year before ("" for the first year)."""
+        if self.previous is None:
+            return ""
+        text = format_change(self.change, self.decimals)
+        if self.change_pct is not None:
+            text += f" ({format_change_pct(self.change_pct)})"
+        return text
 
 
 @dataclass
@@ -390,6 +443,8 @@ class TrendReport:
             first=None,
             last=self.current_year,
             sources=kpis.sources_of(kpi.key for kpi in self.kpis),
+            cached=True,
+            today=self.today,
         )
         return {fy: figures for fy, figures in values.items() if fy >= FIRST_REPORT_YEAR}
 
@@ -408,7 +463,7 @@ class TrendReport:
             cells, previous = [], None
             for year in self.years:
                 value = self.values[year].get(kpi.key, 0)
-                cells.append(TrendCell(year, value, previous))
+                cells.append(TrendCell(year, value, previous, kpi.decimals))
                 previous = value
             rows.append(TrendRow(kpi, cells))
         return rows

@@ -60,6 +60,8 @@ class ChartData:
     decimals: int = 0
     unit: str = ""
     kind: str = "bar"  # "bar", "stacked" or "hbar" (horizontal bars)
+    # The axis title under the labels (the labels "2024年度" need none; the data table keeps it).
+    show_x_title: bool = True
 
     @property
     def series_names(self) -> list[str]:
@@ -121,7 +123,7 @@ def render_svg(data: ChartData) -> bytes:
         show_legend=len(data.series) > 1,
         legend_at_bottom=True,
         legend_at_bottom_columns=min(len(data.series), 3) or 1,
-        x_title=data.x_title,
+        x_title=data.x_title if data.show_x_title else None,
         y_title=data.unit,
         x_label_rotation=0 if horizontal or len(data.labels) <= 8 else 40,
         print_values=len(data.labels) <= 8 and len(data.series) == 1,
@@ -256,6 +258,7 @@ def _trend_builder(key: str) -> Callable:
             series=[(str(kpi.label), [value for _year, value in points])],
             decimals=kpi.decimals,
             unit=str(kpi.unit),
+            show_x_title=False,
         )
 
     return build

@@ -240,3 +240,23 @@ def format_value(value, decimals: int = 0) -> str:
     exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{abs(exact):,.{decimals}f}"
     return f"−{text}" if exact < 0 else text  # U+2212, a real minus sign
+
+
+def format_change(value, decimals: int = 0) -> str:
+    """A change with its sign: "+144", "−3", "±0"; no figure → "—"."""
+    if value is None:
+        return "—"
+    if not value:
+        return "±0"
+    text = format_value(abs(value), decimals)
+    return f"+{text}" if value > 0 else f"−{text}"
+
+
+def format_change_pct(value) -> str:
+    """ "+5.3%", "−12.0%", "±0.0%"; no figure → "—"."""
+    if value is None:
+        return "—"
+    if not value:
+        return "±0.0%"
+    text = f"{abs(value):,.1f}%"
+    return f"+{text}" if value > 0 else f"−{text}"

@@ -3,11 +3,9 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from reports.kpis.definitions import format_value
+from reports.kpis.definitions import format_change, format_change_pct, format_value
 
 register = template.Library()
-
-MINUS = "−"  # U+2212, easier to read than a hyphen
 
 
 @register.filter
@@ -25,23 +23,12 @@ def num(value, decimals=0) -> str:
 @register.filter
 def signed(value, kpi=None) -> str:
     """A change with its sign: "+144", "−3", "±0"."""
-    if value is None:
-        return "—"
-    decimals = getattr(kpi, "decimals", 0)
-    if not value:
-        return "±0"
-    text = format_value(abs(value), decimals)
-    return f"+{text}" if value > 0 else f"{MINUS}{text}"
+    return format_change(value, getattr(kpi, "decimals", 0))
 
 
 @register.filter
 def signed_pct(value) -> str:
-    if value is None:
-        return "—"
-    if not value:
-        return "±0.0%"
-    text = f"{abs(value):,.1f}%"
-    return f"+{text}" if value > 0 else f"{MINUS}{text}"
+    return format_change_pct(value)
 
 
 @register.filter

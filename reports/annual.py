@@ -213,11 +213,9 @@ class YearReport:
     # --- Data (each computed once, on first use)
 
     @cached_property
-    def _finished(self) -> dict | None:
-        """A finished year's figures, all kept in one cache entry (None for the current year and
-        later ones, which are counted live)."""
-        if self.year >= self.current_year:
-            return None
+    def _data(self) -> dict:
+        """The year's figures, gathered once and kept in one cache entry: for ten minutes once
+        the year is over, for a minute while it runs (``reports.kpis.cache_seconds``)."""
         with_rooms = "facilities" in self.sources
 
         def compute() -> dict:
@@ -228,49 +226,37 @@ class YearReport:
                 "previous_rooms": kpis.rooms(self.previous_fy) if with_rooms else [],
             }
 
-        return kpis.remember(f"year:{self.year}:{','.join(self.sources)}", compute)
-
-    @cached_property
-    def _yearly(self) -> dict[int, dict]:
-        if self._finished:
-            return self._finished["yearly"]
-        return kpis.yearly(
-            first=self.year - 1, last=self.year, sources=self.sources, cached=True, today=self.today
+        return kpis.remember(
+            f"year:{self.year}:{','.join(self.sources)}:{self.current_year}",
+            compute,
+            kpis.cache_seconds(self.year, self.today),
         )
 
     @cached_property
     def values(self) -> dict:
-        values = dict(self._yearly[self.year])
+        values = dict(self._data["yearly"][self.year])
         if "facilities" in self.sources:
             values.update(kpis.source("facilities").utilisation(self.rooms))
         return values
 
     @cached_property
     def previous_values(self) -> dict:
-        values = dict(self._yearly[self.year - 1])
+        values = dict(self._data["yearly"][self.year - 1])
         if "facilities" in self.sources:
-            if self._finished:
-                previous_rooms = self._finished["previous_rooms"]
-            else:
-                previous_rooms = kpis.rooms(self.previous_fy, cached=True, today=self.today)
-            values.update(kpis.source("facilities").utilisation(previous_rooms))
+            values.update(kpis.source("facilities").utilisation(self._data["previous_rooms"]))
         return values
 
     @cached_property
     def targets(self) -> dict[str, Decimal]:
         return dict(KpiTarget.objects.filter(fiscal_year=self.year).values_list("key", "target"))
 
-    @cached_property
+    @property
     def rooms(self) -> list[dict]:
-        if self._finished:
-            return self._finished["rooms"]
-        return kpis.rooms(self.fy)
+        return self._data["rooms"]
 
     @cached_property
     def months(self) -> list[tuple[dt.date, dict]]:
-        if self._finished:
-            return sorted(self._finished["months"].items())
-        return sorted(kpis.monthly(self.fy, sources=self.sources).items())
+        return sorted(self._data["months"].items())
 
     @cached_property
     def figures(self) -> list[Figure]:

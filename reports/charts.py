@@ -233,12 +233,40 @@ YEAR_CHARTS: dict[str, Chart] = {
     chart.slug: chart
     for chart in (
         Chart(
-            "facility-users", gettext_lazy("Facility users by month"), "stacked", _facility_users
+            "facility-users",
+            gettext_lazy("Facility users by month"),
+            "stacked",
+            _facility_users,
+            sources=("facilities",),
         ),
-        Chart("participants", gettext_lazy("Event participants by month"), "bar", _participants),
-        Chart("page-views", gettext_lazy("Website page views by month"), "bar", _page_views),
-        Chart("rooms", gettext_lazy("Utilisation by room"), "hbar", _rooms),
-        Chart("consultations", gettext_lazy("Consultations by category"), "hbar", _consultations),
+        Chart(
+            "participants",
+            gettext_lazy("Event participants by month"),
+            "bar",
+            _participants,
+            sources=("events",),
+        ),
+        Chart(
+            "page-views",
+            gettext_lazy("Website page views by month"),
+            "bar",
+            _page_views,
+            sources=("website",),
+        ),
+        Chart(
+            "rooms",
+            gettext_lazy("Utilisation by room"),
+            "hbar",
+            _rooms,
+            sources=("facilities",),
+        ),
+        Chart(
+            "consultations",
+            gettext_lazy("Consultations by category"),
+            "hbar",
+            _consultations,
+            sources=("consultations",),
+        ),
     )
 }
 

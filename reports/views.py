@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from reports import kpis
 from reports.annual import TrendReport, YearReport, report_year_or_404
 from reports.charts import TREND_CHARTS, YEAR_CHARTS, trend_chart_kpi
 from reports.kpis.definitions import KPIS
@@ -17,6 +18,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 svg_policy = csp_replace(
     {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "script-src": ["'none'"]}
 )
+
+
+def _refresh() -> dict:
+    """How long the report figures may be kept (shown in the notes of every report page)."""
+    return {"live": kpis.live_seconds(), "finished": kpis.finished_seconds()}
 
 
 def _download(content, content_type: str, filename: str) -> HttpResponse:
@@ -34,7 +40,7 @@ def annual(request):
     return render(
         request,
         "reports/annual.html",
-        {"report": report, "charts": charts, "definitions": report.kpis},
+        {"report": report, "charts": charts, "definitions": report.kpis, "refresh": _refresh()},
     )
 
 
@@ -57,7 +63,7 @@ def annual_year(request, year: int):
     return render(
         request,
         "reports/annual_year.html",
-        {"report": report, "charts": charts, "definitions": KPIS},
+        {"report": report, "charts": charts, "definitions": KPIS, "refresh": _refresh()},
     )
 
 

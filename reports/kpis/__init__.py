@@ -2,10 +2,11 @@
 
 See ``reports.kpis.base`` for what a source answers and ``reports.kpis.definitions`` for the KPIs.
 
-With ``cached=True`` (what the report pages and downloads use) the figures of finished fiscal
-years come from the cache for ``settings.REPORTS_CACHE_SECONDS`` (10 minutes by default): a
-late correction to a past year shows within that time. The current (and next) year is always
-counted live.
+With ``cached=True`` (what the report pages and downloads use) figures come from the cache:
+those of finished fiscal years for ``settings.REPORTS_CACHE_SECONDS`` (10 minutes by default),
+those of the current (and next) year for ``settings.REPORTS_LIVE_CACHE_SECONDS`` (1 minute). A
+booking recorded now shows in the current year's report within a minute; a late correction to a
+past year within ten.
 """
 
 from __future__ import annotations
@@ -43,21 +44,30 @@ def _zeros(names: Iterable[str]) -> dict:
     return {kpi.key: 0 for kpi in KPIS if kpi.source in names}
 
 
-def cache_seconds() -> int:
+def finished_seconds() -> int:
     return getattr(settings, "REPORTS_CACHE_SECONDS", 600)
+
+
+def live_seconds() -> int:
+    return getattr(settings, "REPORTS_LIVE_CACHE_SECONDS", 60)
+
+
+def cache_seconds(year: int, today: dt.date | None = None) -> int:
+    """How long figures of fiscal year ``year`` may be kept: longer once it is over."""
+    return finished_seconds() if year < current_year(today) else live_seconds()
 
 
 def current_year(today: dt.date | None = None) -> int:
     return FiscalYear.of(today or timezone.localdate()).year
 
 
-def remember(key: str, compute: Callable):
-    """``compute()``, kept in the cache under ``key`` for ``cache_seconds()``."""
+def remember(key: str, compute: Callable, seconds: int):
+    """``compute()``, kept in the cache under ``key`` for ``seconds``."""
     key = f"reports:v{CACHE_VERSION}:{key}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, cache_seconds())
+        cache.set(key, value, seconds)
     return value
 
 
@@ -68,17 +78,30 @@ def _answers(first: int | None, last: int, names: tuple[str, ...]) -> list[dict]
 def _cached_answers(
     first: int | None, last: int, names: tuple[str, ...], today: dt.date | None
 ) -> list[dict]:
-    """Finished years from the cache (one entry for all of them), later years counted live."""
-    closed = min(last, current_year(today) - 1)
-    if first is not None and first > closed:
-        return _answers(first, last, names)
-    finished = remember(
-        f"yearly:{','.join(names)}:{first}:{closed}", lambda: _answers(first, closed, names)
-    )
-    if last <= closed:
-        return finished
-    live = _answers(closed + 1, last, names)
-    return [{**old, **new} for old, new in zip(finished, live, strict=True)]
+    """Finished years from one cache entry, the current and next year from another (shorter)."""
+    current = current_year(today)
+    closed = min(last, current - 1)
+    parts = []
+    if first is None or first <= closed:
+        parts.append(
+            remember(
+                f"yearly:{','.join(names)}:{first}:{closed}",
+                lambda: _answers(first, closed, names),
+                cache_seconds(closed, today),
+            )
+        )
+    if last > closed:
+        start = max(closed + 1, first) if first is not None else closed + 1
+        parts.append(
+            remember(
+                f"yearly:{','.join(names)}:{start}:{last}:{current}",
+                lambda: _answers(start, last, names),
+                cache_seconds(current, today),
+            )
+        )
+    if len(parts) == 1:
+        return parts[0]
+    return [{**old, **new} for old, new in zip(*parts, strict=True)]
 
 
 def yearly(
@@ -114,12 +137,9 @@ def monthly(fy: FiscalYear, *, sources: Iterable[str] = SOURCES) -> dict:
     return merged
 
 
-def rooms(fy: FiscalYear, *, cached: bool = False, today: dt.date | None = None) -> list[dict]:
-    """Per-room figures of ``fy`` (a finished year from the cache when ``cached``)."""
-    compute = source("facilities").rooms
-    if cached and fy.year < current_year(today):
-        return remember(f"rooms:{fy.year}", lambda: compute(fy))
-    return compute(fy)
+def rooms(fy: FiscalYear) -> list[dict]:
+    """Per-room figures of ``fy``."""
+    return source("facilities").rooms(fy)
 
 
 def breakdown_labels(sources: Iterable[str] = SOURCES) -> dict[str, dict[str, str]]:

@@ -49,6 +49,15 @@ def test_charts_show_the_figures(client_for, data, today):
     assert "1,200" in svg and "3,400" in svg
     rooms = official.get("/reports/annual/2025/charts/rooms.svg").content.decode()
     assert "多目的ホール" in rooms
+    # Each chart of the year reads its own source: figures, not an empty chart.
+    for slug, expected in [
+        ("facility-users", ">18<"),
+        ("page-views", "3,400"),
+        ("consultations", "助成金・資金"),
+    ]:
+        svg = official.get(f"/reports/annual/2025/charts/{slug}.svg").content.decode()
+        assert "データなし" not in svg, slug
+        assert expected in svg, slug
 
 
 def test_pages_embed_charts_as_images_with_a_data_table_and_no_inline_script(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import importlib
 import io
 import uuid
 
@@ -623,6 +624,7 @@ DEMO_PDF = (
 def seed(ctx) -> None:
     users = ctx.shared.get("users", {})
     if not Group.objects.filter(slug=FEATURED_SLUG).exists():
+        _seed_fields()
         _seed_areas()
         _seed_groups(ctx, users)
         _seed_consultations(ctx, users)
@@ -635,6 +637,17 @@ def seed(ctx) -> None:
         f"{Group.objects.filter(status=Group.Status.APPLIED).count()} pending applications, "
         f"{Consultation.objects.count()} consultations"
     )
+
+
+def _seed_fields() -> None:
+    """The NPO-law fields come from migration 0002; put back any that are missing (a database
+    emptied by a test run, or a field staff removed)."""
+    fields = importlib.import_module("groups.migrations.0002_npo_law_fields").FIELDS
+    for order, (slug, name, name_en) in enumerate(fields, start=1):
+        if not ActivityField.objects.filter(slug=slug).exists():
+            ActivityField.objects.get_or_create(
+                name=name, defaults={"slug": slug, "name_en": name_en, "order": order}
+            )
 
 
 def _seed_areas() -> None:
@@ -846,9 +859,12 @@ def _seed_groups(ctx, users) -> None:
         saved = by_slug[group.slug]
         group.pk = saved.pk
         for slug in group._demo_fields:
-            field_links.append(
-                Group.fields.through(group_id=saved.pk, activityfield_id=fields_by_slug[slug].pk)
-            )
+            if slug in fields_by_slug:  # staff may have renamed or removed a field
+                field_links.append(
+                    Group.fields.through(
+                        group_id=saved.pk, activityfield_id=fields_by_slug[slug].pk
+                    )
+                )
         for slug in group._demo_areas:
             area_links.append(
                 Group.areas.through(group_id=saved.pk, area_id=areas_by_slug[slug].pk)

@@ -71,3 +71,17 @@ def test_the_demo_has_dozens_of_groups_over_ten_years_and_runs_twice():
     ) == before
     assert again.shared["rep_group"] == rep_group
     assert len(again.shared["groups"]) == len(registered)
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_the_demo_puts_back_missing_activity_fields():
+    """A database emptied by a test run (or a field staff removed) still gets its demo."""
+    from groups.models import ActivityField
+
+    ActivityField.objects.filter(slug__in=["children", "welfare"]).delete()
+    ctx = DemoContext(scale=1, rng=random.Random(7), stdout=io.StringIO())
+    accounts_demo.seed(ctx)
+    demo.seed(ctx)
+    assert ActivityField.objects.filter(slug="children").exists()
+    assert ctx.shared["rep_group"].fields.filter(slug="children").exists()

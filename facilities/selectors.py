@@ -168,10 +168,13 @@ def _rooms_today(rooms: list[Room], now: dt.datetime | None = None) -> list[Room
     now = now or timezone.now()
     today = timezone.localdate(now)
     cal = OfficeCalendar.load(today, today)
-    bookings = _by_room_and_day(_live_bookings_between(today, today, rooms))
+    # Every booking that overlaps today, one that began before midnight included.
+    bookings = defaultdict(list)
+    for booking in _live_bookings_between(today, today, rooms):
+        bookings[booking.room_id].append(booking)
     result = []
     for room in rooms:
-        todays = bookings.get((room.pk, today), [])
+        todays = bookings[room.pk]
         items = schedule.column_items(
             room=room,
             day=today,

@@ -257,8 +257,10 @@ def booking_cancel(request, pk):
 @require_GET
 def room_today(request, slug):
     room = get_object_or_404(Room.objects.active().prefetch_related("blocks"), slug=slug)
-    # A kiosk page: it reloads itself every minute unless asked not to (?refresh=0).
-    refresh = request.GET.get("refresh") != "0"
+    # The tablet at the door opens ?refresh=1: the page then reloads itself every minute (a
+    # <meta> refresh, which the CSP allows) and offers a link to stop. Without it the page stays
+    # still, so nobody reading it on another device is interrupted (WCAG 2.2.1).
+    refresh = request.GET.get("refresh") == "1"
     return render(
         request,
         "facilities/room_today.html",

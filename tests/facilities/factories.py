@@ -76,3 +76,16 @@ def make_booking(room, start, end, *, group=None, status=Booking.Status.CONFIRME
     for item, quantity in equipment.items():
         BookingEquipment.objects.create(booking=booking, equipment=item, quantity=quantity)
     return booking
+
+
+def is_open_day(day: dt.date) -> bool:
+    return not (day.weekday() == 6 or jpholiday.is_holiday(day) or is_year_end(day))
+
+
+def series_start(weeks: int = 4, weekday: int = 1) -> dt.date:
+    """The first ``weekday`` at least three days ahead from which ``weeks`` weekly dates are all
+    working days (no holiday or year-end closure in between)."""
+    day = open_day(weekday=weekday)
+    while not all(is_open_day(day + dt.timedelta(weeks=n)) for n in range(weeks)):
+        day += dt.timedelta(weeks=1)
+    return day

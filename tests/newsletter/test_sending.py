@@ -248,15 +248,31 @@ def test_a_mail_server_that_does_not_answer_fails_the_job_before_anything_moves(
     assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_at_once_never_send_twice(settings):
-    from procrastinate import testing
-    from procrastinate.contrib.django import app
+def in_a_fresh_thread(work):
+    """Run ``work`` in its own thread (own DB connection, no event loop left by other tests)."""
+    errors = []
 
+    def run():
+        try:
+            work()
+        except BaseException as exc:  # re-raised in the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_once_never_send_twice(monkeypatch):
+    monkeypatch.setattr("newsletter.tasks.defer_send", lambda issue_id: None)
     issue = ready_issue()
     SubscriberFactory.create_batch(30)
-    with app.replace_connector(testing.InMemoryConnector()):
-        services.issue_send(actor=None, issue=issue)
+    services.issue_send(actor=None, issue=issue)
     outcomes = []
     barrier = threading.Barrier(2)
 
@@ -292,11 +308,17 @@ def test_procrastinate_worker_runs_the_queued_job(monkeypatch):
     issue = ready_issue()
     SubscriberFactory.create_batch(3)
     in_memory = testing.InMemoryConnector()
-    with app.replace_connector(in_memory):
-        services.issue_send(actor=None, issue=issue)  # queued on commit
-        assert [j["task_name"] for j in in_memory.jobs.values()] == ["newsletter.send_issue"]
-        app.run_worker(queues=["newsletter"], wait=False, install_signal_handlers=False)
-        assert [j["status"] for j in in_memory.jobs.values()] == ["succeeded"]
+    states = {}
+
+    def queue_and_work():
+        with app.replace_connector(in_memory):
+            services.issue_send(actor=None, issue=issue)  # queued on commit
+            states["queued"] = [j["task_name"] for j in in_memory.jobs.values()]
+            app.run_worker(queues=["newsletter"], wait=False, install_signal_handlers=False)
+            states["done"] = [j["status"] for j in in_memory.jobs.values()]
+
+    in_a_fresh_thread(queue_and_work)
+    assert states == {"queued": ["newsletter.send_issue"], "done": ["succeeded"]}
     assert len(mail.outbox) == 3
 
 

@@ -11,4 +11,6 @@ class AccountsConfig(AppConfig):
 
         from accounts.roles import sync_role_permissions
 
-        post_migrate.connect(sync_role_permissions, sender=self)
+        # After every app's post_migrate (not only ours): an app listed after accounts has its
+        # permissions created only in its own post_migrate, and Staff must hold them too.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="accounts_role_permissions")

@@ -225,6 +225,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
+# Behind N reverse proxies, allauth reads the client's address from X-Forwarded-For (rate limits).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+
 # django-ratelimit (contact and subscription forms) shares the database cache.
 RATELIMIT_VIEW = "core.views.rate_limited"
 

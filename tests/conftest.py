@@ -18,6 +18,19 @@ ROLES = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_test_database_sessions(django_db_setup, django_db_blocker):
+    """Live-server threads may leave a connection open; end them so the test database drops."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def group(db):
     return GroupFactory(name="子ども食堂ネットワーク", name_kana="こどもしょくどうねっとわーく")

@@ -398,6 +398,7 @@ MATRIX.update(
             post=every(405),
             kwargs=lambda ctx: {"chart": "facility-users"},
         ),
+        "reports:annual_trend_csv": Row(get=only(REPORT_VIEWERS), post=every(405)),
         "reports:annual_year": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year),
         "reports:annual_csv": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year),
         "reports:annual_xlsx": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year),

@@ -60,3 +60,12 @@ def test_security_headers_are_sent(client):
 def test_admin_header_is_the_office_name(client_for):
     html = client_for("staff").get("/admin/").content.decode()
     assert "まちづくり協働オフィス 管理" in html
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_japanese_until_english_is_chosen(client):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ja">' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert '<html lang="en">' in html

@@ -22,13 +22,22 @@ ROLES = [
 def _end_stray_test_database_sessions(django_db_setup, django_db_blocker):
     """Live-server threads may leave a connection open; end them so the test database drops."""
     yield
-    from django.db import connection
+    import psycopg
+    from django.db import connections
 
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    from kyodo_office.database import _connect_params
+
+    settings_dict = connections["default"].settings_dict
+    connections.close_all()
+    try:
+        with psycopg.connect(**_connect_params(settings_dict, "postgres"), autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [settings_dict["NAME"]],
+            )
+    except psycopg.Error:
+        pass  # nothing to end, or no rights: pytest-django then reports what is left
 
 
 @pytest.fixture

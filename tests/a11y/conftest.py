@@ -124,20 +124,6 @@ def demo_site(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
             cache.clear()
-            _end_other_sessions()
-
-
-def _end_other_sessions() -> None:
-    """End what the live server's request threads may still hold open on the test database
-    (a page load the browser abandoned), so that pytest-django can drop it at the end."""
-    from django.db import connection
-
-    assert_test_database()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import private_storage
@@ -519,10 +519,11 @@ class Consultation(models.Model):
     """相談対応: one consultation the office handled (logged by staff, counted by the reports)."""
 
     class Channel(models.TextChoices):
-        VISIT = "visit", _("Visit")
-        PHONE = "phone", _("Phone")
-        EMAIL = "email", _("E-mail")
-        OTHER = "other", _("Other")
+        # Contexts: accounts' "Phone" (a phone number field) would otherwise win for these labels.
+        VISIT = "visit", pgettext_lazy("consultation channel", "Visit")
+        PHONE = "phone", pgettext_lazy("consultation channel", "Phone")
+        EMAIL = "email", pgettext_lazy("consultation channel", "E-mail")
+        OTHER = "other", pgettext_lazy("consultation channel", "Other")
 
     class Category(models.TextChoices):
         FOUNDING = "founding", _("Starting a group")

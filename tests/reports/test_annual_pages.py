@@ -162,6 +162,15 @@ def test_year_page_shows_the_figures_months_rooms_and_notes(client_for, today):
     assert "<script" not in html.split("</footer>")[0]
 
 
+@pytest.mark.django_db
+def test_consultation_channels_read_as_channels_in_japanese(client_for, today):
+    # "Phone" is also a phone-number field label elsewhere; the channel keeps its own wording.
+    history(2025, 2025)
+    html = client_for("staff").get("/reports/annual/2025/").content.decode()
+    assert "電話" in html
+    assert "電話番号" not in html
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200

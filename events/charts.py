@@ -8,31 +8,11 @@ and nothing else.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 
-import pygal
 from django.http import HttpResponse
-from pygal.style import Style
 
-
-def _modernise_pygal_import_hook() -> None:
-    """pygal adds a ``sys.meta_path`` finder with only the legacy ``find_module``: from then on,
-    every import that reaches it raises an ImportWarning (an error in our tests). Give it the
-    ``find_spec`` that Python looks for; it still serves only ``pygal.maps.*`` plugins."""
-
-    def find_spec(self, fullname, path=None, target=None):
-        if self.find_module(fullname, path) is None:
-            return None
-        return importlib.util.spec_from_loader(fullname, self)
-
-    for finder in sys.meta_path:
-        if type(finder).__name__ == "PluginImportFixer" and not hasattr(finder, "find_spec"):
-            type(finder).find_spec = find_spec
-
-
-_modernise_pygal_import_hook()
+from core.pygal_compat import Style, pygal
 
 SCRIPT_RE = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 

@@ -12,12 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pygal
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from pygal.style import Style
 
+from core.pygal_compat import Style, pygal
 from reports.kpis.definitions import BY_KEY, HEADLINE_KPIS, format_value
 
 STYLE = Style(

@@ -235,7 +235,9 @@ class EventAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Status changes go through the services (e-mails, audit, cancellations)."""
-        previous = Event.objects.get(pk=obj.pk).status if change else None
+        stored = Event.objects.select_related("booking__room").get(pk=obj.pk) if change else None
+        previous = stored.status if change else None
+        before = services.event_schedule(stored) if change else None
         target = obj.status
         if change and target != previous:
             obj.status = previous
@@ -257,7 +259,7 @@ class EventAdmin(admin.ModelAdmin):
                     services.event_reject(actor=request.user, event=obj, reason=obj.staff_note)
                 else:
                     Event.objects.filter(pk=obj.pk).update(status=target)
-            services.event_after_edit(actor=request.user, event=obj)
+            services.event_after_edit(actor=request.user, event=obj, before=before)
         except services.EventError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         obj.refresh_from_db()

@@ -6,6 +6,7 @@ the registration itself is already saved."""
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -166,6 +167,28 @@ def event_cancelled(event_pk: int, ids) -> None:
             "event_cancelled",
             registration.email,
             {"registration": registration, "attach_ics": True},
+            event=event,
+        )
+
+
+def event_moved(event_pk: int, ids, before: tuple) -> None:
+    """The event's time or place changed: each person gets the old and the new, and a fresh .ics
+    (same UID, so a calendar that imported the first one updates it)."""
+    event = Event.objects.select_related("organiser", "booking__room").filter(pk=event_pk).first()
+    if event is None:
+        return
+    start, end, place = before
+    was = SimpleNamespace(start=start, end=end, place_label=place)
+    for registration in _registrations(ids):
+        _send(
+            "event_moved",
+            registration.email,
+            {
+                "registration": registration,
+                "was": was,
+                "manage_url": _manage_url(registration),
+                "attach_ics": registration.status == S.CONFIRMED,
+            },
             event=event,
         )
 

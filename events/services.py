@@ -288,11 +288,42 @@ def registration_add_by_staff(
     return registration
 
 
+def event_schedule(event: Event) -> tuple[dt.datetime, dt.datetime, str]:
+    """What the people coming plan around: when the event starts and ends, and where it is."""
+    return (event.start, event.end, event.place_label)
+
+
 @transaction.atomic
-def event_after_edit(*, actor, event: Event) -> list[Registration]:
-    """After staff edit an event (e.g. more capacity): move the waiting list up."""
+def event_after_edit(*, actor, event: Event, before: tuple | None = None) -> list[Registration]:
+    """After staff edit an event: move the waiting list up (e.g. more capacity), and when its
+    time or place moved (``before`` is ``event_schedule`` of the event as it was), tell everyone
+    who holds or waits for a place."""
     event = _lock(event)
-    return waitlist_promote(event=event)
+    promoted = waitlist_promote(event=event)
+    if before is not None and event_schedule(event) != tuple(before):
+        _tell_of_move(actor, event, before)
+    return promoted
+
+
+def _tell_of_move(actor, event: Event, before: tuple) -> None:
+    if not event.is_published or event.has_ended():
+        return
+    told = list(
+        event.registrations.filter(
+            status__in=[S.CONFIRMED, S.WAITLISTED, S.LOTTERY_APPLIED], is_walk_in=False
+        ).values_list("pk", flat=True)
+    )
+    start, end, place = before
+    log_action(
+        actor=actor,
+        action="event.moved",
+        target=event,
+        before={"start": start.isoformat(), "end": end.isoformat(), "place": place},
+        told=len(told),
+    )
+    if told:
+        pk = event.pk
+        transaction.on_commit(lambda: emails.event_moved(pk, told, before))
 
 
 def _already_message(existing: Registration) -> str:

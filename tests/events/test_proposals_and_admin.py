@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 from PIL import Image
 
 from core.models import AuditLog
@@ -168,10 +169,8 @@ def test_admin_pages_open_for_staff(client_for, event):
         assert client.get(url).status_code == 200, url
 
 
-def test_admin_edit_to_cancelled_goes_through_the_service(client_for, event, commit):
-    services.registration_create(actor=UserFactory(email="p@example.org"), event=event)
-    mail.outbox.clear()
-    client = client_for("staff")
+def admin_form_data(client, event) -> dict:
+    """The event's admin change form as a browser would post it back unchanged."""
     page = client.get(reverse("admin:events_event_change", args=[event.pk]))
     form = page.context["adminform"].form
     data = {}
@@ -194,14 +193,21 @@ def test_admin_edit_to_cancelled_goes_through_the_service(client_for, event, com
         data[name] = value
     data.update(
         {
-            "status": "cancelled",
-            "staff_note": "講師の体調不良のため中止します。",
             "questions-TOTAL_FORMS": "0",
             "questions-INITIAL_FORMS": "0",
             "questions-MIN_NUM_FORMS": "0",
             "questions-MAX_NUM_FORMS": "1000",
         }
     )
+    return data
+
+
+def test_admin_edit_to_cancelled_goes_through_the_service(client_for, event, commit):
+    services.registration_create(actor=UserFactory(email="p@example.org"), event=event)
+    mail.outbox.clear()
+    client = client_for("staff")
+    data = admin_form_data(client, event)
+    data.update({"status": "cancelled", "staff_note": "講師の体調不良のため中止します。"})
     with commit():
         response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -209,6 +215,60 @@ def test_admin_edit_to_cancelled_goes_through_the_service(client_for, event, com
     assert event.status == Event.Status.CANCELLED
     assert Registration.objects.get().status == S.CANCELLED
     assert [m.to for m in mail.outbox] == [["p@example.org"]]
+
+
+def test_moving_an_event_tells_everyone_coming_or_waiting_with_old_and_new(client_for, commit):
+    event = EventFactory(capacity=1, start=at(10, 18), end=at(10, 20), venue="2階 会議室A")
+    services.registration_create(actor=UserFactory(email="in@example.org"), event=event)
+    services.registration_create(actor=UserFactory(email="wait@example.org"), event=event)
+    gone = services.registration_create(actor=UserFactory(email="gone@example.org"), event=event)
+    services.registration_cancel(actor=gone.user, registration=gone)
+    mail.outbox.clear()
+    client = client_for("staff")
+    data = admin_form_data(client, event)
+    new_start = timezone.localtime(at(11, 19))
+    data.update(
+        {
+            "start_0": new_start.strftime("%Y-%m-%d"),
+            "start_1": "19:00:00",
+            "end_0": new_start.strftime("%Y-%m-%d"),
+            "end_1": "21:00:00",
+            "venue": "3階 多目的室",
+        }
+    )
+    with commit():
+        response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert sorted(m.to[0] for m in mail.outbox) == ["in@example.org", "wait@example.org"]
+    message = next(m for m in mail.outbox if m.to == ["in@example.org"])
+    assert "変更" in message.subject
+    assert "18:00" in message.body and "2階 会議室A" in message.body  # before
+    assert "19:00" in message.body and "3階 多目的室" in message.body  # now
+    assert message.attachments and message.attachments[0][0] == "event.ics"
+    entry = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]
+    assert entry.decoded("dtstart") == new_start.replace(hour=19, minute=0)
+    waiting = next(m for m in mail.outbox if m.to == ["wait@example.org"])
+    assert not waiting.attachments  # no place yet: no calendar entry
+    assert AuditLog.objects.filter(action="event.moved").count() == 1
+
+
+def test_editing_only_the_description_or_a_draft_tells_nobody(client_for, event, commit):
+    services.registration_create(actor=UserFactory(), event=event)
+    mail.outbox.clear()
+    client = client_for("staff")
+    data = admin_form_data(client, event)
+    data["description"] = "持ち物：筆記用具"
+    with commit():
+        client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    assert mail.outbox == []
+    draft = EventFactory(status=Event.Status.DRAFT, start=at(12, 18), end=at(12, 20))
+    before = services.event_schedule(draft)
+    draft.start, draft.end = at(13, 18), at(13, 20)
+    draft.save()
+    with commit():
+        services.event_after_edit(actor=None, event=draft, before=before)
+    assert mail.outbox == []
+    assert not AuditLog.objects.filter(action="event.moved").exists()
 
 
 def test_staff_add_a_phone_registration_in_the_admin(client_for, event):

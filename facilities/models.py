@@ -328,7 +328,13 @@ class BookingQuerySet(models.QuerySet):
         return self.filter(status__in=Booking.LIVE_STATUSES)
 
     def overlapping(self, start: dt.datetime, end: dt.datetime):
-        return self.filter(start__lt=end, end__gt=start)
+        """Bookings whose time meets [start, end). ``period`` ([start, end + buffer)) holds
+        each booking's time, so its range test lets the exclusion constraint's GiST index find
+        the few candidates (a ``start < x AND end > y`` test alone scans every earlier booking);
+        the start/end test keeps the answer exact."""
+        return self.filter(
+            period__overlap=DateTimeTZRange(start, end, "[)"), start__lt=end, end__gt=start
+        )
 
     def upcoming(self):
         return self.filter(end__gt=timezone.now())

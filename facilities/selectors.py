@@ -33,8 +33,7 @@ def _rooms():
 def _live_bookings_between(first: dt.date, last: dt.date, rooms=None):
     qs = (
         Booking.objects.live()
-        .filter(start__lt=aware(last + dt.timedelta(days=1), dt.time()))
-        .filter(end__gt=aware(first, dt.time()))
+        .overlapping(aware(first, dt.time()), aware(last + dt.timedelta(days=1), dt.time()))
         .select_related("group")
         .order_by("start")
     )
@@ -262,7 +261,10 @@ def equipment_now(now: dt.datetime | None = None) -> list[EquipmentNow]:
     equipment = list(Equipment.objects.filter(is_active=True))
     in_use = dict(
         BookingEquipment.objects.filter(
-            booking__status__in=Booking.LIVE_STATUSES, booking__start__lte=now, booking__end__gt=now
+            booking__status__in=Booking.LIVE_STATUSES,
+            booking__period__contains=now,  # the GiST index (see BookingQuerySet.overlapping)
+            booking__start__lte=now,
+            booking__end__gt=now,
         )
         .values_list("equipment_id")
         .annotate(n=Sum("quantity"))

@@ -385,9 +385,7 @@ def equipment_in_use(
     """The peak number of each piece of equipment lent out at any moment in [start, end)."""
     rows = BookingEquipment.objects.filter(
         equipment_id__in=list(equipment_ids),
-        booking__status__in=Booking.LIVE_STATUSES,
-        booking__start__lt=end,
-        booking__end__gt=start,
+        booking__in=Booking.objects.live().overlapping(start, end),
     ).values_list("equipment_id", "booking__start", "booking__end", "quantity")
     changes: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
     for equipment_id, b_start, b_end, quantity in rows:

@@ -5,9 +5,11 @@
 2. gunicorn serves the portal with production settings (DEBUG=0, a generated SECRET_KEY,
    ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0, static files collected into a temp folder)
    plus the framework floor (bench/settings.py: a bare view making one trivial query).
-3. Each key page is measured with wrk (requests/s, p50, p95, p99); queries per request are
-   counted separately with Django's test client. Pages that do not exist yet are skipped with a
-   note.
+3. Each key page is measured with wrk (requests/s, p50, p95, p99) as production serves it:
+   anonymous visitors' public pages come from the page cache (core/pagecache.py). A second pass
+   serves the anonymous pages with the page cache off ("fresh": each request builds the page).
+   Queries per request are counted with Django's test client, for a page built afresh. Pages
+   that do not exist yet are skipped with a note.
 4. A table is printed, each page's throughput as a ratio to the floor, and the figures are
    written as JSON to bench/results/.
 
@@ -157,6 +159,7 @@ class Target:
     status: int | None = None
     queries: int | None = None
     figures: dict = field(default_factory=dict)
+    fresh: dict = field(default_factory=dict)  # the same page with the page cache off
 
 
 ROLE_EMAILS = {"official": "official@example.com", "member": "rep@example.com"}
@@ -316,16 +319,18 @@ def booking_post(member, week: str | None) -> Target:
 
 def count_queries(client, target: Target) -> None:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     def once():
         if target.method == "POST":
             return client.post(target.path, target.body)
         return client.get(target.path)
 
-    once()  # warm caches, and for the POST: from now on the slot is taken (the clash path)
-    with CaptureQueriesContext(connection) as captured:
-        response = once()
+    # Counted as built afresh (the page cache would make every anonymous page one query).
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        once()  # warm caches, and for the POST: from now on the slot is taken (the clash path)
+        with CaptureQueriesContext(connection) as captured:
+            response = once()
     target.status = response.status_code
     target.queries = len(captured.captured_queries)
 
@@ -369,6 +374,21 @@ def wrk(base: str, target: Target, cookie: str, csrf: str) -> dict:
     }
 
 
+def measure(env: dict, targets: list[Target], cookies: dict, csrf: str, into: str) -> None:
+    port = free_port()
+    process = start_gunicorn(env, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for target in targets:
+            if target.note:
+                continue
+            label = "" if into == "figures" else " (built afresh, page cache off)"
+            say(f"{target.name}{label}: {target.method} {target.path} ({DURATION} s)")
+            setattr(target, into, wrk(base, target, cookies[target.role], csrf))
+    finally:
+        stop(process)
+
+
 def machine() -> dict:
     cpu = ""
     try:
@@ -402,21 +422,25 @@ def machine() -> dict:
 def print_table(targets: list[Target], floor_rps: float) -> None:
     header = (
         f"{'page':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'queries':>8} {'÷floor':>7}  verdict"
+        f"{'queries':>8} {'÷floor':>7} {'fresh/s':>8} {'fresh p95':>9}  verdict"
     )
     print()
     print(header)
     print("-" * len(header))
     for t in targets:
         if t.note:
-            print(f"{t.name:<28} {'—':>8} {'—':>8} {'—':>8} {'—':>8} {'—':>8} {'—':>7}  {t.note}")
+            dashes = " ".join(f"{'—':>{n}}" for n in (8, 8, 8, 8, 8, 7, 8, 9))
+            print(f"{t.name:<28} {dashes}  {t.note}")
             continue
         f = t.figures
         ratio = f["rps"] / floor_rps if floor_rps else 0.0
         t.figures["ratio_to_floor"] = ratio
+        fresh_rps = f"{t.fresh['rps']:.0f}" if t.fresh else "—"
+        fresh_p95 = f"{t.fresh['p95_ms']:.1f}" if t.fresh else "—"
         print(
             f"{t.name:<28} {f['rps']:>8.0f} {f['p50_ms']:>8.1f} {f['p95_ms']:>8.1f} "
-            f"{f['p99_ms']:>8.1f} {t.queries!s:>8} {ratio:>7.2f}  {verdict(t, ratio)}"
+            f"{f['p99_ms']:>8.1f} {t.queries!s:>8} {ratio:>7.2f} {fresh_rps:>8} {fresh_p95:>9}  "
+            f"{verdict(t, ratio)}"
         )
     print()
 
@@ -477,17 +501,13 @@ def main() -> int:
             if target.status not in (200, 302):
                 target.note = f"answers {target.status} to {target.role}; not measured"
 
-    port = free_port()
-    process = start_gunicorn(env, port)
-    base = f"http://127.0.0.1:{port}"
     try:
-        for target in targets:
-            if target.note:
-                continue
-            say(f"{target.name}: {target.method} {target.path} ({DURATION} s)")
-            target.figures = wrk(base, target, cookies[target.role], csrf)
+        # Production as configured: anonymous visitors' pages come from the page cache.
+        measure(env, targets, cookies, csrf, "figures")
+        # The same pages built afresh for every request: what a cache miss costs.
+        fresh = [t for t in targets if t.role == "anonymous" and t.name != "framework floor"]
+        measure({**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}, fresh, cookies, csrf, "fresh")
     finally:
-        stop(process)
         shutil.rmtree(static_root, ignore_errors=True)
 
     floor = next(t for t in targets if t.name == "framework floor")
@@ -523,6 +543,7 @@ def main() -> int:
                         "queries_per_request": t.queries,
                         "note": t.note,
                         **t.figures,
+                        "built_afresh": t.fresh or None,
                     }
                     for t in targets
                 ],

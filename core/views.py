@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from core.pagecache import public_page
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,6 +29,7 @@ def healthz(request):
 
 
 @require_safe
+@public_page("home")
 def home(request):
     """The home page: its public content comes from news.home, cached whole for a minute."""
     from news.home import home_sections

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from core.pagecache import public_page
 from core.views import rate_limited
 from events import charts, ics, selectors, services, tokens
 from events.forms import (
@@ -90,6 +91,7 @@ def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
 
 
 @require_GET
+@public_page("events:list")
 def index(request):
     """Upcoming events first (paged); past events by month with ?month=YYYY-MM."""
     kind = request.GET.get("kind", "")
@@ -189,6 +191,7 @@ def _detail_context(request, event: Event, **forms) -> dict:
 
 
 @require_GET
+@public_page("events:detail")
 def detail(request, slug):
     event = _event_or_404(request, slug)
     return render(request, "events/detail.html", _detail_context(request, event))

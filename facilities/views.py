@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_office_staff
+from core.pagecache import public_page
 from facilities import feeds, selectors, services
 from facilities.forms import (
     REPEAT_NONE,
@@ -38,6 +39,7 @@ from facilities.permissions import (
 from facilities.services import BookingError, BookingNotAllowed
 
 
+@public_page("facilities:index")
 def index(request):
     rooms = selectors.today_overview()
     return render(
@@ -65,6 +67,7 @@ def _week_from_query(request) -> tuple[dt.date, str | None]:
     return selectors.week_start_of(day), None
 
 
+@public_page("facilities:room")
 def room_week(request, slug):
     room = get_object_or_404(Room.objects.active().prefetch_related("blocks"), slug=slug)
     week_start, problem = _week_from_query(request)
@@ -88,6 +91,7 @@ def room_week(request, slug):
     )
 
 
+@public_page("facilities:day")
 def day_view(request, day):
     try:
         day = parse_iso_date(day)

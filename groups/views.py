@@ -16,6 +16,7 @@ from django_ratelimit.core import is_ratelimited
 
 from bulletin import selectors as bulletin_selectors
 from core.fiscal import FiscalYear
+from core.pagecache import public_page
 from core.views import rate_limited
 from events import selectors as event_selectors
 from groups import selectors, services
@@ -76,6 +77,7 @@ def _directory_filters(request):
 
 
 @require_GET
+@public_page("groups:directory")
 def directory(request):
     form, filters = _directory_filters(request)
     page_obj = _page(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE)
@@ -248,6 +250,7 @@ def document(request, pk):
 
 
 @require_GET
+@public_page("groups:detail")
 def detail(request, slug):
     group = selectors.group_page(group_for_viewer(slug, request.user))
     user = request.user

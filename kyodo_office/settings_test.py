@@ -13,3 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tests exercise rate limits explicitly; the cache is cleared between tests by a fixture.
+# Pages are built afresh for every test request; tests/test_page_cache.py turns the cache on.
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.pagecache import public_page
 from news import selectors
 from news.forms import OpinionForm
 from news.models import NewsPost
@@ -28,12 +29,14 @@ def paginate(request, queryset, per_page=PER_PAGE):
 
 
 @require_safe
+@public_page("news:list")
 def list(request):
     page_obj = paginate(request, selectors.published_news())
     return render(request, "news/list.html", {"page_obj": page_obj, "posts": page_obj})
 
 
 @require_safe
+@public_page("news:detail")
 def detail(request, slug):
     post = get_object_or_404(NewsPost, slug=slug)
     if not post.is_published and not can_preview(request.user):

@@ -13,6 +13,7 @@ Both do a fixed number of queries whatever the amount of data or the number of y
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -220,6 +221,8 @@ class YearReport:
 
         def compute() -> dict:
             return {
+                # Names this gathering of the figures: the page kept with it (``page_key``).
+                "stamp": uuid.uuid4().hex,
                 "yearly": kpis.yearly(first=self.year - 1, last=self.year, sources=self.sources),
                 "months": kpis.monthly(self.fy, sources=self.sources),
                 "rooms": kpis.rooms(self.fy) if with_rooms else [],
@@ -231,6 +234,18 @@ class YearReport:
             compute,
             kpis.cache_seconds(self.year, self.today),
         )
+
+    @property
+    def page_key(self) -> str:
+        """What the year's page shows, in a word: these figures (a new gathering, a new key)
+        and the targets as they are now. The rendered page is kept under it, so it is never
+        older than the figures in it, and an edited target shows at once."""
+        targets = ",".join(f"{k}={v}" for k, v in sorted(self.targets.items()))
+        return f"{self.year}:{self.current_year}:{self._data['stamp']}:{targets}"
+
+    @property
+    def keep_seconds(self) -> int:
+        return kpis.cache_seconds(self.year, self.today)
 
     @cached_property
     def values(self) -> dict:

@@ -3,6 +3,7 @@
 from csp.decorators import csp_replace
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -58,8 +59,11 @@ def annual_trend_csv(request):
 def annual_year(request, year: int):
     report_year_or_404(year)
     report = YearReport(year)
-    # The charts' data tables reuse the figures the page gathers (no extra query).
-    charts = [(chart, chart.data(report)) for chart in YEAR_CHARTS.values()]
+    # The charts' data tables reuse the figures the page gathers (no extra query); built only
+    # when the page is not already kept (see the template's cache block).
+    charts = SimpleLazyObject(
+        lambda: [(chart, chart.data(report)) for chart in YEAR_CHARTS.values()]
+    )
     return render(
         request,
         "reports/annual_year.html",

@@ -23,7 +23,7 @@ from django.utils import timezone
 from core.fiscal import FiscalYear
 from reports.kpis.definitions import KPIS
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 SOURCES = ("groups", "facilities", "events", "consultations", "publishing", "website")
 

@@ -113,3 +113,16 @@ def test_pro_rata_share_on_the_first_and_last_day_of_the_year(set_today):
     assert (leap.days_elapsed, leap.days_in_year) == (366, 366)
     assert leap.fraction == Decimal(1)
     assert YearReport(2024).fraction == 0  # not started yet
+
+
+@pytest.mark.django_db
+def test_a_target_set_while_the_page_is_kept_shows_at_once(client_for, today):
+    hall = room()
+    booking(hall, tokyo(2024, 5, 1, 10), tokyo(2024, 5, 1, 12), headcount=30)
+    official = client_for("official")
+    first = official.get("/reports/annual/2024/").content.decode()
+    assert cells(first, "data-target")["facility_users"] == "—"
+    KpiTarget.objects.create(fiscal_year=2024, key="facility_users", target=60)
+    again = official.get("/reports/annual/2024/").content.decode()
+    assert cells(again, "data-target")["facility_users"] == "60"
+    assert cells(again, "data-achievement")["facility_users"] == "50.0%"

@@ -1,0 +1,107 @@
+"""A short-lived cache of public pages as anonymous visitors see them (micro-caching).
+
+Most of the portal's traffic is people who are not signed in reading the same public pages: the
+home page, the group directory, a room's week, the event list. ``public_page`` keeps the page
+that such a visitor got for ``PUBLIC_PAGE_CACHE_SECONDS`` (60 in production, 0 = off) in the
+shared cache, per path with its query and per language, so that every app server answers the
+next visitors without rebuilding it.
+
+Who gets a cached page: only a GET from a visitor with no session and no pending messages, so
+nothing personal is ever stored or shown (signed-in people always get a fresh page, and a page
+never depends on anything else of an anonymous request). Forms on such pages carry a CSRF token
+and a one-time submission token per visitor: the stored page holds placeholders in their place,
+and each visitor gets tokens of their own (and the CSRF cookie) when it is served.
+
+What is stale: an anonymous visitor may see a change up to that many seconds late. The people who
+make the change are signed in and see it at once, and every booking or registration is checked
+again when it is made.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+# Values that must differ for each visitor: the CSRF token, and the one-time submission token
+# that recognises a form posted twice (groups.forms.OnceMixin). Stored as placeholders.
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+ONCE_FIELD = re.compile(rb'(name="submission_token" value=")[0-9a-f-]{36}(")')
+ONCE_PLACEHOLDER = b"\x00submission-token\x00"
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link", "X-Robots-Tag")
+
+
+def _seconds() -> int:
+    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _key(name: str, request) -> str:
+    where = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"page:{name}:{get_language()}:{where}"
+
+
+def _storable(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in ("private", "no-cache", "no-store"))
+    )
+
+
+def _serve(request, stored: dict) -> HttpResponse:
+    body = stored["body"]
+    if CSRF_PLACEHOLDER in body:
+        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    while ONCE_PLACEHOLDER in body:
+        body = body.replace(ONCE_PLACEHOLDER, str(uuid.uuid4()).encode(), 1)
+    response = HttpResponse(body)
+    for header, value in stored["headers"].items():
+        response[header] = value
+    return response
+
+
+def public_page(name: str):
+    """Serve the decorated view's page to anonymous visitors from the cache (see above)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            seconds = _seconds()
+            if seconds <= 0 or not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            key = _key(name, request)
+            stored = cache.get(key)
+            if stored is not None:
+                response = _serve(request, stored)
+            else:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                if _storable(response):
+                    body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+                    body = ONCE_FIELD.sub(rb"\1" + ONCE_PLACEHOLDER + rb"\2", body)
+                    headers = {h: response[h] for h in KEPT_HEADERS if h in response}
+                    cache.set(key, {"body": body, "headers": headers}, seconds)
+            return response
+
+        return wrapper
+
+    return decorator

@@ -234,6 +234,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
 # django-ratelimit (contact and subscription forms) shares the database cache.
 RATELIMIT_VIEW = "core.views.rate_limited"
+# The visitor's address as allauth sees it (REMOTE_ADDR, or X-Forwarded-For behind
+# ALLAUTH_TRUSTED_PROXY_COUNT proxies): one rule for every limit.
+RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
 
 # --- Security
 SESSION_COOKIE_HTTPONLY = True

@@ -1,7 +1,8 @@
 """Rate limits: log in, sign up and password reset (django-allauth), and the portal's own
 forms (django-ratelimit). Counters live in the shared database cache, so every app server
 counts together. The client's address is REMOTE_ADDR: a forged X-Forwarded-For does not reset
-a limit (behind a proxy, set ALLAUTH_TRUSTED_PROXY_COUNT; see the README)."""
+a limit. Behind proxies (ALLAUTH_TRUSTED_PROXY_COUNT) both libraries take the same entry of
+X-Forwarded-For (core/clientip.py)."""
 
 from __future__ import annotations
 
@@ -156,3 +157,31 @@ def test_the_opinion_box_is_limited(client):
     url = reverse("opinion:form")
     statuses = [client.post(url, {"message": f"意見 {i}"}).status_code for i in range(6)]
     assert statuses[-1] == 429, statuses
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_limit(client, group, settings):
+    # One proxy in front: it appends the address it saw; what the client wrote before is ignored.
+    from groups.views import CONTACT_RATE
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    limit = int(CONTACT_RATE.split("/")[0])
+    url = reverse("groups:contact", kwargs={"slug": group.slug})
+
+    def post(i, forwarded):
+        return client.post(
+            url,
+            {
+                "sender_name": "送信 太郎",
+                "sender_email": f"sender{i}@example.org",
+                "subject": f"お問い合わせ {i}",
+                "message": "活動に参加したいです。",
+            },
+            REMOTE_ADDR="10.0.0.2",  # the proxy
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    # One visitor, whatever they put in front of the proxy's entry, reaches the limit...
+    statuses = [post(i, f"198.51.100.{i}, 203.0.113.5") for i in range(limit + 1)]
+    assert statuses == [302] * limit + [429], statuses
+    # ...and another visitor behind the same proxy is not affected.
+    assert post(limit + 1, "203.0.113.6") == 302

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 # Values that must differ for each visitor: the CSRF token, and the one-time submission token
@@ -75,6 +76,10 @@ def _serve(request, stored: dict) -> HttpResponse:
     response = HttpResponse(body)
     for header, value in stored["headers"].items():
         response[header] = value
+    # A page built afresh varies on the session cookie (the session middleware says so when the
+    # page reads the user); one served from here must say the same, or a shared proxy could
+    # give this anonymous page to someone signed in.
+    patch_vary_headers(response, ("Cookie",))
     return response
 
 

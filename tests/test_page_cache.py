@@ -36,6 +36,8 @@ def test_the_next_anonymous_visitor_gets_the_kept_page_with_one_query(group):
     first, built = queries(Client(), url)
     again, served = queries(Client(), url)
     assert served == 1  # the cache row
+    # Like the page built afresh, it tells proxies that it depends on the session cookie.
+    assert "Cookie" in first["Vary"] and "Cookie" in again["Vary"]
     assert built > served
     assert group.name in again.content.decode()
     # Apart from the per-visitor tokens, it is the same page.

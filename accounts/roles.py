@@ -81,3 +81,10 @@ def make_official(user) -> None:
 
     user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
     user._portal_is_official = True
+
+
+def remove_official(user) -> None:
+    from django.contrib.auth.models import Group
+
+    user.groups.remove(Group.objects.get(name=OFFICIALS_GROUP))
+    user._portal_is_official = False

@@ -16,3 +16,7 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The audit log is the office's record of who did what: nobody edits it away.
+        return False

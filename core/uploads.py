@@ -78,7 +78,11 @@ def clean_image(upload, *, max_side: int = 1600, max_bytes: int = MAX_IMAGE_BYTE
     )
     if out_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    if out_format == "PNG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+    if out_format == "PNG" and (
+        image.mode not in ("RGB", "RGBA", "L", "LA", "P") or "transparency" in image.info
+    ):
+        # A palette or grey image's transparency lives in its info, which the pixel copy below
+        # leaves behind: as RGBA the see-through parts stay see-through (a logo's background).
         image = image.convert("RGBA")
     # Copy only the pixels: no EXIF, XMP, ICC comments or GPS survive.
     clean = Image.new(image.mode, image.size)

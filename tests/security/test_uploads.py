@@ -294,3 +294,18 @@ def test_no_model_keeps_uploads_where_the_web_server_would_run_them():
         for field in model._meta.get_fields():
             if hasattr(field, "upload_to") and isinstance(field.upload_to, str):
                 assert not field.upload_to.startswith(("/", "..")), (model, field.name)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "GIF"])
+def test_a_see_through_background_stays_see_through(fmt):
+    # A palette logo whose background colour is marked transparent (the usual GIF/PNG logo).
+    logo = Image.new("P", (32, 32), 0)
+    logo.putpalette([255, 255, 255, 29, 94, 58] + [0] * 762)
+    logo.paste(1, (8, 8, 24, 24))
+    buffer = io.BytesIO()
+    logo.save(buffer, format=fmt, transparency=0)
+    cleaned = clean_image(upload(buffer.getvalue(), f"logo.{fmt.lower()}"))
+    with Image.open(io.BytesIO(cleaned.read())) as result:
+        rgba = result.convert("RGBA")
+        assert rgba.getpixel((0, 0))[3] == 0  # the background
+        assert rgba.getpixel((16, 16)) == (29, 94, 58, 255)  # the mark itself

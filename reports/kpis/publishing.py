@@ -44,7 +44,10 @@ def _issues(first: int | None, last: int):
     qs = Issue.objects.filter(**period_filter_for(Issue, "published_on", first, last))
     if has_field(Issue, "status"):
         qs = qs.filter(status="published")
-    return qs
+    # An issue scheduled later in the running year has not come out yet ("figures to date").
+    from reports.annual import report_today  # the reports' one notion of today
+
+    return qs.filter(published_on__lte=report_today())
 
 
 def _posts(first: int | None, last: int):

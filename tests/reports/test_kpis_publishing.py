@@ -59,3 +59,16 @@ def test_month_by_month(publishing):
     assert months[D(2024, 10, 1)]["newsletter_issues"] == 1
     assert months[D(2024, 8, 1)]["bulletin_posts"] == 1
     assert months[D(2025, 3, 1)]["bulletin_posts"] == 1
+
+
+def test_an_issue_scheduled_later_in_the_running_year_does_not_count_yet(db, set_today):
+    set_today(D(2026, 1, 15))
+    issue(D(2025, 5, 1))
+    issue(D(2026, 3, 1))  # published status, but its date is still to come
+    figures = kpis.yearly(first=2025, last=2025, sources=["publishing"], cached=False)
+    assert figures[2025]["newsletter_issues"] == 1
+    months = kpis.monthly(FiscalYear(2025), sources=["publishing"])
+    assert months[D(2026, 3, 1)]["newsletter_issues"] == 0
+    set_today(D(2026, 3, 1))  # the day it comes out
+    figures = kpis.yearly(first=2025, last=2025, sources=["publishing"], cached=False)
+    assert figures[2025]["newsletter_issues"] == 2

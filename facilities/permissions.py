@@ -47,10 +47,16 @@ def group_for_booking(user, group_id) -> Group | None:
 
 
 def can_manage_booking(user, booking: Booking) -> bool:
-    """Cancel or look at the details: staff, or members of the booking's group."""
+    """Cancel or look at the details: staff, or members of the booking's group for the group's
+    own bookings. An office event is booked with its organiser group as ``group`` (and office
+    use may name one too): those hold the room for the office, so only staff release them."""
     if is_office_staff(user):
         return True
-    return booking.group is not None and can_act_for(user, booking.group)
+    return (
+        booking.kind == Booking.Kind.GROUP
+        and booking.group is not None
+        and can_act_for(user, booking.group)
+    )
 
 
 def booking_for_member(pk: int, user) -> Booking:

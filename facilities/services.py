@@ -40,6 +40,7 @@ from facilities.models import (
     Room,
     WalkInCount,
 )
+from facilities.permissions import can_manage_booking
 from groups.models import Group
 from groups.permissions import can_act_for, is_representative
 
@@ -768,11 +769,11 @@ def can_cancel_in_time(booking: Booking, now: dt.datetime | None = None) -> bool
 def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool = False):
     """Cancel ``booking`` (and, with ``following``, the later dates of its series).
 
-    Members of the booking's group may cancel until the room's deadline; staff at any time.
-    Returns the list of bookings cancelled.
+    Members of the booking's group may cancel the group's own bookings until the room's
+    deadline; staff any booking at any time. Returns the list of bookings cancelled.
     """
     staff = is_office_staff(actor)
-    if not staff and (booking.group is None or not can_act_for(actor, booking.group)):
+    if not can_manage_booking(actor, booking):
         raise BookingNotAllowed(_("You cannot cancel this booking."))
     now = timezone.now()
     with transaction.atomic():

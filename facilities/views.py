@@ -30,6 +30,7 @@ from facilities.models import Booking, GroupCalendarFeed, Room
 from facilities.permissions import (
     bookable_groups,
     booking_for_member,
+    can_manage_booking,
     can_reset_feed,
     group_for_booking,
     group_from_slug,
@@ -207,8 +208,12 @@ def my_bookings(request):
     now = timezone.now()
     staff = is_office_staff(request.user)
     for booking in upcoming:
-        booking.can_cancel = booking.is_open and (
-            staff or services.can_cancel_in_time(booking, now)
+        # Office events and office use name a group but are the office's to cancel.
+        booking.office_held = booking.kind != Booking.Kind.GROUP
+        booking.can_cancel = (
+            booking.is_open
+            and can_manage_booking(request.user, booking)
+            and (staff or services.can_cancel_in_time(booking, now))
         )
     return render(
         request,

@@ -268,10 +268,12 @@ def build_grid(columns: list[Column]) -> Grid:
     step = 0
     for m in bounds:
         step = math.gcd(step, m - first)
+    # One row per step of the finest boundary, so that every item starts and ends on a row
+    # (a coarser step would drop the items between its rows). Boundaries finer than 5 minutes
+    # (odd opening hours or blocks) get rows of their own between the 5-minute rows.
     step = max(step or 60, 5)
-    while (last - first) // step > 24 * 60 // 15 and step < 60:
-        step *= 2  # pathological boundaries: keep the table readable
-    rows = [Row(minute=m) for m in range(first, last, step)]
+    minutes = sorted(set(range(first, last, step)) | (bounds - {last}))
+    rows = [Row(minute=m) for m in minutes]
     index = {row.minute: n for n, row in enumerate(rows)}
     for column in columns:
         placed: dict[int, Item] = {}
@@ -282,12 +284,12 @@ def build_grid(columns: list[Column]) -> Grid:
             placed[0] = item
             covered = set(range(len(rows)))
         else:
-            for item in column.items:
+            # Bookings first: should anything overlap one, the booking keeps its cells.
+            for item in sorted(column.items, key=lambda i: i.state != BOOKED):
                 if item.start not in index:
                     continue
                 top = index[item.start]
-                span = max(1, math.ceil((item.end - item.start) / step))
-                span = min(span, len(rows) - top)
+                span = max(1, index.get(item.end, len(rows)) - top)
                 if any(r in covered for r in range(top, top + span)):
                     continue
                 item.rowspan = span
@@ -302,7 +304,8 @@ def build_grid(columns: list[Column]) -> Grid:
             gap_end = n
             while gap_end < len(rows) and gap_end not in covered:
                 gap_end += 1
-            filler = Item(rows[n].minute, rows[n].minute + (gap_end - n) * step, OUTSIDE, label="—")
+            until = rows[gap_end].minute if gap_end < len(rows) else last
+            filler = Item(rows[n].minute, until, OUTSIDE, label="—")
             filler.rowspan = gap_end - n
             rows[n].cells.append(filler)
             for later in range(n + 1, gap_end):

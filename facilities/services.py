@@ -113,7 +113,12 @@ def booking_opens_on(room: Room, day: dt.date) -> dt.date:
     """The day on which bookings for ``day`` open."""
     if room.window_kind == Room.Window.MONTH_START:
         return add_months(day.replace(day=1), -room.window_months)
-    return add_months(day, -room.window_months)
+    opens = add_months(day, -room.window_months)
+    # add_months clamps to the month's end: two months before April 30 gives February 28, from
+    # which the window reaches only April 28; bookings for April 30 open the next day.
+    if booking_window_last_day(room, opens) < day:
+        opens += dt.timedelta(days=1)
+    return opens
 
 
 def _normalise_equipment(equipment) -> dict[Equipment, int]:

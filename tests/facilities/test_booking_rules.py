@@ -11,6 +11,7 @@ from facilities.services import (
     BookingError,
     BookingNotAllowed,
     booking_create,
+    booking_opens_on,
     booking_window_last_day,
 )
 from groups.models import Group
@@ -133,6 +134,36 @@ def test_the_booking_window_months_ahead(member, group, room):
     message = refused("window", member, room, group, beyond)
     assert "受付開始" in message
     assert f"{beyond.month}月{beyond.day}日" in message
+
+
+def test_the_stated_opening_day_is_the_first_day_a_booking_is_allowed(
+    member, group, room, monkeypatch
+):
+    """Two months before April 30 is no date: bookings for it open on March 1, and the
+    refusal says so."""
+    april_30 = dt.date(2026, 4, 30)
+
+    def on(day):
+        monkeypatch.setattr(timezone, "now", lambda: at(day, "09:00"))
+
+    on(dt.date(2026, 2, 28))
+    with translation.override("ja"):
+        message = refused("window", member, room, group, april_30)
+    assert "2026年3月1日" in message
+    on(dt.date(2026, 3, 1))
+    assert book(member, room, group, april_30).status == Booking.Status.CONFIRMED
+
+
+@pytest.mark.parametrize("kind", Room.Window.values)
+@pytest.mark.parametrize("months", [0, 1, 2, 3])
+def test_the_opening_day_agrees_with_the_window_on_every_day(kind, months):
+    room = Room(window_kind=kind, window_months=months)
+    day = dt.date(2026, 1, 1)
+    while day < dt.date(2028, 1, 1):
+        opens = booking_opens_on(room, day)
+        assert booking_window_last_day(room, opens) >= day, (day, opens)
+        assert booking_window_last_day(room, opens - dt.timedelta(days=1)) < day, (day, opens)
+        day += dt.timedelta(days=1)
 
 
 def test_the_booking_window_from_the_first_of_the_month_two_months_before(member, group, room):

@@ -215,6 +215,9 @@ def _check_times(req: _Request, cal: OfficeCalendar, now: dt.datetime) -> None:
     room, start, end = req.room, req.start, req.end
     if end <= start:
         raise BookingError(_("The end must be after the start."), code="order")
+    # The grid checks below look at minutes only; a crafted 10:00:59 would pass them.
+    if any(value.second or value.microsecond for value in (start, end)):
+        raise BookingError(_("Start and end must be whole minutes, without seconds."), code="grid")
     if (end <= now) if req.staff else (start < now):
         raise BookingError(_("Bookings cannot be made in the past."), code="past")
     local_start, local_end = _local(start), _local(end)

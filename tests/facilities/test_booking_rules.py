@@ -3,8 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.fiscal import TOKYO
 from facilities.calendar import is_year_end
 from facilities.models import Booking, BookingEquipment, ClosedDay, Room, TimeBlock
 from facilities.services import (
@@ -106,6 +108,52 @@ def test_a_custom_closure_closes_the_office_or_one_room(member, group, room, oth
 def test_a_slot_off_the_grid_is_refused(member, group, room):
     message = refused("grid", member, room, group, open_day(), "10:15", "12:00")
     assert "30" in message
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.time(10, 0, 59), dt.time(11)),
+        (dt.time(10), dt.time(11, 0, 0, 500)),
+    ],
+)
+def test_times_with_seconds_are_refused(member, staff, group, room, ja, start, end):
+    """A crafted request cannot slip seconds past the grid, neither for members nor staff."""
+    day = open_day()
+    for actor, kind in ((member, Booking.Kind.GROUP), (staff, Booking.Kind.OFFICE)):
+        with translation.override("ja"), pytest.raises(BookingError) as info:
+            booking_create(
+                actor=actor,
+                room=room,
+                group=group,
+                start=dt.datetime.combine(day, start, TOKYO),
+                end=dt.datetime.combine(day, end, TOKYO),
+                purpose="月例会",
+                attendees=8,
+                kind=kind,
+            )
+        assert info.value.code == "grid"
+        assert "秒" in str(info.value)
+    assert not Booking.objects.exists()
+
+
+def test_a_crafted_form_post_with_seconds_books_nothing(client_for, group, room):
+    day = open_day()
+    response = client_for("member").post(
+        reverse("facilities:book", kwargs={"slug": room.slug}),
+        {
+            "group": group.pk,
+            "date": day.isoformat(),
+            "start_time": "10:00:59",
+            "end_time": "11:00",
+            "purpose": "会議",
+            "attendees": 4,
+            "repeat": "none",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Booking.objects.exists()
 
 
 def test_too_long_and_too_short_bookings_are_refused(member, group, room):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from facilities import services
-from facilities.forms import RoomAdminForm
+from facilities.forms import BookingAdminForm, RoomAdminForm
 from facilities.models import (
     Booking,
     BookingEquipment,
@@ -195,6 +195,7 @@ class BookingAdmin(admin.ModelAdmin):
     nothing bypasses the rules; cancel from the desk or the group's booking list.
     """
 
+    form = BookingAdminForm
     list_display = ["when", "room", "group_name", "kind", "status", "attendees", "actual_headcount"]
     list_filter = [
         WhenFilter,

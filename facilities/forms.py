@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from core.fiscal import TOKYO
 from core.forms import CleanImageField
 from facilities.models import Booking, BookingSeries, Equipment, Room
-from facilities.services import MAX_MONTHLY_REPEATS, MAX_WEEKLY_REPEATS
+from facilities.services import (
+    MAX_MONTHLY_REPEATS,
+    MAX_WEEKLY_REPEATS,
+    BookingError,
+    check_attendees,
+)
 
 LOCAL_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$")
 REPEAT_NONE = "none"
@@ -295,3 +300,29 @@ class RoomAdminForm(forms.ModelForm):
             "cancel_deadline_hours",
             "group_monthly_hours",
         ]
+
+
+class BookingAdminForm(forms.ModelForm):
+    """Staff correct a booking's details in the admin; the attendees still have to fit."""
+
+    class Meta:
+        model = Booking
+        fields = [
+            "purpose",
+            "attendees",
+            "actual_headcount",
+            "printing_masters",
+            "printing_sheets",
+            "staff_notes",
+        ]
+
+    def clean_attendees(self):
+        attendees = self.cleaned_data.get("attendees")
+        # Only a changed figure is checked: a room made smaller later must not lock the edits
+        # of its older bookings.
+        if "attendees" in self.changed_data and self.instance.room_id:
+            try:
+                check_attendees(room=self.instance.room, attendees=attendees)
+            except BookingError as exc:
+                raise forms.ValidationError(str(exc), code=exc.code) from exc
+        return attendees

@@ -285,15 +285,20 @@ def _check_times(req: _Request, cal: OfficeCalendar, now: dt.datetime) -> None:
             )
 
 
-def _check_people(req: _Request) -> None:
-    if req.attendees is None or req.attendees < 1:
+def check_attendees(*, room: Room, attendees: int | None) -> None:
+    """Expected attendees fit the room (new bookings and staff edits in the admin alike)."""
+    if attendees is None or attendees < 1:
         raise BookingError(_("Enter the number of attendees (at least 1)."), code="attendees")
-    if req.attendees > req.room.capacity:
+    if attendees > room.capacity:
         raise BookingError(
             _("%(room)s holds at most %(capacity)d people.")
-            % {"room": req.room.name, "capacity": req.room.capacity},
+            % {"room": room.name, "capacity": room.capacity},
             code="capacity",
         )
+
+
+def _check_people(req: _Request) -> None:
+    check_attendees(room=req.room, attendees=req.attendees)
     if req.online and group_is_suspended(req.group):
         raise BookingError(
             _(

@@ -140,3 +140,44 @@ def test_a_reserved_room_slug_is_refused(admin_client):
     )  # fmt: skip
     assert response.status_code == 200
     assert "slug" in response.context["adminform"].form.errors
+
+
+def change(admin_client, booking, **data):
+    form = {
+        "purpose": booking.purpose,
+        "attendees": booking.attendees,
+        "actual_headcount": "",
+        "printing_masters": 0,
+        "printing_sheets": 0,
+        "staff_notes": "",
+        "equipment_items-TOTAL_FORMS": 0,
+        "equipment_items-INITIAL_FORMS": 0,
+        **data,
+    }
+    return admin_client.post(reverse("admin:facilities_booking_change", args=[booking.pk]), form)
+
+
+def test_staff_cannot_expect_more_attendees_than_the_room_holds(admin_client, bookings, ja):
+    booking = bookings[2]  # ミーティングスペースA, capacity 12
+    response = change(admin_client, booking, attendees=13)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["attendees"]
+    assert errors == ["ミーティングスペースAの定員は12人です。"]
+    booking.refresh_from_db()
+    assert booking.attendees == 1
+    response = change(admin_client, booking, attendees=12, staff_notes="電話で人数変更")
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.attendees == 12
+
+
+def test_an_older_booking_of_a_room_made_smaller_can_still_be_edited(admin_client, bookings):
+    booking = bookings[2]
+    booking.attendees = 12
+    booking.save(update_fields=["attendees"])
+    booking.room.capacity = 8
+    booking.room.save(update_fields=["capacity"])
+    response = change(admin_client, booking, staff_notes="定員変更前の予約")
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.staff_notes == "定員変更前の予約"

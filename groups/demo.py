@@ -835,6 +835,8 @@ def _seed_groups(ctx, users) -> None:
             eligibility_confirmed_at=_aware(applied_on, rng),
             profile_updated_at=_aware(profile_day, rng),
         )
+        # bulk_create skips Group.save: normalise as a saved group would be.
+        group.normalize_text_fields()
         group._demo_fields = theme[3]
         group._demo_areas = row["areas"]
         groups.append(group)

@@ -53,9 +53,19 @@ def to_hiragana(text: str) -> str:
     return " ".join("".join(chars).split())
 
 
+def normalize_text(text: str) -> str:
+    """Free text as stored: NFKC-normalised (full-width Latin letters and digits to ASCII,
+    half-width katakana to full-width), line breaks kept.
+
+    Search queries and partner-search phrases go through the same normalisation, so ＮＰＯ, NPO,
+    ｶﾌｪ and カフェ all meet the stored text.
+    """
+    return unicodedata.normalize("NFKC", text or "")
+
+
 def normalize_name(text: str) -> str:
-    """A group name as stored: NFKC-normalised, with single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+    """A group name (or a one-line search query) as stored: normalize_text, single spaces."""
+    return " ".join(normalize_text(text).split())
 
 
 def get_private_storage():
@@ -127,6 +137,7 @@ class GroupQuerySet(models.QuerySet):
 
         ``icontains`` becomes ``UPPER(col::text) LIKE UPPER('%…%')``, which the trigram GIN
         indexes on ``UPPER(col)`` serve; katakana in the query also finds hiragana readings.
+        The query is NFKC-normalised as the stored text is (Group.normalize_text_fields).
         """
         query = normalize_name(query)
         if not query:
@@ -223,6 +234,9 @@ class Group(models.Model):
     # The application form's one-time token: a form posted twice makes one application.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
+    # Free-text fields stored NFKC-normalised, so search and partner matching find them.
+    NORMALIZED_TEXT_FIELDS = ("summary", "description", "offers", "needs")
+
     objects = GroupQuerySet.as_manager()
 
     class Meta:
@@ -248,12 +262,23 @@ class Group(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name = normalize_name(self.name)
-        self.name_kana = to_hiragana(self.name_kana)
+        self.normalize_text_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", kwargs={"slug": self.slug})
+
+    def normalize_text_fields(self) -> None:
+        """Normalise name, reading and free text in place (save, form validation, demo data)."""
+        self.name = normalize_name(self.name)
+        self.name_kana = to_hiragana(self.name_kana)
+        for name in self.NORMALIZED_TEXT_FIELDS:
+            setattr(self, name, normalize_text(getattr(self, name)))
+
+    def clean_fields(self, exclude=None):
+        # Before validation, so max_length and the kana check see what will be stored.
+        self.normalize_text_fields()
+        super().clean_fields(exclude=exclude)
 
     @property
     def is_registered(self) -> bool:

@@ -36,7 +36,7 @@ from groups.models import (
     GroupRenewal,
     Invitation,
     Membership,
-    normalize_name,
+    normalize_text,
 )
 
 DIRECTORY_SORTS = {
@@ -137,7 +137,8 @@ def phrases(text: str) -> list[str]:
     """The phrases of a free text (split at Japanese and Latin punctuation), two characters or
     more, without repeats: 「食材の寄付、チラシのデザイン」 → 食材の寄付 / チラシのデザイン."""
     seen = []
-    for phrase in PHRASE_SPLIT.split(normalize_name(text or "")):
+    # Normalised as the stored offers and needs are (NFKC), so ＩＴ支援 meets IT支援.
+    for phrase in PHRASE_SPLIT.split(normalize_text(text or "")):
         if len(phrase) >= 2 and phrase not in seen:
             seen.append(phrase)
     return seen[:MAX_PHRASES]

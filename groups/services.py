@@ -359,11 +359,14 @@ def group_update_profile(
         .exists()
     ):
         raise _name_taken_error()
-    changed = []
-    for key in PROFILE_FIELDS + PRIVATE_FIELDS:
-        if key in data and getattr(group, key) != data[key]:
+    keys = PROFILE_FIELDS + PRIVATE_FIELDS
+    before = {key: getattr(group, key) for key in keys}
+    for key in keys:
+        if key in data:
             setattr(group, key, data[key])
-            changed.append(key)
+    # Compare what will be stored: retyping ＮＰＯ where NPO is stored changes nothing.
+    group.normalize_text_fields()
+    changed = [key for key in keys if getattr(group, key) != before[key]]
     if remove_logo and group.logo:
         group.logo.delete(save=False)
         group.logo = ""

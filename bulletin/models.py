@@ -238,6 +238,11 @@ class PostReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who reported, so that each reporter counts once towards hiding a post: "user:<id>" for
+    # an account, or a keyed hash of an anonymous visitor's address (never the address).
+    reporter_key = models.CharField(
+        _("reporter key"), max_length=80, blank=True, default="", editable=False
+    )
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
     resolved = models.BooleanField(_("resolved"), default=False, db_index=True)
 

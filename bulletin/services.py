@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from bulletin import selectors
@@ -153,28 +154,55 @@ def post_hide(*, actor, post: BulletinPost, note: str = "") -> None:
     invalidate_home()
 
 
-def post_report(*, actor, post: BulletinPost, reason: str, message: str = "") -> PostReport:
-    """Anyone reports a post; enough open reports take it off the board until staff decide."""
+def reporter_key(actor, ip: str = "") -> str:
+    """Who is reporting: an account, or else a keyed hash of the visitor's address (the
+    address itself is never stored; without SECRET_KEY the hash cannot be reversed by trying
+    every address)."""
+    if getattr(actor, "is_authenticated", False):
+        return f"user:{actor.pk}"
+    digest = salted_hmac("bulletin.report.ip", ip or "unknown", algorithm="sha256").hexdigest()
+    return f"ip:{digest}"
+
+
+def post_report(
+    *, actor, post: BulletinPost, reason: str, message: str = "", ip: str = ""
+) -> PostReport:
+    """Anyone reports a post; reports from enough different people take it off the board
+    until staff decide. A signed-in reporter counts once, an anonymous one once per address
+    (``ip``); a repeat report is kept for staff but not counted again."""
+    key = reporter_key(actor, ip)
     with transaction.atomic():
         post = BulletinPost.objects.select_for_update().get(pk=post.pk)
+        open_reports = post.reports.filter(resolved=False)
+        repeat = open_reports.filter(reporter_key=key).exists()
         report = PostReport.objects.create(
             post=post,
             reason=reason,
             message=message,
             reporter=actor if getattr(actor, "is_authenticated", False) else None,
+            reporter_key=key,
         )
         threshold = BulletinSettings.load().hide_after_reports
-        open_reports = post.reports.filter(resolved=False).count()
+        reporters = open_reports.values("reporter_key").distinct().count()
         hidden = False
-        if threshold and open_reports >= threshold and post.status == BulletinPost.Status.PUBLISHED:
+        if threshold and reporters >= threshold and post.status == BulletinPost.Status.PUBLISHED:
             post.status = BulletinPost.Status.PENDING
             post.moderation_note = _(
                 "Taken off the board after reports; the office will review it."
             )
             post.save(update_fields=["status", "moderation_note", "updated_at"])
             hidden = True
-        log_action(actor=actor, action="bulletin.report", target=post, reason=reason, hidden=hidden)
-        _notify_staff(post, _("A post was reported"))
+        log_action(
+            actor=actor,
+            action="bulletin.report",
+            target=post,
+            reason=reason,
+            repeat=repeat,
+            hidden=hidden,
+        )
+        if not repeat:
+            # One e-mail per reporter: repeating a report does not flood the office.
+            _notify_staff(post, _("A post was reported"))
     if hidden:
         invalidate_home()
     return report

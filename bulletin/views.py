@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from bulletin import permissions, selectors, services
 from bulletin.forms import FilterForm, PostForm, ReportForm
 from bulletin.models import Category
+from core.clientip import client_ip
 from news.throttle import over_limit, rate_limited
 from news.views import paginate
 
@@ -123,6 +124,7 @@ def report(request, pk):
                 post=post,
                 reason=form.cleaned_data["reason"],
                 message=form.cleaned_data["message"],
+                ip=client_ip(request),
             )
             messages.success(request, _("Thank you. The office will look at this notice."))
             return redirect("bulletin:list")

@@ -85,8 +85,10 @@ def group_page(group: Group) -> Group:
 
 
 def activity_records_for_group(group: Group):
+    # The group comes along: each record's link (get_absolute_url) needs its slug.
     return (
         ActivityRecord.objects.filter(group=group)
+        .select_related("group")
         .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("order")))
         .newest_first()
     )

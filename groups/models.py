@@ -172,6 +172,9 @@ class Group(models.Model):
     name_kana = models.CharField(
         _("group name reading (kana)"),
         max_length=200,
+        # ICU's Japanese collation gives dictionary (50音) order: が after か, ー as the vowel
+        # it lengthens; the database default (C.UTF-8) would sort by code point.
+        db_collation="ja-x-icu",
         validators=[kana_validator],
         help_text=_("Used to sort groups in 50-sound order, e.g. まちづくりきょうぎかい."),
     )

@@ -367,12 +367,11 @@ def contact(request, slug):
 # --------------------------------------------------------------------------- members
 
 
-@login_required
-@require_GET
-def members(request, slug):
-    group = group_for_member(slug, request.user)
+def _members_page(request, group: Group, *, invite_form: InviteForm | None = None):
     can_manage = can_manage_members(request.user, group)
     memberships = list(selectors.members_of(group))
+    if can_manage and invite_form is None:
+        invite_form = InviteForm()
     return render(
         request,
         "groups/members.html",
@@ -381,11 +380,17 @@ def members(request, slug):
             "memberships": memberships,
             "representative_count": sum(m.is_representative for m in memberships),
             "invitations": list(selectors.open_invitations_of(group)) if can_manage else [],
-            "invite_form": InviteForm() if can_manage else None,
+            "invite_form": invite_form if can_manage else None,
             "can_manage": can_manage,
             "my_membership": membership_of(request.user, group),
         },
     )
+
+
+@login_required
+@require_GET
+def members(request, slug):
+    return _members_page(request, group_for_member(slug, request.user))
 
 
 @login_required
@@ -399,15 +404,14 @@ def invite(request, slug):
                 actor=request.user, group=group, email=form.cleaned_data["email"]
             )
         except GroupError as exc:
-            messages.error(request, str(exc))
+            form.add_error("email", str(exc))
         else:
             messages.success(
                 request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
             )
-    else:
-        for error in form.errors.get("email", []):
-            messages.error(request, error)
-    return redirect("groups:members", slug=group.slug)
+            return redirect("groups:members", slug=group.slug)
+    # Shown again with what was typed and the error at the field, so a typo is easy to fix.
+    return _members_page(request, group, invite_form=form)
 
 
 def _membership_in(group: Group, pk: int) -> Membership:

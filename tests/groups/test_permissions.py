@@ -47,7 +47,7 @@ MATRIX = [
     ("groups:partners", ["slug"], only(MEMBERS, 200), signed_in(405)),
     ("groups:contact", ["slug"], everyone(200), everyone(200)),
     ("groups:members", ["slug"], only(MEMBERS, 200), signed_in(405)),
-    ("groups:invite", ["slug"], signed_in(405), only(REPS, 302)),
+    ("groups:invite", ["slug"], signed_in(405), only(REPS, 200)),
     ("groups:member_role", ["slug", "membership"], signed_in(405), only(REPS, 302)),
     ("groups:member_hand_over", ["slug", "membership"], signed_in(405), only(REPS, 302)),
     ("groups:member_remove", ["slug", "membership"], signed_in(405), only(REPS, 302)),

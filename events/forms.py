@@ -224,7 +224,12 @@ class WalkInForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One tick box and one head count per confirmed registration."""
+    """One tick box and one head count per confirmed registration.
+
+    Several staff may record at once (a tablet at each door), so each row also carries, in a
+    hidden field, the count it showed when the page was built: only rows the user changed
+    are saved, and a page opened earlier does not undo what another tablet saved meanwhile.
+    """
 
     def __init__(self, *args, registrations: list[Registration], **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,6 +250,11 @@ class AttendanceForm(forms.Form):
                     "invalid": _("Enter a whole number."),
                 },
             )
+            self.fields[f"seen_{registration.pk}"] = forms.CharField(
+                required=False,
+                widget=forms.HiddenInput,
+                initial=str(registration.attended_people),
+            )
 
     def rows(self):
         for registration in self.registrations:
@@ -252,17 +262,25 @@ class AttendanceForm(forms.Form):
                 registration,
                 self[f"came_{registration.pk}"],
                 self[f"people_{registration.pk}"],
+                self[f"seen_{registration.pk}"],
             )
 
     def marks(self) -> dict[int, int]:
+        """The rows the user changed: registration id → how many came (0 = did not come).
+        A row without the count it showed (not on the page the user saw) is left alone."""
         marks = {}
         for registration in self.registrations:
-            came = self.cleaned_data.get(f"came_{registration.pk}")
-            people = self.cleaned_data.get(f"people_{registration.pk}")
-            if not came:
-                marks[registration.pk] = 0
+            try:
+                seen = int(self.cleaned_data.get(f"seen_{registration.pk}") or "")
+            except ValueError:
+                continue
+            if self.cleaned_data.get(f"came_{registration.pk}"):
+                people = self.cleaned_data.get(f"people_{registration.pk}")
+                mark = people or registration.people
             else:
-                marks[registration.pk] = people or registration.people
+                mark = 0
+            if mark != seen:
+                marks[registration.pk] = mark
         return marks
 
 

@@ -97,6 +97,8 @@ def test_staff_tick_who_came_and_add_walk_ins(client_for, meeting, group):
             f"came_{guest.pk}": "on",
             f"people_{guest.pk}": "",  # empty: the registered number
             f"people_{sato.pk}": "1",  # not ticked: did not come
+            # What each row showed (nobody marked yet).
+            **{f"seen_{r.pk}": "0" for r in (yamada, sato, guest)},
         },
         follow=True,
     )

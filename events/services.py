@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -74,6 +74,30 @@ def _taken(event: Event, now: dt.datetime) -> int:
 def _next_position(event: Event) -> int:
     top = event.registrations.filter(status=S.WAITLISTED).aggregate(m=Max("waitlist_position"))
     return (top["m"] or 0) + 1
+
+
+def _live_registration_of(
+    event: Event, *, user=None, email: str = "", exclude: int | None = None
+) -> Registration | None:
+    """The live registration of a person (an account, or else an e-mail address) for the event,
+    made with their account or as a guest with the same address (case-insensitive).
+
+    The partial unique constraints each see one side only (an account's address lives on the
+    user), so this check, run under the event's row lock, keeps one person to one place.
+    """
+    if user is not None:
+        email = user.email
+    email = email.strip()
+    match = Q(user=user) if user is not None else None
+    if email:
+        by_email = Q(user__isnull=True, guest_email__iexact=email) | Q(user__email__iexact=email)
+        match = by_email if match is None else match | by_email
+    if match is None:
+        return None
+    live = event.registrations.filter(match, status__in=Registration.LIVE)
+    if exclude is not None:
+        live = live.exclude(pk=exclude)
+    return live.order_by("pk").first()
 
 
 # --- Registration rules
@@ -208,7 +232,7 @@ def registration_create(
     _check_people(event, people)
     clean_answers = _validate_answers(event, answers)
     _release_expired_locked(event, now)
-    existing = event.registrations.filter(user=actor, status__in=Registration.LIVE).first()
+    existing = _live_registration_of(event, user=actor)
     if existing is not None:
         raise RegistrationError(_already_message(existing))
     status, position = _decide(event, people, now)
@@ -261,12 +285,7 @@ def registration_add_by_staff(
             _("This event has room for %(n)d people in all.") % {"n": event.capacity}
         )
     _release_expired_locked(event, now)
-    live = event.registrations.filter(status__in=Registration.LIVE)
-    existing = (
-        live.filter(user=user).first()
-        if user is not None
-        else (live.filter(user__isnull=True, guest_email__iexact=email).first() if email else None)
-    )
+    existing = _live_registration_of(event, user=user, email=email)
     if existing is not None:
         raise RegistrationError(_already_message(existing))
     status, position = _decide(event, people, now)
@@ -362,11 +381,7 @@ def registration_create_guest(
     _check_people(event, people)
     clean_answers = _validate_answers(event, answers)
     _release_expired_locked(event, now)
-    existing = (
-        event.registrations.filter(status__in=Registration.LIVE, user__isnull=True)
-        .filter(guest_email__iexact=email)
-        .first()
-    )
+    existing = _live_registration_of(event, email=email)
     if existing is not None:
         raise RegistrationError(_already_message(existing))
     on_confirm, _position = _decide(event, people, now)
@@ -395,18 +410,31 @@ def registration_create_guest(
     return registration
 
 
-@transaction.atomic
 def registration_confirm_guest(
     *, registration: Registration, now: dt.datetime | None = None
 ) -> Registration:
     """The guest clicked the link in time: the held place is theirs (or the waiting list /
-    the lottery, as decided when they registered)."""
-    now = now or timezone.now()
+    the lottery, as decided when they registered).
+
+    When the same person has meanwhile registered with their account (same e-mail address),
+    the guest registration is released and RegistrationError says they are already registered.
+    """
+    with transaction.atomic():
+        registration, duplicate_of = _confirm_guest(registration, now or timezone.now())
+    if duplicate_of is not None:
+        # Raised outside the atomic block, so that the released place stays released.
+        raise RegistrationError(_already_message(duplicate_of))
+    return registration
+
+
+def _confirm_guest(
+    registration: Registration, now: dt.datetime
+) -> tuple[Registration, Registration | None]:
     event = _lock(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != S.PENDING_GUEST:
         if registration.status in Registration.LIVE:
-            return registration  # a second click changes nothing
+            return registration, None  # a second click changes nothing
         raise RegistrationError(
             _("This registration is no longer valid. Please register again if places are left.")
         )
@@ -417,6 +445,10 @@ def registration_confirm_guest(
                 "Please register again if places are left."
             )
         )
+    existing = _live_registration_of(event, email=registration.guest_email, exclude=registration.pk)
+    if existing is not None:
+        _release_duplicate(event, registration, now)
+        return registration, existing
     status = registration.status_on_confirm or S.CONFIRMED
     if status == S.WAITLISTED:
         # Places may have come free since; otherwise join the end of the queue now.
@@ -440,7 +472,21 @@ def registration_confirm_guest(
     )
     log_action(actor=None, action="event.guest_confirmed", target=registration, status=status)
     _notify_status(registration)
-    return registration
+    return registration, None
+
+
+def _release_duplicate(event: Event, registration: Registration, now: dt.datetime) -> None:
+    """A pending guest registration of someone already registered: its held place goes back."""
+    registration.status = S.CANCELLED
+    registration.cancelled_at = now
+    registration.status_on_confirm = ""
+    registration.confirm_by = None
+    registration.note = _("Already registered with the same e-mail address")
+    registration.save(
+        update_fields=["status", "cancelled_at", "status_on_confirm", "confirm_by", "note"]
+    )
+    log_action(actor=None, action="event.guest_duplicate_released", target=registration)
+    waitlist_promote(event=event, now=now)
 
 
 @transaction.atomic

@@ -72,6 +72,13 @@ class EventAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # Refused here rather than in save_model, so that nothing of the edit is saved.
+        # (self.instance still holds the stored values until the form's _post_clean.)
+        if data.get("status") == Event.Status.CANCELLED and not self.instance.is_cancelled:
+            try:
+                services.check_event_cancellable(self.instance)
+            except services.EventError as exc:
+                self.add_error("status", str(exc))
         room = data.get("room")
         if room is not None and data.get("start") and data.get("end"):
             self._check_room(room, data)
@@ -149,10 +156,30 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     ordering = ["-start"]
     inlines = [RegistrationQuestionInline]
-    readonly_fields = ["proposed_by", "drawn_at", "draw_seed", "reminder_sent_at", "staff_links"]
+    readonly_fields = [
+        "proposed_by",
+        "published_at",
+        "drawn_at",
+        "draw_seed",
+        "reminder_sent_at",
+        "staff_links",
+    ]
     actions = ["approve", "return_proposal", "cancel", "draw_lottery"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "organiser", "proposed_by"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    "status",
+                    "published_at",
+                    "organiser",
+                    "proposed_by",
+                ]
+            },
+        ),
         (_("When and where"), {"fields": ["start", "end", "room", "venue"]}),
         (_("Description"), {"fields": ["summary", "description", "image", "fee_note"]}),
         (

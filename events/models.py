@@ -5,7 +5,8 @@ Contract for the reports app (it aggregates these tables in SQL; names are stabl
 - ``Event``: ``title``, ``slug``, ``kind`` (``"exchange"`` marks an exchange meeting, the KPI;
   also ``"seminar"``, ``"workshop"``, ``"other"``), ``start`` and ``end`` (aware datetimes),
   ``organiser`` (a ``groups.Group``; NULL means the office itself), ``capacity``, ``status``
-  (``"published"``, ``"draft"``, ``"proposed"``, ``"cancelled"``).
+  (``"published"``, ``"draft"``, ``"proposed"``, ``"cancelled"``), ``published_at`` (first
+  published; a cancelled event with it NULL was never public).
 - ``Registration``: ``event``, ``user`` (NULL for guests and walk-ins), ``guest_name``,
   ``guest_email``, ``group`` (the registered group the person came for, NULL if none),
   ``people`` (party size), ``status`` (``"confirmed"``, ``"waitlisted"``, ``"cancelled"``,
@@ -48,7 +49,7 @@ class EventQuerySet(models.QuerySet):
 
     def listed(self):
         """What the public list shows: published events and announced cancellations."""
-        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        return self.filter(public_q())
 
     def upcoming(self, now: dt.datetime | None = None):
         return self.filter(end__gt=now or timezone.now()).order_by("start", "pk")
@@ -168,6 +169,9 @@ class Event(models.Model):
     reminder_sent_at = models.DateTimeField(
         _("reminder sent at"), null=True, blank=True, editable=False
     )
+    # Set the first time the event is published and kept afterwards: a cancelled event is
+    # public (an announced cancellation) only when it had been published.
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposed by"),
@@ -212,6 +216,11 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._free_slug()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # Published without events.services.event_approve (demo data, the shell).
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -270,6 +279,11 @@ class Event(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
+    @property
+    def is_public(self) -> bool:
+        """Anyone may see it: published, or an announced cancellation (see ``public_q``)."""
+        return self.is_published or (self.is_cancelled and self.published_at is not None)
+
     def has_ended(self, now: dt.datetime | None = None) -> bool:
         return self.end <= (now or timezone.now())
 
@@ -309,6 +323,14 @@ class Event(models.Model):
 
     def places_left(self, now: dt.datetime | None = None) -> int:
         return max(0, self.capacity - self.taken_places(now))
+
+
+def public_q() -> Q:
+    """Events anyone may see: published ones, and cancelled ones that had been published (a
+    proposal or draft cancelled before publication, with the office's note, stays private)."""
+    return Q(status=Event.Status.PUBLISHED) | Q(
+        status=Event.Status.CANCELLED, published_at__isnull=False
+    )
 
 
 class Registration(models.Model):

@@ -11,12 +11,9 @@ from events.models import Event, Registration, Survey
 from groups.models import Group, Membership
 from groups.permissions import is_member
 
-# Event pages anyone may see.
-PUBLIC_STATUSES = [Event.Status.PUBLISHED, Event.Status.CANCELLED]
-
 
 def can_view_event(user, event: Event) -> bool:
-    if event.status in PUBLIC_STATUSES:
+    if event.is_public:
         return True
     if is_office_staff(user):
         return True

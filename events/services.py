@@ -805,7 +805,8 @@ def event_approve(*, actor, event: Event) -> Event:
     if event.status not in (Event.Status.PROPOSED, Event.Status.DRAFT):
         raise EventError(_("Only a proposed or draft event can be published."))
     event.status = Event.Status.PUBLISHED
-    event.save(update_fields=["status", "updated_at"])
+    event.published_at = event.published_at or timezone.now()
+    event.save(update_fields=["status", "published_at", "updated_at"])
     log_action(actor=actor, action="event.approve", target=event)
     if event.proposed_by_id:
         pk = event.pk
@@ -828,29 +829,47 @@ def event_reject(*, actor, event: Event, reason: str) -> Event:
     return event
 
 
-@transaction.atomic
-def event_cancel(*, actor, event: Event, reason: str = "") -> Event:
-    """Cancel an event: live registrations are cancelled and told, the room is released."""
-    event = _lock(event)
+def check_event_cancellable(event: Event) -> None:
+    """Raise EventError unless the event can be cancelled: only a published event can.
+
+    A cancelled event is shown to everyone as an announced cancellation (with the office's
+    note as the reason), so cancelling a proposal or a draft would publish it.
+    """
     if event.is_cancelled:
         raise EventError(_("This event has already been cancelled."))
+    if not event.is_published:
+        raise EventError(
+            _(
+                "Only a published event can be cancelled. Return a proposal to its group, "
+                "or keep the event as a draft."
+            )
+        )
+
+
+@transaction.atomic
+def event_cancel(*, actor, event: Event, reason: str = "") -> Event:
+    """Cancel a published event: live registrations are cancelled and told, the room is
+    released, and the event stays listed as cancelled."""
+    event = _lock(event)
+    check_event_cancellable(event)
     notify = list(
         event.registrations.filter(
             status__in=[S.CONFIRMED, S.WAITLISTED, S.LOTTERY_APPLIED, S.PENDING_GUEST],
             is_walk_in=False,
         ).values_list("pk", flat=True)
     )
-    was_public = event.is_published
     event.registrations.filter(pk__in=notify).update(
         status=S.CANCELLED, cancelled_at=timezone.now(), waitlist_position=None
     )
     event.status = Event.Status.CANCELLED
+    # It is public now, even if it was published without event_approve.
+    event.published_at = event.published_at or timezone.now()
     if reason:
         event.staff_note = reason
-    event.save(update_fields=["status", "staff_note", "updated_at"])
+    event.save(update_fields=["status", "published_at", "staff_note", "updated_at"])
     event_release_room(actor=actor, event=event, reason=reason or _("Event cancelled"))
     log_action(actor=actor, action="event.cancel", target=event, reason=reason, told=len(notify))
-    if was_public and notify:
+    if notify:
         pk = event.pk
         transaction.on_commit(lambda: emails.event_cancelled(pk, notify))
     return event

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from events import selectors
+from events import selectors, services
 from events.models import Event
 from tests.events.factories import EventFactory, RegistrationFactory, at
 
@@ -31,8 +31,8 @@ def calendar(group):
         "proposal": EventFactory(
             title="提案中の企画", status=Event.Status.PROPOSED, organiser=group
         ),
-        "cancelled": EventFactory(
-            title="中止になった講座", status=Event.Status.CANCELLED, start=at(5), end=at(5, 16)
+        "cancelled": services.event_cancel(
+            actor=None, event=EventFactory(title="中止になった講座", start=at(5), end=at(5, 16))
         ),
     }
 

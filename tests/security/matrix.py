@@ -187,9 +187,8 @@ MATRIX.update(
         "groups:partners": Row(get=only(GROUP_MEMBERS), post=signed_in(405), kwargs=group_slug),
         "groups:contact": Row(get=every(200), post=every(200), kwargs=group_slug),
         "groups:members": Row(get=only(GROUP_MEMBERS), post=signed_in(405), kwargs=group_slug),
-        "groups:invite": Row(
-            get=signed_in(405), post=only(REPRESENTATIVES, status=302), kwargs=group_slug
-        ),
+        # An empty POST is a bad address: the members page again, with the error at the field.
+        "groups:invite": Row(get=signed_in(405), post=only(REPRESENTATIVES), kwargs=group_slug),
         "groups:member_role": Row(
             get=signed_in(405), post=only(REPRESENTATIVES, status=302), kwargs=group_membership
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -108,7 +110,8 @@ class FiscalYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if not value or not value.isdigit():
+        # A hand-edited ?fy= outside the calendar's range is ignored, not a 500.
+        if not value or not value.isdigit() or not 1 <= int(value) < dt.MAXYEAR:
             return queryset
         year = FiscalYear(int(value))
         return queryset.filter(

@@ -225,3 +225,10 @@ def test_staff_add_a_group_from_a_paper_application(client_for, staff):
     group = Group.objects.get(slug="paper")
     assert group.status == Group.Status.APPLIED
     assert group.name_kana == "かみでしんせいしたかい"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fy", ["0", "99999", "2025x"])
+def test_a_hand_edited_fiscal_year_filter_is_ignored(client_for, staff, fy):
+    url = reverse("admin:groups_consultation_changelist")
+    assert client_for("staff").get(url, {"fy": fy}).status_code in (200, 302)

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PortalUserManager(UserManager):
@@ -34,7 +35,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("name"), max_length=100, blank=True)
+    full_name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     full_name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
@@ -45,8 +46,8 @@ class User(AbstractUser):
     objects = PortalUserManager()
 
     class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = pgettext_lazy("account", "user")
+        verbose_name_plural = pgettext_lazy("account", "users")
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),

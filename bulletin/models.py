@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups.models import Group
 
@@ -86,7 +87,10 @@ class GroupQuota(models.Model):
     """A group's own limit of posts per fiscal year, set by staff."""
 
     group = models.OneToOneField(
-        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="bulletin_quota"
+        Group,
+        verbose_name=pgettext_lazy("citizen group", "group"),
+        on_delete=models.CASCADE,
+        related_name="bulletin_quota",
     )
     yearly_limit = models.PositiveSmallIntegerField(_("posts per fiscal year"))
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -120,7 +124,10 @@ class BulletinPost(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn by the group")
 
     group = models.ForeignKey(
-        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="bulletin_posts"
+        Group,
+        verbose_name=pgettext_lazy("citizen group", "group"),
+        on_delete=models.CASCADE,
+        related_name="bulletin_posts",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,8 +254,8 @@ class PostReport(models.Model):
     resolved = models.BooleanField(_("resolved"), default=False, db_index=True)
 
     class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
+        verbose_name = pgettext_lazy("post report", "report")
+        verbose_name_plural = pgettext_lazy("post report", "reports")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -121,7 +121,7 @@ class Event(models.Model):
         help_text=_("For an event outside the office: the place's name and address."),
     )
     summary = models.CharField(_("short summary"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("event", "description"), blank=True)
     image = models.ImageField(_("image"), upload_to="events/", blank=True)
     fee_note = models.CharField(
         _("fee"), max_length=200, blank=True, help_text=_("e.g. Free / 500 yen for materials")
@@ -383,7 +383,9 @@ class Registration(models.Model):
     attended_people = models.PositiveSmallIntegerField(_("people who came"), default=0)
     note = models.CharField(_("staff note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        pgettext_lazy("registration", "confirmed at"), null=True, blank=True
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
@@ -682,7 +684,7 @@ class Response(models.Model):
     )
     group = models.ForeignKey(
         "groups.Group",
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("citizen group", "group"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

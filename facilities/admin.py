@@ -4,7 +4,7 @@ import datetime as dt
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
@@ -131,7 +131,7 @@ class ClosedDayAdmin(admin.ModelAdmin):
 
 
 class WhenFilter(admin.SimpleListFilter):
-    title = _("when")
+    title = pgettext_lazy("booking period", "when")
     parameter_name = "when"
 
     def lookups(self, request, model_admin):
@@ -259,7 +259,7 @@ class BookingAdmin(admin.ModelAdmin):
         start, end = timezone.localtime(obj.start), timezone.localtime(obj.end)
         return f"{start:%Y-%m-%d} ({formats.date_format(start, 'D')}) {start:%H:%M}–{end:%H:%M}"
 
-    @admin.display(description=_("group"), ordering="group__name_kana")
+    @admin.display(description=pgettext_lazy("citizen group", "group"), ordering="group__name_kana")
     def group_name(self, obj):
         return obj.group.name if obj.group else obj.get_kind_display()
 

@@ -38,6 +38,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups.models import Group
 
@@ -110,7 +111,7 @@ class Room(models.Model):
         MONTHS_AHEAD = "months_ahead", _("N months ahead of today")
         MONTH_START = "month_start", _("From the 1st of the month, N months before")
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(pgettext_lazy("facility", "name"), max_length=80, unique=True)
     slug = models.SlugField(
         _("web address name"), max_length=60, unique=True, validators=[validate_room_slug]
     )
@@ -223,7 +224,7 @@ class TimeBlock(models.Model):
 
 
 class Equipment(models.Model):
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(pgettext_lazy("facility", "name"), max_length=80, unique=True)
     quantity = models.PositiveSmallIntegerField(
         _("quantity owned"), default=1, validators=[MinValueValidator(1)]
     )
@@ -365,7 +366,7 @@ class Booking(models.Model):
     )
     group = models.ForeignKey(
         Group,
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("citizen group", "group"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -490,7 +491,10 @@ class NoShowSuspension(models.Model):
     """A group's online booking suspended after too many no-shows, until staff lift it."""
 
     group = models.ForeignKey(
-        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="+"
+        Group,
+        verbose_name=pgettext_lazy("citizen group", "group"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     no_shows = models.PositiveSmallIntegerField(_("no-shows"))

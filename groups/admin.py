@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
@@ -506,7 +506,7 @@ class ActivityFieldAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_groups=Count("groups", distinct=True))
 
-    @admin.display(description=_("groups"), ordering="_groups")
+    @admin.display(description=pgettext_lazy("count", "groups"), ordering="_groups")
     def group_count(self, obj):
         return obj._groups
 
@@ -678,6 +678,6 @@ class ConsultationAdmin(admin.ModelAdmin):
     def who(self, obj):
         return obj.group.name if obj.group_id else obj.person_name
 
-    @admin.display(description=_("summary"))
+    @admin.display(description=pgettext_lazy("consultation", "summary"))
     def short_summary(self, obj):
         return obj.summary if len(obj.summary) <= 40 else obj.summary[:40] + "…"

@@ -186,7 +186,7 @@ class Group(models.Model):
         Area, verbose_name=_("activity areas"), related_name="groups", blank=True
     )
     summary = models.CharField(_("short introduction"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("citizen group", "description"), blank=True)
     logo = models.ImageField(_("logo or photo"), upload_to="groups/logos/", blank=True)
     founded_year = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
     member_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
@@ -499,7 +499,7 @@ class ActivityRecord(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="activity_records")
     held_on = models.DateField(_("date of the activity"))
     title = models.CharField(_("title"), max_length=120)
-    body = models.TextField(_("report"), max_length=5000)
+    body = models.TextField(pgettext_lazy("activity record", "report"), max_length=5000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("posted by"),
@@ -568,7 +568,7 @@ class Consultation(models.Model):
     held_on = models.DateField(_("date"), default=timezone.localdate, db_index=True)
     group = models.ForeignKey(
         Group,
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("citizen group", "group"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -578,8 +578,10 @@ class Consultation(models.Model):
         _("person (when not a registered group)"), max_length=100, blank=True
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    summary = models.TextField(_("summary"))
+    category = models.CharField(
+        pgettext_lazy("consultation", "category"), max_length=20, choices=Category.choices
+    )
+    summary = models.TextField(pgettext_lazy("consultation", "summary"))
     follow_up = models.TextField(_("follow-up"), blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     staff_member = models.ForeignKey(

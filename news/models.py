@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 HOME_CACHE_KEY_PREFIX = "home:"
 
@@ -130,17 +131,17 @@ class Opinion(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        READ = "read", _("Read")
-        ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        NEW = "new", pgettext_lazy("opinion status", "New")
+        READ = "read", pgettext_lazy("opinion status", "Read")
+        ANSWERED = "answered", pgettext_lazy("opinion status", "Answered")
+        CLOSED = "closed", pgettext_lazy("opinion status", "Closed")
 
     addressed_to = models.CharField(
         _("addressed to"), max_length=20, choices=Addressee.choices, default=Addressee.OFFICE
     )
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     message = models.TextField(_("your opinion"), max_length=4000)
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     wants_reply = models.BooleanField(_("would like a reply"), default=False)
     user = models.ForeignKey(

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -56,7 +56,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.with_progress(super().get_queryset(request))
 
-    @admin.display(description=_("sent"), ordering="n_sent")
+    @admin.display(description=pgettext_lazy("delivery progress", "sent"), ordering="n_sent")
     def sent(self, obj):
         return obj.n_sent
 

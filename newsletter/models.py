@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups.models import ActivityField
 
@@ -246,7 +247,7 @@ class Bounce(models.Model):
         on_delete=models.SET_NULL,
         related_name="bounces",
     )
-    provider = models.CharField(_("provider"), max_length=40)
+    provider = models.CharField(pgettext_lazy("e-mail delivery", "provider"), max_length=40)
     event_type = models.CharField(_("event"), max_length=30)
     reject_reason = models.CharField(_("reason"), max_length=30, blank=True)
     hard = models.BooleanField(_("permanent"), default=False)

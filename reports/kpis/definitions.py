@@ -205,7 +205,7 @@ KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "bulletin_posts",
-        _("Bulletin board posts"),
+        pgettext_lazy("report", "Bulletin board posts"),
         pgettext_lazy("unit", "posts"),
         "publishing",
         _("Notices that went public on the bulletin board (posts hidden by staff excluded)."),

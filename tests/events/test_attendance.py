@@ -67,7 +67,7 @@ def test_door_list_csv(client_for, meeting):
     response = client_for("staff").get(reverse("events:door_list_csv", args=[meeting.slug]))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["番号", "名前", "メールアドレス", "団体", "人数"]
+    assert rows[0][:5] == ["番号", "氏名", "メールアドレス", "団体", "人数"]
     assert rows[0][-2:] == ["懇親会に参加しますか", "配慮が必要なこと（保育・手話通訳など）"]
     names = [row[1] for row in rows[1:]]
     assert sorted(names) == sorted(["山田 一郎", "佐藤 美咲", "ゲスト 花子"])

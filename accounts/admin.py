@@ -45,47 +45,40 @@ class UserAdmin(BaseUserAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    def _people(self, request, queryset):
-        """The selected accounts this user may change (never staff or superusers for staff)."""
-        if request.user.is_superuser:
-            return list(queryset)
-        return list(queryset.filter(is_staff=False, is_superuser=False))
+    def _set_official(self, request, queryset, *, give: bool) -> int:
+        """Give or take the official role on the selected accounts this user may change (for
+        staff: never staff or superuser accounts); each change goes to the audit log."""
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_staff=False, is_superuser=False)
+        people = list(queryset)
+        change = roles.make_official if give else roles.remove_official
+        action = "accounts.official_role_given" if give else "accounts.official_role_taken"
+        for user in people:
+            change(user)
+            log_action(actor=request.user, action=action, target=user)
+        return len(people)
 
     @admin.action(
         description=_("Give the selected accounts the city official role"), permissions=["change"]
     )
     def make_official(self, request, queryset):
-        people = self._people(request, queryset)
-        for user in people:
-            roles.make_official(user)
-            log_action(actor=request.user, action="accounts.official_role_given", target=user)
-        self.message_user(
-            request,
-            ngettext(
-                "%(n)d account now has the city official role.",
-                "%(n)d accounts now have the city official role.",
-                len(people),
-            )
-            % {"n": len(people)},
-            messages.SUCCESS,
+        n = self._set_official(request, queryset, give=True)
+        message = ngettext(
+            "%(n)d account now has the city official role.",
+            "%(n)d accounts now have the city official role.",
+            n,
         )
+        self.message_user(request, message % {"n": n}, messages.SUCCESS)
 
     @admin.action(
         description=_("Take the city official role from the selected accounts"),
         permissions=["change"],
     )
     def remove_official(self, request, queryset):
-        people = self._people(request, queryset)
-        for user in people:
-            roles.remove_official(user)
-            log_action(actor=request.user, action="accounts.official_role_taken", target=user)
-        self.message_user(
-            request,
-            ngettext(
-                "%(n)d account no longer has the city official role.",
-                "%(n)d accounts no longer have the city official role.",
-                len(people),
-            )
-            % {"n": len(people)},
-            messages.SUCCESS,
+        n = self._set_official(request, queryset, give=False)
+        message = ngettext(
+            "%(n)d account no longer has the city official role.",
+            "%(n)d accounts no longer have the city official role.",
+            n,
         )
+        self.message_user(request, message % {"n": n}, messages.SUCCESS)

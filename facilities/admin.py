@@ -1,8 +1,10 @@
 import csv
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,8 @@ from facilities.models import (
     BookingSeries,
     ClosedDay,
     Equipment,
+    EquipmentLoan,
+    EquipmentLoanItem,
     FacilitySettings,
     NoShowSuspension,
     OpeningHours,
@@ -33,6 +37,8 @@ class FacilitySettingsAdmin(admin.ModelAdmin):
         "close_year_end",
         "no_show_limit",
         "group_monthly_hours",
+        "loan_max_days",
+        "loan_days_ahead",
     ]
 
     def has_add_permission(self, request):
@@ -383,3 +389,155 @@ class WalkInCountAdmin(admin.ModelAdmin):
         obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
         log_action(actor=request.user, action="facilities.walk_in_set", target=obj, count=obj.count)
+
+
+# --- take-out loans --------------------------------------------------------------------------
+
+
+class EquipmentLoanItemInline(admin.TabularInline):
+    model = EquipmentLoanItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["equipment", "quantity"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class LoanWhenFilter(admin.SimpleListFilter):
+    title = pgettext_lazy("booking period", "when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", _("Today")),
+            ("overdue", _("Overdue")),
+            ("upcoming", _("Upcoming")),
+            ("past", _("Past")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "today":
+            return queryset.filter(pickup_date__lte=today, return_date__gte=today)
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "upcoming":
+            return queryset.filter(pickup_date__gt=today)
+        if self.value() == "past":
+            return queryset.filter(return_date__lt=today)
+        return queryset
+
+
+class LoanRefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+@admin.register(EquipmentLoan)
+class EquipmentLoanAdmin(admin.ModelAdmin):
+    """Loans are asked for on the portal and handed out at the desk; here staff filter, read,
+    keep notes and approve or decline. Status and dates go through the services only."""
+
+    list_display = ["__str__", "pickup_date", "return_date", "group", "status", "equipment_list"]
+    list_filter = [
+        LoanWhenFilter,
+        "status",
+        ("items__equipment", admin.RelatedOnlyFieldListFilter),
+        ("group", admin.RelatedOnlyFieldListFilter),
+        "pickup_date",
+        "return_date",
+    ]
+    date_hierarchy = "pickup_date"
+    search_fields = ["purpose", "group__name", "group__name_kana"]
+    list_select_related = ["group"]
+    ordering = ["-pickup_date", "-pk"]
+    actions = ["approve_selected", "refuse_selected"]
+    inlines = [EquipmentLoanItemInline]
+    fields = [
+        "group",
+        "requested_by",
+        "purpose",
+        "pickup_date",
+        "return_date",
+        "start",
+        "end",
+        "status",
+        "status_reason",
+        "staff_notes",
+        "decided_by",
+        "decided_at",
+        "handed_out_at",
+        "handed_out_by",
+        "returned_at",
+        "returned_by",
+        "created_at",
+    ]
+    readonly_fields = [f for f in fields if f not in ("purpose", "staff_notes")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("items__equipment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("equipment"))
+    def equipment_list(self, obj):
+        return ", ".join(f"{i.equipment.name} ×{i.quantity}" for i in obj.items.all())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            log_action(
+                actor=request.user,
+                action="facilities.loan_edit",
+                target=obj,
+                fields=sorted(form.changed_data),
+            )
+
+    @admin.action(description=_("Approve the selected loan requests"))
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for loan in queryset.filter(status=EquipmentLoan.Status.REQUESTED):
+            try:
+                services.loan_approve(actor=request.user, loan=loan)
+            except services.BookingError as exc:
+                self.message_user(request, f"{loan}: {exc}", messages.ERROR)
+            else:
+                approved += 1
+        self.message_user(
+            request, gettext("Approved %(n)d loan(s).") % {"n": approved}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Decline the selected loan requests (with a reason)"))
+    def refuse_selected(self, request, queryset):
+        form = LoanRefuseForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            refused = 0
+            for loan in queryset.filter(status=EquipmentLoan.Status.REQUESTED):
+                try:
+                    services.loan_refuse(
+                        actor=request.user, loan=loan, reason=form.cleaned_data["reason"]
+                    )
+                except services.BookingError as exc:
+                    self.message_user(request, f"{loan}: {exc}", messages.ERROR)
+                else:
+                    refused += 1
+            self.message_user(
+                request, gettext("Declined %(n)d loan(s).") % {"n": refused}, messages.SUCCESS
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/facilities/equipmentloan/refuse.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Decline loan requests"),
+                "form": form,
+                "loans": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )

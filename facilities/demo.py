@@ -25,6 +25,8 @@ from facilities.models import (
     BookingSeries,
     ClosedDay,
     Equipment,
+    EquipmentLoan,
+    EquipmentLoanItem,
     FacilitySettings,
     NoShowSuspension,
     OpeningHours,
@@ -125,6 +127,7 @@ def seed(ctx) -> None:
     equipment = _seed_equipment()
     _seed_rules(ctx)
     if Booking.objects.exists():
+        _seed_loans(ctx, equipment)
         ctx.say(f"facilities: {len(rooms)} rooms, bookings already there")
         return
     groups = list(ctx.shared.get("groups") or [])
@@ -140,6 +143,7 @@ def seed(ctx) -> None:
     made = _seed_bookings(ctx, rooms, equipment, groups, staff)
     _seed_rep_group(ctx, rooms, equipment, users)
     _seed_suspension(ctx, groups, rooms, staff)
+    _seed_loans(ctx, equipment)
     ctx.say(
         f"facilities: {len(rooms)} rooms, {len(equipment)} kinds of equipment, "
         f"{made:,} bookings, {WalkInCount.objects.count():,} days of walk-in counts"
@@ -540,3 +544,71 @@ def _seed_suspension(ctx, groups, rooms, staff) -> None:
             group_id=group_id, status=Booking.Status.NO_SHOW, start__gte=fy.start
         ).count(),
     )
+
+
+# --- take-out loans ------------------------------------------------------------------------------
+
+# whose ("rep" = the featured group, "other" = another), days from today to the pickup, days
+# kept, equipment, purpose, status
+LOANS = [
+    ("rep", 10, 2, [("拡声器", 1), ("ポータブルマイク・アンプ", 1)], "駅前での街頭募金活動",
+     "confirmed"),
+    ("rep", -24, 1, [("スクリーン", 1)], "地区センターでの上映会", "returned"),
+    ("other", 0, 2, [("拡声器", 1)], "河川敷の清掃活動", "confirmed"),
+    ("other", -6, 2, [("スクリーン", 1)], "公民館での写真展", "handed_out"),
+    ("other", 18, 3, [("プロジェクター", 1)], "小学校での出前講座", "requested"),
+    ("other", 30, 1, [("ポータブルマイク・アンプ", 1)], "商店街のお祭りのステージ", "confirmed"),
+]  # fmt: skip
+
+
+def _seed_loans(ctx, equipment) -> None:
+    """A few take-out loans in past and coming weeks (once), within the stock."""
+    from facilities.services import equipment_in_use, loan_period
+
+    if EquipmentLoan.objects.exists():
+        return
+    from groups.models import Group
+
+    rep_group = ctx.shared.get("rep_group")
+    others = [g for g in (ctx.shared.get("groups") or []) if rep_group is None or g != rep_group]
+    other = others[0] if others else Group.objects.registered().exclude(
+        pk=getattr(rep_group, "pk", None)
+    ).first()  # fmt: skip
+    users = ctx.shared.get("users", {})
+    rep, staff = users.get("rep@example.com"), users.get("staff@example.com")
+    by_name = {e.name: e for e in equipment}
+    cal = OfficeCalendar.load(ctx.today - dt.timedelta(days=60), ctx.today + dt.timedelta(days=60))
+
+    def open_from(day):
+        while cal.closed_reason(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    made = 0
+    for whose, offset, days, lines, purpose, status in LOANS:
+        group = rep_group if whose == "rep" else other
+        if group is None:
+            continue
+        pickup = open_from(ctx.today + dt.timedelta(days=offset))
+        back = open_from(pickup + dt.timedelta(days=days - 1))
+        start, end = loan_period(cal, pickup, back)
+        items = [(by_name[name], q) for name, q in lines if name in by_name]
+        peaks = equipment_in_use([e.pk for e, _q in items], start, end)
+        if not items or any(q > e.quantity - peaks.get(e.pk, 0) for e, q in items):
+            continue
+        decided = timezone.now() - dt.timedelta(days=max(1, -offset + 3))
+        loan = EquipmentLoan.objects.create(
+            group=group, requested_by=rep if whose == "rep" else None, purpose=purpose,
+            pickup_date=pickup, return_date=back, start=start, end=end, status=status,
+            decided_by=None if status == "requested" else staff,
+            decided_at=None if status == "requested" else decided,
+            handed_out_at=start if status in ("handed_out", "returned") else None,
+            handed_out_by=staff if status in ("handed_out", "returned") else None,
+            returned_at=end - dt.timedelta(hours=2) if status == "returned" else None,
+            returned_by=staff if status == "returned" else None,
+        )  # fmt: skip
+        EquipmentLoanItem.objects.bulk_create(
+            EquipmentLoanItem(loan=loan, equipment=e, quantity=q) for e, q in items
+        )
+        made += 1
+    ctx.say(f"facilities: {made} take-out loans")

@@ -226,6 +226,84 @@ class BookingForm(forms.Form):
         return initial, None
 
 
+class LoanForm(forms.Form):
+    """A take-out loan: the group, the days, the purpose and how many of each piece."""
+
+    group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=_("Choose a group"))
+    pickup_date = forms.DateField(
+        label=_("Pickup day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Collect the equipment at the desk during opening hours."),
+    )
+    return_date = forms.DateField(
+        label=_("Return day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Bring it back by closing time."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        help_text=_("e.g. street campaign at the station, festival stall, outdoor clean-up"),
+    )
+
+    def __init__(self, *args, groups, equipment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.equipment = list(equipment)
+        for item in self.equipment:
+            self.fields[f"equipment_{item.pk}"] = forms.IntegerField(
+                label=item.name,
+                min_value=0,
+                max_value=item.quantity,
+                required=False,
+                initial=0,
+                help_text=_("The office has %(n)d.") % {"n": item.quantity},
+            )
+
+    def main_fields(self):
+        return [self[name] for name in ("group", "pickup_date", "return_date", "purpose")]
+
+    def equipment_fields(self):
+        return [self[f"equipment_{item.pk}"] for item in self.equipment]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("pickup_date", "return_date"):
+            day = data.get(name)
+            if day is not None and not 2000 <= day.year <= 2100:
+                self.add_error(name, _("Enter a date between 2000 and 2100."))
+        pickup, back = data.get("pickup_date"), data.get("return_date")
+        if pickup and back and back < pickup and "return_date" not in self.errors:
+            self.add_error("return_date", _("The return day cannot be before the pickup day."))
+        if not self.equipment_wanted() and not any(f.startswith("equipment_") for f in self.errors):
+            self.add_error(None, _("Choose at least one piece of equipment to borrow."))
+        return data
+
+    def equipment_wanted(self) -> dict[Equipment, int]:
+        data = getattr(self, "cleaned_data", {})
+        return {
+            item: data.get(f"equipment_{item.pk}")
+            for item in self.equipment
+            if data.get(f"equipment_{item.pk}")
+        }
+
+
+class LoanCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["reason"].required = True
+            self.fields["reason"].label = _("Reason")
+            self.fields["reason"].help_text = _("The group is told it by e-mail.")
+
+
 class CancelForm(forms.Form):
     SCOPE_ONE = "one"
     SCOPE_FOLLOWING = "following"

@@ -43,7 +43,7 @@ from django.utils.translation import pgettext_lazy
 from groups.models import Group
 
 # Room slugs that would hide a page of the app (/facilities/day/, /facilities/desk/...).
-RESERVED_SLUGS = {"day", "bookings", "desk", "feeds", "equipment", "book", "admin"}
+RESERVED_SLUGS = {"day", "bookings", "desk", "feeds", "equipment", "book", "admin", "loans"}
 
 
 def validate_room_slug(value: str) -> None:
@@ -80,6 +80,18 @@ class FacilitySettings(models.Model):
         help_text=_(
             "All bookings of the month count, requests awaiting approval too. Empty: no limit."
         ),
+    )
+
+    loan_max_days = models.PositiveSmallIntegerField(
+        _("longest take-out loan (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("From the pickup day to the return day, both included."),
+    )
+    loan_days_ahead = models.PositiveSmallIntegerField(
+        _("take-out loans may be asked this many days ahead"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
 
     class Meta:
@@ -566,3 +578,155 @@ class GroupCalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.group)
+
+
+# --- take-out loans (持ち出し貸出) ---------------------------------------------------------------
+
+
+class EquipmentLoanQuerySet(models.QuerySet):
+    def live(self):
+        """Loans that hold their equipment over their period."""
+        return self.filter(status__in=EquipmentLoan.LIVE_STATUSES)
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def overdue(self, now: dt.datetime | None = None):
+        """Handed out and not back after the office closed on the return day."""
+        return self.filter(status=EquipmentLoan.Status.HANDED_OUT, end__lt=now or timezone.now())
+
+
+class EquipmentLoan(models.Model):
+    """A registered group borrows equipment that may leave the building, from the office's
+    opening on the pickup day to its closing on the return day."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        HANDED_OUT = "handed_out", pgettext_lazy("loan status", "Handed out")
+        RETURNED = "returned", pgettext_lazy("loan status", "Returned")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUSED = "refused", _("Declined")
+
+    # Statuses that hold the equipment over the loan's period.
+    LIVE_STATUSES = ("requested", "confirmed", "handed_out")
+    # Statuses a loan can still be cancelled from.
+    OPEN_STATUSES = ("requested", "confirmed")
+
+    group = models.ForeignKey(
+        Group,
+        verbose_name=pgettext_lazy("citizen group", "group"),
+        on_delete=models.PROTECT,
+        related_name="equipment_loans",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    purpose = models.CharField(_("purpose"), max_length=200)
+    pickup_date = models.DateField(_("pickup day"))
+    return_date = models.DateField(_("return day"))
+    start = models.DateTimeField(_("from (office opens on the pickup day)"))
+    end = models.DateTimeField(_("until (office closes on the return day)"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    staff_notes = models.TextField(_("staff notes"), blank=True)
+    status_reason = models.CharField(
+        _("reason (cancellation, refusal)"), max_length=300, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    handed_out_at = models.DateTimeField(_("handed out at"), null=True, blank=True)
+    handed_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed out by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("return received by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EquipmentLoanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("take-out loan")
+        verbose_name_plural = _("take-out loans")
+        ordering = ["pickup_date", "pk"]
+        indexes = [
+            models.Index(fields=["group", "pickup_date"]),
+            models.Index(fields=["status", "start", "end"]),
+            models.Index(fields=["pickup_date"]),
+            models.Index(fields=["return_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_date__gte=F("pickup_date")),
+                name="facilities_loan_return_not_before_pickup",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="facilities_loan_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.pickup_date:%Y-%m-%d}–{self.return_date:%Y-%m-%d}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        return self.status == self.Status.HANDED_OUT and self.end < (now or timezone.now())
+
+
+class EquipmentLoanItem(models.Model):
+    loan = models.ForeignKey(EquipmentLoan, on_delete=models.CASCADE, related_name="items")
+    equipment = models.ForeignKey(
+        Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("equipment on a loan")
+        verbose_name_plural = _("equipment on loans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan", "equipment"], name="facilities_equipment_once_per_loan"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="facilities_loan_quantity_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["equipment", "loan"])]
+
+    def __str__(self) -> str:
+        return f"{self.equipment} ×{self.quantity}"

@@ -82,6 +82,47 @@ def send(event: str, bookings: list, *, reason: str = "") -> None:
         )
 
 
+LOAN_EVENTS = (
+    "loan_received",
+    "loan_confirmed",
+    "loan_approved",
+    "loan_refused",
+    "loan_cancelled",
+)
+
+
+def send_loan(event: str, loan, *, reason: str = "") -> None:
+    """Tell the group about a take-out loan (the person who asked and its representatives)."""
+    assert event in LOAN_EVENTS, event
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "first": f"{loan.pickup_date:%Y-%m-%d}",
+            "last": f"{loan.return_date:%Y-%m-%d}",
+        }
+        subjects = {
+            "loan_received": _("Take-out loan request received: %(first)s–%(last)s"),
+            "loan_confirmed": _("Take-out loan confirmed: %(first)s–%(last)s"),
+            "loan_approved": _("Take-out loan approved: %(first)s–%(last)s"),
+            "loan_refused": _("Take-out loan declined: %(first)s–%(last)s"),
+            "loan_cancelled": _("Take-out loan cancelled: %(first)s–%(last)s"),
+        }
+        context = {
+            "event": event,
+            "loan": loan,
+            "items": list(loan.items.select_related("equipment").order_by("equipment")),
+            "group": loan.group,
+            "reason": reason,
+            "bookings_url": settings.SITE_URL + reverse("facilities:bookings"),
+            "office_email": settings.OFFICE_EMAIL,
+        }
+        _send(
+            subjects[event] % values,
+            "facilities/email/loan.txt",
+            context,
+            recipients_for(loan.group, loan.requested_by),
+        )
+
+
 def send_suspension(suspension, *, count: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         _send(

@@ -87,3 +87,36 @@ def group_from_slug(slug: str) -> Group:
     if group is None:
         raise Http404
     return group
+
+
+# --- take-out loans ---------------------------------------------------------------------------
+
+
+def can_use_loan_form(user) -> bool:
+    """Members of a registered group (and staff) may ask for a take-out loan."""
+    if not (user and user.is_authenticated):
+        return False
+    return is_office_staff(user) or bookable_groups(user).exists()
+
+
+def can_manage_loan(user, loan) -> bool:
+    """Cancel or look at a loan: staff, or members of the loan's registered group."""
+    if not (user and getattr(user, "is_authenticated", False)):
+        return False
+    return is_office_staff(user) or can_act_for(user, loan.group)
+
+
+def can_cancel_loan_in_time(loan, today=None) -> bool:
+    """Groups cancel online until the day before the pickup day."""
+    from django.utils import timezone
+
+    return (today or timezone.localdate()) < loan.pickup_date
+
+
+def loan_for_member(pk: int, user):
+    from facilities.models import EquipmentLoan
+
+    loan = get_object_or_404(EquipmentLoan.objects.select_related("group"), pk=pk)
+    if not can_manage_loan(user, loan):
+        raise PermissionDenied
+    return loan

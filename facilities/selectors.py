@@ -18,6 +18,8 @@ from facilities.models import (
     Booking,
     BookingEquipment,
     Equipment,
+    EquipmentLoan,
+    EquipmentLoanItem,
     GroupCalendarFeed,
     Room,
     WalkInCount,
@@ -269,7 +271,77 @@ def equipment_now(now: dt.datetime | None = None) -> list[EquipmentNow]:
         .values_list("equipment_id")
         .annotate(n=Sum("quantity"))
     )
-    return [EquipmentNow(e, in_use.get(e.pk, 0)) for e in equipment]
+    lent = dict(
+        EquipmentLoanItem.objects.filter(
+            loan__status__in=EquipmentLoan.LIVE_STATUSES, loan__start__lte=now, loan__end__gt=now
+        )
+        .values_list("equipment_id")
+        .annotate(n=Sum("quantity"))
+    )
+    return [EquipmentNow(e, in_use.get(e.pk, 0) + lent.get(e.pk, 0)) for e in equipment]
+
+
+# --- take-out loans --------------------------------------------------------------------------
+
+
+def loanable_equipment():
+    """Equipment a group may take out of the building."""
+    return Equipment.objects.filter(is_active=True, may_leave_building=True)
+
+
+def _loans_with_items(qs):
+    return qs.select_related("group").prefetch_related(
+        Prefetch(
+            "items",
+            queryset=EquipmentLoanItem.objects.select_related("equipment").order_by("equipment"),
+        )
+    )
+
+
+def group_loans(user):
+    """(upcoming loans, past loans) of the user's groups: a loan is upcoming until its return
+    day has passed, and stays so while it is out."""
+    today = timezone.localdate()
+    mine = EquipmentLoan.objects.filter(group__in=user_groups(user).values("pk"))
+    current = Q(return_date__gte=today) | Q(status=EquipmentLoan.Status.HANDED_OUT)
+    upcoming = _loans_with_items(mine.filter(current)).order_by("pickup_date", "pk")
+    past = _loans_with_items(mine.exclude(current)).order_by("-pickup_date", "-pk")
+    return upcoming, past
+
+
+@dataclass
+class DeskLoans:
+    pickups: list[EquipmentLoan]
+    returns: list[EquipmentLoan]
+    overdue: list[EquipmentLoan]
+    pending: list[EquipmentLoan]
+
+
+def desk_loans(day: dt.date, now: dt.datetime | None = None) -> DeskLoans:
+    """The day's pickups and returns, overdue loans and requests awaiting approval (one query
+    for the loans, one for their items)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    wanted = (
+        Q(pickup_date=day, status__in=(*EquipmentLoan.LIVE_STATUSES, "returned"))
+        | Q(return_date=day, status__in=("handed_out", "returned"))
+        | Q(status=EquipmentLoan.Status.HANDED_OUT, end__lt=now)
+        | Q(status=EquipmentLoan.Status.REQUESTED, return_date__gte=today)
+    )
+    loans = list(_loans_with_items(EquipmentLoan.objects.filter(wanted)).order_by("start", "pk"))
+    overdue = [loan for loan in loans if loan.is_overdue(now)]
+    return DeskLoans(
+        pickups=[loan for loan in loans if loan.pickup_date == day and loan.status != "requested"],
+        returns=[
+            loan
+            for loan in loans
+            if loan.return_date == day
+            and loan.status in ("handed_out", "returned")
+            and loan not in overdue
+        ],
+        overdue=overdue,
+        pending=[loan for loan in loans if loan.status == "requested"],
+    )
 
 
 # --- the user's bookings ------------------------------------------------------------------------

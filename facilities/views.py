@@ -21,19 +21,25 @@ from facilities.forms import (
     REPEAT_NONE,
     BookingForm,
     CancelForm,
+    LoanCancelForm,
+    LoanForm,
     RejectForm,
     UsageForm,
     WalkInForm,
     parse_iso_date,
 )
-from facilities.models import Booking, GroupCalendarFeed, Room
+from facilities.models import Booking, EquipmentLoan, GroupCalendarFeed, Room
 from facilities.permissions import (
     bookable_groups,
     booking_for_member,
+    can_cancel_loan_in_time,
     can_manage_booking,
+    can_manage_loan,
     can_reset_feed,
+    can_use_loan_form,
     group_for_booking,
     group_from_slug,
+    loan_for_member,
     require_desk,
     room_for_booking,
 )
@@ -50,6 +56,8 @@ def index(request):
             "rooms": rooms,
             "equipment": selectors.equipment_now(),
             "today": timezone.localdate(),
+            # Anonymous visitors get the cached page, which never offers the loan form.
+            "can_borrow": can_use_loan_form(request.user),
         },
     )
 
@@ -203,6 +211,17 @@ def _after_booking(request, booking) -> str:
 @login_required
 def my_bookings(request):
     upcoming, past = selectors.group_bookings(request.user)
+    loans_upcoming, loans_past = selectors.group_loans(request.user)
+    loans_upcoming = list(loans_upcoming[:100])
+    loans_past = list(loans_past[:20])
+    loan_now = timezone.now()
+    for loan in loans_upcoming:
+        loan.can_cancel = (
+            loan.is_open
+            and can_manage_loan(request.user, loan)
+            and (is_office_staff(request.user) or can_cancel_loan_in_time(loan))
+        )
+        loan.overdue = loan.is_overdue(loan_now)
     page = Paginator(past, 20).get_page(request.GET.get("page"))
     upcoming = list(upcoming[:200])
     now = timezone.now()
@@ -224,6 +243,8 @@ def my_bookings(request):
             "feeds": selectors.feeds_for(request.user),
             "can_book": bookable_groups(request.user).exists(),
             "rooms": Room.objects.active().filter(online_booking=True),
+            "loans_upcoming": loans_upcoming,
+            "loans_past": loans_past,
         },
     )
 
@@ -259,6 +280,78 @@ def booking_cancel(request, pk):
             "booking": booking,
             "form": form,
             "in_time": is_office_staff(request.user) or services.can_cancel_in_time(booking),
+        },
+    )
+
+
+@login_required
+def loan_new(request):
+    if not can_use_loan_form(request.user):
+        raise PermissionDenied
+    groups = bookable_groups(request.user)
+    equipment = selectors.loanable_equipment()
+    if request.method == "POST":
+        # A crafted group id is refused outright, before any form handling.
+        group_for_booking(request.user, request.POST.get("group"))
+        form = LoanForm(request.POST, groups=groups, equipment=equipment)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                loan = services.loan_create(
+                    actor=request.user,
+                    group=data["group"],
+                    pickup_date=data["pickup_date"],
+                    return_date=data["return_date"],
+                    purpose=data["purpose"],
+                    equipment=form.equipment_wanted(),
+                )
+            except BookingNotAllowed as exc:
+                raise PermissionDenied(str(exc)) from exc
+            except BookingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if loan.status == EquipmentLoan.Status.REQUESTED:
+                    messages.success(
+                        request, _("Your request was sent. Staff will confirm it by e-mail.")
+                    )
+                else:
+                    messages.success(
+                        request, _("Take-out loan confirmed: %(loan)s.") % {"loan": loan}
+                    )
+                return redirect("facilities:bookings")
+    else:
+        initial = {}
+        if not is_office_staff(request.user):
+            initial["group"] = groups.first()
+        form = LoanForm(initial=initial, groups=groups, equipment=equipment)
+    rules = services.FacilitySettings.load()
+    return render(request, "facilities/loan_new.html", {"form": form, "rules": rules})
+
+
+@login_required
+def loan_cancel(request, pk):
+    loan = loan_for_member(pk, request.user)
+    staff = is_office_staff(request.user)
+    form = LoanCancelForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loan_cancel(actor=request.user, loan=loan, reason=form.cleaned_data["reason"])
+        except BookingNotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Cancelled the take-out loan %(loan)s.") % {"loan": loan})
+            return redirect("facilities:bookings")
+    items = list(loan.items.select_related("equipment").order_by("equipment"))
+    return render(
+        request,
+        "facilities/loan_cancel.html",
+        {
+            "loan": loan,
+            "items": items,
+            "form": form,
+            "in_time": staff or can_cancel_loan_in_time(loan),
         },
     )
 
@@ -317,6 +410,7 @@ def desk(request):
             "bookings": bookings,
             "pending": list(selectors.pending_requests()[:100]),
             "walk_ins": selectors.walk_ins_on(day),
+            "loans": selectors.desk_loans(day),
             "reject_form": RejectForm(),
             "now": timezone.now(),
             "previous_day": day - dt.timedelta(days=1),
@@ -392,6 +486,58 @@ def desk_decide(request, pk):
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
             services.booking_reject(actor=request.user, booking=booking, reason=reason)
             messages.success(request, _("Declined %(booking)s.") % {"booking": booking})
+        else:
+            messages.error(request, _("Choose approve or decline."))
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    return _back_to_desk(request)
+
+
+def _desk_loan(request, pk) -> EquipmentLoan:
+    require_desk(request.user)
+    return get_object_or_404(EquipmentLoan.objects.select_related("group"), pk=pk)
+
+
+@require_POST
+@login_required
+def desk_loan_hand_out(request, pk):
+    loan = _desk_loan(request, pk)
+    try:
+        services.loan_hand_out(actor=request.user, loan=loan)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Handed out: %(loan)s.") % {"loan": loan})
+    return _back_to_desk(request, _desk_day(request)[0])
+
+
+@require_POST
+@login_required
+def desk_loan_return(request, pk):
+    loan = _desk_loan(request, pk)
+    try:
+        services.loan_return(actor=request.user, loan=loan)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Returned: %(loan)s.") % {"loan": loan})
+    return _back_to_desk(request, _desk_day(request)[0])
+
+
+@require_POST
+@login_required
+def desk_loan_decide(request, pk):
+    loan = _desk_loan(request, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            services.loan_approve(actor=request.user, loan=loan)
+            messages.success(request, _("Approved %(loan)s.") % {"loan": loan})
+        elif decision == "refuse":
+            services.loan_refuse(
+                actor=request.user, loan=loan, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Declined %(loan)s.") % {"loan": loan})
         else:
             messages.error(request, _("Choose approve or decline."))
     except BookingError as exc:

@@ -9,7 +9,14 @@ from django.utils import timezone
 from core.demo import DemoContext
 from core.fiscal import FiscalYear
 from facilities import demo
-from facilities.models import Booking, BookingEquipment, Equipment, NoShowSuspension, Room
+from facilities.models import (
+    Booking,
+    BookingEquipment,
+    Equipment,
+    EquipmentLoan,
+    NoShowSuspension,
+    Room,
+)
 from facilities.selectors import facility_users
 from facilities.services import equipment_in_use
 from tests.factories import GroupFactory, UserFactory
@@ -51,5 +58,18 @@ def test_the_demo_has_years_of_bookings_with_growing_facility_users():
         peak = equipment_in_use([line.equipment_id], line.booking.start, line.booking.end)
         assert 1 <= peak[line.equipment_id] <= line.equipment.quantity
 
+    # Take-out loans in past and coming weeks, within the stock too.
+    loans = list(EquipmentLoan.objects.prefetch_related("items"))
+    assert len(loans) >= 4
+    assert {loan.status for loan in loans} >= {"confirmed", "returned"}
+    for loan in loans:
+        for item in loan.items.all():
+            peak = equipment_in_use([item.equipment_id], loan.start, loan.end)
+            assert (
+                peak.get(item.equipment_id, 0)
+                <= Equipment.objects.get(pk=item.equipment_id).quantity
+            )
+
     demo.seed(ctx)  # idempotent
     assert Booking.objects.count() == total
+    assert EquipmentLoan.objects.count() == len(loans)

@@ -58,7 +58,7 @@ def year_of_bookings(group, other_group, room, other_room, projector, laptops):
 
 PAGES = [
     ("anonymous", lambda ctx: reverse("facilities:index"), 9),
-    ("member", lambda ctx: reverse("facilities:index"), 12),
+    ("member", lambda ctx: reverse("facilities:index"), 13),  # +1: may the user borrow?
     ("anonymous", lambda ctx: reverse("facilities:room", kwargs={"slug": "meeting-a"}), 9),
     ("member", lambda ctx: reverse("facilities:room", kwargs={"slug": "meeting-a"}), 14),
     ("staff", lambda ctx: reverse("facilities:room", kwargs={"slug": "meeting-a"}), 12),
@@ -66,8 +66,9 @@ PAGES = [
     ("staff", lambda ctx: reverse("facilities:day", kwargs={"day": ctx["today"]}), 10),
     ("member", lambda ctx: reverse("facilities:book", kwargs={"slug": "meeting-a"}), 10),
     ("staff", lambda ctx: reverse("facilities:book", kwargs={"slug": "meeting-a"}), 7),
-    ("member", lambda ctx: reverse("facilities:bookings"), 14),
-    ("member", lambda ctx: reverse("facilities:bookings") + "?page=3", 14),
+    # +2 each: the take-out loans and their items.
+    ("member", lambda ctx: reverse("facilities:bookings"), 16),
+    ("member", lambda ctx: reverse("facilities:bookings") + "?page=3", 16),
     ("member", lambda ctx: reverse("facilities:booking_cancel", kwargs={"pk": ctx["future"]}), 6),
     ("anonymous", lambda ctx: reverse("facilities:room_today", kwargs={"slug": "meeting-a"}), 7),
     ("staff", lambda ctx: reverse("facilities:desk"), 8),

@@ -464,6 +464,27 @@ def a_free_slot(ctx) -> str:
 
 ROOM_BOOKERS = {"other_member", "member", "representative", "staff"}  # members of any group
 
+
+def loan_pk(ctx) -> dict:
+    """A confirmed take-out loan of ctx.group a few days ahead (cancellable by its members)."""
+    import datetime as dt
+
+    from facilities.models import EquipmentLoan, EquipmentLoanItem
+    from tests.facilities.factories import EquipmentFactory, at, open_day
+
+    ctx.member, ctx.representative  # noqa: B018
+    a_room(ctx)  # opening hours and rules
+    day = open_day(after=5)
+    loan = EquipmentLoan.objects.create(
+        group=ctx.group, requested_by=ctx.member, purpose="街頭活動", pickup_date=day,
+        return_date=day + dt.timedelta(days=1), start=at(day, "9:00"),
+        end=at(day + dt.timedelta(days=1), "21:00"), status=EquipmentLoan.Status.CONFIRMED,
+    )  # fmt: skip
+    item = EquipmentFactory(name="ポータブルPAセット", quantity=2, may_leave_building=True)
+    EquipmentLoanItem.objects.create(loan=loan, equipment=item, quantity=1)
+    return {"pk": loan.pk}
+
+
 MATRIX.update(
     {
         "facilities:index": Row(get=every(200), post=every(200)),
@@ -500,6 +521,26 @@ MATRIX.update(
             kwargs=room_slug,
             query=a_free_slot,
             note="members of a registered group book for it; staff for any group",
+        ),
+        "facilities:loan_new": Row(
+            get=only(ROOM_BOOKERS),
+            post=only(ROOM_BOOKERS),
+            note="members of a registered group ask for their group; staff for any group",
+        ),
+        "facilities:loan_cancel": Row(
+            get=only(GROUP_MEMBERS),
+            post=only(GROUP_MEMBERS),
+            kwargs=loan_pk,
+            note="the group cancels before the pickup day; staff with a reason",
+        ),
+        "facilities:desk_loan_hand_out": Row(
+            get=every(405), post=only(STAFF, status=302), kwargs=loan_pk
+        ),
+        "facilities:desk_loan_return": Row(
+            get=every(405), post=only(STAFF, status=302), kwargs=loan_pk
+        ),
+        "facilities:desk_loan_decide": Row(
+            get=every(405), post=only(STAFF, status=302), kwargs=loan_pk
         ),
         "facilities:room_today": Row(get=every(200), post=every(405), kwargs=room_slug),
         "facilities:room_feed": Row(get=every(200), post=every(405), kwargs=room_slug),

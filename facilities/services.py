@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import psycopg.errors
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -408,10 +408,19 @@ def equipment_in_use(
     ).values_list("equipment_id", "booking__start", "booking__end", "quantity")
     # Take-out loans hold their equipment from the opening on the pickup day to the closing on
     # the return day: both paths count both.
-    loan_rows = EquipmentLoanItem.objects.filter(
-        equipment_id__in=equipment_ids,
-        loan__in=EquipmentLoan.objects.live().overlapping(start, end),
-    ).values_list("equipment_id", "loan__start", "loan__end", "quantity")
+    # A loan that is overdue (handed out, not back after its return day) holds its equipment
+    # until staff record it returned: nobody else can be promised what is still out.
+    overdue = Q(loan__status=EquipmentLoan.Status.HANDED_OUT, loan__end__lt=timezone.now())
+    loan_rows = [
+        (equipment_id, l_start, end if is_overdue else l_end, quantity)
+        for equipment_id, l_start, l_end, quantity, is_overdue in EquipmentLoanItem.objects.filter(
+            Q(loan__in=EquipmentLoan.objects.live().overlapping(start, end))
+            | (overdue & Q(loan__start__lt=end)),
+            equipment_id__in=equipment_ids,
+        )
+        .annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .values_list("equipment_id", "loan__start", "loan__end", "quantity", "is_overdue")
+    ]
     changes: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
     for equipment_id, b_start, b_end, quantity in [*rows, *loan_rows]:
         changes[equipment_id].append((max(b_start, start), quantity))

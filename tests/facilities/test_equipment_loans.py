@@ -503,3 +503,22 @@ def test_query_counts_do_not_grow_with_the_loans(
         assert member_client.get(reverse("facilities:bookings")).status_code == 200
     with django_assert_max_num_queries(FORM_QUERIES):
         assert member_client.get(reverse("facilities:loan_new")).status_code == 200
+
+
+def test_equipment_not_yet_returned_stays_out_until_staff_record_it(staff, member, group, pa_set):
+    now = timezone.now()
+    late = EquipmentLoan.objects.create(
+        group=group, purpose="返却遅れ", pickup_date=timezone.localdate() - dt.timedelta(5),
+        return_date=timezone.localdate() - dt.timedelta(2), start=now - dt.timedelta(days=5),
+        end=now - dt.timedelta(days=2), status="handed_out",
+    )  # fmt: skip
+    EquipmentLoanItem.objects.create(loan=late, equipment=pa_set, quantity=2)
+    next_week = now + dt.timedelta(days=7)
+    assert equipment_in_use([pa_set.pk], next_week, next_week + dt.timedelta(hours=2)) == {
+        pa_set.pk: 2
+    }
+    with pytest.raises(BookingError):
+        ask(member, group, {pa_set: 1})
+    loan_return(actor=staff, loan=late)
+    assert equipment_in_use([pa_set.pk], next_week, next_week + dt.timedelta(hours=2)) == {}
+    assert ask(member, group, {pa_set: 2}).status == EquipmentLoan.Status.CONFIRMED

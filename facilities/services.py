@@ -1213,6 +1213,16 @@ def loan_create(
     if not group.is_registered:
         raise BookingError(_("Only registered groups can borrow equipment."), code="group")
     staff = is_office_staff(actor)
+    if not staff and group_is_suspended(group):
+        # The same stop as online room booking: repeated no-shows mean asking at the desk.
+        raise BookingError(
+            _(
+                "Online booking for %(group)s is suspended because of repeated no-shows. "
+                "Please contact the office."
+            )
+            % {"group": group.name},
+            code="suspended",
+        )
     purpose = (purpose or "").strip()[:200]
     if not purpose:
         raise BookingError(_("Please say what the equipment is for."), code="purpose")

@@ -522,3 +522,13 @@ def test_equipment_not_yet_returned_stays_out_until_staff_record_it(staff, membe
     loan_return(actor=staff, loan=late)
     assert equipment_in_use([pa_set.pk], next_week, next_week + dt.timedelta(hours=2)) == {}
     assert ask(member, group, {pa_set: 2}).status == EquipmentLoan.Status.CONFIRMED
+
+
+def test_a_group_suspended_for_no_shows_asks_at_the_desk(staff, member, group, pa_set):
+    from facilities.models import NoShowSuspension
+
+    NoShowSuspension.objects.create(group=group, fiscal_year=2026, no_shows=3)
+    with pytest.raises(BookingError) as refused:
+        ask(member, group, {pa_set: 1})
+    assert refused.value.code == "suspended"
+    assert ask(staff, group, {pa_set: 1}).status == EquipmentLoan.Status.CONFIRMED

@@ -12,6 +12,7 @@ past year within ten.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from importlib import import_module
 from types import ModuleType
@@ -23,7 +24,7 @@ from django.utils import timezone
 from core.fiscal import FiscalYear
 from reports.kpis.definitions import KPIS
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 SOURCES = ("groups", "facilities", "events", "consultations", "publishing", "website")
 
@@ -61,13 +62,33 @@ def current_year(today: dt.date | None = None) -> int:
     return FiscalYear.of(today or timezone.localdate()).year
 
 
+# How long figures past their time may still be shown while one request gathers them anew.
+STALE_SECONDS = 300
+
+
 def remember(key: str, compute: Callable, seconds: int):
-    """``compute()``, kept in the cache under ``key`` for ``seconds``."""
+    """``compute()``, kept in the cache under ``key`` for ``seconds``.
+
+    When the time is up, the next request gathers the figures again while requests arriving in
+    the meantime (on any app server) still get the previous ones: gathering a year takes the
+    better part of a second on a large database, and every worker doing it at once would stall
+    them all. Figures nobody asked for within STALE_SECONDS after their time are gathered afresh.
+    """
     key = f"reports:v{CACHE_VERSION}:{key}"
-    value = cache.get(key)
-    if value is None:
+    if seconds <= 0:
+        return compute()
+    entry = cache.get(key)
+    now = time.time()
+    if entry is not None:
+        value, fresh_until = entry
+        if now < fresh_until or not cache.add(f"{key}:gathering", 1, timeout=60):
+            return value
+    try:
         value = compute()
-        cache.set(key, value, seconds)
+        cache.set(key, (value, now + seconds), seconds + STALE_SECONDS)
+    finally:
+        if entry is not None:
+            cache.delete(f"{key}:gathering")
     return value
 
 

@@ -440,30 +440,39 @@ def equipment_in_use(
 def _check_equipment(req: _Request) -> None:
     if not req.items:
         return
-    for equipment, quantity in req.items.items():
-        if not equipment.is_active:
-            raise BookingError(
-                _("%(name)s cannot be booked at the moment.") % {"name": equipment.name},
-                code="equipment",
-            )
+    _check_stock(
+        req.items,
+        req.start,
+        req.end,
+        usable=lambda e: e.is_active,
+        unusable=_("%(name)s cannot be booked at the moment."),
+        short=lambda free: ngettext(
+            "Only %(free)d × %(name)s is free at that time.",
+            "Only %(free)d × %(name)s are free at that time.",
+            free,
+        ),
+    )
+
+
+def _check_stock(items: dict, start, end, *, usable, unusable: str, short) -> None:
+    """Each piece of equipment is usable, owned in that number, and free for all of [start,
+    end) — room bookings and take-out loans counted together (``equipment_in_use``). The
+    callers hold the equipment rows' locks."""
+    for equipment, quantity in items.items():
+        if not usable(equipment):
+            raise BookingError(unusable % {"name": equipment.name}, code="equipment")
         if quantity > equipment.quantity:
             raise BookingError(
                 _("The office has only %(owned)d × %(name)s.")
                 % {"owned": equipment.quantity, "name": equipment.name},
                 code="equipment",
             )
-    peaks = equipment_in_use([e.pk for e in req.items], req.start, req.end)
-    for equipment, quantity in req.items.items():
-        free = equipment.quantity - peaks.get(equipment.pk, 0)
+    peaks = equipment_in_use([e.pk for e in items], start, end)
+    for equipment, quantity in items.items():
+        free = max(equipment.quantity - peaks.get(equipment.pk, 0), 0)
         if quantity > free:
             raise BookingError(
-                ngettext(
-                    "Only %(free)d × %(name)s is free at that time.",
-                    "Only %(free)d × %(name)s are free at that time.",
-                    max(free, 0),
-                )
-                % {"free": max(free, 0), "name": equipment.name},
-                code="equipment",
+                short(free) % {"free": free, "name": equipment.name}, code="equipment"
             )
 
 
@@ -1160,33 +1169,20 @@ def _check_loan_dates(*, pickup: dt.date, back: dt.date, today: dt.date, staff: 
 
 
 def _check_loan_equipment(items: dict[Equipment, int], start, end) -> None:
-    for equipment, quantity in items.items():
-        if not equipment.is_active or not equipment.may_leave_building:
-            raise BookingError(
-                _("%(name)s cannot be taken out of the building.") % {"name": equipment.name},
-                code="equipment",
-            )
-        if quantity > equipment.quantity:
-            raise BookingError(
-                _("The office has only %(owned)d × %(name)s.")
-                % {"owned": equipment.quantity, "name": equipment.name},
-                code="equipment",
-            )
-    peaks = equipment_in_use([e.pk for e in items], start, end)
-    for equipment, quantity in items.items():
-        free = max(equipment.quantity - peaks.get(equipment.pk, 0), 0)
-        if quantity > free:
-            raise BookingError(
-                ngettext(
-                    "Only %(free)d × %(name)s is free for the whole of those days (room "
-                    "bookings and other loans included).",
-                    "Only %(free)d × %(name)s are free for the whole of those days (room "
-                    "bookings and other loans included).",
-                    free,
-                )
-                % {"free": free, "name": equipment.name},
-                code="equipment",
-            )
+    _check_stock(
+        items,
+        start,
+        end,
+        usable=lambda e: e.is_active and e.may_leave_building,
+        unusable=_("%(name)s cannot be taken out of the building."),
+        short=lambda free: ngettext(
+            "Only %(free)d × %(name)s is free for the whole of those days (room "
+            "bookings and other loans included).",
+            "Only %(free)d × %(name)s are free for the whole of those days (room "
+            "bookings and other loans included).",
+            free,
+        ),
+    )
 
 
 def loan_create(

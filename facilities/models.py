@@ -473,14 +473,25 @@ class Booking(models.Model):
         return (self.end - self.start).total_seconds() / 3600
 
 
-class BookingEquipment(models.Model):
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="equipment_items")
+class EquipmentLine(models.Model):
+    """So many of one piece of equipment, on a room booking or a take-out loan."""
+
     equipment = models.ForeignKey(
         Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT, related_name="+"
     )
     quantity = models.PositiveSmallIntegerField(
         _("quantity"), default=1, validators=[MinValueValidator(1)]
     )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.equipment} ×{self.quantity}"
+
+
+class BookingEquipment(EquipmentLine):
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="equipment_items")
 
     class Meta:
         verbose_name = _("equipment on a booking")
@@ -494,9 +505,6 @@ class BookingEquipment(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["equipment", "booking"])]
-
-    def __str__(self) -> str:
-        return f"{self.equipment} ×{self.quantity}"
 
 
 class NoShowSuspension(models.Model):
@@ -706,14 +714,8 @@ class EquipmentLoan(models.Model):
         return self.status == self.Status.HANDED_OUT and self.end < (now or timezone.now())
 
 
-class EquipmentLoanItem(models.Model):
+class EquipmentLoanItem(EquipmentLine):
     loan = models.ForeignKey(EquipmentLoan, on_delete=models.CASCADE, related_name="items")
-    equipment = models.ForeignKey(
-        Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT, related_name="+"
-    )
-    quantity = models.PositiveSmallIntegerField(
-        _("quantity"), default=1, validators=[MinValueValidator(1)]
-    )
 
     class Meta:
         verbose_name = _("equipment on a loan")
@@ -727,6 +729,3 @@ class EquipmentLoanItem(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["equipment", "loan"])]
-
-    def __str__(self) -> str:
-        return f"{self.equipment} ×{self.quantity}"

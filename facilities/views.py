@@ -498,30 +498,28 @@ def _desk_loan(request, pk) -> EquipmentLoan:
     return get_object_or_404(EquipmentLoan.objects.select_related("group"), pk=pk)
 
 
-@require_POST
-@login_required
-def desk_loan_hand_out(request, pk):
+def _desk_loan_step(request, pk, step, done: str):
+    """One click at the desk: ``step`` (a loan service) on the loan, then back to the desk."""
     loan = _desk_loan(request, pk)
     try:
-        services.loan_hand_out(actor=request.user, loan=loan)
+        step(actor=request.user, loan=loan)
     except BookingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Handed out: %(loan)s.") % {"loan": loan})
+        messages.success(request, done % {"loan": loan})
     return _back_to_desk(request, _desk_day(request)[0])
+
+
+@require_POST
+@login_required
+def desk_loan_hand_out(request, pk):
+    return _desk_loan_step(request, pk, services.loan_hand_out, _("Handed out: %(loan)s."))
 
 
 @require_POST
 @login_required
 def desk_loan_return(request, pk):
-    loan = _desk_loan(request, pk)
-    try:
-        services.loan_return(actor=request.user, loan=loan)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Returned: %(loan)s.") % {"loan": loan})
-    return _back_to_desk(request, _desk_day(request)[0])
+    return _desk_loan_step(request, pk, services.loan_return, _("Returned: %(loan)s."))
 
 
 @require_POST

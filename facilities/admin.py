@@ -192,14 +192,44 @@ CSV_COLUMNS = [
 ]
 
 
+class RequestsAdmin(admin.ModelAdmin):
+    """Shared by the bookings' and the loans' admin: edits go to the audit log, and requests are
+    approved one by one through the service, each refusal reported."""
+
+    edit_action = ""  # the audit log's name for an edit in the admin
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            log_action(
+                actor=request.user,
+                action=self.edit_action,
+                target=obj,
+                fields=sorted(form.changed_data),
+            )
+
+    def _approve_each(self, request, requests, approve) -> int:
+        approved = 0
+        for item in requests:
+            try:
+                approve(item)
+            except services.BookingError as exc:
+                self.message_user(request, f"{item}: {exc}", messages.ERROR)
+            else:
+                approved += 1
+        return approved
+
+
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(RequestsAdmin):
     """A calendar-friendly list: by date (date hierarchy), room, status, kind and group.
 
     Bookings are made on the booking pages (staff may book for any group there); here staff
     correct details, approve in bulk and export. Time, room and group are read-only so that
     nothing bypasses the rules; cancel from the desk or the group's booking list.
     """
+
+    edit_action = "facilities.booking_edit"
 
     form = BookingAdminForm
     list_display = ["when", "room", "group_name", "kind", "status", "attendees", "actual_headcount"]
@@ -269,26 +299,13 @@ class BookingAdmin(admin.ModelAdmin):
     def group_name(self, obj):
         return obj.group.name if obj.group else obj.get_kind_display()
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and form.changed_data:
-            log_action(
-                actor=request.user,
-                action="facilities.booking_edit",
-                target=obj,
-                fields=sorted(form.changed_data),
-            )
-
     @admin.action(description=_("Approve the selected requests"))
     def approve_selected(self, request, queryset):
-        approved = 0
-        for booking in queryset.filter(status=Booking.Status.REQUESTED):
-            try:
-                services.booking_approve(actor=request.user, booking=booking)
-            except services.BookingError as exc:
-                self.message_user(request, f"{booking}: {exc}", messages.ERROR)
-            else:
-                approved += 1
+        approved = self._approve_each(
+            request,
+            queryset.filter(status=Booking.Status.REQUESTED),
+            lambda booking: services.booking_approve(actor=request.user, booking=booking),
+        )
         self.message_user(
             request, gettext("Approved %(n)d booking(s).") % {"n": approved}, messages.SUCCESS
         )
@@ -434,9 +451,11 @@ class LoanRefuseForm(forms.Form):
 
 
 @admin.register(EquipmentLoan)
-class EquipmentLoanAdmin(admin.ModelAdmin):
+class EquipmentLoanAdmin(RequestsAdmin):
     """Loans are asked for on the portal and handed out at the desk; here staff filter, read,
     keep notes and approve or decline. Status and dates go through the services only."""
+
+    edit_action = "facilities.loan_edit"
 
     list_display = ["__str__", "pickup_date", "return_date", "group", "status", "equipment_list"]
     list_filter = [
@@ -487,26 +506,13 @@ class EquipmentLoanAdmin(admin.ModelAdmin):
     def equipment_list(self, obj):
         return ", ".join(f"{i.equipment.name} ×{i.quantity}" for i in obj.items.all())
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and form.changed_data:
-            log_action(
-                actor=request.user,
-                action="facilities.loan_edit",
-                target=obj,
-                fields=sorted(form.changed_data),
-            )
-
     @admin.action(description=_("Approve the selected loan requests"))
     def approve_selected(self, request, queryset):
-        approved = 0
-        for loan in queryset.filter(status=EquipmentLoan.Status.REQUESTED):
-            try:
-                services.loan_approve(actor=request.user, loan=loan)
-            except services.BookingError as exc:
-                self.message_user(request, f"{loan}: {exc}", messages.ERROR)
-            else:
-                approved += 1
+        approved = self._approve_each(
+            request,
+            queryset.filter(status=EquipmentLoan.Status.REQUESTED),
+            lambda loan: services.loan_approve(actor=request.user, loan=loan),
+        )
         self.message_user(
             request, gettext("Approved %(n)d loan(s).") % {"n": approved}, messages.SUCCESS
         )

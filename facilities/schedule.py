@@ -132,12 +132,10 @@ def _hm(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def book_url(room: Room, start: dt.datetime, end: dt.datetime, *, path: str = "") -> str:
-    """The booking form's URL for [start, end) in local time, e.g.
-    ``?start=2026-05-04T09%3A00&end=2026-05-04T10%3A00``; ``path``, when given, is the form's
-    path reversed once for a whole grid (hundreds of free slots link to it)."""
+def book_url(path: str, start: dt.datetime, end: dt.datetime) -> str:
+    """The booking form at ``path`` (reversed once per grid: hundreds of free slots link to it)
+    for [start, end) in local time, e.g. ``?start=2026-05-04T09%3A00&end=2026-05-04T10%3A00``."""
     start, end = timezone.localtime(start), timezone.localtime(end)
-    path = path or reverse("facilities:book", kwargs={"slug": room.slug})
     return f"{path}?start={start:%Y-%m-%dT%H}%3A{start:%M}&end={end:%Y-%m-%dT%H}%3A{end:%M}"
 
 
@@ -221,9 +219,8 @@ def column_items(
             if viewer.can_book or not viewer.authenticated:
                 until = start + length if start + length <= closes else end
                 url = book_url(
-                    room, slot_start, midnight + dt.timedelta(minutes=max(until, end)),
-                    path=book_path,
-                )  # fmt: skip
+                    book_path, slot_start, midnight + dt.timedelta(minutes=max(until, end))
+                )
             items.append(
                 Item(start, end, FREE, label=_("Free"), url=url, slot_start=slot_start,
                      slot_end=slot_end, note=label)

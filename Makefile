@@ -43,8 +43,8 @@ run: seed ## Install, prepare the database, load demo data and serve on http://1
 worker: migrate ## Run the background worker (newsletter sending) until Ctrl-C
 	$(PY) manage.py procrastinate worker
 
-test: db compilemessages test-deps ## Run the whole test suite against PostgreSQL
-	$(PY) -m pytest
+test: db compilemessages test-deps ## Run the whole test suite against PostgreSQL (CLOCK=closure: the whole run at one fixed clock)
+	$(PY) -m pytest $(if $(CLOCK),--clock=$(CLOCK))
 
 test-deps: ## Install Chromium, CJK fonts, Java and the vnu HTML checker when missing (as root)
 	@bash tools/install_test_deps.sh

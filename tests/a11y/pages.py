@@ -221,7 +221,35 @@ def _invitation(data) -> str | None:
     return reverse("groups:invitation", args=[invitation_token(invitation)])
 
 
+def _booking_form(data) -> str | None:
+    """A room's booking form for its next open day. The week grids link to it from every free
+    slot, but on a Sunday evening or in the year-end closure the crawled weeks have none."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from facilities.calendar import OfficeCalendar, aware
+    from facilities.models import Room
+    from facilities.schedule import book_url
+
+    room = Room.objects.active().order_by("pk").first()
+    if room is None:
+        return None
+    today = timezone.localdate()
+    cal = OfficeCalendar.load(today, today + dt.timedelta(days=30))
+    path = reverse("facilities:book", kwargs={"slug": room.slug})
+    for days in range(1, 31):
+        day = today + dt.timedelta(days=days)
+        hours = cal.hours_on(day, room.pk)
+        if hours is not None:
+            start = aware(day, hours[0])
+            return book_url(path, start, start + dt.timedelta(minutes=room.slot_minutes))
+    return path
+
+
 EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
+    "facilities:book": _booking_form,
     "events:guest_confirm": _guest_confirm,
     "events:guest_manage": _guest_manage,
     "events:survey_results": _survey_results,

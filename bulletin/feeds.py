@@ -2,8 +2,8 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from bulletin import selectors
-from news.feeds import PortalFeed
-from news.markdown import render_markdown
+from core.feeds import PortalFeed
+from core.markdown import render_markdown
 
 FEED_ITEMS = 30
 
@@ -22,7 +22,7 @@ class BulletinFeed(PortalFeed):
 
     def item_description(self, item):
         details = format_html_join("", "<p><strong>{}</strong>: {}</p>", item.details())
-        return details + render_markdown(item.body)
+        return details + render_markdown(item.body, absolute_urls=True)
 
     def item_author_name(self, item):
         return item.group.name

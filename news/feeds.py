@@ -5,39 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from core.feeds import PortalFeed, absolute
+from core.markdown import render_markdown
 from news import selectors
 from news.adapters import upcoming_events
-from news.markdown import render_markdown
 
 FEED_ITEMS = 20
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-class PortalFeed(Feed):
-    """Atom, with absolute links made from SITE_URL (not from the sites framework's domain)."""
-
-    feed_type = Atom1Feed
-    feed_url_name = ""
-    page_url_name = ""
-
-    def link(self):
-        return absolute(reverse(self.page_url_name))
-
-    def feed_url(self):
-        return absolute(reverse(self.feed_url_name))
-
-    def item_link(self, item):
-        return absolute(item.get_absolute_url())
 
 
 class NewsFeed(PortalFeed):
@@ -53,7 +30,7 @@ class NewsFeed(PortalFeed):
         return item.title
 
     def item_description(self, item):
-        return render_markdown(item.body)
+        return render_markdown(item.body, absolute_urls=True)
 
     def item_pubdate(self, item):
         return item.publish_at

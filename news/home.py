@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.markdown import excerpt
 from news.adapters import rooms_today, upcoming_events
-from news.markdown import excerpt
 
 CACHE_SECONDS = 60
 PINNED = 3

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from news.feeds import PortalFeed
-from news.markdown import render_markdown
+from core.feeds import PortalFeed
+from core.markdown import render_markdown
 from newsletter import selectors
 
 FEED_ITEMS = 20
@@ -20,7 +20,7 @@ class IssuesFeed(PortalFeed):
         return str(item)
 
     def item_description(self, item):
-        return render_markdown(item.body)
+        return render_markdown(item.body, absolute_urls=True)
 
     def item_pubdate(self, item):
         from datetime import datetime, time

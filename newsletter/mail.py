@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from news.markdown import render_markdown
+from core.markdown import markdown_for_text_mail, render_markdown
 from newsletter import tokens
 
 
@@ -62,8 +62,8 @@ def build_issue_message(
             unsub = prefs = absolute(reverse("newsletter:subscribe"))
         context = {
             "issue": issue,
-            "body_html": render_markdown(issue.body),
-            "body_text": issue.body,
+            "body_html": render_markdown(issue.body, absolute_urls=True),
+            "body_text": markdown_for_text_mail(issue.body),
             "issue_url": absolute(issue.get_absolute_url()),
             "cover_url": absolute(issue.cover.url) if issue.cover else "",
             "pdf_url": absolute(issue.pdf.url) if issue.pdf else "",

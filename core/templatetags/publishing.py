@@ -2,7 +2,7 @@
 
 from django import template
 
-from news.markdown import excerpt, render_markdown
+from core.markdown import excerpt, render_markdown
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from news.markdown import excerpt, render_markdown
+from core.markdown import excerpt, render_markdown
 
 ATTACKS = [
     "<script>alert(1)</script>",

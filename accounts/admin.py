@@ -1,3 +1,7 @@
+from allauth.account import signals
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress, EmailConfirmation
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -82,3 +86,141 @@ class UserAdmin(BaseUserAdmin):
             n,
         )
         self.message_user(request, message % {"n": n}, messages.SUCCESS)
+
+
+# --- E-mail addresses (issue #12). A password reset goes to every address recorded for an
+# account, verified or not, so whoever may add or change an account's address may take the
+# account. The rule: staff see every address; they look after the addresses of citizens and
+# officials (add one, fix a typo, mark one verified for someone at the desk, remove one), each
+# change in the audit log, as they look after those accounts in the user admin; the addresses of
+# staff and superuser accounts (and moving an address onto such an account) are for superusers
+# only. Confirmation keys are credentials: superusers only, if allauth lists them at all.
+def above_citizen(user) -> bool:
+    """Staff and superuser accounts: their addresses and passwords are superusers' business."""
+    return bool(user.is_staff or user.is_superuser)
+
+
+def may_manage_addresses_of(actor, owner) -> bool:
+    return actor.is_superuser or owner is None or not above_citizen(owner)
+
+
+class EmailAddressForm(forms.ModelForm):
+    actor = None  # set per request by EmailAddressAdmin.get_form
+
+    class Meta:
+        model = EmailAddress
+        fields = ["user", "email", "verified", "primary"]
+
+    def clean_user(self):
+        owner = self.cleaned_data.get("user")
+        if owner is not None and not may_manage_addresses_of(self.actor, owner):
+            raise forms.ValidationError(
+                _(
+                    "Only a superuser may add or change the e-mail addresses of staff or "
+                    "superuser accounts."
+                ),
+                code="above_citizen",
+            )
+        return owner
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(BaseEmailAddressAdmin):
+    form = EmailAddressForm
+    actions = ["make_verified"]
+    list_select_related = ["user"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not may_manage_addresses_of(request.user, obj.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not may_manage_addresses_of(request.user, obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def manageable(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user__is_staff=False, user__is_superuser=False)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            log_action(
+                actor=request.user,
+                action="accounts.email_address_changed",
+                target=obj,
+                owner=obj.user.email,
+                fields=list(form.changed_data),
+            )
+        else:
+            log_action(
+                actor=request.user,
+                action="accounts.email_address_added",
+                target=obj,
+                owner=obj.user.email,
+                verified=obj.verified,
+            )
+
+    def delete_model(self, request, obj):
+        log_action(
+            actor=request.user,
+            action="accounts.email_address_removed",
+            target=obj,
+            owner=obj.user.email,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk delete has already refused if one of them is not this user's to delete.
+        for obj in self.manageable(request, queryset).select_related("user"):
+            self.delete_model(request, obj)
+
+    @admin.action(description=_("Mark the selected addresses as verified"), permissions=["change"])
+    def make_verified(self, request, queryset):
+        n = 0
+        chosen = self.manageable(request, queryset).filter(verified=False).select_related("user")
+        for address in chosen:
+            if address.set_verified():
+                signals.email_confirmed.send(
+                    sender=EmailAddress, request=request, email_address=address
+                )
+                log_action(
+                    actor=request.user,
+                    action="accounts.email_address_verified",
+                    target=address,
+                    owner=address.user.email,
+                )
+                n += 1
+        message = ngettext(
+            "%(n)d address marked as verified.", "%(n)d addresses marked as verified.", n
+        )
+        self.message_user(request, message % {"n": n}, messages.SUCCESS)
+
+
+class EmailConfirmationAdmin(admin.ModelAdmin):
+    """Allauth lists confirmation keys only when they are stored (not signed): superusers only."""
+
+    list_display = ["email_address", "created", "sent"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+if admin.site.is_registered(EmailConfirmation):
+    admin.site.unregister(EmailConfirmation)
+    admin.site.register(EmailConfirmation, EmailConfirmationAdmin)

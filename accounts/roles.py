@@ -11,7 +11,7 @@ from __future__ import annotations
 
 STAFF_GROUP = "Staff"
 OFFICIALS_GROUP = "Officials"
-# Apps whose model permissions the Staff group holds (auth and sessions stay with superusers).
+# Apps whose model permissions the Staff group holds, all of them: the office's own apps.
 STAFF_APPS = [
     "core",
     "groups",
@@ -21,7 +21,23 @@ STAFF_APPS = [
     "newsletter",
     "bulletin",
     "reports",
-    "account",
+]
+# Outside those apps the Staff group holds exactly these, and sync_role_permissions takes back any
+# other (issue #12): staff never gain or change the powers or credentials of an account above a
+# citizen's. So permission groups (auth), sites (the domain in every e-mailed link, password
+# resets included) and e-mail confirmations (their keys verify an address) stay with superusers.
+# Staff look after accounts and e-mail addresses, guarded per object in accounts/admin.py: a
+# citizen's or an official's, never a staff or superuser account's. They read the background
+# jobs (is the newsletter going out?); retrying or cancelling one gives no one any power.
+STAFF_PERMISSIONS = [
+    "accounts.view_user",
+    "accounts.change_user",
+    "account.view_emailaddress",
+    "account.add_emailaddress",
+    "account.change_emailaddress",
+    "account.delete_emailaddress",
+    "procrastinate.view_procrastinatejob",
+    "procrastinate.view_procrastinateevent",
 ]
 # What officials may do beyond a citizen: read reports.
 OFFICIAL_PERMISSIONS = ["reports.view_reports"]
@@ -48,15 +64,21 @@ def can_view_reports(user) -> bool:
 def sync_role_permissions(sender=None, using="default", **kwargs) -> None:
     """Give the Staff and Officials groups the permissions of models that exist now."""
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
     staff, _ = Group.objects.using(using).get_or_create(name=STAFF_GROUP)
     officials, _ = Group.objects.using(using).get_or_create(name=OFFICIALS_GROUP)
-    staff_perms = Permission.objects.using(using).filter(content_type__app_label__in=STAFF_APPS)
-    staff.permissions.add(*staff_perms)
-    user_perms = Permission.objects.using(using).filter(
-        content_type__app_label="accounts", codename__in=["view_user", "change_user"]
+    permissions = Permission.objects.using(using)
+    staff.permissions.add(*permissions.filter(content_type__app_label__in=STAFF_APPS))
+    extra = Q(pk__in=[])
+    for dotted in STAFF_PERMISSIONS:
+        app_label, codename = dotted.split(".")
+        extra |= Q(content_type__app_label=app_label, codename=codename)
+    staff.permissions.add(*permissions.filter(extra))
+    # Anything else (granted by hand, or by an older version of this list) is taken back.
+    staff.permissions.remove(
+        *staff.permissions.exclude(content_type__app_label__in=STAFF_APPS).exclude(extra)
     )
-    staff.permissions.add(*user_perms)
     for dotted in OFFICIAL_PERMISSIONS:
         app_label, codename = dotted.split(".")
         perm = (

@@ -111,18 +111,33 @@ def test_each_role_gets_exactly_the_expected_answer(pattern, request, client_for
 
 
 # --- The admin: one rule for all of its patterns.
+# Admins outside the office's own apps (STAFF_APPS), decided one by one (issue #12: staff never
+# gain or change the powers or credentials of an account above a citizen's). A library that
+# registers a new admin fails test_every_admin_outside_the_offices_apps_is_decided until someone
+# decides here what staff may do with it (and, if anything, adds it to roles.STAFF_PERMISSIONS).
+OUTSIDE_ADMINS = {
+    # Guarded per owner in accounts/admin.py: a citizen's or an official's address, yes.
+    "account.EmailAddress": {"changelist": 200, "add": 200},
+    # Read every account, change citizens' and officials', never add one (sign-up does).
+    "accounts.User": {"changelist": 200, "add": 403},
+    # Permission groups are powers: superusers only.
+    "auth.Group": {"changelist": 403, "add": 403},
+    # Background jobs: staff read them (and may retry or cancel); nobody adds or edits one.
+    "procrastinate.ProcrastinateJob": {"changelist": 200, "add": 403},
+    # The domain in every e-mailed link, password resets included: superusers only.
+    "sites.Site": {"changelist": 403, "add": 403},
+}
+
+
 def admin_expectation(role: str, model, action: str):
     """Only staff enter the admin; staff see what their permission group allows."""
     if role != "staff":
         return ADMIN_LOGIN
     if (model._meta.label, action) in ADMIN_SPECIAL:
         return ADMIN_SPECIAL[(model._meta.label, action)]
-    app_label = model._meta.app_label
-    if app_label in STAFF_APPS:
-        return 200
-    if model._meta.label == "accounts.User" and action == "changelist":
-        return 200
-    return 403
+    if model._meta.label in OUTSIDE_ADMINS:
+        return OUTSIDE_ADMINS[model._meta.label][action]
+    return 200 if model._meta.app_label in STAFF_APPS else 403
 
 
 ADMIN_MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
@@ -164,6 +179,91 @@ def _staff_user(client):
     from accounts.models import User
 
     return User.objects.get(pk=client.session["_auth_user_id"])
+
+
+def test_every_admin_outside_the_offices_apps_is_decided():
+    undecided = [
+        m._meta.label
+        for m in ADMIN_MODELS
+        if m._meta.app_label not in STAFF_APPS and m._meta.label not in OUTSIDE_ADMINS
+    ]
+    assert not undecided, (
+        "Decide what staff may do in these admins (OUTSIDE_ADMINS here, roles.STAFF_PERMISSIONS): "
+        f"{undecided}"
+    )
+    gone = sorted(set(OUTSIDE_ADMINS) - {m._meta.label for m in ADMIN_MODELS})
+    assert not gone, f"OUTSIDE_ADMINS lists admins that are no longer registered: {gone}"
+
+
+def _superuser():
+    from tests.factories import UserFactory
+
+    return UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+
+
+def _superusers_address():
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.get(user=_superuser())
+
+
+def _staff_group():
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name="Staff")
+
+
+def _job():
+    from django.db import connection
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_jobs (queue_name, task_name, args) "
+            "VALUES ('newsletter', 'newsletter.send_issue', '{\"issue_id\": 1}') RETURNING id"
+        )
+        return ProcrastinateJob.objects.get(pk=cursor.fetchone()[0])
+
+
+def _site():
+    from django.contrib.sites.models import Site
+
+    return Site.objects.get_current()
+
+
+# Staff's answers on one object of each admin outside the office's apps, an object that belongs
+# to (or is) a superuser account where the model has an owner: they may read what the changelist
+# shows them, never change or delete it. (change GET, change POST, delete GET, delete POST)
+OUTSIDE_OBJECTS = {
+    "account.EmailAddress": (_superusers_address, (200, 403, 403, 403)),
+    "accounts.User": (_superuser, (200, 403, 403, 403)),
+    "auth.Group": (_staff_group, (403, 403, 403, 403)),
+    "procrastinate.ProcrastinateJob": (_job, (200, 403, 403, 403)),
+    "sites.Site": (_site, (403, 403, 403, 403)),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", sorted(OUTSIDE_OBJECTS))
+def test_staff_never_change_or_delete_what_is_above_a_citizen(label, client_for):
+    assert set(OUTSIDE_OBJECTS) == set(OUTSIDE_ADMINS)
+    make, expected = OUTSIDE_OBJECTS[label]
+    obj = make()
+    opts = obj._meta
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    delete = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
+    client = client_for("staff")
+    got = (
+        client.get(change).status_code,
+        client.post(change, {"email": "attacker@example.net", "name": "x"}).status_code,
+        client.get(delete).status_code,
+        client.post(delete, {"post": "yes"}).status_code,
+    )
+    assert got == expected, label
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    if label == "accounts.User":
+        password = reverse("admin:auth_user_password_change", args=[obj.pk])
+        assert client.get(password).status_code == 403
 
 
 @pytest.mark.django_db

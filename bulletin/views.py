@@ -9,7 +9,7 @@ from bulletin import permissions, selectors, services
 from bulletin.forms import FilterForm, PostForm, ReportForm
 from bulletin.models import Category
 from core.clientip import client_ip
-from news.throttle import over_limit, rate_limited
+from core.ratelimit import limit_hit, rate_limited
 from news.views import paginate
 
 PER_PAGE = 20
@@ -116,7 +116,7 @@ def report(request, pk):
     post = permissions.post_for_viewer(pk, request.user)
     form = ReportForm(request.POST or None)
     if request.method == "POST":
-        if over_limit(request, group="bulletin-report", rate="10/h"):
+        if limit_hit(request, scope="bulletin-report", rate="10/h"):
             return rate_limited(request)
         if form.is_valid():
             services.post_report(

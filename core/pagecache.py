@@ -3,8 +3,15 @@
 Most of the portal's traffic is people who are not signed in reading the same public pages: the
 home page, the group directory, a room's week, the event list. ``public_page`` keeps the page
 that such a visitor got for ``PUBLIC_PAGE_CACHE_SECONDS`` (60 in production, 0 = off) in the
-shared cache, per path with its query and per language, so that every app server answers the
+"pages" cache, per path, per language and per query, so that every app server answers the
 next visitors without rebuilding it.
+
+Which queries: each kept page names the parameters it understands (``PAGE_PARAMETERS``). The key
+holds those, sorted; a request with any other parameter, a repeated one or a very long query is
+served afresh and never kept, so a flood of made-up query strings stores nothing. Distinct values
+of known parameters (``?q=…``) can still fill the "pages" table: it has its own ``MAX_ENTRIES``
+(``PUBLIC_PAGE_CACHE_MAX_ENTRIES``) and is culled on its own, never touching the rate-limit
+counters in "default" (issue #12).
 
 Who gets a cached page: only a GET from a visitor with no session and no pending messages, so
 nothing personal is ever stored or shown (signed-in people always get a fresh page, and a page
@@ -23,9 +30,10 @@ import functools
 import hashlib
 import re
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
@@ -38,6 +46,24 @@ CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 ONCE_FIELD = re.compile(rb'(name="submission_token" value=")[0-9a-f-]{36}(")')
 ONCE_PLACEHOLDER = b"\x00submission-token\x00"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link", "X-Robots-Tag")
+
+CACHE_ALIAS = "pages"
+# The query parameters each kept page understands (its URL name → names). Anything else in the
+# query means the page is built afresh and not kept; a page that learns a parameter adds it here.
+PAGE_PARAMETERS: dict[str, frozenset[str]] = {
+    "home": frozenset(),
+    "groups:directory": frozenset({"q", "field", "area", "looking_for", "sort", "page"}),
+    "groups:detail": frozenset(),
+    "events:list": frozenset({"kind", "organiser", "month", "page"}),
+    "events:detail": frozenset(),
+    "news:list": frozenset({"page"}),
+    "news:detail": frozenset(),
+    "facilities:index": frozenset(),
+    "facilities:room": frozenset({"week"}),
+    "facilities:day": frozenset(),
+}
+# A longer query (a search of 100 characters fits easily) is never kept.
+MAX_KEPT_QUERY = 300
 
 
 def _seconds() -> int:
@@ -52,8 +78,17 @@ def _cacheable_request(request) -> bool:
     )
 
 
-def _key(name: str, request) -> str:
-    where = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+def _key(name: str, request) -> str | None:
+    """The page's key: path, language and the known parameters, sorted; None = do not keep."""
+    query = request.GET
+    if set(query) - PAGE_PARAMETERS[name]:
+        return None
+    if any(len(values) > 1 for _name, values in query.lists()):
+        return None
+    normal = urlencode(sorted(query.items()))
+    if len(normal) > MAX_KEPT_QUERY:
+        return None
+    where = hashlib.sha256(f"{request.path}?{normal}".encode()).hexdigest()[:32]
     return f"page:{name}:{get_language()}:{where}"
 
 
@@ -85,6 +120,8 @@ def _serve(request, stored: dict) -> HttpResponse:
 
 def public_page(name: str):
     """Serve the decorated view's page to anonymous visitors from the cache (see above)."""
+    if name not in PAGE_PARAMETERS:
+        raise KeyError(f"say which query parameters {name!r} understands in PAGE_PARAMETERS")
 
     def decorator(view):
         @functools.wraps(view)
@@ -93,6 +130,9 @@ def public_page(name: str):
             if seconds <= 0 or not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             key = _key(name, request)
+            if key is None:
+                return view(request, *args, **kwargs)
+            cache = caches[CACHE_ALIAS]
             stored = cache.get(key)
             if stored is not None:
                 response = _serve(request, stored)

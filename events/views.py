@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from core.pagecache import public_page
+from core.ratelimit import limit_hit
 from core.views import rate_limited
 from events import charts, ics, selectors, services, tokens
 from events.forms import (
@@ -238,7 +238,7 @@ def register_guest(request, slug):
     event = _event_or_404(request, slug)
     if request.user.is_authenticated:
         return redirect(event)
-    if is_ratelimited(request, group="events:guest", key="ip", rate="20/h", increment=True):
+    if limit_hit(request, scope="events:guest", rate="20/h"):
         return rate_limited(request)
     form = GuestRegistrationForm(request.POST, event=event)
     if form.is_valid():

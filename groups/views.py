@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from bulletin import selectors as bulletin_selectors
 from core.fiscal import FiscalYear
 from core.pagecache import public_page
+from core.ratelimit import limit_hit
 from core.views import rate_limited
 from events import selectors as event_selectors
 from groups import selectors, services
@@ -330,14 +330,7 @@ def contact(request, slug):
         raise Http404
     form = ContactForm(request.POST or None)
     if request.method == "POST":
-        if is_ratelimited(
-            request,
-            group="groups.contact",
-            key="ip",
-            rate=CONTACT_RATE,
-            method="POST",
-            increment=True,
-        ):
+        if limit_hit(request, scope="groups.contact", rate=CONTACT_RATE):
             return rate_limited(request)
         if form.is_valid():
             token = form.cleaned_data.get("submission_token")

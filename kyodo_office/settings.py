@@ -124,14 +124,24 @@ except DatabaseConfigError as exc:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# One cache shared by every app server (rate limits, cached fragments): the database.
-# Room for every public page in both languages and the reports' figures before culling.
+# Caches shared by every app server, in the database (`createcachetable` makes the tables).
+# "default" holds the rate-limit counters (allauth reads only this alias; core/ratelimit.py and
+# django-ratelimit use it too) and things whose number the data bounds: the home page's content,
+# the reports' figures, partner suggestions. Nothing a visitor can multiply is kept there, so it
+# is never culled in practice and a flood can never wipe a lock-out (issue #12).
+# "pages" holds public pages kept for anonymous visitors (core/pagecache.py): bounded, culled on
+# its own when full.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_cache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
-    }
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 200_000)},
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PUBLIC_PAGE_CACHE_MAX_ENTRIES", 20_000)},
+    },
 }
 # Public pages as anonymous visitors see them are kept this long (core/pagecache.py); 0 = off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
@@ -232,10 +242,11 @@ ACCOUNT_RATE_LIMITS = {
 # Behind N reverse proxies, allauth reads the client's address from X-Forwarded-For (rate limits).
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
-# django-ratelimit (contact and subscription forms) shares the database cache.
+# The portal's own limits (core/ratelimit.py, on django-ratelimit): counters in the "default"
+# cache beside allauth's, keyed by the visitor's address as allauth sees it (REMOTE_ADDR, or
+# X-Forwarded-For behind ALLAUTH_TRUSTED_PROXY_COUNT proxies): one rule for every limit.
+RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.rate_limited"
-# The visitor's address as allauth sees it (REMOTE_ADDR, or X-Forwarded-For behind
-# ALLAUTH_TRUSTED_PROXY_COUNT proxies): one rule for every limit.
 RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
 
 # --- Security

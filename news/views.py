@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.pagecache import public_page
+from core.ratelimit import limit_hit, rate_limited
 from news import selectors
 from news.forms import OpinionForm
 from news.models import NewsPost
 from news.permissions import can_preview
 from news.services import opinion_submit
-from news.throttle import over_limit, rate_limited
 
 PER_PAGE = 20
 
@@ -52,7 +52,7 @@ def programme(request):
 
 def opinion(request):
     if request.method == "POST":
-        if over_limit(request, group="opinion-box", rate="5/h"):
+        if limit_hit(request, scope="opinion-box", rate="5/h"):
             return rate_limited(request)
         form = OpinionForm(request.POST)
         if form.is_valid():

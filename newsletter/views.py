@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.fiscal import FiscalYear
-from news.throttle import over_limit, rate_limited
+from core.ratelimit import limit_hit, rate_limited
 from newsletter import selectors, services, tokens
 from newsletter.forms import PreferencesForm, SubscribeForm
 from newsletter.models import NewsletterIssue
@@ -50,14 +50,14 @@ def detail(request, number):
 
 def subscribe(request):
     if request.method == "POST":
-        if over_limit(request, group="newsletter-subscribe", rate="10/h"):
+        if limit_hit(request, scope="newsletter-subscribe", rate="10/h"):
             return rate_limited(request)
         form = SubscribeForm(request.POST)
         if form.is_valid():
             # A second limit per address: nobody floods one inbox from many places.
-            if over_limit(
+            if limit_hit(
                 request,
-                group="newsletter-subscribe-address",
+                scope="newsletter-subscribe-address",
                 rate="3/h",
                 key=lambda group, req: form.cleaned_data["email"].lower(),
             ):

@@ -126,3 +126,54 @@ def test_each_query_string_is_its_own_page(group, other_group):
     assert other_group.name in Client().get(directory).content.decode()
     found = Client().get(directory, {"q": "子ども"}).content.decode()
     assert group.name in found and other_group.name not in found
+
+
+# --- Only parameters a page understands make a kept page (issue #12, 6).
+def test_a_query_the_page_does_not_understand_is_served_but_never_kept(group):
+    directory = reverse("groups:directory")
+    _, built = queries(Client(), directory, data={"utm_source": "flood-1"})
+    again, rebuilt = queries(Client(), directory, data={"utm_source": "flood-1"})
+    assert group.name in again.content.decode()
+    assert rebuilt == built > 1  # built afresh each time: nothing was stored
+
+
+def test_known_parameters_in_any_order_are_one_kept_page(group, other_group):
+    directory = reverse("groups:directory")
+    _, built = queries(Client(), f"{directory}?q=子ども&sort=new")
+    page, served = queries(Client(), f"{directory}?sort=new&q=子ども")
+    assert served == 1 < built
+    html = page.content.decode()
+    assert group.name in html and other_group.name not in html
+
+
+def test_a_repeated_parameter_is_never_kept(group):
+    directory = reverse("groups:directory")
+    _, built = queries(Client(), f"{directory}?q=a&q=b")
+    _, again = queries(Client(), f"{directory}?q=a&q=b")
+    assert again == built > 1
+
+
+def test_the_kept_pages_stay_bounded_and_apart_from_other_cached_things(group, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        alias: {**config, "OPTIONS": {**config.get("OPTIONS", {}), "MAX_ENTRIES": 20}}
+        for alias, config in settings.CACHES.items()
+    }
+    caches["default"].set("something-else", 1, 600)
+    directory = reverse("groups:directory")
+    for i in range(50):
+        Client().get(directory, {"q": f"flood-{i}"})
+    table = settings.CACHES["pages"]["LOCATION"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        assert cursor.fetchone()[0] <= 20
+    assert caches["default"].get("something-else") == 1
+
+
+def test_every_kept_page_declares_the_parameters_it_understands():
+    from core.pagecache import PAGE_PARAMETERS, public_page
+
+    assert "groups:directory" in PAGE_PARAMETERS
+    with pytest.raises(KeyError):
+        public_page("no-such:page")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -185,3 +186,88 @@ def test_behind_a_trusted_proxy_each_visitor_has_their_own_limit(client, group, 
     assert statuses == [302] * limit + [429], statuses
     # ...and another visitor behind the same proxy is not affected.
     assert post(limit + 1, "203.0.113.6") == 302
+
+
+# --- The admin's log-in: the same rule and the same counters as the portal's (issue #12, 2).
+PASSWORD = "pw-for-tests-2026"
+
+
+def admin_login(client, email, password, **extra):
+    return client.post(
+        reverse("admin:login"),
+        {"username": email, "password": password, "next": "/admin/"},
+        **extra,
+    )
+
+
+def portal_login(client, email, password, **extra):
+    return client.post(reverse("account_login"), {"login": email, "password": password}, **extra)
+
+
+def test_wrong_passwords_at_the_admin_lock_the_account_even_for_the_right_one(client, staff):
+    # Five guesses from five addresses: the per-account count ("5/5m/key") is what stops them.
+    for i in range(5):
+        response = admin_login(client, staff.email, f"guess-{i}", REMOTE_ADDR=f"192.0.2.{i}")
+        assert response.status_code == 200
+    response = admin_login(client, staff.email, PASSWORD, REMOTE_ADDR="192.0.2.50")
+    assert "_auth_user_id" not in client.session
+    assert "ログイン失敗が連続しています" in response.content.decode()  # said in Japanese
+
+
+def test_failures_at_the_admin_and_at_the_portal_add_up(client, staff):
+    for i in range(3):
+        portal_login(client, staff.email, f"guess-{i}", REMOTE_ADDR=f"198.51.100.{i}")
+    for i in range(3, 5):
+        admin_login(client, staff.email, f"guess-{i}", REMOTE_ADDR=f"198.51.100.{i}")
+    admin_login(client, staff.email, PASSWORD, REMOTE_ADDR="198.51.100.9")
+    assert "_auth_user_id" not in client.session
+    portal_login(client, staff.email, PASSWORD, REMOTE_ADDR="198.51.100.9")
+    assert "_auth_user_id" not in client.session
+
+
+def test_one_address_guessing_many_accounts_at_the_admin_is_stopped(client, staff):
+    for i in range(limit_of("login_failed")):
+        admin_login(client, f"nobody{i}@example.org", "guess")
+    admin_login(client, staff.email, PASSWORD)
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_right_password_at_the_admin_still_works_after_a_slip(client, staff):
+    admin_login(client, staff.email, "typo")
+    response = admin_login(client, staff.email, PASSWORD)
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+# --- One helper for the portal's own limits (core/ratelimit.py).
+def test_the_portal_limits_count_per_scope_and_per_address(rf):
+    from core.ratelimit import limit_hit
+
+    def post(address):
+        return rf.post("/", REMOTE_ADDR=address)
+
+    hits = [limit_hit(post("192.0.2.1"), scope="test-scope", rate="3/h") for _ in range(4)]
+    assert hits == [False, False, False, True]
+    assert not limit_hit(post("192.0.2.2"), scope="test-scope", rate="3/h")
+    assert not limit_hit(post("192.0.2.1"), scope="another-scope", rate="3/h")
+    # A GET never counts.
+    assert not limit_hit(rf.get("/", REMOTE_ADDR="192.0.2.1"), scope="test-scope", rate="3/h")
+
+
+def test_a_page_flood_never_wipes_the_rate_limit_counters(client, citizen, settings):
+    """Issue #12, 6: anonymous GETs with distinct query strings filled the shared cache, and
+    culling it wiped allauth's records: a locked-out account could log in again."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    # Every cache table full after 20 entries: the flood below is 30,000 pages in miniature.
+    settings.CACHES = {
+        alias: {**config, "OPTIONS": {**config.get("OPTIONS", {}), "MAX_ENTRIES": 20}}
+        for alias, config in settings.CACHES.items()
+    }
+    for i in range(5):
+        portal_login(client, citizen.email, f"guess-{i}", REMOTE_ADDR=f"203.0.113.{i}")
+    directory = reverse("groups:directory")
+    for i in range(50):
+        Client().get(directory, {"q": f"flood-{i}"}, REMOTE_ADDR=f"2001:db8:{i:x}::1")
+        Client().get(directory, {"utm_source": f"flood-{i}"})
+    portal_login(client, citizen.email, PASSWORD, REMOTE_ADDR="203.0.113.50")
+    assert "_auth_user_id" not in client.session

@@ -1,15 +1,14 @@
-import csv
 import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
+from core.csv import csv_response
 from facilities import services
 from facilities.forms import BookingAdminForm, RoomAdminForm
 from facilities.models import (
@@ -317,48 +316,37 @@ class BookingAdmin(RequestsAdmin):
             .prefetch_related("equipment_items__equipment")
             .order_by("start", "room_id")
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="bookings-{stamp}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-        writer = csv.writer(response)
-        writer.writerow([str(label) for _key, label in CSV_COLUMNS])
+        return csv_response(f"bookings-{stamp}.csv", self._csv_rows(queryset))
+
+    def _csv_rows(self, queryset):
+        yield [label for _key, label in CSV_COLUMNS]
         for booking in queryset.iterator(chunk_size=2000):
             start, end = timezone.localtime(booking.start), timezone.localtime(booking.end)
-            writer.writerow(
-                [
-                    booking.pk,
-                    f"{start:%Y-%m-%d}",
-                    formats.date_format(start, "D"),
-                    f"{start:%H:%M}",
-                    f"{end:%H:%M}",
-                    booking.room.name,
-                    booking.group.name if booking.group else "",
-                    booking.get_kind_display(),
-                    booking.get_status_display(),
-                    _csv_safe(booking.purpose),
-                    booking.attendees,
-                    "" if booking.actual_headcount is None else booking.actual_headcount,
-                    booking.printing_masters,
-                    booking.printing_sheets,
-                    "; ".join(
-                        f"{i.equipment.name}×{i.quantity}" for i in booking.equipment_items.all()
-                    ),
-                ]
-            )
-        return response
+            yield [
+                booking.pk,
+                f"{start:%Y-%m-%d}",
+                formats.date_format(start, "D"),
+                f"{start:%H:%M}",
+                f"{end:%H:%M}",
+                booking.room.name,
+                booking.group.name if booking.group else "",
+                booking.get_kind_display(),
+                booking.get_status_display(),
+                booking.purpose,
+                booking.attendees,
+                "" if booking.actual_headcount is None else booking.actual_headcount,
+                booking.printing_masters,
+                booking.printing_sheets,
+                "; ".join(
+                    f"{i.equipment.name}×{i.quantity}" for i in booking.equipment_items.all()
+                ),
+            ]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
         extra_context["title"] = gettext("Bookings")
         return super().changelist_view(request, extra_context)
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 @admin.register(BookingSeries)

@@ -10,7 +10,6 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
-from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
@@ -20,7 +19,13 @@ from core.audit import log_action
 from core.fiscal import FiscalYear
 from core.forms import CleanImageField
 from groups import services
-from groups.exports import ALL_COLUMNS, PRIVATE_COLUMNS, PUBLIC_COLUMNS, STAFF_COLUMNS, csv_rows
+from groups.exports import (
+    ALL_COLUMNS,
+    PRIVATE_COLUMNS,
+    PUBLIC_COLUMNS,
+    STAFF_COLUMNS,
+    csv_download,
+)
 from groups.forms import ReasonForm
 from groups.models import (
     ActivityField,
@@ -447,12 +452,7 @@ class GroupAdmin(PortalAdmin):
                     columns=keys,
                     private=private,
                 )
-                response = StreamingHttpResponse(
-                    csv_rows(queryset.order_by("name_kana", "pk"), columns),
-                    content_type="text/csv; charset=utf-8",
-                )
-                response["Content-Disposition"] = 'attachment; filename="groups.csv"'
-                return response
+                return csv_download(queryset.order_by("name_kana", "pk"), columns)
             self.message_user(request, gettext("Choose at least one column."), messages.ERROR)
         context = {
             **self.admin_site.each_context(request),

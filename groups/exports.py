@@ -2,19 +2,21 @@
 
 The public columns are the only ones the public export knows of. The private contact columns
 exist only in ``PRIVATE_COLUMNS`` and are written only when staff tick them in the admin.
+The file is written by core.csv (byte-order mark, CRLF, no cell that can run as a formula).
 """
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.csv import csv_streaming_response
 from groups.emails import absolute_url
 
 
@@ -68,11 +70,6 @@ PRIVATE_COLUMNS = [
 ALL_COLUMNS = {c.key: c for c in PUBLIC_COLUMNS + STAFF_COLUMNS + PRIVATE_COLUMNS}
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _names_by_group(through, column: str, group_ids) -> dict[int, list[str]]:
     names = defaultdict(list)
     rows = (
@@ -85,8 +82,8 @@ def _names_by_group(through, column: str, group_ids) -> dict[int, list[str]]:
     return names
 
 
-def csv_rows(groups: QuerySet, columns: list[Column]) -> Iterator[str]:
-    """CSV lines (UTF-8 with a byte-order mark, so spreadsheet software reads Japanese).
+def csv_rows(groups: QuerySet, columns: list[Column]) -> Iterator[list]:
+    """The header, then one row per group.
 
     Three queries whatever the number of groups: the groups, and the names of their fields
     and of their areas."""
@@ -97,18 +94,16 @@ def csv_rows(groups: QuerySet, columns: list[Column]) -> Iterator[str]:
     fields = _names_by_group(Group.fields.through, "activityfield", ids)
     areas = _names_by_group(Group.areas.through, "area", ids)
     page = reverse("groups:detail", kwargs={"slug": "slug-placeholder"})
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([str(c.label) for c in columns])
+    yield [c.label for c in columns]
     for group in groups.iterator(chunk_size=1000):
         group.csv_fields = fields.get(group.pk, [])
         group.csv_areas = areas.get(group.pk, [])
         group.csv_url = absolute_url(page.replace("slug-placeholder", group.slug))
-        yield writer.writerow([_cell(c.value(group)) for c in columns])
+        yield [c.value(group) for c in columns]
 
 
-def _cell(value) -> str:
-    text = str(value)
-    # Cells that a spreadsheet would run as a formula are written as text.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+def csv_download(
+    groups: QuerySet, columns: list[Column], filename: str = "groups.csv"
+) -> StreamingHttpResponse:
+    """The groups as a CSV file, streamed while it is written."""
+    return csv_streaming_response(filename, csv_rows(groups, columns))

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from core.ratelimit import limit_hit
 from core.views import rate_limited
 from events import selectors as event_selectors
 from groups import selectors, services
-from groups.exports import PUBLIC_COLUMNS, csv_rows
+from groups.exports import PUBLIC_COLUMNS, csv_download
 from groups.forms import (
     ActivityRecordForm,
     ContactForm,
@@ -100,12 +100,7 @@ def directory(request):
 def directory_csv(request):
     """Open data: the directory (with the same filters) as CSV, public columns only."""
     _form, filters = _directory_filters(request)
-    response = StreamingHttpResponse(
-        csv_rows(selectors.directory(**filters), PUBLIC_COLUMNS),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="groups.csv"'
-    return response
+    return csv_download(selectors.directory(**filters), PUBLIC_COLUMNS)
 
 
 @require_GET

@@ -1,9 +1,13 @@
-"""The year's report as a CSV file (key,label,value) and an Excel workbook set up for A4."""
+"""The year's report as a CSV file (key,label,value) and an Excel workbook set up for A4.
+
+The CSV goes through core.csv: figures are written as numbers (a change of -1 stays -1), labels
+as text that cannot run as a formula.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.utils import timezone
@@ -14,40 +18,35 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.csv import csv_text
 from reports.kpis.definitions import RATE
 
 CSV_HEADER = ("key", "label", "value")
 
 
-def csv_value(value) -> str:
-    """Plain numbers anyone can load: 4768, 12.5; an empty cell when there is no figure."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+def report_csv_rows(report) -> Iterator[list]:
+    """The header, then (key, label, value) for every KPI, breakdown and room.
+
+    Values are numbers (4768, Decimal 12.5, -1); a missing figure is an empty cell."""
+    yield list(CSV_HEADER)
+    for key, label, value in report.rows():
+        yield [key, label, value]
+
+
+def trend_csv_rows(report) -> Iterator[list]:
+    """Every fiscal year side by side: key,label and one column per fiscal year (2017, 2018...)."""
+    yield ["key", "label", *[str(year) for year in report.years]]
+    for row in report.rows:
+        yield [row.kpi.key, row.kpi.label, *[cell.value for cell in row.cells]]
 
 
 def report_csv(report) -> str:
-    """UTF-8 text (the view adds a byte-order mark so Excel on Windows reads the Japanese)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for key, label, value in report.rows():
-        writer.writerow([key, label, csv_value(value)])
-    return out.getvalue()
+    """The whole file as text (UTF-8 byte-order mark and CRLF included)."""
+    return csv_text(report_csv_rows(report))
 
 
 def trend_csv(report) -> str:
-    """Every fiscal year side by side: key,label and one column per fiscal year (2017, 2018...)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["key", "label", *[str(year) for year in report.years]])
-    for row in report.rows:
-        writer.writerow(
-            [row.kpi.key, str(row.kpi.label), *[csv_value(cell.value) for cell in row.cells]]
-        )
-    return out.getvalue()
+    return csv_text(trend_csv_rows(report))
 
 
 # --- Excel

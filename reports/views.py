@@ -7,9 +7,11 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from core.csv import csv_response
 from reports import kpis
 from reports.annual import TrendReport, YearReport, report_year_or_404
 from reports.charts import TREND_CHARTS, YEAR_CHARTS, trend_chart_kpi
+from reports.exports import report_csv_rows, trend_csv_rows
 from reports.kpis.definitions import KPIS
 from reports.permissions import reports_viewer_required
 
@@ -26,11 +28,16 @@ def _refresh() -> dict:
     return {"live": kpis.live_seconds(), "finished": kpis.finished_seconds()}
 
 
+def _private(response: HttpResponse) -> HttpResponse:
+    """Reports are for staff and officials: no shared cache keeps a copy."""
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _download(content, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _private(response)
 
 
 @require_GET
@@ -49,9 +56,7 @@ def annual(request):
 @reports_viewer_required
 def annual_trend_csv(request):
     report = TrendReport()
-    return _download(
-        "\ufeff" + report.as_csv(), "text/csv; charset=utf-8", "kyodo-office-report-all-years.csv"
-    )
+    return _private(csv_response("kyodo-office-report-all-years.csv", trend_csv_rows(report)))
 
 
 @require_GET
@@ -76,10 +81,7 @@ def annual_year(request, year: int):
 def annual_csv(request, year: int):
     report_year_or_404(year)
     report = YearReport(year)
-    # A byte-order mark: Excel on Japanese Windows then reads the file as UTF-8.
-    return _download(
-        "\ufeff" + report.as_csv(), "text/csv; charset=utf-8", f"{report.filename}.csv"
-    )
+    return _private(csv_response(f"{report.filename}.csv", report_csv_rows(report)))
 
 
 @require_GET

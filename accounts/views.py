@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -7,20 +5,13 @@ from django.utils.translation import gettext as _
 
 from accounts.forms import ProfileForm
 from accounts.services import user_update_profile
-
-# Apps that show a panel on "my account": each has selectors.account_panel(user) and a
-# template <app>/account_panel.html.
-ACCOUNT_PANEL_APPS = ["groups", "facilities", "events"]
+from core import registry
 
 
 @login_required
 def my_account(request):
-    panels = []
-    for app in ACCOUNT_PANEL_APPS:
-        selectors = import_module(f"{app}.selectors")
-        panels.append(
-            {"template": f"{app}/account_panel.html", **selectors.account_panel(request.user)}
-        )
+    # The apps' sections of "my account" (slot "my_page" of core.registry).
+    panels = registry.gather("my_page", request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():

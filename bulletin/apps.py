@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class BulletinConfig(AppConfig):
     name = "bulletin"
     verbose_name = _("Bulletin board")
+
+    def ready(self):
+        # Our sections of other apps' pages (core.registry).
+        from bulletin import panels
+
+        panels.register_panels()

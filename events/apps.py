@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self):
+        # Our sections of other apps' pages (core.registry).
+        from events import panels
+
+        panels.register_panels()

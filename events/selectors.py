@@ -60,6 +60,17 @@ def upcoming(limit: int = 5) -> list[Event]:
     return list(with_places(_base().published().upcoming())[:limit])
 
 
+def events_between(first: dt.date, last: dt.date) -> list[Event]:
+    """Published events that start on a day in [first, last] (local time), soonest first,
+    past or future alike (newsletter digest). One query."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    after = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return list(
+        _base().published().filter(start__gte=start, start__lt=after).order_by("start", "pk")
+    )
+
+
 def upcoming_for_group(group, limit: int = 5) -> list[Event]:
     """Published upcoming events organised by ``group`` (group page)."""
     return list(with_places(_base().published().upcoming().filter(organiser=group))[:limit])

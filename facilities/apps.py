@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class FacilitiesConfig(AppConfig):
     name = "facilities"
     verbose_name = _("Facilities")
+
+    def ready(self):
+        # Our sections of other apps' pages (core.registry).
+        from facilities import panels
+
+        panels.register_panels()

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = _("Citizen groups")
+
+    def ready(self):
+        # Our sections of other apps' pages (core.registry).
+        from groups import panels
+
+        panels.register_panels()

@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bulletin import selectors as bulletin_selectors
+from core import registry
 from core.fiscal import FiscalYear
 from core.pagecache import public_page
 from core.ratelimit import limit_hit
 from core.views import rate_limited
-from events import selectors as event_selectors
 from groups import selectors, services
 from groups.exports import PUBLIC_COLUMNS, csv_download
 from groups.forms import (
@@ -258,8 +257,7 @@ def detail(request, slug):
         "group": group,
         "membership": membership,
         "records": list(selectors.activity_records_for_group(group)[:5]),
-        "events": event_selectors.upcoming_for_group(group, limit=5),
-        "posts": bulletin_selectors.active_posts_for_group(group, limit=5),
+        "panels": registry.gather("group_page", group),
         "can_edit": can_edit_group(user, group),
         "can_manage": can_manage_members(user, group),
         "can_post": can_act_for(user, group),

@@ -1,9 +1,7 @@
-"""Atom feeds of news posts and of upcoming events (the events app's data, read through its
-selector)."""
+"""Atom feeds of news posts and of upcoming events (the events app's ``Event``s, read through
+``events.selectors.upcoming``)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.feeds import PortalFeed, absolute
 from core.markdown import render_markdown
+from events import selectors as event_selectors
 from news import selectors
-from news.adapters import upcoming_events
 
 FEED_ITEMS = 20
 
@@ -46,29 +44,19 @@ class EventsFeed(PortalFeed):
     feed_url_name = "news:events_feed"
 
     def items(self):
-        return upcoming_events(FEED_ITEMS)
+        return event_selectors.upcoming(FEED_ITEMS)
 
     def item_title(self, item):
-        when = f"{item.start_date:%Y/%m/%d} " if item.start_date else ""
-        return f"{when}{item.title}"
+        return f"{timezone.localtime(item.start):%Y/%m/%d} {item.title}"
 
     def item_description(self, item):
-        return item.description
-
-    def item_link(self, item):
-        url = item.url or reverse("events:list")
-        return url if url.startswith("http") else absolute(url)
+        return item.summary
 
     def item_guid(self, item):
-        return absolute(f"{reverse('events:list')}#event-{item.pk or item.title}")
+        return absolute(f"{reverse('events:list')}#event-{item.pk}")
 
     def item_guid_is_permalink(self, item):
         return False
 
     def item_pubdate(self, item):
-        start = item.start
-        if isinstance(start, dt.datetime):
-            return start if timezone.is_aware(start) else timezone.make_aware(start)
-        if isinstance(start, dt.date):
-            return dt.datetime.combine(start, dt.time(), tzinfo=timezone.get_current_timezone())
-        return None
+        return item.start

@@ -1,98 +1,65 @@
-"""The home page's content: pinned and latest news, upcoming events, the newest bulletin posts,
-newly registered groups and today's rooms, read once and cached for a minute.
+"""The news app's panels of the home page: important notices above the sections, the latest
+news beside the other apps' sections.
 
-Everything here is public and the same for every visitor, so it is cached whole (per language)
-in the shared database cache: a cached home page costs one query for its content. Publishing or
-hiding something clears the cache; a scheduled news post appears when its time comes because
-the cache never outlives the next scheduled publication.
+The home page (``core.views.home``) gathers its sections from the panel registry
+(``core.registry``) and keeps them, per language, in the shared database cache for a minute: a
+cached home page costs one query for its content. Publishing or hiding something clears that
+cache (``invalidate_home``); a scheduled news post appears when its time comes because the cache
+never outlives the next scheduled publication (``_seconds_to_live``, this panel's ``max_age``).
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from core import registry
 from core.markdown import excerpt
-from news.adapters import rooms_today, upcoming_events
+from news.models import NewsPost
 
 CACHE_SECONDS = 60
 PINNED = 3
 LATEST = 5
-EVENTS = 5
-BULLETIN = 5
-GROUPS = 5
-_KEY = "home:v1:{lang}"
 
 
 def invalidate_home() -> None:
-    cache.delete_many([_KEY.format(lang=code) for code, _name in settings.LANGUAGES])
+    """Forget the cached home page (every language)."""
+    registry.forget("home")
 
 
-def _news(now):
-    from news.models import NewsPost
+def _row(post: NewsPost) -> dict:
+    return {
+        "title": post.title,
+        "url": post.get_absolute_url(),
+        "date": timezone.localtime(post.publish_at).date(),
+        "excerpt": excerpt(post.body, 80),
+    }
 
-    published = (
+
+def _published(now):
+    return (
         NewsPost.objects.published(now)
         .newest_first()
         .only("title", "slug", "publish_at", "body", "important")
     )
-    pinned = list(published.filter(important=True)[:PINNED])
-    latest = list(published.exclude(pk__in=[p.pk for p in pinned])[:LATEST])
-
-    def row(post):
-        return {
-            "title": post.title,
-            "url": post.get_absolute_url(),
-            "date": timezone.localtime(post.publish_at).date(),
-            "excerpt": excerpt(post.body, 80),
-        }
-
-    return [row(p) for p in pinned], [row(p) for p in latest]
 
 
-def _bulletin():
-    from bulletin.selectors import newest
-
-    return [
-        {
-            "title": p.title,
-            "url": p.get_absolute_url(),
-            "category": p.get_category_display(),
-            "group": p.group.name,
-            "expires_on": p.expires_on,
-        }
-        for p in newest(BULLETIN)
-    ]
+def _pinned(now):
+    return _published(now).filter(important=True)
 
 
-def _groups():
-    from groups.selectors import newly_registered
-
-    return [
-        {"name": g.name, "url": g.get_absolute_url(), "summary": g.summary}
-        for g in newly_registered(GROUPS)
-    ]
+def pinned_panel(request) -> dict:
+    """Up to three important notices, newest first."""
+    return {"pinned_news": [_row(p) for p in _pinned(timezone.now())[:PINNED]]}
 
 
-def _latest_issue():
-    from newsletter.models import NewsletterIssue
-
-    issue = NewsletterIssue.objects.published().order_by("-published_on", "-number").first()
-    if issue is None:
-        return None
-    return {
-        "number": issue.number,
-        "title": issue.title,
-        "url": issue.get_absolute_url(),
-        "date": issue.published_on,
-    }
+def latest_panel(request) -> dict:
+    """The latest news that is not already pinned above."""
+    now = timezone.now()
+    pinned = _pinned(now).values("pk")[:PINNED]
+    return {"latest_news": [_row(p) for p in _published(now).exclude(pk__in=pinned)[:LATEST]]}
 
 
 def _seconds_to_live(now) -> int:
-    from news.models import NewsPost
-
     upcoming = (
         NewsPost.objects.filter(publish_at__gt=now)
         .order_by("publish_at")
@@ -104,22 +71,27 @@ def _seconds_to_live(now) -> int:
     return max(1, min(CACHE_SECONDS, int((upcoming - now).total_seconds()) + 1))
 
 
-def home_sections() -> dict:
-    key = _KEY.format(lang=get_language())
-    data = cache.get(key)
-    if data is not None:
-        return data
-    now = timezone.now()
-    pinned, latest = _news(now)
-    data = {
-        "pinned_news": pinned,
-        "latest_news": latest,
-        "events": upcoming_events(EVENTS),
-        "bulletin_posts": _bulletin(),
-        "new_groups": _groups(),
-        "rooms": rooms_today(),
-        "latest_issue": _latest_issue(),
-        "today": timezone.localdate(),
-    }
-    cache.set(key, data, _seconds_to_live(now))
-    return data
+def max_age() -> int:
+    return _seconds_to_live(timezone.now())
+
+
+def register_panels() -> None:
+    registry.register(
+        "home_notices",
+        registry.Panel(
+            key="news.pinned",
+            order=10,
+            template="news/panels/home_pinned.html",
+            context=pinned_panel,
+        ),
+    )
+    registry.register(
+        "home",
+        registry.Panel(
+            key="news.latest",
+            order=10,
+            template="news/panels/home_latest.html",
+            context=latest_panel,
+            max_age=max_age,
+        ),
+    )

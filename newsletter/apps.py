@@ -8,4 +8,10 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         # The mail provider's webhook (django-anymail) reports bounces through a signal.
-        from newsletter import receivers  # noqa: F401
+        # Our sections of other apps' pages (core.registry).
+        from newsletter import (
+            panels,
+            receivers,  # noqa: F401
+        )
+
+        panels.register_panels()

@@ -10,7 +10,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bulletin import selectors as bulletin_selectors
 from core.audit import log_action
+from events import selectors as event_selectors
 from newsletter import mail, tokens
 from newsletter.models import Bounce, Delivery, NewsletterIssue, SendRun, Subscriber
 
@@ -263,14 +265,11 @@ def md_escape(text: str) -> str:
 
 def issue_create_digest(*, actor, start: dt.date, end: dt.date) -> NewsletterIssue:
     """A draft issue listing the published bulletin posts on the board during [start, end]
-    and the upcoming events that start in it; staff edit it, test it and send it."""
-    from bulletin.selectors import posts_for_digest
-    from news.adapters import events_between
-
+    and the published events that start in it; staff edit it, test it and send it."""
     if end < start:
         raise NewsletterError(_("The end of the period is before its start."))
-    posts = posts_for_digest(start, end)
-    events = events_between(start, end)
+    posts = bulletin_selectors.posts_for_digest(start, end)
+    events = event_selectors.events_between(start, end)
     period = _("%(start)s – %(end)s") % {
         "start": f"{start:%Y/%m/%d}",
         "end": f"{end:%Y/%m/%d}",
@@ -283,11 +282,9 @@ def issue_create_digest(*, actor, start: dt.date, end: dt.date) -> NewsletterIss
     ]
     if events:
         for event in events:
-            lines.append(
-                f"- {event.start:%m/%d} [{md_escape(event.title)}]({mail.absolute(event.url)})"
-                if event.url
-                else f"- {event.start:%m/%d} {md_escape(event.title)}"
-            )
+            day = timezone.localtime(event.start)
+            url = mail.absolute(event.get_absolute_url())
+            lines.append(f"- {day:%m/%d} [{md_escape(event.title)}]({url})")
     else:
         lines.append(_("No events in this period."))
     lines += ["", "## " + _("From the bulletin board"), ""]

@@ -2,7 +2,6 @@
 draft issue that staff edit, test and send."""
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -12,6 +11,7 @@ from bulletin.models import BulletinPost, Category
 from newsletter import services
 from newsletter.models import NewsletterIssue
 from tests.bulletin.factories import PostFactory
+from tests.events.factories import EventFactory
 from tests.newsletter.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,17 +24,13 @@ def period():
 
 
 @pytest.fixture
-def events(monkeypatch, period):
+def events(period):
     start, end = period
     at = lambda day: timezone.make_aware(dt.datetime.combine(day, dt.time(14)))  # noqa: E731
-    fake = [
-        SimpleNamespace(pk=1, title="登録団体情報交換会", start=at(start + dt.timedelta(days=5)),
-                        get_absolute_url=lambda: "/events/1/"),
-        SimpleNamespace(pk=2, title="来年の講座", start=at(end + dt.timedelta(days=40)),
-                        get_absolute_url=lambda: "/events/2/"),
-    ]  # fmt: skip
-    monkeypatch.setattr("events.selectors.upcoming", lambda limit=5: fake[:limit])
-    return fake
+    return [
+        EventFactory(title="登録団体情報交換会", start=at(start + dt.timedelta(days=5))),
+        EventFactory(title="来年の講座", start=at(end + dt.timedelta(days=40))),
+    ]
 
 
 def test_digest_collects_approved_posts_and_events_of_the_period(staff, period, events):

@@ -1,0 +1,209 @@
+"""The facilities app's figures for the reports (composed by ``reports.kpis``).
+
+The meeting space: facility users, bookings, booked hours, utilisation, equipment, walk-ins.
+
+A booking counts in the fiscal year (and month) in which it starts, in Asia/Tokyo: a booking from
+23:30 on March 31 to 00:30 on April 1 belongs wholly to the earlier year.
+
+Queries per period: bookings grouped by fiscal year (conditional aggregates per status), equipment
+lines of used bookings grouped by the booking's fiscal year, walk-in counts grouped by fiscal year.
+Per room: one query over the rooms with their bookings' aggregates, plus
+``selectors.open_hours_by_room`` for the opening hours.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, FilteredRelation, FloatField, Q, Sum
+from django.db.models.functions import Coalesce, Extract, TruncMonth
+
+from core.fiscal import TOKYO, FiscalYear, FiscalYearOf
+from core.kpis import (
+    date_period_filter,
+    empty_months,
+    hours,
+    month_key,
+    percent,
+    period_filter,
+    year_range,
+)
+from facilities import selectors
+from facilities.models import Booking, BookingEquipment, Room, WalkInCount
+
+KEYS = (
+    "facility_users",
+    "bookings_used",
+    "bookings_cancelled",
+    "bookings_no_show",
+    "booked_hours",
+    "utilisation_rate",
+    "equipment_loans",
+    "walk_in_visitors",
+)
+
+USED = Booking.Status.USED
+CANCELLED = Booking.Status.CANCELLED
+NO_SHOW = Booking.Status.NO_SHOW
+# Bookings that count as booked time: confirmed (still to come) and used ones. Maintenance
+# blocks are not bookings of the office's users.
+HELD = (Booking.Status.CONFIRMED, Booking.Status.USED)
+MAINTENANCE = Booking.Kind.MAINTENANCE
+
+
+def _booking_aggregates(path: str = "", within: Q | None = None) -> dict:
+    """Conditional aggregates over bookings (``path`` leads to them from another model)."""
+
+    def status_is(*values):
+        condition = Q(**{f"{path}status__in": values}) & ~Q(**{f"{path}kind": MAINTENANCE})
+        return condition & within if within is not None else condition
+
+    duration = Extract(F(f"{path}end") - F(f"{path}start"), "epoch", output_field=FloatField())
+    return {
+        "bookings_used": Count(f"{path}pk", filter=status_is(USED)),
+        "bookings_cancelled": Count(f"{path}pk", filter=status_is(CANCELLED)),
+        "bookings_no_show": Count(f"{path}pk", filter=status_is(NO_SHOW)),
+        "booked_seconds": Coalesce(
+            Sum(duration, filter=status_is(*HELD)), 0.0, output_field=FloatField()
+        ),
+        "headcount": Coalesce(Sum(f"{path}actual_headcount", filter=status_is(USED)), 0),
+    }
+
+
+def _figures(row: dict) -> dict:
+    return {
+        "bookings_used": row.get("bookings_used", 0),
+        "bookings_cancelled": row.get("bookings_cancelled", 0),
+        "bookings_no_show": row.get("bookings_no_show", 0),
+        "booked_hours": hours(row.get("booked_seconds")),
+        "booking_headcount": row["headcount"] or 0,
+    }
+
+
+def _zero() -> dict:
+    return {
+        "bookings_used": 0,
+        "bookings_cancelled": 0,
+        "bookings_no_show": 0,
+        "booked_hours": hours(0),
+        "booking_headcount": 0,
+        "equipment_loans": 0,
+        "walk_in_visitors": 0,
+        "facility_users": 0,
+    }
+
+
+def yearly(*, first: int | None, last: int) -> dict[int, dict]:
+    bookings = {
+        row["fy"]: _figures(row)
+        for row in Booking.objects.filter(**period_filter("start", first, last))
+        .values(fy=FiscalYearOf("start"))
+        .annotate(**_booking_aggregates())
+        .order_by()
+    }
+    loans = dict(
+        BookingEquipment.objects.filter(
+            booking__status=USED, **period_filter("booking__start", first, last)
+        )
+        .values(fy=FiscalYearOf("booking__start"))
+        .annotate(n=Sum("quantity"))
+        .order_by()
+        .values_list("fy", "n")
+    )
+    walk_ins = dict(
+        WalkInCount.objects.filter(**date_period_filter("date", first, last))
+        .values(fy=FiscalYearOf("date"))
+        .annotate(n=Sum("count"))
+        .order_by()
+        .values_list("fy", "n")
+    )
+    result = {}
+    for fy in year_range(first, last, [*bookings, *loans, *walk_ins]):
+        figures = {**_zero(), **bookings.get(fy, {})}
+        figures["equipment_loans"] = loans.get(fy) or 0
+        figures["walk_in_visitors"] = walk_ins.get(fy) or 0
+        figures["facility_users"] = figures["booking_headcount"] + figures["walk_in_visitors"]
+        result[fy] = figures
+    return result
+
+
+def monthly(fy: FiscalYear) -> dict:
+    months = empty_months(fy, [k for k in KEYS if k != "utilisation_rate"])
+    for figures in months.values():
+        figures.update(_zero())
+    for row in (
+        Booking.objects.filter(**period_filter("start", fy.year, fy.year))
+        .values(month=TruncMonth("start", tzinfo=TOKYO))
+        .annotate(**_booking_aggregates())
+        .order_by()
+    ):
+        months[month_key(row["month"])].update(_figures(row))
+    for month, n in (
+        BookingEquipment.objects.filter(
+            booking__status=USED, **period_filter("booking__start", fy.year, fy.year)
+        )
+        .values(month=TruncMonth("booking__start", tzinfo=TOKYO))
+        .annotate(n=Sum("quantity"))
+        .order_by()
+        .values_list("month", "n")
+    ):
+        months[month_key(month)]["equipment_loans"] = n or 0
+    for month, n in (
+        WalkInCount.objects.filter(**date_period_filter("date", fy.year, fy.year))
+        .values(month=TruncMonth("date"))
+        .annotate(n=Sum("count"))
+        .order_by()
+        .values_list("month", "n")
+    ):
+        months[month_key(month)]["walk_in_visitors"] = n or 0
+    for figures in months.values():
+        figures["facility_users"] = figures["booking_headcount"] + figures["walk_in_visitors"]
+    return months
+
+
+def open_hours(fy: FiscalYear) -> dict:
+    """{room_id: opening hours in the year}."""
+    return selectors.open_hours_by_room(fy.first_day, fy.last_day)
+
+
+def rooms(fy: FiscalYear, opening: dict | None = None) -> list[dict]:
+    """Each room's bookings, booked hours, users and utilisation (booked ÷ open hours) in ``fy``.
+
+    One query: the rooms joined to their bookings of the year only (the year's bounds are part of
+    the join, so the index on (room, start) serves it), plus the rooms' opening hours.
+    """
+    in_year = FilteredRelation(
+        "bookings", condition=Q(bookings__start__gte=fy.start, bookings__start__lt=fy.end)
+    )
+    rows = (
+        Room.objects.alias(year_bookings=in_year)
+        .values("pk", "name", "slug")
+        .annotate(**_booking_aggregates("year_bookings__"))
+        .order_by(*(Room._meta.ordering or ["pk"]))
+    )
+    if opening is None:
+        opening = open_hours(fy)
+    result = []
+    for row in rows:
+        booked = hours(row["booked_seconds"])
+        open_h = opening.get(row["pk"])
+        result.append(
+            {
+                "pk": row["pk"],
+                "slug": row["slug"],
+                "name": row["name"],
+                "bookings_used": row["bookings_used"],
+                "bookings_cancelled": row["bookings_cancelled"],
+                "bookings_no_show": row["bookings_no_show"],
+                "users": row["headcount"] or 0,
+                "booked_hours": booked,
+                "open_hours": hours(open_h * 3600) if open_h is not None else None,
+                "utilisation_rate": percent(booked, open_h) if open_h else None,
+            }
+        )
+    return result
+
+
+def utilisation(room_rows: list[dict]) -> dict:
+    """The year's overall utilisation from the per-room rows."""
+    booked = sum((r["booked_hours"] for r in room_rows if r["open_hours"]), hours(0))
+    opening = sum((r["open_hours"] for r in room_rows if r["open_hours"]), hours(0))
+    return {"utilisation_rate": percent(booked, opening), "open_hours": opening}

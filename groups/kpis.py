@@ -1,0 +1,128 @@
+"""The groups app's figures for the reports (composed by ``reports.kpis``).
+
+The register: the register at year end, new registrations, withdrawals, net change. One query
+groups the register by (fiscal year of registration, fiscal year of withdrawal); every year's
+figures follow from that small table. A group is on the register at the end of a year when it was
+registered on or before the year's last day and not withdrawn by then (withdrawn_on after the
+last day or empty), as ``Group.objects.registered_at(day)`` says.
+
+Consultations with citizen groups (相談対応), with their split by channel and by category: one
+query per period, grouped by (fiscal year, channel, category).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, DateField, When
+from django.db.models.functions import TruncMonth
+
+from core.fiscal import FiscalYear, FiscalYearOf
+from core.kpis import choice_labels, date_period_filter, empty_months, month_key, year_range
+from groups.models import Consultation, Group
+
+REGISTER_KEYS = ("registered_groups_end", "new_registrations", "withdrawals", "net_change")
+CONSULTATION_KEYS = ("consultations",)
+CONSULTATION_DIMENSIONS = ("channel", "category")
+
+
+def _register(first: int | None, last: int):
+    qs = Group.objects.filter(
+        registered_on__isnull=False, registered_on__lte=FiscalYear(last).last_day
+    )
+    if first is not None:
+        # Groups that left before the period change none of its figures.
+        qs = qs.exclude(withdrawn_on__lt=FiscalYear(first).first_day)
+    return qs
+
+
+def register_yearly(*, first: int | None, last: int) -> dict[int, dict[str, int]]:
+    rows = list(
+        _register(first, last)
+        .values(reg=FiscalYearOf("registered_on"), wd=FiscalYearOf("withdrawn_on"))
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("reg", "wd", "n")
+    )
+    result = {}
+    for fy in year_range(first, last, (reg for reg, _wd, _n in rows)):
+        end = sum(n for reg, wd, n in rows if reg <= fy and (wd is None or wd > fy))
+        new = sum(n for reg, _wd, n in rows if reg == fy)
+        gone = sum(n for _reg, wd, n in rows if wd == fy)
+        result[fy] = {
+            "registered_groups_end": end,
+            "new_registrations": new,
+            "withdrawals": gone,
+            "net_change": new - gone,
+        }
+    return result
+
+
+def register_monthly(fy: FiscalYear) -> dict:
+    months = empty_months(fy, REGISTER_KEYS)
+    # Month of registration within the year (None: registered before it) and month of
+    # withdrawal within the year (None: not withdrawn by its end).
+    rows = list(
+        _register(fy.year, fy.year)
+        .values(
+            rm=Case(
+                When(registered_on__gte=fy.first_day, then=TruncMonth("registered_on")),
+                output_field=DateField(),
+            ),
+            wm=Case(
+                When(withdrawn_on__lte=fy.last_day, then=TruncMonth("withdrawn_on")),
+                output_field=DateField(),
+            ),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("rm", "wm", "n")
+    )
+    rows = [(month_key(rm), month_key(wm), n) for rm, wm, n in rows]
+    for month, figures in months.items():
+        figures["registered_groups_end"] = sum(
+            n for rm, wm, n in rows if (rm is None or rm <= month) and (wm is None or wm > month)
+        )
+        figures["new_registrations"] = sum(n for rm, _wm, n in rows if rm == month)
+        figures["withdrawals"] = sum(n for _rm, wm, n in rows if wm == month)
+        figures["net_change"] = figures["new_registrations"] - figures["withdrawals"]
+    return months
+
+
+def consultations_yearly(*, first: int | None, last: int) -> dict[int, dict]:
+    dims = CONSULTATION_DIMENSIONS
+    rows = list(
+        Consultation.objects.filter(**date_period_filter("held_on", first, last))
+        .values(*dims, fy=FiscalYearOf("held_on"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result = {fy: {"consultations": 0} for fy in year_range(first, last, (r["fy"] for r in rows))}
+    for row in rows:
+        figures = result.get(row["fy"])
+        if figures is None:
+            continue
+        figures["consultations"] += row["n"]
+        for dim in dims:
+            key = f"consultations.{dim}.{row[dim]}"
+            figures[key] = figures.get(key, 0) + row["n"]
+    return result
+
+
+def consultations_monthly(fy: FiscalYear) -> dict:
+    months = empty_months(fy, CONSULTATION_KEYS)
+    rows = (
+        Consultation.objects.filter(**date_period_filter("held_on", fy.year, fy.year))
+        .values(month=TruncMonth("held_on"))
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("month", "n")
+    )
+    for month, n in rows:
+        months[month_key(month)]["consultations"] = n
+    return months
+
+
+def consultation_labels() -> dict[str, dict[str, str]]:
+    """{"consultations.channel": {value: label}, "consultations.category": {...}}."""
+    return {
+        f"consultations.{dim}": choice_labels(Consultation, dim) for dim in CONSULTATION_DIMENSIONS
+    }

@@ -1,0 +1,85 @@
+"""The panel registry (core.registry): apps add sections to other apps' pages in their
+AppConfig.ready; pages gather them in order, and a failing panel is not hidden."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from core import registry
+
+
+@pytest.fixture
+def panel_in_home():
+    added = []
+
+    def add(panel, slot="home"):
+        registry.register(slot, panel)
+        added.append((slot, panel.key))
+        return panel
+
+    yield add
+    for slot, key in added:
+        registry.unregister(slot, key)
+
+
+def test_the_apps_register_their_sections_of_each_page():
+    assert [p.key for p in registry.panels("home_notices")] == ["news.pinned"]
+    assert [p.key for p in registry.panels("home")] == [
+        "news.latest",
+        "events.upcoming",
+        "bulletin.newest",
+        "facilities.rooms_today",
+        "groups.new_groups",
+        "newsletter.latest_issue",
+    ]
+    assert [p.key for p in registry.panels("group_page")] == ["events.upcoming", "bulletin.posts"]
+    assert [p.key for p in registry.panels("my_page")] == [
+        "groups.memberships",
+        "facilities.bookings",
+        "events.registrations",
+    ]
+
+
+def test_panels_come_in_order_with_their_context(panel_in_home):
+    panel_in_home(registry.Panel("test.b", "t/b.html", lambda s: {"who": s}, order=2), "search")
+    panel_in_home(registry.Panel("test.a", "t/a.html", lambda s: {"n": 1}, order=1), "search")
+    shown = registry.gather("search", "subject")
+    assert shown == [
+        registry.Shown("test.a", "t/a.html", {"n": 1}),
+        registry.Shown("test.b", "t/b.html", {"who": "subject"}),
+    ]
+
+
+def test_a_failing_panel_is_not_swallowed(panel_in_home):
+    def broken(subject):
+        raise RuntimeError("the neighbour is broken")
+
+    panel_in_home(registry.Panel("test.broken", "t/x.html", broken), "search")
+    with pytest.raises(RuntimeError, match="neighbour is broken"):
+        registry.gather("search", None)
+
+
+def test_a_batched_panel_reads_all_subjects_at_once(panel_in_home):
+    calls = []
+
+    def batch(subjects):
+        calls.append(list(subjects))
+        return [{"n": s * 10} for s in subjects]
+
+    panel_in_home(
+        registry.Panel("test.batch", "t/b.html", lambda s: {"n": s}, batch=batch), "search"
+    )
+    shown = registry.gather_many("search", [1, 2, 3])
+    assert [[p.context for p in row] for row in shown] == [[{"n": 10}], [{"n": 20}], [{"n": 30}]]
+    assert calls == [[1, 2, 3]]
+
+
+def test_registering_twice_is_harmless_but_a_taken_key_or_unknown_slot_is_refused(
+    panel_in_home,
+):
+    panel = panel_in_home(registry.Panel("test.once", "t/o.html", dict), "search")
+    registry.register("search", panel)
+    assert [p.key for p in registry.panels("search")].count("test.once") == 1
+    with pytest.raises(ImproperlyConfigured):
+        registry.register("search", registry.Panel("test.once", "t/other.html", dict))
+    with pytest.raises(ImproperlyConfigured):
+        registry.register("no_such_page", panel)

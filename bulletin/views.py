@@ -9,8 +9,8 @@ from bulletin import permissions, selectors, services
 from bulletin.forms import FilterForm, PostForm, ReportForm
 from bulletin.models import Category
 from core.clientip import client_ip
+from core.pagination import paginate
 from core.ratelimit import limit_hit, rate_limited
-from news.views import paginate
 
 PER_PAGE = 20
 

@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_office_staff
 from core.pagecache import public_page
+from core.pagination import paginate
 from facilities import feeds, selectors, services
 from facilities.forms import (
     REPEAT_NONE,
@@ -208,6 +208,9 @@ def _after_booking(request, booking) -> str:
     return reverse("facilities:bookings")
 
 
+PAST_PER_PAGE = 20
+
+
 @login_required
 def my_bookings(request):
     upcoming, past = selectors.group_bookings(request.user)
@@ -222,7 +225,7 @@ def my_bookings(request):
             and (is_office_staff(request.user) or can_cancel_loan_in_time(loan))
         )
         loan.overdue = loan.is_overdue(loan_now)
-    page = Paginator(past, 20).get_page(request.GET.get("page"))
+    page = paginate(request, past, PAST_PER_PAGE)
     upcoming = list(upcoming[:200])
     now = timezone.now()
     staff = is_office_staff(request.user)

@@ -6,20 +6,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import InvalidPage, Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import registry
+from bulletin import selectors as bulletin_selectors
 from core.fiscal import FiscalYear
 from core.pagecache import public_page
+from core.pagination import paginate
 from core.ratelimit import limit_hit
 from core.views import rate_limited
+from events import selectors as event_selectors
 from groups import selectors, services
-from groups.exports import PUBLIC_COLUMNS, csv_download
+from groups.exports import PUBLIC_COLUMNS, csv_rows
 from groups.forms import (
     ActivityRecordForm,
     ContactForm,
@@ -55,15 +56,6 @@ ACTIVITY_PAGE_SIZE = 12
 CONTACT_RATE = "5/h"
 
 
-def _page(request, object_list, per_page: int):
-    """The requested page; a page number that is not a page is a 404, not an error."""
-    paginator = Paginator(object_list, per_page)
-    try:
-        return paginator.page(request.GET.get("page") or 1)
-    except InvalidPage as exc:
-        raise Http404(_("There is no such page.")) from exc
-
-
 # --------------------------------------------------------------------------- directory
 
 
@@ -79,7 +71,7 @@ def _directory_filters(request):
 @public_page("groups:directory")
 def directory(request):
     form, filters = _directory_filters(request)
-    page_obj = _page(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE)
+    page_obj = paginate(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE)
     my_groups = list(groups_user_can_act_for(request.user))
     return render(
         request,
@@ -99,12 +91,17 @@ def directory(request):
 def directory_csv(request):
     """Open data: the directory (with the same filters) as CSV, public columns only."""
     _form, filters = _directory_filters(request)
-    return csv_download(selectors.directory(**filters), PUBLIC_COLUMNS)
+    response = StreamingHttpResponse(
+        csv_rows(selectors.directory(**filters), PUBLIC_COLUMNS),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="groups.csv"'
+    return response
 
 
 @require_GET
 def recent_activities(request):
-    page_obj = _page(request, selectors.recent_activities(), ACTIVITY_PAGE_SIZE)
+    page_obj = paginate(request, selectors.recent_activities(), ACTIVITY_PAGE_SIZE)
     return render(
         request,
         "groups/recent_activities.html",
@@ -257,7 +254,8 @@ def detail(request, slug):
         "group": group,
         "membership": membership,
         "records": list(selectors.activity_records_for_group(group)[:5]),
-        "panels": registry.gather("group_page", group),
+        "events": event_selectors.upcoming_for_group(group, limit=5),
+        "posts": bulletin_selectors.active_posts_for_group(group, limit=5),
         "can_edit": can_edit_group(user, group),
         "can_manage": can_manage_members(user, group),
         "can_post": can_act_for(user, group),
@@ -307,7 +305,7 @@ def partners(request, slug):
     group = group_for_member(slug, request.user)
     if not group.is_registered:
         raise PermissionDenied
-    page_obj = _page(request, selectors.ranked_partners(group), DIRECTORY_PAGE_SIZE)
+    page_obj = paginate(request, selectors.ranked_partners(group), DIRECTORY_PAGE_SIZE)
     suggestions = selectors.suggestions_for_ids(group, page_obj.object_list)
     return render(
         request,
@@ -353,7 +351,7 @@ def contact(request, slug):
 # --------------------------------------------------------------------------- members
 
 
-def _members_page(request, group: Group, *, invite_form: InviteForm | None = None):
+def _memberspaginate(request, group: Group, *, invite_form: InviteForm | None = None):
     can_manage = can_manage_members(request.user, group)
     memberships = list(selectors.members_of(group))
     if can_manage and invite_form is None:
@@ -376,7 +374,7 @@ def _members_page(request, group: Group, *, invite_form: InviteForm | None = Non
 @login_required
 @require_GET
 def members(request, slug):
-    return _members_page(request, group_for_member(slug, request.user))
+    return _memberspaginate(request, group_for_member(slug, request.user))
 
 
 @login_required
@@ -397,7 +395,7 @@ def invite(request, slug):
             )
             return redirect("groups:members", slug=group.slug)
     # Shown again with what was typed and the error at the field, so a typo is easy to fix.
-    return _members_page(request, group, invite_form=form)
+    return _memberspaginate(request, group, invite_form=form)
 
 
 def _membership_in(group: Group, pk: int) -> Membership:
@@ -531,7 +529,7 @@ def invitation(request, token):
 @require_GET
 def group_activities(request, slug):
     group = group_for_viewer(slug, request.user)
-    page_obj = _page(request, selectors.activity_records_for_group(group), ACTIVITY_PAGE_SIZE)
+    page_obj = paginate(request, selectors.activity_records_for_group(group), ACTIVITY_PAGE_SIZE)
     return render(
         request,
         "groups/group_activities.html",

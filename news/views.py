@@ -1,10 +1,9 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.pagecache import public_page
+from core.pagination import paginate
 from core.ratelimit import limit_hit, rate_limited
 from news import selectors
 from news.forms import OpinionForm
@@ -15,23 +14,10 @@ from news.services import opinion_submit
 PER_PAGE = 20
 
 
-def paginate(request, queryset, per_page=PER_PAGE):
-    """A page of ``queryset``; a page number that is not a page answers 404."""
-    paginator = Paginator(queryset, per_page)
-    number = request.GET.get("page") or 1
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        raise Http404(_("There is no such page.")) from None
-    if number < 1 or number > paginator.num_pages:
-        raise Http404(_("There is no such page."))
-    return paginator.page(number)
-
-
 @require_safe
 @public_page("news:list")
 def list(request):
-    page_obj = paginate(request, selectors.published_news())
+    page_obj = paginate(request, selectors.published_news(), PER_PAGE)
     return render(request, "news/list.html", {"page_obj": page_obj, "posts": page_obj})
 
 
@@ -46,7 +32,7 @@ def detail(request, slug):
 
 @require_safe
 def programme(request):
-    page_obj = paginate(request, selectors.programme())
+    page_obj = paginate(request, selectors.programme(), PER_PAGE)
     return render(request, "news/programme.html", {"page_obj": page_obj, "episodes": page_obj})
 
 

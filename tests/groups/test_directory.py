@@ -142,8 +142,10 @@ def test_bad_parameters_give_a_message_not_an_error(client, mixed, params):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["2", "abc", "0", "-1", "99999999999999999999"])
-def test_a_page_that_does_not_exist_is_a_404(client, mixed, page):
-    assert client.get(reverse("groups:directory"), {"page": page}).status_code == 404
+def test_a_page_that_does_not_exist_shows_the_nearest_page(client, mixed, page):
+    response = client.get(reverse("groups:directory"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
 
 
 def _bulk_groups(n, fields, areas):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.csv import csv_response
 from core.pagecache import public_page
 from core.pagination import paginate
 from core.ratelimit import limit_hit
@@ -71,21 +71,6 @@ def _parse_month(value: str) -> tuple[int, int] | None:
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         return None
     return year, month
-
-
-def _csv_cell(value) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that Excel opens Japanese text as UTF-8
-    return response, csv.writer(response)
 
 
 # --- Public pages
@@ -407,8 +392,7 @@ def door_list_csv(request, slug):
     event = _staff_event(request, slug)
     rows = selectors.door_list(event)
     questions = list(event.questions.all())
-    response, writer = _csv_response(f"{event.slug}-participants.csv")
-    writer.writerow(
+    table = [
         [
             _("No."),
             _("Name"),
@@ -420,26 +404,23 @@ def door_list_csv(request, slug):
             _("People who came"),
             *[q.text for q in questions],
         ]
-    )
+    ]
     for number, registration in enumerate(rows, start=1):
         answers = {a.question_id: a.value for a in registration.answers.all()}
-        writer.writerow(
+        table.append(
             [
-                _csv_cell(v)
-                for v in [
-                    number,
-                    registration.display_name,
-                    registration.email,
-                    registration.group or "",
-                    registration.people,
-                    _("yes") if registration.is_walk_in else "",
-                    _("yes") if registration.attended else "",
-                    registration.attended_people,
-                    *[_answer_text(answers.get(q.pk, "")) for q in questions],
-                ]
+                number,
+                registration.display_name,
+                registration.email,
+                registration.group,
+                registration.people,
+                _("yes") if registration.is_walk_in else "",
+                _("yes") if registration.attended else "",
+                registration.attended_people,
+                *[_answer_text(answers.get(q.pk, "")) for q in questions],
             ]
         )
-    return response
+    return csv_response(f"{event.slug}-participants.csv", table)
 
 
 def _answer_text(value: str) -> str:
@@ -589,8 +570,7 @@ def survey_results_csv(request, slug):
         return denied
     survey = get_object_or_404(Survey, slug=slug)
     questions = list(survey.questions.all())
-    response, writer = _csv_response(f"{survey.slug}-answers.csv")
-    writer.writerow([_("Response"), _("Submitted"), _("Group"), *[q.text for q in questions]])
+    table = [[_("Response"), _("Submitted"), _("Group"), *[q.text for q in questions]]]
     for response_row in selectors.survey_responses_for_export(survey):
         answers = {a.question_id: a for a in response_row.answers.all()}
         cells = []
@@ -605,10 +585,8 @@ def survey_results_csv(request, slug):
             else:
                 cells.append(answer.text)
         submitted = timezone.localtime(response_row.submitted_at).strftime("%Y-%m-%d %H:%M")
-        writer.writerow(
-            [_csv_cell(v) for v in [response_row.pk, submitted, response_row.group or "", *cells]]
-        )
-    return response
+        table.append([response_row.pk, submitted, response_row.group, *cells])
+    return csv_response(f"{survey.slug}-answers.csv", table)
 
 
 @require_GET

@@ -6,21 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bulletin import selectors as bulletin_selectors
+from core import registry
 from core.fiscal import FiscalYear
 from core.pagecache import public_page
 from core.pagination import paginate
 from core.ratelimit import limit_hit
 from core.views import rate_limited
-from events import selectors as event_selectors
 from groups import selectors, services
-from groups.exports import PUBLIC_COLUMNS, csv_rows
+from groups.exports import PUBLIC_COLUMNS, csv_download
 from groups.forms import (
     ActivityRecordForm,
     ContactForm,
@@ -91,12 +90,7 @@ def directory(request):
 def directory_csv(request):
     """Open data: the directory (with the same filters) as CSV, public columns only."""
     _form, filters = _directory_filters(request)
-    response = StreamingHttpResponse(
-        csv_rows(selectors.directory(**filters), PUBLIC_COLUMNS),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="groups.csv"'
-    return response
+    return csv_download(selectors.directory(**filters), PUBLIC_COLUMNS)
 
 
 @require_GET
@@ -254,8 +248,7 @@ def detail(request, slug):
         "group": group,
         "membership": membership,
         "records": list(selectors.activity_records_for_group(group)[:5]),
-        "events": event_selectors.upcoming_for_group(group, limit=5),
-        "posts": bulletin_selectors.active_posts_for_group(group, limit=5),
+        "panels": registry.gather("group_page", group),
         "can_edit": can_edit_group(user, group),
         "can_manage": can_manage_members(user, group),
         "can_post": can_act_for(user, group),
@@ -351,7 +344,7 @@ def contact(request, slug):
 # --------------------------------------------------------------------------- members
 
 
-def _memberspaginate(request, group: Group, *, invite_form: InviteForm | None = None):
+def _members_page(request, group: Group, *, invite_form: InviteForm | None = None):
     can_manage = can_manage_members(request.user, group)
     memberships = list(selectors.members_of(group))
     if can_manage and invite_form is None:
@@ -374,7 +367,7 @@ def _memberspaginate(request, group: Group, *, invite_form: InviteForm | None = 
 @login_required
 @require_GET
 def members(request, slug):
-    return _memberspaginate(request, group_for_member(slug, request.user))
+    return _members_page(request, group_for_member(slug, request.user))
 
 
 @login_required
@@ -395,7 +388,7 @@ def invite(request, slug):
             )
             return redirect("groups:members", slug=group.slug)
     # Shown again with what was typed and the error at the field, so a typo is easy to fix.
-    return _memberspaginate(request, group, invite_form=form)
+    return _members_page(request, group, invite_form=form)
 
 
 def _membership_in(group: Group, pk: int) -> Membership:

@@ -57,9 +57,13 @@ class BulletinSettings(models.Model):
         help_text=_("Unless a group has its own quota."),
     )
     hide_after_reports = models.PositiveSmallIntegerField(
-        _("hide a post after this many open reports"),
+        _("hide a post after reports from this many accounts"),
         default=3,
-        help_text=_("0 = never hide automatically; staff always review reports."),
+        help_text=_(
+            "Open reports from this many different signed-in accounts take a post off the board "
+            "until staff review it; anonymous reports only bring it to staff. "
+            "0 = never hide automatically."
+        ),
     )
 
     class Meta:

@@ -22,6 +22,7 @@ from bulletin.models import (
     PostReport,
 )
 from core.audit import log_action
+from core.clientip import client_network
 from core.fiscal import FiscalYear
 from groups.models import Group
 from news.home import invalidate_home
@@ -155,21 +156,25 @@ def post_hide(*, actor, post: BulletinPost, note: str = "") -> None:
 
 
 def reporter_key(actor, ip: str = "") -> str:
-    """Who is reporting: an account, or else a keyed hash of the visitor's address (the
-    address itself is never stored; without SECRET_KEY the hash cannot be reversed by trying
-    every address)."""
+    """Who is reporting: an account, or else a keyed hash of the visitor's network (an IPv4 /24,
+    an IPv6 /64: ``core.clientip.client_network``), so that one line's many addresses are one
+    reporter. The address itself is never stored; without SECRET_KEY the hash cannot be reversed
+    by trying every network."""
     if getattr(actor, "is_authenticated", False):
         return f"user:{actor.pk}"
-    digest = salted_hmac("bulletin.report.ip", ip or "unknown", algorithm="sha256").hexdigest()
+    network = client_network(ip) if ip else "unknown"
+    digest = salted_hmac("bulletin.report.net", network, algorithm="sha256").hexdigest()
     return f"ip:{digest}"
 
 
 def post_report(
     *, actor, post: BulletinPost, reason: str, message: str = "", ip: str = ""
 ) -> PostReport:
-    """Anyone reports a post; reports from enough different people take it off the board
-    until staff decide. A signed-in reporter counts once, an anonymous one once per address
-    (``ip``); a repeat report is kept for staff but not counted again."""
+    """Anyone reports a post, and the office is told of each new reporter. Reports from enough
+    different signed-in accounts take it off the board until staff decide; anonymous reports
+    only flag it for staff, since anyone can have many addresses (issue #12). An account counts
+    once, an anonymous visitor once per network of ``ip``; a repeat report is kept for staff but
+    not counted again."""
     key = reporter_key(actor, ip)
     with transaction.atomic():
         post = BulletinPost.objects.select_for_update().get(pk=post.pk)
@@ -183,9 +188,9 @@ def post_report(
             reporter_key=key,
         )
         threshold = BulletinSettings.load().hide_after_reports
-        reporters = open_reports.values("reporter_key").distinct().count()
+        accounts = open_reports.exclude(reporter=None).values("reporter").distinct().count()
         hidden = False
-        if threshold and reporters >= threshold and post.status == BulletinPost.Status.PUBLISHED:
+        if threshold and accounts >= threshold and post.status == BulletinPost.Status.PUBLISHED:
             post.status = BulletinPost.Status.PENDING
             post.moderation_note = _(
                 "Taken off the board after reports; the office will review it."

@@ -9,6 +9,8 @@ visitor's: entries further left are whatever the client sent, and are never beli
 
 from __future__ import annotations
 
+import ipaddress
+
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import PermissionDenied
 
@@ -20,3 +22,18 @@ def client_ip(request) -> str:
     except PermissionDenied:
         # No address at all (a misconfigured proxy): one shared bucket rather than none.
         return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+def client_network(address: str) -> str:
+    """The network an address belongs to, for counting people rather than addresses: an IPv4
+    /24 or an IPv6 /64 (one household or one subscriber's line commonly has a whole /64, i.e.
+    millions of addresses). An IPv4 address written as IPv6 counts as IPv4; anything that is not
+    an address is returned unchanged."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))

@@ -1,6 +1,8 @@
-"""Taking a notice off the board needs reports from different people: one visitor reporting
-again and again counts once (an account once, an anonymous visitor once per address), and the
-visitor's address is never stored, only a keyed hash of it."""
+"""Taking a notice off the board before staff review it needs reports from different signed-in
+accounts; anonymous reports only flag it for staff (issue #12, finding 5: one reporter per address
+let anyone with an IPv6 /64, millions of addresses, hide any notice). An account counts once, an
+anonymous visitor once per network (an IPv4 /24, an IPv6 /64), and the visitor's address is never
+stored, only a keyed hash of its network."""
 
 import pytest
 from django.core import mail
@@ -41,12 +43,36 @@ def test_one_anonymous_visitor_reporting_three_times_does_not_take_a_notice_off(
     assert PostReport.objects.filter(post=post).count() == 3  # all kept for staff to read
 
 
-def test_three_different_visitors_take_a_notice_off_until_staff_decide(client):
+def test_three_different_accounts_take_a_notice_off_until_staff_decide(client_for):
     post = PostFactory()
-    for address in ["203.0.113.7", "198.51.100.20", "192.0.2.33"]:
-        report(client, post, address=address)
+    for role in ["citizen", "official", "member"]:
+        report(client_for(role), post)
     post.refresh_from_db()
     assert post.status == BulletinPost.Status.PENDING and not post.is_visible
+
+
+def test_anonymous_visitors_only_flag_a_notice_for_staff(
+    client, django_capture_on_commit_callbacks
+):
+    post = PostFactory()
+    addresses = ["203.0.113.7", "198.51.100.20", "192.0.2.33", "2001:db8:1::1", "2001:db8:2::1"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for address in addresses:
+            report(client, post, address=address)
+    post.refresh_from_db()
+    assert post.is_visible  # still on the board: staff decide
+    assert len(mail.outbox) == len(addresses)  # and staff were told of each reporter
+    assert PostReport.objects.filter(post=post, resolved=False).count() == len(addresses)
+
+
+def test_addresses_of_one_network_are_one_reporter(client, django_capture_on_commit_callbacks):
+    post = PostFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(1, 4):
+            report(client, post, address=f"2001:db8:5:7::{i:x}")  # one IPv6 /64
+        for i in range(1, 4):
+            report(client, post, address=f"203.0.113.{i}")  # one IPv4 /24
+    assert len(mail.outbox) == 2  # the office is told once per network
 
 
 def test_a_signed_in_reporter_counts_once_from_any_address(client_for, client):
@@ -54,10 +80,12 @@ def test_a_signed_in_reporter_counts_once_from_any_address(client_for, client):
     citizen = client_for("citizen")
     for address in ["203.0.113.7", "198.51.100.20", "192.0.2.33"]:
         report(citizen, post, address=address)
-    report(client, post, address="203.0.113.99")  # someone else, anonymous
+    for address in ["203.0.113.99", "2001:db8::1"]:
+        report(client, post, address=address)  # others, anonymous: they do not count
+    report(client_for("official"), post)
     post.refresh_from_db()
     assert post.is_visible
-    report(client_for("official"), post)
+    report(client_for("member"), post)
     post.refresh_from_db()
     assert not post.is_visible
 

@@ -271,3 +271,12 @@ def test_a_page_flood_never_wipes_the_rate_limit_counters(client, citizen, setti
         Client().get(directory, {"utm_source": f"flood-{i}"})
     portal_login(client, citizen.email, PASSWORD, REMOTE_ADDR="203.0.113.50")
     assert "_auth_user_id" not in client.session
+
+
+def test_people_are_counted_by_network_where_one_line_has_many_addresses():
+    from core.clientip import client_network
+
+    assert client_network("203.0.113.77") == "203.0.113.0/24"
+    assert client_network("2001:db8:5:7:abcd::1") == "2001:db8:5:7::/64"
+    assert client_network("::ffff:203.0.113.7") == "203.0.113.0/24"
+    assert client_network("not an address") == "not an address"

@@ -291,6 +291,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Background worker (procrastinate): heartbeats, and when a job's worker counts as dead
+# Each worker beats every 10 s; a worker silent for 60 s is dead, and its ``doing`` jobs are put
+# back to ``todo`` by core.tasks (each minute in every worker, or ``manage.py jobs_retry_stalled``).
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": 10.0,
+    "stalled_worker_timeout": 60.0,
+}
+JOBS_STALLED_AFTER_SECONDS = env_int("JOBS_STALLED_AFTER_SECONDS", 60)
+JOBS_RETRY_STALLED_CRON = "* * * * *"
+
 # --- Logging: one line per problem on the console
 LOGGING = {
     "version": 1,
@@ -302,6 +312,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO", "propagate": True},
         # procrastinate announces its task registry at every start of every command.
         "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
     },
 }
 

@@ -92,6 +92,11 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
                 wrap(require_POST(self.retry_view)),
                 name="newsletter_issue_retry",
             ),
+            path(
+                "<int:pk>/resume-send/",
+                wrap(require_POST(self.resume_view)),
+                name="newsletter_issue_resume",
+            ),
             *super().get_urls(),
         ]
 
@@ -110,6 +115,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             issue = NewsletterIssue.objects.filter(pk=object_id).first()
             if issue is not None:
                 extra_context["progress"] = selectors.progress(issue)
+                extra_context["send_state"] = selectors.send_state(issue)
                 extra_context["issue"] = issue
                 extra_context["test_is_current"] = bool(
                     issue.test_sent_at and issue.test_sent_at >= issue.updated_at
@@ -162,6 +168,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             "issue": issue,
             "form": form,
             "progress": selectors.progress(issue),
+            "send_state": selectors.send_state(issue),
             "receiving": receiving.count(),
             "not_yet": receiving.exclude(deliveries__issue=issue).count(),
             "test_is_current": bool(issue.test_sent_at and issue.test_sent_at >= issue.updated_at),
@@ -174,6 +181,22 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         messages.success(
             request, gettext("%(count)d failed deliveries were queued again.") % {"count": count}
         )
+        return redirect(self._change_url(issue))
+
+    def resume_view(self, request, pk):
+        issue = self._issue_for_change(request, pk)
+        try:
+            services.issue_resume_send(actor=request.user, issue=issue)
+        except services.NewsletterError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "The stalled send was started again. Those who already have the issue "
+                    "will not get it twice."
+                ),
+            )
         return redirect(self._change_url(issue))
 
     def digest_view(self, request):

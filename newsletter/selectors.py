@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from core.fiscal import FiscalYear, FiscalYearOf
 from newsletter.models import Delivery, NewsletterIssue
@@ -52,4 +52,22 @@ def progress(issue) -> dict:
         "skipped": counts.get(Delivery.Status.SKIPPED, 0),
         "left": sum(counts.get(s, 0) for s in LEFT),
         "total": sum(counts.values()),
+    }
+
+
+def send_state(issue) -> dict:
+    """Whether the issue's background send is stalled (its worker died while it held the
+    issue), with the time of the last progress, for the admin's "resume" offer."""
+    from core.tasks import stalled_jobs
+    from newsletter.tasks import issue_lock
+
+    stalled = stalled_jobs(lock=issue_lock(issue.pk))
+    last = Delivery.objects.filter(issue=issue).aggregate(
+        sent=Max("sent_at"), claimed=Max("claimed_at")
+    )
+    moments = [moment for moment in last.values() if moment is not None]
+    return {
+        "stalled": bool(stalled),
+        "job_ids": [job.id for job in stalled],
+        "last_progress": max(moments) if moments else None,
     }

@@ -189,6 +189,31 @@ def issue_retry_failed(*, actor, issue: NewsletterIssue) -> int:
     return count
 
 
+def issue_resume_send(*, actor, issue: NewsletterIssue) -> int:
+    """Run again the issue's send whose worker died (it holds the issue's lock for ever).
+
+    The job starts over where the deliveries stand: rows never tried go out, the one that was
+    being handed to the mail server is marked failed (staff may retry it). Returns the job id.
+    """
+    from core.tasks import RETRIED, revive_job, stalled_jobs
+    from newsletter.tasks import issue_lock
+
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
+        stalled = stalled_jobs(lock=issue_lock(issue.pk))
+        if not stalled:
+            raise NewsletterError(_("The send is not stalled: there is nothing to resume."))
+        revivals = [revive_job(job) for job in stalled]
+        log_action(
+            actor=actor,
+            action="newsletter.resume_send",
+            target=issue,
+            jobs={str(r.job_id): r.outcome for r in revivals},
+        )
+    retried = [r.job_id for r in revivals if r.outcome == RETRIED]
+    return retried[0] if retried else revivals[0].job_id
+
+
 # --- Bounces (django-anymail tracking webhook) --------------------------------------------
 
 SUPPRESS_REASONS = {"bounced", "invalid", "blocked", None, ""}

@@ -2,7 +2,8 @@
 
 Start a worker with ``python manage.py procrastinate worker`` (``make worker``). Jobs of one
 issue share a lock, so they run one after another; a job that fails (the mail server does not
-answer) is retried with growing waits, and every run resumes where the last one stopped.
+answer) is retried with growing waits, and every run resumes where the last one stopped. A job
+whose worker was killed is found by its missing heartbeats and run again (core/tasks.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
 
+from core.tasks import RETRIED, revive_job, stalled_jobs
 from newsletter.sending import IssueBusy, deliver_issue
 
 QUEUE = "newsletter"
@@ -31,12 +33,24 @@ def send_issue(issue_id: int) -> dict:
     return {"sent": result.sent, "failed": result.failed, "skipped": result.skipped}
 
 
+def issue_lock(issue_id: int) -> str:
+    return f"newsletter-issue-{issue_id}"
+
+
 def defer_send(issue_id: int) -> int | None:
-    """Queue a run for the issue; None when one is already waiting (it will do the work)."""
+    """Queue a run for the issue; None when one is already waiting (it will do the work).
+
+    A run whose worker died holds the issue's lock for ever: it is run again (see core.tasks)
+    instead of queueing a second job that would wait behind it.
+    """
+    stalled = stalled_jobs(lock=issue_lock(issue_id))
+    if stalled:
+        revival = revive_job(stalled[0])
+        if revival.outcome == RETRIED:
+            return revival.job_id
     try:
         return send_issue.configure(
-            lock=f"newsletter-issue-{issue_id}",
-            queueing_lock=f"newsletter-issue-{issue_id}",
+            lock=issue_lock(issue_id), queueing_lock=issue_lock(issue_id)
         ).defer(issue_id=issue_id)
     except AlreadyEnqueued:
         return None

@@ -1,10 +1,15 @@
 """Checking and cleaning what people upload.
 
-Images are opened by Pillow (so a renamed script is refused), limited in bytes and pixels (a
-decompression bomb is refused before it is decoded), turned upright, stripped of all metadata
+Images are opened by Pillow (so a renamed script is refused), limited in bytes and pixels,
+turned upright, stripped of all metadata
 (EXIF with its GPS position included) by re-encoding only the pixels, and scaled down.
 Documents (a group's rules, a newsletter's PDF) are accepted only when their first bytes say
 they are what their name claims.
+
+The pixel limit (24 megapixels: a 6000×4000 camera photo passes) is checked from the image's
+header, before a single pixel is decoded: a small one-colour PNG can claim tens of megapixels and
+take seconds of CPU to decode. Pillow's own decompression-bomb guard is set to the same limit, so
+code that opens an image with Pillow directly refuses such a file too.
 """
 
 from __future__ import annotations
@@ -23,13 +28,66 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_PIXELS = 24_000_000
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+# Pillow warns above this many pixels and refuses at twice as many; open_image turns the warning
+# into a refusal as well.
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 
 def _mb(n: int) -> int:
     return n // (1024 * 1024)
+
+
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _("The image has too many pixels (at most %(mp)d megapixels)."),
+        code="too_many_pixels",
+        params={"mp": MAX_IMAGE_PIXELS // 1_000_000},
+    )
+
+
+def _not_an_image() -> ValidationError:
+    return ValidationError(
+        _("The file is not an image we can read. Upload a JPEG, PNG or WebP photo."),
+        code="not_an_image",
+    )
+
+
+def open_image(upload) -> Image.Image:
+    """Open an image and check its format and pixel count from its header; raise
+    ValidationError. Nothing is decoded yet: the caller calls ``load()`` (or ``load_image``)."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise _not_an_image() from exc
+    if image.format not in ALLOWED_IMAGE_FORMATS:
+        raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF image."), code="format")
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _too_many_pixels()
+    return image
+
+
+def load_image(upload) -> Image.Image:
+    """``open_image``, then decode the pixels (a damaged file is refused as unreadable)."""
+    image = open_image(upload)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels() from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _not_an_image() from exc
+    return image
 
 
 def clean_image(upload, *, max_side: int = 1600, max_bytes: int = MAX_IMAGE_BYTES) -> ContentFile:
@@ -40,35 +98,7 @@ def clean_image(upload, *, max_side: int = 1600, max_bytes: int = MAX_IMAGE_BYTE
             code="too_large",
             params={"mb": _mb(max_bytes)},
         )
-    upload.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
-            if image.format not in ALLOWED_IMAGE_FORMATS:
-                raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF image."), code="format")
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("The image has too many pixels (at most %(mp)d megapixels)."),
-                    code="too_many_pixels",
-                    params={"mp": MAX_IMAGE_PIXELS // 1_000_000},
-                )
-            image.load()
-    except ValidationError:
-        raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        raise ValidationError(
-            _("The file is not an image we can read. Upload a JPEG, PNG or WebP photo."),
-            code="not_an_image",
-        ) from exc
+    image = load_image(upload)
 
     source_format = image.format
     image = ImageOps.exif_transpose(image)

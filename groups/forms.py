@@ -25,7 +25,7 @@ from groups.models import (
     to_hiragana,
 )
 from groups.selectors import DIRECTORY_SORTS
-from groups.services import PRIVATE_FIELDS, PROFILE_FIELDS
+from groups.services import PRIVATE_FIELDS, PROFILE_FIELDS, photo_limit_message
 
 
 def _formfield(model_field, **kwargs):
@@ -43,6 +43,42 @@ class OnceMixin(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
+
+
+class PhotoBudgetMixin:
+    """Pictures count against the member's hourly budget (groups.services.PHOTOS_PER_HOUR).
+
+    Given ``photos_left`` (the view asks the service), a post with more pictures than that is
+    refused before any of them is opened, since decoding them is the costly part; the form
+    keeps everything else that was typed. The service checks again when it saves."""
+
+    photo_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, photos_left: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photo_budget_error = None
+        if photos_left is None or not self.files:
+            return
+        sent = {name: self._pictures_sent(name) for name in self.photo_fields}
+        if sum(sent.values()) > photos_left:
+            self.files = self.files.copy()
+            for name in sent:
+                self.files.pop(self.add_prefix(name), None)
+            field = next(name for name, count in sent.items() if count)
+            self.photo_budget_error = (field, photo_limit_message(photos_left))
+
+    def _pictures_sent(self, name: str) -> int:
+        key = self.add_prefix(name)
+        if hasattr(self.files, "getlist"):
+            return len([f for f in self.files.getlist(key) if f])
+        value = self.files.get(key)
+        return len([f for f in value if f]) if isinstance(value, list | tuple) else int(bool(value))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.photo_budget_error:
+            self.add_error(*self.photo_budget_error)
+        return cleaned
 
 
 class KanaField(forms.CharField):
@@ -100,7 +136,7 @@ class MultipleImageField(CleanImageField):
 # --------------------------------------------------------------------------- profile
 
 
-class GroupProfileForm(OnceMixin, forms.ModelForm):
+class GroupProfileForm(PhotoBudgetMixin, OnceMixin, forms.ModelForm):
     """The public profile; with ``include_private`` also the representative's contact."""
 
     name_kana = KanaField(
@@ -116,6 +152,7 @@ class GroupProfileForm(OnceMixin, forms.ModelForm):
         help_text=_("Leave all unticked when you are not looking for anyone just now."),
     )
     logo_upload = CleanImageField(label=_("Logo or photo"), required=False, max_side=800)
+    photo_fields = ("logo_upload",)
 
     class Meta:
         model = Group
@@ -365,7 +402,8 @@ class InviteForm(forms.Form):
 # --------------------------------------------------------------------------- activity records
 
 
-class ActivityRecordForm(OnceMixin, forms.Form):
+class ActivityRecordForm(PhotoBudgetMixin, OnceMixin, forms.Form):
+    photo_fields = ("photos",)
     held_on = forms.DateField(
         label=_("Date of the activity"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -533,11 +533,24 @@ class ActivityPhoto(models.Model):
     thumbnail = models.ImageField(_("thumbnail"), upload_to="groups/activities/thumbs/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Who uploaded it and when: each member's hourly photo budget is counted from these.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("activity photo")
         verbose_name_plural = _("activity photos")
         ordering = ["order", "pk"]
+        indexes = [
+            models.Index(fields=["uploaded_by", "uploaded_at"], name="activity_photo_uploads"),
+        ]
 
     def __str__(self) -> str:
         return self.caption or self.image.name

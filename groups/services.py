@@ -13,17 +13,20 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from core.audit import log_action
 from core.fiscal import FiscalYear, fiscal_year_of
+from core.models import AuditLog
+from core.uploads import load_image
 from groups import emails
 from groups.models import (
     ActivityPhoto,
@@ -72,6 +75,10 @@ class AlreadySubmitted(GroupError):
     def __init__(self, message, *, target=None):
         super().__init__(message)
         self.target = target
+
+
+class PhotoLimitReached(GroupError):
+    """The member has uploaded as many photos as an hour allows."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -163,6 +170,7 @@ def group_apply(
         submission_token=submission_token,
     )
     if logo is not None:
+        _check_photo_budget(actor, 1)
         group.logo.save(logo.name, logo, save=False)
     try:
         with transaction.atomic():
@@ -179,7 +187,7 @@ def group_apply(
     for kind, content in documents:
         document = GroupDocument(group=group, kind=kind, uploaded_by=actor)
         document.file.save(content.name, content, save=True)
-    log_action(actor=actor, action="group.apply", target=group)
+    log_action(actor=actor, action="group.apply", target=group, **_logo_note(logo))
     emails.send_after_commit(
         "application_received",
         to=[settings.OFFICE_EMAIL],
@@ -372,6 +380,7 @@ def group_update_profile(
         group.logo = ""
         changed.append("logo")
     if logo is not None:
+        _check_photo_budget(actor, 1)
         group.logo.save(logo.name, logo, save=False)
         changed.append("logo")
     group.profile_updated_at = timezone.now()
@@ -385,7 +394,9 @@ def group_update_profile(
         group.fields.set(fields)
     if areas is not None:
         group.areas.set(areas)
-    log_action(actor=actor, action="group.update", target=group, changed=changed)
+    log_action(
+        actor=actor, action="group.update", target=group, changed=changed, **_logo_note(logo)
+    )
     return group
 
 
@@ -655,15 +666,61 @@ def membership_remove(*, actor, membership: Membership) -> None:
     log_action(actor=actor, action=action, target=group, user=email)
 
 
+# --------------------------------------------------------------------------- photo budget
+# Each member uploads at most PHOTOS_PER_HOUR pictures in any hour: activity photos and the
+# group's logo (decoding and storing pictures is the portal's costliest work).
+
+PHOTOS_PER_HOUR = 30
+PHOTO_WINDOW = dt.timedelta(hours=1)
+LOGO_ACTIONS = ("group.apply", "group.update")
+
+
+def photo_limit_message(left: int) -> str:
+    return _(
+        "You can upload up to %(n)d photos an hour; you have %(left)d left for now. "
+        "Please try again a little later."
+    ) % {"n": PHOTOS_PER_HOUR, "left": left}
+
+
+def photos_left_this_hour(user) -> int:
+    """How many more pictures ``user`` may upload now: the last hour's uploads, counted from
+    the activity photos they uploaded and the logos in the audit log."""
+    since = timezone.now() - PHOTO_WINDOW
+    photos = ActivityPhoto.objects.filter(uploaded_by=user, uploaded_at__gt=since).count()
+    logos = AuditLog.objects.filter(
+        actor=user, action__in=LOGO_ACTIONS, created_at__gt=since, data__logo_uploaded=True
+    ).count()
+    return max(0, PHOTOS_PER_HOUR - photos - logos)
+
+
+def _check_photo_budget(actor, count: int) -> None:
+    """Raise PhotoLimitReached when ``count`` more pictures would go over the member's hour."""
+    if not count:
+        return
+    # Lock the member's row: two posts at once cannot both spend the last photos left.
+    list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+    left = photos_left_this_hour(actor)
+    if count > left:
+        raise PhotoLimitReached(photo_limit_message(left))
+
+
+def _logo_note(logo: ContentFile | None) -> dict:
+    """The audit row of an upload of a logo says so: the hourly budget counts it."""
+    return {"logo_uploaded": True} if logo is not None else {}
+
+
 # --------------------------------------------------------------------------- activity records
 
 THUMBNAIL_SIDE = 480
 
 
 def _thumbnail(content: ContentFile) -> ContentFile:
-    content.seek(0)
-    with Image.open(content) as image:
-        image.load()
+    # Checked again here (pixels from the header, before decoding) whoever calls the service.
+    try:
+        image = load_image(content)
+    except ValidationError as exc:
+        raise GroupError(" ".join(exc.messages)) from exc
+    with image:
         image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
@@ -673,10 +730,11 @@ def _thumbnail(content: ContentFile) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
-def _add_photos(record: ActivityRecord, photos: Iterable[ContentFile], start: int) -> None:
-    for offset, content in enumerate(photos):
-        photo = ActivityPhoto(record=record, order=start + offset)
-        thumb = _thumbnail(content)
+def _add_photos(record: ActivityRecord, photos: list[ContentFile], start: int, *, actor) -> None:
+    # Every photo is checked (and its thumbnail made) before any file is stored.
+    thumbnails = [_thumbnail(content) for content in photos]
+    for offset, (content, thumb) in enumerate(zip(photos, thumbnails, strict=True)):
+        photo = ActivityPhoto(record=record, order=start + offset, uploaded_by=actor)
         photo.image.save(content.name, content, save=False)
         photo.thumbnail.save(thumb.name, thumb, save=False)
         photo.save()
@@ -711,6 +769,7 @@ def activity_record_create(
             raise AlreadySubmitted(
                 _("This activity record has already been posted."), target=earlier
             )
+    _check_photo_budget(actor, len(photos))
     try:
         with transaction.atomic():
             record = ActivityRecord.objects.create(
@@ -723,7 +782,7 @@ def activity_record_create(
             )
     except IntegrityError as exc:
         raise AlreadySubmitted(_("This activity record has already been posted.")) from exc
-    _add_photos(record, photos, start=0)
+    _add_photos(record, photos, start=0, actor=actor)
     log_action(actor=actor, action="activity.create", target=record, photos=len(photos))
     return record
 
@@ -749,6 +808,7 @@ def activity_record_update(
             _("A record can have at most %(n)d photos; it has %(kept)d.")
             % {"n": ActivityRecord.MAX_PHOTOS, "kept": len(kept)}
         )
+    _check_photo_budget(actor, len(new_photos))
     removed = list(record.photos.filter(pk__in=remove_photo_ids))
     record.held_on, record.title, record.body = held_on, title.strip(), body.strip()
     record.save(update_fields=["held_on", "title", "body", "updated_at"])
@@ -757,7 +817,7 @@ def activity_record_update(
         photo.delete()
         transaction.on_commit(lambda i=image, t=thumb: (i.delete(save=False), t.delete(save=False)))
     start = max((p.order for p in kept), default=-1) + 1
-    _add_photos(record, new_photos, start=start)
+    _add_photos(record, new_photos, start=start, actor=actor)
     log_action(actor=actor, action="activity.update", target=record)
     return record
 

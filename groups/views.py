@@ -48,7 +48,7 @@ from groups.permissions import (
     is_member,
     membership_of,
 )
-from groups.services import AlreadySubmitted, GroupError
+from groups.services import AlreadySubmitted, GroupError, PhotoLimitReached
 
 DIRECTORY_PAGE_SIZE = 20
 ACTIVITY_PAGE_SIZE = 12
@@ -106,6 +106,18 @@ def recent_activities(request):
 # --------------------------------------------------------------------------- registration
 
 
+def _photos_left(request) -> int | None:
+    """The member's hourly picture budget, asked only when pictures were sent."""
+    if request.method == "POST" and request.FILES:
+        return services.photos_left_this_hour(request.user)
+    return None
+
+
+def _add_service_error(form, exc: GroupError, photo_field: str) -> None:
+    """A rule's message goes on the form; the hourly photo limit on the picture field."""
+    form.add_error(photo_field if isinstance(exc, PhotoLimitReached) else None, str(exc))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request):
@@ -117,7 +129,9 @@ def apply(request):
         # The same form posted twice (a double click, a reload): the first post counted.
         messages.info(request, _("This application has already been sent."))
         return redirect("my_account")
-    form = GroupApplyForm(request.POST or None, request.FILES or None)
+    form = GroupApplyForm(
+        request.POST or None, request.FILES or None, photos_left=_photos_left(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             group = services.group_apply(
@@ -133,7 +147,7 @@ def apply(request):
             messages.info(request, str(exc))
             return redirect("my_account")
         except GroupError as exc:
-            form.add_error(None, str(exc))
+            _add_service_error(form, exc, "logo_upload")
         else:
             messages.success(
                 request,
@@ -270,6 +284,7 @@ def edit(request, slug):
         request.FILES or None,
         instance=group,
         include_private=can_edit_private_contact(request.user, group),
+        photos_left=_photos_left(request),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,7 +298,7 @@ def edit(request, slug):
                 remove_logo=form.cleaned_data.get("remove_logo", False),
             )
         except GroupError as exc:
-            form.add_error(None, str(exc))
+            _add_service_error(form, exc, "logo_upload")
         else:
             messages.success(request, _("The group's page was updated."))
             return redirect(group.get_absolute_url())
@@ -558,7 +573,9 @@ def activity_detail(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def activity_create(request, slug):
     group = group_for_acting_member(slug, request.user)
-    form = ActivityRecordForm(request.POST or None, request.FILES or None)
+    form = ActivityRecordForm(
+        request.POST or None, request.FILES or None, photos_left=_photos_left(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             record = services.activity_record_create(
@@ -575,7 +592,7 @@ def activity_create(request, slug):
             target = exc.target
             return redirect(target.get_absolute_url() if target else group.get_absolute_url())
         except GroupError as exc:
-            form.add_error(None, str(exc))
+            _add_service_error(form, exc, "photos")
         else:
             messages.success(request, _("The activity record was posted."))
             return redirect(record.get_absolute_url())
@@ -587,7 +604,12 @@ def activity_create(request, slug):
 def activity_edit(request, slug, pk):
     group = group_for_acting_member(slug, request.user)
     record = _record_in(group, pk)
-    form = ActivityRecordForm(request.POST or None, request.FILES or None, record=record)
+    form = ActivityRecordForm(
+        request.POST or None,
+        request.FILES or None,
+        record=record,
+        photos_left=_photos_left(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_record_update(
@@ -600,7 +622,7 @@ def activity_edit(request, slug, pk):
                 remove_photo_ids=form.cleaned_data.get("remove_photos") or [],
             )
         except GroupError as exc:
-            form.add_error(None, str(exc))
+            _add_service_error(form, exc, "photos")
         else:
             messages.success(request, _("The activity record was updated."))
             return redirect(record.get_absolute_url())

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletin import services
 from bulletin.models import BulletinPost, BulletinSettings, GroupQuota, PostReport
-from news.home import invalidate_home
+from core.registry import forget  # forget("home"): the home page shows our content
 
 
 class ReportInline(admin.TabularInline):
@@ -90,7 +90,7 @@ class BulletinPostAdmin(admin.ModelAdmin):
         if obj.status == BulletinPost.Status.PUBLISHED and not obj.published_at:
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
-        invalidate_home()
+        forget("home")
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()

@@ -24,8 +24,8 @@ from bulletin.models import (
 from core.audit import log_action
 from core.clientip import client_network
 from core.fiscal import FiscalYear
+from core.registry import forget  # forget("home"): the home page shows our content
 from groups.models import Group
-from news.home import invalidate_home
 
 
 class BulletinError(Exception):
@@ -100,7 +100,7 @@ def post_create(*, actor, group: Group, **fields) -> BulletinPost:
             post, _("New post to review") if board.premoderated else _("New post published")
         )
     if post.status == BulletinPost.Status.PUBLISHED:
-        invalidate_home()
+        forget("home")
     return post
 
 
@@ -120,7 +120,7 @@ def post_update(*, actor, post: BulletinPost, **fields) -> BulletinPost:
             _notify_staff(post, _("Edited post to review"))
         post.save()
         log_action(actor=actor, action="bulletin.edit", target=post, status=post.status)
-    invalidate_home()
+    forget("home")
     return post
 
 
@@ -130,7 +130,7 @@ def post_withdraw(*, actor, post: BulletinPost) -> None:
     post.status = BulletinPost.Status.WITHDRAWN
     post.save(update_fields=["status", "updated_at"])
     log_action(actor=actor, action="bulletin.withdraw", target=post)
-    invalidate_home()
+    forget("home")
 
 
 def post_publish(*, actor, post: BulletinPost) -> None:
@@ -143,7 +143,7 @@ def post_publish(*, actor, post: BulletinPost) -> None:
     post.save(update_fields=["status", "published_at", "moderation_note", "updated_at"])
     post.reports.filter(resolved=False).update(resolved=True)
     log_action(actor=actor, action="bulletin.publish", target=post)
-    invalidate_home()
+    forget("home")
 
 
 def post_hide(*, actor, post: BulletinPost, note: str = "") -> None:
@@ -152,7 +152,7 @@ def post_hide(*, actor, post: BulletinPost, note: str = "") -> None:
     post.moderation_note = note[:300]
     post.save(update_fields=["status", "moderation_note", "updated_at"])
     log_action(actor=actor, action="bulletin.hide", target=post, note=note)
-    invalidate_home()
+    forget("home")
 
 
 def reporter_key(actor, ip: str = "") -> str:
@@ -209,5 +209,5 @@ def post_report(
             # One e-mail per reporter: repeating a report does not flood the office.
             _notify_staff(post, _("A post was reported"))
     if hidden:
-        invalidate_home()
+        forget("home")
     return report

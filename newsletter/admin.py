@@ -15,7 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from news.home import invalidate_home
+from core.registry import forget  # forget("home"): the home page shows our content
 from newsletter import selectors, services
 from newsletter.forms import DigestForm, IssueAdminForm, SendForm
 from newsletter.models import Bounce, Delivery, NewsletterIssue, SendRun, Subscriber
@@ -72,7 +72,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        invalidate_home()
+        forget("home")
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()

@@ -47,6 +47,7 @@ class EventAdminForm(forms.ModelForm):
             "fee_note",
             "capacity",
             "max_party_size",
+            "guest_max_party_size",
             "registration_opens",
             "registration_closes",
             "allow_guests",
@@ -188,6 +189,7 @@ class EventAdmin(admin.ModelAdmin):
                 "fields": [
                     "capacity",
                     "max_party_size",
+                    "guest_max_party_size",
                     "registration_opens",
                     "registration_closes",
                     "allow_guests",
@@ -258,6 +260,11 @@ class EventAdmin(admin.ModelAdmin):
             _("attendance"),
             reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}",
             _("registrations"),
+        ) + format_html(
+            ' · <a href="{}">{}</a>',
+            reverse("admin:events_registration_changelist")
+            + f"?event__id__exact={obj.pk}&status__exact={Registration.Status.PENDING_GUEST}",
+            _("guests waiting for confirmation"),
         )
 
     def save_model(self, request, obj, form, change):
@@ -362,6 +369,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "attended_people",
         "created_at",
+        "confirm_by",
     ]
     list_filter = ["status", "attended", "is_walk_in", "event__kind"]
     search_fields = [

@@ -24,13 +24,14 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-def _people_field(event: Event) -> forms.IntegerField:
+def _people_field(event: Event, limit: int | None = None) -> forms.IntegerField:
+    limit = limit or event.max_party_size
     return forms.IntegerField(
         label=_("Number of people"),
         min_value=1,
-        max_value=event.max_party_size,
+        max_value=limit,
         initial=1,
-        help_text=_("Including yourself (at most %(n)d).") % {"n": event.max_party_size},
+        help_text=_("Including yourself (at most %(n)d).") % {"n": limit},
         error_messages={
             "required": _("Enter the number of people."),
             "invalid": _("Enter the number of people as a whole number."),
@@ -117,7 +118,8 @@ class GuestRegistrationForm(HoneypotMixin, _QuestionsMixin, forms.Form):
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"] = _people_field(event)
+        # Guests' parties are smaller (see Event.guest_max_party_size).
+        self.fields["people"] = _people_field(event, event.guest_party_limit)
         self.add_question_fields(event)
         self.order_fields(["name", "email", "people"])
 
@@ -155,14 +157,21 @@ class ProposalForm(forms.Form):
             "invalid": _("Enter the date and time as YYYY-MM-DD HH:MM."),
         },
     )
+    at_office = forms.BooleanField(
+        label=_("At the office's meeting space"),
+        required=False,
+        help_text=_(
+            "The office books a room when it approves. Days the office is closed cannot be chosen."
+        ),
+    )
     venue = forms.CharField(
         label=_("Place"),
         max_length=200,
+        required=False,
         help_text=_(
-            "An outside venue's name and address, or “the office's meeting space” "
-            "(the office books the room when it approves)."
+            "An outside venue's name and address (or a note on the room, "
+            "when the event is at the office)."
         ),
-        error_messages={"required": _("Enter the place.")},
     )
     summary = forms.CharField(label=_("Short summary"), max_length=200, required=False)
     description = forms.CharField(
@@ -198,6 +207,8 @@ class ProposalForm(forms.Form):
                 self.add_error("end", _("An event can last at most three days."))
         if start and start <= timezone.now():
             self.add_error("start", _("The event must start in the future."))
+        if not data.get("at_office") and not data.get("venue"):
+            self.add_error("venue", _("Enter the place, or choose the office's meeting space."))
         return data
 
 

@@ -134,6 +134,18 @@ class Event(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
+    # A guest gives only an e-mail address that nobody has checked yet, and a pending guest
+    # holds places for a while: two (the guest and one companion) keeps a stranger from
+    # holding a table's worth of places with one form, while a family or group with an
+    # account keeps the event's own limit. Staff raise it per event (a family day).
+    guest_max_party_size = models.PositiveSmallIntegerField(
+        _("most people per guest registration"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_(
+            "For guests without an account; never more than the limit per registration above."
+        ),
+    )
     registration_opens = models.DateTimeField(
         _("registration opens"),
         null=True,
@@ -296,6 +308,11 @@ class Event(models.Model):
         closes = self.registration_closes or self.start
         return min(closes, self.end)
 
+    @property
+    def guest_party_limit(self) -> int:
+        """Most people one guest registration may hold (the stricter of the two limits)."""
+        return min(self.max_party_size, self.guest_max_party_size)
+
     def lottery_pending(self, now: dt.datetime | None = None) -> bool:
         """A lottery whose draw has not happened yet: people apply rather than register."""
         return self.is_lottery and self.drawn_at is None
@@ -377,6 +394,9 @@ class Registration(models.Model):
         _("status after confirmation"), max_length=32, choices=Status.choices, blank=True
     )
     confirm_by = models.DateTimeField(_("confirm by"), null=True, blank=True)
+    # A guest's connection as a keyed hash (never the address itself): its network (the
+    # address, or the /64 of an IPv6 address) limits how many pending guests it may hold.
+    client_key = models.CharField(max_length=32, blank=True, editable=False)
     waitlist_position = models.PositiveIntegerField(_("waiting-list order"), null=True, blank=True)
     is_walk_in = models.BooleanField(_("walk-in"), default=False)
     attended = models.BooleanField(_("attended"), default=False)
@@ -392,7 +412,15 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["event", "created_at", "pk"]
-        indexes = [models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            # Confirmation mails sent to one address in the last hour (guests' limit).
+            models.Index(
+                fields=["guest_email", "created_at"],
+                name="registration_guest_mail_time",
+                condition=Q(user__isnull=True),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "user"],

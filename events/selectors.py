@@ -224,6 +224,17 @@ def attendance_summary(event: Event) -> dict:
     return row
 
 
+def pending_guests(event: Event, now: dt.datetime | None = None) -> list[Registration]:
+    """Guests whose e-mail confirmation is awaited and whose hold has not expired, soonest
+    expiry first (the office sees who holds places and until when)."""
+    now = now or timezone.now()
+    return list(
+        event.registrations.filter(status=S.PENDING_GUEST, confirm_by__gt=now).order_by(
+            "confirm_by", "pk"
+        )
+    )
+
+
 # --- My account
 
 

@@ -10,6 +10,7 @@ last place at once. The partial unique constraints on ``Registration`` are the s
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 import random
 import secrets
@@ -20,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -41,8 +43,34 @@ logger = logging.getLogger(__name__)
 
 S = Registration.Status
 
-# How long a guest has to click the confirmation link before the place is released.
-GUEST_CONFIRM_HOURS = getattr(settings, "EVENTS_GUEST_CONFIRM_HOURS", 24)
+# How long a guest has to click the confirmation link before the place is released (the
+# Django setting EVENTS_GUEST_CONFIRM_MINUTES). Short, because an unconfirmed guest holds places
+# that members cannot take meanwhile; the link arrives within a minute or two.
+GUEST_CONFIRM_MINUTES = 30
+# Pending (unconfirmed, unexpired) guest registrations one network may hold for one event.
+GUEST_PENDING_PER_CLIENT = 3
+# Confirmation mails one e-mail address may be sent in an hour, across events (so nobody can
+# fill a stranger's inbox through the guest form).
+GUEST_MAILS_PER_ADDRESS_PER_HOUR = 5
+
+
+def guest_confirm_minutes() -> int:
+    return int(getattr(settings, "EVENTS_GUEST_CONFIRM_MINUTES", GUEST_CONFIRM_MINUTES))
+
+
+def guest_client_key(address: str) -> str:
+    """A keyed hash of the network a guest writes from: the address itself for IPv4, its /64
+    for IPv6 (one household or phone gets a whole /64). The address is never stored."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if ip.version == 6 and mapped is None:
+        network = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    else:
+        network = str(mapped or ip)
+    return salted_hmac("events.guest_client_key", network).hexdigest()[:32]
 
 
 class RegistrationError(Exception):
@@ -127,9 +155,17 @@ def check_registration_open(event: Event, now: dt.datetime | None = None) -> Non
         )
 
 
-def _check_people(event: Event, people: int) -> None:
+def _check_people(event: Event, people: int, *, guest: bool = False) -> None:
     if people < 1:
         raise RegistrationError(_("Enter at least one person."))
+    if guest and people > event.guest_party_limit:
+        raise RegistrationError(
+            _(
+                "Without an account, at most %(n)d people can be registered at once. "
+                "Please log in to register more."
+            )
+            % {"n": event.guest_party_limit}
+        )
     if people > event.max_party_size:
         raise RegistrationError(
             _("At most %(n)d people can be registered at once.") % {"n": event.max_party_size}
@@ -366,10 +402,15 @@ def registration_create_guest(
     email: str,
     people: int = 1,
     answers: dict | None = None,
+    client_key: str = "",
     now: dt.datetime | None = None,
 ) -> Registration:
     """A guest without an account registers; the place is held until the e-mail link is
-    confirmed or the time limit passes (then it is released)."""
+    confirmed or the time limit passes (``guest_confirm_minutes``; from then on it counts as
+    free at once, and the next write or the cron job marks it released).
+
+    ``client_key`` (``guest_client_key`` of the visitor's address) limits the pending guests
+    one network holds for the event; the e-mail address limits the mails sent to it per hour."""
     now = now or timezone.now()
     name, email = name.strip(), email.strip().lower()
     if not name or not email:
@@ -378,14 +419,15 @@ def registration_create_guest(
     if not event.allow_guests:
         raise RegistrationError(_("Please log in to register for this event."))
     check_registration_open(event, now)
-    _check_people(event, people)
+    _check_people(event, people, guest=True)
     clean_answers = _validate_answers(event, answers)
     _release_expired_locked(event, now)
     existing = _live_registration_of(event, email=email)
     if existing is not None:
         raise RegistrationError(_already_message(existing))
+    _check_guest_limits(event, email=email, client_key=client_key, now=now)
     on_confirm, _position = _decide(event, people, now)
-    limit = now + dt.timedelta(hours=GUEST_CONFIRM_HOURS)
+    limit = now + dt.timedelta(minutes=guest_confirm_minutes())
     deadline = min(limit, event.closes_at)
     if event.lottery_pending():
         deadline = min(deadline, event.draw_at)
@@ -399,6 +441,7 @@ def registration_create_guest(
                 status=S.PENDING_GUEST,
                 status_on_confirm=on_confirm,
                 confirm_by=deadline,
+                client_key=client_key[:32],
                 created_at=now,
             )
     except IntegrityError as exc:
@@ -408,6 +451,37 @@ def registration_create_guest(
     pk = registration.pk
     transaction.on_commit(lambda: emails.guest_confirmation_link(pk))
     return registration
+
+
+def _check_guest_limits(event: Event, *, email: str, client_key: str, now: dt.datetime) -> None:
+    """Refuse a guest registration that would let one network hold too many unconfirmed
+    places of the event, or send one address too many confirmation mails in an hour."""
+    if client_key:
+        pending = event.registrations.filter(
+            status=S.PENDING_GUEST, client_key=client_key, confirm_by__gt=now
+        ).count()
+        if pending >= GUEST_PENDING_PER_CLIENT:
+            raise RegistrationError(
+                _(
+                    "Too many registrations from your connection are waiting for e-mail "
+                    "confirmation. Please confirm them with the link we sent, or try again "
+                    "in %(minutes)d minutes."
+                )
+                % {"minutes": guest_confirm_minutes()}
+            )
+    mailed = Registration.objects.filter(
+        user__isnull=True,
+        guest_email=email,
+        created_at__gt=now - dt.timedelta(hours=1),
+        is_walk_in=False,
+    ).count()
+    if mailed >= GUEST_MAILS_PER_ADDRESS_PER_HOUR:
+        raise RegistrationError(
+            _(
+                "We have sent several confirmation e-mails to this address in the last hour. "
+                "Please use the links in them, or try again in an hour."
+            )
+        )
 
 
 def registration_confirm_guest(
@@ -708,10 +782,38 @@ def lotteries_draw_due(*, now: dt.datetime | None = None) -> int:
 # --- Attendance
 
 
+def attendance_opens(event: Event) -> dt.datetime:
+    """When staff may start recording who came: 00:00 (Asia/Tokyo) of the day the event starts.
+
+    From the start of the day rather than the start time, so that staff can set up the door
+    list and note early arrivals in the morning, while nothing is recorded days or weeks ahead
+    (attendance is the participants KPI; a mark made early would count people who never came).
+    """
+    day = timezone.localtime(event.start).date()
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def check_attendance_open(event: Event, now: dt.datetime | None = None) -> None:
+    """Raise EventError when it is too early to record attendance or walk-ins."""
+    now = now or timezone.now()
+    opens = attendance_opens(event)
+    if now < opens:
+        raise EventError(
+            _("Attendance can be recorded from the day of the event (%(date)s).")
+            % {"date": date_format(opens.date(), "MONTH_DAY_FORMAT")}
+        )
+
+
 @transaction.atomic
-def attendance_record(*, actor, event: Event, marks: dict[int, int]) -> int:
+def attendance_record(
+    *, actor, event: Event, marks: dict[int, int], now: dt.datetime | None = None
+) -> int:
     """Record who came: ``marks`` maps a registration id to the number of people who came
-    (0 = did not come). Only confirmed registrations of this event can be marked."""
+    (0 = did not come). Only confirmed registrations of this event can be marked, from the
+    event's day on (``attendance_opens``)."""
+    if not marks:
+        return 0
+    check_attendance_open(event, now)
     event = _lock(event)
     registrations = {
         r.pk: r
@@ -745,14 +847,23 @@ def attendance_record(*, actor, event: Event, marks: dict[int, int]) -> int:
 
 @transaction.atomic
 def walk_in_add(
-    *, actor, event: Event, name: str = "", people: int = 1, group=None, note: str = ""
+    *,
+    actor,
+    event: Event,
+    name: str = "",
+    people: int = 1,
+    group=None,
+    note: str = "",
+    now: dt.datetime | None = None,
 ) -> Registration:
-    """Someone came without registering: recorded as attendance (not against the capacity)."""
+    """Someone came without registering: recorded as attendance (not against the capacity),
+    from the event's day on."""
     if people < 1 or people > 200:
         raise EventError(_("Enter a number of people between 1 and 200."))
     event = _lock(event)
     if event.status != Event.Status.PUBLISHED:
         raise EventError(_("Attendance can only be recorded for a published event."))
+    check_attendance_open(event, now)
     registration = Registration.objects.create(
         event=event,
         guest_name=(name.strip() or _("Walk-in"))[:100],
@@ -772,9 +883,30 @@ def walk_in_add(
 # --- Proposals, approval, cancellation
 
 
+def check_office_open(start: dt.datetime, end: dt.datetime) -> None:
+    """Raise EventError when the office is closed on a day of ``start``–``end`` (Asia/Tokyo):
+    the facilities app decides (year end, closures staff entered, holidays, closing days)."""
+    from facilities.selectors import office_closed_reason
+
+    day, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+    while day <= last:
+        reason = office_closed_reason(day)
+        if reason:
+            raise EventError(
+                _(
+                    "The office is closed on %(date)s (%(reason)s). Choose another day, "
+                    "or hold the event at an outside venue."
+                )
+                % {"date": date_format(day, "MONTH_DAY_FORMAT"), "reason": reason}
+            )
+        day += dt.timedelta(days=1)
+
+
 @transaction.atomic
-def event_propose(*, actor, group, image=None, **fields) -> Event:
-    """A member of a registered group proposes an event for the group; staff approve it."""
+def event_propose(*, actor, group, image=None, at_office: bool = False, **fields) -> Event:
+    """A member of a registered group proposes an event for the group; staff approve it.
+    ``at_office``: the group asks for the office's meeting space (staff book the room when they
+    approve), so a day the office is closed is refused at once."""
     from events.permissions import can_propose_for
 
     if not can_propose_for(actor, group):
@@ -783,6 +915,11 @@ def event_propose(*, actor, group, image=None, **fields) -> Event:
         raise EventError(_("The event must end after it starts."))
     if fields["start"] <= timezone.now():
         raise EventError(_("The event must start in the future."))
+    if at_office:
+        check_office_open(fields["start"], fields["end"])
+        fields["venue"] = fields.get("venue") or _("The office's meeting space")
+    elif not fields.get("venue"):
+        raise EventError(_("Enter the place, or choose the office's meeting space."))
     event = Event(
         organiser=group,
         status=Event.Status.PROPOSED,

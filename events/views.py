@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.clientip import client_ip
 from core.csv import csv_response
 from core.pagecache import public_page
 from core.pagination import paginate
@@ -223,7 +224,7 @@ def register_guest(request, slug):
     event = _event_or_404(request, slug)
     if request.user.is_authenticated:
         return redirect(event)
-    if limit_hit(request, scope="events:guest", rate="20/h"):
+    if limit_hit(request, scope="events:guest", rate="5/h"):
         return rate_limited(request)
     form = GuestRegistrationForm(request.POST, event=event)
     if form.is_valid():
@@ -234,6 +235,7 @@ def register_guest(request, slug):
                 email=form.cleaned_data["email"],
                 people=form.cleaned_data["people"],
                 answers=form.question_answers(),
+                client_key=services.guest_client_key(client_ip(request)),
             )
         except services.RegistrationError as exc:
             form.add_error(None, str(exc))
@@ -244,7 +246,7 @@ def register_guest(request, slug):
                 {
                     "event": event,
                     "email": form.cleaned_data["email"],
-                    "confirm_hours": services.GUEST_CONFIRM_HOURS,
+                    "confirm_minutes": services.guest_confirm_minutes(),
                 },
             )
     event = selectors.event_by_slug(slug)
@@ -454,6 +456,11 @@ def attendance(request, slug):
 
 
 def _attendance_page(request, event, rows, form, walk_in_form, status=200):
+    try:
+        services.check_attendance_open(event)
+        not_yet = ""
+    except services.EventError as exc:
+        not_yet = str(exc)
     return render(
         request,
         "events/attendance.html",
@@ -464,6 +471,8 @@ def _attendance_page(request, event, rows, form, walk_in_form, status=200):
             "walk_ins": [r for r in rows if r.is_walk_in],
             "checklist": selectors.checklist(event, rows),
             "summary": selectors.attendance_summary(event),
+            "pending_guests": selectors.pending_guests(event),
+            "not_yet": not_yet,
         },
         status=status,
     )

@@ -145,6 +145,12 @@ def day_heading(day: dt.date) -> str:
     return f"{day.month}/{day.day}（{WEEKDAY_LABELS[day.weekday()]}）"
 
 
+def office_closed_reason(day: dt.date, room: Room | None = None) -> str | None:
+    """Why the office (or ``room``) is closed on ``day``, or None when it is open: the rules
+    booking_create applies (closures entered by staff, the year end, holidays, closing days)."""
+    return OfficeCalendar.load(day, day).closed_reason(day, room.pk if room else None)
+
+
 # --- today ------------------------------------------------------------------------------------
 
 

@@ -41,3 +41,17 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def on_the_day():
+    """A frozen clock at 10:00 (Asia/Tokyo) on 2026-12-01: an event made with ``at(0, 14)``
+    takes registrations until 14:00 and its attendance may be recorded (from 00:00 that day)."""
+    import datetime as dt
+
+    import time_machine
+
+    from core.fiscal import TOKYO
+
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=TOKYO), tick=False) as t:
+        yield t

@@ -10,16 +10,23 @@ from core.fiscal import FiscalYear
 from events import selectors, services
 from events.models import Event, Registration, RegistrationAnswer, RegistrationQuestion
 from groups.models import ActivityField
-from tests.events.factories import EventFactory, RegistrationFactory, RegistrationQuestionFactory
+from tests.events.factories import (
+    EventFactory,
+    RegistrationFactory,
+    RegistrationQuestionFactory,
+    at,
+)
 from tests.factories import GroupFactory, UserFactory
 
 S = Registration.Status
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_day")]
 
 
 @pytest.fixture
 def meeting(db, group):
-    event = EventFactory(slug="meeting", title="第12回 登録団体情報交換会", capacity=30)
+    event = EventFactory(
+        slug="meeting", title="第12回 登録団体情報交換会", capacity=30, start=at(0, 14)
+    )
     social = RegistrationQuestionFactory(event=event, text="懇親会に参加しますか", order=1)
     care = RegistrationQuestionFactory(
         event=event,

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from events import services
 from events.models import Registration
-from tests.events.factories import EventFactory
+from tests.events.factories import EventFactory, at
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_day")]
 
 ROW_FIELD = re.compile(r"^(came|people|seen)_\d+$")
 
@@ -54,7 +54,7 @@ def tick(form: dict, registration: Registration, people: int | None = None) -> d
 
 @pytest.fixture
 def door(db):
-    event = EventFactory(slug="koryukai-door", capacity=30)
+    event = EventFactory(slug="koryukai-door", capacity=30, start=at(0, 14))
     people = [
         services.registration_create(
             actor=UserFactory(full_name=name), event=event, people=n, notify=False

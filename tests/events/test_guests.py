@@ -20,7 +20,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def open_event(db):
-    return EventFactory(slug="open-day", title="市民活動入門講座", allow_guests=True, capacity=3)
+    return EventFactory(
+        slug="open-day",
+        title="市民活動入門講座",
+        allow_guests=True,
+        capacity=3,
+        guest_max_party_size=3,
+    )
 
 
 def guest_post(client, event, **data):
@@ -93,7 +99,7 @@ def test_unconfirmed_place_is_released_by_the_command_and_the_queue_moves_up(ope
 
     waiting = services.registration_create(actor=UserFactory(), event=open_event)
     assert waiting.status == S.WAITLISTED
-    later = timezone.now() + dt.timedelta(hours=services.GUEST_CONFIRM_HOURS, minutes=1)
+    later = timezone.now() + dt.timedelta(minutes=services.guest_confirm_minutes() + 1)
     with commit():
         assert services.registrations_release_expired(now=later) == 1
     held.refresh_from_db()

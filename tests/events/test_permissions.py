@@ -14,7 +14,7 @@ from tests.events.factories import (
     at,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_day")]
 
 LOGIN = "login"
 OK = 200
@@ -49,7 +49,7 @@ MATRIX = [
 
 @pytest.fixture
 def world(group, member):
-    event = EventFactory(slug="open", allow_guests=True, capacity=50)
+    event = EventFactory(slug="open", allow_guests=True, capacity=50, start=at(0, 14))
     proposal = EventFactory(slug="idea", status=Event.Status.PROPOSED, organiser=group)
     past = EventFactory(slug="past", start=at(-3), end=at(-3, 16))
     RegistrationFactory(

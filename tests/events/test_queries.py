@@ -16,7 +16,7 @@ from tests.events.factories import (
 )
 from tests.factories import GroupFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_day")]
 
 
 def many_events(n, **kwargs):
@@ -36,7 +36,7 @@ def many_events(n, **kwargs):
 
 @pytest.fixture
 def big_event(db):
-    event = EventFactory(slug="big", capacity=200)
+    event = EventFactory(slug="big", capacity=200, start=at(0, 14))
     social = RegistrationQuestionFactory(event=event, text="懇親会")
     care = RegistrationQuestionFactory(
         event=event, text="配慮事項", kind=RegistrationQuestion.Kind.TEXT

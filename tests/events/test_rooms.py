@@ -136,6 +136,7 @@ def admin_data(day, room):
         "fee_note": "",
         "capacity": "20",
         "max_party_size": "5",
+        "guest_max_party_size": "2",
         "registration_opens_0": "",
         "registration_opens_1": "",
         "registration_closes_0": "",

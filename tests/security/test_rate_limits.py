@@ -280,3 +280,17 @@ def test_people_are_counted_by_network_where_one_line_has_many_addresses():
     assert client_network("2001:db8:5:7:abcd::1") == "2001:db8:5:7::/64"
     assert client_network("::ffff:203.0.113.7") == "203.0.113.0/24"
     assert client_network("not an address") == "not an address"
+
+
+def test_a_view_behind_the_decorator_answers_the_portals_429_page(rf):
+    from django.http import HttpResponse
+
+    from core.ratelimit import rate_limit
+
+    @rate_limit(scope="test-decorated", rate="2/h")
+    def view(request):
+        return HttpResponse("ok")
+
+    statuses = [view(rf.post("/", REMOTE_ADDR="192.0.2.8")).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert "試行回数が多すぎます" in view(rf.post("/", REMOTE_ADDR="192.0.2.8")).content.decode()

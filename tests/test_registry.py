@@ -3,8 +3,12 @@ AppConfig.ready; pages gather them in order, and a failing panel is not hidden."
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core import registry
+from tests.bulletin.factories import PostFactory
+from tests.events.factories import EventFactory
 
 
 @pytest.fixture
@@ -83,3 +87,22 @@ def test_registering_twice_is_harmless_but_a_taken_key_or_unknown_slot_is_refuse
         registry.register("search", registry.Panel("test.once", "t/other.html", dict))
     with pytest.raises(ImproperlyConfigured):
         registry.register("no_such_page", panel)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slot", ["group_page", "my_page"])
+def test_each_panel_costs_the_same_queries_however_much_it_shows(slot, group, representative):
+    subject = group if slot == "group_page" else representative
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            registry.gather(slot, subject)
+        return len(queries)
+
+    EventFactory(organiser=group)
+    PostFactory(group=group)
+    few = cost()
+    for _ in range(6):
+        EventFactory(organiser=group)
+        PostFactory(group=group)
+    assert cost() == few

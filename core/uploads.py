@@ -149,8 +149,9 @@ def clean_document(upload, *, allow_images: bool = True, max_bytes: int = MAX_DO
     if allow_images:
         try:
             return clean_image(upload, max_side=2400, max_bytes=max_bytes)
-        except ValidationError:
-            pass
+        except ValidationError as exc:
+            if exc.code == "too_many_pixels":
+                raise  # an image indeed, too big: say so (a 600-dpi A4 scan is 35 megapixels)
         raise ValidationError(_("Upload a PDF file or an image (JPEG, PNG)."), code="format")
     raise ValidationError(_("Upload a PDF file."), code="format")
 

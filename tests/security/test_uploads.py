@@ -186,6 +186,13 @@ def test_a_decompression_bomb_is_refused_without_being_decoded(no_decoding):
     assert err.value.code == "too_many_pixels"
 
 
+def test_a_document_scanned_over_24_megapixels_is_refused_for_its_size(no_decoding):
+    scan = upload(png_header_only(4961, 7016), "rules-600dpi.png", "image/png")  # A4 at 600 dpi
+    with pytest.raises(ValidationError) as err:
+        clean_document(scan)
+    assert err.value.code == "too_many_pixels"
+
+
 def test_pillow_itself_refuses_to_open_what_the_portal_would_not_decode():
     """Pillow's own guard follows the portal's limit, for any code that opens an image."""
     assert Image.MAX_IMAGE_PIXELS == MAX_IMAGE_PIXELS

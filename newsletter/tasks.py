@@ -13,7 +13,7 @@ from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
 
 from core.tasks import RETRIED, revive_job, stalled_jobs
-from newsletter.sending import IssueBusy, deliver_issue
+from newsletter.sending import deliver_issue
 
 QUEUE = "newsletter"
 
@@ -25,11 +25,10 @@ QUEUE = "newsletter"
 )
 def send_issue(issue_id: int) -> dict:
     # The Django contrib app closes the database connection around each task.
-    try:
-        result = deliver_issue(issue_id=issue_id)
-    except IssueBusy:
-        # Another worker holds the issue and will also send what was just added.
-        return {"busy": True}
+    # IssueBusy fails the run on purpose: another run still holds the issue (a worker taken for
+    # dead that still works, or a lost connection the database has not noticed yet), and the
+    # retry strategy tries again later until the rows are sent.
+    result = deliver_issue(issue_id=issue_id)
     return {"sent": result.sent, "failed": result.failed, "skipped": result.skipped}
 
 

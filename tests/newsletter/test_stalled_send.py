@@ -14,7 +14,7 @@ from core.models import AuditLog
 from core.tasks import RETRIED, SUPERSEDED, retry_stalled_jobs
 from newsletter import services
 from newsletter.models import Delivery
-from newsletter.sending import INTERRUPTED
+from newsletter.sending import ADVISORY_NAMESPACE, INTERRUPTED, IssueBusy
 from newsletter.tasks import defer_send, send_issue
 from tests.newsletter.factories import SubscriberFactory
 from tests.newsletter.test_sending import ready_issue
@@ -197,3 +197,22 @@ def test_the_issue_page_with_a_stalled_send_keeps_its_queries_few(
     change = reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
     with django_assert_max_num_queries(25):
         assert client.get(change).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_run_that_finds_the_issue_still_held_is_tried_again_later():
+    """A worker taken for dead may still hold the issue (or the database has not yet noticed
+    its lost connection): the run fails, so procrastinate tries it again after a wait, rather
+    than ending "successfully" with deliveries left."""
+    import psycopg
+
+    issue, _job = dead_send()
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
+    ) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [ADVISORY_NAMESPACE, issue.pk])
+        with pytest.raises(IssueBusy):
+            send_issue(issue_id=issue.pk)
+    assert send_issue.retry_strategy.max_attempts >= 5
+    assert Delivery.objects.filter(issue=issue, status="pending").exists()

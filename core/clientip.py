@@ -1,8 +1,11 @@
-"""The visitor's address, one rule for every rate limit.
+"""The visitor's address, one rule for every rate limit (core/ratelimit.py).
 
-allauth (log in, sign up, password reset) and django-ratelimit (the portal's own forms) both key
-their limits by it. Directly on the internet it is REMOTE_ADDR. Behind reverse proxies every
-request comes from a proxy, so ALLAUTH_TRUSTED_PROXY_COUNT proxies are trusted to append the
+allauth (log in, sign up, password reset, the admin's log-in) and the portal's own forms
+(``core.ratelimit.limit_hit``) both key their limits by it; ``client_network`` counts people where
+one line has many addresses (bulletin reports).
+
+Directly on the internet the address is REMOTE_ADDR. Behind reverse proxies every request comes
+from a proxy, so ALLAUTH_TRUSTED_PROXY_COUNT proxies are trusted to append the
 address they saw to X-Forwarded-For, and the entry that many places from the right is the
 visitor's: entries further left are whatever the client sent, and are never believed.
 """

@@ -128,8 +128,8 @@ AUTH_USER_MODEL = "accounts.User"
 # Caches shared by every app server, in the database (`createcachetable` makes the tables).
 # "default" holds the rate-limit counters (allauth reads only this alias; core/ratelimit.py and
 # django-ratelimit use it too) and things whose number the data bounds: the home page's content,
-# the reports' figures, partner suggestions. Nothing a visitor can multiply is kept there, so it
-# is never culled in practice and a flood can never wipe a lock-out (issue #12).
+# the reports' figures, partner suggestions. No page is kept there, so a flood of page requests
+# can never cull a counter and undo a lock-out (issue #12); when it fills, expired entries go first.
 # "pages" holds public pages kept for anonymous visitors (core/pagecache.py): bounded, culled on
 # its own when full.
 CACHES = {

@@ -14,6 +14,7 @@ from tests.bulletin.factories import PostFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.date_sensitive
 def test_the_board_shows_published_unexpired_posts_newest_first(client):
     today = timezone.localdate()
     PostFactory(title="古い掲示", published_at=timezone.now() - dt.timedelta(days=5))
@@ -30,6 +31,7 @@ def test_the_board_shows_published_unexpired_posts_newest_first(client):
         assert hidden not in html
 
 
+@pytest.mark.date_sensitive
 def test_expired_posts_leave_by_themselves_the_next_day(client, monkeypatch):
     post = PostFactory(title="今週末のイベント", expires_on=timezone.localdate())
     assert post in selectors.board()

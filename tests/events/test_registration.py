@@ -59,6 +59,7 @@ def test_registering_twice_is_refused_with_a_clear_message(client_for, citizen, 
     assert Registration.objects.filter(event=event, user=citizen).count() == 1
 
 
+@pytest.mark.date_sensitive
 def test_registration_closes_at_the_closing_time(client_for, citizen):
     event = EventFactory(registration_closes=timezone.now() - dt.timedelta(minutes=1))
     page = register(client_for("citizen"), event)
@@ -203,6 +204,7 @@ def test_user_cancels_on_the_event_page(client_for, citizen, event):
     assert Registration.objects.filter(user=citizen, status=S.CONFIRMED).count() == 1
 
 
+@pytest.mark.date_sensitive
 def test_cancelling_after_the_start_is_refused(citizen):
     event = EventFactory(start=timezone.now() - dt.timedelta(minutes=10), end=at(1))
     registration = RegistrationFactory(event=event, user=citizen, guest_name="", guest_email="")

@@ -53,6 +53,7 @@ def test_the_end_must_be_after_the_start(member, group, room):
     assert not Booking.objects.exists()
 
 
+@pytest.mark.date_sensitive
 def test_a_booking_in_the_past_is_refused(member, group, room):
     day = timezone.localdate() - dt.timedelta(days=2)
     refused("past", member, room, group, day)
@@ -69,6 +70,7 @@ def test_a_regular_closing_day_is_refused(member, group, room):
     refused("closed", member, room, group, sunday)
 
 
+@pytest.mark.date_sensitive
 def test_a_japanese_public_holiday_is_closed(member, group, room):
     # Find the next public holiday on a weekday the office would otherwise open.
     import jpholiday
@@ -82,6 +84,7 @@ def test_a_japanese_public_holiday_is_closed(member, group, room):
     assert name in message
 
 
+@pytest.mark.date_sensitive
 def test_the_year_end_closure_is_closed(member, group, room):
     today = timezone.localdate()
     year = today.year if today < dt.date(today.year, 12, 29) else today.year + 1
@@ -172,6 +175,7 @@ def test_more_attendees_than_the_capacity_is_refused(member, group, room):
     refused("attendees", member, room, group, open_day(), attendees=0)
 
 
+@pytest.mark.date_sensitive
 def test_the_booking_window_months_ahead(member, group, room):
     today = timezone.localdate()
     last = booking_window_last_day(room, today)
@@ -224,6 +228,7 @@ def test_the_booking_window_from_the_first_of_the_month_two_months_before(member
     assert booking_window_last_day(room, dt.date(2026, 11, 30)) == dt.date(2027, 1, 31)
 
 
+@pytest.mark.date_sensitive
 def test_staff_may_book_beyond_the_window_for_a_group(staff, group, room):
     day = booking_window_last_day(room, timezone.localdate()) + dt.timedelta(days=10)
     while day.weekday() == 6:

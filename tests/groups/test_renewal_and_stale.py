@@ -73,6 +73,7 @@ def test_ordinary_members_and_others_cannot_renew(client_for, group, member, oth
         assert client_for(role).get(url).status_code == 403, role
 
 
+@pytest.mark.date_sensitive
 @pytest.mark.django_db
 def test_staff_see_who_has_not_renewed_and_withdraw_them(client_for, staff, on_commit):
     year = FiscalYear.current().year

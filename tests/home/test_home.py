@@ -35,6 +35,7 @@ def other_apps(monkeypatch):
     return events, rooms
 
 
+@pytest.mark.date_sensitive
 def test_home_shows_every_section_and_links_into_every_area(client, other_apps):
     NewsPostFactory(title="年末年始の休館のお知らせ", important=True)
     NewsPostFactory(title="会議室の利用案内を更新しました")

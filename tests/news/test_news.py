@@ -19,6 +19,7 @@ def test_published_posts_are_listed_newest_first(client):
     assert html.index("新しいお知らせ") < html.index("古いお知らせ")
 
 
+@pytest.mark.date_sensitive
 def test_a_scheduled_post_is_invisible_until_its_time(client):
     post = NewsPostFactory(title="来週のお知らせ", publish_at=timezone.now() + dt.timedelta(days=7))
     assert "来週のお知らせ" not in client.get(reverse("news:list")).content.decode()

@@ -216,3 +216,22 @@ def test_a_run_that_finds_the_issue_still_held_is_tried_again_later():
             send_issue(issue_id=issue.pk)
     assert send_issue.retry_strategy.max_attempts >= 5
     assert Delivery.objects.filter(issue=issue, status="pending").exists()
+
+
+@pytest.mark.django_db
+def test_the_resume_and_retry_buttons_are_forms_of_their_own(client_for):
+    """A form inside the admin's change form is dropped by the browser: its button would save
+    the issue instead of resuming or retrying."""
+    issue, _job = dead_send()
+    waiting = Delivery.objects.filter(issue=issue, status="pending").first()
+    Delivery.objects.filter(pk=waiting.pk).update(status="failed")
+    client = client_for("staff")
+    html = client.get(reverse("admin:newsletter_newsletterissue_change", args=[issue.pk]))
+    html = html.content.decode()
+    change_form = html[html.index('id="newsletterissue_form"') :]
+    change_form = change_form[: change_form.index("</form>")]
+    assert "<form" not in change_form
+    for name in ["newsletter_issue_resume", "newsletter_issue_retry"]:
+        action = reverse(f"admin:{name}", args=[issue.pk])
+        assert f'<form method="post" action="{action}">' in html
+        assert action not in change_form

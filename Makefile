@@ -60,9 +60,10 @@ restore: install ## Restore a backup into an empty database: make restore BACKUP
 	@test -n "$(BACKUP)" || { echo "Say which: make restore BACKUP=backups/kyodo-<time> (one of:)"; ls backups/*.dump 2>/dev/null | sed 's/\.dump$$//'; exit 2; }
 	$(PY) tools/backup.py restore "$(BACKUP)"
 
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check, then the import contracts (lint-imports)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install ## Fix what ruff can fix and format the code
 	$(VENV)/bin/ruff check --fix .

@@ -22,14 +22,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 
+from core import views
+
 __all__ = ["StaffLoginForm", "limit_hit", "rate_limit", "rate_limited"]
 
 
 def rate_limited(request, exception=None):
     """The portal's "too many attempts" page (429), in the visitor's language."""
-    from core.views import rate_limited as page
-
-    return page(request, exception)
+    return views.rate_limited(request, exception)
 
 
 def limit_hit(request, *, scope: str, rate: str, key="ip", method: str = "POST") -> bool:

@@ -19,8 +19,7 @@ from core.clientip import client_ip
 from core.csv import csv_response
 from core.pagecache import public_page
 from core.pagination import paginate
-from core.ratelimit import limit_hit
-from core.views import rate_limited
+from core.ratelimit import limit_hit, rate_limited
 from events import charts, ics, selectors, services, tokens
 from events.forms import (
     AttendanceForm,

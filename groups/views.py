@@ -16,8 +16,7 @@ from core import registry
 from core.fiscal import FiscalYear
 from core.pagecache import public_page
 from core.pagination import paginate
-from core.ratelimit import limit_hit
-from core.views import rate_limited
+from core.ratelimit import limit_hit, rate_limited
 from groups import selectors, services
 from groups.exports import PUBLIC_COLUMNS, csv_download
 from groups.forms import (

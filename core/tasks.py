@@ -9,7 +9,7 @@ back to ``todo`` so a live worker runs them again: every task must therefore be 
 again after an interruption (the newsletter's sender is: see newsletter/sending.py).
 
 It runs as a periodic task in every worker (``JOBS_RETRY_STALLED_CRON``, each minute) and as
-``manage.py jobs_retry_stalled`` for a cron line where no worker runs periodic tasks.
+``manage.py core_stalled_jobs_retry`` for a cron line where no worker runs periodic tasks.
 """
 
 from __future__ import annotations

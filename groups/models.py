@@ -227,7 +227,7 @@ class Group(models.Model):
     eligibility_confirmed_at = models.DateTimeField(
         _("confirmed not political, religious or commercial"), null=True, blank=True
     )
-    # Stale-profile flagging (see the flag_stale_groups command): first notice, reminder, and
+    # Stale-profile flagging (see the groups_stale_flag command): first notice, reminder, and
     # when the group was put on the staff list. Editing the profile clears all three.
     stale_notified_at = models.DateTimeField(_("stale profile: notified"), null=True, blank=True)
     stale_reminded_at = models.DateTimeField(_("stale profile: reminded"), null=True, blank=True)

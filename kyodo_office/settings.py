@@ -92,6 +92,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Issue #12, finding 7: a NUL byte in a request of the admin is a 400; an admin filter value
+    # the database refuses sends the admin back to the list (after the user and messages exist,
+    # so the 400 page is the portal's own, in the visitor's language).
+    "core.middleware.AdminRefusesNulBytesMiddleware",
+    "core.middleware.AdminBadLookupMiddleware",
     "reports.middleware.PageViewMiddleware",
 ]
 
@@ -294,7 +299,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Background worker (procrastinate): heartbeats, and when a job's worker counts as dead
 # Each worker beats every 10 s; a worker silent for 60 s is dead, and its ``doing`` jobs are put
-# back to ``todo`` by core.tasks (each minute in every worker, or ``manage.py jobs_retry_stalled``).
+# back to ``todo`` by core.tasks (each minute in every worker, or ``manage.py core_stalled_jobs_retry``).
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": 10.0,
     "stalled_worker_timeout": 60.0,

@@ -112,7 +112,7 @@ def test_unconfirmed_place_is_released_by_the_command_and_the_queue_moves_up(ope
 def test_release_command_runs(open_event):
     services.registration_create_guest(event=open_event, name="高橋", email="t@example.net")
     Registration.objects.update(confirm_by=timezone.now() - dt.timedelta(minutes=1))
-    call_command("events_release_unconfirmed", stdout=io.StringIO())
+    call_command("events_unconfirmed_release", stdout=io.StringIO())
     assert Registration.objects.get().status == S.CANCELLED
 
 

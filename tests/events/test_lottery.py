@@ -134,7 +134,7 @@ def test_the_draw_happens_only_once_and_not_before_time(lottery):
 def test_the_command_draws_due_lotteries(lottery):
     apply(lottery, 5)
     Event.objects.filter(pk=lottery.pk).update(draw_at=timezone.now() - dt.timedelta(minutes=1))
-    call_command("events_draw_lotteries", stdout=io.StringIO())
+    call_command("events_lotteries_draw", stdout=io.StringIO())
     assert Registration.objects.filter(status=S.CONFIRMED).count() == 4
 
 

@@ -294,10 +294,10 @@ def test_day_before_reminders_once_per_event(event, commit):
     RegistrationFactory(event=tomorrow, guest_email="w@example.net", status=S.WAITLISTED)
     RegistrationFactory(event=event, guest_email="later@example.net")  # next week
     with commit():
-        call_command("events_send_reminders", stdout=io.StringIO())
+        call_command("events_reminders_send", stdout=io.StringIO())
     assert [m.to for m in mail.outbox] == [["a@example.net"]]
     assert "明日開催" in mail.outbox[0].subject
     assert mail.outbox[0].attachments[0][0] == "event.ics"
     with commit():
-        call_command("events_send_reminders", stdout=io.StringIO())
+        call_command("events_reminders_send", stdout=io.StringIO())
     assert len(mail.outbox) == 1

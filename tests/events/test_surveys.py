@@ -164,12 +164,12 @@ def test_attendees_are_invited_after_the_event_and_guests_answer_by_link(
     guest = attended(past_meeting, guest_name="ゲスト", guest_email="guest@example.net")
     RegistrationFactory(event=past_meeting, guest_email="absent@example.net")  # did not come
     with commit():
-        call_command("events_send_surveys", stdout=io.StringIO())
+        call_command("events_surveys_send", stdout=io.StringIO())
     assert sorted(m.to[0] for m in mail.outbox) == ["came@example.org", "guest@example.net"]
     survey.refresh_from_db()
     assert survey.invitations_sent_at is not None
     # Sent once only.
-    call_command("events_send_surveys", stdout=io.StringIO())
+    call_command("events_surveys_send", stdout=io.StringIO())
     assert len(mail.outbox) == 2
     guest_mail = next(m for m in mail.outbox if m.to == ["guest@example.net"])
     link = re.search(r"https://\S+", guest_mail.body.split("アンケート")[-1]).group(0)

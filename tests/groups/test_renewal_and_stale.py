@@ -162,7 +162,7 @@ def test_stale_pages_are_notified_then_reminded_then_listed_for_staff(
     start = timezone.now()
 
     with on_commit():
-        call_command("flag_stale_groups", stdout=out)
+        call_command("groups_stale_flag", stdout=out)
     assert "1 notified" in out.getvalue()
     assert [m.to for m in mail.outbox] == [[representative.email]]
     assert reverse("groups:edit", args=[group.slug]) in mail.outbox[0].body
@@ -175,7 +175,7 @@ def test_stale_pages_are_notified_then_reminded_then_listed_for_staff(
     # Running again the same day does nothing new.
     mail.outbox.clear()
     with on_commit():
-        call_command("flag_stale_groups", stdout=io.StringIO())
+        call_command("groups_stale_flag", stdout=io.StringIO())
     assert mail.outbox == []
 
     # Two weeks later: a reminder.

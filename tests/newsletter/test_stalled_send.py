@@ -110,11 +110,11 @@ def test_the_cron_command_retries_stalled_jobs():
     _issue, job_id = dead_send()
 
     out = StringIO()
-    call_command("jobs_retry_stalled", stdout=out)
+    call_command("core_stalled_jobs_retry", stdout=out)
     assert f"job {job_id} (newsletter.send_issue): retried" in out.getvalue()
     assert job_status(job_id) == "todo"
     out = StringIO()
-    call_command("jobs_retry_stalled", stdout=out)
+    call_command("core_stalled_jobs_retry", stdout=out)
     assert out.getvalue().startswith("0 stalled job(s)")
 
 

@@ -1,7 +1,7 @@
 """Release places held by guests who did not confirm their e-mail in time.
 
 Cron (every 10 minutes):
-    */10 * * * * cd /srv/kyodo && .venv/bin/python manage.py events_release_unconfirmed
+    */10 * * * * cd /srv/kyodo && .venv/bin/python manage.py events_unconfirmed_release
 Registrations and cancellations also release expired places of their event as they happen.
 """
 

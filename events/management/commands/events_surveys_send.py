@@ -1,6 +1,6 @@
 """Invite the people who attended an event to its open survey, once the event has ended.
 
-Cron (every hour): 15 * * * * cd /srv/kyodo && .venv/bin/python manage.py events_send_surveys
+Cron (every hour): 15 * * * * cd /srv/kyodo && .venv/bin/python manage.py events_surveys_send
 """
 
 from django.core.management.base import BaseCommand

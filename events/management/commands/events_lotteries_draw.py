@@ -1,7 +1,7 @@
 """Draw the lotteries whose draw time has passed and e-mail everyone the result.
 
 Cron (every 5 minutes):
-    */5 * * * * cd /srv/kyodo && .venv/bin/python manage.py events_draw_lotteries
+    */5 * * * * cd /srv/kyodo && .venv/bin/python manage.py events_lotteries_draw
 """
 
 from django.core.management.base import BaseCommand

@@ -1,6 +1,6 @@
 """E-mail a reminder to the confirmed participants of tomorrow's events (once per event).
 
-Cron (every morning): 0 9 * * * cd /srv/kyodo && .venv/bin/python manage.py events_send_reminders
+Cron (every morning): 0 9 * * * cd /srv/kyodo && .venv/bin/python manage.py events_reminders_send
 """
 
 from django.core.management.base import BaseCommand

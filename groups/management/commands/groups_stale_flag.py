@@ -1,6 +1,6 @@
 """Flag group pages not updated for a year (run daily from cron).
 
-    15 6 * * *  cd /srv/kyodo && .venv/bin/python manage.py flag_stale_groups
+    15 6 * * *  cd /srv/kyodo && .venv/bin/python manage.py groups_stale_flag
 
 First the representatives get a notice; two weeks later a reminder; two weeks after that the
 group is listed for staff (an e-mail to OFFICE_EMAIL, and the admin filter "page not updated

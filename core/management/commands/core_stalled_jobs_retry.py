@@ -1,5 +1,5 @@
 """Run again the background jobs whose worker died (for a cron line, where no worker runs
-the periodic housekeeping): ``*/5 * * * * .venv/bin/python manage.py jobs_retry_stalled``."""
+the periodic housekeeping): ``*/5 * * * * .venv/bin/python manage.py core_stalled_jobs_retry``."""
 
 from django.core.management.base import BaseCommand
 

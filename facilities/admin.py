@@ -512,7 +512,7 @@ class EquipmentLoanAdmin(RequestsAdmin):
             refused = 0
             for loan in queryset.filter(status=EquipmentLoan.Status.REQUESTED):
                 try:
-                    services.loan_refuse(
+                    services.loan_reject(
                         actor=request.user, loan=loan, reason=form.cleaned_data["reason"]
                     )
                 except services.BookingError as exc:

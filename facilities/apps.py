@@ -11,3 +11,7 @@ class FacilitiesConfig(AppConfig):
         from facilities import panels
 
         panels.register_panels()
+        # A private calendar feed is made with each group (facilities.hooks).
+        from facilities import hooks
+
+        hooks.connect()

@@ -31,6 +31,19 @@ def minutes_of(time: dt.time) -> int:
     return time.hour * 60 + time.minute
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months`` (clamped to the month's last day)."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 @dataclass
 class OfficeCalendar:
     first: dt.date

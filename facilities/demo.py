@@ -563,7 +563,8 @@ LOANS = [
 
 def _seed_loans(ctx, equipment) -> None:
     """A few take-out loans in past and coming weeks (once), within the stock."""
-    from facilities.services import equipment_in_use, loan_period
+    from facilities.rules import loan_period
+    from facilities.selectors import equipment_in_use
 
     if EquipmentLoan.objects.exists():
         return

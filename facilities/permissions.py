@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.roles import is_office_staff
-from facilities.models import Booking, Room
+from facilities.models import Booking, EquipmentLoan, Room
 from groups.models import Group
 from groups.permissions import can_act_for, groups_user_can_act_for, is_member, is_representative
 
@@ -59,6 +62,21 @@ def can_manage_booking(user, booking: Booking) -> bool:
     )
 
 
+def cancel_deadline_passed(booking: Booking, now: dt.datetime | None = None) -> bool:
+    """The room's cancellation deadline (hours before the start) has passed."""
+    now = now or timezone.now()
+    return now > booking.start - dt.timedelta(hours=booking.room.cancel_deadline_hours)
+
+
+def can_cancel_booking(user, booking: Booking, now: dt.datetime | None = None) -> bool:
+    """May ``user`` cancel ``booking`` now: it is still open, the user manages it, and (unless
+    the user is staff, who cancel at any time) the room's deadline has not passed. The one
+    definition the cancel service, the bookings page and the cancel page all ask."""
+    if not booking.is_open or not can_manage_booking(user, booking):
+        return False
+    return is_office_staff(user) or not cancel_deadline_passed(booking, now)
+
+
 def booking_for_member(pk: int, user) -> Booking:
     booking = get_object_or_404(Booking.objects.select_related("room", "group", "series"), pk=pk)
     if not can_manage_booking(user, booking):
@@ -74,6 +92,8 @@ def can_see_group_of(user, booking: Booking) -> bool:
 
 
 def can_reset_feed(user, group: Group) -> bool:
+    """Make a new secret address for the group's calendar feed: its representative and staff
+    (the service, the bookings page and the reset view all ask here)."""
     return is_office_staff(user) or is_representative(user, group)
 
 
@@ -108,14 +128,10 @@ def can_manage_loan(user, loan) -> bool:
 
 def can_cancel_loan_in_time(loan, today=None) -> bool:
     """Groups cancel online until the day before the pickup day."""
-    from django.utils import timezone
-
     return (today or timezone.localdate()) < loan.pickup_date
 
 
-def loan_for_member(pk: int, user):
-    from facilities.models import EquipmentLoan
-
+def loan_for_member(pk: int, user) -> EquipmentLoan:
     loan = get_object_or_404(EquipmentLoan.objects.select_related("group"), pk=pk)
     if not can_manage_loan(user, loan):
         raise PermissionDenied

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
+from core.fiscal import FiscalYear
 from facilities import schedule
-from facilities.calendar import OfficeCalendar, aware, days_between
+from facilities.calendar import OfficeCalendar, add_months, aware, days_between
 from facilities.models import (
     Booking,
     BookingEquipment,
     Equipment,
     EquipmentLoan,
     EquipmentLoanItem,
+    FacilitySettings,
     GroupCalendarFeed,
+    NoShowSuspension,
     Room,
     WalkInCount,
 )
-from facilities.permissions import bookable_groups
+from facilities.permissions import bookable_groups, can_reset_feed
 from groups.models import Group, Membership
 
 
@@ -54,9 +58,140 @@ def viewer_for(user) -> schedule.Viewer:
 
 
 def _window_for(room: Room, viewer: schedule.Viewer, today: dt.date):
-    from facilities.services import booking_window_last_day
-
     return None if viewer.staff else booking_window_last_day(room, today)
+
+
+# --- the booking rules' reads ----------------------------------------------------------------
+
+
+def booking_window_last_day(room: Room, today: dt.date) -> dt.date:
+    """The last day ``room`` can be booked on by groups, seen from ``today``."""
+    if room.window_kind == Room.Window.MONTH_START:
+        # Bookings for a month open on the 1st of the month N months before it.
+        first_open_month = add_months(today.replace(day=1), room.window_months)
+        return add_months(first_open_month, 1) - dt.timedelta(days=1)
+    return add_months(today, room.window_months)
+
+
+def booking_opens_on(room: Room, day: dt.date) -> dt.date:
+    """The day on which bookings for ``day`` open."""
+    if room.window_kind == Room.Window.MONTH_START:
+        return add_months(day.replace(day=1), -room.window_months)
+    opens = add_months(day, -room.window_months)
+    # add_months clamps to the month's end: two months before April 30 gives February 28, from
+    # which the window reaches only April 28; bookings for April 30 open the next day.
+    if booking_window_last_day(room, opens) < day:
+        opens += dt.timedelta(days=1)
+    return opens
+
+
+def group_is_suspended(group: Group | None) -> bool:
+    if group is None:
+        return False
+    return NoShowSuspension.objects.filter(group=group, lifted_at__isnull=True).exists()
+
+
+def no_shows_in_fiscal_year(group: Group, year: int) -> int:
+    fy = FiscalYear(year)
+    return Booking.objects.filter(
+        group=group, status=Booking.Status.NO_SHOW, start__gte=fy.start, start__lt=fy.end
+    ).count()
+
+
+def equipment_in_use(
+    equipment_ids: Iterable[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, int]:
+    """The peak number of each piece of equipment lent out at any moment in [start, end)."""
+    equipment_ids = list(equipment_ids)
+    rows = BookingEquipment.objects.filter(
+        equipment_id__in=equipment_ids,
+        booking__in=Booking.objects.live().overlapping(start, end),
+    ).values_list("equipment_id", "booking__start", "booking__end", "quantity")
+    # Take-out loans hold their equipment from the opening on the pickup day to the closing on
+    # the return day: both paths count both.
+    # A loan that is overdue (handed out, not back after its return day) holds its equipment
+    # until staff record it returned: nobody else can be promised what is still out.
+    overdue = Q(loan__status=EquipmentLoan.Status.HANDED_OUT, loan__end__lt=timezone.now())
+    loan_rows = [
+        (equipment_id, l_start, end if is_overdue else l_end, quantity)
+        for equipment_id, l_start, l_end, quantity, is_overdue in EquipmentLoanItem.objects.filter(
+            Q(loan__in=EquipmentLoan.objects.live().overlapping(start, end))
+            | (overdue & Q(loan__start__lt=end)),
+            equipment_id__in=equipment_ids,
+        )
+        .annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .values_list("equipment_id", "loan__start", "loan__end", "quantity", "is_overdue")
+    ]
+    changes: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    for equipment_id, b_start, b_end, quantity in [*rows, *loan_rows]:
+        changes[equipment_id].append((max(b_start, start), quantity))
+        changes[equipment_id].append((min(b_end, end), -quantity))
+    peaks = {}
+    for equipment_id, events in changes.items():
+        # Returns before loans at the same instant: [) intervals that touch do not overlap.
+        events.sort(key=lambda e: (e[0], e[1]))
+        level = peak = 0
+        for _when, delta in events:
+            level += delta
+            peak = max(peak, level)
+        peaks[equipment_id] = peak
+    return peaks
+
+
+def series_preview(
+    *,
+    actor,
+    room: Room,
+    start: dt.datetime,
+    end: dt.datetime,
+    rule: str,
+    count: int,
+    group: Group | None = None,
+    attendees: int,
+    equipment=None,
+    kind: str = Booking.Kind.GROUP,
+) -> list:
+    """Each date of a recurring booking with the reason it cannot be booked (None when free):
+    the booking rules run over each date; nothing is written."""
+    # Imported here to break the selectors ↔ rules cycle: the rules read the window, the
+    # equipment in use and suspensions through this module.
+    from facilities import rules as booking_rules
+
+    kind = str(kind)
+    staff = booking_rules.check_permission(actor=actor, room=room, group=group, kind=kind)
+    dates = booking_rules.series_dates(start, end, rule, count)
+    if not dates:
+        return []
+    items = booking_rules.normalise_equipment(equipment)
+    settings = FacilitySettings.load()
+    first, last = (booking_rules.local_time(dates[i][0]).date() for i in (0, -1))
+    cal = OfficeCalendar.load(first, last)
+    now = timezone.now()
+    planned: dict[tuple[dt.date, int | None], dt.timedelta] = defaultdict(dt.timedelta)
+    occurrences = []
+    for o_start, o_end in dates:
+        req = booking_rules.BookingRequest(
+            actor=actor,
+            room=room,
+            group=group,
+            start=o_start,
+            end=o_end,
+            attendees=attendees,
+            items=items,
+            kind=kind,
+            staff=staff,
+            planned=planned,
+        )
+        try:
+            booking_rules.check_all(req, cal, settings, now)
+        except booking_rules.BookingError as exc:
+            occurrences.append(booking_rules.Occurrence(o_start, o_end, str(exc)))
+            continue
+        occurrences.append(booking_rules.Occurrence(o_start, o_end))
+        month = booking_rules.local_time(o_start).date().replace(day=1)
+        planned[(month, None)] += o_end - o_start
+        planned[(month, room.pk)] += o_end - o_start
+    return occurrences
 
 
 def _by_room_and_day(bookings) -> dict[tuple[int, dt.date], list[Booking]]:
@@ -378,21 +513,18 @@ def group_bookings(user):
     return upcoming, past
 
 
-def feeds_for(user) -> list[tuple[Group, GroupCalendarFeed, bool]]:
-    """The user's groups with their private feed and whether the user may reset it."""
-    from facilities.services import group_feed
+def group_feed(group: Group) -> GroupCalendarFeed | None:
+    """The group's private calendar feed (made with the group; None only for a group made
+    before feeds were, until its representative makes one)."""
+    return GroupCalendarFeed.objects.filter(group=group).first()
 
+
+def feeds_for(user) -> list[tuple[Group, GroupCalendarFeed | None, bool]]:
+    """The user's groups with their private feed (None when it has none yet) and whether the
+    user may reset (or make) it. Reads only: a page that lists feeds writes nothing."""
     groups = list(user_groups(user))
-    roles = dict(
-        Membership.objects.filter(user=user, group__in=groups).values_list("group_id", "role")
-    )
     feeds = {f.group_id: f for f in GroupCalendarFeed.objects.filter(group__in=groups)}
-    result = []
-    for group in groups:
-        feed = feeds.get(group.pk) or group_feed(group)
-        can_reset = is_office_staff(user) or roles.get(group.pk) == Membership.Role.REPRESENTATIVE
-        result.append((group, feed, can_reset))
-    return result
+    return [(group, feeds.get(group.pk), can_reset_feed(user, group)) for group in groups]
 
 
 def account_panel(user) -> dict:

@@ -28,12 +28,12 @@ from facilities.forms import (
     WalkInForm,
     parse_iso_date,
 )
-from facilities.models import Booking, EquipmentLoan, GroupCalendarFeed, Room
+from facilities.models import Booking, EquipmentLoan, FacilitySettings, GroupCalendarFeed, Room
 from facilities.permissions import (
     bookable_groups,
     booking_for_member,
+    can_cancel_booking,
     can_cancel_loan_in_time,
-    can_manage_booking,
     can_manage_loan,
     can_reset_feed,
     can_use_loan_form,
@@ -193,7 +193,7 @@ def _handle_booking(request, room, form):
                 }
             messages.success(request, text)
             return redirect(_after_booking(request, result.booked[0]))
-        form.preview = services.series_preview(rule=rule, count=count, **arguments)
+        form.preview = selectors.series_preview(rule=rule, count=count, **arguments)
         return None
     except BookingNotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
@@ -228,15 +228,10 @@ def my_bookings(request):
     page = paginate(request, past, PAST_PER_PAGE)
     upcoming = list(upcoming[:200])
     now = timezone.now()
-    staff = is_office_staff(request.user)
     for booking in upcoming:
         # Office events and office use name a group but are the office's to cancel.
         booking.office_held = booking.kind != Booking.Kind.GROUP
-        booking.can_cancel = (
-            booking.is_open
-            and can_manage_booking(request.user, booking)
-            and (staff or services.can_cancel_in_time(booking, now))
-        )
+        booking.can_cancel = can_cancel_booking(request.user, booking, now)
     return render(
         request,
         "facilities/bookings.html",
@@ -282,7 +277,7 @@ def booking_cancel(request, pk):
         {
             "booking": booking,
             "form": form,
-            "in_time": is_office_staff(request.user) or services.can_cancel_in_time(booking),
+            "in_time": can_cancel_booking(request.user, booking),
         },
     )
 
@@ -327,7 +322,7 @@ def loan_new(request):
         if not is_office_staff(request.user):
             initial["group"] = groups.first()
         form = LoanForm(initial=initial, groups=groups, equipment=equipment)
-    rules = services.FacilitySettings.load()
+    rules = FacilitySettings.load()
     return render(request, "facilities/loan_new.html", {"form": form, "rules": rules})
 
 
@@ -535,7 +530,7 @@ def desk_loan_decide(request, pk):
             services.loan_approve(actor=request.user, loan=loan)
             messages.success(request, _("Approved %(loan)s.") % {"loan": loan})
         elif decision == "refuse":
-            services.loan_refuse(
+            services.loan_reject(
                 actor=request.user, loan=loan, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Declined %(loan)s.") % {"loan": loan})

@@ -1,4 +1,66 @@
-"""Every change to rooms, bookings and loans goes through this package (being split by
-capability; the package keeps exporting the same names)."""
+"""Every change to rooms, bookings, loans and feeds goes through this package (views, admin,
+commands, tests and the events app's office bookings alike). Each service is keyword-only and
+atomic, writes its audit row in the same transaction, sends mail on commit, and raises
+``BookingError`` (``BookingNotAllowed`` for "not you") with a message for the user.
 
-from facilities.services.bookings import *  # noqa: F403
+The modules, by capability: ``bookings`` (book, cancel), ``series`` (recurring bookings),
+``desk`` (staff decisions, use, no-shows, suspensions, walk-ins), ``loans`` (take-out loans),
+``calendars`` (private feeds), ``reminders``. Reads live in ``facilities.selectors``; the rules
+the services check live in ``facilities.rules``."""
+
+from facilities.rules import (
+    MAX_MONTHLY_REPEATS,
+    MAX_WEEKLY_REPEATS,
+    BookingError,
+    BookingNotAllowed,
+    check_attendees,
+)
+from facilities.services.bookings import booking_cancel, booking_create
+from facilities.services.calendars import group_feed_create, group_feed_reset
+from facilities.services.desk import (
+    booking_approve,
+    booking_mark_no_show,
+    booking_record_usage,
+    booking_reject,
+    suspension_lift,
+    walk_in_adjust,
+    walk_in_set,
+)
+from facilities.services.loans import (
+    loan_approve,
+    loan_cancel,
+    loan_create,
+    loan_hand_out,
+    loan_reject,
+    loan_return,
+)
+from facilities.services.reminders import reminders_send
+from facilities.services.series import SeriesResult, series_create
+
+__all__ = [
+    "MAX_MONTHLY_REPEATS",
+    "MAX_WEEKLY_REPEATS",
+    "BookingError",
+    "BookingNotAllowed",
+    "SeriesResult",
+    "booking_approve",
+    "booking_cancel",
+    "booking_create",
+    "booking_mark_no_show",
+    "booking_record_usage",
+    "booking_reject",
+    "check_attendees",
+    "group_feed_create",
+    "group_feed_reset",
+    "loan_approve",
+    "loan_cancel",
+    "loan_create",
+    "loan_hand_out",
+    "loan_reject",
+    "loan_return",
+    "reminders_send",
+    "series_create",
+    "suspension_lift",
+    "walk_in_adjust",
+    "walk_in_set",
+]

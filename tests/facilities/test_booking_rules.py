@@ -9,13 +9,8 @@ from django.utils import timezone, translation
 from core.fiscal import TOKYO
 from facilities.calendar import is_year_end
 from facilities.models import Booking, BookingEquipment, ClosedDay, Room, TimeBlock
-from facilities.services import (
-    BookingError,
-    BookingNotAllowed,
-    booking_create,
-    booking_opens_on,
-    booking_window_last_day,
-)
+from facilities.selectors import booking_opens_on, booking_window_last_day
+from facilities.services import BookingError, BookingNotAllowed, booking_create
 from groups.models import Group
 from tests.facilities.factories import RoomFactory, at, make_booking, open_day
 

@@ -19,8 +19,7 @@ from facilities.models import (
     NoShowSuspension,
     Room,
 )
-from facilities.selectors import facility_users
-from facilities.services import equipment_in_use
+from facilities.selectors import equipment_in_use, facility_users
 from tests.clock import JST
 from tests.factories import GroupFactory, UserFactory
 

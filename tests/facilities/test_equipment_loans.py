@@ -10,16 +10,16 @@ from django.utils import timezone
 
 from core.models import AuditLog
 from facilities.models import ClosedDay, EquipmentLoan, EquipmentLoanItem
+from facilities.selectors import equipment_in_use
 from facilities.services import (
     BookingError,
     BookingNotAllowed,
     booking_create,
-    equipment_in_use,
     loan_approve,
     loan_cancel,
     loan_create,
     loan_hand_out,
-    loan_refuse,
+    loan_reject,
     loan_return,
 )
 from tests.facilities.factories import EquipmentFactory, at, make_booking, open_day
@@ -276,9 +276,9 @@ def test_staff_approve_or_refuse_requests_and_the_group_hears(
     loan_cancel(actor=member, loan=first)
     second = ask(member, group, {screen: 1})
     with pytest.raises(BookingError):
-        loan_refuse(actor=staff, loan=second, reason="")
+        loan_reject(actor=staff, loan=second, reason="")
     with django_capture_on_commit_callbacks(execute=True):
-        loan_refuse(actor=staff, loan=second, reason="点検中のため")
+        loan_reject(actor=staff, loan=second, reason="点検中のため")
     second.refresh_from_db()
     assert second.status == EquipmentLoan.Status.REFUSED
     assert "点検中のため" in mail.outbox[-1].body

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from facilities.services import group_feed, group_feed_reset
+from facilities.selectors import group_feed
+from facilities.services import group_feed_reset
 from tests.facilities.factories import at, make_booking, open_day
 
 pytestmark = pytest.mark.django_db

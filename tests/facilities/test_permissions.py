@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from facilities.models import Booking
-from facilities.services import group_feed
+from facilities.selectors import group_feed
 from tests.conftest import ROLES
 from tests.facilities.factories import at, make_booking, open_day
 

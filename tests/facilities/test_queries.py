@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from facilities.models import Booking, BookingEquipment
-from facilities.selectors import account_panel, today_overview
-from facilities.services import group_feed
+from facilities.selectors import account_panel, group_feed, today_overview
 from tests.facilities.factories import RoomFactory, at
 
 pytestmark = pytest.mark.django_db

@@ -6,13 +6,9 @@ import pytest
 from django.urls import reverse
 
 from facilities.models import Booking, BookingSeries
-from facilities.services import (
-    BookingError,
-    booking_cancel,
-    series_create,
-    series_dates,
-    series_preview,
-)
+from facilities.rules import series_dates
+from facilities.selectors import series_preview
+from facilities.services import BookingError, booking_cancel, series_create
 from tests.facilities.factories import at, make_booking, series_start
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ Safe to run twice: each booking is reminded once (``Booking.reminder_sent_at``).
 from django.core.management.base import BaseCommand, CommandError
 
 from facilities.forms import parse_iso_date
-from facilities.services import send_reminders
+from facilities.services import reminders_send
 
 
 class Command(BaseCommand):
@@ -26,5 +26,5 @@ class Command(BaseCommand):
                 day = parse_iso_date(date)
             except ValueError as exc:
                 raise CommandError("--date must look like 2026-05-01") from exc
-        sent = send_reminders(day=day)
+        sent = reminders_send(day=day)
         self.stdout.write(f"Sent {sent} booking reminder(s).")

@@ -1,0 +1,457 @@
+"""The booking rules, one definition each: who may book, when, how long, how many people,
+how many hours a month, no clash, enough equipment; the dates of a recurring booking; the period
+of a take-out loan. The functions here read and raise ``BookingError`` with a message for the user;
+they never write (the services in ``facilities.services`` write, ``series_preview`` in
+``facilities.selectors`` shows the rules' answers for each date of a recurring booking)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.roles import is_office_staff
+from core.fiscal import TOKYO
+from facilities.calendar import OfficeCalendar, add_months, aware, minutes_of
+from facilities.models import Booking, BookingSeries, Equipment, FacilitySettings, Room
+from facilities.selectors import (
+    booking_opens_on,
+    booking_window_last_day,
+    equipment_in_use,
+    group_is_suspended,
+)
+from groups.models import Group
+from groups.permissions import can_act_for
+
+MAX_WEEKLY_REPEATS = 26
+MAX_MONTHLY_REPEATS = 12
+
+
+class BookingError(Exception):
+    """A booking rule said no; ``str(error)`` is a translated message for the user."""
+
+    code = "invalid"
+
+    def __init__(self, message, *, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class BookingNotAllowed(BookingError):
+    """The actor may not do this at all (views answer 403)."""
+
+    code = "forbidden"
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value, TOKYO)
+
+
+def fmt_date(day: dt.date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def fmt_time(value: dt.datetime | dt.time) -> str:
+    if isinstance(value, dt.datetime):
+        value = local_time(value).time()
+    return f"{value.hour}:{value.minute:02d}"
+
+
+def normalise_equipment(equipment) -> dict[Equipment, int]:
+    """Accept {Equipment or pk: quantity} or [(Equipment or pk, quantity)]; drop zeros."""
+    if not equipment:
+        return {}
+    pairs = equipment.items() if isinstance(equipment, Mapping) else equipment
+    wanted: dict[int, int] = defaultdict(int)
+    for item, quantity in pairs:
+        quantity = int(quantity or 0)
+        if quantity < 0:
+            raise BookingError(_("Equipment quantities cannot be negative."))
+        if quantity:
+            wanted[item.pk if isinstance(item, Equipment) else int(item)] += quantity
+    if not wanted:
+        return {}
+    found = {e.pk: e for e in Equipment.objects.filter(pk__in=wanted)}
+    if len(found) != len(wanted):
+        raise BookingError(_("Some of the equipment asked for does not exist."))
+    return {found[pk]: quantity for pk, quantity in sorted(wanted.items())}
+
+
+def hours_text(minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+# --- the rules -----------------------------------------------------------------------------------
+
+
+@dataclass
+class BookingRequest:
+    actor: object
+    room: Room
+    group: Group | None
+    start: dt.datetime
+    end: dt.datetime
+    attendees: int
+    items: dict[Equipment, int]
+    kind: str
+    staff: bool
+    # Hours already planned in the same request (a recurring booking being previewed), per month.
+    planned: dict[tuple[dt.date, int | None], dt.timedelta] = field(default_factory=dict)
+
+    @property
+    def is_group_booking(self) -> bool:
+        return self.kind == Booking.Kind.GROUP
+
+    @property
+    def online(self) -> bool:
+        """A group booking made by a member (not by staff): the fairness rules apply."""
+        return self.is_group_booking and not self.staff
+
+
+def check_permission(*, actor, room: Room, group: Group | None, kind: str) -> bool:
+    staff = is_office_staff(actor)
+    if not (actor and getattr(actor, "is_authenticated", False)):
+        raise BookingNotAllowed(_("Please log in to book."))
+    if kind not in Booking.Kind.values:
+        raise BookingNotAllowed(_("Unknown kind of booking."))
+    if kind != Booking.Kind.GROUP and not staff:
+        raise BookingNotAllowed(_("Only office staff can make this kind of booking."))
+    if not room.is_active:
+        raise BookingNotAllowed(_("This room is not available for booking."))
+    if not staff and not room.online_booking:
+        raise BookingNotAllowed(_("This room is booked through the office only."))
+    if kind == Booking.Kind.GROUP:
+        if group is None:
+            raise BookingError(_("Choose the group the booking is for."), code="group")
+        if not can_act_for(actor, group):
+            raise BookingNotAllowed(_("You cannot book for this group."))
+        if not group.is_registered:
+            raise BookingError(_("Only registered groups can book rooms."), code="group")
+    return staff
+
+
+def _check_times(req: BookingRequest, cal: OfficeCalendar, now: dt.datetime) -> None:
+    room, start, end = req.room, req.start, req.end
+    if end <= start:
+        raise BookingError(_("The end must be after the start."), code="order")
+    # The grid checks below look at minutes only; a crafted 10:00:59 would pass them.
+    if any(value.second or value.microsecond for value in (start, end)):
+        raise BookingError(_("Start and end must be whole minutes, without seconds."), code="grid")
+    if (end <= now) if req.staff else (start < now):
+        raise BookingError(_("Bookings cannot be made in the past."), code="past")
+    local_start, local_end = local_time(start), local_time(end)
+    day = local_start.date()
+    if local_end.date() != day:
+        raise BookingError(_("A booking must start and end on the same day."), code="days")
+    reason = cal.closed_reason(day, room.pk)
+    if reason:
+        raise BookingError(
+            _("%(room)s is closed on %(date)s (%(reason)s).")
+            % {"room": room.name, "date": fmt_date(day), "reason": reason},
+            code="closed",
+        )
+    opens, closes = cal.hours_on(day, room.pk)
+    if local_start.time() < opens or local_end.time() > closes:
+        raise BookingError(
+            _("That is outside opening hours: on %(date)s the office is open %(opens)s–%(closes)s.")
+            % {"date": fmt_date(day), "opens": fmt_time(opens), "closes": fmt_time(closes)},
+            code="hours",
+        )
+    if room.uses_blocks:
+        blocks = list(room.blocks.all())
+        starts = {b.starts for b in blocks}
+        ends = {b.ends for b in blocks}
+        if local_start.time() not in starts or local_end.time() not in ends:
+            listing = ", ".join(
+                f"{b.label} {fmt_time(b.starts)}–{fmt_time(b.ends)}" for b in blocks
+            )
+            raise BookingError(
+                _("This room is booked in fixed blocks: %(blocks)s.") % {"blocks": listing},
+                code="grid",
+            )
+    else:
+        slot = room.slot_minutes
+        if minutes_of(local_start.time()) % slot or minutes_of(local_end.time()) % slot:
+            raise BookingError(
+                _(
+                    "Start and end must be on the %(slot)d-minute grid "
+                    "(for example 10:00 or 10:%(next)02d)."
+                )
+                % {"slot": slot, "next": slot % 60},
+                code="grid",
+            )
+        if req.is_group_booking:
+            minutes = int((end - start).total_seconds() // 60)
+            if minutes < room.min_minutes:
+                raise BookingError(
+                    _("A booking of %(room)s must last at least %(length)s.")
+                    % {"room": room.name, "length": hours_text(room.min_minutes)},
+                    code="length",
+                )
+            if minutes > room.max_minutes:
+                raise BookingError(
+                    _("A booking of %(room)s may last at most %(length)s.")
+                    % {"room": room.name, "length": hours_text(room.max_minutes)},
+                    code="length",
+                )
+    if req.online:
+        last_day = booking_window_last_day(room, timezone.localdate(now))
+        if day > last_day:
+            raise BookingError(
+                _("Bookings for %(date)s are not open yet: they open on %(opens)s.")
+                % {"date": fmt_date(day), "opens": fmt_date(booking_opens_on(room, day))},
+                code="window",
+            )
+
+
+def check_attendees(*, room: Room, attendees: int | None) -> None:
+    """Expected attendees fit the room (new bookings and staff edits in the admin alike)."""
+    if attendees is None or attendees < 1:
+        raise BookingError(_("Enter the number of attendees (at least 1)."), code="attendees")
+    if attendees > room.capacity:
+        raise BookingError(
+            _("%(room)s holds at most %(capacity)d people.")
+            % {"room": room.name, "capacity": room.capacity},
+            code="capacity",
+        )
+
+
+def _check_people(req: BookingRequest) -> None:
+    check_attendees(room=req.room, attendees=req.attendees)
+    if req.online and group_is_suspended(req.group):
+        raise BookingError(
+            _(
+                "Online booking for %(group)s is suspended because of repeated no-shows. "
+                "Please contact the office."
+            )
+            % {"group": req.group.name},
+            code="suspended",
+        )
+
+
+def _month_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime, dt.date]:
+    first = day.replace(day=1)
+    return aware(first, dt.time()), aware(add_months(first, 1), dt.time()), first
+
+
+def _booked_time(qs) -> dt.timedelta:
+    total = qs.aggregate(
+        total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField()))
+    )["total"]
+    return total or dt.timedelta()
+
+
+def _check_limits(req: BookingRequest, rules: FacilitySettings) -> None:
+    if not req.online:
+        return
+    begin, finish, month = _month_bounds(local_time(req.start).date())
+    wanted = req.end - req.start
+    mine = Booking.objects.live().filter(group=req.group, start__gte=begin, start__lt=finish)
+    limits = []
+    if rules.group_monthly_hours is not None:
+        limits.append((None, rules.group_monthly_hours, mine))
+    if req.room.group_monthly_hours is not None:
+        limits.append((req.room.pk, req.room.group_monthly_hours, mine.filter(room=req.room)))
+    for room_id, hours, qs in limits:
+        used = _booked_time(qs) + req.planned.get((month, room_id), dt.timedelta())
+        if used + wanted > dt.timedelta(hours=hours):
+            left = max(dt.timedelta(), dt.timedelta(hours=hours) - used)
+            values = {
+                "group": req.group.name,
+                "room": req.room.name,
+                "limit": hours,
+                "left": hours_text(int(left.total_seconds() // 60)),
+                "month": formats.date_format(month, "YEAR_MONTH_FORMAT"),
+            }
+            if room_id is None:
+                message = _(
+                    "%(group)s may book %(limit)d hours a month, requests awaiting approval "
+                    "included; %(left)s are left in %(month)s."
+                )
+            else:
+                message = _(
+                    "%(group)s may book %(room)s for %(limit)d hours a month, requests awaiting "
+                    "approval included; %(left)s are left in %(month)s."
+                )
+            raise BookingError(
+                message % values,
+                code="limit",
+            )
+
+
+def _check_clash(req: BookingRequest) -> None:
+    period = Booking.period_for(req.start, req.end, req.room.buffer_minutes)
+    clash = (
+        Booking.objects.live()
+        .filter(room=req.room, period__overlap=period)
+        .order_by("start")
+        .only("start", "end")
+        .first()
+    )
+    if clash is None:
+        return
+    values = {
+        "room": req.room.name,
+        "date": fmt_date(local_time(clash.start).date()),
+        "start": fmt_time(clash.start),
+        "end": fmt_time(clash.end),
+    }
+    if clash.start < req.end and clash.end > req.start:
+        raise BookingError(
+            _("%(room)s is already booked from %(start)s to %(end)s on %(date)s.") % values,
+            code="clash",
+        )
+    values["buffer"] = req.room.buffer_minutes
+    raise BookingError(
+        _(
+            "%(room)s needs %(buffer)d minutes between bookings to tidy up; the booking from "
+            "%(start)s to %(end)s on %(date)s is too close."
+        )
+        % values,
+        code="clash",
+    )
+
+
+def _check_equipment(req: BookingRequest) -> None:
+    if not req.items:
+        return
+    check_stock(
+        req.items,
+        req.start,
+        req.end,
+        usable=lambda e: e.is_active,
+        unusable=_("%(name)s cannot be booked at the moment."),
+        short=lambda free: ngettext(
+            "Only %(free)d × %(name)s is free at that time.",
+            "Only %(free)d × %(name)s are free at that time.",
+            free,
+        ),
+    )
+
+
+def check_stock(items: dict, start, end, *, usable, unusable: str, short) -> None:
+    """Each piece of equipment is usable, owned in that number, and free for all of [start,
+    end) — room bookings and take-out loans counted together (``equipment_in_use``). The
+    callers hold the equipment rows' locks."""
+    for equipment, quantity in items.items():
+        if not usable(equipment):
+            raise BookingError(unusable % {"name": equipment.name}, code="equipment")
+        if quantity > equipment.quantity:
+            raise BookingError(
+                _("The office has only %(owned)d × %(name)s.")
+                % {"owned": equipment.quantity, "name": equipment.name},
+                code="equipment",
+            )
+    peaks = equipment_in_use([e.pk for e in items], start, end)
+    for equipment, quantity in items.items():
+        free = max(equipment.quantity - peaks.get(equipment.pk, 0), 0)
+        if quantity > free:
+            raise BookingError(
+                short(free) % {"free": free, "name": equipment.name}, code="equipment"
+            )
+
+
+def check_all(req: BookingRequest, cal: OfficeCalendar, rules: FacilitySettings, now) -> None:
+    _check_times(req, cal, now)
+    _check_people(req)
+    _check_limits(req, rules)
+    _check_clash(req)
+    _check_equipment(req)
+
+
+# --- recurring bookings: the dates ------------------------------------------------------------
+
+
+@dataclass
+class Occurrence:
+    start: dt.datetime
+    end: dt.datetime
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def date(self) -> dt.date:
+        return local_time(self.start).date()
+
+    @property
+    def key(self) -> str:
+        return self.date.isoformat()
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date | None:
+    first = dt.date(year, month, 1)
+    offset = (weekday - first.weekday()) % 7
+    day = 1 + offset + 7 * (nth - 1)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def series_dates(
+    start: dt.datetime, end: dt.datetime, rule: str, count: int
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The dates of a recurring booking, the first one included (local wall-clock times)."""
+    local_start, local_end = local_time(start), local_time(end)
+    first = local_start.date()
+    times = (local_start.time(), local_end.time())
+    days: list[dt.date] = []
+    if rule == BookingSeries.Rule.WEEKLY:
+        count = min(count, MAX_WEEKLY_REPEATS)
+        days = [first + dt.timedelta(weeks=i) for i in range(count)]
+    elif rule == BookingSeries.Rule.MONTHLY_NTH:
+        count = min(count, MAX_MONTHLY_REPEATS)
+        nth = (first.day - 1) // 7 + 1
+        for i in range(count):
+            month = add_months(first.replace(day=1), i)
+            day = _nth_weekday(month.year, month.month, first.weekday(), nth)
+            if day is not None:
+                days.append(day)
+    else:
+        raise BookingError(_("Choose how the booking repeats."))
+    day_span = (local_end.date() - first).days
+    return [(aware(d, times[0]), aware(d + dt.timedelta(days=day_span), times[1])) for d in days]
+
+
+# --- take-out loans: the period --------------------------------------------------------------
+
+
+def loan_period(
+    cal: OfficeCalendar, pickup: dt.date, back: dt.date
+) -> tuple[dt.datetime, dt.datetime]:
+    """From the opening on the pickup day to the closing on the return day; a closed day is
+    refused with the reason."""
+    for day, label in ((pickup, _("pickup day")), (back, _("return day"))):
+        reason = cal.closed_reason(day)
+        if reason:
+            raise BookingError(
+                _(
+                    "The office is closed on %(date)s (%(reason)s), so it cannot be the "
+                    "%(which)s. Please choose a day when the office is open."
+                )
+                % {"date": fmt_date(day), "reason": reason, "which": label},
+                code="closed",
+            )
+    opens = cal.hours_on(pickup)[0]
+    closes = cal.hours_on(back)[1]
+    return aware(pickup, opens), aware(back, closes)

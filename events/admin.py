@@ -24,6 +24,7 @@ from events.models import (
     Response,
     Survey,
 )
+from facilities import services as facility_services
 from facilities.models import Room
 
 
@@ -90,7 +91,6 @@ class EventAdminForm(forms.ModelForm):
     def _check_room(self, room, data) -> None:
         """Try the booking in a savepoint that is always rolled back: a clash becomes a form
         error here, and the real booking is made when the event is saved."""
-        from facilities import services as facility_services
 
         class _Rollback(Exception):
             pass

@@ -13,12 +13,10 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from events import ics, tokens
+from events import ics, selectors, tokens
 from events.models import Event, Registration, Survey
 
 logger = logging.getLogger(__name__)
-
-S = Registration.Status
 
 
 def absolute(path: str) -> str:
@@ -66,38 +64,27 @@ def _manage_url(registration: Registration) -> str:
     return absolute(reverse("events:guest_manage", kwargs={"token": token}))
 
 
-def _waitlist_rank(registration: Registration) -> int:
-    return (
-        Registration.objects.filter(
-            event_id=registration.event_id,
-            status=S.WAITLISTED,
-            waitlist_position__lt=registration.waitlist_position or 0,
-        ).count()
-        + 1
-    )
-
-
 def registration_status(pk: int) -> None:
     """What a new (or newly confirmed) registration now is: confirmed, waiting list, lottery."""
     for registration in _registrations([pk]):
         context = {"registration": registration, "manage_url": _manage_url(registration)}
-        if registration.status == S.CONFIRMED:
+        if registration.status == Registration.Status.CONFIRMED:
             _send(
                 "confirmed",
                 registration.email,
                 {**context, "attach_ics": True},
                 event=registration.event,
             )
-        elif registration.status == S.WAITLISTED:
-            context["rank"] = _waitlist_rank(registration)
+        elif registration.status == Registration.Status.WAITLISTED:
+            context["rank"] = selectors.waitlist_rank(registration)
             _send("waitlisted", registration.email, context, event=registration.event)
-        elif registration.status == S.LOTTERY_APPLIED:
+        elif registration.status == Registration.Status.LOTTERY_APPLIED:
             _send("lottery_applied", registration.email, context, event=registration.event)
 
 
 def registration_promoted(pk: int) -> None:
     for registration in _registrations([pk]):
-        if registration.status != S.CONFIRMED:
+        if registration.status != Registration.Status.CONFIRMED:
             continue
         _send(
             "promoted",
@@ -128,23 +115,23 @@ def guest_confirmation_link(pk: int) -> None:
 def lottery_results(ids) -> None:
     for registration in _registrations(ids):
         context = {"registration": registration, "manage_url": _manage_url(registration)}
-        if registration.status == S.CONFIRMED:
+        if registration.status == Registration.Status.CONFIRMED:
             _send(
                 "lottery_won",
                 registration.email,
                 {**context, "attach_ics": True},
                 event=registration.event,
             )
-        elif registration.status == S.WAITLISTED:
-            context["rank"] = _waitlist_rank(registration)
+        elif registration.status == Registration.Status.WAITLISTED:
+            context["rank"] = selectors.waitlist_rank(registration)
             _send("lottery_waitlisted", registration.email, context, event=registration.event)
-        elif registration.status == S.LOTTERY_LOST:
+        elif registration.status == Registration.Status.LOTTERY_LOST:
             _send("lottery_lost", registration.email, context, event=registration.event)
 
 
 def reminders(ids) -> None:
     for registration in _registrations(ids):
-        if registration.status != S.CONFIRMED:
+        if registration.status != Registration.Status.CONFIRMED:
             continue
         _send(
             "reminder",
@@ -187,7 +174,7 @@ def event_moved(event_pk: int, ids, before: tuple) -> None:
                 "registration": registration,
                 "was": was,
                 "manage_url": _manage_url(registration),
-                "attach_ics": registration.status == S.CONFIRMED,
+                "attach_ics": registration.status == Registration.Status.CONFIRMED,
             },
             event=event,
         )

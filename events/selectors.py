@@ -12,6 +12,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -22,7 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from core.fiscal import FiscalYearOf
+from core.fiscal import FiscalYear, FiscalYearOf
+from events import tokens
 from events.models import (
     Answer,
     Event,
@@ -34,8 +36,6 @@ from events.models import (
     holding_places_q,
 )
 from groups.models import ActivityField, Group, Membership
-
-S = Registration.Status
 
 
 def with_places(queryset, now: dt.datetime | None = None):
@@ -50,6 +50,67 @@ def with_places(queryset, now: dt.datetime | None = None):
 
 def _base():
     return Event.objects.select_related("organiser", "booking__room")
+
+
+# --- Places and the queue (read by the services under the event's row lock)
+
+
+def places_taken(event: Event, now: dt.datetime) -> int:
+    """People holding places of the event at ``now`` (confirmed, and guests whose hold has
+    not expired)."""
+    total = event.registrations.filter(holding_places_q(now)).aggregate(n=Sum("people"))["n"]
+    return total or 0
+
+
+def has_waitlist(event: Event) -> bool:
+    return event.registrations.filter(status=Registration.Status.WAITLISTED).exists()
+
+
+def waitlist_next_position(event: Event) -> int:
+    """The position the next person joining the waiting list gets (after everyone waiting)."""
+    top = event.registrations.filter(status=Registration.Status.WAITLISTED).aggregate(
+        m=Max("waitlist_position")
+    )
+    return (top["m"] or 0) + 1
+
+
+def live_registration_of(
+    event: Event, *, user=None, email: str = "", exclude: int | None = None
+) -> Registration | None:
+    """The live registration of a person (an account, or else an e-mail address) for the event,
+    made with their account or as a guest with the same address (case-insensitive).
+
+    The partial unique constraints each see one side only (an account's address lives on the
+    user), so this check, run under the event's row lock, keeps one person to one place.
+    """
+    if user is not None:
+        email = user.email
+    email = email.strip()
+    match = Q(user=user) if user is not None else None
+    if email:
+        by_email = Q(user__isnull=True, guest_email__iexact=email) | Q(user__email__iexact=email)
+        match = by_email if match is None else match | by_email
+    if match is None:
+        return None
+    live = event.registrations.filter(match, status__in=Registration.LIVE)
+    if exclude is not None:
+        live = live.exclude(pk=exclude)
+    return live.order_by("pk").first()
+
+
+def guest_holds_from(event: Event, *, client_key: str, now: dt.datetime) -> int:
+    """Unconfirmed, unexpired guest registrations of the event made from one network."""
+    return event.registrations.filter(
+        status=Registration.Status.PENDING_GUEST, client_key=client_key, confirm_by__gt=now
+    ).count()
+
+
+def guest_registrations_since(email: str, *, since: dt.datetime) -> int:
+    """Guest registrations (each sent a confirmation mail) for ``email`` since ``since``,
+    across events."""
+    return Registration.objects.filter(
+        user__isnull=True, guest_email=email, created_at__gt=since, is_walk_in=False
+    ).count()
 
 
 # --- Lists
@@ -135,7 +196,7 @@ def registration_for(user, event: Event) -> Registration | None:
     if not (user and user.is_authenticated):
         return None
     return (
-        _with_rank(
+        with_waitlist_rank(
             Registration.objects.filter(event=event, user=user, status__in=Registration.LIVE)
         )
         .select_related("group")
@@ -143,11 +204,14 @@ def registration_for(user, event: Event) -> Registration | None:
     )
 
 
-def _with_rank(queryset):
+def with_waitlist_rank(queryset):
+    """Annotate ``rank``: a waiting registration's place in the queue, the one rule used on
+    every page and in every e-mail: the people still waiting with an earlier position, plus
+    one (a place given up leaves no gap)."""
     ahead = (
         Registration.objects.filter(
             event_id=OuterRef("event_id"),
-            status=S.WAITLISTED,
+            status=Registration.Status.WAITLISTED,
             waitlist_position__lt=OuterRef("waitlist_position"),
         )
         .order_by()
@@ -159,9 +223,20 @@ def _with_rank(queryset):
     )
 
 
+def waitlist_rank(registration: Registration) -> int | None:
+    """The registration's place in the waiting-list queue (``with_waitlist_rank``), or None
+    when it is not waiting."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ranked = with_waitlist_rank(Registration.objects.filter(pk=registration.pk))
+    return ranked.values_list("rank", flat=True).first()
+
+
 def waitlist_size(event: Event) -> int:
     """People on the waiting list."""
-    total = event.registrations.filter(status=S.WAITLISTED).aggregate(n=Sum("people"))["n"]
+    total = event.registrations.filter(status=Registration.Status.WAITLISTED).aggregate(
+        n=Sum("people")
+    )["n"]
     return total or 0
 
 
@@ -175,7 +250,7 @@ def open_survey_for_event(event: Event):
 def door_list(event: Event) -> list[Registration]:
     """Confirmed registrations and walk-ins in name order, with their answers."""
     rows = (
-        event.registrations.filter(status=S.CONFIRMED)
+        event.registrations.filter(status=Registration.Status.CONFIRMED)
         .select_related("user", "group")
         .prefetch_related(
             Prefetch(
@@ -215,7 +290,7 @@ def checklist(event: Event, registrations: list[Registration]) -> list[Checklist
 
 
 def attendance_summary(event: Event) -> dict:
-    row = event.registrations.filter(status=S.CONFIRMED).aggregate(
+    row = event.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(
         registered=Coalesce(Sum("people", filter=Q(is_walk_in=False)), 0),
         came=Coalesce(Sum("attended_people", filter=Q(attended=True)), 0),
         walk_ins=Coalesce(Sum("attended_people", filter=Q(is_walk_in=True)), 0),
@@ -229,9 +304,9 @@ def pending_guests(event: Event, now: dt.datetime | None = None) -> list[Registr
     expiry first (the office sees who holds places and until when)."""
     now = now or timezone.now()
     return list(
-        event.registrations.filter(status=S.PENDING_GUEST, confirm_by__gt=now).order_by(
-            "confirm_by", "pk"
-        )
+        event.registrations.filter(
+            status=Registration.Status.PENDING_GUEST, confirm_by__gt=now
+        ).order_by("confirm_by", "pk")
     )
 
 
@@ -242,7 +317,7 @@ def account_panel(user) -> dict:
     """What "my account" shows of this app for the signed-in user."""
     now = timezone.now()
     registrations = list(
-        _with_rank(
+        with_waitlist_rank(
             Registration.objects.filter(user=user, status__in=Registration.LIVE, event__end__gt=now)
         )
         .select_related("event", "event__organiser", "group")
@@ -254,8 +329,8 @@ def account_panel(user) -> dict:
         ).order_by("start")
     )
     return {
-        "registrations": [r for r in registrations if r.status != S.WAITLISTED],
-        "waitlisted": [r for r in registrations if r.status == S.WAITLISTED],
+        "registrations": [r for r in registrations if r.status != Registration.Status.WAITLISTED],
+        "waitlisted": [r for r in registrations if r.status == Registration.Status.WAITLISTED],
         "surveys": surveys_to_answer(user, now=now),
         "proposals": proposals,
     }
@@ -290,8 +365,6 @@ def surveys_to_answer(user, now: dt.datetime | None = None) -> list[Survey]:
 
 def survey_invitees(survey: Survey) -> list[dict]:
     """E-mail addresses (one entry per address) of the people a survey asks."""
-    from events import tokens
-
     invitees: dict[str, dict] = {}
     if survey.audience == Survey.Audience.ATTENDEES and survey.event_id:
         for registration in (
@@ -426,8 +499,6 @@ def participants_by_fiscal_year(kind: str | None = Event.Kind.EXCHANGE) -> dict[
 def participants_by_activity_field(fiscal_year: int, kind: str | None = None) -> list[tuple]:
     """(activity field, people) for the recorded attendance of groups in that field in a fiscal
     year (a person who came for a group in two fields counts in both)."""
-    from core.fiscal import FiscalYear
-
     year = FiscalYear(fiscal_year)
     prefix = "groups__event_registrations__"
     condition = Q(

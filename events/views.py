@@ -43,7 +43,6 @@ from events.permissions import (
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 PER_PAGE = 20
-S = Registration.Status
 
 
 # --- Helpers
@@ -183,12 +182,14 @@ def detail(request, slug):
 
 
 STATUS_MESSAGES = {
-    S.CONFIRMED: _("You are registered. A confirmation e-mail with a calendar file is on its way."),
-    S.WAITLISTED: _(
+    Registration.Status.CONFIRMED: _(
+        "You are registered. A confirmation e-mail with a calendar file is on its way."
+    ),
+    Registration.Status.WAITLISTED: _(
         "The event is full, so you are on the waiting list. We will e-mail you if a place "
         "comes free."
     ),
-    S.LOTTERY_APPLIED: _(
+    Registration.Status.LOTTERY_APPLIED: _(
         "Your application for the lottery is received. The results come by e-mail after the draw."
     ),
 }
@@ -315,20 +316,14 @@ def guest_manage(request, token):
         else:
             messages.success(request, _("Your registration was cancelled."))
         return redirect("events:guest_manage", token=token)
-    rank = None
-    if registration.status == S.WAITLISTED:
-        rank = (
-            Registration.objects.filter(
-                event_id=registration.event_id,
-                status=S.WAITLISTED,
-                waitlist_position__lt=registration.waitlist_position,
-            ).count()
-            + 1
-        )
     return render(
         request,
         "events/guest_manage.html",
-        {"registration": registration, "event": registration.event, "rank": rank},
+        {
+            "registration": registration,
+            "event": registration.event,
+            "rank": selectors.waitlist_rank(registration),
+        },
     )
 
 

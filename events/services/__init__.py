@@ -1,0 +1,99 @@
+"""Every write of the events app: registration, waiting list, lottery, attendance, proposals,
+rooms, reminders and surveys. Views, the admin, management commands and tests all call these,
+through this package's names (``from events import services``; ``services.registration_create``).
+
+One module per capability:
+
+- ``registrations``: a signed-in person registers, staff register someone, cancelling.
+- ``guests``: guests without an account, their e-mail confirmation and its limits.
+- ``_places``: what they share: the event's row lock, the status a new registration gets, the
+  waiting list moving up, releasing unconfirmed holds.
+- ``lottery``, ``attendance``, ``surveys``: the lottery draw, who came, survey answers.
+- ``lifecycle``: proposals, approval, edits that move an event, cancellation, reminders.
+- ``rooms``: the office's room, through the facilities app's booking rules.
+
+Capacity is guarded by a row lock on the event (``SELECT ... FOR UPDATE``): whoever registers,
+cancels, confirms, draws or promotes holds the event's row, so two people can never take the
+last place at once. The partial unique constraints on ``Registration`` are the second line
+(one live registration per account and per guest e-mail). Reads live in ``events.selectors``.
+"""
+
+from events.services._places import waitlist_promote
+from events.services.attendance import (
+    attendance_opens,
+    attendance_record,
+    check_attendance_open,
+    walk_in_add,
+)
+from events.services.errors import EventError, RegistrationError, SurveyError
+from events.services.guests import (
+    GUEST_CONFIRM_MINUTES,
+    GUEST_MAILS_PER_ADDRESS_PER_HOUR,
+    GUEST_PENDING_PER_CLIENT,
+    guest_client_key,
+    guest_confirm_minutes,
+    registration_confirm_guest,
+    registration_create_guest,
+)
+from events.services.lifecycle import (
+    check_event_cancellable,
+    check_office_open,
+    event_after_edit,
+    event_approve,
+    event_cancel,
+    event_propose,
+    event_reject,
+    event_schedule,
+    reminders_send,
+)
+from events.services.lottery import DrawResult, draw_order, lotteries_draw_due, lottery_draw
+from events.services.registrations import (
+    check_registration_open,
+    registration_add_by_staff,
+    registration_cancel,
+    registration_create,
+    registrations_release_expired,
+)
+from events.services.rooms import event_book_room, event_release_room
+from events.services.surveys import survey_send_invitations, survey_submit, surveys_send_due
+
+__all__ = [
+    "GUEST_CONFIRM_MINUTES",
+    "GUEST_MAILS_PER_ADDRESS_PER_HOUR",
+    "GUEST_PENDING_PER_CLIENT",
+    "DrawResult",
+    "EventError",
+    "RegistrationError",
+    "SurveyError",
+    "attendance_opens",
+    "attendance_record",
+    "check_attendance_open",
+    "check_event_cancellable",
+    "check_office_open",
+    "check_registration_open",
+    "draw_order",
+    "event_after_edit",
+    "event_approve",
+    "event_book_room",
+    "event_cancel",
+    "event_propose",
+    "event_reject",
+    "event_release_room",
+    "event_schedule",
+    "guest_client_key",
+    "guest_confirm_minutes",
+    "lotteries_draw_due",
+    "lottery_draw",
+    "registration_add_by_staff",
+    "registration_cancel",
+    "registration_confirm_guest",
+    "registration_create",
+    "registration_create_guest",
+    "registrations_release_expired",
+    "reminders_send",
+    "survey_send_invitations",
+    "survey_submit",
+    "surveys_send_due",
+    "waitlist_promote",
+    "walk_in_add",
+]

@@ -119,9 +119,10 @@ def clock(request):
     chosen = CLOCKS[name]
     if chosen.at is not None and request.node.get_closest_marker("db_clock") is not None:
         pytest.skip(f"{DB_CLOCK_REASON} (clock {name!r})")
-    if chosen.at is None or name == session_clock:
-        # The real time, or the session already travelled there.
+    if chosen.at is None:
         yield chosen
         return
+    # Under --clock too, every test starts at the clock's instant (not minutes after it, when
+    # the session's earlier tests took that long: 23:50 would become tomorrow).
     with time_machine.travel(chosen.at, tick=True):
         yield chosen

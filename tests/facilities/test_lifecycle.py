@@ -193,6 +193,7 @@ def test_walk_in_visitors_are_counted_and_feed_the_facility_users_figure(staff, 
     assert facility_users(today - dt.timedelta(days=30), today) == 5 + 12 + 8
 
 
+@pytest.mark.date_sensitive
 def test_the_reminder_command_mails_tomorrows_bookings_once(group, room, member, mail_setup):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     make_booking(room, at(tomorrow, "10:00"), at(tomorrow, "11:00"), group=group, booked_by=member)

@@ -7,7 +7,8 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Citizen groups")
 
     def ready(self):
-        # Our sections of other apps' pages (core.registry).
+        # Our sections of other apps' pages (core.registry). Imported here, not at the top:
+        # they read models, which Django loads only after this module (not a cycle).
         from groups import panels
 
         panels.register_panels()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.csv import csv_streaming_response
 from groups.emails import absolute_url
+from groups.models import Group
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,6 @@ def csv_rows(groups: QuerySet, columns: list[Column]) -> Iterator[list]:
 
     Three queries whatever the number of groups: the groups, and the names of their fields
     and of their areas."""
-    from groups.models import Group
-
     groups = groups.prefetch_related(None)
     ids = groups.values("pk")
     fields = _names_by_group(Group.fields.through, "activityfield", ids)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import is_office_staff
@@ -65,8 +67,6 @@ def has_verified_email(user) -> bool:
         return False
     cached = getattr(user, "_portal_verified", None)
     if cached is None:
-        from allauth.account.models import EmailAddress
-
         cached = EmailAddress.objects.filter(user=user, verified=True).exists()
         user._portal_verified = cached
     return cached
@@ -112,8 +112,6 @@ def group_for_viewer(slug: str, user) -> Group:
     group = get_object_or_404(Group, slug=slug)
     if can_view_group(user, group):
         return group
-    from django.http import Http404
-
     raise Http404
 
 

@@ -38,6 +38,7 @@ from groups.models import (
     Membership,
     normalize_text,
 )
+from groups.services import STALE_AFTER, invitation_token, user_addresses
 
 DIRECTORY_SORTS = {
     "kana": ("name_kana", "pk"),
@@ -308,8 +309,6 @@ def partner_suggestions(group: Group, *, limit: int | None = 10) -> list[Partner
 
 
 def pending_invitations_for(user):
-    from groups.services import user_addresses
-
     addresses = user_addresses(user)
     if not addresses:
         return []
@@ -332,8 +331,6 @@ def account_panel(user) -> dict:
     applications included), what needs doing, and invitations waiting for an answer."""
     if not (user and user.is_authenticated):
         return {"memberships": [], "invitations": []}
-    from groups.services import STALE_AFTER, invitation_token
-
     fiscal_year = FiscalYear.current()
     memberships = list(
         Membership.objects.filter(user=user)

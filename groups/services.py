@@ -12,6 +12,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -552,8 +553,6 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
 
 def user_addresses(user) -> set[str]:
     """The verified e-mail addresses of an account (the primary one included)."""
-    from allauth.account.models import EmailAddress
-
     addresses = {
         address.lower()
         for address in EmailAddress.objects.filter(user=user, verified=True).values_list(

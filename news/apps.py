@@ -7,7 +7,8 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        # Our sections of other apps' pages (core.registry).
+        # Our sections of other apps' pages (core.registry). Imported here, not at the top:
+        # they read models, which Django loads only after this module (not a cycle).
         from news import home
 
         home.register_panels()

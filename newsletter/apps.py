@@ -8,7 +8,8 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         # The mail provider's webhook (django-anymail) reports bounces through a signal.
-        # Our sections of other apps' pages (core.registry).
+        # Our sections of other apps' pages (core.registry). Imported here, not at the top:
+        # they read models, which Django loads only after this module (not a cycle).
         from newsletter import (
             panels,
             receivers,  # noqa: F401

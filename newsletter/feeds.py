@@ -1,3 +1,6 @@
+from datetime import datetime, time
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.feeds import PortalFeed
@@ -23,10 +26,6 @@ class IssuesFeed(PortalFeed):
         return render_markdown(item.body, absolute_urls=True)
 
     def item_pubdate(self, item):
-        from datetime import datetime, time
-
-        from django.utils import timezone
-
         return datetime.combine(item.published_on, time(), tzinfo=timezone.get_current_timezone())
 
     def item_updateddate(self, item):

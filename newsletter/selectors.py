@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, Max, Q
 
 from core.fiscal import FiscalYear, FiscalYearOf
+from core.tasks import stalled_jobs
 from newsletter.models import Delivery, NewsletterIssue
+from newsletter.tasks import issue_lock
 
 LEFT = [Delivery.Status.PENDING, Delivery.Status.CLAIMED, Delivery.Status.SENDING]
 
@@ -58,9 +60,6 @@ def progress(issue) -> dict:
 def send_state(issue) -> dict:
     """Whether the issue's background send is stalled (its worker died while it held the
     issue), with the time of the last progress, for the admin's "resume" offer."""
-    from core.tasks import stalled_jobs
-    from newsletter.tasks import issue_lock
-
     stalled = stalled_jobs(lock=issue_lock(issue.pk))
     last = Delivery.objects.filter(issue=issue).aggregate(
         sent=Max("sent_at"), claimed=Max("claimed_at")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from core.fiscal import FiscalYear
 from reports import kpis
+from reports.exports import report_csv, report_xlsx, trend_csv
 from reports.kpis.definitions import (
     FLOW,
     KPIS,
@@ -343,13 +344,9 @@ class YearReport:
         return f"kyodo-office-report-{self.year}"
 
     def as_csv(self) -> str:
-        from reports.exports import report_csv
-
         return report_csv(self)
 
     def as_xlsx(self) -> bytes:
-        from reports.exports import report_xlsx
-
         return report_xlsx(self)
 
 
@@ -477,8 +474,6 @@ class TrendReport:
         return points
 
     def as_csv(self) -> str:
-        from reports.exports import trend_csv
-
         return trend_csv(self)
 
     @cached_property

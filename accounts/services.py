@@ -4,7 +4,7 @@ from accounts.models import User
 
 
 @transaction.atomic
-def user_update_profile(
+def user_profile_update(
     *, user: User, full_name: str, full_name_kana: str = "", phone: str = ""
 ) -> User:
     user.full_name = full_name

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.forms import ProfileForm
-from accounts.services import user_update_profile
+from accounts.services import user_profile_update
 from core import registry
 
 
@@ -15,7 +15,7 @@ def my_account(request):
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            user_update_profile(user=request.user, **form.cleaned_data)
+            user_profile_update(user=request.user, **form.cleaned_data)
             messages.success(request, _("Your details were saved."))
             return redirect("my_account")
     else:

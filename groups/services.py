@@ -349,7 +349,7 @@ def group_withdraw(*, actor, group: Group, reason: str, on: dt.date | None = Non
 
 
 @transaction.atomic
-def group_update_profile(
+def group_profile_update(
     *,
     actor,
     group: Group,

@@ -287,7 +287,7 @@ def edit(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            group = services.group_update_profile(
+            group = services.group_profile_update(
                 actor=request.user,
                 group=group,
                 data=form.profile_data(),

@@ -337,7 +337,7 @@ def test_a_new_logo_counts_against_the_same_hour(client_for, group, member, cloc
 @pytest.mark.django_db
 def test_logos_uploaded_in_the_hour_count_for_activity_photos(client_for, group, member, clock):
     earlier_photos(member, group, 29, minutes_ago=10)
-    services.group_update_profile(
+    services.group_profile_update(
         actor=member, group=group, data={}, logo=ContentFile(png().read(), name="logo.png")
     )
     response = post(client_for("member"), group, photos=small_photos(1))

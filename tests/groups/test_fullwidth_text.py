@@ -172,7 +172,7 @@ def test_groups_saved_before_the_change_are_normalised_by_the_migration(client, 
 def test_retyping_the_same_text_in_full_width_is_not_logged_as_a_change(member, group):
     group.summary = TYPED
     group.save()
-    services.group_update_profile(
+    services.group_profile_update(
         actor=member, group=group, data={"summary": TYPED, "offers": "ＰＣ講座"}
     )
     entry = AuditLog.objects.filter(action="group.update").latest("pk")

@@ -201,7 +201,7 @@ def test_saving_the_page_clears_the_flags(client_for, group, representative):
     services.stale_groups_flag()
     group.refresh_from_db()
     assert group.stale_notified_at is not None
-    services.group_update_profile(actor=representative, group=group, data={"summary": "最新"})
+    services.group_profile_update(actor=representative, group=group, data={"summary": "最新"})
     group.refresh_from_db()
     assert group.stale_notified_at is None
     assert not services.stale_groups().filter(pk=group.pk).exists()

@@ -177,7 +177,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     def retry_view(self, request, pk):
         issue = self._issue_for_change(request, pk)
-        count = services.issue_retry_failed(actor=request.user, issue=issue)
+        count = services.issue_failures_retry(actor=request.user, issue=issue)
         messages.success(
             request, gettext("%(count)d failed deliveries were queued again.") % {"count": count}
         )
@@ -186,7 +186,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def resume_view(self, request, pk):
         issue = self._issue_for_change(request, pk)
         try:
-            services.issue_resume_send(actor=request.user, issue=issue)
+            services.issue_send_resume(actor=request.user, issue=issue)
         except services.NewsletterError as exc:
             messages.error(request, str(exc))
         else:
@@ -211,7 +211,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                issue = services.issue_create_digest(
+                issue = services.digest_create(
                     actor=request.user,
                     start=form.cleaned_data["start"],
                     end=form.cleaned_data["end"],

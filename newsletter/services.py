@@ -106,7 +106,7 @@ def subscriber_unsubscribe(*, subscriber: Subscriber, via: str = "link") -> bool
     return True
 
 
-def subscriber_update_interests(*, subscriber: Subscriber, interests) -> None:
+def subscriber_interests_update(*, subscriber: Subscriber, interests) -> None:
     subscriber.interests.set(interests)
 
 
@@ -172,7 +172,7 @@ def issue_send(*, actor, issue: NewsletterIssue, fields=()) -> SendRun:
     return run
 
 
-def issue_retry_failed(*, actor, issue: NewsletterIssue) -> int:
+def issue_failures_retry(*, actor, issue: NewsletterIssue) -> int:
     """Put failed deliveries of receiving subscribers back in the queue (staff decide: a
     delivery interrupted mid-send may have arrived already)."""
     from newsletter.tasks import defer_send
@@ -189,7 +189,7 @@ def issue_retry_failed(*, actor, issue: NewsletterIssue) -> int:
     return count
 
 
-def issue_resume_send(*, actor, issue: NewsletterIssue) -> int:
+def issue_send_resume(*, actor, issue: NewsletterIssue) -> int:
     """Run again the issue's send whose worker died (it holds the issue's lock for ever).
 
     The job starts over where the deliveries stand: rows never tried go out, the one that was
@@ -283,12 +283,12 @@ def bounce_record(
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
-def md_escape(text: str) -> str:
+def _md_escape(text: str) -> str:
     """Text that Markdown prints as-is (titles written by groups)."""
     return _MD_SPECIAL.sub(r"\\\1", text or "")
 
 
-def issue_create_digest(*, actor, start: dt.date, end: dt.date) -> NewsletterIssue:
+def digest_create(*, actor, start: dt.date, end: dt.date) -> NewsletterIssue:
     """A draft issue listing the published bulletin posts on the board during [start, end]
     and the published events that start in it; staff edit it, test it and send it."""
     if end < start:
@@ -309,16 +309,16 @@ def issue_create_digest(*, actor, start: dt.date, end: dt.date) -> NewsletterIss
         for event in events:
             day = timezone.localtime(event.start)
             url = mail.absolute(event.get_absolute_url())
-            lines.append(f"- {day:%m/%d} [{md_escape(event.title)}]({url})")
+            lines.append(f"- {day:%m/%d} [{_md_escape(event.title)}]({url})")
     else:
         lines.append(_("No events in this period."))
     lines += ["", "## " + _("From the bulletin board"), ""]
     if posts:
         for post in posts:
             lines.append(
-                f"- **{md_escape(post.get_category_display())}** "
-                f"[{md_escape(post.title)}]({mail.absolute(post.get_absolute_url())}) "
-                f"({md_escape(post.group.name)})"
+                f"- **{_md_escape(post.get_category_display())}** "
+                f"[{_md_escape(post.title)}]({mail.absolute(post.get_absolute_url())}) "
+                f"({_md_escape(post.group.name)})"
             )
     else:
         lines.append(_("No bulletin posts in this period."))

@@ -132,7 +132,7 @@ def preferences(request, token):
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid() and subscriber.is_receiving:
-            services.subscriber_update_interests(
+            services.subscriber_interests_update(
                 subscriber=subscriber, interests=form.cleaned_data["interests"]
             )
             messages.success(request, _("Your choice of topics was saved."))

@@ -31,9 +31,7 @@ def test_a_digest_of_a_past_period_lists_that_periods_events(staff):
     EventFactory(title="春の交流会", start=at(dt.date(2026, 4, 10)))
     EventFactory(title="前の月の講座", start=at(dt.date(2026, 3, 31)))
     EventFactory(title="下書きの催し", start=at(dt.date(2026, 4, 12)), status=Event.Status.DRAFT)
-    issue = services.issue_create_digest(
-        actor=staff, start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)
-    )
+    issue = services.digest_create(actor=staff, start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30))
     assert "春の交流会" in issue.body
     assert "前の月の講座" not in issue.body and "下書きの催し" not in issue.body
 
@@ -42,9 +40,7 @@ def test_a_digest_of_a_distant_period_lists_events_behind_many_earlier_ones(staf
     for n in range(210):  # more upcoming events than any "next N" list would hold
         EventFactory(start=at(dt.date(2026, 7, 1)) + dt.timedelta(hours=n))
     EventFactory(title="来年の総会", start=at(dt.date(2027, 5, 20)))
-    issue = services.issue_create_digest(
-        actor=staff, start=dt.date(2027, 5, 1), end=dt.date(2027, 5, 31)
-    )
+    issue = services.digest_create(actor=staff, start=dt.date(2027, 5, 1), end=dt.date(2027, 5, 31))
     assert "来年の総会" in issue.body
     assert "登録団体情報交換会" not in issue.body
 

@@ -41,7 +41,7 @@ def test_digest_collects_approved_posts_and_events_of_the_period(staff, period, 
     PostFactory(title="確認待ちの投稿", status=BulletinPost.Status.PENDING, published_at=None)
     PostFactory(title="非表示の投稿", status=BulletinPost.Status.HIDDEN)
     PostFactory(title="[リンク](javascript:alert(1)) *強調*")
-    issue = services.issue_create_digest(actor=staff, start=start, end=end)
+    issue = services.digest_create(actor=staff, start=start, end=end)
     assert issue.status == NewsletterIssue.Status.DRAFT and issue.published_on is None
     assert issue.number == 121
     assert "ボランティア大募集" in issue.body

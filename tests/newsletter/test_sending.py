@@ -168,7 +168,7 @@ def test_staff_may_retry_failed_deliveries_deliberately(staff, settings):
     CrashingBackend.crash_at = None
     deliver_issue(issue_id=issue.pk)
     assert len(mail.outbox) == 2
-    assert services.issue_retry_failed(actor=staff, issue=issue) == 1
+    assert services.issue_failures_retry(actor=staff, issue=issue) == 1
     deliver_issue(issue_id=issue.pk)
     assert len(mail.outbox) == 3
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}

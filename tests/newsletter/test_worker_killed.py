@@ -165,7 +165,7 @@ def test_a_send_resumes_after_its_worker_is_killed_and_nobody_gets_it_twice(
     assert max(received.values()) == 1, "nobody got the issue twice"
 
     # Staff retry the failed row deliberately: it goes out once more, to that reader alone.
-    count = services.issue_retry_failed(actor=staff, issue=issue)
+    count = services.issue_failures_retry(actor=staff, issue=issue)
     assert count == len(failed)
     wait_until(lambda: left_to_send(issue) == 0, "the retried delivery", workers.logs)
     after = inbox.snapshot()

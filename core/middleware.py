@@ -68,15 +68,18 @@ class AdminRefusesNulBytesMiddleware:
 
 
 class AdminBadLookupMiddleware:
-    """A changelist filter the database cannot run sends the admin back to the unfiltered list
-    with Django's ``?e=1`` notice, as Django does itself for lookups it recognises as invalid
-    (issue #12, finding 7).
+    """A changelist filter, or an action's list of selected rows, that the database cannot run
+    sends the admin back to the list with Django's ``?e=1``, as Django does itself for lookups it
+    recognises as invalid (issue #12, finding 7).
 
     Django checks the names of the filters, not every value: a word for a PostgreSQL enum
     (procrastinate's job status) fails in the database (DataError), a year of twenty digits in a
-    date drill-down overflows Python's dates (OverflowError). Only GETs of the admin with a query
-    are concerned; any other error stays a 500 to be fixed.
+    date drill-down overflows Python's dates (OverflowError), a word among the selected ids of an
+    action is not a number (ValueError). Only the admin's GETs with a query and its action POSTs
+    are concerned, and each is logged with its traceback; any other error stays a 500 to be fixed.
     """
+
+    REFUSED = (DataError, OverflowError, ValidationError, ValueError)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,13 +88,17 @@ class AdminBadLookupMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from django.contrib.admin import helpers
         from django.contrib.admin.views.main import ERROR_FLAG
 
-        if not isinstance(exception, DataError | OverflowError | ValidationError):
-            return None
-        if request.method != "GET" or not request.GET or ERROR_FLAG in request.GET:
+        if not isinstance(exception, self.REFUSED):
             return None
         if not request.path.startswith(reverse("admin:index")):
             return None
-        logger.info("Admin lookup refused by the database: %s %r", request.path, exception)
+        if request.method == "GET":
+            if not request.GET or ERROR_FLAG in request.GET:
+                return None
+        elif request.method != "POST" or helpers.ACTION_CHECKBOX_NAME not in request.POST:
+            return None
+        logger.warning("Admin request refused by the database: %s", request.path, exc_info=True)
         return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")

@@ -95,6 +95,26 @@ def test_no_filter_value_gives_a_500_in_any_changelist(model, staff, superuser):
     assert not broken, model._meta.label + ":\n  " + "\n  ".join(broken)
 
 
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=[m._meta.label for m in ADMIN_MODELS])
+def test_no_selection_of_rows_gives_a_500_in_any_admin_action(model, staff, superuser):
+    client, user = changelist_client(model, staff, superuser)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    request = RequestFactory().get(url)
+    request.user = user
+    actions = list(admin.site._registry[model].get_actions(request))
+    broken = []
+    for action in actions:
+        for selected in ["abc", "-1", "99999999999999999999", "1.5"]:
+            with transaction.atomic():
+                response = client.post(
+                    url, {"action": action, "_selected_action": selected, "index": "0"}
+                )
+                transaction.set_rollback(True)
+            if response.status_code >= 500:
+                broken.append(f"{action} with {selected!r} -> {response.status_code}")
+    assert not broken, model._meta.label + ":\n  " + "\n  ".join(broken)
+
+
 def test_a_nul_byte_in_the_admin_is_refused_with_a_clear_message(client_for, citizen):
     client = client_for("staff")
     client.raise_request_exception = False

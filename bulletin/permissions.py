@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.roles import is_office_staff
 from bulletin.models import BulletinPost
+from groups.models import Group
 from groups.permissions import can_act_for, groups_user_can_act_for, is_member
 
 
@@ -18,8 +19,6 @@ def can_post(user) -> bool:
 
 def posting_groups(user):
     """Groups the user may post for (staff: any registered group)."""
-    from groups.models import Group
-
     if is_office_staff(user):
         return Group.objects.registered().in_kana_order()
     return groups_user_can_act_for(user)

@@ -127,31 +127,34 @@ def post_update(*, actor, post: BulletinPost, **fields) -> BulletinPost:
 def post_withdraw(*, actor, post: BulletinPost) -> None:
     if post.status == BulletinPost.Status.WITHDRAWN:
         return
-    post.status = BulletinPost.Status.WITHDRAWN
-    post.save(update_fields=["status", "updated_at"])
-    log_action(actor=actor, action="bulletin.withdraw", target=post)
+    with transaction.atomic():
+        post.status = BulletinPost.Status.WITHDRAWN
+        post.save(update_fields=["status", "updated_at"])
+        log_action(actor=actor, action="bulletin.withdraw", target=post)
     forget("home")
 
 
 def post_publish(*, actor, post: BulletinPost) -> None:
-    """Staff publish (approve) a post."""
+    """Staff publish (approve) a post; its open reports are settled with it."""
     if post.is_expired:
         raise BulletinError(_("The post has expired; it cannot be published."))
-    post.status = BulletinPost.Status.PUBLISHED
-    post.published_at = post.published_at or timezone.now()
-    post.moderation_note = ""
-    post.save(update_fields=["status", "published_at", "moderation_note", "updated_at"])
-    post.reports.filter(resolved=False).update(resolved=True)
-    log_action(actor=actor, action="bulletin.publish", target=post)
+    with transaction.atomic():
+        post.status = BulletinPost.Status.PUBLISHED
+        post.published_at = post.published_at or timezone.now()
+        post.moderation_note = ""
+        post.save(update_fields=["status", "published_at", "moderation_note", "updated_at"])
+        post.reports.filter(resolved=False).update(resolved=True)
+        log_action(actor=actor, action="bulletin.publish", target=post)
     forget("home")
 
 
 def post_hide(*, actor, post: BulletinPost, note: str = "") -> None:
     """Staff take a post off the board (the group sees it as hidden, with the note)."""
-    post.status = BulletinPost.Status.HIDDEN
-    post.moderation_note = note[:300]
-    post.save(update_fields=["status", "moderation_note", "updated_at"])
-    log_action(actor=actor, action="bulletin.hide", target=post, note=note)
+    with transaction.atomic():
+        post.status = BulletinPost.Status.HIDDEN
+        post.moderation_note = note[:300]
+        post.save(update_fields=["status", "moderation_note", "updated_at"])
+        log_action(actor=actor, action="bulletin.hide", target=post, note=note)
     forget("home")
 
 

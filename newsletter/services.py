@@ -107,7 +107,8 @@ def subscriber_unsubscribe(*, subscriber: Subscriber, via: str = "link") -> bool
 
 
 def subscriber_interests_update(*, subscriber: Subscriber, interests) -> None:
-    subscriber.interests.set(interests)
+    with transaction.atomic():  # the old interests go and the new come in one step
+        subscriber.interests.set(interests)
 
 
 # --- Sending ------------------------------------------------------------------------------
@@ -117,10 +118,12 @@ def issue_test_send(*, actor, issue: NewsletterIssue) -> None:
     """Send the issue to the staff member alone, as subscribers will see it."""
     if not getattr(actor, "email", ""):
         raise NewsletterError(_("Your account has no e-mail address to send the test to."))
+    # Sent at once, not on commit: a test that did not go out must not count as done.
     mail.build_issue_message(issue, to=actor.email, test=True).send()
-    issue.test_sent_at = timezone.now()
-    issue.save(update_fields=["test_sent_at"])
-    log_action(actor=actor, action="newsletter.test_send", target=issue, to=actor.email)
+    with transaction.atomic():
+        issue.test_sent_at = timezone.now()
+        issue.save(update_fields=["test_sent_at"])
+        log_action(actor=actor, action="newsletter.test_send", target=issue, to=actor.email)
 
 
 def _check_sendable(issue: NewsletterIssue) -> None:

@@ -21,6 +21,7 @@ STAFF_APPS = [
     "newsletter",
     "bulletin",
     "reports",
+    "pages",
 ]
 # Outside those apps the Staff group holds exactly these, and sync_role_permissions takes back any
 # other (issue #12): staff never gain or change the powers or credentials of an account above a

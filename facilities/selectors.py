@@ -637,3 +637,61 @@ def feed_bookings_for_group(group: Group):
         )
         .order_by("start")
     )
+
+
+# --- the office's week (the pages app's footer and access page) -------------------------------
+
+
+@dataclass(frozen=True)
+class OfficeWeek:
+    """Opening hours per weekday and the whole office's own closures from about today on: enough
+    to say whether and when the office is open on a day without reading again (the footer keeps
+    one for a minute). The rules are OfficeCalendar's, so booking and the footer never differ."""
+
+    rules: object  # FacilitySettings
+    hours: dict[int, tuple[dt.time, dt.time]]
+    closures: dict[dt.date, str]
+
+    def _calendar(self, day: dt.date) -> OfficeCalendar:
+        import jpholiday
+
+        cal = OfficeCalendar(
+            first=day,
+            last=day,
+            rules=self.rules,
+            hours=self.hours,
+            office_closures={day: self.closures[day]} if day in self.closures else {},
+        )
+        if self.rules.close_on_public_holidays:
+            cal.holidays = dict(jpholiday.between(day, day))
+        return cal
+
+    def closed_reason(self, day: dt.date) -> str | None:
+        return self._calendar(day).closed_reason(day)
+
+    def hours_on(self, day: dt.date) -> tuple[dt.time, dt.time] | None:
+        return self._calendar(day).hours_on(day)
+
+    def weekdays(self) -> list[tuple[str, tuple[dt.time, dt.time] | None]]:
+        """(weekday name, hours or None when closed), Monday first."""
+        from facilities.models import OpeningHours
+
+        return [(label, self.hours.get(day)) for day, label in OpeningHours.Weekday.choices]
+
+
+def office_week() -> OfficeWeek:
+    """The office's week (three queries)."""
+    from facilities.models import ClosedDay, FacilitySettings, OpeningHours
+
+    since = timezone.localdate() - dt.timedelta(days=7)
+    return OfficeWeek(
+        # The saved rules, or the defaults (a page that is read writes nothing).
+        rules=FacilitySettings.objects.filter(pk=1).first() or FacilitySettings(pk=1),
+        hours={h.weekday: (h.opens, h.closes) for h in OpeningHours.objects.all()},
+        closures={
+            c.date: c.reason
+            for c in ClosedDay.objects.filter(room__isnull=True, date__gte=since).only(
+                "date", "reason"
+            )
+        },
+    )

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "newsletter",
     "bulletin",
     "reports",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "pages.context_processors.office",
                 "accounts.context_processors.roles",
             ],
         },

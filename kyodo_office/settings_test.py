@@ -15,3 +15,7 @@ STORAGES = {
 # Tests exercise rate limits explicitly; the cache is cleared between tests by a fixture.
 # Pages are built afresh for every test request; tests/test_page_cache.py turns the cache on.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# The footer's office details and hours are read once and kept (pages/footer.py). In tests they
+# are kept until a change through pages.services forgets them, and read before the first test
+# (tests/conftest.py), so no page's query count depends on which test ran before it.
+OFFICE_FOOTER_SECONDS = None

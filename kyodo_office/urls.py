@@ -26,6 +26,7 @@ urlpatterns = [
     path("newsletter/", include("newsletter.urls")),
     path("bulletin/", include("bulletin.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("pages.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -248,6 +248,25 @@ def _booking_form(data) -> str | None:
     return path
 
 
+def _other_page(data) -> str:
+    """A page of kind "other" (the data migration makes only the fixed ones, which the footer
+    links to)."""
+    from django.utils import timezone
+
+    from pages.models import Page, PageVersion
+
+    page, _created = Page.objects.get_or_create(
+        slug="a11y-other", defaults={"kind": "other", "title": "その他のページ"}
+    )
+    if page.published_version is None:
+        page.published_version = PageVersion.objects.create(
+            page=page, number=1, title="その他のページ", body="## 見出し\n\n本文です。",
+            status="published", published_at=timezone.now(),
+        )  # fmt: skip
+        page.save(update_fields=["published_version"])
+    return page.get_absolute_url()
+
+
 EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
     "facilities:book": _booking_form,
     "events:guest_confirm": _guest_confirm,
@@ -257,6 +276,7 @@ EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
     "newsletter:unsubscribe": _newsletter_token("unsubscribe"),
     "newsletter:preferences": _newsletter_token("preferences"),
     "groups:invitation": _invitation,
+    "pages:page": _other_page,
 }
 
 # Error pages are page types too, though no URL pattern names them.

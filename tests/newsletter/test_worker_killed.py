@@ -68,6 +68,15 @@ def wait_until(condition, what: str, logs: Path) -> None:
         time.sleep(0.1)
 
 
+def send_jobs() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT status FROM procrastinate_jobs "
+            "WHERE task_name = 'newsletter.send_issue' ORDER BY id"
+        )
+        return [status for (status,) in cursor.fetchall()]
+
+
 def left_to_send(issue) -> int:
     return selectors.progress(issue)["left"]
 
@@ -163,6 +172,9 @@ def test_a_send_resumes_after_its_worker_is_killed_and_nobody_gets_it_twice(
     assert sent | {email for email, _error in failed} == set(readers)
     assert all(received[email] == 1 for email in sent), "a sent reader got it once, only once"
     assert max(received.values()) == 1, "nobody got the issue twice"
+
+    # The dead job itself ran again to its end: no second job was queued behind it.
+    wait_until(lambda: send_jobs() == ["succeeded"], "the retried job succeeds", workers.logs)
 
     # Staff retry the failed row deliberately: it goes out once more, to that reader alone.
     count = services.issue_failures_retry(actor=staff, issue=issue)

@@ -546,3 +546,36 @@ MATRIX.update(
         "facilities:room_feed": Row(get=every(200), post=every(405), kwargs=room_slug),
     }
 )
+
+
+# --- pages staff edit (issue #14): public, read-only; editing is in the admin
+def a_published_page(kind: str, slug: str | None = None):
+    def build(ctx) -> dict:
+        from django.utils import timezone
+
+        from pages.models import Page, PageVersion
+
+        page = Page.objects.filter(slug=slug or kind).first() or Page.objects.create(
+            slug=slug or kind, kind=kind, title=kind
+        )
+        if page.published_version is None:
+            page.published_version = PageVersion.objects.create(
+                page=page, number=99, title=kind, body="本文", status="published",
+                published_at=timezone.now(),
+            )  # fmt: skip
+            page.save(update_fields=["published_version"])
+        return {"slug": page.slug} if slug else {}
+
+    return build
+
+
+MATRIX.update(
+    {
+        f"pages:{kind}": Row(get=every(200), post=every(405), kwargs=a_published_page(kind))
+        for kind in ("guide", "access", "faq", "downloads", "privacy", "terms")
+    }
+)
+MATRIX["pages:page"] = Row(
+    get=every(200), post=every(405), kwargs=a_published_page("other", "insurance")
+)
+ADMIN_SPECIAL[("pages.OfficeDetails", "changelist")] = 302

@@ -1,4 +1,7 @@
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,10 +14,33 @@ class SignupDetailsForm(forms.Form):
         help_text=_("Shown to the office staff and, when you act for a group, to its members."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    agree = forms.BooleanField(
+        label=_("I agree to the terms of use and the handling of personal information"),
+        error_messages={
+            "required": _(
+                "To create an account, read the terms of use and the privacy policy and tick "
+                "the box."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agree"].help_text = format_html(
+            '<a href="{}">{}</a> / <a href="{}">{}</a>',
+            reverse("pages:terms"),
+            gettext("Terms of use"),
+            reverse("pages:privacy"),
+            gettext("Privacy policy"),
+        )
 
     def signup(self, request, user):
+        from pages.services import consent_to_current
+
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
+        # The versions of the terms and privacy policy published at this moment (pages app).
+        consent_to_current(user=user)
 
 
 class ProfileForm(forms.Form):

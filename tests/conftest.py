@@ -55,6 +55,16 @@ def _end_stray_test_database_sessions(django_db_setup, django_db_blocker):
         pass  # nothing to end, or no rights: pytest-django then reports what is left
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _office_footer_read_before_the_tests(django_db_setup, django_db_blocker):
+    """The footer on every page is read once and kept (pages/footer.py): read it now, so that
+    no test's query count depends on whether an earlier test read it."""
+    from pages.footer import office_footer
+
+    with django_db_blocker.unblock():
+        office_footer()
+
+
 @pytest.fixture(autouse=True)
 def _seeded_randomness(request):
     """Python's and factory_boy's (with Faker's) random numbers repeat for each test: the seed

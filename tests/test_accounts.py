@@ -23,6 +23,7 @@ def test_signup_requires_verifying_the_email_address(client):
             "full_name": "協働 花子",
             "password1": "a-long-passphrase-2026",
             "password2": "a-long-passphrase-2026",
+            "agree": "on",
         },
     )
     assert response.status_code == 302

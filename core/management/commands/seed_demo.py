@@ -23,6 +23,7 @@ SEEDERS = [
     "newsletter",
     "bulletin",
     "reports",
+    "pages",
 ]
 
 DEMO_ACCOUNTS = [

@@ -200,10 +200,10 @@ def test_the_reminder_command_mails_tomorrows_bookings_once(group, room, member,
     make_booking(
         room, at(tomorrow, "13:00"), at(tomorrow, "14:00"), group=group, status="cancelled"
     )
-    call_command("send_booking_reminders")
+    call_command("facilities_reminders_send")
     assert len(mail.outbox) == 1
     assert set(mail.outbox[0].to) == {"member@example.org", "rep@example.org"}
-    call_command("send_booking_reminders")
+    call_command("facilities_reminders_send")
     assert len(mail.outbox) == 1
 
 

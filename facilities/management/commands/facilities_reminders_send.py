@@ -2,7 +2,7 @@
 
 Cron (every day at 17:00, Asia/Tokyo):
 
-    0 17 * * * cd /srv/kyodo-office && .venv/bin/python manage.py send_booking_reminders
+    0 17 * * * cd /srv/kyodo-office && .venv/bin/python manage.py facilities_reminders_send
 
 Safe to run twice: each booking is reminded once (``Booking.reminder_sent_at``).
 """

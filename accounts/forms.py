@@ -35,6 +35,8 @@ class SignupDetailsForm(forms.Form):
         )
 
     def signup(self, request, user):
+        # Imported here: it breaks the accounts ↔ pages cycle (pages reads accounts.roles and sits
+        # above accounts); the layers contract lets this one import through (pyproject.toml).
         from pages.services import consent_to_current
 
         user.full_name = self.cleaned_data["full_name"]

@@ -1,7 +1,7 @@
 """What the footer of every page shows: the office's details, today's opening hours and links to
 the published pages.
 
-It is on every page, so it must not add queries to every page: it is read (four queries) and
+It is on every page, so it must not add queries to every page: it is read (five queries) and
 kept in this process for ``OFFICE_FOOTER_SECONDS`` (60 by default; ``None`` keeps it until it is
 forgotten). The kept data does not depend on the day (``OfficeWeek`` answers for any day), so a
 new day needs no new read. A change made through pages.services forgets it at once in the process

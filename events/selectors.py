@@ -113,6 +113,51 @@ def guest_registrations_since(email: str, *, since: dt.datetime) -> int:
     ).count()
 
 
+# --- What the cron jobs act on
+
+
+def events_to_remind(now: dt.datetime) -> list[Event]:
+    """Published events that start tomorrow (Asia/Tokyo) and have not had their reminders."""
+    tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return list(
+        Event.objects.published().filter(
+            start__gte=start, start__lt=start + dt.timedelta(days=1), reminder_sent_at__isnull=True
+        )
+    )
+
+
+def lotteries_due(now: dt.datetime) -> list[Event]:
+    """Published lottery events whose draw time has passed and that are not drawn yet."""
+    return list(
+        Event.objects.published().filter(
+            mode=Event.Mode.LOTTERY, drawn_at__isnull=True, draw_at__lte=now
+        )
+    )
+
+
+def surveys_due(now: dt.datetime) -> list[Survey]:
+    """Open surveys of attendees whose event has ended and whose invitations are not sent."""
+    return list(
+        Survey.objects.open(now).filter(
+            audience=Survey.Audience.ATTENDEES,
+            invitations_sent_at__isnull=True,
+            event__end__lte=now,
+        )
+    )
+
+
+def events_with_expired_holds(now: dt.datetime) -> list[int]:
+    """Ids (ascending) of events where a guest's unconfirmed hold has expired by ``now``."""
+    return sorted(
+        set(
+            Registration.objects.filter(
+                status=Registration.Status.PENDING_GUEST, confirm_by__lte=now
+            ).values_list("event_id", flat=True)
+        )
+    )
+
+
 # --- Lists
 
 

@@ -5,9 +5,9 @@ through this package's names (``from events import services``; ``services.regist
 One module per capability:
 
 - ``registrations``: a signed-in person registers, staff register someone, cancelling.
-- ``guests``: guests without an account, their e-mail confirmation and its limits.
-- ``_places``: what they share: the event's row lock, the status a new registration gets, the
-  waiting list moving up, releasing unconfirmed holds.
+- ``guests``: guests without an account and their e-mail confirmation.
+- ``_places``: what they share: the event's row lock, the waiting list moving up, releasing
+  unconfirmed holds.
 - ``lottery``, ``attendance``, ``surveys``: the lottery draw, who came, survey answers.
 - ``lifecycle``: proposals, approval, edits that move an event, cancellation, reminders.
 - ``rooms``: the office's room, through the facilities app's booking rules.
@@ -15,40 +15,40 @@ One module per capability:
 Capacity is guarded by a row lock on the event (``SELECT ... FOR UPDATE``): whoever registers,
 cancels, confirms, draws or promotes holds the event's row, so two people can never take the
 last place at once. The partial unique constraints on ``Registration`` are the second line
-(one live registration per account and per guest e-mail). Reads live in ``events.selectors``.
+(one live registration per account and per guest e-mail). Reads live in ``events.selectors``;
+the rules the services check (and their errors) in ``events.rules``.
 """
 
-from events.services._places import waitlist_promote
-from events.services.attendance import (
-    attendance_opens,
-    attendance_record,
-    check_attendance_open,
-    walk_in_add,
-)
-from events.services.errors import EventError, RegistrationError, SurveyError
-from events.services.guests import (
+from events.rules import (
     GUEST_CONFIRM_MINUTES,
     GUEST_MAILS_PER_ADDRESS_PER_HOUR,
     GUEST_PENDING_PER_CLIENT,
-    guest_client_key,
-    guest_confirm_minutes,
-    registration_confirm_guest,
-    registration_create_guest,
-)
-from events.services.lifecycle import (
+    EventError,
+    RegistrationError,
+    SurveyError,
+    attendance_opens,
+    check_attendance_open,
     check_event_cancellable,
     check_office_open,
+    check_registration_open,
+    draw_order,
+    event_schedule,
+    guest_client_key,
+    guest_confirm_minutes,
+)
+from events.services._places import waitlist_promote
+from events.services.attendance import attendance_record, walk_in_add
+from events.services.guests import registration_confirm_guest, registration_create_guest
+from events.services.lifecycle import (
     event_after_edit,
     event_approve,
     event_cancel,
     event_propose,
     event_reject,
-    event_schedule,
     reminders_send,
 )
-from events.services.lottery import DrawResult, draw_order, lotteries_draw_due, lottery_draw
+from events.services.lottery import DrawResult, lotteries_draw_due, lottery_draw
 from events.services.registrations import (
-    check_registration_open,
     registration_add_by_staff,
     registration_cancel,
     registration_create,
@@ -57,6 +57,7 @@ from events.services.registrations import (
 from events.services.rooms import event_book_room, event_release_room
 from events.services.surveys import survey_send_invitations, survey_submit, surveys_send_due
 
+# The rules (events.rules) are exported here too, as callers have always used them.
 __all__ = [
     "GUEST_CONFIRM_MINUTES",
     "GUEST_MAILS_PER_ADDRESS_PER_HOUR",

@@ -12,56 +12,16 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from events import emails, selectors
 from events.models import Event, Registration
-from events.services.errors import RegistrationError
-
-
-def _when(value: dt.datetime) -> str:
-    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def _lock(event: Event) -> Event:
     """The event row, locked until the end of the transaction (callers are atomic)."""
     return Event.objects.select_for_update().get(pk=event.pk)
-
-
-def _decide(event: Event, people: int, now: dt.datetime) -> tuple[str, int | None]:
-    """The status a new registration gets (the event row is locked), or RegistrationError."""
-    if event.lottery_pending():
-        return Registration.Status.LOTTERY_APPLIED, None
-    left = max(0, event.capacity - selectors.places_taken(event, now))
-    queue = selectors.has_waitlist(event)
-    if not queue and people <= left:
-        return Registration.Status.CONFIRMED, None
-    if not queue and 0 < left < people:
-        raise RegistrationError(
-            _(
-                "Only %(left)d places are left, fewer than the %(people)d people you entered. "
-                "Please register fewer people."
-            )
-            % {"left": left, "people": people}
-        )
-    if not event.waiting_list:
-        raise RegistrationError(_("This event is full."))
-    return Registration.Status.WAITLISTED, selectors.waitlist_next_position(event)
-
-
-def _already_message(existing: Registration) -> str:
-    if existing.status == Registration.Status.WAITLISTED:
-        return _("You are already on the waiting list for this event.")
-    if existing.status == Registration.Status.LOTTERY_APPLIED:
-        return _("You have already applied for this event's lottery.")
-    if existing.status == Registration.Status.PENDING_GUEST:
-        return _(
-            "A registration with this e-mail address is waiting for confirmation. "
-            "Please click the link in the e-mail we sent."
-        )
-    return _("You are already registered for this event.")
 
 
 def _notify_status(registration: Registration) -> None:

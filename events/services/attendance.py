@@ -6,35 +6,15 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from events.models import Event, Registration
+from events.rules import (
+    EventError,
+    check_attendance_open,
+)
 from events.services._places import _lock
-from events.services.errors import EventError
-
-
-def attendance_opens(event: Event) -> dt.datetime:
-    """When staff may start recording who came: 00:00 (Asia/Tokyo) of the day the event starts.
-
-    From the start of the day rather than the start time, so that staff can set up the door
-    list and note early arrivals in the morning, while nothing is recorded days or weeks ahead
-    (attendance is the participants KPI; a mark made early would count people who never came).
-    """
-    day = timezone.localtime(event.start).date()
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
-
-
-def check_attendance_open(event: Event, now: dt.datetime | None = None) -> None:
-    """Raise EventError when it is too early to record attendance or walk-ins."""
-    now = now or timezone.now()
-    opens = attendance_opens(event)
-    if now < opens:
-        raise EventError(
-            _("Attendance can be recorded from the day of the event (%(date)s).")
-            % {"date": date_format(opens.date(), "MONTH_DAY_FORMAT")}
-        )
 
 
 @transaction.atomic

@@ -1,68 +1,36 @@
-"""Guests without an account: a place held until the e-mail link is confirmed, and the limits
-that keep one network or one address from holding an event's places."""
+"""Guests without an account: a place held until the e-mail link is confirmed (the limits on
+guests are in ``events.rules``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from events import emails, selectors
 from events.models import Event, Registration
+from events.rules import (
+    RegistrationError,
+    already_registered_message,
+    check_guest_limits,
+    check_people,
+    check_registration_open,
+    clean_registration_answers,
+    guest_confirm_minutes,
+    new_registration_status,
+)
 from events.services._places import (
-    _already_message,
-    _decide,
     _lock,
     _notify_status,
     _release_expired_locked,
     waitlist_promote,
 )
-from events.services.errors import RegistrationError
 from events.services.registrations import (
-    _check_people,
     _save_answers,
-    _validate_answers,
-    check_registration_open,
 )
-
-# How long a guest has to click the confirmation link before the place is released (the
-# Django setting EVENTS_GUEST_CONFIRM_MINUTES). Short, because an unconfirmed guest holds places
-# that members cannot take meanwhile; the link arrives within a minute or two.
-GUEST_CONFIRM_MINUTES = 30
-
-
-# Pending (unconfirmed, unexpired) guest registrations one network may hold for one event.
-GUEST_PENDING_PER_CLIENT = 3
-
-
-# Confirmation mails one e-mail address may be sent in an hour, across events (so nobody can
-# fill a stranger's inbox through the guest form).
-GUEST_MAILS_PER_ADDRESS_PER_HOUR = 5
-
-
-def guest_confirm_minutes() -> int:
-    return int(getattr(settings, "EVENTS_GUEST_CONFIRM_MINUTES", GUEST_CONFIRM_MINUTES))
-
-
-def guest_client_key(address: str) -> str:
-    """A keyed hash of the network a guest writes from: the address itself for IPv4, its /64
-    for IPv6 (one household or phone gets a whole /64). The address is never stored."""
-    try:
-        ip = ipaddress.ip_address((address or "").strip())
-    except ValueError:
-        return ""
-    mapped = getattr(ip, "ipv4_mapped", None)
-    if ip.version == 6 and mapped is None:
-        network = str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    else:
-        network = str(mapped or ip)
-    return salted_hmac("events.guest_client_key", network).hexdigest()[:32]
 
 
 @transaction.atomic
@@ -90,14 +58,14 @@ def registration_create_guest(
     if not event.allow_guests:
         raise RegistrationError(_("Please log in to register for this event."))
     check_registration_open(event, now)
-    _check_people(event, people, guest=True)
-    clean_answers = _validate_answers(event, answers)
+    check_people(event, people, guest=True)
+    clean_answers = clean_registration_answers(event, answers)
     _release_expired_locked(event, now)
     existing = selectors.live_registration_of(event, email=email)
     if existing is not None:
-        raise RegistrationError(_already_message(existing))
-    _check_guest_limits(event, email=email, client_key=client_key, now=now)
-    on_confirm, _position = _decide(event, people, now)
+        raise RegistrationError(already_registered_message(existing))
+    check_guest_limits(event, email=email, client_key=client_key, now=now)
+    on_confirm, _position = new_registration_status(event, people, now)
     limit = now + dt.timedelta(minutes=guest_confirm_minutes())
     deadline = min(limit, event.closes_at)
     if event.lottery_pending():
@@ -124,30 +92,6 @@ def registration_create_guest(
     return registration
 
 
-def _check_guest_limits(event: Event, *, email: str, client_key: str, now: dt.datetime) -> None:
-    """Refuse a guest registration that would let one network hold too many unconfirmed
-    places of the event, or send one address too many confirmation mails in an hour."""
-    if client_key:
-        pending = selectors.guest_holds_from(event, client_key=client_key, now=now)
-        if pending >= GUEST_PENDING_PER_CLIENT:
-            raise RegistrationError(
-                _(
-                    "Too many registrations from your connection are waiting for e-mail "
-                    "confirmation. Please confirm them with the link we sent, or try again "
-                    "in %(minutes)d minutes."
-                )
-                % {"minutes": guest_confirm_minutes()}
-            )
-    mailed = selectors.guest_registrations_since(email, since=now - dt.timedelta(hours=1))
-    if mailed >= GUEST_MAILS_PER_ADDRESS_PER_HOUR:
-        raise RegistrationError(
-            _(
-                "We have sent several confirmation e-mails to this address in the last hour. "
-                "Please use the links in them, or try again in an hour."
-            )
-        )
-
-
 def registration_confirm_guest(
     *, registration: Registration, now: dt.datetime | None = None
 ) -> Registration:
@@ -161,7 +105,7 @@ def registration_confirm_guest(
         registration, duplicate_of = _confirm_guest(registration, now or timezone.now())
     if duplicate_of is not None:
         # Raised outside the atomic block, so that the released place stays released.
-        raise RegistrationError(_already_message(duplicate_of))
+        raise RegistrationError(already_registered_message(duplicate_of))
     return registration
 
 
@@ -193,7 +137,7 @@ def _confirm_guest(
     if status == Registration.Status.WAITLISTED:
         # Places may have come free since; otherwise join the end of the queue now.
         try:
-            status, position = _decide(event, registration.people, now)
+            status, position = new_registration_status(event, registration.people, now)
         except RegistrationError:
             status, position = (
                 Registration.Status.WAITLISTED,

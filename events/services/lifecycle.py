@@ -8,34 +8,20 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
-from events import emails
+from events import emails, selectors
 from events.models import Event, Registration
 from events.permissions import can_propose_for
+from events.rules import (
+    EventError,
+    check_event_cancellable,
+    check_office_open,
+    event_schedule,
+)
 from events.services._places import _lock, waitlist_promote
-from events.services.errors import EventError
 from events.services.rooms import event_release_room
-from facilities.selectors import office_closed_reason
-
-
-def check_office_open(start: dt.datetime, end: dt.datetime) -> None:
-    """Raise EventError when the office is closed on a day of ``start``–``end`` (Asia/Tokyo):
-    the facilities app decides (year end, closures staff entered, holidays, closing days)."""
-    day, last = timezone.localtime(start).date(), timezone.localtime(end).date()
-    while day <= last:
-        reason = office_closed_reason(day)
-        if reason:
-            raise EventError(
-                _(
-                    "The office is closed on %(date)s (%(reason)s). Choose another day, "
-                    "or hold the event at an outside venue."
-                )
-                % {"date": date_format(day, "MONTH_DAY_FORMAT"), "reason": reason}
-            )
-        day += dt.timedelta(days=1)
 
 
 @transaction.atomic
@@ -100,23 +86,6 @@ def event_reject(*, actor, event: Event, reason: str) -> Event:
     return event
 
 
-def check_event_cancellable(event: Event) -> None:
-    """Raise EventError unless the event can be cancelled: only a published event can.
-
-    A cancelled event is shown to everyone as an announced cancellation (with the office's
-    note as the reason), so cancelling a proposal or a draft would publish it.
-    """
-    if event.is_cancelled:
-        raise EventError(_("This event has already been cancelled."))
-    if not event.is_published:
-        raise EventError(
-            _(
-                "Only a published event can be cancelled. Return a proposal to its group, "
-                "or keep the event as a draft."
-            )
-        )
-
-
 @transaction.atomic
 def event_cancel(*, actor, event: Event, reason: str = "") -> Event:
     """Cancel a published event: live registrations are cancelled and told, the room is
@@ -149,11 +118,6 @@ def event_cancel(*, actor, event: Event, reason: str = "") -> Event:
         pk = event.pk
         transaction.on_commit(lambda: emails.event_cancelled(pk, notify))
     return event
-
-
-def event_schedule(event: Event) -> tuple[dt.datetime, dt.datetime, str]:
-    """What the people coming plan around: when the event starts and ends, and where it is."""
-    return (event.start, event.end, event.place_label)
 
 
 @transaction.atomic
@@ -197,14 +161,8 @@ def _tell_of_move(actor, event: Event, before: tuple) -> None:
 def reminders_send(*, now: dt.datetime | None = None) -> int:
     """E-mail confirmed participants of events that start tomorrow (once per event)."""
     now = now or timezone.now()
-    tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
-    start = dt.datetime.combine(tomorrow, dt.time.min, tzinfo=timezone.get_current_timezone())
-    end = start + dt.timedelta(days=1)
     sent = 0
-    events = Event.objects.published().filter(
-        start__gte=start, start__lt=end, reminder_sent_at__isnull=True
-    )
-    for event in events:
+    for event in selectors.events_to_remind(now):
         with transaction.atomic():
             locked = (
                 Event.objects.select_for_update(skip_locked=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
 import secrets
 from dataclasses import dataclass, field
 
@@ -15,8 +14,11 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from events import emails, selectors
 from events.models import Event, Registration
+from events.rules import (
+    EventError,
+    draw_order,
+)
 from events.services._places import _lock
-from events.services.errors import EventError
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +29,6 @@ class DrawResult:
     won: list[Registration] = field(default_factory=list)
     waitlisted: list[Registration] = field(default_factory=list)
     lost: list[Registration] = field(default_factory=list)
-
-
-def draw_order(applicants: list, seed: str) -> list:
-    """The applicants (given in id order) in drawn order: a uniform random permutation
-    (Fisher–Yates in ``random.shuffle``) determined by ``seed``."""
-    drawn = list(applicants)
-    random.Random(seed).shuffle(drawn)
-    return drawn
 
 
 @transaction.atomic
@@ -117,11 +111,8 @@ def lottery_draw(
 def lotteries_draw_due(*, now: dt.datetime | None = None) -> int:
     """Draw every published lottery whose draw time has passed (the cron job)."""
     now = now or timezone.now()
-    due = Event.objects.published().filter(
-        mode=Event.Mode.LOTTERY, drawn_at__isnull=True, draw_at__lte=now
-    )
     count = 0
-    for event in due:
+    for event in selectors.lotteries_due(now):
         try:
             lottery_draw(actor=None, event=event, now=now)
             count += 1

@@ -12,93 +12,22 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_office_staff
 from core.audit import log_action
 from events import selectors
-from events.models import Event, Registration, RegistrationAnswer, RegistrationQuestion
+from events.models import Event, Registration, RegistrationAnswer
 from events.permissions import can_cancel_registration, can_register_for_group
+from events.rules import (
+    RegistrationError,
+    already_registered_message,
+    check_people,
+    check_registration_open,
+    clean_registration_answers,
+    new_registration_status,
+)
 from events.services._places import (
-    _already_message,
-    _decide,
     _lock,
     _notify_status,
     _release_expired_locked,
-    _when,
     waitlist_promote,
 )
-from events.services.errors import RegistrationError
-
-
-def check_registration_open(event: Event, now: dt.datetime | None = None) -> None:
-    """Raise RegistrationError when the event takes no registrations at ``now``."""
-    now = now or timezone.now()
-    if event.is_cancelled:
-        raise RegistrationError(_("This event has been cancelled."))
-    if not event.is_published:
-        raise RegistrationError(_("This event is not open for registration."))
-    if event.has_ended(now):
-        raise RegistrationError(_("This event has already taken place."))
-    if event.registration_opens and now < event.registration_opens:
-        raise RegistrationError(
-            _("Registration opens on %(when)s.") % {"when": _when(event.registration_opens)}
-        )
-    if now >= event.closes_at:
-        raise RegistrationError(
-            _("Registration closed on %(when)s.") % {"when": _when(event.closes_at)}
-        )
-    if event.lottery_pending() and now >= event.draw_at:
-        raise RegistrationError(
-            _("Lottery applications closed on %(when)s. The results come by e-mail.")
-            % {"when": _when(event.draw_at)}
-        )
-
-
-def _check_people(event: Event, people: int, *, guest: bool = False) -> None:
-    if people < 1:
-        raise RegistrationError(_("Enter at least one person."))
-    if guest and people > event.guest_party_limit:
-        raise RegistrationError(
-            _(
-                "Without an account, at most %(n)d people can be registered at once. "
-                "Please log in to register more."
-            )
-            % {"n": event.guest_party_limit}
-        )
-    if people > event.max_party_size:
-        raise RegistrationError(
-            _("At most %(n)d people can be registered at once.") % {"n": event.max_party_size}
-        )
-    if people > event.capacity:
-        raise RegistrationError(
-            _("This event has room for %(n)d people in all.") % {"n": event.capacity}
-        )
-
-
-def _validate_answers(event: Event, answers: dict | None) -> dict[int, str]:
-    """Registration answers keyed by question id; required ones present, options valid."""
-    answers = answers or {}
-    clean: dict[int, str] = {}
-    for question in event.questions.all():
-        raw = answers.get(question.pk, answers.get(str(question.pk), ""))
-        if question.kind == RegistrationQuestion.Kind.YES_NO:
-            value = "yes" if raw in (True, "yes", "on", "1") else "no"
-            if question.required and value != "yes":
-                raise RegistrationError(
-                    _("Please answer “%(question)s”.") % {"question": question.text}
-                )
-        else:
-            value = str(raw or "").strip()
-            if question.required and not value:
-                raise RegistrationError(
-                    _("Please answer “%(question)s”.") % {"question": question.text}
-                )
-            if (
-                value
-                and question.kind == RegistrationQuestion.Kind.CHOICE
-                and value not in question.option_list
-            ):
-                raise RegistrationError(
-                    _("Choose one of the options for “%(question)s”.") % {"question": question.text}
-                )
-        clean[question.pk] = value[:2000]
-    return clean
 
 
 def _save_answers(registration: Registration, answers: dict[int, str]) -> None:
@@ -130,13 +59,13 @@ def registration_create(
         raise RegistrationError(_("You can only register for a group you belong to."))
     event = _lock(event)
     check_registration_open(event, now)
-    _check_people(event, people)
-    clean_answers = _validate_answers(event, answers)
+    check_people(event, people)
+    clean_answers = clean_registration_answers(event, answers)
     _release_expired_locked(event, now)
     existing = selectors.live_registration_of(event, user=actor)
     if existing is not None:
-        raise RegistrationError(_already_message(existing))
-    status, position = _decide(event, people, now)
+        raise RegistrationError(already_registered_message(existing))
+    status, position = new_registration_status(event, people, now)
     try:
         with transaction.atomic():
             registration = Registration.objects.create(
@@ -188,8 +117,8 @@ def registration_add_by_staff(
     _release_expired_locked(event, now)
     existing = selectors.live_registration_of(event, user=user, email=email)
     if existing is not None:
-        raise RegistrationError(_already_message(existing))
-    status, position = _decide(event, people, now)
+        raise RegistrationError(already_registered_message(existing))
+    status, position = new_registration_status(event, people, now)
     registration = Registration.objects.create(
         event=event,
         user=user,
@@ -250,13 +179,8 @@ def registration_cancel(
 def registrations_release_expired(*, now: dt.datetime | None = None) -> int:
     """Release every unconfirmed guest place whose time limit passed (the cron job)."""
     now = now or timezone.now()
-    event_ids = (
-        Registration.objects.filter(status=Registration.Status.PENDING_GUEST, confirm_by__lte=now)
-        .values_list("event_id", flat=True)
-        .distinct()
-    )
     released = 0
-    for event_id in sorted(set(event_ids)):
+    for event_id in selectors.events_with_expired_holds(now):
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=event_id)
             released += _release_expired_locked(event, now)

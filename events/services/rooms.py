@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from events.models import Event
+from events.rules import (
+    EventError,
+)
 from events.services._places import _lock
-from events.services.errors import EventError
 from facilities import services as facilities
 
 

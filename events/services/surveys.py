@@ -11,56 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
-from events import emails
-from events.models import Answer, Question, Registration, Response, Survey
+from events import emails, selectors
+from events.models import Answer, Registration, Response, Survey
 from events.permissions import can_answer_survey, respondent_group
-from events.selectors import survey_invitees
-from events.services.errors import SurveyError
+from events.rules import SurveyError, clean_survey_answer
 
 logger = logging.getLogger(__name__)
-
-
-def _normalise_answer(question: Question, raw) -> dict:
-    """The stored form of one answer, or SurveyError."""
-    empty = raw in (None, "", [], ())
-    if empty:
-        if question.required:
-            raise SurveyError(_("Please answer “%(question)s”.") % {"question": question.text})
-        return {}
-    if question.kind == Question.Kind.SINGLE:
-        value = raw[0] if isinstance(raw, list | tuple) else raw
-        if value not in question.option_list:
-            raise SurveyError(
-                _("Choose one of the options for “%(question)s”.") % {"question": question.text}
-            )
-        return {"choices": [value]}
-    if question.kind == Question.Kind.MULTIPLE:
-        values = list(raw) if isinstance(raw, list | tuple) else [raw]
-        if any(v not in question.option_list for v in values):
-            raise SurveyError(
-                _("Choose among the options for “%(question)s”.") % {"question": question.text}
-            )
-        return {"choices": [o for o in question.option_list if o in values]}
-    if question.kind == Question.Kind.RATING:
-        try:
-            rating = int(raw)
-        except (TypeError, ValueError):
-            rating = 0
-        if not 1 <= rating <= 5:
-            raise SurveyError(_("Rate “%(question)s” from 1 to 5.") % {"question": question.text})
-        return {"rating": rating}
-    text = str(raw).strip()
-    limit = 200 if question.kind == Question.Kind.SHORT_TEXT else 4000
-    if len(text) > limit:
-        raise SurveyError(
-            _("The answer to “%(question)s” is too long (at most %(n)d characters).")
-            % {"question": question.text, "n": limit}
-        )
-    if not text:
-        if question.required:
-            raise SurveyError(_("Please answer “%(question)s”.") % {"question": question.text})
-        return {}
-    return {"text": text}
 
 
 @transaction.atomic
@@ -91,7 +47,7 @@ def survey_submit(
     rows = []
     for question in survey.questions.all():
         raw = answers.get(question.pk, answers.get(str(question.pk)))
-        stored = _normalise_answer(question, raw)
+        stored = clean_survey_answer(question, raw)
         if stored:
             rows.append(Answer(question=question, **stored))
     if not rows:
@@ -123,7 +79,7 @@ def survey_send_invitations(*, actor, survey: Survey, now: dt.datetime | None = 
             raise SurveyError(_("The invitations for this survey have already been sent."))
         if not locked.is_open(now):
             raise SurveyError(_("Open the survey before sending invitations."))
-        invitees = survey_invitees(locked)
+        invitees = selectors.survey_invitees(locked)
         locked.invitations_sent_at = now
         locked.save(update_fields=["invitations_sent_at"])
         log_action(actor=actor, action="survey.invite", target=locked, count=len(invitees))
@@ -136,11 +92,7 @@ def surveys_send_due(*, now: dt.datetime | None = None) -> int:
     """Invite attendees to open event surveys once the event has ended (the cron job)."""
     now = now or timezone.now()
     count = 0
-    for survey in Survey.objects.open(now).filter(
-        audience=Survey.Audience.ATTENDEES,
-        invitations_sent_at__isnull=True,
-        event__end__lte=now,
-    ):
+    for survey in selectors.surveys_due(now):
         try:
             count += survey_send_invitations(actor=None, survey=survey, now=now)
         except SurveyError as exc:

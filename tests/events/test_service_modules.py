@@ -1,7 +1,8 @@
 """The events app reads like the rest of the house (issue #13): its writes live in a package of
 modules sized to read, one per capability, that exports the names callers have always used; the
-waiting-list rank has one definition; no module renames ``Registration.Status``; no import hides
-inside a function unless it breaks a real import cycle."""
+rules the services check live in events.rules and the reads in events.selectors; no module
+renames ``Registration.Status``; no import hides inside a function unless it breaks a real
+import cycle."""
 
 from __future__ import annotations
 
@@ -77,13 +78,26 @@ def test_each_services_module_is_sized_to_read():
 
 
 def test_the_services_modules_write_and_the_selectors_read():
-    """Each public function of a services module writes through the ORM or calls a service
-    that does; reads of the app (places taken, the waiting list, a person's live registration)
-    are named in events.selectors."""
-    from events import selectors
+    """The reads the services make (places taken, the waiting list, a person's live
+    registration, what the cron jobs act on) are named in events.selectors; the rules they
+    check, and the errors they raise, in events.rules."""
+    from events import rules, selectors, services
 
-    for name in ["places_taken", "waitlist_next_position", "live_registration_of"]:
+    for name in [
+        "places_taken",
+        "waitlist_next_position",
+        "live_registration_of",
+        "events_to_remind",
+        "lotteries_due",
+        "surveys_due",
+        "events_with_expired_holds",
+    ]:
         assert callable(getattr(selectors, name, None)), name
+    assert services.RegistrationError is rules.RegistrationError
+    assert services.check_registration_open is rules.check_registration_open
+    package = ROOT / "events" / "services"
+    for path in package.glob("*.py"):
+        assert "def check_" not in path.read_text(), f"{path.name}: rules belong in events.rules"
 
 
 def _python_files(*apps: str):

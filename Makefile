@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APPS := core accounts groups facilities events news newsletter bulletin reports pages
+APPS := core accounts maillog groups facilities events news newsletter bulletin reports pages
 
 .PHONY: help run test test-deps lint format install db migrate messages compilemessages seed bench backup restore
 

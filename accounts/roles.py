@@ -39,6 +39,8 @@ STAFF_PERMISSIONS = [
     "account.delete_emailaddress",
     "procrastinate.view_procrastinatejob",
     "procrastinate.view_procrastinateevent",
+    # The mail log: staff read it to help a person who lost a mail (maillog/admin.py).
+    "maillog.view_sentmail",
 ]
 # What officials may do beyond a citizen: read reports.
 OFFICIAL_PERMISSIONS = ["reports.view_reports"]

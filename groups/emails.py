@@ -19,6 +19,9 @@ from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
+# Mails with a one-time link: the mail log keeps their subject only (maillog).
+SECRET_MAILS = frozenset({"invitation"})
+
 
 def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
@@ -48,6 +51,10 @@ def send_after_commit(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
         reply_to=reply_to or None,
+        headers={
+            "X-Kyodo-Kind": "groups",
+            **({"X-Kyodo-Secret": "1"} if name in SECRET_MAILS else {}),
+        },
     )
     transaction.on_commit(message.send, robust=True)
 

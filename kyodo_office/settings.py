@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "core",
     "accounts",
+    "maillog",
     "groups",
     "facilities",
     "events",
@@ -196,7 +197,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 # --- E-mail
-EMAIL_BACKEND = os.environ.get(
+# Every mail goes through the mail log (maillog/backends.py: each person can read their mails
+# again on My Page), which hands it to the real backend: the environment's EMAIL_BACKEND.
+EMAIL_BACKEND = "maillog.backends.LoggingEmailBackend"
+MAILLOG_INNER_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG

@@ -7,7 +7,10 @@ from kyodo_office.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kyodo-test-media-")
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="kyodo-test-private-")
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mails go through the mail log into locmem's outbox. (Django's test set-up replaces
+# EMAIL_BACKEND with locmem itself; tests/maillog puts the mail log back in front.)
+EMAIL_BACKEND = "maillog.backends.LoggingEmailBackend"
+MAILLOG_INNER_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -16,6 +16,7 @@ admin.site.login_form = StaffLoginForm
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/mails/", include("maillog.urls")),
     path("accounts/", include("allauth.urls")),
     path("groups/", include("groups.urls")),
     path("facilities/", include("facilities.urls")),

@@ -104,7 +104,14 @@ def send_confirmation(subscriber) -> None:
         }
         body = render_to_string("newsletter/email/confirm.txt", context)
         subject = _("[Kyodo Office] Please confirm your newsletter subscription")
-    EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [subscriber.email]).send()
+    # The confirmation link is a secret: the mail log keeps the subject only (maillog).
+    EmailMultiAlternatives(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [subscriber.email],
+        headers={"X-Kyodo-Secret": "1"},
+    ).send()
 
 
 def send_already_subscribed(subscriber) -> None:

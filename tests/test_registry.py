@@ -40,6 +40,7 @@ def test_the_apps_register_their_sections_of_each_page():
         "groups.memberships",
         "facilities.bookings",
         "events.registrations",
+        "maillog.recent",
     ]
 
 

@@ -267,7 +267,27 @@ def _other_page(data) -> str:
     return page.get_absolute_url()
 
 
+def _received_mail(data) -> str | None:
+    """A mail the portal sent to the demo citizen, as the mail log keeps it."""
+    from django.core.mail import EmailMessage
+
+    from maillog.services import sent_mail_record
+
+    user = data.users.get("citizen")
+    if user is None:
+        return None
+    body = (
+        "ご予約を承りました。\n\nhttps://kyodo.example.jp/facilities/bookings/"
+        "very-long-link-that-must-wrap-on-a-phone-screen-without-widening-the-page/\n"
+    )
+    message = EmailMessage(
+        "【まちづくり協働オフィス】予約確定: ミーティングスペースA", body, to=[user.email]
+    )
+    return sent_mail_record(message=message, kind="facilities", secret=False)[0].get_absolute_url()
+
+
 EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
+    "maillog:detail": _received_mail,
     "facilities:book": _booking_form,
     "events:guest_confirm": _guest_confirm,
     "events:guest_manage": _guest_manage,

@@ -57,6 +57,16 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
+def someones_mail(ctx):
+    """A mail to an address no role holds: every role's detail of it is a 404."""
+    from django.core.mail import EmailMessage
+
+    from maillog.services import sent_mail_record
+
+    message = EmailMessage("お知らせ", "本文", to=["someone-else@example.net"])
+    return sent_mail_record(message=message, kind="other", secret=False)[0]
+
+
 MATRIX: dict[str, Row] = {
     # --- core
     "home": Row(get=every(200), post=every(405)),
@@ -67,6 +77,11 @@ MATRIX: dict[str, Row] = {
     "set_language": Row(get=every(302), post=every(302), note="GET changes nothing, goes back"),
     # --- accounts (ours and django-allauth's)
     "my_account": Row(get=signed_in(200), post=signed_in(200)),
+    # The mail log (issue #15): one's own mails; someone else's mail is not found.
+    "maillog:list": Row(get=signed_in(200), post=signed_in(405)),
+    "maillog:detail": Row(
+        get=signed_in(404), post=signed_in(405), kwargs=lambda ctx: {"pk": someones_mail(ctx).pk}
+    ),
     "account_login": Row(get=anonymous_only(200), post=anonymous_only(200)),
     "account_logout": Row(get=signed_in(200, anonymous=302), post=every(302)),
     "account_inactive": Row(get=every(200), post=every(405)),

@@ -124,6 +124,8 @@ OUTSIDE_ADMINS = {
     "auth.Group": {"changelist": 403, "add": 403},
     # Background jobs: staff read them (and may retry or cancel); nobody adds or edits one.
     "procrastinate.ProcrastinateJob": {"changelist": 200, "add": 403},
+    # The mail log: staff read it (to help a person who lost a mail); nobody adds or edits it.
+    "maillog.SentMail": {"changelist": 200, "add": 403},
     # The domain in every e-mailed link, password resets included: superusers only.
     "sites.Site": {"changelist": 403, "add": 403},
 }
@@ -231,6 +233,15 @@ def _site():
     return Site.objects.get_current()
 
 
+def _superusers_mail():
+    from django.core.mail import EmailMessage
+
+    from maillog.services import sent_mail_record
+
+    message = EmailMessage("お知らせ", "本文", to=[_superusers_address().email])
+    return sent_mail_record(message=message, kind="other", secret=False)[0]
+
+
 # Staff's answers on one object of each admin outside the office's apps, an object that belongs
 # to (or is) a superuser account where the model has an owner: they may read what the changelist
 # shows them, never change or delete it. (change GET, change POST, delete GET, delete POST)
@@ -238,6 +249,7 @@ OUTSIDE_OBJECTS = {
     "account.EmailAddress": (_superusers_address, (200, 403, 403, 403)),
     "accounts.User": (_superuser, (200, 403, 403, 403)),
     "auth.Group": (_staff_group, (403, 403, 403, 403)),
+    "maillog.SentMail": (_superusers_mail, (200, 403, 403, 403)),
     "procrastinate.ProcrastinateJob": (_job, (200, 403, 403, 403)),
     "sites.Site": (_site, (403, 403, 403, 403)),
 }

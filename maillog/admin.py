@@ -1,0 +1,42 @@
+"""Staff read the mail log to help a person who lost a mail: read-only, searchable by address
+and subject. A secret mail shows its subject only (its body was never stored)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from maillog.models import SentMail
+
+
+@admin.register(SentMail)
+class SentMailAdmin(admin.ModelAdmin):
+    list_display = ("sent_at", "address", "account", "subject", "kind", "secret")
+    list_filter = ("kind", "message__secret", "sent_at")
+    search_fields = ("address", "message__subject")
+    date_hierarchy = "sent_at"
+    list_select_related = ("message", "account")
+    fields = ("sent_at", "address", "field", "account", "kind", "subject", "secret", "body")
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description=_("subject"), ordering="message__subject")
+    def subject(self, obj):
+        return obj.message.subject
+
+    @admin.display(description=_("carried a secret"), boolean=True)
+    def secret(self, obj):
+        return obj.message.secret
+
+    @admin.display(description=_("mail text"))
+    def body(self, obj):
+        if obj.message.secret:
+            return _("Not kept: this mail contained a one-time link or code.")
+        return obj.message.readable_text
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -149,7 +149,7 @@ def test_a_sender_names_the_kind_and_the_marks_never_leave(citizen):
     assert "X-Kyodo" not in raw
 
 
-def test_a_mail_from_the_portals_code_is_sorted_by_the_app_that_sent_it(citizen):
+def test_a_mail_from_outside_the_portals_apps_is_of_kind_other(citizen):
     send_mail("テスト", "本文", None, [citizen.email])  # from the tests: no app
     assert SentMail.objects.get().kind == "other"
 

@@ -285,6 +285,21 @@ def waitlist_size(event: Event) -> int:
     return total or 0
 
 
+def events_for_feed(*, since: dt.datetime, limit: int = 1000) -> list[Event]:
+    """Public events (published or announced cancelled) that end after ``since``, soonest
+    first (the iCalendar feed)."""
+    return list(_base().listed().filter(end__gte=since).order_by("start", "pk")[:limit])
+
+
+def guest_registration(pk: int) -> Registration | None:
+    """A guest's registration (not an account's, not a walk-in), with its event."""
+    return (
+        Registration.objects.select_related("event", "event__organiser")
+        .filter(pk=pk, user__isnull=True, is_walk_in=False)
+        .first()
+    )
+
+
 def open_survey_for_event(event: Event):
     return Survey.objects.open().filter(event=event).first()
 
@@ -406,6 +421,18 @@ def surveys_to_answer(user, now: dt.datetime | None = None) -> list[Survey]:
 
 
 # --- Surveys: who is asked, results
+
+
+def survey_registration(survey: Survey, pk) -> Registration | None:
+    """A registration of the survey's event (the one a guest's survey link names)."""
+    return Registration.objects.filter(pk=pk, event_id=survey.event_id).first()
+
+
+def has_answered(survey: Survey, *, user=None, registration: Registration | None = None) -> bool:
+    """Whether the account (or else the guest's registration) has answered the survey."""
+    if user is not None:
+        return survey.responses.filter(user=user).exists()
+    return survey.responses.filter(registration=registration).exists()
 
 
 def survey_invitees(survey: Survey) -> list[dict]:

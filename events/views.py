@@ -124,8 +124,7 @@ def index(request):
 @require_GET
 def feed(request):
     """All public events from a year ago on, as an iCalendar feed."""
-    since = timezone.now() - dt.timedelta(days=365)
-    events = selectors._base().listed().filter(end__gte=since).order_by("start", "pk")[:1000]
+    events = selectors.events_for_feed(since=timezone.now() - dt.timedelta(days=365))
     response = HttpResponse(
         ics.events_ics(events, _("Kyodo Office events")),
         content_type="text/calendar; charset=utf-8",
@@ -275,11 +274,7 @@ def _guest_registration(token: str, salt: str) -> Registration:
     pk = tokens.read(token, salt)
     if not isinstance(pk, int):
         raise Http404
-    registration = (
-        Registration.objects.select_related("event", "event__organiser")
-        .filter(pk=pk, user__isnull=True, is_walk_in=False)
-        .first()
-    )
+    registration = selectors.guest_registration(pk)
     if registration is None:
         raise Http404
     return registration
@@ -508,7 +503,7 @@ def _survey_registration(request, survey: Survey) -> Registration | None:
     value = tokens.read(token, tokens.SURVEY_SALT)
     if not (isinstance(value, list) and len(value) == 2 and value[0] == survey.pk):
         raise Http404
-    registration = Registration.objects.filter(pk=value[1], event_id=survey.event_id).first()
+    registration = selectors.survey_registration(survey, value[1])
     if registration is None:
         raise Http404
     return registration
@@ -530,12 +525,7 @@ def survey(request, slug):
             context["form"] = SurveyForm(survey=survey)
             return render(request, "events/survey.html", context)
         return render(request, "events/survey_not_for_you.html", context, status=403)
-    answered = (
-        survey.responses.filter(user=user).exists()
-        if user
-        else survey.responses.filter(registration=registration).exists()
-    )
-    if answered:
+    if selectors.has_answered(survey, user=user, registration=registration):
         return render(request, "events/survey_done.html", context)
     form = SurveyForm(request.POST if request.method == "POST" else None, survey=survey)
     if request.method == "POST" and form.is_valid():

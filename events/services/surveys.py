@@ -38,11 +38,9 @@ def survey_submit(
         raise PermissionDenied
     if user is not None and user.is_authenticated:
         registration = None
-        done = survey.responses.filter(user=user).exists()
     else:
         user = None
-        done = survey.responses.filter(registration=registration).exists()
-    if done:
+    if selectors.has_answered(survey, user=user, registration=registration):
         raise SurveyError(_("You have already answered this survey. Thank you."))
     rows = []
     for question in survey.questions.all():

@@ -171,6 +171,7 @@ EXPECTED_LAYOUT_FAILURES: dict[str, str] = {
     "pages:downloads": TARGETS,
     "pages:privacy": TARGETS,
     "pages:terms": TARGETS,
+    "pages:page": TARGETS,
     "error:404": TARGETS,
 }
 

@@ -16,26 +16,19 @@ import uuid
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
-from django.db.models import Max
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import User
 from core.fiscal import FiscalYear, fiscal_year_of
+from groups import services
 from groups.models import (
     ActivityField,
-    ActivityPhoto,
-    ActivityRecord,
     Area,
     Consultation,
     Group,
     GroupDocument,
-    GroupRenewal,
-    Invitation,
-    Membership,
-    RegistrationSequence,
 )
-from groups.services import _thumbnail
 
 # The districts of the city (slug, name, reading, English).
 AREAS = [
@@ -760,7 +753,20 @@ def _seed_groups(ctx, users) -> None:
 
     # Registration dates over ten fiscal years: about a quarter of today's register was there
     # at the end of the first year (the KPI grows like 59 → 203), the rest joined steadily.
-    groups = []
+    # Each group's life goes through services.group_histories_create_bulk, which checks every
+    # step against the rules of the per-row services (apply → approve → renew → withdraw).
+    rep = users.get("rep@example.com")
+    rep2 = users.get("rep2@example.com")
+    start = (User.objects.filter(email__startswith="group-rep-").count() or 0) + 1
+    password = make_password(None)
+    quiet = [
+        User(email=f"group-rep-{start + i}@example.com", full_name=_person(rng), password=password)
+        for i, row in enumerate(rows)
+        if row["slug"] not in (FEATURED_SLUG, "satoyama-kawanishi")
+    ]
+    User.objects.bulk_create(quiet, batch_size=1000)
+    quiet_users = iter(quiet)
+    histories = []
     for row in rows:
         theme = row["theme"]
         status = row["status"]
@@ -802,162 +808,86 @@ def _seed_groups(ctx, users) -> None:
             "初めての方も見学を歓迎します。"
         )
         looking = rng.sample(list(Group.LookingFor.values), k=rng.randint(0, 2))
-        group = Group(
-            name=row["name"],
-            name_kana=row["name_kana"],
-            slug=row["slug"],
-            summary=theme[4],
-            description=description,
-            founded_year=founded,
-            member_count=rng.randint(5, 80),
-            meeting_frequency=rng.choice(MEETINGS),
-            looking_for=looking,
-            offers=row.get("offers", theme[5]),
-            needs=row.get("needs", theme[6]),
-            public_email=f"info@{row['slug']}.example.jp" if rng.random() < 0.4 else "",
-            website=f"https://{row['slug']}.example.jp/" if rng.random() < 0.3 else "",
-            representative_name=_person(rng),
-            representative_phone=_phone(rng),
-            representative_address=_address(rng),
-            status=status,
-            applied_on=applied_on,
-            registered_on=registered_on if ever_registered else None,
-            withdrawn_on=withdrawn_on,
-            status_reason=(
-                "活動を終了したため、登録を抹消しました。"
-                if status == Group.Status.WITHDRAWN
-                else "営利を目的とする活動が中心のため、登録の要件を満たしません。"
-                if status == Group.Status.REJECTED
-                else "会場の利用規則に繰り返し違反したため、利用を停止しています。"
-                if status == Group.Status.SUSPENDED
-                else ""
-            ),
-            eligibility_confirmed_at=_aware(applied_on, rng),
-            profile_updated_at=_aware(profile_day, rng),
+        data = {
+            "name": row["name"],
+            "name_kana": row["name_kana"],
+            "slug": row["slug"],
+            "summary": theme[4],
+            "description": description,
+            "founded_year": founded,
+            "member_count": rng.randint(5, 80),
+            "meeting_frequency": rng.choice(MEETINGS),
+            "looking_for": looking,
+            "offers": row.get("offers", theme[5]),
+            "needs": row.get("needs", theme[6]),
+            "public_email": f"info@{row['slug']}.example.jp" if rng.random() < 0.4 else "",
+            "website": f"https://{row['slug']}.example.jp/" if rng.random() < 0.3 else "",
+            "representative_name": _person(rng),
+            "representative_phone": _phone(rng),
+            "representative_address": _address(rng),
+        }
+        # Renewals: every fiscal year after the first (the approval renews that one) while
+        # registered; a few groups are behind this year.
+        renewals = {}
+        if ever_registered:
+            last_fy = current.year
+            if withdrawn_on:
+                last_fy = fiscal_year_of(withdrawn_on) - 1
+            for fy in range(fiscal_year_of(registered_on) + 1, last_fy + 1):
+                if fy == current.year and rng.random() < 0.15:
+                    continue
+                day = FiscalYear(fy).first_day + dt.timedelta(days=rng.randint(0, 60))
+                renewals[fy] = _aware(min(day, today), rng)
+        if row["slug"] == FEATURED_SLUG and rep:
+            representative = rep
+        elif row["slug"] == "satoyama-kawanishi" and rep2:
+            representative = rep2
+        else:
+            representative = next(quiet_users)
+        if status != Group.Status.APPLIED:
+            documents = []
+        else:  # small PDFs in private storage, as the application form sends them
+            documents = [
+                (kind, ContentFile(DEMO_PDF, name=f"{uuid.uuid4().hex}.pdf"))
+                for kind in (GroupDocument.Kind.RULES, GroupDocument.Kind.OFFICERS)
+            ]
+        histories.append(
+            services.GroupHistory(
+                representative=representative,
+                data=data,
+                applied_at=_aware(applied_on, rng),
+                fields=[fields_by_slug[f] for f in theme[3] if f in fields_by_slug],
+                areas=[areas_by_slug[a] for a in row["areas"]],
+                documents=documents,
+                approved_on=registered_on if ever_registered else None,
+                renewals=renewals,
+                rejected_reason=(
+                    "営利を目的とする活動が中心のため、登録の要件を満たしません。"
+                    if status == Group.Status.REJECTED
+                    else ""
+                ),
+                suspended_reason=(
+                    "会場の利用規則に繰り返し違反したため、利用を停止しています。"
+                    if status == Group.Status.SUSPENDED
+                    else ""
+                ),
+                withdrawn_on=withdrawn_on,
+                withdrawn_reason="活動を終了したため、登録を抹消しました。" if withdrawn_on else "",
+                profile_updated_at=_aware(profile_day, rng),
+            )
         )
-        # bulk_create skips Group.save: normalise as a saved group would be.
-        group.normalize_text_fields()
-        group._demo_fields = theme[3]
+    groups = services.group_histories_create_bulk(actor=staff, histories=histories, now=now)
+    by_slug = {g.slug: g for g in groups}
+    for group, row, history in zip(groups, rows, histories, strict=True):
         group._demo_areas = row["areas"]
-        groups.append(group)
-
-    # Registration numbers: serials per fiscal year in order of registration.
-    serials: dict[int, int] = {}
-    for group in sorted(
-        (g for g in groups if g.registered_on), key=lambda g: (g.registered_on, g.name_kana)
-    ):
-        fy = fiscal_year_of(group.registered_on)
-        serials[fy] = serials.get(fy, 0) + 1
-        group.registration_number = f"{FiscalYear(fy).era_code}-{serials[fy]:03d}"
-    for fy, last in serials.items():
-        RegistrationSequence.objects.update_or_create(
-            fiscal_year=fy, defaults={"last_serial": last}
-        )
-
-    Group.objects.bulk_create(groups, batch_size=1000)
-    by_slug = {g.slug: g for g in Group.objects.filter(slug__in=[g.slug for g in groups])}
-    field_links, area_links = [], []
-    for group in groups:
-        saved = by_slug[group.slug]
-        group.pk = saved.pk
-        for slug in group._demo_fields:
-            if slug in fields_by_slug:  # staff may have renamed or removed a field
-                field_links.append(
-                    Group.fields.through(
-                        group_id=saved.pk, activityfield_id=fields_by_slug[slug].pk
-                    )
-                )
-        for slug in group._demo_areas:
-            area_links.append(
-                Group.areas.through(group_id=saved.pk, area_id=areas_by_slug[slug].pk)
-            )
-    Group.fields.through.objects.bulk_create(field_links, batch_size=2000)
-    Group.areas.through.objects.bulk_create(area_links, batch_size=2000)
-
-    # Renewals: every fiscal year from registration, a few groups behind this year.
-    renewals = []
-    for group in groups:
-        if not group.registered_on:
-            continue
-        last_fy = current.year
-        if group.withdrawn_on:
-            last_fy = fiscal_year_of(group.withdrawn_on) - 1
-        for fy in range(fiscal_year_of(group.registered_on), last_fy + 1):
-            first_year = fy == fiscal_year_of(group.registered_on)
-            if fy == current.year and not first_year and rng.random() < 0.15:
-                continue
-            day = (
-                group.registered_on
-                if first_year
-                else FiscalYear(fy).first_day + dt.timedelta(days=rng.randint(0, 60))
-            )
-            day = min(day, today)
-            renewals.append(
-                GroupRenewal(
-                    group_id=group.pk,
-                    fiscal_year=fy,
-                    confirmed_at=_aware(day, rng),
-                    confirmed_by=staff if first_year else None,
-                )
-            )
-    GroupRenewal.objects.bulk_create(renewals, batch_size=2000)
-
-    # Representatives: the demo accounts for the featured groups; a quiet account for others
-    # that need one (pending applications and a sample of registered groups).
-    memberships = []
-    rep = users.get("rep@example.com")
-    rep2 = users.get("rep2@example.com")
-    if rep:
-        memberships.append(
-            Membership(group_id=by_slug[FEATURED_SLUG].pk, user=rep, role="representative")
-        )
-    if rep2:
-        memberships.append(
-            Membership(group_id=by_slug["satoyama-kawanishi"].pk, user=rep2, role="representative")
-        )
-    needs_account = []
-    for g in groups:
-        if g.slug in (FEATURED_SLUG, "satoyama-kawanishi"):
-            continue
-        if g.status in (Group.Status.APPLIED, Group.Status.REJECTED) or (
-            g.status == Group.Status.REGISTERED and rng.random() < 0.3
-        ):
-            needs_account.append(g)
-    start = (User.objects.filter(email__startswith="group-rep-").count() or 0) + 1
-    password = make_password(None)
-    rep_users = [
-        User(
-            email=f"group-rep-{start + i}@example.com",
-            full_name=group.representative_name,
-            password=password,
-        )
-        for i, group in enumerate(needs_account)
-    ]
-    User.objects.bulk_create(rep_users, batch_size=1000)
-    saved_users = {u.email: u for u in User.objects.filter(email__in=[u.email for u in rep_users])}
-    for user, group in zip(rep_users, needs_account, strict=True):
-        memberships.append(
-            Membership(group_id=group.pk, user=saved_users[user.email], role="representative")
-        )
-    Membership.objects.bulk_create(memberships, batch_size=2000)
-
-    # Documents for the pending applications (small PDFs in private storage).
-    for group in groups:
-        if group.status != Group.Status.APPLIED:
-            continue
-        saved = by_slug[group.slug]
-        for kind in (GroupDocument.Kind.RULES, GroupDocument.Kind.OFFICERS):
-            document = GroupDocument(group=saved, kind=kind)
-            document.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(DEMO_PDF), save=True)
+        group._demo_rep = history.representative
 
     _seed_activity_records(ctx, groups, by_slug, users)
 
     # An invitation waiting for the citizen demo account.
     citizen = users.get("citizen@example.com")
     if rep and citizen:
-        Invitation.objects.create(
-            group=by_slug[FEATURED_SLUG], email=citizen.email, invited_by=rep, created_at=now
-        )
+        services.invitation_create(actor=rep, group=by_slug[FEATURED_SLUG], email=citizen.email)
 
 
 RECORD_TITLES = [
@@ -984,10 +914,11 @@ RECORD_TITLES = [
 
 
 def _seed_activity_records(ctx, groups, by_slug, users) -> None:
+    """Records posted by each group's representative through the service; the featured group's
+    three latest records carry two photos each."""
     rng = ctx.rng
     today = ctx.today
-    rep = users.get("rep@example.com")
-    records = []
+    colours = [(250, 220, 180), (200, 230, 200), (210, 220, 250)]
     for group in groups:
         if group.status != Group.Status.REGISTERED:
             continue
@@ -997,6 +928,7 @@ def _seed_activity_records(ctx, groups, by_slug, users) -> None:
         count = 6 if featured else rng.randint(1, 3)
         area = group._demo_areas[0] if group._demo_areas else "kawanishi"
         area_name = {a[0]: a[1] for a in AREAS}.get(area, "")
+        records = []
         for _ in range(count):
             title, body = rng.choice(RECORD_TITLES)
             values = {
@@ -1005,32 +937,23 @@ def _seed_activity_records(ctx, groups, by_slug, users) -> None:
                 "n": rng.randint(5, 60),
                 "summary": group.summary,
             }
-            records.append(
-                ActivityRecord(
-                    group_id=group.pk,
-                    held_on=_random_day(
-                        rng, max(group.registered_on, today - dt.timedelta(days=720)), today
-                    ),
-                    title=title.format(**values)[:120],
-                    body=body.format(**values),
-                    created_by=rep if group.slug == FEATURED_SLUG else None,
-                )
+            held_on = _random_day(
+                rng, max(group.registered_on, today - dt.timedelta(days=720)), today
             )
-    ActivityRecord.objects.bulk_create(records, batch_size=2000)
-    # Photos for the featured group's latest records.
-    featured_records = ActivityRecord.objects.filter(group=by_slug[FEATURED_SLUG]).order_by(
-        "-held_on"
-    )[:3]
-    colours = [(250, 220, 180), (200, 230, 200), (210, 220, 250)]
-    for record, colour in zip(featured_records, colours, strict=False):
-        next_order = (record.photos.aggregate(m=Max("order"))["m"] or -1) + 1
-        for offset in range(2):
-            content = _demo_image(rng, colour)
-            thumb = _thumbnail(content)
-            photo = ActivityPhoto(record=record, order=next_order + offset, caption="活動の様子")
-            photo.image.save(content.name, content, save=False)
-            photo.thumbnail.save(thumb.name, thumb, save=False)
-            photo.save()
+            records.append((held_on, title.format(**values)[:120], body.format(**values)))
+        records.sort(reverse=True)
+        for n, (held_on, title, body) in enumerate(records):
+            photos = []
+            if group.slug == FEATURED_SLUG and n < len(colours):
+                photos = [_demo_image(rng, colours[n]) for _ in range(2)]
+            services.activity_record_create(
+                actor=group._demo_rep,
+                group=group,
+                held_on=held_on,
+                title=title,
+                body=body,
+                photos=photos,
+            )
 
 
 def _seed_consultations(ctx, users) -> None:

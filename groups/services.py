@@ -11,15 +11,18 @@ import io
 import secrets
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -928,3 +931,249 @@ def stale_groups_flag(*, now: dt.datetime | None = None) -> dict:
             )
         counts["listed"] = len(newly_listed)
     return counts
+
+
+# --------------------------------------------------------------------------- history (bulk)
+
+
+@dataclass
+class GroupHistory:
+    """One group's life as the office recorded it, for ``group_histories_create_bulk``.
+
+    The representative applied at ``applied_at``; then, in this order and only as the per-row
+    services allow: staff rejected it (``rejected_reason``) or approved it on ``approved_on``; a
+    registered group renewed in the fiscal years of ``renewals`` (year -> when); staff suspended
+    it (``suspended_reason``) or withdrew it on ``withdrawn_on`` (``withdrawn_reason``).
+    """
+
+    representative: object
+    data: dict
+    applied_at: dt.datetime
+    fields: list = field(default_factory=list)
+    areas: list = field(default_factory=list)
+    documents: list[tuple[str, ContentFile]] = field(default_factory=list)
+    approved_on: dt.date | None = None
+    renewals: dict[int, dt.datetime] = field(default_factory=dict)
+    rejected_reason: str = ""
+    suspended_reason: str = ""
+    withdrawn_on: dt.date | None = None
+    withdrawn_reason: str = ""
+    profile_updated_at: dt.datetime | None = None
+
+
+def _history_moment(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _check_history(history: GroupHistory, today: dt.date, now: dt.datetime) -> None:
+    """The rules of group_apply / approve / reject / renew / suspend / withdraw, for one past
+    life; raises GroupError naming the group when a step is one the product cannot take."""
+    name = history.data.get("name", "")
+
+    def no(message: str) -> GroupError:
+        return GroupError(f"{name}: {message}")
+
+    if history.representative is None or not getattr(history.representative, "pk", None):
+        raise no(_("An application needs the account of its representative."))
+    if history.applied_at > now:
+        raise no(_("The date of the activity cannot be in the future."))
+    applied_on = timezone.localdate(history.applied_at)
+    approved = history.approved_on
+    if history.rejected_reason.strip() and approved:
+        raise no(_("%(group)s is not a pending application.") % {"group": name})
+    if approved is None:
+        if history.renewals or history.withdrawn_on or history.suspended_reason.strip():
+            raise no(_("%(group)s is not registered.") % {"group": name})
+        return
+    if approved < applied_on or approved > today:
+        raise no(_("%(group)s is not a pending application.") % {"group": name})
+    if history.suspended_reason.strip() and history.withdrawn_on:
+        raise no(_("%(group)s is not registered.") % {"group": name})
+    if history.withdrawn_on is not None:
+        if not history.withdrawn_reason.strip():
+            raise no(_("Give the reason for the withdrawal."))
+        if history.withdrawn_on < approved or history.withdrawn_on > today:
+            raise no(_("The withdrawal date is before the registration date."))
+    last_day = history.withdrawn_on or today
+    for fiscal_year, at in history.renewals.items():
+        day = timezone.localdate(at)
+        if (
+            fiscal_year_of(day) != fiscal_year
+            or day < approved
+            or day > last_day
+            or fiscal_year == fiscal_year_of(approved)  # the approval renews its own year
+        ):
+            raise no(_("Only a registered group can renew its registration."))
+
+
+@transaction.atomic
+def group_histories_create_bulk(
+    *, actor, histories: list[GroupHistory], now: dt.datetime | None = None
+) -> list[Group]:
+    """Record many groups' past lives at once (the office's register of earlier years, or the
+    demo): each history is checked against the rules of the per-row services, registration
+    numbers are taken from the fiscal years' sequences in order of approval (under their row
+    locks), and every step leaves its audit row dated when it happened. No e-mail goes out: the
+    steps are in the past. Raises GroupError, and writes nothing, when one history breaks a rule.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    names = set()
+    for history in histories:
+        _check_history(history, today, now)
+        name = normalize_name(history.data.get("name", ""))
+        if name.lower() in names:
+            raise _name_taken_error()
+        names.add(name.lower())
+    taken = Group.objects.annotate(lower=Lower("name")).filter(lower__in=names)
+    if taken.exists():
+        raise _name_taken_error()
+
+    groups = []
+    for history in histories:
+        group = Group(
+            **{k: history.data[k] for k in PROFILE_FIELDS + PRIVATE_FIELDS if k in history.data},
+            slug=history.data.get("slug") or _slug_for_new_group(),
+            status=Group.Status.APPLIED,
+            applied_on=timezone.localdate(history.applied_at),
+            eligibility_confirmed_at=history.applied_at,
+            profile_updated_at=history.profile_updated_at or history.applied_at,
+        )
+        if history.approved_on:
+            group.status = Group.Status.REGISTERED
+            group.registered_on = history.approved_on
+            if history.withdrawn_on:
+                group.status = Group.Status.WITHDRAWN
+                group.withdrawn_on = history.withdrawn_on
+                group.status_reason = history.withdrawn_reason.strip()
+            elif history.suspended_reason.strip():
+                group.status = Group.Status.SUSPENDED
+                group.status_reason = history.suspended_reason.strip()
+        elif history.rejected_reason.strip():
+            group.status = Group.Status.REJECTED
+            group.status_reason = history.rejected_reason.strip()
+        group.normalize_text_fields()
+        groups.append(group)
+
+    # Registration numbers in order of approval, from each fiscal year's locked sequence.
+    approved = sorted(
+        (g for g in groups if g.registered_on), key=lambda g: (g.registered_on, g.name_kana)
+    )
+    years = sorted({fiscal_year_of(g.registered_on) for g in approved})
+    RegistrationSequence.objects.bulk_create(
+        [RegistrationSequence(fiscal_year=y) for y in years], ignore_conflicts=True
+    )
+    sequences = {
+        s.fiscal_year: s
+        for s in RegistrationSequence.objects.select_for_update()
+        .filter(fiscal_year__in=years)
+        .order_by("fiscal_year")
+    }
+    used = set(
+        Group.objects.filter(registration_number__isnull=False).values_list(
+            "registration_number", flat=True
+        )
+    )
+    for group in approved:
+        sequence = sequences[fiscal_year_of(group.registered_on)]
+        era_code = FiscalYear(sequence.fiscal_year).era_code
+        while True:
+            sequence.last_serial += 1
+            number = f"{era_code}-{sequence.last_serial:03d}"
+            if number not in used:
+                break
+        used.add(number)
+        group.registration_number = number
+    RegistrationSequence.objects.bulk_update(list(sequences.values()), ["last_serial"])
+
+    try:
+        with transaction.atomic():
+            Group.objects.bulk_create(groups, batch_size=1000)
+    except IntegrityError as exc:
+        if "slug" in str(exc):
+            raise GroupError(_("This web address name is already taken.")) from exc
+        raise _name_taken_error() from exc
+    for group, history in zip(groups, histories, strict=True):
+        group.created_at = history.applied_at
+    Group.objects.bulk_update(groups, ["created_at"], batch_size=1000)
+
+    field_links, area_links, memberships, renewals, log = [], [], [], [], []
+    group_type = ContentType.objects.get_for_model(Group)
+
+    def audit(at, who, action, group, **data):
+        log.append(
+            (
+                at,
+                AuditLog(
+                    actor=who,
+                    action=action,
+                    target_type=group_type,
+                    target_id=str(group.pk),
+                    target_repr=str(group)[:200],
+                    data=data,
+                ),
+            )
+        )
+
+    for group, history in zip(groups, histories, strict=True):
+        rep = history.representative
+        field_links += [
+            Group.fields.through(group_id=group.pk, activityfield_id=getattr(f, "pk", f))
+            for f in history.fields
+        ]
+        area_links += [
+            Group.areas.through(group_id=group.pk, area_id=getattr(a, "pk", a))
+            for a in history.areas
+        ]
+        memberships.append(Membership(group=group, user=rep, role=Membership.Role.REPRESENTATIVE))
+        for kind, content in history.documents:
+            document = GroupDocument(group=group, kind=kind, uploaded_by=rep)
+            document.file.save(content.name, content, save=True)
+        audit(history.applied_at, rep, "group.apply", group)
+        if history.rejected_reason.strip():
+            at = max(history.applied_at, now - dt.timedelta(days=1))
+            audit(at, actor, "group.reject", group, reason=group.status_reason)
+        if not group.registered_on:
+            continue
+        approved_at = max(_history_moment(group.registered_on), history.applied_at)
+        audit(
+            approved_at,
+            actor,
+            "group.approve",
+            group,
+            registration_number=group.registration_number,
+        )
+        first_year = fiscal_year_of(group.registered_on)
+        renewals.append(
+            GroupRenewal(
+                group=group, fiscal_year=first_year, confirmed_by=actor, confirmed_at=approved_at
+            )
+        )
+        for fiscal_year, at in sorted(history.renewals.items()):
+            renewals.append(
+                GroupRenewal(
+                    group=group, fiscal_year=fiscal_year, confirmed_by=rep, confirmed_at=at
+                )
+            )
+            audit(at, rep, "group.renew", group, fiscal_year=fiscal_year)
+        if group.status == Group.Status.SUSPENDED:
+            at = min(now, max(approved_at, now - dt.timedelta(days=30)))
+            audit(at, actor, "group.suspend", group, reason=group.status_reason)
+        if group.withdrawn_on:
+            audit(
+                max(_history_moment(group.withdrawn_on, 15), approved_at),
+                actor,
+                "group.withdraw",
+                group,
+                reason=group.status_reason,
+                on=str(group.withdrawn_on),
+            )
+    Group.fields.through.objects.bulk_create(field_links, batch_size=2000)
+    Group.areas.through.objects.bulk_create(area_links, batch_size=2000)
+    Membership.objects.bulk_create(memberships, batch_size=2000)
+    GroupRenewal.objects.bulk_create(renewals, batch_size=2000)
+    rows = AuditLog.objects.bulk_create([row for _at, row in log], batch_size=2000)
+    for (at, _row), row in zip(log, rows, strict=True):
+        row.created_at = at
+    AuditLog.objects.bulk_update(rows, ["created_at"], batch_size=2000)
+    return groups

@@ -85,3 +85,63 @@ def test_the_demo_puts_back_missing_activity_fields():
     demo.seed(ctx)
     assert ActivityField.objects.filter(slug="children").exists()
     assert ctx.shared["rep_group"].fields.filter(slug="children").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_every_demo_group_lived_a_life_the_services_allow():
+    """Each group was applied for by its representative; registered groups were approved (and
+    numbered in the fiscal year of their approval) after they applied; renewals fall in years
+    the group was registered; withdrawals, rejections and suspensions left their audit rows."""
+    from core.models import AuditLog
+    from groups.models import GroupRenewal
+
+    ctx = DemoContext(scale=1, rng=random.Random(2026), stdout=io.StringIO())
+    accounts_demo.seed(ctx)
+    demo.seed(ctx)
+
+    log: dict[tuple[str, str], list] = {}
+    for action, target_id, at in AuditLog.objects.filter(action__startswith="group.").values_list(
+        "action", "target_id", "created_at"
+    ):
+        log.setdefault((target_id, action), []).append(at)
+    renewals: dict[int, set[int]] = {}
+    for group_id, fiscal_year in GroupRenewal.objects.values_list("group_id", "fiscal_year"):
+        renewals.setdefault(group_id, set()).add(fiscal_year)
+    representatives = dict(
+        Membership.objects.filter(role=Membership.Role.REPRESENTATIVE)
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+    )
+    today = ctx.today
+    for group in Group.objects.all():
+        pk = str(group.pk)
+        assert representatives.get(group.pk) == 1, group
+        (applied_at,) = log[(pk, "group.apply")]
+        if group.registered_on is None:
+            assert (pk, "group.approve") not in log
+            assert group.pk not in renewals
+            assert ((pk, "group.reject") in log) == (group.status == Group.Status.REJECTED)
+            continue
+        (approved_at,) = log[(pk, "group.approve")]
+        assert applied_at <= approved_at
+        assert group.registration_number.startswith(
+            FiscalYear.of(group.registered_on).era_code + "-"
+        )
+        last = group.withdrawn_on or today
+        allowed = set(range(FiscalYear.of(group.registered_on).year, FiscalYear.of(last).year + 1))
+        assert renewals[group.pk] <= allowed, group
+        assert FiscalYear.of(group.registered_on).year in renewals[group.pk]
+        if group.status == Group.Status.WITHDRAWN:
+            (withdrawn_at,) = log[(pk, "group.withdraw")]
+            assert approved_at <= withdrawn_at
+            assert group.registered_on <= group.withdrawn_on < today
+        if group.status == Group.Status.SUSPENDED:
+            assert (pk, "group.suspend") in log
+    numbers = list(
+        Group.objects.filter(registration_number__isnull=False).values_list(
+            "registration_number", flat=True
+        )
+    )
+    assert len(numbers) == len(set(numbers))

@@ -1,6 +1,8 @@
 import logging
 
 from django.conf import settings
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import DataError
 from django.http import HttpResponseRedirect, UnreadablePostError
@@ -88,9 +90,6 @@ class AdminBadLookupMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.contrib.admin import helpers
-        from django.contrib.admin.views.main import ERROR_FLAG
-
         if not isinstance(exception, self.REFUSED):
             return None
         if not request.path.startswith(reverse("admin:index")):

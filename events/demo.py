@@ -32,6 +32,7 @@ from events.models import (
     Response,
     Survey,
 )
+from facilities.models import Room
 from groups.models import Group, Membership
 
 S = Registration.Status
@@ -468,7 +469,6 @@ def _book_office_room(event: Event, staff) -> None:
     facilities demo made rooms; otherwise the venue text stays."""
     if staff is None:
         return
-    from facilities.models import Room
 
     for room in Room.objects.filter(capacity__gte=event.capacity).order_by("-capacity", "pk"):
         try:

@@ -34,6 +34,9 @@ from facilities.models import (
     TimeBlock,
     WalkInCount,
 )
+from facilities.rules import loan_period
+from facilities.selectors import equipment_in_use
+from groups.models import Group
 
 BATCH = 5000
 YEARS_BACK = 6
@@ -132,8 +135,6 @@ def seed(ctx) -> None:
         return
     groups = list(ctx.shared.get("groups") or [])
     if not groups:
-        from groups.models import Group
-
         groups = list(Group.objects.registered())
     if not groups:
         ctx.say("facilities: no registered groups, so no bookings")
@@ -563,12 +564,8 @@ LOANS = [
 
 def _seed_loans(ctx, equipment) -> None:
     """A few take-out loans in past and coming weeks (once), within the stock."""
-    from facilities.rules import loan_period
-    from facilities.selectors import equipment_in_use
-
     if EquipmentLoan.objects.exists():
         return
-    from groups.models import Group
 
     rep_group = ctx.shared.get("rep_group")
     others = [g for g in (ctx.shared.get("groups") or []) if rep_group is None or g != rep_group]

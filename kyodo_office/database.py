@@ -16,6 +16,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+import dj_database_url
+import psycopg
+from psycopg import sql
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_CLUSTER = BASE_DIR / ".local" / "postgres"
 LOCAL_DATA = LOCAL_CLUSTER / "data"
@@ -43,8 +47,6 @@ def database_url() -> str:
 
 
 def database_settings() -> dict:
-    import dj_database_url
-
     url = database_url()
     scheme = urlparse(url).scheme
     if scheme not in {"postgres", "postgresql", "pgsql"}:
@@ -78,8 +80,6 @@ def _connect_params(config: dict, dbname: str) -> dict:
 
 
 def _server_answers(config: dict) -> bool:
-    import psycopg
-
     try:
         with psycopg.connect(**_connect_params(config, "postgres")):
             return True
@@ -143,9 +143,6 @@ def start_local_cluster() -> None:
 
 def ensure_database() -> str:
     """Make sure a server answers and the configured database exists; return its URL."""
-    import psycopg
-    from psycopg import sql
-
     config = database_settings()
     if not _server_answers(config):
         if os.environ.get("DATABASE_URL"):

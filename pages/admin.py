@@ -80,7 +80,6 @@ class DownloadFileInline(admin.TabularInline):
 class PageAdmin(admin.ModelAdmin):
     form = PageAdminForm
     list_display = ["title", "kind", "slug", "status_now", "position"]
-    list_editable = []
     ordering = ["position", "pk"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "position"]}),

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from bulletin import selectors as bulletin_selectors
 from core.audit import log_action
+from core.tasks import RETRIED, revive_job, stalled_jobs
 from events import selectors as event_selectors
 from newsletter import mail, tokens
 from newsletter.models import Bounce, Delivery, NewsletterIssue, SendRun, Subscriber
+from newsletter.tasks import defer_send, issue_lock
 
 # A second confirmation mail to the same address waits this long (mail bombing guard).
 RESEND_CONFIRMATION_AFTER = dt.timedelta(minutes=10)
@@ -138,8 +140,6 @@ def _check_sendable(issue: NewsletterIssue) -> None:
 def issue_send(*, actor, issue: NewsletterIssue, fields=()) -> SendRun:
     """Plan the delivery of the issue to every receiving subscriber (or those interested in
     ``fields``) who has not had it yet, and queue the background job that sends it."""
-    from newsletter.tasks import defer_send
-
     with transaction.atomic():
         issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
         _check_sendable(issue)
@@ -178,8 +178,6 @@ def issue_send(*, actor, issue: NewsletterIssue, fields=()) -> SendRun:
 def issue_failures_retry(*, actor, issue: NewsletterIssue) -> int:
     """Put failed deliveries of receiving subscribers back in the queue (staff decide: a
     delivery interrupted mid-send may have arrived already)."""
-    from newsletter.tasks import defer_send
-
     with transaction.atomic():
         count = Delivery.objects.filter(
             issue=issue,
@@ -198,9 +196,6 @@ def issue_send_resume(*, actor, issue: NewsletterIssue) -> int:
     The job starts over where the deliveries stand: rows never tried go out, the one that was
     being handed to the mail server is marked failed (staff may retry it). Returns the job id.
     """
-    from core.tasks import RETRIED, revive_job, stalled_jobs
-    from newsletter.tasks import issue_lock
-
     with transaction.atomic():
         issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
         stalled = stalled_jobs(lock=issue_lock(issue.pk))

@@ -305,7 +305,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Background worker (procrastinate): heartbeats, and when a job's worker counts as dead
 # Each worker beats every 10 s; a worker silent for 60 s is dead, and its ``doing`` jobs are put
-# back to ``todo`` by core.tasks (each minute in every worker, or ``manage.py core_stalled_jobs_retry``).
+# back to ``todo`` by core.tasks (each minute in every worker, or
+# ``manage.py core_stalled_jobs_retry``).
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": 10.0,
     "stalled_worker_timeout": 60.0,

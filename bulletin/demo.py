@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from bulletin import services
 from bulletin.models import BulletinPost, BulletinSettings, Category, PostReport
-from groups.models import Group
+from groups.models import Group, Membership
 
 TEMPLATES = {
     Category.MEMBERS: [
@@ -49,6 +51,9 @@ TEMPLATES = {
 
 
 def seed(ctx) -> None:
+    """Each post goes through the services at the moment it was made: the representative posts
+    (pre-moderation: it waits), staff publish it a few hours later, and some are later hidden by
+    staff or withdrawn by their group."""
     BulletinSettings.load()
     if BulletinPost.objects.exists():
         ctx.say("bulletin: already there")
@@ -61,53 +66,70 @@ def seed(ctx) -> None:
         ctx.say("bulletin: no registered groups, skipped")
         return
     users = ctx.shared.get("users", {})
-    author = users.get("rep@example.com")
+    staff = users.get("staff@example.com")
+    authors = {
+        m.group_id: m.user
+        for m in Membership.objects.filter(
+            group__in=groups, role=Membership.Role.REPRESENTATIVE
+        ).select_related("user")
+    }
+    if rep_group is not None and users.get("rep@example.com"):
+        authors[rep_group.pk] = users["rep@example.com"]
     now = timezone.now()
     today = timezone.localdate()
     choices = [(cat, t) for cat, items in TEMPLATES.items() for t in items]
-    posts = []
+    made = []
     total = 40 * ctx.scale
     for n in range(total):
         group = groups[n % len(groups)] if n else (rep_group or groups[0])
+        author = authors.get(group.pk)
+        if author is None:
+            continue
         category, (title, details, body) = choices[n % len(choices)]
         age = ctx.rng.randint(0, 600) if n >= 12 else ctx.rng.randint(0, 20)
-        created = now - dt.timedelta(days=age, hours=ctx.rng.randint(0, 10))
-        event_day = timezone.localtime(created).date() + dt.timedelta(days=14)
+        created = now - dt.timedelta(days=age, hours=ctx.rng.randint(3, 10))
+        created_day = timezone.localdate(created)
+        event_day = created_day + dt.timedelta(days=14)
         fill = {
             "slug": group.slug,
             "group": group.name,
             "day": f"{event_day.month}月{event_day.day}日",
         }
-        expires = timezone.localtime(created).date() + dt.timedelta(days=ctx.rng.randint(20, 90))
-        status = BulletinPost.Status.PUBLISHED
+        expires = created_day + dt.timedelta(days=ctx.rng.randint(20, 90))
+        if n < 12:
+            expires = max(expires, today + dt.timedelta(days=10))
         roll = ctx.rng.random()
-        if n >= 12 and roll < 0.06:
-            status = BulletinPost.Status.HIDDEN
-        elif n >= 12 and roll < 0.1:
-            status = BulletinPost.Status.WITHDRAWN
-        elif 0 < n < 12 and roll < 0.15:
-            status = BulletinPost.Status.PENDING
-        posts.append(
-            BulletinPost(
-                group=group,
-                author=author if group == rep_group else None,
-                category=category,
-                title=title,
-                body=body,
-                expires_on=max(expires, today + dt.timedelta(days=10)) if n < 12 else expires,
-                status=status,
-                published_at=None if status == BulletinPost.Status.PENDING else created,
-                **{k: v.format(**fill) for k, v in details.items()},
-            )
+        post = services.post_create(
+            actor=author,
+            group=group,
+            now=created,
+            category=category,
+            title=title,
+            body=body,
+            expires_on=expires,
+            **{k: v.format(**fill) for k, v in details.items()},
         )
-    created_posts = BulletinPost.objects.bulk_create(posts)
-    # created_at is set on insert: move it back to when each post was made.
-    for post in created_posts:
-        post.created_at = post.published_at or now - dt.timedelta(hours=3)
-    BulletinPost.objects.bulk_update(created_posts, ["created_at"], batch_size=500)
-    visible = [p for p in created_posts if p.status == BulletinPost.Status.PUBLISHED][:2]
-    PostReport.objects.bulk_create(
-        [PostReport(post=p, reason=PostReport.Reason.WRONG, message="日時が古いようです。")
-         for p in visible]
-    )  # fmt: skip
-    ctx.say(f"bulletin: {len(created_posts)} posts by {len(groups)} groups")
+        made.append(post)
+        if 0 < n < 12 and roll < 0.15:
+            continue  # still waiting for staff
+        published = created + dt.timedelta(hours=ctx.rng.randint(1, 3))
+        services.post_publish(actor=staff, post=post, now=published)
+        if n >= 12 and roll < 0.06:
+            services.post_hide(
+                actor=staff,
+                post=post,
+                note="掲載の基準に合わないため非公開にしました。",
+                now=published + dt.timedelta(days=1),
+            )
+        elif n >= 12 and roll < 0.1:
+            services.post_withdraw(actor=author, post=post, now=published + dt.timedelta(days=2))
+    visible = [p for p in made if p.status == BulletinPost.Status.PUBLISHED and not p.is_expired]
+    for post in visible[:2]:
+        services.post_report(
+            actor=AnonymousUser(),
+            post=post,
+            reason=PostReport.Reason.WRONG,
+            message="日時が古いようです。",
+            ip="203.0.113.7",
+        )
+    ctx.say(f"bulletin: {len(made)} posts by {len(groups)} groups")

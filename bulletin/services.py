@@ -35,8 +35,8 @@ class BulletinError(Exception):
 EDITABLE = ("category", "title", "body", *DETAIL_FIELDS, "expires_on")
 
 
-def _check_expiry(expires_on: dt.date) -> None:
-    today = timezone.localdate()
+def _check_expiry(expires_on: dt.date, today: dt.date | None = None) -> None:
+    today = today or timezone.localdate()
     if expires_on < today:
         raise BulletinError(_("The last day on the board cannot be in the past."))
     if expires_on > today + dt.timedelta(days=MAX_DAYS_ON_BOARD):
@@ -66,18 +66,21 @@ def _notify_staff(post: BulletinPost, subject: str) -> None:
     )
 
 
-def post_create(*, actor, group: Group, **fields) -> BulletinPost:
+def post_create(*, actor, group: Group, now: dt.datetime | None = None, **fields) -> BulletinPost:
     """A new notice from ``group``; counted against the group's quota for this fiscal year.
 
     Under pre-moderation it waits for staff; under post-moderation it is published at once.
+    ``now``: when it was posted, for the demo seeder replaying earlier years.
     """
+    at = now
+    now = now or timezone.now()
     data = {name: fields.get(name, "") for name in EDITABLE}
-    _check_expiry(data["expires_on"])
+    _check_expiry(data["expires_on"], timezone.localdate(now))
     board = BulletinSettings.load()
     with transaction.atomic():
         # One post at a time per group, so two posts cannot both take the last place.
         Group.objects.select_for_update().get(pk=group.pk)
-        year = FiscalYear.current()
+        year = FiscalYear.of(timezone.localdate(now))
         limit = selectors.yearly_quota(group)
         if selectors.posts_this_year(group, year) >= limit:
             raise BulletinError(
@@ -93,9 +96,12 @@ def post_create(*, actor, group: Group, **fields) -> BulletinPost:
             post.status = BulletinPost.Status.PENDING
         else:
             post.status = BulletinPost.Status.PUBLISHED
-            post.published_at = timezone.now()
+            post.published_at = now
         post.save()
-        log_action(actor=actor, action="bulletin.post", target=post, status=post.status)
+        if at is not None:  # created_at is stamped on insert
+            post.created_at = at
+            post.save(update_fields=["created_at"])
+        log_action(actor=actor, action="bulletin.post", target=post, status=post.status, at=at)
         _notify_staff(
             post, _("New post to review") if board.premoderated else _("New post published")
         )
@@ -124,37 +130,37 @@ def post_update(*, actor, post: BulletinPost, **fields) -> BulletinPost:
     return post
 
 
-def post_withdraw(*, actor, post: BulletinPost) -> None:
+def post_withdraw(*, actor, post: BulletinPost, now: dt.datetime | None = None) -> None:
     if post.status == BulletinPost.Status.WITHDRAWN:
         return
     with transaction.atomic():
         post.status = BulletinPost.Status.WITHDRAWN
         post.save(update_fields=["status", "updated_at"])
-        log_action(actor=actor, action="bulletin.withdraw", target=post)
+        log_action(actor=actor, action="bulletin.withdraw", target=post, at=now)
     forget("home")
 
 
-def post_publish(*, actor, post: BulletinPost) -> None:
+def post_publish(*, actor, post: BulletinPost, now: dt.datetime | None = None) -> None:
     """Staff publish (approve) a post; its open reports are settled with it."""
-    if post.is_expired:
+    if post.expires_on < timezone.localdate(now or timezone.now()):
         raise BulletinError(_("The post has expired; it cannot be published."))
     with transaction.atomic():
         post.status = BulletinPost.Status.PUBLISHED
-        post.published_at = post.published_at or timezone.now()
+        post.published_at = post.published_at or now or timezone.now()
         post.moderation_note = ""
         post.save(update_fields=["status", "published_at", "moderation_note", "updated_at"])
         post.reports.filter(resolved=False).update(resolved=True)
-        log_action(actor=actor, action="bulletin.publish", target=post)
+        log_action(actor=actor, action="bulletin.publish", target=post, at=now)
     forget("home")
 
 
-def post_hide(*, actor, post: BulletinPost, note: str = "") -> None:
+def post_hide(*, actor, post: BulletinPost, note: str = "", now: dt.datetime | None = None) -> None:
     """Staff take a post off the board (the group sees it as hidden, with the note)."""
     with transaction.atomic():
         post.status = BulletinPost.Status.HIDDEN
         post.moderation_note = note[:300]
         post.save(update_fields=["status", "moderation_note", "updated_at"])
-        log_action(actor=actor, action="bulletin.hide", target=post, note=note)
+        log_action(actor=actor, action="bulletin.hide", target=post, note=note, at=now)
     forget("home")
 
 

@@ -8,8 +8,12 @@ from django.db import models
 from core.models import AuditLog
 
 
-def log_action(*, actor, action: str, target: models.Model | None = None, **data) -> AuditLog:
-    return AuditLog.objects.create(
+def log_action(
+    *, actor, action: str, target: models.Model | None = None, at=None, **data
+) -> AuditLog:
+    """``at``: when the action happened, for a service replaying a past step (the demo seeder);
+    the real time otherwise."""
+    entry = AuditLog.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -17,3 +21,7 @@ def log_action(*, actor, action: str, target: models.Model | None = None, **data
         target_repr=str(target)[:200] if target is not None else "",
         data=data,
     )
+    if at is not None:
+        entry.created_at = at
+        entry.save(update_fields=["created_at"])
+    return entry

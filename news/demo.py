@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from news import services
 from news.models import NewsPost, Opinion, ProgrammeEpisode
 
 NEWS = [
@@ -98,14 +100,28 @@ def seed(ctx) -> None:
         )
     ProgrammeEpisode.objects.bulk_create(episodes)
 
-    Opinion.objects.bulk_create(
-        [
-            Opinion(topic=Opinion.Topic.FACILITIES,
-                    message="土曜日の夜も会議室を使えるようにしてほしいです。"),
-            Opinion(topic=Opinion.Topic.WEBSITE, addressed_to=Opinion.Addressee.COMMITTEE,
-                    message="情報紙のバックナンバーが読めて便利です。", status=Opinion.Status.READ),
-            Opinion(topic=Opinion.Topic.SUPPORT, name="市民 花子", email="hanako@example.jp",
-                    wants_reply=True, message="会計の相談ができる日を増やしてもらえますか。"),
-        ]
-    )  # fmt: skip
+    # Opinions through the opinion box, as visitors send them; staff marked one read.
+    anonymous = AnonymousUser()
+    services.opinion_submit(
+        actor=anonymous,
+        addressed_to=Opinion.Addressee.OFFICE,
+        topic=Opinion.Topic.FACILITIES,
+        message="土曜日の夜も会議室を使えるようにしてほしいです。",
+    )
+    read = services.opinion_submit(
+        actor=anonymous,
+        addressed_to=Opinion.Addressee.COMMITTEE,
+        topic=Opinion.Topic.WEBSITE,
+        message="情報紙のバックナンバーが読めて便利です。",
+    )
+    Opinion.objects.filter(pk=read.pk).update(status=Opinion.Status.READ)  # as in the admin
+    services.opinion_submit(
+        actor=anonymous,
+        addressed_to=Opinion.Addressee.OFFICE,
+        topic=Opinion.Topic.SUPPORT,
+        name="市民 花子",
+        email="hanako@example.jp",
+        wants_reply=True,
+        message="会計の相談ができる日を増やしてもらえますか。",
+    )
     ctx.say(f"news: {len(posts)} posts, {len(episodes)} programme episodes, 3 opinions")

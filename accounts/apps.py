@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,8 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
+        # Imported here, not at the top: roles reads the auth models, which Django loads only
+        # after this module (not a cycle).
         from accounts.roles import sync_role_permissions
 
         # After every app's post_migrate (not only ours): an app listed after accounts has its

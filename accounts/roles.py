@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
 STAFF_GROUP = "Staff"
 OFFICIALS_GROUP = "Officials"
 # Apps whose model permissions the Staff group holds, all of them: the office's own apps.
@@ -66,9 +69,6 @@ def can_view_reports(user) -> bool:
 
 def sync_role_permissions(sender=None, using="default", **kwargs) -> None:
     """Give the Staff and Officials groups the permissions of models that exist now."""
-    from django.contrib.auth.models import Group, Permission
-    from django.db.models import Q
-
     staff, _ = Group.objects.using(using).get_or_create(name=STAFF_GROUP)
     officials, _ = Group.objects.using(using).get_or_create(name=OFFICIALS_GROUP)
     permissions = Permission.objects.using(using)
@@ -94,22 +94,16 @@ def sync_role_permissions(sender=None, using="default", **kwargs) -> None:
 
 
 def make_staff(user) -> None:
-    from django.contrib.auth.models import Group
-
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.groups.add(Group.objects.get(name=STAFF_GROUP))
 
 
 def make_official(user) -> None:
-    from django.contrib.auth.models import Group
-
     user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
     user._portal_is_official = True
 
 
 def remove_official(user) -> None:
-    from django.contrib.auth.models import Group
-
     user.groups.remove(Group.objects.get(name=OFFICIALS_GROUP))
     user._portal_is_official = False

@@ -7,9 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import jpholiday
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
@@ -19,12 +21,14 @@ from facilities.calendar import OfficeCalendar, add_months, aware, days_between
 from facilities.models import (
     Booking,
     BookingEquipment,
+    ClosedDay,
     Equipment,
     EquipmentLoan,
     EquipmentLoanItem,
     FacilitySettings,
     GroupCalendarFeed,
     NoShowSuspension,
+    OpeningHours,
     Room,
     WalkInCount,
 )
@@ -273,8 +277,6 @@ WEEKDAY_LABELS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def day_heading(day: dt.date) -> str:
-    from django.utils.translation import get_language
-
     if get_language() == "en":
         return f"{WEEKDAY_LABELS_EN[day.weekday()]} {day.month}/{day.day}"
     return f"{day.month}/{day.day}（{WEEKDAY_LABELS[day.weekday()]}）"
@@ -653,8 +655,6 @@ class OfficeWeek:
     closures: dict[dt.date, str]
 
     def _calendar(self, day: dt.date) -> OfficeCalendar:
-        import jpholiday
-
         cal = OfficeCalendar(
             first=day,
             last=day,
@@ -674,15 +674,11 @@ class OfficeWeek:
 
     def weekdays(self) -> list[tuple[str, tuple[dt.time, dt.time] | None]]:
         """(weekday name, hours or None when closed), Monday first."""
-        from facilities.models import OpeningHours
-
         return [(label, self.hours.get(day)) for day, label in OpeningHours.Weekday.choices]
 
 
 def office_week() -> OfficeWeek:
     """The office's week (three queries)."""
-    from facilities.models import ClosedDay, FacilitySettings, OpeningHours
-
     since = timezone.localdate() - dt.timedelta(days=7)
     return OfficeWeek(
         # The saved rules, or the defaults (a page that is read writes nothing).

@@ -7,13 +7,13 @@ import datetime as dt
 import io
 
 from django.core.files.base import ContentFile
-from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from core.fiscal import FiscalYear
 from groups.models import ActivityField
-from newsletter.models import Bounce, Delivery, NewsletterIssue, Subscriber
+from newsletter import services, tokens
+from newsletter.models import Delivery, NewsletterIssue, Subscriber
 
 FIRST_YEAR = 2019
 # (month, day, season) of the five issues of a fiscal year.
@@ -116,41 +116,46 @@ def seed(ctx) -> None:
         )
         issue.save(update_fields=["cover", "pdf"])
 
+    # Subscribers through the sign-up form's services at their own moments: subscribe, confirm
+    # from the link an hour later; some never confirm, some unsubscribe later, a few bounce.
     fields = list(ActivityField.objects.all())
     now = timezone.now()
-    subscribers = []
     count = 60 * ctx.scale
     for n in range(count):
         joined = now - dt.timedelta(days=ctx.rng.randint(1, 365 * 5))
-        subscriber = Subscriber(email=f"reader{n + 1}@example.net", confirmed_at=joined)
-        roll = ctx.rng.random()
-        if roll < 0.08:
-            subscriber.confirmed_at = None  # never confirmed
-        elif roll < 0.2:
-            subscriber.unsubscribed_at = joined + dt.timedelta(days=ctx.rng.randint(30, 400))
-            if subscriber.unsubscribed_at > now:
-                subscriber.unsubscribed_at = now - dt.timedelta(days=1)
-        elif roll < 0.23:
-            subscriber.bounced_at = now - dt.timedelta(days=ctx.rng.randint(1, 200))
-        subscribers.append(subscriber)
-    Subscriber.objects.bulk_create(subscribers)
-    for subscriber in Subscriber.objects.all():
-        if fields and ctx.rng.random() < 0.5:
-            subscriber.interests.set(ctx.rng.sample(fields, k=min(2, len(fields))))
-    Subscriber.objects.filter(confirmed_at__isnull=False).update(
-        created_at=F("confirmed_at") - dt.timedelta(hours=1)
-    )
-    for subscriber in Subscriber.objects.filter(bounced_at__isnull=False):
-        Bounce.objects.create(
-            email=subscriber.email,
-            subscriber=subscriber,
-            provider="Postmark",
-            event_type="bounced",
-            reject_reason="bounced",
-            hard=True,
-            description="The email account that you tried to reach does not exist.",
-            occurred_at=subscriber.bounced_at,
+        interests = (
+            ctx.rng.sample(fields, k=min(2, len(fields)))
+            if fields and ctx.rng.random() < 0.5
+            else []
         )
+        roll = ctx.rng.random()
+        roll = {1: 0.01, 2: 0.1, 3: 0.21}.get(n, roll)  # one of each state, whatever the seed
+        subscriber = services.subscriber_subscribe(
+            email=f"reader{n + 1}@example.net",
+            interests=interests,
+            now=joined - dt.timedelta(hours=1),
+        )
+        if roll < 0.08:
+            continue  # never confirmed
+        subscriber, _already = services.subscriber_confirm(
+            token=tokens.confirm_token(subscriber), now=joined
+        )
+        if roll < 0.2:
+            left = min(
+                joined + dt.timedelta(days=ctx.rng.randint(30, 400)), now - dt.timedelta(days=1)
+            )
+            services.subscriber_unsubscribe(subscriber=subscriber, now=max(left, joined))
+        elif roll < 0.23:
+            bounced = max(joined, now - dt.timedelta(days=ctx.rng.randint(1, 200)))
+            services.bounce_record(
+                provider="Postmark",
+                event_type="bounced",
+                email=subscriber.email,
+                reject_reason="bounced",
+                description="The email account that you tried to reach does not exist.",
+                occurred_at=bounced,
+                now=bounced,
+            )
 
     # Deliveries of the recent published issues to those subscribed at the time.
     recent = NewsletterIssue.objects.published().filter(

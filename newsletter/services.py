@@ -29,7 +29,7 @@ class NewsletterError(Exception):
 # --- Subscriptions ------------------------------------------------------------------------
 
 
-def subscriber_subscribe(*, email: str, interests=()) -> Subscriber:
+def subscriber_subscribe(*, email: str, interests=(), now: dt.datetime | None = None) -> Subscriber:
     """Ask ``email`` to confirm a subscription (double opt-in).
 
     The answer to the visitor is the same whatever the address's state, so the form reveals
@@ -38,9 +38,13 @@ def subscriber_subscribe(*, email: str, interests=()) -> Subscriber:
     preferences link instead (its interests are not changed by an anonymous form).
     """
     email = email.strip().lower()
-    now = timezone.now()
+    at = now  # a moment replayed from the past (the demo seeder), else the real time
+    now = now or timezone.now()
     with transaction.atomic():
         subscriber, created = Subscriber.objects.select_for_update().get_or_create(email=email)
+        if created and at is not None:  # created_at is stamped on insert
+            subscriber.created_at = at
+            subscriber.save(update_fields=["created_at"])
         if subscriber.is_receiving:
             transaction.on_commit(lambda: mail.send_already_subscribed(subscriber))
             return subscriber
@@ -61,7 +65,7 @@ def subscriber_subscribe(*, email: str, interests=()) -> Subscriber:
     return subscriber
 
 
-def subscriber_confirm(*, token: str) -> tuple[Subscriber, bool]:
+def subscriber_confirm(*, token: str, now: dt.datetime | None = None) -> tuple[Subscriber, bool]:
     """Confirm from a signed link; returns (subscriber, already_confirmed).
 
     Raises tokens.TokenError for a tampered, expired or superseded link (one from before an
@@ -74,11 +78,11 @@ def subscriber_confirm(*, token: str) -> tuple[Subscriber, bool]:
             raise tokens.TokenError("used")
         if subscriber.is_receiving:
             return subscriber, True
-        subscriber.confirmed_at = timezone.now()
+        subscriber.confirmed_at = now or timezone.now()
         subscriber.unsubscribed_at = None
         subscriber.bounced_at = None
         subscriber.save(update_fields=["confirmed_at", "unsubscribed_at", "bounced_at"])
-        log_action(actor=None, action="newsletter.subscribe", target=subscriber)
+        log_action(actor=None, action="newsletter.subscribe", target=subscriber, at=now)
     return subscriber, False
 
 
@@ -90,21 +94,25 @@ def subscriber_from_manage_token(token: str) -> Subscriber:
     return subscriber
 
 
-def subscriber_unsubscribe(*, subscriber: Subscriber, via: str = "link") -> bool:
+def subscriber_unsubscribe(
+    *, subscriber: Subscriber, via: str = "link", now: dt.datetime | None = None
+) -> bool:
     """Stop sending to the subscriber; False when they were not receiving anyway."""
+    at = now
+    now = now or timezone.now()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.unsubscribed_at or not subscriber.confirmed_at:
             if not subscriber.confirmed_at and not subscriber.unsubscribed_at:
                 # Never confirmed: the pending confirmation link stops working too.
-                subscriber.unsubscribed_at = timezone.now()
+                subscriber.unsubscribed_at = now
                 subscriber.token_version += 1
                 subscriber.save(update_fields=["unsubscribed_at", "token_version"])
             return False
-        subscriber.unsubscribed_at = timezone.now()
+        subscriber.unsubscribed_at = now
         subscriber.token_version += 1  # an old confirmation link must not resubscribe
         subscriber.save(update_fields=["unsubscribed_at", "token_version"])
-        log_action(actor=None, action="newsletter.unsubscribe", target=subscriber, via=via)
+        log_action(actor=None, action="newsletter.unsubscribe", target=subscriber, via=via, at=at)
     return True
 
 
@@ -237,6 +245,7 @@ def bounce_record(
     event_id: str = "",
     occurred_at=None,
     esp_event=None,
+    now: dt.datetime | None = None,
 ) -> Bounce | None:
     """Record a bounce or complaint, and stop mailing the address when it is permanent.
 
@@ -266,9 +275,9 @@ def bounce_record(
             )
             if subscriber is not None:
                 if hard and not subscriber.bounced_at:
-                    subscriber.bounced_at = timezone.now()
+                    subscriber.bounced_at = now or timezone.now()
                     subscriber.save(update_fields=["bounced_at"])
-                    log_action(actor=None, action="newsletter.suppress", target=subscriber)
+                    log_action(actor=None, action="newsletter.suppress", target=subscriber, at=now)
                 elif event_type in {"complained", "unsubscribed"}:
                     subscriber_unsubscribe(subscriber=subscriber, via=event_type)
     except IntegrityError:

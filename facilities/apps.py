@@ -11,7 +11,8 @@ class FacilitiesConfig(AppConfig):
         from facilities import panels
 
         panels.register_panels()
-        # A private calendar feed is made with each group (facilities.hooks).
+        # A private calendar feed is made with each group (facilities.hooks; imported here, as
+        # panels above: it imports models, which the app registry loads before ready()).
         from facilities import hooks
 
         hooks.connect()

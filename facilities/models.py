@@ -336,6 +336,11 @@ class BookingSeries(models.Model):
         return f"{self.room} {self.get_rule_display()} ×{self.count}"
 
 
+# Statuses that hold the room: the exclusion constraint, the clash check, equipment counts and
+# every "live bookings" query use these (``Booking.LIVE_STATUSES``, ``Booking.objects.live()``).
+BOOKING_LIVE_STATUSES = ("requested", "confirmed", "used", "no_show")
+
+
 class BookingQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=Booking.LIVE_STATUSES)
@@ -368,8 +373,7 @@ class Booking(models.Model):
         EVENT = "event", _("Office event")
         MAINTENANCE = "maintenance", _("Maintenance (blocked)")
 
-    # Statuses that hold the room: the exclusion constraint and equipment counts use these.
-    LIVE_STATUSES = ("requested", "confirmed", "used", "no_show")
+    LIVE_STATUSES = BOOKING_LIVE_STATUSES
     # Statuses a booking can still be cancelled from.
     OPEN_STATUSES = ("requested", "confirmed")
 
@@ -447,7 +451,7 @@ class Booking(models.Model):
             ExclusionConstraint(
                 name="facilities_booking_no_overlap",
                 expressions=[("room", RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
-                condition=Q(status__in=["requested", "confirmed", "used", "no_show"]),
+                condition=Q(status__in=list(BOOKING_LIVE_STATUSES)),
             ),
         ]
 

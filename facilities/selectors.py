@@ -465,21 +465,24 @@ def desk_loans(day: dt.date, now: dt.datetime | None = None) -> DeskLoans:
     for the loans, one for their items)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    status = EquipmentLoan.Status
     wanted = (
-        Q(pickup_date=day, status__in=(*EquipmentLoan.LIVE_STATUSES, "returned"))
-        | Q(return_date=day, status__in=("handed_out", "returned"))
+        Q(pickup_date=day, status__in=(*EquipmentLoan.LIVE_STATUSES, status.RETURNED))
+        | Q(return_date=day, status__in=(status.HANDED_OUT, status.RETURNED))
         | Q(status=EquipmentLoan.Status.HANDED_OUT, end__lt=now)
         | Q(status=EquipmentLoan.Status.REQUESTED, return_date__gte=today)
     )
     loans = list(_loans_with_items(EquipmentLoan.objects.filter(wanted)).order_by("start", "pk"))
     overdue = [loan for loan in loans if loan.is_overdue(now)]
     return DeskLoans(
-        pickups=[loan for loan in loans if loan.pickup_date == day and loan.status != "requested"],
+        pickups=[
+            loan for loan in loans if loan.pickup_date == day and loan.status != status.REQUESTED
+        ],
         returns=[
             loan
             for loan in loans
             if loan.return_date == day
-            and loan.status in ("handed_out", "returned")
+            and loan.status in (status.HANDED_OUT, status.RETURNED)
             and loan not in overdue
         ],
         overdue=overdue,

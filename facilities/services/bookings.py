@@ -1,6 +1,6 @@
-"""Every change to bookings goes through these functions (views, admin, commands, tests, and the
-events app's office bookings alike). Each is atomic and raises ``BookingError`` with a message
-for the user when a rule says no.
+"""Booking a room and cancelling bookings (views, admin, tests and the events app's office
+bookings alike). Each is atomic and raises ``BookingError`` with a message for the user when a
+rule (``facilities.rules``) says no.
 
 Concurrency: a booking locks, in this order and always in this order, (1) the group (an advisory
 lock, only when a monthly hour limit applies), (2) the room's row, (3) the equipment rows in

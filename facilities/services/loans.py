@@ -207,6 +207,9 @@ def _reason(reason: str) -> str:
 
 
 def loan_reject(*, actor, loan: EquipmentLoan, reason: str) -> EquipmentLoan:
+    """Staff decline a request, with the reason the group is told (as ``booking_reject``). The
+    status stays ``refused`` and the audit action ``facilities.loan_refuse``: rows already
+    written keep their meaning."""
     require_staff(actor)
     reason = _reason(reason)
     with transaction.atomic():

@@ -16,7 +16,10 @@ def reminders_send(*, day: dt.date | None = None) -> int:
     """E-mail a reminder for each confirmed booking on ``day`` (default: tomorrow), once.
 
     Each booking is marked in its own short transaction right after its mail went out, so a
-    second run (or two schedulers at once) sends nothing twice.
+    second run (or two schedulers at once) sends nothing twice. Unlike the request-time
+    services, the mail goes out inside that transaction (the booking's row locked), not on
+    commit: the batch owns its transactions, and ``notifications`` logs a mail it cannot send
+    instead of raising.
     """
     day = day or timezone.localdate() + dt.timedelta(days=1)
     begin, finish = aware(day, dt.time()), aware(day + dt.timedelta(days=1), dt.time())

@@ -151,12 +151,8 @@ def already_registered_message(existing: Registration) -> str:
 # Django setting EVENTS_GUEST_CONFIRM_MINUTES). Short, because an unconfirmed guest holds places
 # that members cannot take meanwhile; the link arrives within a minute or two.
 GUEST_CONFIRM_MINUTES = 30
-
-
 # Pending (unconfirmed, unexpired) guest registrations one network may hold for one event.
 GUEST_PENDING_PER_CLIENT = 3
-
-
 # Confirmation mails one e-mail address may be sent in an hour, across events (so nobody can
 # fill a stranger's inbox through the guest form).
 GUEST_MAILS_PER_ADDRESS_PER_HOUR = 5

@@ -1,5 +1,6 @@
 """Places and the waiting list, shared by every service that gives or frees a place: the event's
-row lock, the status a new registration gets, moving the queue up, releasing expired holds.
+row lock, moving the queue up, releasing expired holds (the status a new registration gets is
+``events.rules.new_registration_status``).
 
 Capacity is guarded by a row lock on the event (``SELECT ... FOR UPDATE``): whoever registers,
 cancels, confirms, draws or promotes holds the event's row, so two people can never take the

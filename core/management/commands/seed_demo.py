@@ -5,6 +5,7 @@ N times the data for benchmarks. Refuses to run with DEBUG off unless ``--force`
 """
 
 import random
+import time
 from importlib import import_module
 
 from django.conf import settings
@@ -63,8 +64,10 @@ class Command(BaseCommand):
                     if exc.name != f"{app}.demo":
                         raise
                     continue
+                started = time.monotonic()
                 with transaction.atomic():
                     module.seed(ctx)
+                ctx.say(f"  ({app}: {time.monotonic() - started:.1f} s)")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
         for email, role in DEMO_ACCOUNTS:

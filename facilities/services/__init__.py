@@ -4,7 +4,8 @@ atomic, writes its audit row in the same transaction, sends mail on commit, and 
 ``BookingError`` (``BookingNotAllowed`` for "not you") with a message for the user.
 
 The modules, by capability: ``bookings`` (book, cancel), ``series`` (recurring bookings),
-``desk`` (staff decisions, use, no-shows, suspensions, walk-ins), ``loans`` (take-out loans),
+``desk`` (staff decisions, use, no-shows, suspensions, walk-ins), ``history`` (past
+bookings recorded in bulk), ``loans`` (take-out loans),
 ``calendars`` (private feeds), ``reminders``. Reads live in ``facilities.selectors``; the rules
 the services check live in ``facilities.rules``."""
 
@@ -26,6 +27,7 @@ from facilities.services.desk import (
     walk_in_adjust,
     walk_in_set,
 )
+from facilities.services.history import PastBooking, bookings_record_bulk, walk_ins_record_bulk
 from facilities.services.loans import (
     loan_approve,
     loan_cancel,
@@ -42,6 +44,7 @@ __all__ = [
     "MAX_WEEKLY_REPEATS",
     "BookingError",
     "BookingNotAllowed",
+    "PastBooking",
     "SeriesResult",
     "booking_approve",
     "booking_cancel",
@@ -49,6 +52,7 @@ __all__ = [
     "booking_mark_no_show",
     "booking_record_usage",
     "booking_reject",
+    "bookings_record_bulk",
     "check_attendees",
     "group_feed_create",
     "group_feed_reset",
@@ -63,4 +67,5 @@ __all__ = [
     "suspension_lift",
     "walk_in_adjust",
     "walk_in_set",
+    "walk_ins_record_bulk",
 ]

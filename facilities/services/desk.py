@@ -98,8 +98,9 @@ def booking_record_usage(
     return booking
 
 
-def booking_mark_no_show(*, actor, booking: Booking) -> Booking:
-    """Staff record that nobody came; enough no-shows in a fiscal year suspend online booking."""
+def booking_mark_no_show(*, actor, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    """Staff record that nobody came; enough no-shows in a fiscal year suspend online booking.
+    ``now``: when staff recorded it (a replayed past step); the real time otherwise."""
     require_staff(actor)
     with transaction.atomic():
         booking = locked_booking(booking)
@@ -107,14 +108,14 @@ def booking_mark_no_show(*, actor, booking: Booking) -> Booking:
             raise BookingError(
                 _("Only confirmed bookings can be recorded as no-shows."), code="status"
             )
-        if booking.start > timezone.now():
+        if booking.start > (now or timezone.now()):
             raise BookingError(
                 _("A no-show can be recorded once the booking has started."), code="future"
             )
         booking.status = Booking.Status.NO_SHOW
         booking.actual_headcount = None
         booking.save(update_fields=["status", "actual_headcount", "updated_at"])
-        log_action(actor=actor, action="facilities.booking_no_show", target=booking)
+        log_action(actor=actor, action="facilities.booking_no_show", target=booking, at=now)
         group = booking.group
         if group is not None and booking.kind == Booking.Kind.GROUP:
             year = fiscal_year_of(booking.start)
@@ -122,14 +123,16 @@ def booking_mark_no_show(*, actor, booking: Booking) -> Booking:
             limit = FacilitySettings.load().no_show_limit
             if count >= limit and not group_is_suspended(group):
                 suspension = NoShowSuspension.objects.create(
-                    group=group, fiscal_year=year, no_shows=count
-                )
+                    group=group, fiscal_year=year, no_shows=count,
+                    created_at=now or timezone.now(),
+                )  # fmt: skip
                 log_action(
                     actor=actor,
                     action="facilities.booking_suspend",
                     target=group,
                     no_shows=count,
                     fiscal_year=year,
+                    at=now,
                 )
                 transaction.on_commit(
                     lambda: notifications.send_suspension(suspension, count=count)

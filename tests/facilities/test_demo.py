@@ -8,8 +8,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts.roles import make_staff
 from core.demo import DemoContext
 from core.fiscal import FiscalYear
+from core.models import AuditLog
 from facilities import demo
 from facilities.models import (
     Booking,
@@ -18,10 +20,11 @@ from facilities.models import (
     EquipmentLoan,
     NoShowSuspension,
     Room,
+    WalkInCount,
 )
 from facilities.selectors import equipment_in_use, facility_users
 from tests.clock import JST
-from tests.factories import GroupFactory, UserFactory
+from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -35,10 +38,13 @@ def test_the_demo_has_years_of_bookings_with_growing_facility_users():
         GroupFactory(registered_on=timezone.localdate().replace(year=2015)) for _ in range(12)
     ]
     rep = UserFactory(email="rep@example.com")
+    MembershipFactory(user=rep, group=groups[0], role="representative")
+    staff = UserFactory(email="staff@example.com")
+    make_staff(staff)
     ctx = DemoContext(scale=1, rng=random.Random(1), stdout=io.StringIO())
     ctx.shared.update(
         {"groups": groups, "rep_group": groups[0], "rep2_group": groups[1],
-         "users": {"rep@example.com": rep}}
+         "users": {"rep@example.com": rep, "staff@example.com": staff}}
     )  # fmt: skip
     demo.seed(ctx)
 
@@ -76,6 +82,47 @@ def test_the_demo_has_years_of_bookings_with_growing_facility_users():
                 <= Equipment.objects.get(pk=item.equipment_id).quantity
             )
 
+    _assert_only_states_the_services_reach(staff)
+
     demo.seed(ctx)  # idempotent
     assert Booking.objects.count() == total
     assert EquipmentLoan.objects.count() == len(loans)
+
+
+def _audit_targets(action: str) -> set[str]:
+    return set(
+        AuditLog.objects.filter(action=f"facilities.{action}").values_list("target_id", flat=True)
+    )
+
+
+def _assert_only_states_the_services_reach(staff):
+    """Every booking was asked for (an audit row), every used or missed one was recorded by
+    staff after its start, and a request in a room that needs approval was decided by staff
+    before it could be used: the demo holds no state the product could not reach."""
+    created = _audit_targets("booking_create")
+    assert {str(pk) for pk in Booking.objects.values_list("pk", flat=True)} <= created
+    used = Booking.objects.filter(status="used")
+    assert used.filter(actual_headcount__isnull=True).count() == 0
+    assert {str(pk) for pk in used.values_list("pk", flat=True)} <= _audit_targets("booking_used")
+    recorded = AuditLog.objects.filter(action="facilities.booking_used")
+    assert not recorded.exclude(actor=staff).exists()
+    first_used = Booking.objects.filter(status="used").order_by("start").first()
+    row = recorded.get(target_id=str(first_used.pk))
+    assert row.created_at >= first_used.start  # dated when it happened, not today
+    approved = _audit_targets("booking_approve")
+    needing = Booking.objects.filter(
+        room__requires_approval=True, kind="group", status__in=["confirmed", "used", "no_show"]
+    )
+    assert needing.exists()
+    assert {str(pk) for pk in needing.values_list("pk", flat=True)} <= approved
+    assert not needing.filter(decided_by__isnull=True).exists()
+    missed = Booking.objects.filter(status="no_show")
+    assert {str(pk) for pk in missed.values_list("pk", flat=True)} <= _audit_targets(
+        "booking_no_show"
+    )
+    # The suspension came from the desk's service, with its audit row.
+    assert AuditLog.objects.filter(action="facilities.booking_suspend").count() == 1
+    assert (
+        WalkInCount.objects.count()
+        == AuditLog.objects.filter(action="facilities.walk_in_set").count()
+    )

@@ -1,0 +1,304 @@
+"""Bookings that already happened, recorded in bulk: the office's past (the demo's years, or
+an import of a paper ledger) written with the same rules as ``booking_create`` and the desk.
+
+Each row tells a booking's whole life: asked for at ``requested_at`` by ``booked_by``,
+approved or declined by staff when the room or equipment needs approval, then cancelled, used
+(with its headcount) or missed. ``bookings_record_bulk`` checks per row what the one-by-one
+services check for the data (a status the booking can reach, opening hours and closed days,
+the room's capacity, equipment stock at every moment) and leaves overlaps to the exclusion
+constraint. It writes the bookings, their equipment and one audit row per step (dated when the
+step happened) in one transaction, in chunks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.fiscal import TOKYO
+from facilities.calendar import OfficeCalendar
+from facilities.models import (
+    Booking,
+    BookingEquipment,
+    Equipment,
+    EquipmentLoan,
+    EquipmentLoanItem,
+    Room,
+    WalkInCount,
+)
+from facilities.rules import BookingError, check_attendees, local_time
+from facilities.services._common import require_staff
+from facilities.services.bookings import _is_exclusion_violation
+from groups.models import Group
+
+CHUNK = 5000
+S = Booking.Status
+
+
+@dataclass
+class PastBooking:
+    """One booking's life, as staff and the group lived it."""
+
+    room: Room
+    start: dt.datetime
+    end: dt.datetime
+    purpose: str
+    attendees: int
+    outcome: str  # the status it ends in: requested, confirmed, cancelled, rejected, used, no_show
+    requested_at: dt.datetime
+    group: Group | None = None
+    kind: str = Booking.Kind.GROUP
+    booked_by: object = None
+    equipment: dict[Equipment, int] = field(default_factory=dict)
+    headcount: int | None = None
+    printing_masters: int = 0
+    printing_sheets: int = 0
+    reason: str = ""
+
+
+def _steps(row: PastBooking, staff, now: dt.datetime) -> list[tuple[str, object, dt.datetime]]:
+    """The audit steps of ``row`` (action, actor, when), or BookingError if the product could
+    not have brought the booking to its outcome."""
+    office = row.kind != Booking.Kind.GROUP
+    needs_approval = not office and (
+        row.room.requires_approval or any(e.requires_approval for e in row.equipment)
+    )
+    asked = row.requested_at
+    if asked > now or asked > row.start:
+        raise BookingError(_("A booking is asked for before it starts."), code="past")
+    booked_by = staff if office else row.booked_by
+    steps = [("facilities.booking_create", booked_by, asked)]
+    outcome = row.outcome
+    decided = min(asked + dt.timedelta(days=1), row.start, now)
+    if outcome == S.REJECTED:
+        if not needs_approval:
+            raise BookingError(_("Only requests awaiting approval can be declined."), code="status")
+        return [*steps, ("facilities.booking_reject", staff, decided)]
+    if outcome == S.REQUESTED:
+        if not needs_approval or row.end <= now:
+            raise BookingError(
+                _("Only a coming booking that needs approval can await it."), code="status"
+            )
+        return steps
+    if needs_approval:
+        steps.append(("facilities.booking_approve", staff, decided))
+    if outcome == S.CONFIRMED:
+        return steps
+    if outcome == S.CANCELLED:
+        when = min(row.start - dt.timedelta(hours=1), now)
+        return [*steps, ("facilities.booking_cancel", booked_by, max(when, decided))]
+    if outcome in (S.USED, S.NO_SHOW):
+        if row.start > now:
+            raise BookingError(
+                _("Use can be recorded once the booking has started."), code="future"
+            )
+        if outcome == S.NO_SHOW:
+            return [*steps, ("facilities.booking_no_show", staff, min(row.end, now))]
+        if row.headcount is None or min(row.headcount, row.printing_masters,
+                                        row.printing_sheets) < 0:  # fmt: skip
+            raise BookingError(_("Numbers cannot be negative."), code="numbers")
+        return [*steps, ("facilities.booking_used", staff, min(row.end, now))]
+    raise BookingError(_("Unknown status."), code="status")
+
+
+def _check_times(row: PastBooking, cal: OfficeCalendar) -> None:
+    if timezone.is_naive(row.start) or timezone.is_naive(row.end):
+        raise ValueError("bookings_record_bulk needs aware datetimes")
+    if row.end <= row.start:
+        raise BookingError(_("The end must be after the start."), code="order")
+    start, end = local_time(row.start), local_time(row.end)
+    hours = cal.hours_on(start.date(), row.room.pk)
+    if end.date() != start.date() or hours is None:
+        raise BookingError(_("The office is closed then."), code="closed")
+    if start.time() < hours[0] or end.time() > hours[1]:
+        raise BookingError(_("That is outside opening hours."), code="hours")
+    if not (row.purpose or "").strip():
+        raise BookingError(_("Please say what the room is for."), code="purpose")
+
+
+def _check_stock(rows: list[PastBooking]) -> None:
+    """Equipment never lent beyond its quantity at any moment, counting the bookings and
+    take-out loans already recorded in the same span."""
+    live = [r for r in rows if r.outcome in Booking.LIVE_STATUSES and r.equipment]
+    if not live:
+        return
+    first, last = min(r.start for r in live), max(r.end for r in live)
+    changes: dict[int, list[tuple[dt.datetime, int, int]]] = defaultdict(list)
+    for equipment_id, start, end, quantity in BookingEquipment.objects.filter(
+        booking__in=Booking.objects.live().overlapping(first, last)
+    ).values_list("equipment_id", "booking__start", "booking__end", "quantity"):
+        changes[equipment_id] += [(start, quantity, -1), (end, -quantity, -1)]
+    for equipment_id, start, end, quantity in EquipmentLoanItem.objects.filter(
+        Q(loan__in=EquipmentLoan.objects.live().overlapping(first, last))
+    ).values_list("equipment_id", "loan__start", "loan__end", "quantity"):
+        changes[equipment_id] += [(start, quantity, -1), (end, -quantity, -1)]
+    stock = {}
+    for index, row in enumerate(live):
+        for item, quantity in row.equipment.items():
+            stock[item.pk] = item
+            changes[item.pk] += [(row.start, quantity, index), (row.end, -quantity, index)]
+    for equipment_id, item in stock.items():
+        level = 0
+        # Returns before loans at the same instant: [) intervals that touch do not overlap.
+        for _when, delta, index in sorted(changes[equipment_id], key=lambda c: (c[0], c[1])):
+            level += delta
+            if level > item.quantity:
+                raise BookingError(
+                    _("Not enough %(equipment)s on %(date)s.")
+                    % {"equipment": item.name, "date": f"{local_time(live[index].start):%Y-%m-%d}"},
+                    code="equipment",
+                )
+
+
+def _copy_audit(entries) -> None:
+    """Audit rows with the time each step happened (``log_action`` stamps the real time)."""
+    columns = "created_at, actor_id, action, target_type_id, target_id, target_repr, data"
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY core_auditlog ({columns}) FROM STDIN") as copy,
+    ):
+        for entry in entries:
+            copy.write_row(entry)
+
+
+def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | None = None) -> int:
+    """Record ``rows`` (bookings that happened, or are booked, as of ``now``); returns how many.
+
+    Raises ``BookingError`` naming the first row the services would not have let happen; then
+    nothing is written."""
+    require_staff(actor)
+    now = now or timezone.now()
+    if not rows:
+        return 0
+    days = [local_time(r.start).date() for r in rows]
+    cal = OfficeCalendar.load(min(days), max(days))
+    plans = []
+    for row in rows:
+        _check_times(row, cal)
+        check_attendees(room=row.room, attendees=row.attendees)
+        plans.append(_steps(row, actor, now))
+    content_type = ContentType.objects.get_for_model(Booking)
+    written = 0
+    with transaction.atomic():
+        # The same lock order as booking_create: rooms, then equipment rows by primary key.
+        list(Room.objects.select_for_update().filter(pk__in={r.room.pk for r in rows}))
+        equipment_ids = sorted({e.pk for r in rows for e in r.equipment})
+        list(Equipment.objects.select_for_update().filter(pk__in=equipment_ids).order_by("pk"))
+        _check_stock(rows)
+        for offset in range(0, len(rows), CHUNK):
+            chunk = rows[offset : offset + CHUNK]
+            chunk_plans = plans[offset : offset + CHUNK]
+            bookings = [
+                _booking(row, steps, actor) for row, steps in zip(chunk, chunk_plans, strict=True)
+            ]
+            try:
+                with transaction.atomic():
+                    Booking.objects.bulk_create(bookings)
+            except IntegrityError as exc:
+                if _is_exclusion_violation(exc):
+                    raise BookingError(
+                        _("Two bookings of one room overlap."), code="clash"
+                    ) from exc
+                raise
+            BookingEquipment.objects.bulk_create(
+                BookingEquipment(booking=b, equipment=e, quantity=q)
+                for b, row in zip(bookings, chunk, strict=True)
+                for e, q in row.equipment.items()
+            )
+            entries = []
+            for booking, row, steps in zip(bookings, chunk, chunk_plans, strict=True):
+                label = str(booking)[:200]
+                for action, who, when in steps:
+                    data = _audit_data(action, row)
+                    entries.append(
+                        (when, getattr(who, "pk", None), action, content_type.pk, str(booking.pk),
+                         label, json.dumps(data, ensure_ascii=False))
+                    )  # fmt: skip
+            _copy_audit(entries)
+            written += len(bookings)
+    return written
+
+
+def _booking(row: PastBooking, steps, staff) -> Booking:
+    decisions = ("facilities.booking_approve", "facilities.booking_reject")
+    decision = next((s for s in steps if s[0] in decisions), None)
+    office = row.kind != Booking.Kind.GROUP
+    return Booking(
+        room=row.room, group=row.group, kind=row.kind, status=row.outcome,
+        start=row.start, end=row.end,
+        period=Booking.period_for(row.start, row.end, row.room.buffer_minutes),
+        purpose=row.purpose.strip()[:200], attendees=row.attendees,
+        actual_headcount=row.headcount if row.outcome == S.USED else None,
+        printing_masters=row.printing_masters if row.outcome == S.USED else 0,
+        printing_sheets=row.printing_sheets if row.outcome == S.USED else 0,
+        booked_by=staff if office else row.booked_by,
+        status_reason=row.reason[:300] if row.outcome in (S.CANCELLED, S.REJECTED) else "",
+        decided_by=staff if office or decision else None,
+        decided_at=row.requested_at if office else (decision[2] if decision else None),
+        created_at=row.requested_at,
+    )  # fmt: skip
+
+
+def _audit_data(action: str, row: PastBooking) -> dict:
+    if action == "facilities.booking_create":
+        status = S.REQUESTED if _needs_approval(row) else S.CONFIRMED
+        return {"status": status, "kind": str(row.kind),
+                "group": row.group.pk if row.group else None,
+                "equipment": {e.name: q for e, q in row.equipment.items()}}  # fmt: skip
+    if action == "facilities.booking_used":
+        return {"headcount": row.headcount, "printing_masters": row.printing_masters,
+                "printing_sheets": row.printing_sheets}  # fmt: skip
+    if action in ("facilities.booking_reject", "facilities.booking_cancel"):
+        return {"reason": row.reason}
+    return {}
+
+
+def _needs_approval(row: PastBooking) -> bool:
+    return row.kind == Booking.Kind.GROUP and (
+        row.room.requires_approval or any(e.requires_approval for e in row.equipment)
+    )
+
+
+def walk_ins_record_bulk(
+    *, actor, counts: dict[dt.date, int], now: dt.datetime | None = None
+) -> int:
+    """Record the walk-in visitors counted on past days (``walk_in_set`` for many days): no day
+    still to come, no negative count; a day already counted keeps its count. Returns how many
+    days were recorded."""
+    require_staff(actor)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    for day, count in counts.items():
+        if day > today:
+            raise BookingError(
+                _("Visitors cannot be counted for a day still to come."), code="future"
+            )
+        if count < 0:
+            raise BookingError(_("Numbers cannot be negative."), code="numbers")
+    with transaction.atomic():
+        known = set(
+            WalkInCount.objects.filter(date__in=list(counts)).values_list("date", flat=True)
+        )
+        rows = WalkInCount.objects.bulk_create(
+            WalkInCount(date=day, count=count, recorded_by=actor)
+            for day, count in sorted(counts.items())
+            if day not in known
+        )
+        content_type = ContentType.objects.get_for_model(WalkInCount)
+        _copy_audit(
+            (
+                # Counted at the day's closing (or now, for today).
+                min(dt.datetime.combine(row.date, dt.time(21), tzinfo=TOKYO), now),
+                actor.pk, "facilities.walk_in_set", content_type.pk, str(row.pk), str(row)[:200],
+                json.dumps({"count": row.count}),
+            )
+            for row in rows
+        )  # fmt: skip
+    return len(rows)

@@ -135,8 +135,8 @@ def _split(total: int, parts: int, rng) -> list[int]:
 
 
 def _attendance(event, people: int, groups, rng, *, users=(), registered_extra: int = 3):
-    """Registration rows whose recorded attendance adds up to ``people``: parties of 1–3
-    coming for groups, a few walk-ins, and a few who registered but did not come."""
+    """Who registered and came, adding up to ``people``: parties of 1–3 coming for groups,
+    a few walk-ins, and a few who registered but did not come."""
     rows = []
     created = event.start - dt.timedelta(days=rng.randint(5, 30))
     remaining = people
@@ -146,46 +146,39 @@ def _attendance(event, people: int, groups, rng, *, users=(), registered_extra: 
         party = min(remaining - walk_ins, rng.choice([1, 1, 1, 2, 2, 3]))
         user = users.pop() if users else None
         rows.append(
-            Registration(
-                event=event,
+            services.PastRegistration(
+                registered_at=created,
                 user=user,
-                guest_name="" if user else _name(rng),
+                name="" if user else _name(rng),
                 group=rng.choice(groups) if groups and rng.random() < 0.8 else None,
                 people=party,
-                status=S.CONFIRMED,
-                attended=True,
-                attended_people=party,
-                created_at=created,
-                confirmed_at=created,
+                came=party,
             )
         )
         remaining -= party
     rows.append(
-        Registration(
-            event=event,
-            guest_name="当日参加",
+        services.PastRegistration(
+            registered_at=event.start,
+            name="当日参加",
             people=remaining,
-            status=S.CONFIRMED,
-            is_walk_in=True,
-            attended=True,
-            attended_people=remaining,
-            created_at=event.start,
-            confirmed_at=event.start,
+            came=remaining,
+            walk_in=True,
         )
     )
     for _ in range(registered_extra):
         rows.append(
-            Registration(
-                event=event,
-                guest_name=_name(rng),
+            services.PastRegistration(
+                registered_at=created,
+                name=_name(rng),
                 group=rng.choice(groups) if groups else None,
-                people=1,
-                status=S.CONFIRMED,
-                created_at=created,
-                confirmed_at=created,
             )
         )
     return rows
+
+
+def _hold(event, rows, staff) -> None:
+    """Staff took the registrations at the desk and marked who came, through the service."""
+    services.registrations_record_bulk(actor=staff, event=event, rows=rows)
 
 
 def seed(ctx) -> None:
@@ -198,10 +191,8 @@ def seed(ctx) -> None:
     now = timezone.now()
     current = FiscalYear.of(ctx.today)
 
-    registrations: list[Registration] = []
-    meetings = _seed_exchange_meetings(ctx, current, groups, users, registrations)
-    _seed_seminars(ctx, current, groups, registrations)
-    Registration.objects.bulk_create(registrations, batch_size=2000)
+    meetings = _seed_exchange_meetings(ctx, current, groups, users, staff)
+    _seed_seminars(ctx, current, groups, staff)
     _seed_upcoming(ctx, groups, users, staff)
     past = [m for m in meetings if m.end < now]
     _seed_surveys(ctx, past[-1] if past else None, groups, users)
@@ -213,7 +204,7 @@ def seed(ctx) -> None:
     )
 
 
-def _seed_exchange_meetings(ctx, current, groups, users, registrations) -> list[Event]:
+def _seed_exchange_meetings(ctx, current, groups, users, staff) -> list[Event]:
     rng = ctx.rng
     now = timezone.now()
     rep = users.get("rep@example.com")
@@ -250,14 +241,15 @@ def _seed_exchange_meetings(ctx, current, groups, users, registrations) -> list[
                 fee_note="無料",
                 capacity=max(60, people + 10),
                 reminder_sent_at=start - dt.timedelta(days=1),
+                published_at=start - dt.timedelta(days=45),
             )
             meetings.append(event)
             demo_users = [rep] if rep is not None and number == 1 else []
-            registrations += _attendance(event, people, groups, rng, users=demo_users)
+            _hold(event, _attendance(event, people, groups, rng, users=demo_users), staff)
     return meetings
 
 
-def _seed_seminars(ctx, current, groups, registrations) -> None:
+def _seed_seminars(ctx, current, groups, staff) -> None:
     rng = ctx.rng
     now = timezone.now()
     n = 0
@@ -284,10 +276,10 @@ def _seed_seminars(ctx, current, groups, registrations) -> None:
                 fee_note="資料代300円" if i % 2 else "無料",
                 capacity=30,
                 reminder_sent_at=start - dt.timedelta(days=1),
+                published_at=start - dt.timedelta(days=45),
             )
-            registrations += _attendance(
-                event, rng.randint(12, 28), groups, rng, registered_extra=2
-            )
+            rows = _attendance(event, rng.randint(12, 28), groups, rng, registered_extra=2)
+            _hold(event, rows, staff)
 
 
 def _seed_upcoming(ctx, groups, users, staff) -> None:
@@ -330,20 +322,19 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         help_text="例：保育（2歳児1名）、手話通訳、車いすでの参加",
         order=2,
     )
-    rows = []
-    for i in range(14):
-        rows.append(
-            Registration(
-                event=meeting,
-                guest_name=_name(rng),
-                guest_email=f"sanka{i + 1}@example.net",
-                group=rng.choice(groups) if groups else None,
-                people=rng.choice([1, 1, 2]),
-                status=S.CONFIRMED,
-                confirmed_at=timezone.now(),
-            )
+    # People who phoned the office or asked at the desk (staff register them).
+    rows = [
+        services.registration_add_by_staff(
+            actor=staff,
+            event=meeting,
+            name=_name(rng),
+            email=f"sanka{i + 1}@example.net",
+            group=rng.choice(groups) if groups else None,
+            people=rng.choice([1, 1, 2]),
+            notify=False,
         )
-    Registration.objects.bulk_create(rows)
+        for i in range(14)
+    ]
     RegistrationAnswer.objects.bulk_create(
         [RegistrationAnswer(registration=r, question=social, value="yes") for r in rows[::2]]
         + [RegistrationAnswer(registration=rows[3], question=care, value="保育（3歳児1名）")]
@@ -373,18 +364,16 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         fee_note="無料",
         capacity=20,
     )
-    Registration.objects.bulk_create(
-        Registration(
+    for i in range(16):
+        services.registration_add_by_staff(
+            actor=staff,
             event=seminar,
-            guest_name=_name(rng),
-            guest_email=f"seminar{i + 1}@example.net",
+            name=_name(rng),
+            email=f"seminar{i + 1}@example.net",
             group=rng.choice(groups) if groups else None,
             people=2 if i < 4 else 1,
-            status=S.CONFIRMED,
-            confirmed_at=timezone.now(),
+            notify=False,
         )
-        for i in range(16)
-    )
     for i in range(2):
         services.registration_add_by_staff(
             actor=staff,
@@ -416,16 +405,15 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         draw_at=_at(today + dt.timedelta(days=7), 12),
         organiser=ctx.shared.get("rep2_group"),
     )
-    Registration.objects.bulk_create(
-        Registration(
+    for i in range(12):
+        services.registration_add_by_staff(
+            actor=staff,
             event=lottery,
-            guest_name=_name(rng),
-            guest_email=f"oyako{i + 1}@example.net",
+            name=_name(rng),
+            email=f"oyako{i + 1}@example.net",
             people=rng.choice([2, 2, 3]),
-            status=S.LOTTERY_APPLIED,
+            notify=False,
         )
-        for i in range(12)
-    )
     if rep is not None:
         services.registration_create(actor=rep, event=lottery, people=2, notify=False)
 

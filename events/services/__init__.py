@@ -9,6 +9,7 @@ One module per capability:
 - ``_places``: what they share: the event's row lock, the waiting list moving up, releasing
   unconfirmed holds.
 - ``lottery``, ``attendance``, ``surveys``: the lottery draw, who came, survey answers.
+- ``history``: a past event's registrations and attendance recorded in bulk (the demo).
 - ``lifecycle``: proposals, approval, edits that move an event, cancellation, reminders.
 - ``rooms``: the office's room, through the facilities app's booking rules.
 
@@ -39,6 +40,7 @@ from events.rules import (
 from events.services._places import waitlist_promote
 from events.services.attendance import attendance_record, walk_in_add
 from events.services.guests import registration_confirm_guest, registration_create_guest
+from events.services.history import PastRegistration, registrations_record_bulk
 from events.services.lifecycle import (
     event_after_edit,
     event_approve,
@@ -64,6 +66,7 @@ __all__ = [
     "GUEST_PENDING_PER_CLIENT",
     "DrawResult",
     "EventError",
+    "PastRegistration",
     "RegistrationError",
     "SurveyError",
     "attendance_opens",
@@ -90,6 +93,7 @@ __all__ = [
     "registration_confirm_guest",
     "registration_create",
     "registration_create_guest",
+    "registrations_record_bulk",
     "registrations_release_expired",
     "reminders_send",
     "survey_send_invitations",

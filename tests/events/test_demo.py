@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.demo import DemoContext
 from core.fiscal import FiscalYear
+from core.models import AuditLog
 from events import demo, selectors
 from events.models import Event, Registration, Response, Survey
 
@@ -54,7 +55,40 @@ def test_demo_seed(ctx):
     assert total >= 10 and results[0].average
     assert Response.objects.filter(survey__event__isnull=True).count() >= 5
 
+    _assert_only_states_the_services_reach()
+
     before = (Event.objects.count(), Registration.objects.count(), Response.objects.count())
     demo.seed(ctx)
     after = (Event.objects.count(), Registration.objects.count(), Response.objects.count())
     assert before == after
+
+
+def _assert_only_states_the_services_reach():
+    """Every registration of a past event was taken (an audit row, before the event ended) and
+    confirmed before anyone was marked as come; attendance was recorded by an audit row of its
+    event, after the event began; every walk-in has its own row; capacities hold."""
+    logged = {
+        action: set(AuditLog.objects.filter(action=action).values_list("target_id", flat=True))
+        for action in ("event.register_by_staff", "event.walk_in", "event.attendance")
+    }
+    attended = Registration.objects.filter(attended=True).select_related("event")
+    assert attended.exists()
+    for registration in attended:
+        assert registration.status == Registration.Status.CONFIRMED
+        assert registration.confirmed_at is not None
+        assert registration.confirmed_at <= registration.event.start
+        if registration.is_walk_in:
+            assert str(registration.pk) in logged["event.walk_in"]
+        else:
+            assert str(registration.pk) in logged["event.register_by_staff"]
+            assert str(registration.event_id) in logged["event.attendance"]
+    marks = AuditLog.objects.filter(action="event.attendance")
+    starts = dict(Event.objects.values_list("pk", "start"))
+    assert all(m.created_at >= starts[int(m.target_id)] for m in marks)
+    for event in Event.objects.all():
+        booked = sum(
+            r.people
+            for r in event.registrations.all()
+            if r.status == Registration.Status.CONFIRMED and not r.is_walk_in
+        )
+        assert booked <= event.capacity

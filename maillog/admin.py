@@ -4,11 +4,12 @@ and subject. A secret mail shows its subject only (its body was never stored).""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_readonly import ReadOnlyAdmin
 from maillog.models import SentMail
 
 
 @admin.register(SentMail)
-class SentMailAdmin(admin.ModelAdmin):
+class SentMailAdmin(ReadOnlyAdmin):
     list_display = ("sent_at", "address", "account", "subject", "kind", "secret")
     list_filter = ("kind", "message__secret", "sent_at")
     search_fields = ("address", "message__subject")
@@ -31,12 +32,3 @@ class SentMailAdmin(admin.ModelAdmin):
         if obj.message.secret:
             return _("Not kept: this mail contained a one-time link or code.")
         return obj.message.readable_text
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

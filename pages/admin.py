@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_office_staff
+from core.admin_readonly import ReadOnlyAdmin
 from pages import services
 from pages.forms import DownloadFileForm, PageAdminForm
 from pages.models import Consent, DownloadFile, OfficeDetails, Page, PageVersion
@@ -238,19 +239,10 @@ class OfficeDetailsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyAdmin):
     """What each account agreed to at sign-up (read only)."""
 
     list_display = ["user", "terms_version", "privacy_version", "given_at"]
     list_select_related = ["user", "terms_version__page", "privacy_version__page"]
     search_fields = ["user__email"]
     readonly_fields = ["user", "terms_version", "privacy_version", "given_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

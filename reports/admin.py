@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_readonly import ReadOnlyAdmin
 from core.fiscal import FiscalYear
 from reports.models import KpiTarget, PageViewCounter
 
@@ -22,19 +23,10 @@ class KpiTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(PageViewCounter)
-class PageViewCounterAdmin(admin.ModelAdmin):
+class PageViewCounterAdmin(ReadOnlyAdmin):
     """Read-only: the portal counts its own page views."""
 
     list_display = ["day", "section", "views"]
     list_filter = ["section"]
     date_hierarchy = "day"
     ordering = ["-day", "section"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -95,3 +95,43 @@ class PageViewCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_section_display()}: {self.views}"
+
+
+class VisitorCounter(models.Model):
+    """Unique visitors of one day: how many different visitor hashes the day saw.
+
+    Added to by ``reports.middleware`` when it flushes its buffer: the number of hashes of the
+    day that were new to ``VisitorOfDay``.
+    """
+
+    day = models.DateField(pgettext_lazy("report", "day"), unique=True)
+    visitors = models.PositiveBigIntegerField(_("unique visitors"), default=0)
+
+    class Meta:
+        verbose_name = _("unique-visitor counter")
+        verbose_name_plural = _("unique-visitor counters")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.visitors}"
+
+
+class VisitorOfDay(models.Model):
+    """A visitor seen on a day, as a hash keyed with that day's salt (never stored anywhere).
+
+    Kept only while the day is counted: deleted an hour after the day ends. Without the salt the
+    hash cannot be linked to an address, a browser or another day.
+    """
+
+    day = models.DateField(pgettext_lazy("report", "day"))
+    visitor = models.CharField(_("visitor hash"), max_length=32)
+
+    class Meta:
+        verbose_name = _("visitor of the day")
+        verbose_name_plural = _("visitors of the day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "visitor"], name="visitorofday_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.visitor}"

@@ -24,7 +24,7 @@ from django.utils import timezone
 from core.fiscal import FiscalYear
 from reports.kpis.definitions import KPIS
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 SOURCES = ("groups", "facilities", "events", "consultations", "publishing", "website")
 

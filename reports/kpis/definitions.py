@@ -216,11 +216,24 @@ KPIS: tuple[Kpi, ...] = (
         pgettext_lazy("unit", "views"),
         "website",
         _(
-            "Pages of the portal viewed in a browser, counted by the portal itself. Search-engine "
-            "robots, the admin, files and error pages are not counted; nothing about the visitor "
-            "is stored."
+            "Pages of the portal viewed in a browser, counted by the portal itself. Robots on a "
+            "maintained list of crawlers, requests without a browser's usual headers, the admin, "
+            "files and error pages are not counted; one visitor's views of one page within 30 "
+            "minutes count once; nothing about the visitor is stored."
         ),
         headline=True,
+    ),
+    Kpi(
+        "daily_visitors",
+        _("Website visitors"),
+        pgettext_lazy("unit", "people"),
+        "website",
+        _(
+            "Unique visitors of each day, added up over the period (a visitor who comes on two "
+            "days counts twice). A visitor is recognised within one day only, by a hash of the "
+            "address and browser with a salt that changes daily and is never stored; robots and "
+            "scripts are left out as for page views."
+        ),
     ),
 )
 

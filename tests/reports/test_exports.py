@@ -49,6 +49,7 @@ EXPECTED = {
     "subscribers_end": "0",
     "bulletin_posts": "0",
     "page_views": "4321",
+    "daily_visitors": "0",
 }
 
 

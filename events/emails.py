@@ -68,22 +68,32 @@ def _manage_url(registration: Registration) -> str:
     return absolute(reverse("events:guest_manage", kwargs={"token": token}))
 
 
+def _send_for_status(registration: Registration, templates: dict[str, str]) -> None:
+    """The mail ``templates`` names for the registration's status (none for another status).
+
+    A confirmed place carries the event's .ics; a place on the waiting list says its rank."""
+    context = {"registration": registration, "manage_url": _manage_url(registration)}
+    template = templates.get(registration.status)
+    if template is None:
+        return
+    if registration.status == Registration.Status.CONFIRMED:
+        context["attach_ics"] = True
+    elif registration.status == Registration.Status.WAITLISTED:
+        context["rank"] = selectors.waitlist_rank(registration)
+    _send(template, registration.email, context, event=registration.event)
+
+
 def registration_status(pk: int) -> None:
     """What a new (or newly confirmed) registration now is: confirmed, waiting list, lottery."""
     for registration in _registrations([pk]):
-        context = {"registration": registration, "manage_url": _manage_url(registration)}
-        if registration.status == Registration.Status.CONFIRMED:
-            _send(
-                "confirmed",
-                registration.email,
-                {**context, "attach_ics": True},
-                event=registration.event,
-            )
-        elif registration.status == Registration.Status.WAITLISTED:
-            context["rank"] = selectors.waitlist_rank(registration)
-            _send("waitlisted", registration.email, context, event=registration.event)
-        elif registration.status == Registration.Status.LOTTERY_APPLIED:
-            _send("lottery_applied", registration.email, context, event=registration.event)
+        _send_for_status(
+            registration,
+            {
+                Registration.Status.CONFIRMED: "confirmed",
+                Registration.Status.WAITLISTED: "waitlisted",
+                Registration.Status.LOTTERY_APPLIED: "lottery_applied",
+            },
+        )
 
 
 def registration_promoted(pk: int) -> None:
@@ -119,19 +129,14 @@ def guest_confirmation_link(pk: int) -> None:
 
 def lottery_results(ids) -> None:
     for registration in _registrations(ids):
-        context = {"registration": registration, "manage_url": _manage_url(registration)}
-        if registration.status == Registration.Status.CONFIRMED:
-            _send(
-                "lottery_won",
-                registration.email,
-                {**context, "attach_ics": True},
-                event=registration.event,
-            )
-        elif registration.status == Registration.Status.WAITLISTED:
-            context["rank"] = selectors.waitlist_rank(registration)
-            _send("lottery_waitlisted", registration.email, context, event=registration.event)
-        elif registration.status == Registration.Status.LOTTERY_LOST:
-            _send("lottery_lost", registration.email, context, event=registration.event)
+        _send_for_status(
+            registration,
+            {
+                Registration.Status.CONFIRMED: "lottery_won",
+                Registration.Status.WAITLISTED: "lottery_waitlisted",
+                Registration.Status.LOTTERY_LOST: "lottery_lost",
+            },
+        )
 
 
 def reminders(ids) -> None:

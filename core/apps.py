@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Portal core")
+
+    def ready(self):
+        from core.sites import site_follows_settings
+
+        # After core's migrations, which come after the sites framework's (INSTALLED_APPS order):
+        # its default row "example.com" is made by then and is given the portal's own address.
+        post_migrate.connect(site_follows_settings, sender=self, dispatch_uid="core_site_row")

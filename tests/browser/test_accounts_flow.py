@@ -24,7 +24,7 @@ def test_a_visitor_signs_up_verifies_the_address_and_lands_signed_in(page, live_
     page.get_by_label("パスワード:", exact=True).fill("a-long-passphrase-2026")
     page.get_by_label("パスワード (再入力)").fill("a-long-passphrase-2026")
     page.get_by_label("利用規約と個人情報の取扱いに同意します").check()
-    page.get_by_role("button", name="ユーザー登録").click()
+    page.get_by_role("button", name="新規登録").click()
 
     page.wait_for_url(re.compile(r"/accounts/confirm-email/$"))
     assert page.locator("h1").inner_text().strip()

@@ -2,9 +2,10 @@ import logging
 
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -15,6 +16,13 @@ from core.pagecache import public_page
 logger = logging.getLogger(__name__)
 
 HOME_CACHE_SECONDS = 60
+
+
+@require_safe
+def favicon(request):
+    """``/favicon.ico``, asked for by browsers and feed readers that read no <link>: the icon
+    lives with the other static files (static/icons/, made by tools/make_icons.py)."""
+    return HttpResponsePermanentRedirect(static("icons/favicon.ico"))
 
 
 @require_GET

@@ -71,6 +71,7 @@ def pattern_of(path: str) -> Pattern | None:
 # --- Patterns that are not pages a person reads (reason given for each).
 NOT_PAGES: dict[str, str] = {
     "healthz": "JSON for the load balancer",
+    "favicon": "a redirect to the icon file for browsers that ask for /favicon.ico",
     "set_language": "POST-only action behind the language buttons (browser-tested)",
     "account_logout": "confirmation step of a POST action (log out is browser-tested)",
     "account_confirm_email": "reached only from the e-mail link (browser-tested sign-up)",

@@ -36,8 +36,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # Event slugs that would clash with the app's own addresses.
 RESERVED_SLUGS = {"feed", "propose", "guest", "surveys"}
@@ -450,8 +450,9 @@ class Registration(models.Model):
                 ),
                 name="registration_one_live_per_guest_email",
             ),
+            # A walk-in may stay nameless: it is labelled "Walk-in" when shown (display_name).
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | ~Q(guest_name=""),
+                condition=Q(user__isnull=False) | ~Q(guest_name="") | Q(is_walk_in=True),
                 name="registration_has_person",
             ),
             models.CheckConstraint(condition=Q(people__gte=1), name="registration_people_positive"),
@@ -468,6 +469,8 @@ class Registration(models.Model):
     def display_name(self) -> str:
         if self.user_id:
             return str(self.user)
+        if self.is_walk_in and not self.guest_name:
+            return gettext("Walk-in")
         return self.guest_name
 
     @property

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanImageField, DocumentField, HoneypotMixin
@@ -101,13 +103,19 @@ class MultipleImageField(CleanImageField):
 
     def __init__(self, *args, max_files: int = 6, **kwargs):
         self.max_files = max_files
+        # Lazy: fields are made when the form class is (at import), shown in each reader's language.
         kwargs.setdefault(
             "help_text",
-            _(
-                "Up to %(n)d photos: JPEG, PNG or WebP, up to 15 MB each. Location data "
-                "(GPS) is removed."
-            )
-            % {"n": max_files},
+            lazy(
+                lambda: (
+                    gettext(
+                        "Up to %(n)d photos: JPEG, PNG or WebP, up to 15 MB each. Location data "
+                        "(GPS) is removed."
+                    )
+                    % {"n": max_files}
+                ),
+                str,
+            )(),
         )
         super().__init__(*args, **kwargs)
 

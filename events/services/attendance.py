@@ -79,7 +79,7 @@ def walk_in_add(
     check_attendance_open(event, now)
     registration = Registration.objects.create(
         event=event,
-        guest_name=(name.strip() or _("Walk-in"))[:100],
+        guest_name=name.strip()[:100],  # nameless: labelled "Walk-in" when shown
         group=group,
         people=people,
         status=Registration.Status.CONFIRMED,

@@ -233,17 +233,24 @@ def check_attendees(*, room: Room, attendees: int | None) -> None:
         )
 
 
-def _check_people(req: BookingRequest) -> None:
-    check_attendees(room=req.room, attendees=req.attendees)
-    if req.online and group_is_suspended(req.group):
+def check_not_suspended(group: Group | None) -> None:
+    """Repeated no-shows stop a group's online booking, of rooms and take-out loans alike: the
+    group then asks at the desk, where staff book for it."""
+    if group_is_suspended(group):
         raise BookingError(
             _(
                 "Online booking for %(group)s is suspended because of repeated no-shows. "
                 "Please contact the office."
             )
-            % {"group": req.group.name},
+            % {"group": group.name},
             code="suspended",
         )
+
+
+def _check_people(req: BookingRequest) -> None:
+    check_attendees(room=req.room, attendees=req.attendees)
+    if req.online:
+        check_not_suspended(req.group)
 
 
 def _month_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime, dt.date]:

@@ -20,12 +20,12 @@ from facilities.permissions import can_cancel_loan_in_time, can_manage_loan
 from facilities.rules import (
     BookingError,
     BookingNotAllowed,
+    check_not_suspended,
     check_stock,
     fmt_date,
     loan_period,
     normalise_equipment,
 )
-from facilities.selectors import group_is_suspended
 from facilities.services._common import require_staff
 from groups.models import Group
 from groups.permissions import can_act_for
@@ -96,10 +96,8 @@ def loan_create(
     return_date: dt.date,
     purpose: str,
     equipment,
-    now: dt.datetime | None = None,
 ) -> EquipmentLoan:
-    """Ask to take ``equipment`` (Equipment or pk → quantity) out of the building for ``group``
-    (``now``: when it was asked, for a replayed past step; the real time otherwise).
+    """Ask to take ``equipment`` (Equipment or pk → quantity) out of the building for ``group``.
 
     Confirmed at once unless a piece needs staff approval (staff requests are confirmed at
     once). Members keep to the longest loan and how far ahead loans may be asked; staff may
@@ -114,20 +112,12 @@ def loan_create(
     if not group.is_registered:
         raise BookingError(_("Only registered groups can borrow equipment."), code="group")
     staff = is_office_staff(actor)
-    if not staff and group_is_suspended(group):
-        # The same stop as online room booking: repeated no-shows mean asking at the desk.
-        raise BookingError(
-            _(
-                "Online booking for %(group)s is suspended because of repeated no-shows. "
-                "Please contact the office."
-            )
-            % {"group": group.name},
-            code="suspended",
-        )
+    if not staff:
+        check_not_suspended(group)
     purpose = (purpose or "").strip()[:200]
     if not purpose:
         raise BookingError(_("Please say what the equipment is for."), code="purpose")
-    at, now = now, now or timezone.now()
+    now = timezone.now()
     rules = FacilitySettings.load()
     _check_loan_dates(
         pickup=pickup_date, back=return_date, today=timezone.localdate(now), staff=staff,
@@ -153,7 +143,6 @@ def loan_create(
             status=status,
             decided_by=None if needs_approval else actor,
             decided_at=None if needs_approval else now,
-            created_at=now,
         )
         EquipmentLoanItem.objects.bulk_create(
             EquipmentLoanItem(loan=loan, equipment=e, quantity=q) for e, q in items.items()
@@ -162,7 +151,6 @@ def loan_create(
             actor=actor,
             action="facilities.loan_create",
             target=loan,
-            at=at,
             status=status,
             group=group.pk,
             equipment={e.name: q for e, q in items.items()},
@@ -254,11 +242,10 @@ def loan_cancel(*, actor, loan: EquipmentLoan, reason: str = "") -> EquipmentLoa
     return loan
 
 
-def loan_hand_out(*, actor, loan: EquipmentLoan, now: dt.datetime | None = None) -> EquipmentLoan:
-    """Staff at the desk hand the equipment over (from the pickup day to the return day);
-    ``now`` as in ``loan_create``."""
+def loan_hand_out(*, actor, loan: EquipmentLoan) -> EquipmentLoan:
+    """Staff at the desk hand the equipment over (from the pickup day to the return day)."""
     require_staff(actor)
-    at, now = now, now or timezone.now()
+    now = timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
         loan = _locked_loan(loan)
@@ -274,15 +261,14 @@ def loan_hand_out(*, actor, loan: EquipmentLoan, now: dt.datetime | None = None)
         loan.handed_out_at = now
         loan.handed_out_by = actor
         loan.save(update_fields=["status", "handed_out_at", "handed_out_by", "updated_at"])
-        log_action(actor=actor, action="facilities.loan_hand_out", target=loan, at=at)
+        log_action(actor=actor, action="facilities.loan_hand_out", target=loan)
     return loan
 
 
-def loan_return(*, actor, loan: EquipmentLoan, now: dt.datetime | None = None) -> EquipmentLoan:
-    """Staff take the equipment back; an early return frees it at once; ``now`` as in
-    ``loan_create``."""
+def loan_return(*, actor, loan: EquipmentLoan) -> EquipmentLoan:
+    """Staff take the equipment back; an early return frees it at once."""
     require_staff(actor)
-    at, now = now, now or timezone.now()
+    now = timezone.now()
     with transaction.atomic():
         loan = _locked_loan(loan)
         if loan.status != EquipmentLoan.Status.HANDED_OUT:
@@ -296,6 +282,5 @@ def loan_return(*, actor, loan: EquipmentLoan, now: dt.datetime | None = None) -
             action="facilities.loan_return",
             target=loan,
             late=loan.end < now,
-            at=at,
         )
     return loan

@@ -40,7 +40,36 @@ def parse_iso_date(value: str) -> dt.date:
     return day
 
 
-class BookingForm(forms.Form):
+class EquipmentQuantitiesMixin:
+    """One quantity field per piece of equipment (up to what the office has), for a booking's
+    extras and for a loan alike."""
+
+    def add_equipment_fields(self, equipment) -> None:
+        self.equipment = list(equipment)
+        for item in self.equipment:
+            self.fields[f"equipment_{item.pk}"] = forms.IntegerField(
+                label=item.name,
+                min_value=0,
+                max_value=item.quantity,
+                required=False,
+                initial=0,
+                help_text=_("The office has %(n)d.") % {"n": item.quantity},
+            )
+
+    def equipment_fields(self):
+        return [self[f"equipment_{item.pk}"] for item in self.equipment]
+
+    def equipment_wanted(self) -> dict[Equipment, int]:
+        """The pieces asked for and how many of each (none before the form is cleaned)."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            item: data.get(f"equipment_{item.pk}")
+            for item in self.equipment
+            if data.get(f"equipment_{item.pk}")
+        }
+
+
+class BookingForm(EquipmentQuantitiesMixin, forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=_("Choose a group"))
     kind = forms.ChoiceField(
         label=_("Kind of booking"),
@@ -112,19 +141,7 @@ class BookingForm(forms.Form):
             self.fields["start_time"].help_text = _(
                 "On the %(slot)d-minute grid; a booking lasts %(min)d to %(max)d minutes."
             ) % {"slot": room.slot_minutes, "min": room.min_minutes, "max": room.max_minutes}
-        self.equipment = list(Equipment.objects.filter(is_active=True))
-        for item in self.equipment:
-            self.fields[f"equipment_{item.pk}"] = forms.IntegerField(
-                label=item.name,
-                min_value=0,
-                max_value=item.quantity,
-                required=False,
-                initial=0,
-                help_text=_("The office has %(n)d.") % {"n": item.quantity},
-            )
-
-    def equipment_fields(self):
-        return [self[f"equipment_{item.pk}"] for item in self.equipment]
+        self.add_equipment_fields(Equipment.objects.filter(is_active=True))
 
     def main_fields(self):
         return [
@@ -182,13 +199,6 @@ class BookingForm(forms.Form):
                 self.add_error("repeat_count", _("At most %(n)d dates at once.") % {"n": limit})
         return data
 
-    def equipment_wanted(self) -> dict[Equipment, int]:
-        return {
-            item: self.cleaned_data.get(f"equipment_{item.pk}") or 0
-            for item in self.equipment
-            if self.cleaned_data.get(f"equipment_{item.pk}")
-        }
-
     @classmethod
     def initial_from_query(cls, room: Room, query) -> tuple[dict, str | None]:
         """Initial values from ``?start=…&end=…`` (local time); a message when they are garbled."""
@@ -226,7 +236,7 @@ class BookingForm(forms.Form):
         return initial, None
 
 
-class LoanForm(forms.Form):
+class LoanForm(EquipmentQuantitiesMixin, forms.Form):
     """A take-out loan: the group, the days, the purpose and how many of each piece."""
 
     group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=_("Choose a group"))
@@ -249,22 +259,10 @@ class LoanForm(forms.Form):
     def __init__(self, *args, groups, equipment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
-        self.equipment = list(equipment)
-        for item in self.equipment:
-            self.fields[f"equipment_{item.pk}"] = forms.IntegerField(
-                label=item.name,
-                min_value=0,
-                max_value=item.quantity,
-                required=False,
-                initial=0,
-                help_text=_("The office has %(n)d.") % {"n": item.quantity},
-            )
+        self.add_equipment_fields(equipment)
 
     def main_fields(self):
         return [self[name] for name in ("group", "pickup_date", "return_date", "purpose")]
-
-    def equipment_fields(self):
-        return [self[f"equipment_{item.pk}"] for item in self.equipment]
 
     def clean(self):
         data = super().clean()
@@ -278,14 +276,6 @@ class LoanForm(forms.Form):
         if not self.equipment_wanted() and not any(f.startswith("equipment_") for f in self.errors):
             self.add_error(None, _("Choose at least one piece of equipment to borrow."))
         return data
-
-    def equipment_wanted(self) -> dict[Equipment, int]:
-        data = getattr(self, "cleaned_data", {})
-        return {
-            item: data.get(f"equipment_{item.pk}")
-            for item in self.equipment
-            if data.get(f"equipment_{item.pk}")
-        }
 
 
 class LoanCancelForm(forms.Form):

@@ -96,8 +96,10 @@ def loan_create(
     return_date: dt.date,
     purpose: str,
     equipment,
+    now: dt.datetime | None = None,
 ) -> EquipmentLoan:
-    """Ask to take ``equipment`` (Equipment or pk → quantity) out of the building for ``group``.
+    """Ask to take ``equipment`` (Equipment or pk → quantity) out of the building for ``group``
+    (``now``: when it was asked, for a replayed past step; the real time otherwise).
 
     Confirmed at once unless a piece needs staff approval (staff requests are confirmed at
     once). Members keep to the longest loan and how far ahead loans may be asked; staff may
@@ -117,7 +119,7 @@ def loan_create(
     purpose = (purpose or "").strip()[:200]
     if not purpose:
         raise BookingError(_("Please say what the equipment is for."), code="purpose")
-    now = timezone.now()
+    at, now = now, now or timezone.now()
     rules = FacilitySettings.load()
     _check_loan_dates(
         pickup=pickup_date, back=return_date, today=timezone.localdate(now), staff=staff,
@@ -143,6 +145,7 @@ def loan_create(
             status=status,
             decided_by=None if needs_approval else actor,
             decided_at=None if needs_approval else now,
+            created_at=now,
         )
         EquipmentLoanItem.objects.bulk_create(
             EquipmentLoanItem(loan=loan, equipment=e, quantity=q) for e, q in items.items()
@@ -151,6 +154,7 @@ def loan_create(
             actor=actor,
             action="facilities.loan_create",
             target=loan,
+            at=at,
             status=status,
             group=group.pk,
             equipment={e.name: q for e, q in items.items()},
@@ -242,10 +246,11 @@ def loan_cancel(*, actor, loan: EquipmentLoan, reason: str = "") -> EquipmentLoa
     return loan
 
 
-def loan_hand_out(*, actor, loan: EquipmentLoan) -> EquipmentLoan:
-    """Staff at the desk hand the equipment over (from the pickup day to the return day)."""
+def loan_hand_out(*, actor, loan: EquipmentLoan, now: dt.datetime | None = None) -> EquipmentLoan:
+    """Staff at the desk hand the equipment over (from the pickup day to the return day);
+    ``now`` as in ``loan_create``."""
     require_staff(actor)
-    now = timezone.now()
+    at, now = now, now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
         loan = _locked_loan(loan)
@@ -261,14 +266,15 @@ def loan_hand_out(*, actor, loan: EquipmentLoan) -> EquipmentLoan:
         loan.handed_out_at = now
         loan.handed_out_by = actor
         loan.save(update_fields=["status", "handed_out_at", "handed_out_by", "updated_at"])
-        log_action(actor=actor, action="facilities.loan_hand_out", target=loan)
+        log_action(actor=actor, action="facilities.loan_hand_out", target=loan, at=at)
     return loan
 
 
-def loan_return(*, actor, loan: EquipmentLoan) -> EquipmentLoan:
-    """Staff take the equipment back; an early return frees it at once."""
+def loan_return(*, actor, loan: EquipmentLoan, now: dt.datetime | None = None) -> EquipmentLoan:
+    """Staff take the equipment back; an early return frees it at once; ``now`` as in
+    ``loan_create``."""
     require_staff(actor)
-    now = timezone.now()
+    at, now = now, now or timezone.now()
     with transaction.atomic():
         loan = _locked_loan(loan)
         if loan.status != EquipmentLoan.Status.HANDED_OUT:
@@ -282,5 +288,6 @@ def loan_return(*, actor, loan: EquipmentLoan) -> EquipmentLoan:
             action="facilities.loan_return",
             target=loan,
             late=loan.end < now,
+            at=at,
         )
     return loan

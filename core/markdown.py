@@ -15,6 +15,9 @@ link in a link). A ``data:`` image is fetched from nowhere but may be megabytes 
 its alt text is kept. With ``absolute_urls`` (feeds and e-mails, read away from the site) the
 portal's own images and relative links get ``SITE_URL`` in front: the office's own pictures
 still show, at one address for every reader, so they tell no one who opened what.
+
+``markdown_to_text`` writes the same body as readable plain text (the text part of an e-mail):
+no markup, every address absolute and written out.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from core.links import absolute_url
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
@@ -64,7 +70,7 @@ def _shift_headings(tokens) -> None:
 
 
 def _site_url(url: str) -> str:
-    return urljoin(f"{settings.SITE_URL}/", url)
+    return absolute_url(url)
 
 
 def _is_own(url: str) -> bool:
@@ -153,8 +159,8 @@ def render_markdown(text: str | None, *, absolute_urls: bool = False) -> SafeStr
 _space = re.compile(r"\s+")
 
 
-def markdown_to_text(text: str | None) -> str:
-    """The words of a Markdown body without markup (e-mail plain-text part, excerpts)."""
+def _words(text: str | None) -> str:
+    """The words of a Markdown body without markup or addresses (excerpts)."""
     if not text:
         return ""
     return html.unescape(strip_tags(str(render_markdown(text)))).strip()
@@ -162,30 +168,122 @@ def markdown_to_text(text: str | None) -> str:
 
 def excerpt(text: str | None, length: int = 120) -> str:
     """A one-line summary of a Markdown body for lists and feeds."""
-    plain = _space.sub(" ", markdown_to_text(text))
+    plain = _space.sub(" ", _words(text))
     return Truncator(plain).chars(length)
 
 
-_inline_image = re.compile(
-    r"(?<!\\)!\[(?P<alt>(?:[^\]\\]|\\.)*)\]"
-    r"\(\s*(?P<src><[^>\n]*>|[^\s)]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
-)
-_image_mark = re.compile(r"(?<!\\)!\[")
+# --- Plain text for the text part of an e-mail
+
+HEADING_MARKS = {2: "■ ", 3: "□ "}  # lower headings: "・"
+BULLET = "・"
+RULE = "――――――――――"
 
 
-def _image_as_link(match: re.Match) -> str:
-    alt, src = match["alt"], match["src"].strip("<>")
-    if src.lower().startswith("data:"):
-        return alt
-    if _is_relative(src):
-        src = _site_url(src)
-    return f"[{alt or src}]({src})"
+def markdown_to_text(source: str | None, *, base_url: str | None = None) -> str:
+    """A Markdown body as readable plain text: the text part of an e-mail.
 
-
-def markdown_for_text_mail(text: str | None) -> str:
-    """The Markdown source for a plain-text e-mail part: every image written as a link to its
-    absolute address (``[alt](url)``), a data: image as its alt text only, so the text part
-    matches the HTML part and carries no image for a mail program to fetch."""
-    if not text:
+    Walks markdown-it's syntax tree (the same parse as the HTML): headings become lines marked
+    ■ (and □, ・ below), emphasis loses its asterisks, lists are marked ・ or numbered, a link
+    reads ``words (address)``, an image ``[alt] (address)`` (never fetched: a text part shows
+    no picture), code and raw HTML stay as written, a quote keeps its ``>``, paragraphs are
+    separated by a blank line. Relative addresses get ``base_url`` (``SITE_URL`` by default)
+    in front. Nothing is wrapped: Japanese has no spaces to break at, and a mail program wraps
+    long lines itself.
+    """
+    if not source:
         return ""
-    return _image_mark.sub("[", _inline_image.sub(_image_as_link, text))
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    tokens = _md.parse(source)
+    _shift_headings(tokens)
+    blocks = _text_blocks(SyntaxTreeNode(tokens).children, base)
+    lines = "\n\n".join(b for b in blocks if b).split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
+def _text_url(href: str, base: str) -> str | None:
+    """The address a reader can use, or None (a page anchor, a scheme we never link)."""
+    if not href or href.startswith("#"):
+        return None
+    parts = urlsplit(href)
+    if parts.scheme:
+        return href if parts.scheme.lower() in URL_SCHEMES else None
+    if parts.netloc or href.startswith("//"):
+        return urljoin(f"{base}/", href)
+    return f"{base}/{href.lstrip('/')}"
+
+
+def _text_blocks(nodes, base: str) -> list[str]:
+    blocks = []
+    for node in nodes:
+        kind = node.type
+        if kind == "heading":
+            mark = HEADING_MARKS.get(int(node.tag[1]), BULLET)
+            blocks.append(mark + _text_inline(node.children[0], base))
+        elif kind == "paragraph":
+            blocks.append(_text_inline(node.children[0], base))
+        elif kind in ("bullet_list", "ordered_list"):
+            blocks.append(_text_list(node, base))
+        elif kind == "blockquote":
+            inner = "\n\n".join(_text_blocks(node.children, base))
+            blocks.append("\n".join(f"> {line}" if line else ">" for line in inner.split("\n")))
+        elif kind in ("fence", "code_block"):
+            blocks.append(node.content.rstrip("\n"))
+        elif kind == "hr":
+            blocks.append(RULE)
+        elif kind == "table":
+            rows = [
+                " | ".join(_text_inline(cell.children[0], base) for cell in row.children)
+                for section in node.children
+                for row in section.children
+            ]
+            blocks.append("\n".join(rows))
+    return blocks
+
+
+def _text_list(node, base: str) -> str:
+    ordered = node.type == "ordered_list"
+    start = int(node.attrs.get("start", 1)) if ordered else 1
+    items = []
+    tight = True
+    for number, item in enumerate(node.children, start=start):
+        marker = f"{number}. " if ordered else BULLET
+        indent = " " * len(marker) if ordered else "  "  # ・ is two columns wide
+        tight = tight and all(child.hidden for child in item.children if child.type == "paragraph")
+        body = "\n".join(_text_blocks(item.children, base))
+        lines = body.split("\n") or [""]
+        items.append(
+            "\n".join([marker + lines[0], *((indent + line) if line else "" for line in lines[1:])])
+        )
+    return ("\n" if tight else "\n\n").join(items)
+
+
+def _text_inline(node, base: str, *, in_link: bool = False) -> str:
+    parts = []
+    for child in node.children:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            parts.append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif kind == "link":
+            words = _text_inline(child, base, in_link=True)
+            href = str(child.attrs.get("href", ""))
+            url = _text_url(href, base)
+            # No usable address, a link in a link, or an autolink (the address once): words only.
+            if url is None or in_link or words in (url, href, url.split(":", 1)[-1]):
+                parts.append(words)
+            else:
+                parts.append(f"{words} ({url})")
+        elif kind == "image":
+            alt = _text_inline(child, base, in_link=True)
+            src = str(child.attrs.get("src", ""))
+            url = None if src.lower().startswith("data:") else _text_url(src, base)
+            if url is None or in_link:
+                parts.append(alt)
+            else:
+                parts.append(f"[{alt}] ({url})" if alt else url)
+        elif child.children:  # strong, em, s: the words without their marks
+            parts.append(_text_inline(child, base, in_link=in_link))
+        else:
+            parts.append(child.content)
+    return "".join(parts)

@@ -17,14 +17,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.links import absolute_url
+
 logger = logging.getLogger(__name__)
 
 # Mails with a one-time link: the mail log keeps their subject only (maillog).
 SECRET_MAILS = frozenset({"invitation"})
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def render_message(name: str, context: dict) -> tuple[str, str]:

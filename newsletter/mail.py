@@ -3,6 +3,7 @@ confirmation requests and the "you are already subscribed" notice."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,12 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.markdown import markdown_for_text_mail, render_markdown
+from core.links import absolute_url as absolute
+from core.markdown import markdown_to_text, render_markdown
 from newsletter import tokens
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _domain() -> str:
@@ -63,7 +61,7 @@ def build_issue_message(
         context = {
             "issue": issue,
             "body_html": render_markdown(issue.body, absolute_urls=True),
-            "body_text": markdown_for_text_mail(issue.body),
+            "body_text": markdown_to_text(issue.body),
             "issue_url": absolute(issue.get_absolute_url()),
             "cover_url": absolute(issue.cover.url) if issue.cover else "",
             "pdf_url": absolute(issue.pdf.url) if issue.pdf else "",
@@ -91,6 +89,20 @@ def build_issue_message(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+class MailPreview(NamedTuple):
+    subject: str
+    text: str
+    html: str
+
+
+def issue_preview(issue, *, to: str) -> MailPreview:
+    """What a subscriber's mail of ``issue`` holds, for the admin's preview: the same message
+    as a send builds (its links lead to the subscription page, as in a test send)."""
+    message = build_issue_message(issue, to=to)
+    html = next(content for content, kind in message.alternatives if kind == "text/html")
+    return MailPreview(subject=message.subject, text=message.body, html=html)
 
 
 def send_confirmation(subscriber) -> None:

@@ -125,8 +125,11 @@ def test_newsletter_mail_carries_no_remote_image():
     assert_remote_images_are_links(html)
     assert '<img src="https://kyodo.example.jp/media/news/hall.jpg" alt="会場の写真"' in html
     text = message.body
-    assert "![" not in text
-    assert "[追跡ピクセル](https://evil.example/pixel.png)" in text
-    assert "[http://evil.example/plain.gif](http://evil.example/plain.gif)" in text
-    assert "[会場の写真](https://kyodo.example.jp/media/news/hall.jpg)" in text
+    # The text part is plain text (core.markdown.markdown_to_text): an image is "[alt] (URL)".
+    assert "![" not in text and "](" not in text
+    assert "[追跡ピクセル] (https://evil.example/pixel.png)" in text
+    assert "\nhttp://evil.example/plain.gif\n" in text
+    assert "[相対プロトコル] (https://evil.example/proto.png)" in text
+    assert "[会場の写真] (https://kyodo.example.jp/media/news/hall.jpg)" in text
+    assert "リンクの中の画像 (https://kyodo.example.jp/events/)" in text
     assert "埋め込み画像" in text and "iVBOR" not in text

@@ -157,6 +157,11 @@ class MembershipInline(admin.TabularInline):
     fields = ["user", "role", "joined_at"]
     readonly_fields = ["joined_at"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":  # the model field has no verbose name: the column's header
+            kwargs["label"] = pgettext_lazy("membership", "user")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class GroupDocumentInline(admin.TabularInline):
     model = GroupDocument

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core import views as core_views
 from core.ratelimit import StaffLoginForm
 
-admin.site.site_header = "まちづくり協働オフィス 管理"
-admin.site.site_title = "まちづくり協働オフィス 管理"
+admin.site.site_header = _("Kyodo Office administration")
+admin.site.site_title = _("Kyodo Office administration")
 admin.site.index_title = _("Office administration")
 # The admin's log-in counts attempts and failures with the portal's (core/ratelimit.py).
 admin.site.login_form = StaffLoginForm

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from csp.decorators import csp
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 
 from core.registry import forget  # forget("home"): the home page shows our content
-from newsletter import selectors, services
+from newsletter import mail, selectors, services
 from newsletter.forms import DigestForm, IssueAdminForm, SendForm
 from newsletter.models import Bounce, Delivery, NewsletterIssue, SendRun, Subscriber
 
@@ -39,6 +43,23 @@ class SendRunInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("started_by").prefetch_related("fields")
+
+
+def framed_mail(html: str) -> HttpResponse:
+    """The HTML mail as its own page, shown only in the preview's sandboxed frame, under its
+    own policy: it keeps its <style> (mail programs need inline styles, which the portal's
+    policy forbids), runs nothing, loads only the portal's images, submits nothing, and only
+    the admin may frame it."""
+    policy = {
+        "default-src": ["'none'"],
+        "style-src": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", settings.SITE_URL],
+        "form-action": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'self'"],
+        "sandbox": [""],
+    }
+    return csp(policy)(lambda: HttpResponse(html, content_type="text/html; charset=utf-8"))()
 
 
 @admin.register(NewsletterIssue)
@@ -86,6 +107,16 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
                 wrap(require_POST(self.test_send_view)),
                 name="newsletter_issue_test_send",
             ),
+            path(
+                "<int:pk>/preview/",
+                wrap(require_GET(self.preview_view)),
+                name="newsletter_issue_preview",
+            ),
+            path(
+                "<int:pk>/preview/mail.html",
+                wrap(require_GET(xframe_options_sameorigin(self.preview_html_view))),
+                name="newsletter_issue_preview_html",
+            ),
             path("<int:pk>/send/", wrap(self.send_view), name="newsletter_issue_send"),
             path(
                 "<int:pk>/retry-failed/",
@@ -121,6 +152,24 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
                     issue.test_sent_at and issue.test_sent_at >= issue.updated_at
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def preview_view(self, request, pk):
+        """The issue's mail before the test send: the HTML part in a sandboxed frame, the plain
+        text below it, then the test-send button."""
+        issue = self._issue_for_change(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Preview of %(issue)s") % {"issue": issue},
+            "issue": issue,
+            "preview": mail.issue_preview(issue, to=request.user.email),
+        }
+        return TemplateResponse(request, "admin/newsletter/newsletterissue/preview.html", context)
+
+    def preview_html_view(self, request, pk):
+        """The HTML part alone, for the preview's frame (framed_mail)."""
+        issue = self._issue_for_change(request, pk)
+        return framed_mail(mail.issue_preview(issue, to=request.user.email).html)
 
     def test_send_view(self, request, pk):
         issue = self._issue_for_change(request, pk)

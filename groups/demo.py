@@ -24,6 +24,7 @@ from core.fiscal import FiscalYear, fiscal_year_of
 from groups import services
 from groups.models import (
     ActivityField,
+    ActivityRecord,
     Area,
     Consultation,
     Group,
@@ -919,6 +920,7 @@ def _seed_activity_records(ctx, groups, by_slug, users) -> None:
     rng = ctx.rng
     today = ctx.today
     colours = [(250, 220, 180), (200, 230, 200), (210, 220, 250)]
+    text_only = []
     for group in groups:
         if group.status != Group.Status.REGISTERED:
             continue
@@ -943,17 +945,27 @@ def _seed_activity_records(ctx, groups, by_slug, users) -> None:
             records.append((held_on, title.format(**values)[:120], body.format(**values)))
         records.sort(reverse=True)
         for n, (held_on, title, body) in enumerate(records):
-            photos = []
             if group.slug == FEATURED_SLUG and n < len(colours):
-                photos = [_demo_image(rng, colours[n]) for _ in range(2)]
-            services.activity_record_create(
-                actor=group._demo_rep,
-                group=group,
-                held_on=held_on,
-                title=title,
-                body=body,
-                photos=photos,
-            )
+                # The featured group's latest records, with photos, through the form's service.
+                services.activity_record_create(
+                    actor=group._demo_rep,
+                    group=group,
+                    held_on=held_on,
+                    title=title,
+                    body=body,
+                    photos=[_demo_image(rng, colours[n]) for _ in range(2)],
+                )
+            else:
+                text_only.append(
+                    ActivityRecord(
+                        group=group,
+                        held_on=held_on,
+                        title=title,
+                        body=body,
+                        created_by=group._demo_rep,
+                    )
+                )
+    services.activity_records_create_bulk(records=text_only)
 
 
 def _seed_consultations(ctx, users) -> None:

@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -1093,9 +1093,7 @@ def group_histories_create_bulk(
         if "slug" in str(exc):
             raise GroupError(_("This web address name is already taken.")) from exc
         raise _name_taken_error() from exc
-    for group, history in zip(groups, histories, strict=True):
-        group.created_at = history.applied_at
-    Group.objects.bulk_update(groups, ["created_at"], batch_size=1000)
+    _stamp(Group, [(g.pk, h.applied_at) for g, h in zip(groups, histories, strict=True)])
 
     field_links, area_links, memberships, renewals, log = [], [], [], [], []
     group_type = ContentType.objects.get_for_model(Group)
@@ -1173,7 +1171,63 @@ def group_histories_create_bulk(
     Membership.objects.bulk_create(memberships, batch_size=2000)
     GroupRenewal.objects.bulk_create(renewals, batch_size=2000)
     rows = AuditLog.objects.bulk_create([row for _at, row in log], batch_size=2000)
-    for (at, _row), row in zip(log, rows, strict=True):
-        row.created_at = at
-    AuditLog.objects.bulk_update(rows, ["created_at"], batch_size=2000)
+    _stamp(AuditLog, [(row.pk, at) for (at, _row), row in zip(log, rows, strict=True)])
     return groups
+
+
+def _stamp(model, moments: list[tuple[int, dt.datetime]]) -> None:
+    """Set ``created_at`` (stamped on insert) of many rows to when each really happened, in one
+    statement per chunk."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(moments), 5000):
+            chunk = moments[start : start + 5000]
+            cursor.execute(
+                f"UPDATE {table} AS t SET created_at = v.at "
+                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) WHERE t.id = v.id",
+                [[pk for pk, _at in chunk], [at for _pk, at in chunk]],
+            )
+
+
+@transaction.atomic
+def activity_records_create_bulk(
+    *, records: list[ActivityRecord], now: dt.datetime | None = None
+) -> list[ActivityRecord]:
+    """Many text-only activity records at once (the demo's earlier years): each is checked as
+    ``activity_record_create`` checks it (a registered group, a day not in the future, a title)
+    and leaves its audit row, by its author, dated when it was posted."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    group_ids = {r.group_id for r in records}
+    registered = set(
+        Group.objects.select_for_update()
+        .filter(pk__in=group_ids, status=Group.Status.REGISTERED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for record in records:
+        if record.group_id not in registered:
+            raise GroupError(_("Only a registered group can post activity records."))
+        if record.held_on > today:
+            raise GroupError(_("The date of the activity cannot be in the future."))
+        record.title, record.body = record.title.strip(), record.body.strip()
+    created = ActivityRecord.objects.bulk_create(records, batch_size=2000)
+    record_type = ContentType.objects.get_for_model(ActivityRecord)
+    rows = AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=r.created_by,
+                action="activity.create",
+                target_type=record_type,
+                target_id=str(r.pk),
+                target_repr=str(r)[:200],
+                data={"photos": 0},
+            )
+            for r in created
+        ],
+        batch_size=2000,
+    )
+    posted = [min(_history_moment(r.held_on, 20), now) for r in created]
+    _stamp(ActivityRecord, [(r.pk, at) for r, at in zip(created, posted, strict=True)])
+    _stamp(AuditLog, [(row.pk, at) for row, at in zip(rows, posted, strict=True)])
+    return created

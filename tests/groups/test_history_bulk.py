@@ -89,3 +89,42 @@ def test_a_name_already_on_the_register_is_refused(staff, group):
         services.group_histories_create_bulk(
             actor=staff, now=NOW, histories=[_history(group.name.upper())]
         )
+
+
+@pytest.mark.django_db
+def test_many_activity_records_are_checked_and_dated_when_posted(group, representative):
+    from groups.models import ActivityRecord
+
+    records = services.activity_records_create_bulk(
+        now=NOW,
+        records=[
+            ActivityRecord(
+                group=group,
+                held_on=dt.date(2025, 5, 3),
+                title=" 清掃 ",
+                body="参加者10人",
+                created_by=representative,
+            )
+        ],
+    )
+    (record,) = ActivityRecord.objects.filter(pk=records[0].pk)
+    assert record.title == "清掃"
+    assert timezone.localdate(record.created_at) == dt.date(2025, 5, 3)
+    entry = AuditLog.objects.get(action="activity.create", target_id=str(record.pk))
+    assert entry.actor == representative and entry.created_at == record.created_at
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wrong", ["future", "withdrawn"])
+def test_an_activity_record_the_form_would_refuse_writes_nothing(group, representative, wrong):
+    from groups.models import ActivityRecord
+
+    held_on = dt.date(2026, 6, 2) if wrong == "future" else dt.date(2026, 5, 1)
+    if wrong == "withdrawn":
+        Group.objects.filter(pk=group.pk).update(status=Group.Status.WITHDRAWN)
+    with pytest.raises(services.GroupError):
+        services.activity_records_create_bulk(
+            now=NOW,
+            records=[ActivityRecord(group=group, held_on=held_on, title="x", body="y")],
+        )
+    assert not ActivityRecord.objects.exists()

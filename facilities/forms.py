@@ -4,6 +4,8 @@ import datetime as dt
 import re
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import TOKYO
@@ -107,8 +109,14 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
         min_value=2,
         max_value=MAX_WEEKLY_REPEATS,
         required=False,
-        help_text=_("Including the first date: up to %(weeks)d weeks or %(months)d months.")
-        % {"weeks": MAX_WEEKLY_REPEATS, "months": MAX_MONTHLY_REPEATS},
+        # Lazy: the form is built at import time, the text in each reader's language.
+        help_text=lazy(
+            lambda: (
+                gettext("Including the first date: up to %(weeks)d weeks or %(months)d months.")
+                % {"weeks": MAX_WEEKLY_REPEATS, "months": MAX_MONTHLY_REPEATS}
+            ),
+            str,
+        )(),
     )
 
     def __init__(self, *args, room: Room, groups, staff: bool, **kwargs):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_readonly import ReadOnlyAdmin
 from core.fiscal import FiscalYear
-from reports.models import KpiTarget, PageViewCounter
+from reports.models import KpiTarget, PageViewCounter, VisitorCounter
 
 
 @admin.register(KpiTarget)
@@ -30,3 +30,12 @@ class PageViewCounterAdmin(ReadOnlyAdmin):
     list_filter = ["section"]
     date_hierarchy = "day"
     ordering = ["-day", "section"]
+
+
+@admin.register(VisitorCounter)
+class VisitorCounterAdmin(ReadOnlyAdmin):
+    """Read-only: unique visitors of each day, counted by the portal (the hashes are not shown)."""
+
+    list_display = ["day", "visitors"]
+    date_hierarchy = "day"
+    ordering = ["-day"]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.test import RequestFactory
@@ -402,3 +403,14 @@ def test_concurrent_flushes_all_add_up_in_one_row():
     assert errors == []
     assert PageViewCounter.objects.get().views == threads * per_thread
     assert VisitorCounter.objects.get().visitors == per_thread
+
+
+@pytest.mark.django_db
+def test_staff_read_the_daily_visitors_in_the_admin_but_never_the_hashes(client_for):
+    VisitorCounter.objects.create(day=NOON.date(), visitors=42)
+    staff = client_for("staff")
+    response = staff.get("/admin/reports/visitorcounter/")
+    assert response.status_code == 200
+    assert "42" in response.content.decode()
+    assert staff.get("/admin/reports/visitorcounter/add/").status_code == 403
+    assert VisitorOfDay not in admin.site._registry

@@ -159,7 +159,7 @@ def _attendance(event, people: int, groups, rng, *, users=(), registered_extra: 
     rows.append(
         services.PastRegistration(
             registered_at=event.start,
-            name="当日参加",
+            name="",  # a nameless walk-in: labelled "Walk-in" when shown
             people=remaining,
             came=remaining,
             walk_in=True,

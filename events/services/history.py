@@ -60,7 +60,8 @@ def registrations_record_bulk(
             _("This event has room for %(n)d people in all.") % {"n": event.capacity}
         )
     for row in rows:
-        if row.user is None and not row.name.strip():
+        # A walk-in may be nameless (labelled "Walk-in" when shown).
+        if row.user is None and not row.walk_in and not row.name.strip():
             raise RegistrationError(_("Choose an account or enter the person's name."))
         if not row.walk_in and (row.registered_at >= event.end or row.registered_at > now):
             raise RegistrationError(_("This event has already taken place."))

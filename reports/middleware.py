@@ -37,16 +37,21 @@ them); the daily count stays.
 
 Several workers or servers must share the salt and the repeated-view keys, or a visitor whose
 requests land on two workers counts in each: configure a ``visitors`` cache in ``CACHES`` on a
-memory store they share (memcached or Redis). Without one, each process keeps its own in memory
-(exact with one worker). The database and file caches are refused: the salt would be written down.
+memory store they share (memcached or Redis). Without one, the workers of one server share the
+salt through a file in a memory-backed folder (``/dev/shm``, see ``_shared_salt``), so visitors
+are exact on one server, and each process remembers repeated views itself (a visitor's reload
+that lands on another worker within 30 minutes counts again). The database and file caches are
+refused for ``visitors``: the salt would be written down.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 import secrets
 import threading
@@ -154,12 +159,48 @@ def _seconds_left_in(day: dt.date) -> int:
     return max(1, int((midnight - timezone.now()).total_seconds()) + 1)
 
 
+def _shared_salt(day: dt.date) -> str | None:
+    """The day's salt from a file in a memory-backed folder (``PAGE_VIEWS_SALT_DIR``, by
+    default ``/dev/shm`` where it exists), so the workers of one server share it without a
+    shared cache; made by the first worker (written beside, then linked: readers never see half
+    a salt); earlier days' files are deleted then. None where there is no such folder."""
+    folder = getattr(settings, "PAGE_VIEWS_SALT_DIR", "/dev/shm")
+    if not folder or not os.path.isdir(folder):
+        return None
+    prefix = f"kyodo-visitors-{os.getuid()}-"
+    path = os.path.join(folder, f"{prefix}{day.isoformat()}")
+    try:
+        with open(path) as file:
+            return file.read()
+    except FileNotFoundError:
+        pass
+    draft = f"{path}.{os.getpid()}.{threading.get_ident()}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(secrets.token_hex(32))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another worker made it first: use theirs
+    finally:
+        os.unlink(draft)
+    for name in os.listdir(folder):
+        if name.startswith(prefix) and name < f"{prefix}{day.isoformat()}":
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(folder, name))
+    with open(path) as file:
+        return file.read()
+
+
 def daily_salt(day: dt.date) -> str:
-    """The salt of ``day``: random, made once, shared through the store, gone when the day ends."""
+    """The salt of ``day``: random, made once, gone when the day ends; kept in the ``visitors``
+    cache if there is one, else in a memory-backed file all workers of the server share (see
+    ``_shared_salt``), else in this process's memory."""
     store, key = visitor_store(), f"pageviews:salt:{day.isoformat()}"
     salt = store.get(key)
     if salt is None:
-        store.add(key, secrets.token_hex(32), timeout=_seconds_left_in(day))
+        made = None if VISITOR_CACHE_ALIAS in settings.CACHES else _shared_salt(day)
+        store.add(key, made or secrets.token_hex(32), timeout=_seconds_left_in(day))
         salt = store.get(key)
     return salt
 

@@ -2,6 +2,7 @@
 left out, one visitor's repeated views of a page counted once, written in batches."""
 
 import datetime as dt
+import os
 import re
 import threading
 from collections import Counter
@@ -67,11 +68,12 @@ def visitors_of(day=None) -> int:
 
 
 @pytest.fixture(autouse=True)
-def fresh_counting(settings):
+def fresh_counting(settings, tmp_path):
     """A frozen clock, an empty buffer and no salt or remembered views from other tests; the
     buffer is written only when a test flushes it (unless the test lowers the limits)."""
     settings.PAGE_VIEWS_FLUSH_SECONDS = 10**9
     settings.PAGE_VIEWS_FLUSH_HITS = 10**9
+    settings.PAGE_VIEWS_SALT_DIR = str(tmp_path)
     with time_machine.travel(NOON, tick=False) as traveller:
         BUFFER.discard()
         middleware._local_store.clear()
@@ -414,3 +416,28 @@ def test_staff_read_the_daily_visitors_in_the_admin_but_never_the_hashes(client_
     assert "42" in response.content.decode()
     assert staff.get("/admin/reports/visitorcounter/add/").status_code == 403
     assert VisitorOfDay not in admin.site._registry
+
+
+@pytest.mark.django_db
+def test_the_workers_of_a_server_share_the_days_salt_in_memory_only(
+    client, fresh_counting, settings, tmp_path
+):
+    client.get("/", **browser())
+    middleware._local_store.clear()  # another worker: nothing in its own memory
+    client.get("/groups/", **browser())
+    flush_page_views()
+    assert visitors_of(NOON.date()) == 1
+    salt_file = tmp_path / f"kyodo-visitors-{os.getuid()}-2026-01-15"
+    first_salt = salt_file.read_text()
+    assert first_salt == daily_salt(NOON.date())
+    assert salt_file.stat().st_mode & 0o077 == 0  # readable by the portal's user only
+    # The next day's salt replaces the file of the day before.
+    fresh_counting.move_to(NOON + dt.timedelta(days=1))
+    client.get("/", **browser())
+    assert [p.name for p in tmp_path.iterdir()] == [f"kyodo-visitors-{os.getuid()}-2026-01-16"]
+    # Without such a folder each process makes its own.
+    settings.PAGE_VIEWS_SALT_DIR = ""
+    middleware._local_store.clear()
+    fresh_counting.move_to(NOON)
+    assert daily_salt(NOON.date()) != first_salt
+    assert [p.name for p in tmp_path.iterdir()] == [f"kyodo-visitors-{os.getuid()}-2026-01-16"]

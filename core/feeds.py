@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-
-def absolute(path: str) -> str:
-    """A path of the portal as an absolute address (feeds are read away from the site)."""
-    return f"{settings.SITE_URL}{path}"
+from core.links import absolute_url as absolute  # feeds are read away from the site
 
 
 class PortalFeed(Feed):

@@ -13,14 +13,11 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.links import absolute_url as absolute
 from events import ics, selectors, tokens
 from events.models import Event, Registration, Survey
 
 logger = logging.getLogger(__name__)
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def _send(

@@ -13,8 +13,10 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
+from core import feeds as core_feeds
 from core.links import absolute_url
 from core.markdown import markdown_to_text
+from events import emails as event_emails
 from groups import emails as group_emails
 from newsletter import mail as newsletter_mail
 from tests.factories import GroupFactory, UserFactory
@@ -81,6 +83,8 @@ def test_absolute_url_puts_the_site_in_front_of_a_path():
     # The apps' own helpers are this one.
     assert group_emails.absolute_url is absolute_url
     assert newsletter_mail.absolute is absolute_url
+    assert event_emails.absolute is absolute_url
+    assert core_feeds.absolute is absolute_url
 
 
 # --- The newsletter's mails
@@ -180,7 +184,6 @@ def test_every_groups_mail_links_to_the_site():
 
 @pytest.mark.django_db
 def test_an_event_mail_and_a_booking_mail_link_to_the_site():
-    from events import emails as event_emails
     from facilities import notifications
     from tests.events.factories import RegistrationFactory
     from tests.facilities.factories import RoomFactory, make_booking

@@ -17,9 +17,13 @@ from core import feeds as core_feeds
 from core.links import absolute_url
 from core.markdown import markdown_to_text
 from events import emails as event_emails
+from facilities import notifications
 from groups import emails as group_emails
+from groups.models import Membership
 from newsletter import mail as newsletter_mail
-from tests.factories import GroupFactory, UserFactory
+from tests.events.factories import RegistrationFactory
+from tests.facilities.factories import RoomFactory, make_booking
+from tests.factories import GroupFactory, MembershipFactory, UserFactory
 from tests.newsletter.factories import IssueFactory, SubscriberFactory
 
 SITE = "https://kyodo.example.jp"
@@ -43,9 +47,12 @@ def mail_templates() -> list[Path]:
 
 
 @pytest.fixture(autouse=True)
-def _site(settings):
+def _site_and_day(settings):
+    """The site's address, Japanese, and a fixed day (the issues' dates, the events' days)."""
     settings.SITE_URL = SITE
     settings.LANGUAGE_CODE = "ja"
+    with time_machine.travel(dt.datetime(2026, 6, 10, 10, 0, tzinfo=TOKYO)):
+        yield
 
 
 def assert_links_absolute(message) -> None:
@@ -184,19 +191,16 @@ def test_every_groups_mail_links_to_the_site():
 
 @pytest.mark.django_db
 def test_an_event_mail_and_a_booking_mail_link_to_the_site():
-    from facilities import notifications
-    from tests.events.factories import RegistrationFactory
-    from tests.facilities.factories import RoomFactory, make_booking
-
-    with time_machine.travel(dt.datetime(2026, 6, 10, 10, 0, tzinfo=TOKYO)):
-        registration = RegistrationFactory()
-        event_emails.registration_status(registration.pk)
-        group = GroupFactory()
-        UserFactory(email="rep@example.org")
-        start = dt.datetime(2026, 6, 12, 10, 0, tzinfo=TOKYO)
-        booking = make_booking(RoomFactory(), start, start + dt.timedelta(hours=2), group=group)
-        notifications.send("confirmed", [booking])
-    assert mail.outbox
+    registration = RegistrationFactory()
+    event_emails.registration_status(registration.pk)
+    group = GroupFactory()
+    MembershipFactory(
+        group=group, user=UserFactory(email="rep@example.org"), role=Membership.Role.REPRESENTATIVE
+    )
+    start = dt.datetime(2026, 6, 12, 10, 0, tzinfo=TOKYO)
+    booking = make_booking(RoomFactory(), start, start + dt.timedelta(hours=2), group=group)
+    notifications.send("confirmed", [booking])
+    assert [m.to for m in mail.outbox] == [[registration.email], ["rep@example.org"]]
     for message in mail.outbox:
         assert f"{SITE}/" in message.body
         assert_links_absolute(message)

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -37,6 +38,7 @@ from groups.models import (
     Invitation,
     Membership,
     normalize_text,
+    to_hiragana,
 )
 from groups.services import STALE_AFTER, invitation_token, user_addresses
 
@@ -55,12 +57,40 @@ def directory(*, field=None, area=None, looking_for=None, q: str = "", sort: str
         groups = groups.filter(areas=area)
     if looking_for:
         groups = groups.filter(looking_for__contains=[looking_for])
-    if q:
-        groups = groups.search(q)
+    for word in search_words(q):
+        groups = groups.filter(_matches_word(word))
     return groups.prefetch_related(
         Prefetch("fields", queryset=ActivityField.objects.order_by("order", "pk")),
         Prefetch("areas", queryset=Area.objects.order_by("order", "pk")),
     ).order_by(*DIRECTORY_SORTS.get(sort, DIRECTORY_SORTS["kana"]))
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a search box, NFKC-normalised as the stored texts are; half- and full-width
+    spaces (NFKC turns the latter into the former) separate them."""
+    return normalize_text(q).split()
+
+
+def _matches_word(word: str) -> Q:
+    """One word in the group's name, reading or texts, or in the name of one of its activity
+    fields or areas. EXISTS, not a join: a group in two matching fields is listed once, and the
+    query stays one query whatever the number of words."""
+    in_field = Group.fields.through.objects.filter(group_id=OuterRef("pk")).filter(
+        Q(activityfield__name__icontains=word) | Q(activityfield__name_en__icontains=word)
+    )
+    in_area = Group.areas.through.objects.filter(group_id=OuterRef("pk")).filter(
+        Q(area__name__icontains=word) | Q(area__name_en__icontains=word)
+    )
+    return (
+        Q(name__icontains=word)
+        | Q(name_kana__icontains=to_hiragana(word))
+        | Q(summary__icontains=word)
+        | Q(description__icontains=word)
+        | Q(offers__icontains=word)
+        | Q(needs__icontains=word)
+        | Exists(in_field)
+        | Exists(in_area)
+    )
 
 
 def filter_choices() -> dict:

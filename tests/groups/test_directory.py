@@ -74,7 +74,7 @@ def test_only_registered_groups_are_listed_in_kana_order(client, mixed):
     html = response.content.decode()
     for hidden in ("申請中の子ども会", "解散した子ども会", "停止中の子ども会"):
         assert hidden not in html
-    assert "3団体が見つかりました" in html
+    assert ">3件<" in html
 
 
 @pytest.mark.django_db

@@ -299,8 +299,11 @@ def _seed_bookings(ctx, rooms, equipment, groups, staff) -> int:
     plan = _Plan()
     templates = {room.pk: _templates(room) for room in rooms}
     # Reserve the featured group's upcoming dates first (see _seed_rep_group).
+    # (its equipment too: the booking service checks the stock, as for anyone).
     for room, day, start, end in _rep_group_slots(ctx, rooms, cal):
         plan.take(room, day, start, end)
+        for name, q in REP_GROUP_EQUIPMENT.get(room.slug, []):
+            plan.lend(by_name[name], day, start, end, q)
 
     def fits(day, room):
         hours = cal.hours_on(day, room.pk)
@@ -463,6 +466,10 @@ def _next_weekday(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
 
 
+REP_GROUP_EQUIPMENT = {"kaigishitsu": [("プロジェクター", 1), ("スクリーン", 1)],
+                       "sagyoshitsu": [("輪転機", 1)]}  # fmt: skip
+
+
 def _rep_group_slots(ctx, rooms, cal) -> list:
     """Upcoming dates of the featured group: a weekly evening meeting and a workshop."""
     by_slug = {r.slug: r for r in rooms}
@@ -503,11 +510,11 @@ def _seed_rep_group(ctx, rooms, equipment, users) -> None:
     for room, _day, start, end in slots:
         if room.slug == "kaigishitsu":
             purpose, attendees = "子ども食堂ボランティア研修会", 24
-            lines = [("プロジェクター", 1), ("スクリーン", 1)]
         elif room.slug == "sagyoshitsu":
-            purpose, attendees, lines = "活動報告チラシの印刷", 3, [("輪転機", 1)]
+            purpose, attendees = "活動報告チラシの印刷", 3
         else:
             continue
+        lines = REP_GROUP_EQUIPMENT[room.slug]
         services.booking_create(
             actor=rep, room=room, start=start, end=end, group=group, purpose=purpose,
             attendees=attendees, equipment={by_name[name]: q for name, q in lines}, notify=False,

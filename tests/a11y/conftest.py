@@ -1,19 +1,16 @@
 """One demo site for the accessibility and HTML-validity checks.
 
-The whole session shares it: `seed_demo` fills the test database once, the portal is crawled as
-each role (tests/a11y/pages.py), a live server answers the browser, and the database is flushed
-at the end. These tests use no per-test database fixture, so pytest-django runs them after every
-database test; nothing else sees the demo data.
+The whole session shares it: `seed_demo` fills the test database once (`demo_database`,
+tests/fixtures_years.py, which flushes it at the end), the portal is crawled as each role
+(tests/a11y/pages.py) and a live server answers the browser. These tests use no per-test database
+fixture, so pytest-django runs them after every database test; no database test sees the demo data.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 
 from tests.a11y import pages
@@ -72,28 +69,12 @@ class DemoSite:
         ]
 
 
-def assert_test_database() -> None:
-    """Never seed or flush a real database: pytest-django sets up the test database only when a
-    test of the session asks for the database (each a11y module has one that does)."""
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    if not name.startswith("test_"):
-        pytest.exit(
-            f"Refusing to seed and flush {name!r}: it is not a test database. Run the whole "
-            "tests/a11y folder (or a module of it) so that pytest-django creates one.",
-            returncode=3,
-        )
-
-
 @pytest.fixture(scope="session")
-def demo_site(django_db_setup, django_db_blocker):
+def demo_site(demo_database, django_db_blocker):
+    """The crawl of the session's demo office (tests/fixtures_years.py seeds and flushes it)."""
     from accounts.models import User
 
     with django_db_blocker.unblock():
-        assert_test_database()
-        cache.clear()
-        call_command("seed_demo", force=True, stdout=io.StringIO())
         users = {role: User.objects.get(email=email) for role, email in ROLE_EMAILS.items()}
         site = DemoSite(users=users, crawled={})
         for role in CRAWL_ROLES:
@@ -118,12 +99,7 @@ def demo_site(django_db_setup, django_db_blocker):
             client = Client()
             client.force_login(user)
             site.sessions[role] = client.cookies["sessionid"].value
-    try:
-        yield site
-    finally:
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
-            cache.clear()
+    return site
 
 
 @pytest.fixture(scope="session")

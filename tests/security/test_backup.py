@@ -3,14 +3,12 @@ fresh folders, and find every row and every file again (tools/backup.py, `make b
 
 from __future__ import annotations
 
-import io
 import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from psycopg import sql
 
 from tools.backup import BackupSet, backup, libpq_url, restore
@@ -56,9 +54,9 @@ def fresh_database():
         )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_backup_restores_every_row_and_every_file(tmp_path, fresh_database):
-    call_command("seed_demo", force=True, stdout=io.StringIO())
+def test_a_backup_restores_every_row_and_every_file(tmp_path, fresh_database, demo_database):
+    # Years of the demo office, seeded once for the session (tests/fixtures_years.py) and only
+    # read here: the backup reads the database from outside, so this test needs no django_db.
     media, private = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)
     uploads = {
         media / "groups" / "photos" / "活動写真.jpg": b"\xff\xd8\xff\xe0 photo bytes",

@@ -12,3 +12,8 @@ class BulletinConfig(AppConfig):
         from bulletin import panels
 
         panels.register_panels()
+
+        from bulletin import search
+        from core import search as site_search
+
+        site_search.register("bulletin", 40, search.search)

@@ -103,3 +103,23 @@ def server_error(request):
     # No context processors here: the database may be what failed.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render())
+
+
+@require_GET
+def search(request):
+    """``/search/?q=``: the whole site's published content, grouped by kind (core.search)."""
+    from core import search as site_search
+
+    q = request.GET.get("q", "")[:100]
+    terms = site_search.words(q)
+    kinds = registry.gather("search", terms) if terms else []
+    return render(
+        request,
+        "core/search.html",
+        {
+            "q": q,
+            "terms": terms,
+            "kinds": kinds,
+            "total": sum(shown.context["count"] for shown in kinds),
+        },
+    )

@@ -12,3 +12,8 @@ class EventsConfig(AppConfig):
         from events import panels
 
         panels.register_panels()
+
+        from core import search as site_search
+        from events import search
+
+        site_search.register("events", 20, search.search)

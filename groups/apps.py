@@ -12,3 +12,8 @@ class GroupsConfig(AppConfig):
         from groups import panels
 
         panels.register_panels()
+
+        from core import search as site_search
+        from groups import search
+
+        site_search.register("groups", 10, search.search)

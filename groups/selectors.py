@@ -58,7 +58,7 @@ def directory(*, field=None, area=None, looking_for=None, q: str = "", sort: str
     if looking_for:
         groups = groups.filter(looking_for__contains=[looking_for])
     for word in search_words(q):
-        groups = groups.filter(_matches_word(word))
+        groups = groups.filter(matches_word(word))
     return groups.prefetch_related(
         Prefetch("fields", queryset=ActivityField.objects.order_by("order", "pk")),
         Prefetch("areas", queryset=Area.objects.order_by("order", "pk")),
@@ -71,7 +71,7 @@ def search_words(q: str) -> list[str]:
     return normalize_text(q).split()
 
 
-def _matches_word(word: str) -> Q:
+def matches_word(word: str) -> Q:
     """One word in the group's name, reading or texts, or in the name of one of its activity
     fields or areas. EXISTS, not a join: a group in two matching fields is listed once, and the
     query stays one query whatever the number of words."""

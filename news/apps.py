@@ -12,3 +12,8 @@ class NewsConfig(AppConfig):
         from news import home
 
         home.register_panels()
+
+        from core import search as site_search
+        from news import search
+
+        site_search.register("news", 30, search.search)

@@ -16,3 +16,8 @@ class NewsletterConfig(AppConfig):
         )
 
         panels.register_panels()
+
+        from core import search as site_search
+        from newsletter import search
+
+        site_search.register("newsletter", 50, search.search)

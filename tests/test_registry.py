@@ -45,9 +45,13 @@ def test_the_apps_register_their_sections_of_each_page():
 
 
 def test_panels_come_in_order_with_their_context(panel_in_home):
-    panel_in_home(registry.Panel("test.b", "t/b.html", lambda s: {"who": s}, order=2), "search")
-    panel_in_home(registry.Panel("test.a", "t/a.html", lambda s: {"n": 1}, order=1), "search")
-    shown = registry.gather("search", "subject")
+    panel_in_home(
+        registry.Panel("test.b", "t/b.html", lambda s: {"who": s}, order=2), "personal_data"
+    )
+    panel_in_home(
+        registry.Panel("test.a", "t/a.html", lambda s: {"n": 1}, order=1), "personal_data"
+    )
+    shown = registry.gather("personal_data", "subject")
     assert shown == [
         registry.Shown("test.a", "t/a.html", {"n": 1}),
         registry.Shown("test.b", "t/b.html", {"who": "subject"}),
@@ -58,9 +62,9 @@ def test_a_failing_panel_is_not_swallowed(panel_in_home):
     def broken(subject):
         raise RuntimeError("the neighbour is broken")
 
-    panel_in_home(registry.Panel("test.broken", "t/x.html", broken), "search")
+    panel_in_home(registry.Panel("test.broken", "t/x.html", broken), "personal_data")
     with pytest.raises(RuntimeError, match="neighbour is broken"):
-        registry.gather("search", None)
+        registry.gather("personal_data", None)
 
 
 def test_a_batched_panel_reads_all_subjects_at_once(panel_in_home):
@@ -71,9 +75,9 @@ def test_a_batched_panel_reads_all_subjects_at_once(panel_in_home):
         return [{"n": s * 10} for s in subjects]
 
     panel_in_home(
-        registry.Panel("test.batch", "t/b.html", lambda s: {"n": s}, batch=batch), "search"
+        registry.Panel("test.batch", "t/b.html", lambda s: {"n": s}, batch=batch), "personal_data"
     )
-    shown = registry.gather_many("search", [1, 2, 3])
+    shown = registry.gather_many("personal_data", [1, 2, 3])
     assert [[p.context for p in row] for row in shown] == [[{"n": 10}], [{"n": 20}], [{"n": 30}]]
     assert calls == [[1, 2, 3]]
 
@@ -81,11 +85,11 @@ def test_a_batched_panel_reads_all_subjects_at_once(panel_in_home):
 def test_registering_twice_is_harmless_but_a_taken_key_or_unknown_slot_is_refused(
     panel_in_home,
 ):
-    panel = panel_in_home(registry.Panel("test.once", "t/o.html", dict), "search")
-    registry.register("search", panel)
-    assert [p.key for p in registry.panels("search")].count("test.once") == 1
+    panel = panel_in_home(registry.Panel("test.once", "t/o.html", dict), "personal_data")
+    registry.register("personal_data", panel)
+    assert [p.key for p in registry.panels("personal_data")].count("test.once") == 1
     with pytest.raises(ImproperlyConfigured):
-        registry.register("search", registry.Panel("test.once", "t/other.html", dict))
+        registry.register("personal_data", registry.Panel("test.once", "t/other.html", dict))
     with pytest.raises(ImproperlyConfigured):
         registry.register("no_such_page", panel)
 

@@ -268,6 +268,14 @@ def _other_page(data) -> str:
     return page.get_absolute_url()
 
 
+def _site_search(data) -> str:
+    """The site-wide search's results (a form, not a link, leads there)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    return reverse("search") + "?" + urlencode({"q": "団体"})
+
+
 def _received_mail(data) -> str | None:
     """A mail the portal sent to the demo citizen, as the mail log keeps it."""
     from django.core.mail import EmailMessage
@@ -298,6 +306,7 @@ EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
     "newsletter:preferences": _newsletter_token("preferences"),
     "groups:invitation": _invitation,
     "pages:page": _other_page,
+    "search": _site_search,
 }
 
 # Error pages are page types too, though no URL pattern names them.

@@ -72,6 +72,7 @@ MATRIX: dict[str, Row] = {
     "home": Row(get=every(200), post=every(405)),
     "healthz": Row(get=every(200), post=every(405)),
     "favicon": Row(get=every(301), post=every(405)),
+    "search": Row(get=every(200), post=every(405)),
     # Development only (DEBUG): uploaded files served by Django; production serves them from
     # the proxy (see the README). A missing file is a 404 for everyone.
     "^media/(?P<path>.*)$": Row(get=every(404), post=every(404), path="/media/no-such-file.png"),

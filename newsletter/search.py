@@ -1,0 +1,18 @@
+"""The newsletter's part of the site-wide search (core.search): published issues only."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.search import LIMIT, Hit, found, matching, snippet
+from newsletter.models import NewsletterIssue
+
+
+def search(terms) -> dict:
+    issues = NewsletterIssue.objects.published().filter(matching(terms, "title", "summary", "body"))
+    hits = [
+        Hit(str(i), i.get_absolute_url(), i.published_on, snippet(i.summary or i.body, terms))
+        for i in issues.order_by("-published_on", "-number")[:LIMIT]
+    ]
+    return found(
+        kind=_("Newsletter"), hits=hits, count=issues.count(), more_url=reverse("newsletter:list")
+    )

@@ -133,3 +133,14 @@ def test_the_query_count_is_fixed_whatever_the_data(client, site, django_assert_
     with django_assert_max_num_queries(12):
         response = search(client, "里山 の")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_home_page_has_a_search_box_that_works_without_javascript(client, site):
+    html = client.get(reverse("home")).content.decode()
+    form = html.split('role="search"', 1)[1].split("</form>", 1)[0]
+    assert 'for="home-search-q"' in form and 'id="home-search-q" name="q"' in form
+    assert (
+        f'action="{reverse("search")}"' in html.split('role="search"', 1)[0].rsplit("<form", 1)[1]
+    )
+    assert "里山の交流会" in search(client, "里山").content.decode()

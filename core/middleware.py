@@ -8,7 +8,7 @@ from django.db import DataError
 from django.http import HttpResponseRedirect, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,14 @@ def _has_nul(items) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in items)
 
 
+def _in_admin(request) -> bool:
+    """Whether the request is for the admin (False where the URLconf has no admin at all)."""
+    try:
+        return request.path.startswith(reverse("admin:index"))
+    except NoReverseMatch:
+        return False
+
+
 class AdminRefusesNulBytesMiddleware:
     """Answer 400 (the portal's "Bad request" page, in the visitor's language) to a request of
     the admin with a NUL byte in its path, its query or its form fields (issue #12, finding 7).
@@ -50,7 +58,7 @@ class AdminRefusesNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(reverse("admin:index")) and self.has_nul(request):
+        if _in_admin(request) and self.has_nul(request):
             raise BadRequest("NUL byte in a request of the admin")
         return self.get_response(request)
 
@@ -92,7 +100,7 @@ class AdminBadLookupMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, self.REFUSED):
             return None
-        if not request.path.startswith(reverse("admin:index")):
+        if not _in_admin(request):
             return None
         if request.method == "GET":
             if not request.GET or ERROR_FLAG in request.GET:

@@ -56,10 +56,21 @@ def _end_stray_test_database_sessions(django_db_setup, django_db_blocker):
         pass  # nothing to end, or no rights: pytest-django then reports what is left
 
 
+def _uses_database(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & {"db", "transactional_db"}) or bool(
+        item.get_closest_marker("django_db")
+    )
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _office_footer_read_before_the_tests(django_db_setup, django_db_blocker):
+def _office_footer_read_before_the_tests(request, django_db_blocker):
     """The footer on every page is read once and kept (pages/footer.py): read it now, so that
-    no test's query count depends on whether an earlier test read it."""
+    no test's query count depends on whether an earlier test read it. A session whose tests
+    need no database (e.g. the import contracts alone) builds no test database for it."""
+    if not any(_uses_database(item) for item in request.session.items):
+        return
+    request.getfixturevalue("django_db_setup")
     from pages.footer import office_footer
 
     with django_db_blocker.unblock():

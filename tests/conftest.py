@@ -58,9 +58,7 @@ def _end_stray_test_database_sessions(django_db_setup, django_db_blocker):
 
 def _uses_database(item) -> bool:
     names = set(getattr(item, "fixturenames", ()))
-    return bool(names & {"db", "transactional_db"}) or bool(
-        item.get_closest_marker("django_db")
-    )
+    return bool(names & {"db", "transactional_db"}) or bool(item.get_closest_marker("django_db"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -107,6 +107,9 @@ def workers(smtp_inbox, tmp_path):
     }
     logs = tmp_path / "workers.log"
     started = []
+    # Jobs that earlier tests queued in committed transactions (procrastinate's tables are not
+    # Django's to flush) would be picked up first by the new worker: start from an empty queue.
+    _empty_the_queue()
 
     def start() -> subprocess.Popen:
         with logs.open("a") as out:
@@ -133,9 +136,13 @@ def workers(smtp_inbox, tmp_path):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        with connection.cursor() as cursor:  # procrastinate's tables are not Django's to flush
-            for table in ["periodic_defers", "events", "jobs", "workers"]:
-                cursor.execute(f"DELETE FROM procrastinate_{table}")
+        _empty_the_queue()
+
+
+def _empty_the_queue() -> None:
+    with connection.cursor() as cursor:  # procrastinate's tables are not Django's to flush
+        for table in ["periodic_defers", "events", "jobs", "workers"]:
+            cursor.execute(f"DELETE FROM procrastinate_{table}")
 
 
 def test_a_send_resumes_after_its_worker_is_killed_and_nobody_gets_it_twice(

@@ -32,6 +32,7 @@ from events.models import (
     Response,
     Survey,
 )
+from facilities import selectors as facilities_selectors
 from facilities.models import Room
 from groups.models import Group, Membership
 
@@ -292,7 +293,8 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
 
     # 1. The next exchange meeting: places left, questions, guests welcome.
     day = today + dt.timedelta(days=21)
-    while day.weekday() != 5:
+    # A Saturday the office is open (the year-end closure or a holiday moves it a week on).
+    while day.weekday() != 5 or facilities_selectors.office_closed_reason(day):
         day += dt.timedelta(days=1)
     meeting = Event.objects.create(
         title="第3回 登録団体情報交換会「団体の広報とSNS活用」",

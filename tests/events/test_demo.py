@@ -92,3 +92,18 @@ def _assert_only_states_the_services_reach():
             if r.status == Registration.Status.CONFIRMED and not r.is_walk_in
         )
         assert booked <= event.capacity
+
+
+@pytest.mark.date_sensitive
+def test_coming_events_at_the_office_fall_on_days_it_is_open(ctx):
+    """The demo asks for the office's rules like the product: at every fixed clock (the
+    year-end closure three weeks ahead included) no coming event at the office is on a day
+    the office is closed."""
+    from facilities.selectors import office_closed_reason
+
+    demo.seed(ctx)
+    coming = Event.objects.filter(start__gte=timezone.now(), venue__contains="オフィス")
+    assert coming.exists()
+    for event in coming:
+        day = timezone.localdate(event.start)
+        assert office_closed_reason(day) is None, (event.title, day)

@@ -353,13 +353,18 @@ class YearReport:
 @dataclass
 class TrendCell:
     year: int
-    value: int | Decimal
+    # None: a year before the KPI's first data (shown as "—", an empty cell in the CSV).
+    value: int | Decimal | None
     previous: int | Decimal | None
     decimals: int = 0
+    # False for the table's first column, which has no year before it to compare with.
+    has_year_before: bool = True
 
     @property
     def change(self):
-        return None if self.previous is None else self.value - self.previous
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
 
     @property
     def change_pct(self) -> Decimal | None:
@@ -371,9 +376,12 @@ class TrendCell:
 
     @cached_property
     def change_text(self) -> str:
-        """ "+8 (+33.3%)" against the year before ("" for the first year)."""
-        if self.previous is None:
+        """ "+8 (+33.3%)" against the year before; "—" when either year has no figure (the
+        first year with data is no increase from nothing); "" in the table's first column."""
+        if not self.has_year_before:
             return ""
+        if self.change is None:
+            return "—"
         text = format_change(self.change, self.decimals)
         if self.change_pct is not None:
             text += f" ({format_change_pct(self.change_pct)})"
@@ -436,15 +444,30 @@ class TrendReport:
         self.kpis = kpi_list
 
     @cached_property
-    def values(self) -> dict[int, dict]:
-        values = kpis.yearly(
-            first=None,
+    def _gathered(self) -> tuple[dict[int, dict], dict[str, int | None]]:
+        return kpis.yearly_since_the_data(
             last=self.current_year,
             sources=kpis.sources_of(kpi.key for kpi in self.kpis),
             cached=True,
             today=self.today,
         )
+
+    @property
+    def values(self) -> dict[int, dict]:
+        values = self._gathered[0]
         return {fy: figures for fy, figures in values.items() if fy >= FIRST_REPORT_YEAR}
+
+    @property
+    def first_years(self) -> dict[str, int | None]:
+        """Each KPI family's first fiscal year with data (by the source that computes it)."""
+        return self._gathered[1]
+
+    def value(self, kpi: Kpi, year: int) -> int | Decimal | None:
+        """The KPI's figure in ``year``; None before its first data (never a 0 from nothing)."""
+        first = self.first_years.get(kpi.source)
+        if first is None or year < first:
+            return None
+        return self.values[year].get(kpi.key, 0)
 
     @property
     def years(self) -> list[int]:
@@ -459,16 +482,16 @@ class TrendReport:
         rows = []
         for kpi in self.kpis:
             cells, previous = [], None
-            for year in self.years:
-                value = self.values[year].get(kpi.key, 0)
-                cells.append(TrendCell(year, value, previous, kpi.decimals))
+            for n, year in enumerate(self.years):
+                value = self.value(kpi, year)
+                cells.append(TrendCell(year, value, previous, kpi.decimals, has_year_before=n > 0))
                 previous = value
             rows.append(TrendRow(kpi, cells))
         return rows
 
     def series(self, kpi: Kpi) -> list[tuple[int, int | Decimal]]:
         """(year, value) from the first year the KPI is not zero (for its chart)."""
-        points = [(year, self.values[year].get(kpi.key, 0)) for year in self.years]
+        points = [(year, self.value(kpi, year)) for year in self.years]
         while points and not points[0][1]:
             points.pop(0)
         return points

@@ -137,6 +137,31 @@ def yearly(
     sources has data) to ``last``; a year a source has nothing for shows its keys as zero."""
     names = tuple(sources)
     answers = _cached_answers(first, last, names, today) if cached else _answers(first, last, names)
+    return _merge(first, last, names, answers)
+
+
+def first_years(answers: list[dict], names: tuple[str, ...]) -> dict[str, int | None]:
+    """Each source's first fiscal year with any row (None: no data yet), read from its answer
+    for ``first=None``, which starts at that year: the first group registration, booking,
+    event, consultation, newsletter issue or page-view counter. No query of its own."""
+    return {name: min(answer, default=None) for name, answer in zip(names, answers, strict=True)}
+
+
+def yearly_since_the_data(
+    *,
+    last: int,
+    sources: Iterable[str] = SOURCES,
+    cached: bool = False,
+    today: dt.date | None = None,
+) -> tuple[dict[int, dict], dict[str, int | None]]:
+    """``yearly(first=None, ...)`` and, from the same answers, each source's first year with
+    data (``first_years``): years before it have no figure for the source's KPIs."""
+    names = tuple(sources)
+    answers = _cached_answers(None, last, names, today) if cached else _answers(None, last, names)
+    return _merge(None, last, names, answers), first_years(answers, names)
+
+
+def _merge(first: int | None, last: int, names: tuple[str, ...], answers: list[dict]) -> dict:
     if first is None:
         seen = [fy for answer in answers for fy in answer]
         first = min(seen, default=last)

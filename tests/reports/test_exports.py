@@ -191,7 +191,8 @@ def test_every_year_side_by_side_as_csv(client_for, year_2024, today):
     assert rows[0] == ["key", "label", *[str(y) for y in range(2020, 2026)]]
     values = {r[0]: r[2:] for r in rows[1:]}
     assert values["registered_groups_end"] == ["1", "2", "2", "2", "3", "3"]
-    assert values["page_views"] == ["0", "0", "0", "0", "4321", "0"]
+    # Years before the first page-view counter have no figure: empty cells, not zeros.
+    assert values["page_views"] == ["", "", "", "", "4321", "0"]
     assert "utilisation_rate" not in values  # needs each year's opening hours: per-year files
 
 

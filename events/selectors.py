@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -19,8 +20,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Collate, NullIf, TruncMonth
 from django.utils import timezone
 
 from core.fiscal import FiscalYear, FiscalYearOf
@@ -308,8 +310,10 @@ def open_survey_for_event(event: Event):
 
 
 def door_list(event: Event) -> list[Registration]:
-    """Confirmed registrations and walk-ins in name order, with their answers."""
-    rows = (
+    """Confirmed registrations, then walk-ins, each in 50音 order of the reading (the ICU
+    collation ``ja-x-icu``, so hiragana and katakana readings sort together); people without a
+    reading (guests, accounts without one) follow, by name. With their answers."""
+    return list(
         event.registrations.filter(status=Registration.Status.CONFIRMED)
         .select_related("user", "group")
         .prefetch_related(
@@ -318,15 +322,20 @@ def door_list(event: Event) -> list[Registration]:
                 queryset=RegistrationAnswer.objects.select_related("question"),
             )
         )
-        .order_by("is_walk_in", "pk")
-    )
-    return sorted(
-        rows,
-        key=lambda r: (
-            r.is_walk_in,
-            (r.user.full_name_kana if r.user_id else "") or r.display_name,
-            r.pk,
-        ),
+        .annotate(
+            no_reading=Case(
+                When(user__full_name_kana__gt="", then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(
+            "is_walk_in",
+            "no_reading",
+            Collate("user__full_name_kana", "ja-x-icu"),
+            Collate(Coalesce(NullIf("user__full_name", Value("")), "guest_name"), "ja-x-icu"),
+            "pk",
+        )
     )
 
 

@@ -431,7 +431,16 @@ def attendance(request, slug):
     rows = selectors.door_list(event)
     form = AttendanceForm(request.POST if request.method == "POST" else None, registrations=rows)
     walk_in_form = WalkInForm()
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "mark_all" in request.POST:
+        form.is_valid()  # the page is shown again as the user left it if marking fails
+        try:
+            changed = services.attendance_mark_all(actor=request.user, event=event)
+        except services.EventError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(n)d marked as attended.") % {"n": changed})
+            return redirect("events:attendance", slug=event.slug)
+    elif request.method == "POST" and form.is_valid():
         try:
             changed = services.attendance_record(
                 actor=request.user, event=event, marks=form.marks()

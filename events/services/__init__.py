@@ -38,7 +38,7 @@ from events.rules import (
     guest_confirm_minutes,
 )
 from events.services._places import waitlist_promote
-from events.services.attendance import attendance_record, walk_in_add
+from events.services.attendance import attendance_mark_all, attendance_record, walk_in_add
 from events.services.guests import registration_confirm_guest, registration_create_guest
 from events.services.history import PastRegistration, registrations_record_bulk
 from events.services.lifecycle import (
@@ -69,6 +69,7 @@ __all__ = [
     "PastRegistration",
     "RegistrationError",
     "SurveyError",
+    "attendance_mark_all",
     "attendance_opens",
     "attendance_record",
     "check_attendance_open",

@@ -59,6 +59,35 @@ def attendance_record(
 
 
 @transaction.atomic
+def attendance_mark_all(*, actor, event: Event, now: dt.datetime | None = None) -> int:
+    """Everyone came: mark every confirmed registration (not walk-ins) whose attendance is not
+    yet recorded as attended with its registered party. Rows already marked keep their count
+    (another tablet may have saved them). From the event's day on; returns how many changed."""
+    check_attendance_open(event, now)
+    event = _lock(event)
+    rows = list(
+        event.registrations.filter(
+            status=Registration.Status.CONFIRMED, is_walk_in=False, attended=False
+        )
+        .order_by("pk")
+        .select_for_update()
+    )
+    for registration in rows:
+        registration.attended = True
+        registration.attended_people = registration.people
+    Registration.objects.bulk_update(rows, ["attended", "attended_people"])
+    if rows:
+        log_action(
+            actor=actor,
+            action="event.attendance_mark_all",
+            target=event,
+            changed=len(rows),
+            people=sum(r.attended_people for r in rows),
+        )
+    return len(rows)
+
+
+@transaction.atomic
 def walk_in_add(
     *,
     actor,

@@ -4,6 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import clean_phone
+
 
 class SignupDetailsForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
@@ -49,3 +51,6 @@ class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=100)
     full_name_kana = forms.CharField(label=_("Name (kana)"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])

@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from accounts.models import User
+from core.text import normalise_phone
 
 
 @transaction.atomic
@@ -9,6 +10,6 @@ def user_profile_update(
 ) -> User:
     user.full_name = full_name
     user.full_name_kana = full_name_kana
-    user.phone = phone
+    user.phone = normalise_phone(phone)
     user.save(update_fields=["full_name", "full_name_kana", "phone"])
     return user

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanImageField, DocumentField, HoneypotMixin
+from core.text import clean_phone
 from groups.models import (
     RESERVED_SLUGS,
     ActivityField,
@@ -207,6 +208,9 @@ class GroupProfileForm(PhotoBudgetMixin, OnceMixin, forms.ModelForm):
             "representative_address": _("Seen only by the office staff."),
         }
 
+    def clean_representative_phone(self):
+        return clean_phone(self.cleaned_data["representative_phone"])
+
     def __init__(self, *args, include_private: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fields"].queryset = ActivityField.objects.order_by("order", "pk")
@@ -333,6 +337,9 @@ class RenewalForm(OnceMixin, forms.ModelForm):
         model = Group
         fields = PRIVATE_FIELDS
         widgets = {"representative_phone": forms.TextInput(attrs={"type": "tel"})}
+
+    def clean_representative_phone(self):
+        return clean_phone(self.cleaned_data["representative_phone"])
 
     def documents(self):
         document = self.cleaned_data.get("officers_document")

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from core.fiscal import FiscalYear, fiscal_year_of
 from core.models import AuditLog
+from core.text import normalise_phone
 from core.uploads import load_image
 from groups import emails
 from groups.models import (
@@ -62,6 +63,14 @@ PROFILE_FIELDS = [
 ]
 # Staff-only contact details, changed by representatives (and staff).
 PRIVATE_FIELDS = ["representative_name", "representative_phone", "representative_address"]
+
+
+def _with_phone_normalised(data: dict) -> dict:
+    """The representative's phone as stored: half-width (core.text.normalise_phone)."""
+    if "representative_phone" not in data:
+        return data
+    return {**data, "representative_phone": normalise_phone(data["representative_phone"])}
+
 
 STALE_AFTER = dt.timedelta(days=365)
 STALE_REMIND_AFTER = dt.timedelta(days=14)
@@ -163,6 +172,7 @@ def group_apply(
             raise AlreadySubmitted(_("This application has already been sent."), target=earlier)
     if Group.objects.filter(name__iexact=normalize_name(data.get("name", ""))).exists():
         raise _name_taken_error()
+    data = _with_phone_normalised(data)
     now = timezone.now()
     group = Group(
         **{key: data[key] for key in PROFILE_FIELDS + PRIVATE_FIELDS if key in data},
@@ -371,6 +381,7 @@ def group_profile_update(
         .exists()
     ):
         raise _name_taken_error()
+    data = _with_phone_normalised(data)
     keys = PROFILE_FIELDS + PRIVATE_FIELDS
     before = {key: getattr(group, key) for key in keys}
     for key in keys:
@@ -432,6 +443,7 @@ def group_renew(
             _("The registration is already renewed for %(year)s.")
             % {"year": FiscalYear(fiscal_year).label}
         )
+    data = _with_phone_normalised(data)
     for key in PRIVATE_FIELDS:
         if key in data:
             setattr(group, key, data[key])
@@ -1031,8 +1043,9 @@ def group_histories_create_bulk(
 
     groups = []
     for history in histories:
+        data = _with_phone_normalised(history.data)
         group = Group(
-            **{k: history.data[k] for k in PROFILE_FIELDS + PRIVATE_FIELDS if k in history.data},
+            **{k: data[k] for k in PROFILE_FIELDS + PRIVATE_FIELDS if k in data},
             slug=history.data.get("slug") or _slug_for_new_group(),
             status=Group.Status.APPLIED,
             applied_on=timezone.localdate(history.applied_at),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import is_office_staff
 from core.admin_readonly import ReadOnlyAdmin
 from pages import services
-from pages.forms import DownloadFileForm, PageAdminForm
+from pages.forms import DownloadFileForm, OfficeDetailsForm, PageAdminForm
 from pages.models import Consent, DownloadFile, OfficeDetails, Page, PageVersion
 
 
@@ -215,6 +215,7 @@ class PageAdmin(admin.ModelAdmin):
 class OfficeDetailsAdmin(admin.ModelAdmin):
     """One row: the list page opens it directly."""
 
+    form = OfficeDetailsForm
     fields = list(services.OFFICE_FIELDS)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

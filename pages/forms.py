@@ -8,10 +8,13 @@ import zipfile
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.text import clean_phone
 from core.uploads import MAX_DOCUMENT_BYTES, clean_document, safe_extension
-from pages.models import DownloadFile, Page
+from pages.models import DownloadFile, OfficeDetails, Page
+from pages.services import OFFICE_FIELDS
 
 # Office Open XML files are zip archives; each kind has its own main part.
 OFFICE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
@@ -124,3 +127,24 @@ class PageAdminForm(forms.ModelForm):
             data["new_title"].strip() != newest.title
             or data["new_body"].replace("\r\n", "\n") != newest.body
         )
+
+
+def _office_formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class OfficeDetailsForm(forms.ModelForm):
+    """The office's details in the admin: phone and fax numbers stored half-width."""
+
+    class Meta:
+        model = OfficeDetails
+        fields = OFFICE_FIELDS
+        formfield_callback = _office_formfield
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean_fax(self):
+        return clean_phone(self.cleaned_data["fax"])

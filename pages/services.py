@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
+from core.text import normalise_phone
 from pages import footer, selectors
 from pages.models import Consent, DownloadFile, OfficeDetails, Page, PageVersion
 
@@ -166,6 +167,8 @@ def office_details_update(*, actor, **values) -> OfficeDetails:
         raise TypeError(f"not office details: {sorted(unknown)}")
     details = OfficeDetails.load()
     details = OfficeDetails.objects.select_for_update().get(pk=details.pk)
+    # Phone and fax numbers as stored: half-width (core.text.normalise_phone).
+    values.update({f: normalise_phone(values[f]) for f in ("phone", "fax") if f in values})
     changed = [f for f, v in values.items() if getattr(details, f) != v]
     for name, value in values.items():
         setattr(details, name, value)

@@ -17,7 +17,7 @@ slot                      subject
 ``"group_page"``          the group shown
 ``"my_page"``             the signed-in user
 ``"admin_home"``          the request
-``"search"``              later: each app's searchable content
+``"search"``              each app's searchable content (core/search.py)
 ``"personal_data"``       later: the personal data each app holds
 ========================  =====================================================
 

@@ -28,6 +28,7 @@ PUBLIC_NAMES = [
     "GUEST_CONFIRM_MINUTES",
     "GUEST_PENDING_PER_CLIENT",
     "GUEST_MAILS_PER_ADDRESS_PER_HOUR",
+    "attendance_mark_all",
     "attendance_opens",
     "attendance_record",
     "check_attendance_open",

@@ -50,3 +50,24 @@ def normalise_stored_phone(value: str | None) -> str:
     if phone_is_valid(phone):
         return phone
     return unicodedata.normalize("NFKC", value or "")
+
+
+def normalise_stored_phones(model, fields, *, batch: int = 1000) -> None:
+    """Normalise the phone ``fields`` of every row of ``model`` (a historical model in a data
+    migration), in batches, writing only the rows that change."""
+    changed = []
+    for row in model.objects.only("pk", *fields).order_by("pk").iterator(chunk_size=batch):
+        touched = False
+        for name in fields:
+            value = getattr(row, name) or ""
+            normalised = normalise_stored_phone(value)
+            if normalised != value:
+                setattr(row, name, normalised)
+                touched = True
+        if touched:
+            changed.append(row)
+        if len(changed) >= batch:
+            model.objects.bulk_update(changed, fields)
+            changed = []
+    if changed:
+        model.objects.bulk_update(changed, fields)

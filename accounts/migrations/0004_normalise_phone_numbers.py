@@ -4,31 +4,11 @@ stays as typed, only NFKC-normalised (core.text.normalise_stored_phone)."""
 
 from django.db import migrations
 
-from core.text import normalise_stored_phone
-
-FIELDS = ("phone",)
-BATCH = 1000
+from core.text import normalise_stored_phones
 
 
 def normalise_phone_numbers(apps, schema_editor):
-    Model = apps.get_model("accounts", "User")
-    changed = []
-    rows = Model.objects.only("pk", *FIELDS).order_by("pk").iterator(chunk_size=BATCH)
-    for row in rows:
-        touched = False
-        for name in FIELDS:
-            value = getattr(row, name) or ""
-            normalised = normalise_stored_phone(value)
-            if normalised != value:
-                setattr(row, name, normalised)
-                touched = True
-        if touched:
-            changed.append(row)
-        if len(changed) >= BATCH:
-            Model.objects.bulk_update(changed, FIELDS)
-            changed = []
-    if changed:
-        Model.objects.bulk_update(changed, FIELDS)
+    normalise_stored_phones(apps.get_model("accounts", "User"), ("phone",))
 
 
 class Migration(migrations.Migration):

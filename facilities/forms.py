@@ -209,7 +209,29 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
 
     @classmethod
     def initial_from_query(cls, room: Room, query) -> tuple[dict, str | None]:
-        """Initial values from ``?start=…&end=…`` (local time); a message when they are garbled."""
+        """Initial values from ``?start=…&end=…`` (local time); a message when they are garbled.
+        The free-room search (facilities.views_free) also passes ``attendees=N`` and
+        ``equipment=<pk>`` (repeatable: one piece each); values that do not fit are left out."""
+        extras = cls._extras_from_query(query)
+        initial, problem = cls._times_from_query(room, query)
+        return {**extras, **initial}, problem
+
+    @staticmethod
+    def _extras_from_query(query) -> dict:
+        initial: dict = {}
+        attendees = query.get("attendees", "")
+        if attendees.isascii() and attendees.isdigit() and 1 <= int(attendees) <= 999:
+            initial["attendees"] = int(attendees)
+        wanted: dict[int, int] = {}
+        for raw in query.getlist("equipment")[:20]:
+            if raw.isascii() and raw.isdigit() and len(raw) < 10:
+                wanted[int(raw)] = wanted.get(int(raw), 0) + 1
+        for pk, quantity in wanted.items():
+            initial[f"equipment_{pk}"] = quantity
+        return initial
+
+    @classmethod
+    def _times_from_query(cls, room: Room, query) -> tuple[dict, str | None]:
         raw_start, raw_end = query.get("start"), query.get("end")
         if not raw_start and not raw_end:
             return {}, None

@@ -43,7 +43,17 @@ from django.utils.translation import pgettext_lazy
 from groups.models import Group
 
 # Room slugs that would hide a page of the app (/facilities/day/, /facilities/desk/...).
-RESERVED_SLUGS = {"day", "bookings", "desk", "feeds", "equipment", "book", "admin", "loans"}
+RESERVED_SLUGS = {
+    "day",
+    "bookings",
+    "desk",
+    "feeds",
+    "equipment",
+    "book",
+    "admin",
+    "loans",
+    "free",
+}
 
 
 def validate_room_slug(value: str) -> None:

@@ -35,6 +35,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -439,6 +440,18 @@ class Booking(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # A change (予約の変更) of a confirmed booking that needs staff approval is a request of its
+    # own pointing at the booking it would replace: the original holds until staff decide, and
+    # the request holds the new time (the exclusion constraint treats the two as one family, so
+    # a change may overlap its own original). Approving it cancels the original.
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("change of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -460,8 +473,19 @@ class Booking(models.Model):
             ),
             ExclusionConstraint(
                 name="facilities_booking_no_overlap",
-                expressions=[("room", RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                expressions=[
+                    ("room", RangeOperators.EQUAL),
+                    ("period", RangeOperators.OVERLAPS),
+                    # A pending change and the booking it replaces are one family.
+                    (Coalesce("replaces", "id"), RangeOperators.NOT_EQUAL),
+                ],
                 condition=Q(status__in=list(BOOKING_LIVE_STATUSES)),
+            ),
+            # One pending change per booking at a time.
+            models.UniqueConstraint(
+                fields=["replaces"],
+                condition=Q(status="requested"),
+                name="facilities_booking_one_pending_change",
             ),
         ]
 

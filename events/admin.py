@@ -1,5 +1,8 @@
 """Admin for events, registrations and surveys. Every state change goes through
-events.services (so the capacity rules, e-mails and the audit log apply here too)."""
+events.services (so the capacity rules, e-mails and the audit log apply here too): an edit is
+``event_update``, a change of status ``event_status_set`` (also the decision buttons on the
+event's own page), a survey opens and closes through ``survey_open``/``survey_close``. Where a
+form would break a rule, it shows the service's message and nothing is saved."""
 
 from __future__ import annotations
 
@@ -8,11 +11,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_decisions import Decision, DecisionAdminMixin
 from core.forms import CleanImageField
 from events import services
 from events.models import (
@@ -76,9 +81,12 @@ class EventAdminForm(forms.ModelForm):
         data = super().clean()
         # Refused here rather than in save_model, so that nothing of the edit is saved.
         # (self.instance still holds the stored values until the form's _post_clean.)
-        if data.get("status") == Event.Status.CANCELLED and not self.instance.is_cancelled:
+        target = data.get("status")
+        if target and target != self.instance.status:
             try:
-                services.check_event_cancellable(self.instance)
+                services.check_event_status_change(
+                    self.instance, target, data.get("staff_note") or ""
+                )
             except services.EventError as exc:
                 self.add_error("status", str(exc))
         room = data.get("room")
@@ -138,9 +146,77 @@ class RegistrationQuestionInline(admin.TabularInline):
     }
 
 
+def _event_status(status):
+    return lambda event: event.status == status
+
+
+EVENT_DECISIONS = (
+    Decision(
+        key="approve",
+        label=_("Approve and publish"),
+        offered=_event_status(Event.Status.PROPOSED),
+        run=lambda actor, obj, reason: services.event_status_set(
+            actor=actor, event=obj, status=Event.Status.PUBLISHED
+        ),
+        done=_("“%(obj)s” is approved and published; the group was told."),
+    ),
+    Decision(
+        key="return",
+        label=_("Return to the group"),
+        offered=_event_status(Event.Status.PROPOSED),
+        run=lambda actor, obj, reason: services.event_status_set(
+            actor=actor, event=obj, status=Event.Status.DRAFT, reason=reason
+        ),
+        done=_("“%(obj)s” was returned to the group with the office's note."),
+        reason="required",
+        reason_label=_("Note for the group"),
+        reason_help=_("E-mailed to the group: what to change, or why it cannot be held."),
+        danger=True,
+    ),
+    Decision(
+        key="publish",
+        label=_("Publish"),
+        offered=_event_status(Event.Status.DRAFT),
+        run=lambda actor, obj, reason: services.event_status_set(
+            actor=actor, event=obj, status=Event.Status.PUBLISHED
+        ),
+        done=_("“%(obj)s” is published."),
+    ),
+    Decision(
+        key="unpublish",
+        label=_("Unpublish (back to draft)"),
+        offered=_event_status(Event.Status.PUBLISHED),
+        run=lambda actor, obj, reason: services.event_status_set(
+            actor=actor, event=obj, status=Event.Status.DRAFT
+        ),
+        done=_("“%(obj)s” is off the site (a draft again)."),
+        reason_help=_("Only before anyone has registered; otherwise cancel the event."),
+    ),
+    Decision(
+        key="cancel",
+        label=_("Cancel the event"),
+        offered=_event_status(Event.Status.PUBLISHED),
+        run=lambda actor, obj, reason: services.event_status_set(
+            actor=actor, event=obj, status=Event.Status.CANCELLED, reason=reason
+        ),
+        done=_("“%(obj)s” is cancelled; everyone registered was told."),
+        reason="required",
+        reason_label=_("Reason for the cancellation"),
+        reason_help=_(
+            "Shown on the event's page and e-mailed to everyone registered. A cancelled event "
+            "stays cancelled."
+        ),
+        danger=True,
+    ),
+)
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(DecisionAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
+    change_form_template = "admin/events/event/change_form.html"
+    decisions = EVENT_DECISIONS
+    decision_errors = (services.EventError,)
     list_display = [
         "title",
         "kind",
@@ -165,7 +241,7 @@ class EventAdmin(admin.ModelAdmin):
         "reminder_sent_at",
         "staff_links",
     ]
-    actions = ["approve", "return_proposal", "cancel", "draw_lottery"]
+    actions = ["approve", "return_proposal", "unpublish", "cancel", "draw_lottery"]
     fieldsets = [
         (
             None,
@@ -267,56 +343,79 @@ class EventAdmin(admin.ModelAdmin):
             _("guests waiting for confirmation"),
         )
 
-    def save_model(self, request, obj, form, change):
-        """Status changes go through the services (e-mails, audit, cancellations)."""
-        stored = Event.objects.select_related("booking__room").get(pk=obj.pk) if change else None
-        previous = stored.status if change else None
-        before = services.event_schedule(stored) if change else None
-        target = obj.status
-        if change and target != previous:
-            obj.status = previous
-        elif not change and target in (Event.Status.PUBLISHED, Event.Status.CANCELLED):
-            obj.status = Event.Status.DRAFT
-        super().save_model(request, obj, form, change)
-        room = form.cleaned_data.get("room")
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            if room is not None:
-                services.event_book_room(actor=request.user, event=obj, room=room)
-            else:
-                services.event_release_room(actor=request.user, event=obj)
-            if target != obj.status:
-                if target == Event.Status.PUBLISHED:
-                    services.event_approve(actor=request.user, event=obj)
-                elif target == Event.Status.CANCELLED:
-                    services.event_cancel(actor=request.user, event=obj, reason=obj.staff_note)
-                elif target == Event.Status.DRAFT and obj.status == Event.Status.PROPOSED:
-                    services.event_reject(actor=request.user, event=obj, reason=obj.staff_note)
-                else:
-                    Event.objects.filter(pk=obj.pk).update(status=target)
-            services.event_after_edit(actor=request.user, event=obj, before=before)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except services.EventError as exc:
+            # The service said no after the form's own checks (e.g. the room was taken
+            # meanwhile): the admin's transaction is rolled back, nothing is saved.
             self.message_user(request, str(exc), messages.ERROR)
-        obj.refresh_from_db()
+            return redirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        """Through the services: the edit (``event_update``, which books or releases the room
+        and tells people of a move), then the change of status (``event_status_set``)."""
+        stored = Event.objects.select_related("booking__room").get(pk=obj.pk) if change else None
+        target = obj.status
+        obj.status = stored.status if change else Event.Status.DRAFT
+        services.event_update(
+            actor=request.user,
+            event=obj,
+            changed=form.changed_data,
+            before=services.event_schedule(stored) if change else None,
+            room=form.cleaned_data.get("room"),
+            set_room=True,
+        )
+        if target != obj.status:
+            services.event_status_set(
+                actor=request.user, event=obj, status=target, reason=obj.staff_note or ""
+            )
+            obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        form.save_m2m()
+        services.event_questions_update(actor=request.user, event=form.instance, formsets=formsets)
+
+    def delete_model(self, request, obj):
+        services.event_delete(actor=request.user, event=obj)
+
+    def delete_queryset(self, request, queryset):
+        for event in queryset:
+            services.event_delete(actor=request.user, event=event)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not services.event_deletable(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _set_status(self, request, queryset, status, *, only=None):
+        def run(event):
+            if only is not None and event.status != only:
+                raise services.EventError(
+                    _("It is “%(status)s”; nothing was changed.")
+                    % {"status": event.get_status_display()}
+                )
+            services.event_status_set(
+                actor=request.user, event=event, status=status, reason=event.staff_note or ""
+            )
+
+        self._run(request, queryset, run)
 
     @admin.action(description=_("Approve and publish the selected events"))
     def approve(self, request, queryset):
-        self._run(request, queryset, lambda e: services.event_approve(actor=request.user, event=e))
+        self._set_status(request, queryset, Event.Status.PUBLISHED)
 
     @admin.action(description=_("Return the selected proposals (with the office's note)"))
     def return_proposal(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            lambda e: services.event_reject(actor=request.user, event=e, reason=e.staff_note),
-        )
+        self._set_status(request, queryset, Event.Status.DRAFT, only=Event.Status.PROPOSED)
+
+    @admin.action(description=_("Unpublish the selected events (before anyone registers)"))
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Event.Status.DRAFT, only=Event.Status.PUBLISHED)
 
     @admin.action(description=_("Cancel the selected events and tell the participants"))
     def cancel(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            lambda e: services.event_cancel(actor=request.user, event=e, reason=e.staff_note),
-        )
+        self._set_status(request, queryset, Event.Status.CANCELLED)
 
     @admin.action(description=_("Draw the lottery now"))
     def draw_lottery(self, request, queryset):
@@ -429,13 +528,18 @@ class RegistrationAdmin(admin.ModelAdmin):
             "confirm_by",
         ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (services.EventError, services.RegistrationError) as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         if change:
-            if not obj.attended:
-                obj.attended_people = 0
-            elif not obj.attended_people:
-                obj.attended_people = obj.people
-            super().save_model(request, obj, form, change)
+            services.registration_update_by_staff(
+                actor=request.user, registration=obj, changed=form.changed_data
+            )
             return
         try:
             created = services.registration_add_by_staff(
@@ -453,7 +557,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         obj.pk = created.pk
         obj.status = created.status
         if obj.note:
-            Registration.objects.filter(pk=created.pk).update(note=obj.note)
+            created.note = obj.note
+            services.registration_update_by_staff(
+                actor=request.user, registration=created, changed=["note"]
+            )
+
+    def has_delete_permission(self, request, obj=None):
+        # A registration is cancelled (the waiting list moves up), never deleted.
+        return False
 
     def response_add(self, request, obj, post_url_continue=None):
         if obj.pk is None:
@@ -506,8 +617,27 @@ class QuestionInline(admin.StackedInline):
     extra = 0
 
 
+SURVEY_DECISIONS = (
+    Decision(
+        key="open",
+        label=_("Open for answers"),
+        offered=lambda survey: survey.status != Survey.Status.OPEN,
+        run=lambda actor, obj, reason: services.survey_open(actor=actor, survey=obj),
+        done=_("“%(obj)s” is open for answers."),
+    ),
+    Decision(
+        key="close",
+        label=_("Close"),
+        offered=lambda survey: survey.status == Survey.Status.OPEN,
+        run=lambda actor, obj, reason: services.survey_close(actor=actor, survey=obj),
+        done=_("“%(obj)s” is closed; its results stay."),
+        danger=True,
+    ),
+)
+
+
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(DecisionAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "event",
@@ -522,8 +652,11 @@ class SurveyAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "event__title"]
     raw_id_fields = ["event"]
     inlines = [QuestionInline]
-    readonly_fields = ["invitations_sent_at"]
+    readonly_fields = ["status", "invitations_sent_at"]
     actions = ["open_surveys", "close_surveys", "send_invitations"]
+    change_form_template = "admin/events/survey/change_form.html"
+    decisions = SURVEY_DECISIONS
+    decision_errors = (services.SurveyError,)
 
     def get_queryset(self, request):
         return (
@@ -546,15 +679,59 @@ class SurveyAdmin(admin.ModelAdmin):
             reverse("events:survey_results_csv", args=[obj.slug]),
         )
 
+    def save_model(self, request, obj, form, change):
+        # Saved with its questions in save_related: one service call, one audit row.
+        return
+
+    def save_related(self, request, form, formsets, change):
+        form.save_m2m()
+        services.survey_update(
+            actor=request.user,
+            survey=form.instance,
+            changed=form.changed_data,
+            formsets=formsets,
+        )
+
+    def delete_model(self, request, obj):
+        services.survey_delete(actor=request.user, survey=obj)
+
+    def delete_queryset(self, request, queryset):
+        for survey in queryset:
+            services.survey_delete(actor=request.user, survey=survey)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not services.survey_deletable(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _each(self, request, queryset, run, done_message):
+        done = 0
+        for survey in queryset:
+            try:
+                run(survey)
+                done += 1
+            except services.SurveyError as exc:
+                self.message_user(request, f"{survey}: {exc}", messages.WARNING)
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
     @admin.action(description=_("Open the selected surveys"))
     def open_surveys(self, request, queryset):
-        n = queryset.update(status=Survey.Status.OPEN)
-        self.message_user(request, _("%(n)d opened.") % {"n": n}, messages.SUCCESS)
+        self._each(
+            request,
+            queryset,
+            lambda s: services.survey_open(actor=request.user, survey=s),
+            _("%(n)d opened."),
+        )
 
     @admin.action(description=_("Close the selected surveys"))
     def close_surveys(self, request, queryset):
-        n = queryset.update(status=Survey.Status.CLOSED)
-        self.message_user(request, _("%(n)d closed.") % {"n": n}, messages.SUCCESS)
+        self._each(
+            request,
+            queryset,
+            lambda s: services.survey_close(actor=request.user, survey=s),
+            _("%(n)d closed."),
+        )
 
     @admin.action(description=_("E-mail the invitations now"))
     def send_invitations(self, request, queryset):
@@ -584,6 +761,8 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
+    """Answers are read, never changed or deleted (they are the survey's results)."""
+
     list_display = ["survey", "group", "submitted_at"]
     list_filter = ["survey"]
     list_select_related = ["survey", "group"]
@@ -594,4 +773,7 @@ class ResponseAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -11,6 +11,8 @@ One module per capability:
 - ``lottery``, ``attendance``, ``surveys``: the lottery draw, who came, survey answers.
 - ``history``: a past event's registrations and attendance recorded in bulk (the demo).
 - ``lifecycle``: proposals, approval, edits that move an event, cancellation, reminders.
+- ``status``: staff's decisions (publish, unpublish, cancel, return; open and close a survey)
+  and staff's edits in the admin, each checked, audited and notified.
 - ``rooms``: the office's room, through the facilities app's booking rules.
 
 Capacity is guarded by a row lock on the event (``SELECT ... FOR UPDATE``): whoever registers,
@@ -57,6 +59,21 @@ from events.services.registrations import (
     registrations_release_expired,
 )
 from events.services.rooms import event_book_room, event_release_room
+from events.services.status import (
+    check_event_status_change,
+    event_deletable,
+    event_delete,
+    event_questions_update,
+    event_status_set,
+    event_unpublish,
+    event_update,
+    registration_update_by_staff,
+    survey_close,
+    survey_deletable,
+    survey_delete,
+    survey_open,
+    survey_update,
+)
 from events.services.surveys import survey_send_invitations, survey_submit, surveys_send_due
 
 # The rules (events.rules) are exported here too, as callers have always used them.
@@ -74,6 +91,7 @@ __all__ = [
     "attendance_record",
     "check_attendance_open",
     "check_event_cancellable",
+    "check_event_status_change",
     "check_office_open",
     "check_registration_open",
     "draw_order",
@@ -81,10 +99,16 @@ __all__ = [
     "event_approve",
     "event_book_room",
     "event_cancel",
+    "event_deletable",
+    "event_delete",
     "event_propose",
+    "event_questions_update",
     "event_reject",
     "event_release_room",
     "event_schedule",
+    "event_status_set",
+    "event_unpublish",
+    "event_update",
     "guest_client_key",
     "guest_confirm_minutes",
     "lotteries_draw_due",
@@ -94,11 +118,17 @@ __all__ = [
     "registration_confirm_guest",
     "registration_create",
     "registration_create_guest",
+    "registration_update_by_staff",
     "registrations_record_bulk",
     "registrations_release_expired",
     "reminders_send",
+    "survey_close",
+    "survey_deletable",
+    "survey_delete",
+    "survey_open",
     "survey_send_invitations",
     "survey_submit",
+    "survey_update",
     "surveys_send_due",
     "waitlist_promote",
     "walk_in_add",

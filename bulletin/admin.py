@@ -1,24 +1,71 @@
-"""The bulletin board in the admin: moderation, reports, quotas and the board's settings."""
+"""The bulletin board in the admin: moderation, reports, quotas and the board's settings.
+
+Every change goes through bulletin.services: a post's status only by a decision (the buttons on
+its own page, or the list's actions: ``post_decide``), edits by ``post_update_by_staff``,
+reports settled by ``report_resolve``, quotas and the board's rules by their services; each
+audited in the same transaction."""
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bulletin import services
 from bulletin.models import BulletinPost, BulletinSettings, GroupQuota, PostReport
-from core.registry import forget  # forget("home"): the home page shows our content
+from core.admin_decisions import Decision, DecisionAdminMixin
+
+_S = BulletinPost.Status
+
+POST_DECISIONS = (
+    Decision(
+        key="publish",
+        label=_("Publish"),
+        offered=lambda post: post.status in (_S.PENDING, _S.HIDDEN),
+        run=lambda actor, obj, reason: services.post_decide(
+            actor=actor, post=obj, decision="publish"
+        ),
+        done=_("“%(obj)s” is published; its open reports are settled."),
+    ),
+    Decision(
+        key="hide",
+        label=_("Hide from the board"),
+        offered=lambda post: post.status in (_S.PENDING, _S.PUBLISHED),
+        run=lambda actor, obj, reason: services.post_decide(
+            actor=actor, post=obj, decision="hide", note=reason
+        ),
+        done=_("“%(obj)s” is hidden; the group sees the note."),
+        reason="required",
+        reason_label=_("Note for the group"),
+        reason_help=_("The group reads it on its post: why it was hidden, what to change."),
+        danger=True,
+    ),
+    Decision(
+        key="withdraw",
+        label=_("Withdraw for the group"),
+        offered=lambda post: post.status != _S.WITHDRAWN,
+        run=lambda actor, obj, reason: services.post_decide(
+            actor=actor, post=obj, decision="withdraw", note=reason
+        ),
+        done=_("“%(obj)s” is withdrawn."),
+        reason="optional",
+        reason_label=_("Note (e.g. asked by the group on the phone)"),
+        danger=True,
+    ),
+)
 
 
 class ReportInline(admin.TabularInline):
+    """Reports are read here; they are settled by publishing or hiding the post, or one by one
+    in the reports' list (``report_resolve``)."""
+
     model = PostReport
     extra = 0
     can_delete = False
     fields = ["created_at", "reason", "message", "reporter", "resolved"]
-    readonly_fields = ["created_at", "reason", "message", "reporter"]
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -40,7 +87,10 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(BulletinPost)
-class BulletinPostAdmin(admin.ModelAdmin):
+class BulletinPostAdmin(DecisionAdminMixin, admin.ModelAdmin):
+    change_form_template = "admin/bulletin/bulletinpost/change_form.html"
+    decisions = POST_DECISIONS
+    decision_errors = (services.BulletinError,)
     list_display = [
         "title",
         "group",
@@ -54,9 +104,13 @@ class BulletinPostAdmin(admin.ModelAdmin):
     search_fields = ["title", "body", "group__name"]
     list_select_related = ["group"]
     raw_id_fields = ["group", "author"]
-    readonly_fields = ["created_at", "updated_at", "published_at"]
+    readonly_fields = ["status", "moderation_note", "created_at", "updated_at", "published_at"]
     inlines = [ReportInline]
     actions = ["publish", "hide"]
+
+    def has_add_permission(self, request):
+        # A post is written by its group (its quota, pre-moderation); staff decide on it.
+        return False
 
     def get_queryset(self, request):
         return (
@@ -69,28 +123,67 @@ class BulletinPostAdmin(admin.ModelAdmin):
     def open_reports(self, obj):
         return obj.n_open_reports
 
-    @admin.action(description=_("Publish the selected posts"))
-    def publish(self, request, queryset):
+    def _decide(self, request, queryset, decision: str, done_message) -> None:
         done = 0
         for post in queryset.select_related("group"):
             try:
-                services.post_publish(actor=request.user, post=post)
+                services.post_decide(actor=request.user, post=post, decision=decision)
                 done += 1
             except services.BulletinError as exc:
                 messages.warning(request, f"{post}: {exc}")
-        messages.success(request, gettext("%(n)d posts published.") % {"n": done})
+        if done:
+            messages.success(request, done_message % {"n": done})
 
-    @admin.action(description=_("Hide the selected posts"))
+    @admin.action(description=_("Publish the selected posts"))
+    def publish(self, request, queryset):
+        self._decide(request, queryset, "publish", gettext("%(n)d posts published."))
+
+    @admin.action(description=_("Hide the selected posts (with a note for the group)"))
     def hide(self, request, queryset):
+        # A note is required: the list asks for it on its own page.
+        if "note" not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/bulletin/bulletinpost/hide_selected.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("Hide the selected posts"),
+                    "opts": self.model._meta,
+                    "posts": queryset.select_related("group"),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        note = request.POST.get("note", "").strip()
+        if not note:
+            messages.error(request, gettext("Write a note for the group: nothing was hidden."))
+            return None
+        done = 0
         for post in queryset:
-            services.post_hide(actor=request.user, post=post)
-        messages.success(request, gettext("%(n)d posts hidden.") % {"n": queryset.count()})
+            try:
+                services.post_decide(actor=request.user, post=post, decision="hide", note=note)
+                done += 1
+            except services.BulletinError as exc:
+                messages.warning(request, f"{post}: {exc}")
+        if done:
+            messages.success(request, gettext("%(n)d posts hidden.") % {"n": done})
+        return None
 
     def save_model(self, request, obj, form, change):
-        if obj.status == BulletinPost.Status.PUBLISHED and not obj.published_at:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
-        forget("home")
+        services.post_update_by_staff(actor=request.user, post=obj, changed=form.changed_data)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.BulletinError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def delete_model(self, request, obj):
+        services.post_delete(actor=request.user, post=obj)
+
+    def delete_queryset(self, request, queryset):
+        for post in queryset:
+            services.post_delete(actor=request.user, post=post)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
@@ -107,9 +200,19 @@ class PostReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Mark as resolved"))
+    def has_change_permission(self, request, obj=None):
+        # Read here; settled with the action (or by publishing or hiding the post).
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Mark as resolved"), permissions=["view"])
     def resolve(self, request, queryset):
-        queryset.update(resolved=True)
+        done = sum(services.report_resolve(actor=request.user, report=r) for r in queryset)
+        self.message_user(
+            request, gettext("%(n)d reports resolved.") % {"n": done}, messages.SUCCESS
+        )
 
 
 @admin.register(GroupQuota)
@@ -118,10 +221,23 @@ class GroupQuotaAdmin(admin.ModelAdmin):
     raw_id_fields = ["group"]
     search_fields = ["group__name"]
 
+    def save_model(self, request, obj, form, change):
+        services.quota_save(actor=request.user, quota=obj, changed=form.changed_data)
+
+    def delete_model(self, request, obj):
+        services.quota_delete(actor=request.user, quota=obj)
+
+    def delete_queryset(self, request, queryset):
+        for quota in queryset:
+            services.quota_delete(actor=request.user, quota=quota)
+
 
 @admin.register(BulletinSettings)
 class BulletinSettingsAdmin(admin.ModelAdmin):
     """One row: the list page opens it directly."""
+
+    def save_model(self, request, obj, form, change):
+        services.board_settings_update(actor=request.user, board=obj, changed=form.changed_data)
 
     def has_add_permission(self, request):
         return False

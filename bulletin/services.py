@@ -101,7 +101,9 @@ def post_create(*, actor, group: Group, now: dt.datetime | None = None, **fields
         if at is not None:  # created_at is stamped on insert
             post.created_at = at
             post.save(update_fields=["created_at"])
-        log_action(actor=actor, action="bulletin.post", target=post, status=post.status, at=at)
+        log_action(
+            actor=actor, action="bulletin.post_create", target=post, status=post.status, at=at
+        )
         _notify_staff(
             post, _("New post to review") if board.premoderated else _("New post published")
         )
@@ -125,18 +127,25 @@ def post_update(*, actor, post: BulletinPost, **fields) -> BulletinPost:
             post.published_at = None
             _notify_staff(post, _("Edited post to review"))
         post.save()
-        log_action(actor=actor, action="bulletin.edit", target=post, status=post.status)
+        log_action(actor=actor, action="bulletin.post_update", target=post, status=post.status)
     forget("home")
     return post
 
 
-def post_withdraw(*, actor, post: BulletinPost, now: dt.datetime | None = None) -> None:
+def post_withdraw(
+    *, actor, post: BulletinPost, now: dt.datetime | None = None, note: str = ""
+) -> None:
+    """The group (or staff for it: ``note`` says why) takes its post off the board."""
     if post.status == BulletinPost.Status.WITHDRAWN:
         return
     with transaction.atomic():
         post.status = BulletinPost.Status.WITHDRAWN
-        post.save(update_fields=["status", "updated_at"])
-        log_action(actor=actor, action="bulletin.withdraw", target=post, at=now)
+        fields = ["status", "updated_at"]
+        if note:
+            post.moderation_note = note[:300]
+            fields.append("moderation_note")
+        post.save(update_fields=fields)
+        log_action(actor=actor, action="bulletin.post_withdraw", target=post, note=note, at=now)
     forget("home")
 
 
@@ -150,7 +159,7 @@ def post_publish(*, actor, post: BulletinPost, now: dt.datetime | None = None) -
         post.moderation_note = ""
         post.save(update_fields=["status", "published_at", "moderation_note", "updated_at"])
         post.reports.filter(resolved=False).update(resolved=True)
-        log_action(actor=actor, action="bulletin.publish", target=post, at=now)
+        log_action(actor=actor, action="bulletin.post_publish", target=post, at=now)
     forget("home")
 
 
@@ -160,7 +169,7 @@ def post_hide(*, actor, post: BulletinPost, note: str = "", now: dt.datetime | N
         post.status = BulletinPost.Status.HIDDEN
         post.moderation_note = note[:300]
         post.save(update_fields=["status", "moderation_note", "updated_at"])
-        log_action(actor=actor, action="bulletin.hide", target=post, note=note, at=now)
+        log_action(actor=actor, action="bulletin.post_hide", target=post, note=note, at=now)
     forget("home")
 
 
@@ -208,7 +217,7 @@ def post_report(
             hidden = True
         log_action(
             actor=actor,
-            action="bulletin.report",
+            action="bulletin.post_report",
             target=post,
             reason=reason,
             repeat=repeat,
@@ -220,3 +229,140 @@ def post_report(
     if hidden:
         forget("home")
     return report
+
+
+# --- Staff's decisions and edits in the admin (issue #14): each checked on the locked row,
+# audited in the same transaction; a decision already taken says so and changes nothing.
+
+DECISIONS = ("publish", "hide", "withdraw")
+
+
+def _decision_refusal(post: BulletinPost, decision: str) -> str | None:
+    status = post.status
+    if decision == "publish":
+        if status == BulletinPost.Status.PUBLISHED:
+            return _("This post is already published; nothing was changed.")
+        if status == BulletinPost.Status.WITHDRAWN:
+            return _("The group withdrew this post; it cannot be published again.")
+    elif decision == "hide":
+        if status == BulletinPost.Status.HIDDEN:
+            return _("This post is already hidden; nothing was changed.")
+        if status == BulletinPost.Status.WITHDRAWN:
+            return _("This post is withdrawn; there is nothing to hide.")
+    elif decision == "withdraw":
+        if status == BulletinPost.Status.WITHDRAWN:
+            return _("This post is already withdrawn; nothing was changed.")
+    else:
+        return _("Choose a decision.")
+    return None
+
+
+def post_decide(*, actor, post: BulletinPost, decision: str, note: str = "") -> BulletinPost:
+    """Staff decide on a post: ``publish`` (its open reports are settled), ``hide`` (with a
+    note the group reads, required) or ``withdraw`` (for the group, e.g. at its request on the
+    phone). Raises BulletinError when the decision is not possible in the post's present state."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        post = BulletinPost.objects.select_for_update().get(pk=post.pk)
+        refusal = _decision_refusal(post, decision)
+        if refusal:
+            raise BulletinError(refusal)
+        if decision == "publish":
+            post_publish(actor=actor, post=post)
+        elif decision == "hide":
+            if not note:
+                raise BulletinError(_("Write a note for the group: why the post was hidden."))
+            post_hide(actor=actor, post=post, note=note)
+        else:
+            post_withdraw(actor=actor, post=post, note=note)
+    post.refresh_from_db()
+    return post
+
+
+def post_update_by_staff(*, actor, post: BulletinPost, changed: list[str]) -> BulletinPost:
+    """Staff correct a post's text in the admin (its status changes only by a decision);
+    nothing is written when nothing changed."""
+    fields = [name for name in changed if name in (*EDITABLE, "group", "author")]
+    if not fields:
+        return post
+    _check_expiry(post.expires_on, min(timezone.localdate(), post.created_at.date()))
+    _validate(post)
+    with transaction.atomic():
+        post.save(update_fields=[*fields, "updated_at"])
+        log_action(
+            actor=actor,
+            action="bulletin.post_update",
+            target=post,
+            status=post.status,
+            fields=sorted(fields),
+            by_staff=True,
+        )
+    forget("home")
+    return post
+
+
+@transaction.atomic
+def post_delete(*, actor, post: BulletinPost) -> None:
+    """Staff delete a post for good (hiding it keeps it for the group and the record)."""
+    log_action(
+        actor=actor,
+        action="bulletin.post_delete",
+        target=post,
+        title=post.title,
+        group=post.group_id,
+        status=post.status,
+    )
+    post.delete()
+    transaction.on_commit(lambda: forget("home"))
+
+
+@transaction.atomic
+def report_resolve(*, actor, report: PostReport) -> bool:
+    """Staff settle a report without changing the post; False when it was settled already."""
+    report = PostReport.objects.select_for_update().get(pk=report.pk)
+    if report.resolved:
+        return False
+    report.resolved = True
+    report.save(update_fields=["resolved"])
+    log_action(actor=actor, action="bulletin.report_resolve", target=report.post, report=report.pk)
+    return True
+
+
+@transaction.atomic
+def quota_save(*, actor, quota, changed: list[str]):
+    """Staff set a group's yearly number of posts (a new row or an edit)."""
+    is_new = quota.pk is None
+    if not changed and not is_new:
+        return quota
+    quota.save()
+    log_action(
+        actor=actor,
+        action="bulletin.quota_update",
+        target=quota.group,
+        yearly_limit=quota.yearly_limit,
+        fields=sorted(changed),
+        created=is_new,
+    )
+    return quota
+
+
+@transaction.atomic
+def quota_delete(*, actor, quota) -> None:
+    log_action(actor=actor, action="bulletin.quota_delete", target=quota.group)
+    quota.delete()
+
+
+@transaction.atomic
+def board_settings_update(*, actor, board: BulletinSettings, changed: list[str]):
+    """Staff change the board's rules (pre-moderation, the yearly number of posts, reports)."""
+    if not changed:
+        return board
+    board.save()
+    log_action(
+        actor=actor,
+        action="bulletin.settings_update",
+        target=board,
+        **{name: getattr(board, name) for name in sorted(changed)},
+    )
+    forget("home")
+    return board

@@ -215,7 +215,7 @@ def test_staff_moderate_in_the_admin(client_for, group):
     client = client_for("staff")
     changelist = reverse("admin:bulletin_bulletinpost_changelist")
     client.post(changelist, {"action": "publish", "_selected_action": [waiting.pk]})
-    client.post(changelist, {"action": "hide", "_selected_action": [shown.pk]})
+    client.post(changelist, {"action": "hide", "_selected_action": [shown.pk], "note": "重複"})
     waiting.refresh_from_db()
     shown.refresh_from_db()
     assert waiting.status == "published" and shown.status == "hidden"

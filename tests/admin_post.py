@@ -54,6 +54,8 @@ def form_data(form) -> dict:
     data: dict = {}
     for name, field in form.fields.items():
         _put(data, form.add_prefix(name), field, form[name])
+        if field.show_hidden_initial:  # e.g. a field whose model default is callable
+            _put(data, form.add_initial_prefix(name), field, form[name])
     return data
 
 

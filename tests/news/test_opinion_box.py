@@ -41,6 +41,9 @@ def test_an_anonymous_visitor_sends_an_opinion_that_staff_can_read(
     assert "土曜日の夜" in staff.get(reverse("admin:news_opinion_changelist")).content.decode()
     assert staff.get(reverse("admin:news_opinion_change", args=[opinion.pk])).status_code == 200
     opinion.refresh_from_db()
+    assert opinion.status == Opinion.Status.NEW  # a GET writes nothing (issue #14)
+    staff.post(reverse("admin:news_opinion_decide", args=[opinion.pk, "read"]))
+    opinion.refresh_from_db()
     assert opinion.status == Opinion.Status.READ
 
 

@@ -8,14 +8,13 @@ exchange meetings and seminars go through here."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import log_actions_bulk
 from events.models import Event, Registration
 from events.rules import EventError, RegistrationError, check_attendance_open
 from events.services._places import _lock
@@ -32,16 +31,6 @@ class PastRegistration:
     name: str = ""
     group: object = None
     walk_in: bool = False
-
-
-def _copy_audit(entries) -> None:
-    columns = "created_at, actor_id, action, target_type_id, target_id, target_repr, data"
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY core_auditlog ({columns}) FROM STDIN") as copy,
-    ):
-        for entry in entries:
-            copy.write_row(entry)
 
 
 @transaction.atomic
@@ -83,24 +72,19 @@ def registrations_record_bulk(
         )
         for row in rows
     )
-    registration_type = ContentType.objects.get_for_model(Registration)
     entries = []
-    actor_id = getattr(actor, "pk", None)
     for registration, row in zip(registrations, rows, strict=True):
-        target = (registration_type.pk, str(registration.pk), str(registration)[:200])
         if row.walk_in:
-            entries.append((event.start, actor_id, "event.walk_in", *target,
-                            json.dumps({"people": row.came})))  # fmt: skip
+            entries.append((event.start, actor, "events.walk_in_add", registration,
+                            {"people": row.came}))  # fmt: skip
         else:
-            entries.append((row.registered_at, actor_id, "event.register_by_staff", *target,
-                            json.dumps({"status": Registration.Status.CONFIRMED})))  # fmt: skip
+            entries.append((row.registered_at, actor, "events.registration_add_by_staff",
+                            registration, {"status": Registration.Status.CONFIRMED}))  # fmt: skip
     marked = [r for r in rows if not r.walk_in]
     if marked:
         entries.append(
-            (min(event.end, now), actor_id, "event.attendance",
-             ContentType.objects.get_for_model(Event).pk, str(event.pk), str(event)[:200],
-             json.dumps({"changed": sum(1 for r in marked if r.came),
-                         "people": sum(r.came for r in marked)}))
+            (min(event.end, now), actor, "events.attendance_record", event,
+             {"changed": sum(1 for r in marked if r.came), "people": sum(r.came for r in marked)})
         )  # fmt: skip
-    _copy_audit(entries)
+    log_actions_bulk(entries)
     return registrations

@@ -12,16 +12,15 @@ step happened) in one transaction, in chunks."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import log_actions_bulk
 from core.fiscal import TOKYO
 from facilities.calendar import OfficeCalendar
 from facilities.models import (
@@ -100,11 +99,11 @@ def _steps(row: PastBooking, staff, now: dt.datetime) -> list[tuple[str, object,
                 _("Use can be recorded once the booking has started."), code="future"
             )
         if outcome == S.NO_SHOW:
-            return [*steps, ("facilities.booking_no_show", staff, min(row.end, now))]
+            return [*steps, ("facilities.booking_mark_no_show", staff, min(row.end, now))]
         if row.headcount is None or min(row.headcount, row.printing_masters,
                                         row.printing_sheets) < 0:  # fmt: skip
             raise BookingError(_("Numbers cannot be negative."), code="numbers")
-        return [*steps, ("facilities.booking_used", staff, min(row.end, now))]
+        return [*steps, ("facilities.booking_record_usage", staff, min(row.end, now))]
     raise BookingError(_("Unknown status."), code="status")
 
 
@@ -157,17 +156,6 @@ def _check_stock(rows: list[PastBooking]) -> None:
                 )
 
 
-def _copy_audit(entries) -> None:
-    """Audit rows with the time each step happened (``log_action`` stamps the real time)."""
-    columns = "created_at, actor_id, action, target_type_id, target_id, target_repr, data"
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY core_auditlog ({columns}) FROM STDIN") as copy,
-    ):
-        for entry in entries:
-            copy.write_row(entry)
-
-
 def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | None = None) -> int:
     """Record ``rows`` (bookings that happened, or are booked, as of ``now``); returns how many.
 
@@ -184,7 +172,6 @@ def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | N
         _check_times(row, cal)
         check_attendees(room=row.room, attendees=row.attendees)
         plans.append(_steps(row, actor, now))
-    content_type = ContentType.objects.get_for_model(Booking)
     written = 0
     with transaction.atomic():
         # The same lock order as booking_create: rooms, then equipment rows by primary key.
@@ -212,16 +199,11 @@ def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | N
                 for b, row in zip(bookings, chunk, strict=True)
                 for e, q in row.equipment.items()
             )
-            entries = []
-            for booking, row, steps in zip(bookings, chunk, chunk_plans, strict=True):
-                label = str(booking)[:200]
-                for action, who, when in steps:
-                    data = _audit_data(action, row)
-                    entries.append(
-                        (when, getattr(who, "pk", None), action, content_type.pk, str(booking.pk),
-                         label, json.dumps(data, ensure_ascii=False))
-                    )  # fmt: skip
-            _copy_audit(entries)
+            log_actions_bulk(
+                (when, who, action, booking, _audit_data(action, row))
+                for booking, row, steps in zip(bookings, chunk, chunk_plans, strict=True)
+                for action, who, when in steps
+            )
             written += len(bookings)
     return written
 
@@ -252,7 +234,7 @@ def _audit_data(action: str, row: PastBooking) -> dict:
         return {"status": status, "kind": str(row.kind),
                 "group": row.group.pk if row.group else None,
                 "equipment": {e.name: q for e, q in row.equipment.items()}}  # fmt: skip
-    if action == "facilities.booking_used":
+    if action == "facilities.booking_record_usage":
         return {"headcount": row.headcount, "printing_masters": row.printing_masters,
                 "printing_sheets": row.printing_sheets}  # fmt: skip
     if action in ("facilities.booking_reject", "facilities.booking_cancel"):
@@ -291,14 +273,10 @@ def walk_ins_record_bulk(
             for day, count in sorted(counts.items())
             if day not in known
         )
-        content_type = ContentType.objects.get_for_model(WalkInCount)
-        _copy_audit(
-            (
-                # Counted at the day's closing (or now, for today).
-                min(dt.datetime.combine(row.date, dt.time(21), tzinfo=TOKYO), now),
-                actor.pk, "facilities.walk_in_set", content_type.pk, str(row.pk), str(row)[:200],
-                json.dumps({"count": row.count}),
-            )
+        log_actions_bulk(
+            # Counted at the day's closing (or now, for today).
+            (min(dt.datetime.combine(row.date, dt.time(21), tzinfo=TOKYO), now), actor,
+             "facilities.walk_in_set", row, {"count": row.count})
             for row in rows
         )  # fmt: skip
     return len(rows)

@@ -8,13 +8,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_office_staff
+from core.admin_decisions import Decision, DecisionAdminMixin
 from core.audit import log_action
 from core.fiscal import FiscalYear
 from core.forms import CleanImageField
@@ -150,12 +154,17 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
 
 
 class MembershipInline(admin.TabularInline):
+    """Roles and removals go through the membership services (GroupAdmin.save_formset); people
+    join through an invitation, never added here."""
+
     model = Membership
     formset = MembershipInlineFormSet
     extra = 0
-    autocomplete_fields = ["user"]
     fields = ["user", "role", "joined_at"]
-    readonly_fields = ["joined_at"]
+    readonly_fields = ["user", "joined_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":  # the model field has no verbose name: the column's header
@@ -166,6 +175,7 @@ class MembershipInline(admin.TabularInline):
 class GroupDocumentInline(admin.TabularInline):
     model = GroupDocument
     extra = 0
+    can_delete = False
     fields = ["kind", "download", "uploaded_by", "uploaded_at"]
     readonly_fields = ["kind", "download", "uploaded_by", "uploaded_at"]
 
@@ -184,6 +194,7 @@ class GroupDocumentInline(admin.TabularInline):
 class GroupRenewalInline(admin.TabularInline):
     model = GroupRenewal
     extra = 0
+    can_delete = False
     fields = ["fiscal_year", "confirmed_by", "confirmed_at", "note"]
     readonly_fields = fields
 
@@ -191,11 +202,72 @@ class GroupRenewalInline(admin.TabularInline):
         return False
 
 
+# --------------------------------------------------------------------------- decisions
+
+REASON_HELP = _("Sent to the group's representatives by e-mail.")
+
+GROUP_DECISIONS = (
+    Decision(
+        key="approve",
+        label=_("Approve"),
+        offered=lambda g: g.status == Group.Status.APPLIED,
+        run=lambda *, actor, obj, reason: services.group_approve(actor=actor, group=obj),
+        done=_("Approved %(obj)s; the representatives were told by e-mail."),
+    ),
+    Decision(
+        key="reject",
+        label=_("Reject"),
+        offered=lambda g: g.status == Group.Status.APPLIED,
+        run=lambda *, actor, obj, reason: services.group_reject(
+            actor=actor, group=obj, reason=reason
+        ),
+        done=_("Rejected the application of %(obj)s; the applicants were told why."),
+        reason="required",
+        reason_label=_("Reason for the rejection"),
+        reason_help=REASON_HELP,
+        danger=True,
+    ),
+    Decision(
+        key="reinstate",
+        label=_("Reinstate"),
+        offered=lambda g: g.status == Group.Status.SUSPENDED,
+        run=lambda *, actor, obj, reason: services.group_reinstate(actor=actor, group=obj),
+        done=_("Reinstated %(obj)s."),
+    ),
+    Decision(
+        key="suspend",
+        label=_("Suspend"),
+        offered=lambda g: g.status == Group.Status.REGISTERED,
+        run=lambda *, actor, obj, reason: services.group_suspend(
+            actor=actor, group=obj, reason=reason
+        ),
+        done=_("Suspended %(obj)s; the representatives were told why."),
+        reason="required",
+        reason_label=_("Reason for the suspension"),
+        reason_help=REASON_HELP,
+        danger=True,
+    ),
+    Decision(
+        key="withdraw",
+        label=_("Withdraw from the register"),
+        offered=lambda g: g.status in (Group.Status.REGISTERED, Group.Status.SUSPENDED),
+        run=lambda *, actor, obj, reason: services.group_withdraw(
+            actor=actor, group=obj, reason=reason
+        ),
+        done=_("Withdrew %(obj)s from the register; the representatives were told why."),
+        reason="required",
+        reason_label=_("Reason for the withdrawal"),
+        reason_help=REASON_HELP,
+        danger=True,
+    ),
+)
+
+
 # --------------------------------------------------------------------------- groups
 
 
 @admin.register(Group)
-class GroupAdmin(PortalAdmin):
+class GroupAdmin(DecisionAdminMixin, PortalAdmin):
     list_display = [
         "name",
         "name_kana",
@@ -222,6 +294,9 @@ class GroupAdmin(PortalAdmin):
         "memberships__user__email",
     ]
     ordering = ["name_kana"]
+    change_form_template = "admin/groups/group/change_form.html"
+    decisions = GROUP_DECISIONS
+    decision_errors = (GroupError,)
     date_hierarchy = "registered_on"
     list_per_page = 50
     filter_horizontal = ["fields", "areas"]
@@ -275,7 +350,7 @@ class GroupAdmin(PortalAdmin):
             },
         ),
         (
-            _("Registration (change with the actions of the list)"),
+            _("Registration (decide with the buttons at the top of the page)"),
             {
                 "fields": [
                     "status",
@@ -312,6 +387,73 @@ class GroupAdmin(PortalAdmin):
         "remind_renewal_selected",
         "export_csv",
     ]
+
+    # --- saving: through the services (a paper application, a profile edit), never a bare save
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "slug"] if obj is not None else fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except GroupError as exc:
+            # The service said no after the form's own checks (e.g. a name taken meanwhile):
+            # the admin's transaction is rolled back, nothing is saved, staff read why.
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        cleaned = form.cleaned_data
+        keys = services.PROFILE_FIELDS + services.PRIVATE_FIELDS
+        data = {key: cleaned[key] for key in keys if key in cleaned}
+        logo = remove_logo = None
+        if "logo" in form.changed_data:
+            value = cleaned.get("logo")
+            if value is False:
+                remove_logo = True
+            elif isinstance(value, ContentFile):
+                logo = value
+        if change:
+            saved = services.group_profile_update(
+                actor=request.user,
+                group=obj,
+                data=data,
+                fields=cleaned.get("fields"),
+                areas=cleaned.get("areas"),
+                logo=logo,
+                remove_logo=bool(remove_logo),
+            )
+        else:
+            saved = services.group_apply_on_paper(
+                actor=request.user,
+                data={**data, "slug": cleaned.get("slug")},
+                fields=cleaned.get("fields") or (),
+                areas=cleaned.get("areas") or (),
+                logo=logo,
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # Promotions first, so that a representative may step down in the same save.
+        changed = [
+            f for f in formset.initial_forms if f not in formset.deleted_forms and f.has_changed()
+        ]
+        changed.sort(key=lambda f: f.cleaned_data["role"] != Membership.Role.REPRESENTATIVE)
+        for member_form in changed:
+            services.membership_set_role(
+                actor=request.user,
+                membership=member_form.instance,
+                role=member_form.cleaned_data["role"],
+            )
+        for member_form in formset.deleted_forms:
+            if member_form.instance.pk:
+                services.membership_remove(actor=request.user, membership=member_form.instance)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
 
     def get_queryset(self, request):
         year = FiscalYear.current().year
@@ -452,7 +594,7 @@ class GroupAdmin(PortalAdmin):
                 private = [c.key for c in columns if c in PRIVATE_COLUMNS]
                 log_action(
                     actor=request.user,
-                    action="group.export",
+                    action="groups.group_export",
                     rows=queryset.count(),
                     columns=keys,
                     private=private,
@@ -500,6 +642,35 @@ class GroupApplicationAdmin(GroupAdmin):
     def has_add_permission(self, request):
         return False
 
+    def decide_view(self, request, object_id, key):
+        """A decided application has left the queue: a second decision (another tab, a double
+        click) says how the group stands now and changes nothing; after a decision staff land
+        on the group's own page, which shows the result."""
+        decided = (
+            request.method == "POST"
+            and is_office_staff(request.user)
+            and str(object_id).isdigit()
+            and self.has_change_permission(request)
+            and not self.get_queryset(request).filter(pk=object_id).exists()
+        )
+        group = Group.objects.filter(pk=object_id).first() if decided else None
+        if group is not None:
+            self.message_user(
+                request,
+                gettext("“%(obj)s” is now “%(state)s”: nothing was changed.")
+                % {"obj": group, "state": group.get_status_display()},
+                messages.WARNING,
+            )
+            return redirect("admin:groups_group_change", group.pk)
+        response = super().decide_view(request, object_id, key)
+        if (
+            response.status_code == 302
+            and str(object_id).isdigit()
+            and not self.get_queryset(request).filter(pk=object_id).exists()
+        ):
+            return redirect("admin:groups_group_change", object_id)
+        return response
+
 
 @admin.register(ActivityField)
 class ActivityFieldAdmin(admin.ModelAdmin):
@@ -540,8 +711,37 @@ class GroupDocumentAdmin(admin.ModelAdmin):
         )
 
 
+class RenewalAddForm(forms.ModelForm):
+    """Staff record a renewal that came on paper: the renewal rules answer before anything is
+    saved (a registered group, once per fiscal year); ``group_renew`` saves and audits."""
+
+    class Meta:
+        model = GroupRenewal
+        fields = ["group", "fiscal_year", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].initial = FiscalYear.current().year
+
+    def clean(self):
+        cleaned = super().clean()
+        group, year = cleaned.get("group"), cleaned.get("fiscal_year")
+        if group is not None and year:
+            try:
+                services.renewal_check(group=group, fiscal_year=year)
+            except GroupError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
+    def validate_unique(self):
+        pass  # renewal_check says it in the office's words
+
+
 @admin.register(GroupRenewal)
 class GroupRenewalAdmin(admin.ModelAdmin):
+    """A renewal is a record: added through ``group_renew``, never changed or removed here."""
+
+    form = RenewalAddForm
     list_display = ["group", "fiscal_year", "confirmed_by", "confirmed_at"]
     list_filter = ["fiscal_year"]
     search_fields = ["group__name", "group__name_kana"]
@@ -549,10 +749,29 @@ class GroupRenewalAdmin(admin.ModelAdmin):
     autocomplete_fields = ["group"]
     readonly_fields = ["confirmed_by", "confirmed_at"]
 
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except GroupError as exc:  # a renewal recorded meanwhile: nothing saved, staff read why
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.confirmed_by = request.user
-        super().save_model(request, obj, form, change)
+        renewal = services.group_renew(
+            actor=request.user,
+            group=form.cleaned_data["group"],
+            data={},
+            note=form.cleaned_data.get("note") or "",
+            fiscal_year=form.cleaned_data["fiscal_year"],
+        )
+        obj.pk = renewal.pk
+        obj.refresh_from_db()
 
 
 @admin.register(Invitation)

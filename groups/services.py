@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_office_staff
 from core.audit import log_action
 from core.fiscal import FiscalYear, fiscal_year_of
 from core.models import AuditLog
@@ -201,7 +202,7 @@ def group_apply(
     for kind, content in documents:
         document = GroupDocument(group=group, kind=kind, uploaded_by=actor)
         document.file.save(content.name, content, save=True)
-    log_action(actor=actor, action="group.apply", target=group, **_logo_note(logo))
+    log_action(actor=actor, action="groups.group_apply", target=group, **_logo_note(logo))
     emails.send_after_commit(
         "application_received",
         to=[settings.OFFICE_EMAIL],
@@ -212,6 +213,48 @@ def group_apply(
                 reverse("admin:groups_groupapplication_change", args=[group.pk])
             ),
         },
+    )
+    return group
+
+
+@transaction.atomic
+def group_apply_on_paper(
+    *,
+    actor,
+    data: dict,
+    fields: Iterable = (),
+    areas: Iterable = (),
+    logo: ContentFile | None = None,
+) -> Group:
+    """Staff enter an application that came on paper: the group waits for approval like any
+    other, with no member yet (the representative joins later through an invitation)."""
+    if not is_office_staff(actor):
+        raise GroupError(_("Only office staff can enter a paper application."))
+    if Group.objects.filter(name__iexact=normalize_name(data.get("name", ""))).exists():
+        raise _name_taken_error()
+    data = _with_phone_normalised(data)
+    now = timezone.now()
+    group = Group(
+        **{key: data[key] for key in PROFILE_FIELDS + PRIVATE_FIELDS if key in data},
+        slug=data.get("slug") or _slug_for_new_group(),
+        status=Group.Status.APPLIED,
+        applied_on=timezone.localdate(),
+        eligibility_confirmed_at=now,
+        profile_updated_at=now,
+    )
+    if logo is not None:
+        group.logo.save(logo.name, logo, save=False)
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError as exc:
+        if "slug" in str(exc):
+            raise GroupError(_("This web address name is already taken.")) from exc
+        raise _name_taken_error() from exc
+    group.fields.set(fields)
+    group.areas.set(areas)
+    log_action(
+        actor=actor, action="groups.group_apply", target=group, on_paper=True, **_logo_note(logo)
     )
     return group
 
@@ -243,7 +286,7 @@ def group_approve(*, actor, group: Group, on: dt.date | None = None) -> Group:
     )
     log_action(
         actor=actor,
-        action="group.approve",
+        action="groups.group_approve",
         target=group,
         registration_number=group.registration_number,
     )
@@ -266,7 +309,7 @@ def group_reject(*, actor, group: Group, reason: str) -> Group:
     group.status = Group.Status.REJECTED
     group.status_reason = reason
     group.save(update_fields=["status", "status_reason", "updated_at"])
-    log_action(actor=actor, action="group.reject", target=group, reason=reason)
+    log_action(actor=actor, action="groups.group_reject", target=group, reason=reason)
     emails.send_after_commit(
         "rejected",
         to=representative_emails(group),
@@ -284,7 +327,7 @@ def group_resubmit(*, actor, group: Group) -> Group:
     group.status = Group.Status.APPLIED
     group.applied_on = timezone.localdate()
     group.save(update_fields=["status", "applied_on", "updated_at"])
-    log_action(actor=actor, action="group.resubmit", target=group)
+    log_action(actor=actor, action="groups.group_resubmit", target=group)
     emails.send_after_commit(
         "application_received",
         to=[settings.OFFICE_EMAIL],
@@ -311,7 +354,7 @@ def group_suspend(*, actor, group: Group, reason: str) -> Group:
     group.status = Group.Status.SUSPENDED
     group.status_reason = reason
     group.save(update_fields=["status", "status_reason", "updated_at"])
-    log_action(actor=actor, action="group.suspend", target=group, reason=reason)
+    log_action(actor=actor, action="groups.group_suspend", target=group, reason=reason)
     emails.send_after_commit(
         "suspended",
         to=representative_emails(group),
@@ -328,7 +371,7 @@ def group_reinstate(*, actor, group: Group) -> Group:
     group.status = Group.Status.REGISTERED
     group.status_reason = ""
     group.save(update_fields=["status", "status_reason", "updated_at"])
-    log_action(actor=actor, action="group.reinstate", target=group)
+    log_action(actor=actor, action="groups.group_reinstate", target=group)
     return group
 
 
@@ -352,7 +395,9 @@ def group_withdraw(*, actor, group: Group, reason: str, on: dt.date | None = Non
     Invitation.objects.filter(
         group=group, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
-    log_action(actor=actor, action="group.withdraw", target=group, reason=reason, on=str(day))
+    log_action(
+        actor=actor, action="groups.group_withdraw", target=group, reason=reason, on=str(day)
+    )
     emails.send_after_commit(
         "withdrawn",
         to=representative_emails(group),
@@ -410,7 +455,11 @@ def group_profile_update(
     if areas is not None:
         group.areas.set(areas)
     log_action(
-        actor=actor, action="group.update", target=group, changed=changed, **_logo_note(logo)
+        actor=actor,
+        action="groups.group_profile_update",
+        target=group,
+        changed=changed,
+        **_logo_note(logo),
     )
     return group
 
@@ -421,6 +470,18 @@ def renewal_due(group: Group, *, fiscal_year: int | None = None) -> bool:
         group.is_registered
         and not GroupRenewal.objects.filter(group=group, fiscal_year=fiscal_year).exists()
     )
+
+
+def renewal_check(*, group: Group, fiscal_year: int) -> None:
+    """The renewal rules, read only (the admin's add form shows their answer before saving):
+    a registered group, once per fiscal year."""
+    if group.status != Group.Status.REGISTERED:
+        raise GroupError(_("Only a registered group can renew its registration."))
+    if GroupRenewal.objects.filter(group=group, fiscal_year=fiscal_year).exists():
+        raise GroupError(
+            _("The registration is already renewed for %(year)s.")
+            % {"year": FiscalYear(fiscal_year).label}
+        )
 
 
 @transaction.atomic
@@ -436,13 +497,7 @@ def group_renew(
     """A representative confirms the group's details for this fiscal year (年度更新)."""
     fiscal_year = fiscal_year or FiscalYear.current().year
     group = _locked(group)
-    if group.status != Group.Status.REGISTERED:
-        raise GroupError(_("Only a registered group can renew its registration."))
-    if GroupRenewal.objects.filter(group=group, fiscal_year=fiscal_year).exists():
-        raise GroupError(
-            _("The registration is already renewed for %(year)s.")
-            % {"year": FiscalYear(fiscal_year).label}
-        )
+    renewal_check(group=group, fiscal_year=fiscal_year)
     data = _with_phone_normalised(data)
     for key in PRIVATE_FIELDS:
         if key in data:
@@ -454,7 +509,7 @@ def group_renew(
     for kind, content in documents:
         document = GroupDocument(group=group, kind=kind, uploaded_by=actor)
         document.file.save(content.name, content, save=True)
-    log_action(actor=actor, action="group.renew", target=group, fiscal_year=fiscal_year)
+    log_action(actor=actor, action="groups.group_renew", target=group, fiscal_year=fiscal_year)
     emails.send_after_commit(
         "renewed",
         to=[settings.OFFICE_EMAIL],
@@ -482,7 +537,7 @@ def renewal_remind(*, actor, groups: Iterable[Group]) -> int:
                     ),
                 },
             )
-            log_action(actor=actor, action="group.renewal_remind", target=group)
+            log_action(actor=actor, action="groups.renewal_remind", target=group)
             sent += 1
     return sent
 
@@ -533,7 +588,7 @@ def invitation_create(*, actor, group: Group, email: str) -> Invitation:
         old.revoked_at = now
         old.save(update_fields=["revoked_at"])
     invitation = Invitation.objects.create(group=group, email=email, invited_by=actor)
-    log_action(actor=actor, action="membership.invite", target=group, email=email)
+    log_action(actor=actor, action="groups.invitation_create", target=group, email=email)
     emails.send_after_commit(
         "invitation",
         to=[email],
@@ -559,7 +614,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     invitation.save(update_fields=["revoked_at"])
     log_action(
         actor=actor,
-        action="membership.invitation_revoke",
+        action="groups.invitation_revoke",
         target=invitation.group,
         email=invitation.email,
     )
@@ -599,7 +654,9 @@ def invitation_accept(*, user, invitation: Invitation) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    log_action(actor=user, action="membership.join", target=group, invitation=invitation.pk)
+    log_action(
+        actor=user, action="groups.invitation_accept", target=group, invitation=invitation.pk
+    )
     emails.send_after_commit(
         "invitation_accepted",
         to=representative_emails(group),
@@ -639,7 +696,11 @@ def membership_set_role(*, actor, membership: Membership, role: str) -> Membersh
     membership.role = role
     membership.save(update_fields=["role"])
     log_action(
-        actor=actor, action="membership.role", target=group, user=membership.user.email, role=role
+        actor=actor,
+        action="groups.membership_set_role",
+        target=group,
+        user=membership.user.email,
+        role=role,
     )
     return membership
 
@@ -658,7 +719,9 @@ def representative_hand_over(*, actor, group: Group, to: Membership) -> Membersh
     to.save(update_fields=["role"])
     mine.role = Membership.Role.MEMBER
     mine.save(update_fields=["role"])
-    log_action(actor=actor, action="membership.hand_over", target=group, to=to.user.email)
+    log_action(
+        actor=actor, action="groups.representative_hand_over", target=group, to=to.user.email
+    )
     emails.send_after_commit(
         "handed_over",
         to=[to.user.email],
@@ -676,7 +739,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
         _check_keeps_a_representative(group, without=membership)
     email = membership.user.email
     membership.delete()
-    action = "membership.leave" if actor == membership.user else "membership.remove"
+    action = "groups.membership_leave" if actor == membership.user else "groups.membership_remove"
     log_action(actor=actor, action=action, target=group, user=email)
 
 
@@ -686,7 +749,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
 
 PHOTOS_PER_HOUR = 30
 PHOTO_WINDOW = dt.timedelta(hours=1)
-LOGO_ACTIONS = ("group.apply", "group.update")
+LOGO_ACTIONS = ("groups.group_apply", "groups.group_profile_update")
 
 
 def photo_limit_message(left: int) -> str:
@@ -797,7 +860,9 @@ def activity_record_create(
     except IntegrityError as exc:
         raise AlreadySubmitted(_("This activity record has already been posted.")) from exc
     _add_photos(record, photos, start=0, actor=actor)
-    log_action(actor=actor, action="activity.create", target=record, photos=len(photos))
+    log_action(
+        actor=actor, action="groups.activity_record_create", target=record, photos=len(photos)
+    )
     return record
 
 
@@ -832,14 +897,14 @@ def activity_record_update(
         transaction.on_commit(lambda i=image, t=thumb: (i.delete(save=False), t.delete(save=False)))
     start = max((p.order for p in kept), default=-1) + 1
     _add_photos(record, new_photos, start=start, actor=actor)
-    log_action(actor=actor, action="activity.update", target=record)
+    log_action(actor=actor, action="groups.activity_record_update", target=record)
     return record
 
 
 @transaction.atomic
 def activity_record_delete(*, actor, record: ActivityRecord) -> None:
     files = [(p.image, p.thumbnail) for p in record.photos.all()]
-    log_action(actor=actor, action="activity.delete", target=record)
+    log_action(actor=actor, action="groups.activity_record_delete", target=record)
     record.delete()
     for image, thumb in files:
         transaction.on_commit(lambda i=image, t=thumb: (i.delete(save=False), t.delete(save=False)))
@@ -872,7 +937,7 @@ def contact_send(
                 "via_office": via_office,
             },
         )
-        log_action(actor=None, action="group.contact", target=group, via_office=via_office)
+        log_action(actor=None, action="groups.contact_send", target=group, via_office=via_office)
     return len(recipients)
 
 
@@ -1140,17 +1205,17 @@ def group_histories_create_bulk(
         for kind, content in history.documents:
             document = GroupDocument(group=group, kind=kind, uploaded_by=rep)
             document.file.save(content.name, content, save=True)
-        audit(history.applied_at, rep, "group.apply", group)
+        audit(history.applied_at, rep, "groups.group_apply", group)
         if history.rejected_reason.strip():
             at = max(history.applied_at, now - dt.timedelta(days=1))
-            audit(at, actor, "group.reject", group, reason=group.status_reason)
+            audit(at, actor, "groups.group_reject", group, reason=group.status_reason)
         if not group.registered_on:
             continue
         approved_at = max(_history_moment(group.registered_on), history.applied_at)
         audit(
             approved_at,
             actor,
-            "group.approve",
+            "groups.group_approve",
             group,
             registration_number=group.registration_number,
         )
@@ -1166,15 +1231,15 @@ def group_histories_create_bulk(
                     group=group, fiscal_year=fiscal_year, confirmed_by=rep, confirmed_at=at
                 )
             )
-            audit(at, rep, "group.renew", group, fiscal_year=fiscal_year)
+            audit(at, rep, "groups.group_renew", group, fiscal_year=fiscal_year)
         if group.status == Group.Status.SUSPENDED:
             at = min(now, max(approved_at, now - dt.timedelta(days=30)))
-            audit(at, actor, "group.suspend", group, reason=group.status_reason)
+            audit(at, actor, "groups.group_suspend", group, reason=group.status_reason)
         if group.withdrawn_on:
             audit(
                 max(_history_moment(group.withdrawn_on, 15), approved_at),
                 actor,
-                "group.withdraw",
+                "groups.group_withdraw",
                 group,
                 reason=group.status_reason,
                 on=str(group.withdrawn_on),
@@ -1230,7 +1295,7 @@ def activity_records_create_bulk(
         [
             AuditLog(
                 actor=r.created_by,
-                action="activity.create",
+                action="groups.activity_record_create",
                 target_type=record_type,
                 target_id=str(r.pk),
                 target_repr=str(r)[:200],

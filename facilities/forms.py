@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,67 @@ def parse_iso_date(value: str) -> dt.date:
     return day
 
 
+def name_the_field(form: forms.Form) -> None:
+    """Errors in plain words that name the thing (「参加人数を入力してください」), never the stock
+    validator words (「この値は 2 以下でなければなりません」) that do not say which field."""
+    for field in form.fields.values():
+        label = field.label
+        field.error_messages["required"] = _("Enter %(label)s.") % {"label": label}
+        if isinstance(field, forms.DateField):
+            field.error_messages["invalid"] = _("Enter %(label)s as a date, e.g. 2026-05-01.") % {
+                "label": label
+            }
+        elif isinstance(field, forms.TimeField):
+            field.error_messages["invalid"] = _("Enter %(label)s as a time, e.g. 10:00.") % {
+                "label": label
+            }
+        elif isinstance(field, forms.IntegerField):
+            field.error_messages["invalid"] = _("Enter %(label)s as a whole number.") % {
+                "label": label
+            }
+        elif isinstance(field, forms.CharField):
+            field.error_messages["max_length"] = _(
+                "%(label)s can be at most %%(limit_value)d characters."
+            ) % {"label": label}
+
+
+def error_summary(form: forms.Form) -> list[tuple[str, str]]:
+    """(field id or "", message) of every error once, the form-wide ones first: the summary
+    at the top of a form links each to its field."""
+    seen: set[str] = set()
+    found = []
+    for message in form.non_field_errors():
+        if message not in seen:
+            seen.add(message)
+            found.append(("", message))
+    for name, errors in form.errors.items():
+        if name == forms.forms.NON_FIELD_ERRORS:
+            continue
+        field = form[name]
+        target = field.auto_id
+        if field.use_fieldset:
+            target = f"{field.auto_id}_0"
+        for message in errors:
+            if message not in seen:
+                seen.add(message)
+                found.append((target, message))
+    return found
+
+
+def add_problems(form: forms.Form, problems) -> None:
+    """A booking check's problems onto the form: each beside its field where it names one
+    (attendees, purpose), else at the top; a message already shown is not repeated."""
+    shown = {str(m) for errors in form.errors.values() for m in errors}
+    places = {"attendees": "attendees", "capacity": "attendees", "purpose": "purpose"}
+    for problem in problems:
+        message = str(problem)
+        if message in shown:
+            continue
+        shown.add(message)
+        field = places.get(getattr(problem, "code", ""))
+        form.add_error(field if field in form.fields else None, message)
+
+
 class EquipmentQuantitiesMixin:
     """One quantity field per piece of equipment (up to what the office has), for a booking's
     extras and for a loan alike."""
@@ -49,6 +111,7 @@ class EquipmentQuantitiesMixin:
     def add_equipment_fields(self, equipment) -> None:
         self.equipment = list(equipment)
         for item in self.equipment:
+            values = {"name": item.name, "n": item.quantity}
             self.fields[f"equipment_{item.pk}"] = forms.IntegerField(
                 label=item.name,
                 min_value=0,
@@ -56,6 +119,11 @@ class EquipmentQuantitiesMixin:
                 required=False,
                 initial=0,
                 help_text=_("The office has %(n)d.") % {"n": item.quantity},
+                error_messages={
+                    "max_value": _("%(name)s: at most %(n)d.") % values,
+                    "min_value": _("%(name)s: enter 0 or more.") % values,
+                    "invalid": _("%(name)s: enter how many as a whole number.") % values,
+                },
             )
 
     def equipment_fields(self):
@@ -131,6 +199,23 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
             del self.fields["kind"]
         self.fields["attendees"].widget.attrs["max"] = room.capacity
         self.fields["attendees"].help_text = _("At most %(n)d people.") % {"n": room.capacity}
+        name_the_field(self)
+        self.fields["attendees"].error_messages["max_value"] = _(
+            "%(room)s holds at most %(n)d people."
+        ) % {"room": room.name, "n": room.capacity}
+        self.fields["attendees"].validators = [
+            MinValueValidator(1),
+            MaxValueValidator(room.capacity),
+        ]
+        self.fields["attendees"].error_messages["min_value"] = _(
+            "Enter the number of attendees (at least 1)."
+        )
+        self.fields["repeat_count"].error_messages["min_value"] = _(
+            "A recurring booking has at least 2 dates."
+        )
+        self.fields["repeat_count"].error_messages["max_value"] = _(
+            "At most %(n)d dates at once."
+        ) % {"n": MAX_WEEKLY_REPEATS}
         if room.uses_blocks:
             del self.fields["start_time"]
             del self.fields["end_time"]
@@ -150,6 +235,10 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
                 "On the %(slot)d-minute grid; a booking lasts %(min)d to %(max)d minutes."
             ) % {"slot": room.slot_minutes, "min": room.min_minutes, "max": room.max_minutes}
         self.add_equipment_fields(Equipment.objects.filter(is_active=True))
+
+    def all_errors(self) -> list[tuple[str, str]]:
+        """(field id or "", message) of every error, for the summary at the top."""
+        return error_summary(self)
 
     def main_fields(self):
         return [
@@ -264,6 +353,84 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
             if end is not None:
                 initial["end_time"] = end.time()
         return initial, None
+
+
+class BookingChangeForm(EquipmentQuantitiesMixin, forms.Form):
+    """Change a booking in one step: room, date, times, attendees, purpose and equipment,
+    filled in with the booking as it is."""
+
+    room = forms.ModelChoiceField(label=_("Room"), queryset=None, empty_label=None)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, max_value=999)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+
+    def __init__(self, *args, booking: Booking, rooms, equipment, **kwargs):
+        from facilities.rules import local_time
+
+        start, end = local_time(booking.start), local_time(booking.end)
+        current = {item.equipment_id: item.quantity for item in booking.equipment_items.all()}
+        initial = {
+            "room": booking.room_id,
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "attendees": booking.attendees,
+            "purpose": booking.purpose,
+            **{f"equipment_{pk}": q for pk, q in current.items()},
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.booking = booking
+        self.fields["room"].queryset = rooms
+        rooms = list(rooms)
+        self.fields["room"].help_text = " ".join(
+            str(
+                _("%(room)s: up to %(n)d people.") % {"room": r.name, "n": r.capacity}
+                if not r.uses_blocks
+                else _("%(room)s: up to %(n)d people, in blocks %(blocks)s.")
+                % {
+                    "room": r.name,
+                    "n": r.capacity,
+                    "blocks": ", ".join(f"{b.starts:%H:%M}–{b.ends:%H:%M}" for b in r.blocks.all()),
+                }
+            )
+            for r in rooms
+        )
+        # Equipment the booking holds stays on the form even if it is no longer offered.
+        self.add_equipment_fields([e for e in equipment if e.is_active or e.pk in current])
+        name_the_field(self)
+        self.fields["attendees"].error_messages["min_value"] = _(
+            "Enter the number of attendees (at least 1)."
+        )
+
+    def all_errors(self) -> list[tuple[str, str]]:
+        return error_summary(self)
+
+    def main_fields(self):
+        return [self[n] for n in ("room", "date", "start_time", "end_time", "attendees", "purpose")]
+
+    def clean(self):
+        data = super().clean()
+        day, start_time, end_time = (data.get(n) for n in ("date", "start_time", "end_time"))
+        if day is not None and not 2000 <= day.year <= 2100:
+            self.add_error("date", _("Enter a date between 2000 and 2100."))
+        elif day and start_time and end_time:
+            if end_time <= start_time:
+                self.add_error("end_time", _("The end must be after the start."))
+            else:
+                data["start"] = dt.datetime.combine(day, start_time, TOKYO)
+                data["end"] = dt.datetime.combine(day, end_time, TOKYO)
+        return data
+
+    def equipment_all(self) -> dict[Equipment, int]:
+        """Every piece on the form with its quantity, zeros included (a change may drop one)."""
+        data = getattr(self, "cleaned_data", {})
+        return {item: data.get(f"equipment_{item.pk}") or 0 for item in self.equipment}
 
 
 class LoanForm(EquipmentQuantitiesMixin, forms.Form):

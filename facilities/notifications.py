@@ -6,20 +6,35 @@ language (Japanese), as plain text.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
 
 from groups.models import Membership
 
 logger = logging.getLogger(__name__)
 
-EVENTS = ("received", "confirmed", "approved", "rejected", "cancelled", "reminder")
+EVENTS = (
+    "received",
+    "confirmed",
+    "approved",
+    "rejected",
+    "cancelled",
+    "reminder",
+    "changed",
+    "change_received",
+)
+# Mails that promise the room carry an .ics of it (and the cancellation deadline).
+WITH_CALENDAR = ("confirmed", "approved", "changed", "reminder")
 
 
 def _subject(event: str, first) -> str:
@@ -32,7 +47,11 @@ def _subject(event: str, first) -> str:
         "rejected": _("Booking declined: %(room)s, %(date)s"),
         "cancelled": _("Booking cancelled: %(room)s, %(date)s"),
         "reminder": _("Reminder: your booking of %(room)s tomorrow, %(date)s"),
+        "changed": _("Booking changed: %(room)s, %(date)s"),
+        "change_received": _("Change request received: %(room)s, %(date)s"),
     }
+    if event == "rejected" and first.replaces_id:
+        return _("Change request declined: %(room)s, %(date)s") % values
     return subjects[event] % values
 
 
@@ -48,37 +67,86 @@ def recipients_for(group, booked_by=None) -> list[str]:
     return sorted(set(addresses))
 
 
-def _send(subject: str, template: str, context: dict, to: list[str]) -> None:
+def _send(subject: str, template: str, context: dict, to: list[str], attachments=()) -> None:
     if not to:
         return
     body = render_to_string(template, context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    message = EmailMessage(prefix + subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    for attachment in attachments:
+        message.attach(*attachment)
     try:
-        send_mail(prefix + subject, body, settings.DEFAULT_FROM_EMAIL, to)
+        message.send()
     except OSError:
         logger.exception("could not send the booking mail %r to %s", subject, to)
 
 
-def send(event: str, bookings: list, *, reason: str = "") -> None:
-    """Tell the group about ``bookings`` (one mail for all of them, e.g. a recurring booking)."""
+def cancel_deadline(booking) -> dt.datetime:
+    """Until when the group may cancel (or change) ``booking`` online."""
+    return booking.start - dt.timedelta(hours=booking.room.cancel_deadline_hours)
+
+
+def booking_ics(bookings) -> bytes:
+    """The bookings as an iCalendar file (the icalendar library, as the feeds; the same UID
+    as the group's feed, so a calendar that has both shows one entry)."""
+    domain = urlsplit(settings.SITE_URL).hostname or "kyodo-office"
+    stamp = timezone.now().astimezone(dt.UTC)
+    cal = Calendar()
+    cal.add("prodid", "-//Kyodo Office//facilities//JA")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    for booking in bookings:
+        item = CalendarEvent()
+        item.add("uid", f"booking-{booking.pk}@{domain}")
+        item.add("dtstamp", stamp)
+        item.add("dtstart", booking.start.astimezone(dt.UTC))
+        item.add("dtend", booking.end.astimezone(dt.UTC))
+        item.add("summary", f"{booking.room.name}: {booking.purpose}")
+        item.add("location", f"{booking.room.name} – {_('Kyodo Office')}")
+        deadline = timezone.localtime(cancel_deadline(booking))
+        item.add(
+            "description",
+            _("Cancel or change online until %(deadline)s.")
+            % {"deadline": f"{deadline:%Y-%m-%d %H:%M}"},
+        )
+        item.add("status", "TENTATIVE" if booking.status == "requested" else "CONFIRMED")
+        item.add("url", settings.SITE_URL + reverse("facilities:bookings"))
+        cal.add_component(item)
+    return cal.to_ical()
+
+
+def send(event: str, bookings: list, *, reason: str = "", previous: dict | None = None) -> None:
+    """Tell the group about ``bookings`` (one mail for all of them, e.g. a recurring booking).
+    Mails that promise the room give each booking's cancellation deadline and carry an .ics;
+    ``previous`` (a change) describes the booking as it was."""
     assert event in EVENTS, event
     if not bookings:
         return
     first = bookings[0]
     with translation.override(settings.LANGUAGE_CODE):
+        for booking in bookings:
+            booking.cancel_deadline = cancel_deadline(booking)
         context = {
             "event": event,
             "bookings": bookings,
             "group": first.group,
             "reason": reason,
+            "previous": previous,
+            "is_change": bool(first.replaces_id),
+            "with_deadline": event in WITH_CALENDAR or event in ("received", "change_received"),
             "bookings_url": settings.SITE_URL + reverse("facilities:bookings"),
             "office_email": settings.OFFICE_EMAIL,
         }
+        attachments = []
+        if event in WITH_CALENDAR:
+            attachments.append(("booking.ics", booking_ics(bookings), "text/calendar"))
         _send(
             _subject(event, first),
             "facilities/email/booking.txt",
             context,
             recipients_for(first.group, first.booked_by),
+            attachments,
         )
 
 

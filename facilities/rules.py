@@ -48,6 +48,20 @@ class BookingError(Exception):
         return str(self.message)
 
 
+class BookingErrors(BookingError):
+    """Several rules said no at once: ``errors`` lists each (the first gives ``str`` and
+    ``code``, so a caller that shows one message still shows a true one)."""
+
+    def __init__(self, errors: list[BookingError]):
+        super().__init__(errors[0].message, code=errors[0].code)
+        self.errors = list(errors)
+
+
+def error_list(exc: BookingError) -> list[BookingError]:
+    """Every problem a ``BookingError`` carries (one, or all of a ``BookingErrors``)."""
+    return list(getattr(exc, "errors", None) or [exc])
+
+
 class BookingNotAllowed(BookingError):
     """The actor may not do this at all (views answer 403)."""
 
@@ -114,6 +128,9 @@ class BookingRequest:
     staff: bool
     # Hours already planned in the same request (a recurring booking being previewed), per month.
     planned: dict[tuple[dt.date, int | None], dt.timedelta] = field(default_factory=dict)
+    # A change of a booking is judged as if the original were not there (its room time, its
+    # hours of the month and its equipment are free for the change).
+    replacing: Booking | None = None
 
     @property
     def is_group_booking(self) -> bool:
@@ -147,33 +164,42 @@ def check_permission(*, actor, room: Room, group: Group | None, kind: str) -> bo
     return staff
 
 
-def _check_times(req: BookingRequest, cal: OfficeCalendar, now: dt.datetime) -> None:
+def _time_problems(req: BookingRequest, cal: OfficeCalendar, now: dt.datetime):
+    """Each problem with the time, all at once; an unreadable time (end before start, seconds,
+    two days) stops the rest, which would only repeat it."""
     room, start, end = req.room, req.start, req.end
     if end <= start:
-        raise BookingError(_("The end must be after the start."), code="order")
+        yield BookingError(_("The end must be after the start."), code="order")
+        return
     # The grid checks below look at minutes only; a crafted 10:00:59 would pass them.
     if any(value.second or value.microsecond for value in (start, end)):
-        raise BookingError(_("Start and end must be whole minutes, without seconds."), code="grid")
-    if (end <= now) if req.staff else (start < now):
-        raise BookingError(_("Bookings cannot be made in the past."), code="past")
+        yield BookingError(_("Start and end must be whole minutes, without seconds."), code="grid")
+        return
     local_start, local_end = local_time(start), local_time(end)
     day = local_start.date()
     if local_end.date() != day:
-        raise BookingError(_("A booking must start and end on the same day."), code="days")
+        yield BookingError(_("A booking must start and end on the same day."), code="days")
+        return
+    if (end <= now) if req.staff else (start < now):
+        yield BookingError(_("Bookings cannot be made in the past."), code="past")
     reason = cal.closed_reason(day, room.pk)
     if reason:
-        raise BookingError(
+        yield BookingError(
             _("%(room)s is closed on %(date)s (%(reason)s).")
             % {"room": room.name, "date": fmt_date(day), "reason": reason},
             code="closed",
         )
-    opens, closes = cal.hours_on(day, room.pk)
-    if local_start.time() < opens or local_end.time() > closes:
-        raise BookingError(
-            _("That is outside opening hours: on %(date)s the office is open %(opens)s–%(closes)s.")
-            % {"date": fmt_date(day), "opens": fmt_time(opens), "closes": fmt_time(closes)},
-            code="hours",
-        )
+    else:
+        opens, closes = cal.hours_on(day, room.pk)
+        if local_start.time() < opens or local_end.time() > closes:
+            yield BookingError(
+                _(
+                    "That is outside opening hours: on %(date)s the office is open "
+                    "%(opens)s–%(closes)s."
+                )
+                % {"date": fmt_date(day), "opens": fmt_time(opens), "closes": fmt_time(closes)},
+                code="hours",
+            )
     if room.uses_blocks:
         blocks = list(room.blocks.all())
         starts = {b.starts for b in blocks}
@@ -182,14 +208,14 @@ def _check_times(req: BookingRequest, cal: OfficeCalendar, now: dt.datetime) -> 
             listing = ", ".join(
                 f"{b.label} {fmt_time(b.starts)}–{fmt_time(b.ends)}" for b in blocks
             )
-            raise BookingError(
+            yield BookingError(
                 _("This room is booked in fixed blocks: %(blocks)s.") % {"blocks": listing},
                 code="grid",
             )
     else:
         slot = room.slot_minutes
         if minutes_of(local_start.time()) % slot or minutes_of(local_end.time()) % slot:
-            raise BookingError(
+            yield BookingError(
                 _(
                     "Start and end must be on the %(slot)d-minute grid "
                     "(for example 10:00 or 10:%(next)02d)."
@@ -200,13 +226,13 @@ def _check_times(req: BookingRequest, cal: OfficeCalendar, now: dt.datetime) -> 
         if req.is_group_booking:
             minutes = int((end - start).total_seconds() // 60)
             if minutes < room.min_minutes:
-                raise BookingError(
+                yield BookingError(
                     _("A booking of %(room)s must last at least %(length)s.")
                     % {"room": room.name, "length": hours_text(room.min_minutes)},
                     code="length",
                 )
             if minutes > room.max_minutes:
-                raise BookingError(
+                yield BookingError(
                     _("A booking of %(room)s may last at most %(length)s.")
                     % {"room": room.name, "length": hours_text(room.max_minutes)},
                     code="length",
@@ -214,7 +240,7 @@ def _check_times(req: BookingRequest, cal: OfficeCalendar, now: dt.datetime) -> 
     if req.online:
         last_day = booking_window_last_day(room, timezone.localdate(now))
         if day > last_day:
-            raise BookingError(
+            yield BookingError(
                 _("Bookings for %(date)s are not open yet: they open on %(opens)s.")
                 % {"date": fmt_date(day), "opens": fmt_date(booking_opens_on(room, day))},
                 code="window",
@@ -247,10 +273,16 @@ def check_not_suspended(group: Group | None) -> None:
         )
 
 
-def _check_people(req: BookingRequest) -> None:
-    check_attendees(room=req.room, attendees=req.attendees)
+def _people_problems(req: BookingRequest):
+    try:
+        check_attendees(room=req.room, attendees=req.attendees)
+    except BookingError as exc:
+        yield exc
     if req.online:
-        check_not_suspended(req.group)
+        try:
+            check_not_suspended(req.group)
+        except BookingError as exc:
+            yield exc
 
 
 def _month_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime, dt.date]:
@@ -265,12 +297,14 @@ def _booked_time(qs) -> dt.timedelta:
     return total or dt.timedelta()
 
 
-def _check_limits(req: BookingRequest, rules: FacilitySettings) -> None:
+def _limit_problems(req: BookingRequest, rules: FacilitySettings):
     if not req.online:
         return
     begin, finish, month = _month_bounds(local_time(req.start).date())
     wanted = req.end - req.start
     mine = Booking.objects.live().filter(group=req.group, start__gte=begin, start__lt=finish)
+    if req.replacing is not None:
+        mine = mine.exclude(pk=req.replacing.pk)
     limits = []
     if rules.group_monthly_hours is not None:
         limits.append((None, rules.group_monthly_hours, mine))
@@ -297,21 +331,15 @@ def _check_limits(req: BookingRequest, rules: FacilitySettings) -> None:
                     "%(group)s may book %(room)s for %(limit)d hours a month, requests awaiting "
                     "approval included; %(left)s are left in %(month)s."
                 )
-            raise BookingError(
-                message % values,
-                code="limit",
-            )
+            yield BookingError(message % values, code="limit")
 
 
-def _check_clash(req: BookingRequest) -> None:
+def _clash_problems(req: BookingRequest):
     period = Booking.period_for(req.start, req.end, req.room.buffer_minutes)
-    clash = (
-        Booking.objects.live()
-        .filter(room=req.room, period__overlap=period)
-        .order_by("start")
-        .only("start", "end")
-        .first()
-    )
+    others = Booking.objects.live().filter(room=req.room, period__overlap=period)
+    if req.replacing is not None:
+        others = others.exclude(pk=req.replacing.pk)
+    clash = others.order_by("start").only("start", "end").first()
     if clash is None:
         return
     values = {
@@ -321,12 +349,13 @@ def _check_clash(req: BookingRequest) -> None:
         "end": fmt_time(clash.end),
     }
     if clash.start < req.end and clash.end > req.start:
-        raise BookingError(
+        yield BookingError(
             _("%(room)s is already booked from %(start)s to %(end)s on %(date)s.") % values,
             code="clash",
         )
+        return
     values["buffer"] = req.room.buffer_minutes
-    raise BookingError(
+    yield BookingError(
         _(
             "%(room)s needs %(buffer)d minutes between bookings to tidy up; the booking from "
             "%(start)s to %(end)s on %(date)s is too close."
@@ -336,10 +365,10 @@ def _check_clash(req: BookingRequest) -> None:
     )
 
 
-def _check_equipment(req: BookingRequest) -> None:
+def _equipment_problems(req: BookingRequest):
     if not req.items:
         return
-    check_stock(
+    yield from stock_problems(
         req.items,
         req.start,
         req.end,
@@ -350,37 +379,98 @@ def _check_equipment(req: BookingRequest) -> None:
             "Only %(free)d × %(name)s are free at that time.",
             free,
         ),
+        exclude_booking=req.replacing.pk if req.replacing is not None else None,
     )
 
 
-def check_stock(items: dict, start, end, *, usable, unusable: str, short) -> None:
+def stock_problems(items: dict, start, end, *, usable, unusable: str, short, exclude_booking=None):
     """Each piece of equipment is usable, owned in that number, and free for all of [start,
-    end) — room bookings and take-out loans counted together (``equipment_in_use``). The
-    callers hold the equipment rows' locks."""
+    end) — room bookings and take-out loans counted together (``equipment_in_use``), leaving out
+    ``exclude_booking`` (the booking a change replaces). The callers hold the equipment rows'
+    locks. Yields one problem per piece, naming it."""
+    counted = {}
     for equipment, quantity in items.items():
         if not usable(equipment):
-            raise BookingError(unusable % {"name": equipment.name}, code="equipment")
-        if quantity > equipment.quantity:
-            raise BookingError(
+            yield BookingError(unusable % {"name": equipment.name}, code="equipment")
+        elif quantity > equipment.quantity:
+            yield BookingError(
                 _("The office has only %(owned)d × %(name)s.")
                 % {"owned": equipment.quantity, "name": equipment.name},
                 code="equipment",
             )
-    peaks = equipment_in_use([e.pk for e in items], start, end)
-    for equipment, quantity in items.items():
+        else:
+            counted[equipment] = quantity
+    if not counted:
+        return
+    peaks = equipment_in_use([e.pk for e in counted], start, end, exclude_booking=exclude_booking)
+    for equipment, quantity in counted.items():
         free = max(equipment.quantity - peaks.get(equipment.pk, 0), 0)
         if quantity > free:
-            raise BookingError(
+            yield BookingError(
                 short(free) % {"free": free, "name": equipment.name}, code="equipment"
             )
 
 
+def check_stock(items: dict, start, end, *, usable, unusable: str, short) -> None:
+    """``stock_problems``, raising the first (take-out loans)."""
+    for problem in stock_problems(items, start, end, usable=usable, unusable=unusable, short=short):
+        raise problem
+
+
+def booking_problems(
+    req: BookingRequest, cal: OfficeCalendar, rules: FacilitySettings, now
+) -> list[BookingError]:
+    """Every rule's answer at once (nothing is written): the time, the people, the monthly
+    hours, the room's other bookings and the equipment. A time that cannot be read at all
+    (end before start, two days) is the only answer."""
+    problems = list(_time_problems(req, cal, now))
+    if any(p.code in ("order", "days") for p in problems):
+        return problems
+    problems += _people_problems(req)
+    problems += _limit_problems(req, rules)
+    problems += _clash_problems(req)
+    problems += _equipment_problems(req)
+    return problems
+
+
 def check_all(req: BookingRequest, cal: OfficeCalendar, rules: FacilitySettings, now) -> None:
-    _check_times(req, cal, now)
-    _check_people(req)
-    _check_limits(req, rules)
-    _check_clash(req)
-    _check_equipment(req)
+    """Raise the rules' answers: one ``BookingError``, or ``BookingErrors`` with each."""
+    problems = booking_problems(req, cal, rules, now)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise BookingErrors(problems)
+
+
+def same_group_elsewhere(
+    *, group: Group, room: Room, start, end, replacing: Booking | None = None
+) -> list[str]:
+    """A warning (never a refusal) for each other room the group already holds at that time:
+    two rooms at once is usually a slip, sometimes a plan (a workshop in two rooms)."""
+    others = (
+        Booking.objects.live()
+        .overlapping(start, end)
+        .filter(group=group)
+        .exclude(room=room)
+        .select_related("room")
+        .order_by("start")
+    )
+    if replacing is not None:
+        others = others.exclude(pk=replacing.pk).exclude(replaces=replacing)
+    return [
+        _(
+            "%(group)s already holds %(room)s from %(start)s to %(end)s on %(date)s. "
+            "Please check that you need both rooms."
+        )
+        % {
+            "group": group.name,
+            "room": other.room.name,
+            "start": fmt_time(other.start),
+            "end": fmt_time(other.end),
+            "date": fmt_date(local_time(other.start).date()),
+        }
+        for other in others[:5]
+    ]
 
 
 # --- recurring bookings: the dates ------------------------------------------------------------

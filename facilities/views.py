@@ -4,8 +4,9 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from core.pagination import paginate
 from facilities import feeds, selectors, services
 from facilities.forms import (
     REPEAT_NONE,
+    BookingChangeForm,
     BookingForm,
     CancelForm,
     LoanCancelForm,
@@ -26,9 +28,17 @@ from facilities.forms import (
     RejectForm,
     UsageForm,
     WalkInForm,
+    add_problems,
     parse_iso_date,
 )
-from facilities.models import Booking, EquipmentLoan, FacilitySettings, GroupCalendarFeed, Room
+from facilities.models import (
+    Booking,
+    Equipment,
+    EquipmentLoan,
+    FacilitySettings,
+    GroupCalendarFeed,
+    Room,
+)
 from facilities.permissions import (
     bookable_groups,
     booking_for_member,
@@ -122,20 +132,106 @@ def day_view(request, day):
     )
 
 
+BOOK_TOKEN_SALT = "facilities.book.confirm"
+FORM_ONLY = ("csrfmiddlewaretoken", "action", "token")
+
+
+def _token_for(request, data) -> str:
+    """The booking form's answers, signed for the confirmation step (and bound to the user:
+    a token copied to another account is refused)."""
+    fields = {key: data.getlist(key) for key in data if key not in FORM_ONLY}
+    return signing.dumps({"u": request.user.pk, "f": fields}, salt=BOOK_TOKEN_SALT)
+
+
+def _data_from_token(request) -> QueryDict | None:
+    try:
+        payload = signing.loads(request.POST.get("token", ""), salt=BOOK_TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if payload.get("u") != request.user.pk:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in payload.get("f", {}).items():
+        data.setlist(key, [str(v) for v in values])
+    return data
+
+
+def _booking_arguments(request, room, form) -> dict | None:
+    """What the form says so far, as ``booking_check`` arguments; None while the time is
+    unknown."""
+    data = form.cleaned_data
+    if "start" not in data or "end" not in data:
+        return None
+    kind = data.get("kind") or Booking.Kind.GROUP
+    return {
+        "actor": request.user,
+        "room": room,
+        "start": data["start"],
+        "end": data["end"],
+        "group": data.get("group"),
+        "attendees": data.get("attendees") or 0,
+        "equipment": form.equipment_wanted(),
+        "kind": kind,
+    }
+
+
+def _check_form(request, room, form, *, purpose=True):
+    """Every problem at once: the form's own errors and, when the time can be read, the booking
+    rules' answers (``booking_check``) beside them. Returns the check (None without a time)."""
+    form.is_valid()
+    arguments = _booking_arguments(request, room, form)
+    if arguments is None:
+        return None
+    if "attendees" in form.errors:
+        arguments["attendees"] = None
+    check = services.booking_check(
+        purpose=form.cleaned_data.get("purpose", "") if purpose else None, **arguments
+    )
+    if check.forbidden:
+        raise PermissionDenied(str(check.forbidden))
+    problems = check.errors
+    if "attendees" in form.errors:  # the field says it already, in its own words
+        problems = [p for p in problems if p.code not in ("attendees", "capacity")]
+    add_problems(form, problems)
+    return check
+
+
 @login_required
 def book(request, slug):
     room = room_for_booking(slug, request.user)
     staff = is_office_staff(request.user)
     groups = bookable_groups(request.user)
+    preview = None
     if request.method == "POST":
+        action = request.POST.get("action")
+        data = request.POST
+        if action in ("book_confirmed", "back"):
+            data = _data_from_token(request)
+            if data is None:
+                messages.error(
+                    request,
+                    _("The booking could not be read back. Please fill in the form again."),
+                )
+                return redirect("facilities:book", slug=room.slug)
         # A crafted group id is refused outright, before any form handling.
-        group_for_booking(request.user, request.POST.get("group"))
-        form = BookingForm(request.POST, room=room, groups=groups, staff=staff)
-        if form.is_valid():
-            response = _handle_booking(request, room, form)
+        group_for_booking(request.user, data.get("group"))
+        form = BookingForm(data, room=room, groups=groups, staff=staff)
+        if action == "back":
+            form.is_valid()
+            form = BookingForm(initial=_initial_from(form), room=room, groups=groups, staff=staff)
+        elif action == "book_confirmed":
+            response = _book_confirmed(request, room, form)
             if response is not None:
                 return response
-        preview = getattr(form, "preview", None)
+        else:
+            check = _check_form(request, room, form)
+            if form.is_valid() and check is not None:
+                if form.cleaned_data["repeat"] == REPEAT_NONE:
+                    return _confirm_page(request, room, form, check)
+                response = _handle_series(request, room, form)
+                if response is not None:
+                    return response
+                preview = getattr(form, "preview", None)
     else:
         initial, problem = BookingForm.initial_from_query(room, request.GET)
         if problem:
@@ -143,7 +239,6 @@ def book(request, slug):
         if not staff:
             initial.setdefault("group", groups.first())
         form = BookingForm(initial=initial, room=room, groups=groups, staff=staff)
-        preview = None
     return render(
         request,
         "facilities/book.html",
@@ -151,31 +246,77 @@ def book(request, slug):
     )
 
 
-def _handle_booking(request, room, form):
+def _initial_from(form) -> dict:
+    """A bound form's answers as initial values (back from the confirmation to correct)."""
+    initial = {}
+    for name in form.fields:
+        value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        if value is None:
+            value = form.data.get(name)
+        if name == "blocks":
+            value = form.data.getlist("blocks")
+        initial[name] = value
+    return initial
+
+
+def _confirm_page(request, room, form, check):
     data = form.cleaned_data
-    kind = data.get("kind") or Booking.Kind.GROUP
-    group = data.get("group")
-    arguments = {
-        "actor": request.user,
-        "room": room,
-        "start": data["start"],
-        "end": data["end"],
-        "group": group,
-        "attendees": data["attendees"],
-        "equipment": form.equipment_wanted(),
-        "kind": kind,
-    }
+    start, end = data["start"], data["end"]
+    return render(
+        request,
+        "facilities/book_confirm.html",
+        {
+            "room": room,
+            "group": data.get("group"),
+            "kind": data.get("kind"),
+            "staff": is_office_staff(request.user),
+            "start": start,
+            "end": end,
+            "purpose": data["purpose"],
+            "attendees": data["attendees"],
+            "equipment": sorted(form.equipment_wanted().items(), key=lambda i: i[0].pk),
+            "deadline": start - dt.timedelta(hours=room.cancel_deadline_hours),
+            "needs_approval": check.needs_approval,
+            "warnings": check.warnings,
+            "token": _token_for(request, form.data),
+        },
+    )
+
+
+def _book_confirmed(request, room, form):
+    """The final POST: the answers come back from the signed token and are checked again."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    if data["repeat"] != REPEAT_NONE:
+        return None
+    arguments = _booking_arguments(request, room, form)
     try:
-        if data["repeat"] == REPEAT_NONE:
-            booking = services.booking_create(purpose=data["purpose"], **arguments)
-            if booking.status == Booking.Status.REQUESTED:
-                messages.success(
-                    request, _("Your request was sent. Staff will confirm it by e-mail.")
-                )
-            else:
-                messages.success(request, _("Booked: %(booking)s.") % {"booking": booking})
-            return redirect(_after_booking(request, booking))
-        rule, count = data["repeat"], data["repeat_count"]
+        booking = services.booking_create(purpose=data["purpose"], **arguments)
+    except BookingNotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except BookingError as exc:
+        add_problems(form, services.error_list(exc))
+        messages.error(
+            request, _("The booking could not be made: please check the messages below.")
+        )
+        return None
+    if booking.status == Booking.Status.REQUESTED:
+        messages.success(request, _("Your request was sent. Staff will confirm it by e-mail."))
+    else:
+        messages.success(
+            request,
+            _("Booked: %(booking)s. A confirmation e-mail with a calendar file is on its way.")
+            % {"booking": booking},
+        )
+    return redirect(_after_booking(request, booking))
+
+
+def _handle_series(request, room, form):
+    data = form.cleaned_data
+    arguments = _booking_arguments(request, room, form)
+    rule, count = data["repeat"], data["repeat_count"]
+    try:
         if request.POST.get("action") == "confirm":
             dates = []
             for raw in request.POST.getlist("dates"):
@@ -198,7 +339,7 @@ def _handle_booking(request, room, form):
     except BookingNotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except BookingError as exc:
-        form.add_error(None, str(exc))
+        add_problems(form, services.error_list(exc))
         return None
 
 
@@ -206,6 +347,65 @@ def _after_booking(request, booking) -> str:
     if is_office_staff(request.user) and booking.group_id is None:
         return booking.room.get_absolute_url() + f"?week={timezone.localdate(booking.start)}"
     return reverse("facilities:bookings")
+
+
+@login_required
+def booking_change(request, pk):
+    """Change an upcoming booking in one step (予約の変更)."""
+    booking = booking_for_member(pk, request.user)
+    staff = is_office_staff(request.user)
+    rooms = Room.objects.active().prefetch_related("blocks").order_by("order", "name")
+    if not staff:
+        rooms = rooms.filter(online_booking=True)
+    equipment = Equipment.objects.order_by("pk")
+    pending = services.pending_change(booking)
+    form = BookingChangeForm(
+        request.POST or None, booking=booking, rooms=rooms, equipment=equipment
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.booking_change(
+                actor=request.user,
+                booking=booking,
+                room=data["room"],
+                start=data["start"],
+                end=data["end"],
+                attendees=data["attendees"],
+                purpose=data["purpose"],
+                equipment=form.equipment_all(),
+            )
+        except BookingNotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except BookingError as exc:
+            add_problems(form, services.error_list(exc))
+            messages.error(
+                request,
+                _("The booking was not changed: it stays as it was. See the reasons below."),
+            )
+        else:
+            if result.pk != booking.pk:
+                messages.success(
+                    request,
+                    _(
+                        "Your change was sent to the office for approval. Until staff decide, "
+                        "your booking stays as it was."
+                    ),
+                )
+            else:
+                messages.success(request, _("Changed: %(booking)s.") % {"booking": result})
+            return redirect("facilities:bookings")
+    return render(
+        request,
+        "facilities/booking_change.html",
+        {
+            "booking": booking,
+            "form": form,
+            "pending": pending,
+            "in_time": can_cancel_booking(request.user, booking) and booking.is_open,
+            "deadline": booking.start - dt.timedelta(hours=booking.room.cancel_deadline_hours),
+        },
+    )
 
 
 PAST_PER_PAGE = 20

@@ -3,7 +3,8 @@ commands, tests and the events app's office bookings alike). Each service is key
 atomic, writes its audit row in the same transaction, sends mail on commit, and raises
 ``BookingError`` (``BookingNotAllowed`` for "not you") with a message for the user.
 
-The modules, by capability: ``bookings`` (book, cancel), ``series`` (recurring bookings),
+The modules, by capability: ``bookings`` (check, book, cancel), ``changes`` (change a
+booking), ``series`` (recurring bookings),
 ``desk`` (staff decisions, use, no-shows, suspensions, walk-ins), ``history`` (past
 bookings recorded in bulk), ``loans`` (take-out loans),
 ``calendars`` (private feeds), ``reminders``. Reads live in ``facilities.selectors``; the rules
@@ -13,11 +14,14 @@ from facilities.rules import (
     MAX_MONTHLY_REPEATS,
     MAX_WEEKLY_REPEATS,
     BookingError,
+    BookingErrors,
     BookingNotAllowed,
     check_attendees,
+    error_list,
 )
-from facilities.services.bookings import booking_cancel, booking_create
+from facilities.services.bookings import BookingCheck, booking_cancel, booking_check, booking_create
 from facilities.services.calendars import group_feed_create, group_feed_reset
+from facilities.services.changes import booking_change, change_approved, pending_change
 from facilities.services.desk import (
     booking_approve,
     booking_mark_no_show,
@@ -42,18 +46,24 @@ from facilities.services.series import SeriesResult, series_create
 __all__ = [
     "MAX_MONTHLY_REPEATS",
     "MAX_WEEKLY_REPEATS",
+    "BookingCheck",
     "BookingError",
+    "BookingErrors",
     "BookingNotAllowed",
     "PastBooking",
     "SeriesResult",
     "booking_approve",
     "booking_cancel",
+    "booking_change",
+    "booking_check",
     "booking_create",
     "booking_mark_no_show",
     "booking_record_usage",
     "booking_reject",
     "bookings_record_bulk",
+    "change_approved",
     "check_attendees",
+    "error_list",
     "group_feed_create",
     "group_feed_reset",
     "loan_approve",
@@ -62,6 +72,7 @@ __all__ = [
     "loan_hand_out",
     "loan_reject",
     "loan_return",
+    "pending_change",
     "reminders_send",
     "series_create",
     "suspension_lift",

@@ -13,6 +13,7 @@ bookings of one piece of equipment queue behind each other and each sees the oth
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 import psycopg.errors
 from django.db import IntegrityError, transaction
@@ -34,22 +35,141 @@ from facilities.models import (
 from facilities.permissions import can_cancel_booking, can_manage_booking
 from facilities.rules import (
     BookingError,
+    BookingErrors,
     BookingNotAllowed,
     BookingRequest,
-    check_all,
+    booking_problems,
     check_permission,
     local_time,
     normalise_equipment,
+    same_group_elsewhere,
 )
 from facilities.services._common import lock_group, locked_booking, tells_group
 from groups.models import Group
 
 
-def _is_exclusion_violation(exc: IntegrityError) -> bool:
+def is_exclusion_violation(exc: IntegrityError) -> bool:
     cause = exc.__cause__
     return isinstance(cause, psycopg.errors.ExclusionViolation) or (
         "facilities_booking_no_overlap" in str(exc)
     )
+
+
+@dataclass
+class BookingCheck:
+    """The answer of ``booking_check``: every problem (``BookingError``, or
+    ``BookingNotAllowed`` when the actor may not book this at all), warnings that do not stop
+    the booking, and whether staff must approve it."""
+
+    errors: list[BookingError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    needs_approval: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def forbidden(self) -> BookingNotAllowed | None:
+        return next((e for e in self.errors if isinstance(e, BookingNotAllowed)), None)
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+def _problems(
+    *, actor, room, group, start, end, attendees, items, kind, staff, purpose, now, replacing=None
+) -> list[BookingError]:
+    day = local_time(start).date()
+    cal = OfficeCalendar.load(day, day)
+    req = BookingRequest(
+        actor=actor,
+        room=room,
+        group=group,
+        start=start,
+        end=end,
+        attendees=attendees,
+        items=items,
+        kind=kind,
+        staff=staff,
+        replacing=replacing,
+    )
+    problems = booking_problems(req, cal, FacilitySettings.load(), now)
+    if purpose is not None and not (purpose or "").strip():
+        problems.append(BookingError(_("Please say what the room is for."), code="purpose"))
+    return problems
+
+
+def raise_problems(problems: list[BookingError]) -> None:
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise BookingErrors(problems)
+
+
+def needs_approval(room: Room, items, staff: bool) -> bool:
+    return not staff and (room.requires_approval or any(e.requires_approval for e in items))
+
+
+_is_exclusion_violation = is_exclusion_violation  # the name history.py imports
+
+
+def booking_check(
+    *,
+    actor,
+    room: Room,
+    start: dt.datetime,
+    end: dt.datetime,
+    group: Group | None = None,
+    purpose: str | None = None,
+    attendees: int,
+    equipment=None,
+    kind: str = Booking.Kind.GROUP,
+    replacing: Booking | None = None,
+) -> BookingCheck:
+    """A dry run of ``booking_create`` (the same rules, in one go): every problem at once, the
+    warnings and whether staff must approve. Writes nothing and takes no locks, so the answer
+    can be out of date by the time the booking is made, which checks again under its locks.
+    ``purpose`` None skips the purpose check; ``replacing`` judges a change of that booking
+    (as if it were not there)."""
+    kind = str(kind)
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValueError("booking_check needs aware datetimes")
+    check = BookingCheck()
+    try:
+        staff = check_permission(actor=actor, room=room, group=group, kind=kind)
+    except BookingNotAllowed as exc:
+        check.errors.append(exc)
+        return check
+    except BookingError as exc:  # no group chosen, or not registered: the rest still says
+        check.errors.append(exc)
+        staff = is_office_staff(actor)
+    try:
+        items = normalise_equipment(equipment)
+    except BookingError as exc:
+        check.errors.append(exc)
+        items = {}
+    check.errors += _problems(
+        actor=actor,
+        room=room,
+        group=group,
+        start=start,
+        end=end,
+        attendees=attendees,
+        items=items,
+        kind=kind,
+        staff=staff,
+        purpose=purpose,
+        now=timezone.now(),
+        replacing=replacing,
+    )
+    check.needs_approval = needs_approval(room, items, staff)
+    if group is not None and kind == Booking.Kind.GROUP and end > start:
+        check.warnings += same_group_elsewhere(
+            group=group, room=room, start=start, end=end, replacing=replacing
+        )
+    return check
 
 
 def booking_create(
@@ -71,7 +191,8 @@ def booking_create(
     ``kind`` "group" (the default) is a group's booking and obeys every rule; staff may also
     make "office", "event" and "maintenance" bookings, which skip the group rules (length,
     booking window, monthly limits) but still obey opening hours, closed days, the grid and
-    the exclusion constraint. ``equipment`` maps Equipment (or pk) to a quantity.
+    the exclusion constraint. ``equipment`` maps Equipment (or pk) to a quantity. Every
+    problem is raised at once (``BookingErrors`` when there are several).
     """
     kind = str(kind)
     staff = check_permission(actor=actor, room=room, group=group, kind=kind)
@@ -84,32 +205,28 @@ def booking_create(
         if kind == Booking.Kind.GROUP and not staff and group is not None and limited:
             lock_group(group)
         room = Room.objects.select_for_update().get(pk=room.pk)
-        items = normalise_equipment(equipment)
-        if items:
-            locked = Equipment.objects.select_for_update().filter(pk__in=[e.pk for e in items])
-            locked = {e.pk: e for e in locked.order_by("pk")}
-            items = {locked[e.pk]: q for e, q in items.items()}
-        day = local_time(start).date()
-        cal = OfficeCalendar.load(day, day)
-        req = BookingRequest(
-            actor=actor,
-            room=room,
-            group=group,
-            start=start,
-            end=end,
-            attendees=attendees,
-            items=items,
-            kind=kind,
-            staff=staff,
+        items = lock_equipment(normalise_equipment(equipment))
+        raise_problems(
+            _problems(
+                actor=actor,
+                room=room,
+                group=group,
+                start=start,
+                end=end,
+                attendees=attendees,
+                items=items,
+                kind=kind,
+                staff=staff,
+                purpose=purpose,
+                now=now,
+            )
         )
-        check_all(req, cal, rules, now)
-        needs_approval = room.requires_approval or any(e.requires_approval for e in items)
         status = (
-            Booking.Status.REQUESTED if needs_approval and not staff else Booking.Status.CONFIRMED
+            Booking.Status.REQUESTED
+            if needs_approval(room, items, staff)
+            else Booking.Status.CONFIRMED
         )
         purpose = (purpose or "").strip()[:200]
-        if not purpose:
-            raise BookingError(_("Please say what the room is for."), code="purpose")
         try:
             with transaction.atomic():
                 booking = Booking.objects.create(
@@ -128,7 +245,7 @@ def booking_create(
                     decided_at=now if staff else None,
                 )
         except IntegrityError as exc:
-            if _is_exclusion_violation(exc):
+            if is_exclusion_violation(exc):
                 raise BookingError(
                     _("Someone has just booked this time. Please choose another time."),
                     code="clash",
@@ -150,6 +267,15 @@ def booking_create(
             event = "received" if status == Booking.Status.REQUESTED else "confirmed"
             transaction.on_commit(lambda: notifications.send(event, [booking]))
     return booking
+
+
+def lock_equipment(items: dict) -> dict:
+    """Lock the equipment rows in primary-key order (after the room's row), fresh."""
+    if not items:
+        return {}
+    locked = Equipment.objects.select_for_update().filter(pk__in=[e.pk for e in items])
+    locked = {e.pk: e for e in locked.order_by("pk")}
+    return {locked[e.pk]: q for e, q in items.items()}
 
 
 def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool = False):
@@ -188,6 +314,13 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool
                 )
                 .order_by("start")
             )
+        # A change awaiting approval goes with the booking it would replace.
+        targets += list(
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("room", "group")
+            .filter(replaces__in=targets, status=Booking.Status.REQUESTED)
+            .order_by("start")
+        )
         reason = (reason or "").strip()[:300]
         for item in targets:
             item.status = Booking.Status.CANCELLED

@@ -59,7 +59,8 @@ PAGE_PARAMETERS: dict[str, frozenset[str]] = {
     "news:list": frozenset({"page"}),
     "news:detail": frozenset(),
     "facilities:index": frozenset(),
-    "facilities:room": frozenset({"week"}),
+    "facilities:room": frozenset({"week", "day"}),
+    "facilities:free": frozenset({"date", "from", "to", "people", "equipment"}),
     "facilities:day": frozenset(),
 }
 # A longer query (a search of 100 characters fits easily) is never kept.

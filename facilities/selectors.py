@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import jpholiday
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_office_staff
 from core.fiscal import FiscalYear
 from facilities import schedule
-from facilities.calendar import OfficeCalendar, add_months, aware, days_between
+from facilities.calendar import OfficeCalendar, add_months, aware, days_between, minutes_of
 from facilities.models import (
     Booking,
     BookingEquipment,
@@ -103,13 +103,18 @@ def no_shows_in_fiscal_year(group: Group, year: int) -> int:
 
 
 def equipment_in_use(
-    equipment_ids: Iterable[int], start: dt.datetime, end: dt.datetime
+    equipment_ids: Iterable[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    exclude_booking: int | None = None,
 ) -> dict[int, int]:
-    """The peak number of each piece of equipment lent out at any moment in [start, end)."""
+    """The peak number of each piece of equipment lent out at any moment in [start, end)
+    (leaving out ``exclude_booking``: the booking a change replaces)."""
     equipment_ids = list(equipment_ids)
     rows = BookingEquipment.objects.filter(
         equipment_id__in=equipment_ids,
-        booking__in=Booking.objects.live().overlapping(start, end),
+        booking__in=Booking.objects.live().overlapping(start, end).exclude(pk=exclude_booking),
     ).values_list("equipment_id", "booking__start", "booking__end", "quantity")
     # Take-out loans hold their equipment from the opening on the pickup day to the closing on
     # the return day: both paths count both.
@@ -694,3 +699,378 @@ def office_week() -> OfficeWeek:
             )
         },
     )
+
+
+def groups_booking_between(first: dt.date, last: dt.date):
+    """Ids of the groups with a booking (asked for, confirmed or used) on a day from ``first``
+    to ``last`` (a query, for office messages to "groups with bookings next week")."""
+    return Booking.objects.filter(
+        group__isnull=False,
+        status__in=[
+            Booking.Status.REQUESTED,
+            Booking.Status.CONFIRMED,
+            Booking.Status.USED,
+        ],
+        start__lt=aware(last + dt.timedelta(days=1), dt.time(0, 0)),
+        end__gt=aware(first, dt.time(0, 0)),
+    ).values("group_id")
+
+
+# --- finding a free room (空き状況検索, issue #16 part 2) ----------------------------------------
+
+
+def _clock(value: dt.time | dt.datetime) -> str:
+    return f"{value.hour}:{value.minute:02d}"
+
+
+@dataclass
+class RoomAnswer:
+    """One room's answer to a free-room search: free (with the period it can be booked for,
+    on its grid or blocks, and the link to the prefilled form) or the reason it is not."""
+
+    room: Room
+    free: bool
+    reason: str = ""
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    blocks: str = ""  # the fixed blocks the period covers (午前・午後)
+    book_url: str = ""
+    book_url_plain: str = ""  # the same without the equipment
+
+    @property
+    def time_text(self) -> str:
+        if self.start is None:
+            return ""
+        return f"{_clock(timezone.localtime(self.start))}–{_clock(timezone.localtime(self.end))}"
+
+
+@dataclass
+class FreeRoomSearch:
+    """The answer to "which rooms are free on ``day`` from ``start`` to ``end`` for ``people``
+    with ``equipment``": the rooms that fit (``free``, smallest first), the others with their
+    reason, and what is wrong with the equipment (the same for every room)."""
+
+    day: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    people: int
+    equipment: dict[Equipment, int]
+    free: list[RoomAnswer]
+    others: list[RoomAnswer]
+    equipment_problems: list[str]
+    closed_reason: str | None
+
+    @property
+    def free_without_equipment(self) -> list[RoomAnswer]:
+        """Rooms that would fit if the equipment were left out (shown when it is short)."""
+        return self.free if self.equipment_problems else []
+
+    @property
+    def matches(self) -> list[RoomAnswer]:
+        return [] if self.equipment_problems else self.free
+
+
+def _free_reason(room: Room, items: list[schedule.Item], start: int, end: int, day, cal) -> str:
+    """Why ``room`` cannot be booked from ``start`` to ``end`` (minutes), read off its day's
+    items (the week grid's reading of the booking rules), or "" when it can."""
+    if items and items[0].whole_day:
+        return _("Closed on that day (%(reason)s)") % {"reason": items[0].label}
+    touching = sorted(
+        (i for i in items if i.start < end and i.end > start), key=lambda i: (i.start, i.end)
+    )
+    states = {i.state for i in touching}
+    if schedule.BOOKED in states:
+        return _("Already booked at that time")
+    if schedule.BUFFER in states:
+        return _("Too close to another booking (%(n)d minutes are kept free to tidy up)") % {
+            "n": room.buffer_minutes
+        }
+    if schedule.PAST in states:
+        return _("That time has passed")
+    if schedule.NOT_OPEN in states:
+        return _("Bookings for that day open on %(date)s") % {
+            "date": f"{booking_opens_on(room, day):%Y-%m-%d}"
+        }
+    covered = start
+    for item in touching:
+        if item.start > covered:
+            break
+        covered = max(covered, item.end)
+    if not touching or touching[0].start > start or covered < end:
+        if room.uses_blocks:
+            listing = "、".join(
+                f"{b.label} {_clock(b.starts)}–{_clock(b.ends)}" for b in room.blocks.all()
+            )
+            return _("Outside its fixed blocks (%(blocks)s)") % {"blocks": listing}
+        opens, closes = cal.hours_on(day, room.pk)
+        return _("Outside opening hours (%(opens)s–%(closes)s)") % {
+            "opens": _clock(opens),
+            "closes": _clock(closes),
+        }
+    return ""
+
+
+def _length_reason(room: Room, minutes: int) -> str:
+    """The booking rules' length limits (facilities.rules: a group's booking of a room on a
+    grid lasts from min_minutes to max_minutes), as a reason; "" when the length fits."""
+    if room.uses_blocks or room.min_minutes <= minutes <= room.max_minutes:
+        return ""
+    # Imported here to break the selectors ↔ rules cycle (see series_preview).
+    from facilities.rules import hours_text
+
+    return _("Bookings last %(min)s to %(max)s") % {
+        "min": hours_text(room.min_minutes),
+        "max": hours_text(room.max_minutes),
+    }
+
+
+def _equipment_problems(
+    equipment: dict[Equipment, int], start: dt.datetime, end: dt.datetime
+) -> list[str]:
+    """What stops the equipment being lent for [start, end): the pieces not in use, owned in
+    fewer numbers, or all lent out (room bookings and take-out loans, ``equipment_in_use``)."""
+    if not equipment:
+        return []
+    problems = []
+    peaks = equipment_in_use([e.pk for e in equipment], start, end)
+    for item, quantity in equipment.items():
+        free = max(item.quantity - peaks.get(item.pk, 0), 0)
+        if not item.is_active:
+            problems.append(_("%(name)s cannot be booked at the moment.") % {"name": item.name})
+        elif quantity > item.quantity:
+            problems.append(
+                _("The office has only %(owned)d × %(name)s.")
+                % {"owned": item.quantity, "name": item.name}
+            )
+        elif quantity > free:
+            problems.append(
+                _("%(name)s: %(free)d of %(owned)d free at that time.")
+                % {"name": item.name, "free": free, "owned": item.quantity}
+            )
+    return problems
+
+
+def search_equipment_choices() -> list[tuple[int, str]]:
+    """The equipment a free-room search can ask for: (pk, name), in the office's order."""
+    return list(Equipment.objects.filter(is_active=True).values_list("pk", "name"))
+
+
+def free_rooms(
+    *,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    people: int = 1,
+    equipment: dict[int, int] | None = None,
+    viewer: schedule.Viewer | None = None,
+    now: dt.datetime | None = None,
+) -> FreeRoomSearch:
+    """The rooms free on ``day`` from ``start`` to ``end`` that hold ``people`` and for which
+    ``equipment`` ({pk: how many}) can be lent, by the booking rules: opening hours, closed days,
+    fixed blocks, the tidy-up buffer, the booking window (not for staff), the room's capacity and
+    a booking's length, and the equipment's stock at that time. A period off a room's grid or
+    between its blocks is widened to the slots or blocks that cover it. Rooms booked through the
+    office only are left out for everyone but staff. Nine queries or so, whatever the number of
+    rooms and bookings."""
+    # Imported here to break the selectors ↔ rules cycle (see series_preview).
+    from facilities.rules import BookingError, check_attendees
+
+    viewer = viewer or schedule.Viewer()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rooms = _rooms()
+    if not viewer.staff:
+        rooms = rooms.filter(online_booking=True)
+    rooms = list(rooms)
+    cal = OfficeCalendar.load(day, day)
+    bookings = _by_room_and_day(_live_bookings_between(day, day, rooms))
+    wanted = equipment or {}
+    pieces = {e.pk: e for e in Equipment.objects.filter(pk__in=list(wanted))}
+    items = {pieces[pk]: quantity for pk, quantity in wanted.items() if pk in pieces}
+    first, last = minutes_of(start), minutes_of(end)
+    midnight = aware(day, dt.time())
+    free: list[RoomAnswer] = []
+    others: list[RoomAnswer] = []
+    for room in rooms:
+        try:
+            check_attendees(room=room, attendees=people)
+        except BookingError as exc:
+            others.append(RoomAnswer(room, free=False, reason=str(exc)))
+            continue
+        column = schedule.column_items(
+            room=room,
+            day=day,
+            bookings=bookings.get((room.pk, day), []),
+            cal=cal,
+            now=now,
+            viewer=viewer,
+            window_last_day=_window_for(room, viewer, today),
+        )
+        reason = _free_reason(room, column, first, last, day, cal)
+        if reason:
+            others.append(RoomAnswer(room, free=False, reason=reason))
+            continue
+        covering = [i for i in column if i.start < last and i.end > first]
+        begin, finish = covering[0].start, covering[-1].end
+        reason = _length_reason(room, finish - begin)
+        if reason:
+            others.append(RoomAnswer(room, free=False, reason=reason))
+            continue
+        free.append(
+            RoomAnswer(
+                room,
+                free=True,
+                start=midnight + dt.timedelta(minutes=begin),
+                end=midnight + dt.timedelta(minutes=finish),
+                blocks="・".join(i.note for i in covering if i.note),
+            )
+        )
+    # The equipment is the office's, not a room's: one answer for every room. A room whose
+    # slots or blocks widen the period needs the equipment for the wider period.
+    asked = (aware(day, start), aware(day, end))
+    problems = _equipment_problems(items, *asked)
+    if items and not problems:
+        wider = {(a.start, a.end) for a in free} - {asked}
+        if wider:
+            hull = (min(s for s, _e in wider), max(e for _s, e in wider))
+            if _equipment_problems(items, *hull):
+                short = [a for a in free if (a.start, a.end) != asked]
+                for answer in short:
+                    answer.free = False
+                    answer.reason = _("The equipment is not free for the whole of %(time)s") % {
+                        "time": answer.time_text
+                    }
+                free = [a for a in free if a.free]
+                others = short + others
+    link_extra = "".join(f"&equipment={item.pk}" for item, n in items.items() for _i in range(n))
+    for answer in free:
+        path = reverse("facilities:book", kwargs={"slug": answer.room.slug})
+        answer.book_url_plain = (
+            schedule.book_url(path, answer.start, answer.end) + f"&attendees={people}"
+        )
+        answer.book_url = answer.book_url_plain + link_extra
+    free.sort(key=lambda a: (a.room.capacity, a.room.order, a.room.pk))
+    return FreeRoomSearch(
+        day=day,
+        start=asked[0],
+        end=asked[1],
+        people=people,
+        equipment=items,
+        free=free,
+        others=others,
+        equipment_problems=problems,
+        closed_reason=cal.closed_reason(day),
+    )
+
+
+# --- a room's week page: the day it opens on, and a day as a list (phones) ----------------------
+
+
+def next_bookable_day(
+    room: Room, viewer: schedule.Viewer, *, now: dt.datetime | None = None, days: int = 31
+) -> dt.date:
+    """The first day from today on which ``room`` has a free slot this viewer could book
+    (open, not past, inside the booking window); failing that within ``days``, the first day it
+    is open; failing that, today. Three queries for the whole range."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    last = today + dt.timedelta(days=days)
+    cal = OfficeCalendar.load(today, last)
+    bookings = _by_room_and_day(_live_bookings_between(today, last, [room]))
+    window = _window_for(room, viewer, today)
+    first_open = None
+    for day in days_between(today, last):
+        if cal.closed_reason(day, room.pk):
+            continue
+        first_open = first_open or day
+        if window is not None and day > window:
+            break
+        items = schedule.column_items(
+            room=room,
+            day=day,
+            bookings=bookings.get((room.pk, day), []),
+            cal=cal,
+            now=now,
+            viewer=viewer,
+            window_last_day=window,
+        )
+        if any(i.state == schedule.FREE for i in items):
+            return day
+    return first_open or today
+
+
+@dataclass
+class DayPart:
+    """A piece of a room's day in the phone list: a run of free slots (``free``) or one item
+    (a booking, the tidy-up time, the past, a closure)."""
+
+    free: list[schedule.Item] | None = None
+    item: schedule.Item | None = None
+
+
+def day_parts(items: list[schedule.Item]) -> list[DayPart]:
+    """A day's items with touching free slots gathered into runs (one line of time buttons)."""
+    parts: list[DayPart] = []
+    for item in items:
+        if item.state == schedule.FREE:
+            if parts and parts[-1].free is not None and parts[-1].free[-1].end == item.start:
+                parts[-1].free.append(item)
+            else:
+                parts.append(DayPart(free=[item]))
+        else:
+            parts.append(DayPart(item=item))
+    return parts
+
+
+# --- the admin home (core.admin_site) ----------------------------------------------------------
+
+
+def admin_waiting_counts(now: dt.datetime | None = None) -> dict[str, int]:
+    """Requests waiting for the office's decision (two queries): bookings not yet over (as the
+    desk lists them) and loans whose return day has not passed."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return {
+        "booking_requests": Booking.objects.filter(
+            status=Booking.Status.REQUESTED, end__gt=now
+        ).count(),
+        "loan_requests": EquipmentLoan.objects.filter(
+            status=EquipmentLoan.Status.REQUESTED, return_date__gte=today
+        ).count(),
+    }
+
+
+@dataclass
+class AdminToday:
+    bookings: list[Booking]  # the first ``limit`` of the day, by time
+    booking_count: int  # all of the day's bookings (not cancelled or declined)
+    pickups: int  # confirmed loans to hand out today
+    returns: int  # loans due back today
+    overdue: int  # loans out past their return
+
+    @property
+    def more(self) -> int:
+        return self.booking_count - len(self.bookings)
+
+
+def admin_today(day: dt.date, *, limit: int = 8, now: dt.datetime | None = None) -> AdminToday:
+    """The day at the desk in short, for the admin home (three queries whatever the day)."""
+    now = now or timezone.now()
+    begin = aware(day, dt.time())
+    finish = aware(day + dt.timedelta(days=1), dt.time())
+    day_bookings = Booking.objects.filter(start__gte=begin, start__lt=finish).exclude(
+        status__in=[Booking.Status.CANCELLED, Booking.Status.REJECTED]
+    )
+    shown = list(
+        day_bookings.select_related("room", "group").order_by("start", "room__order", "room_id")[
+            :limit
+        ]
+    )
+    count = len(shown) if len(shown) < limit else day_bookings.count()
+    status = EquipmentLoan.Status
+    loans = EquipmentLoan.objects.aggregate(
+        pickups=Count("pk", filter=Q(pickup_date=day, status=status.CONFIRMED)),
+        returns=Count("pk", filter=Q(return_date=day, status=status.HANDED_OUT, end__gte=now)),
+        overdue=Count("pk", filter=Q(status=status.HANDED_OUT, end__lt=now)),
+    )
+    return AdminToday(bookings=shown, booking_count=count, **loans)

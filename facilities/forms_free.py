@@ -1,0 +1,116 @@
+"""The free-room search form (空き状況検索, issue #16 part 2): a GET form, on the home page, on
+/facilities/ and on /facilities/free/, whose field names are the page's query parameters:
+``date``, ``from``, ``to``, ``people`` and ``equipment`` (repeatable: one piece each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from facilities.forms import parse_iso_date
+
+# A search names at most this many pieces of equipment (the rest of a crafted query is ignored).
+MAX_EQUIPMENT = 20
+
+
+class StrictDateField(forms.DateField):
+    """YYYY-MM-DD only (what ``<input type=date>`` sends), between 2000 and 2100."""
+
+    input_formats = ["%Y-%m-%d"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_iso_date(str(value).strip())
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the date as year-month-day, e.g. 2026-05-04."), code="invalid"
+            ) from None
+
+
+class FreeRoomForm(forms.Form):
+    date = StrictDateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    # "from" is a Python keyword: the field is declared as start_at and renamed below.
+    start_at = forms.TimeField(
+        label=_("Start time"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M"),
+        error_messages={"invalid": _("Enter a time such as 10:00.")},
+    )
+    end_at = forms.TimeField(
+        label=_("End time"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M"),
+        error_messages={"invalid": _("Enter a time such as 12:00.")},
+    )
+    people = forms.IntegerField(
+        label=_("People"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Enter the number of people as a whole number."),
+            "min_value": _("Enter at least 1 person."),
+            "max_value": _("Enter at most 999 people."),
+        },
+    )
+    equipment = forms.TypedMultipleChoiceField(
+        label=_("Equipment"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Some of the equipment asked for does not exist."),
+        },
+    )
+
+    def __init__(self, *args, equipment_choices, **kwargs):
+        kwargs.setdefault("auto_id", "free-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["equipment"].choices = [(str(pk), name) for pk, name in equipment_choices]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and end <= start:
+            self.add_error("to", _("The end must be after the start."))
+        return data
+
+    def equipment_wanted(self) -> dict[int, int]:
+        """{equipment pk: how many} (a piece named twice is wanted twice)."""
+        return dict(Counter(self.cleaned_data.get("equipment") or []))
+
+    def period(self) -> tuple[dt.date, dt.time, dt.time]:
+        data = self.cleaned_data
+        return data["date"], data["from"], data["to"]
+
+
+# The query parameters are "from" and "to": rename the declared fields.
+_fields = FreeRoomForm.base_fields
+FreeRoomForm.base_fields = {
+    ("from" if name == "start_at" else "to" if name == "end_at" else name): field
+    for name, field in _fields.items()
+}
+del _fields
+
+QUERY_PARAMETERS = frozenset({"date", "from", "to", "people", "equipment"})
+
+
+def form_from_query(query, *, equipment_choices) -> FreeRoomForm:
+    """The form bound to the query (at most MAX_EQUIPMENT pieces), or unbound when the query
+    asks nothing (the first visit)."""
+    if not any(name in query for name in QUERY_PARAMETERS):
+        return FreeRoomForm(
+            equipment_choices=equipment_choices, initial={"date": timezone.localdate()}
+        )
+    data = query.copy()
+    data.setlist("equipment", query.getlist("equipment")[:MAX_EQUIPMENT])
+    return FreeRoomForm(data, equipment_choices=equipment_choices)

@@ -1,14 +1,16 @@
 from django.urls import path
 
-from facilities import views
+from facilities import views, views_free, views_week
 
 app_name = "facilities"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("day/<str:day>/", views.day_view, name="day"),
+    path("free/", views_free.free_rooms, name="free"),
     path("bookings/", views.my_bookings, name="bookings"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:pk>/change/", views.booking_change, name="booking_change"),
     path("loans/new/", views.loan_new, name="loan_new"),
     path("loans/<int:pk>/cancel/", views.loan_cancel, name="loan_cancel"),
     path("desk/", views.desk, name="desk"),
@@ -21,7 +23,7 @@ urlpatterns = [
     path("desk/walk-ins/", views.desk_walk_in, name="desk_walk_in"),
     path("feeds/groups/<slug:slug>/reset/", views.group_feed_reset, name="group_feed_reset"),
     path("feeds/groups/<slug:slug>/<str:token>.ics", views.group_feed, name="group_feed"),
-    path("<slug:slug>/", views.room_week, name="room"),
+    path("<slug:slug>/", views_week.room_week, name="room"),
     path("<slug:slug>/book/", views.book, name="book"),
     path("<slug:slug>/today/", views.room_today, name="room_today"),
     path("<slug:slug>/calendar.ics", views.room_feed, name="room_feed"),

@@ -72,44 +72,6 @@ def index(request):
     )
 
 
-def _week_from_query(request) -> tuple[dt.date, str | None]:
-    raw = request.GET.get("week")
-    today = timezone.localdate()
-    if not raw:
-        return selectors.week_start_of(today), None
-    try:
-        day = parse_iso_date(raw)
-    except ValueError:
-        return selectors.week_start_of(today), _(
-            "The week could not be read (expected a date such as 2026-05-04): showing this week."
-        )
-    return selectors.week_start_of(day), None
-
-
-@public_page("facilities:room")
-def room_week(request, slug):
-    room = get_object_or_404(Room.objects.active().prefetch_related("blocks"), slug=slug)
-    week_start, problem = _week_from_query(request)
-    viewer = selectors.viewer_for(request.user)
-    grid = selectors.week_grid(room, week_start, viewer)
-    return render(
-        request,
-        "facilities/room_week.html",
-        {
-            "room": room,
-            "grid": grid,
-            "week_start": week_start,
-            "week_end": week_start + dt.timedelta(days=6),
-            "previous_week": week_start - dt.timedelta(days=7),
-            "next_week": week_start + dt.timedelta(days=7),
-            "this_week": selectors.week_start_of(timezone.localdate()),
-            "problem": problem,
-            "viewer": viewer,
-            "equipment": selectors.equipment_now(),
-        },
-    )
-
-
 @public_page("facilities:day")
 def day_view(request, day):
     try:

@@ -56,7 +56,7 @@ class UserAdmin(BaseUserAdmin):
             queryset = queryset.filter(is_staff=False, is_superuser=False)
         people = list(queryset)
         change = roles.make_official if give else roles.remove_official
-        action = "accounts.official_role_given" if give else "accounts.official_role_taken"
+        action = "accounts.official_role_grant" if give else "accounts.official_role_revoke"
         for user in people:
             change(user)
             log_action(actor=request.user, action=action, target=user)
@@ -157,7 +157,7 @@ class EmailAddressAdmin(BaseEmailAddressAdmin):
         if change:
             log_action(
                 actor=request.user,
-                action="accounts.email_address_changed",
+                action="accounts.email_address_change",
                 target=obj,
                 owner=obj.user.email,
                 fields=list(form.changed_data),
@@ -165,7 +165,7 @@ class EmailAddressAdmin(BaseEmailAddressAdmin):
         else:
             log_action(
                 actor=request.user,
-                action="accounts.email_address_added",
+                action="accounts.email_address_add",
                 target=obj,
                 owner=obj.user.email,
                 verified=obj.verified,
@@ -174,7 +174,7 @@ class EmailAddressAdmin(BaseEmailAddressAdmin):
     def delete_model(self, request, obj):
         log_action(
             actor=request.user,
-            action="accounts.email_address_removed",
+            action="accounts.email_address_remove",
             target=obj,
             owner=obj.user.email,
         )
@@ -196,7 +196,7 @@ class EmailAddressAdmin(BaseEmailAddressAdmin):
                 )
                 log_action(
                     actor=request.user,
-                    action="accounts.email_address_verified",
+                    action="accounts.email_address_verify",
                     target=address,
                     owner=address.user.email,
                 )

@@ -54,7 +54,7 @@ def page_version_create(*, actor, page: Page, title: str, body: str, note: str =
         raise PageError(_("Give the page a title."))
     page = _locked(page)
     version = _new_version(actor=actor, page=page, title=title, body=body, note=note)
-    log_action(actor=actor, action="pages.version_created", target=page, number=version.number)
+    log_action(actor=actor, action="pages.page_version_create", target=page, number=version.number)
     return version
 
 
@@ -78,7 +78,7 @@ def page_version_publish(*, actor, version: PageVersion) -> PageVersion:
     page.save(update_fields=["published_version"])
     log_action(
         actor=actor,
-        action="pages.version_published",
+        action="pages.page_version_publish",
         target=page,
         number=version.number,
         archived=previous.number if previous else None,
@@ -100,7 +100,7 @@ def page_version_restore(*, actor, version: PageVersion) -> PageVersion:
     )
     log_action(
         actor=actor,
-        action="pages.version_restored",
+        action="pages.page_version_restore",
         target=page,
         number=copy.number,
         restored=version.number,
@@ -119,7 +119,7 @@ def page_save(*, actor, page: Page, fields: list[str] | None = None) -> Page:
         page.save(update_fields=fields)
     log_action(
         actor=actor,
-        action="pages.page_created" if created else "pages.page_changed",
+        action="pages.page_create" if created else "pages.page_update",
         target=page,
         fields=fields or [],
     )
@@ -136,13 +136,13 @@ def download_file_add(*, actor, page: Page, title: str, file, position: int = 0)
         position=position,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    log_action(actor=actor, action="pages.file_added", target=item, page=page.slug)
+    log_action(actor=actor, action="pages.download_file_add", target=item, page=page.slug)
     return item
 
 
 @transaction.atomic
 def download_file_remove(*, actor, item: DownloadFile) -> None:
-    log_action(actor=actor, action="pages.file_removed", target=item, page=item.page.slug)
+    log_action(actor=actor, action="pages.download_file_remove", target=item, page=item.page.slug)
     item.file.delete(save=False)
     item.delete()
 
@@ -174,7 +174,7 @@ def office_details_update(*, actor, **values) -> OfficeDetails:
         setattr(details, name, value)
     details.full_clean()
     details.save()
-    log_action(actor=actor, action="pages.office_details_changed", target=details, fields=changed)
+    log_action(actor=actor, action="pages.office_details_update", target=details, fields=changed)
     _forget_footer()
     return details
 
@@ -185,7 +185,7 @@ def consent_record(*, user, terms: PageVersion | None, privacy: PageVersion | No
     consent = Consent.objects.create(user=user, terms_version=terms, privacy_version=privacy)
     log_action(
         actor=user,
-        action="pages.consent_given",
+        action="pages.consent_record",
         target=consent,
         terms=terms.number if terms else None,
         privacy=privacy.number if privacy else None,

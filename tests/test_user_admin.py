@@ -86,7 +86,7 @@ def test_staff_give_and_take_the_official_role_and_it_is_logged(client_for, citi
         AuditLog.objects.filter(action__startswith="accounts.official_role")
         .order_by("pk")
         .values_list("action", flat=True)
-    ) == ["accounts.official_role_given", "accounts.official_role_taken"]
+    ) == ["accounts.official_role_grant", "accounts.official_role_revoke"]
 
 
 def test_the_official_role_action_skips_staff_accounts_for_staff(client_for, staff, citizen):

@@ -9,7 +9,15 @@ only a published event allows).
 
 from django.db import migrations, models
 
-PUBLIC_REGISTRATION_ACTIONS = ["event.register", "event.register_guest"]
+# Old keys and the keys core's 0003_audit_action_keys renames them to: this backfill may run
+# before or after that rename.
+APPROVE_ACTIONS = ["event.approve", "events.event_approve"]
+PUBLIC_REGISTRATION_ACTIONS = [
+    "event.register",
+    "event.register_guest",
+    "events.registration_create",
+    "events.registration_create_guest",
+]
 
 
 def backfill(apps, schema_editor):
@@ -33,12 +41,12 @@ def backfill(apps, schema_editor):
         return times
 
     published = list(Event.objects.filter(status="published").values_list("pk", "created_at"))
-    approved = first_logged("event", ["event.approve"], [pk for pk, _created in published])
+    approved = first_logged("event", APPROVE_ACTIONS, [pk for pk, _created in published])
     for pk, created_at in published:
         Event.objects.filter(pk=pk).update(published_at=approved.get(str(pk), created_at))
 
     cancelled = list(Event.objects.filter(status="cancelled").values_list("pk", flat=True))
-    approved = first_logged("event", ["event.approve"], cancelled)
+    approved = first_logged("event", APPROVE_ACTIONS, cancelled)
     registrations = dict(
         Registration.objects.filter(event_id__in=cancelled).values_list("pk", "event_id")
     )

@@ -52,7 +52,7 @@ def waitlist_promote(*, event: Event, now: dt.datetime | None = None) -> list[Re
         registration.save(update_fields=["status", "waitlist_position", "confirmed_at"])
         left -= registration.people
         promoted.append(registration)
-        log_action(actor=None, action="event.waitlist_promoted", target=registration)
+        log_action(actor=None, action="events.waitlist_promote", target=registration)
         pk = registration.pk
         transaction.on_commit(lambda pk=pk: emails.registration_promoted(pk))
     return promoted
@@ -73,6 +73,8 @@ def _release_expired_locked(event: Event, now: dt.datetime) -> int:
         status_on_confirm="",
         note=_("Not confirmed in time"),
     )
-    log_action(actor=None, action="event.release_unconfirmed", target=event, count=len(expired))
+    log_action(
+        actor=None, action="events.registrations_release_expired", target=event, count=len(expired)
+    )
     waitlist_promote(event=event, now=now)
     return len(expired)

@@ -50,7 +50,7 @@ def attendance_record(
     if changed:
         log_action(
             actor=actor,
-            action="event.attendance",
+            action="events.attendance_record",
             target=event,
             changed=len(changed),
             people=sum(r.attended_people for r in registrations.values()),
@@ -79,7 +79,7 @@ def attendance_mark_all(*, actor, event: Event, now: dt.datetime | None = None) 
     if rows:
         log_action(
             actor=actor,
-            action="event.attendance_mark_all",
+            action="events.attendance_mark_all",
             target=event,
             changed=len(rows),
             people=sum(r.attended_people for r in rows),
@@ -118,5 +118,5 @@ def walk_in_add(
         note=note[:200],
         confirmed_at=timezone.now(),
     )
-    log_action(actor=actor, action="event.walk_in", target=registration, people=people)
+    log_action(actor=actor, action="events.walk_in_add", target=registration, people=people)
     return registration

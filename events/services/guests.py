@@ -86,7 +86,9 @@ def registration_create_guest(
     except IntegrityError as exc:
         raise RegistrationError(_("This e-mail address is already registered.")) from exc
     _save_answers(registration, clean_answers)
-    log_action(actor=None, action="event.register_guest", target=registration, email=email)
+    log_action(
+        actor=None, action="events.registration_create_guest", target=registration, email=email
+    )
     pk = registration.pk
     transaction.on_commit(lambda: emails.guest_confirmation_link(pk))
     return registration
@@ -157,7 +159,9 @@ def _confirm_guest(
             "waitlist_position",
         ]
     )
-    log_action(actor=None, action="event.guest_confirmed", target=registration, status=status)
+    log_action(
+        actor=None, action="events.registration_confirm_guest", target=registration, status=status
+    )
     _notify_status(registration)
     return registration, None
 
@@ -172,5 +176,5 @@ def _release_duplicate(event: Event, registration: Registration, now: dt.datetim
     registration.save(
         update_fields=["status", "cancelled_at", "status_on_confirm", "confirm_by", "note"]
     )
-    log_action(actor=None, action="event.guest_duplicate_released", target=registration)
+    log_action(actor=None, action="events.registration_release_duplicate", target=registration)
     waitlist_promote(event=event, now=now)

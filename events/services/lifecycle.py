@@ -50,7 +50,7 @@ def event_propose(*, actor, group, image=None, at_office: bool = False, **fields
     if image:
         event.image.save(image.name, image, save=False)
     event.save()
-    log_action(actor=actor, action="event.propose", target=event, group=group.slug)
+    log_action(actor=actor, action="events.event_propose", target=event, group=group.slug)
     pk = event.pk
     transaction.on_commit(lambda: emails.proposal_received(pk))
     return event
@@ -64,7 +64,7 @@ def event_approve(*, actor, event: Event) -> Event:
     event.status = Event.Status.PUBLISHED
     event.published_at = event.published_at or timezone.now()
     event.save(update_fields=["status", "published_at", "updated_at"])
-    log_action(actor=actor, action="event.approve", target=event)
+    log_action(actor=actor, action="events.event_approve", target=event)
     if event.proposed_by_id:
         pk = event.pk
         transaction.on_commit(lambda: emails.proposal_decided(pk, approved=True))
@@ -80,7 +80,7 @@ def event_reject(*, actor, event: Event, reason: str) -> Event:
     event.status = Event.Status.DRAFT
     event.staff_note = reason
     event.save(update_fields=["status", "staff_note", "updated_at"])
-    log_action(actor=actor, action="event.reject", target=event, reason=reason)
+    log_action(actor=actor, action="events.event_reject", target=event, reason=reason)
     pk = event.pk
     transaction.on_commit(lambda: emails.proposal_decided(pk, approved=False))
     return event
@@ -113,7 +113,9 @@ def event_cancel(*, actor, event: Event, reason: str = "") -> Event:
         event.staff_note = reason
     event.save(update_fields=["status", "published_at", "staff_note", "updated_at"])
     event_release_room(actor=actor, event=event, reason=reason or _("Event cancelled"))
-    log_action(actor=actor, action="event.cancel", target=event, reason=reason, told=len(notify))
+    log_action(
+        actor=actor, action="events.event_cancel", target=event, reason=reason, told=len(notify)
+    )
     if notify:
         pk = event.pk
         transaction.on_commit(lambda: emails.event_cancelled(pk, notify))
@@ -148,7 +150,7 @@ def _tell_of_move(actor, event: Event, before: tuple) -> None:
     start, end, place = before
     log_action(
         actor=actor,
-        action="event.moved",
+        action="events.event_move",
         target=event,
         before={"start": start.isoformat(), "end": end.isoformat(), "place": place},
         told=len(told),
@@ -178,7 +180,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
             )
             locked.reminder_sent_at = now
             locked.save(update_fields=["reminder_sent_at"])
-            log_action(actor=None, action="event.reminders", target=locked, count=len(ids))
+            log_action(actor=None, action="events.reminders_send", target=locked, count=len(ids))
             transaction.on_commit(lambda ids=ids: emails.reminders(ids))
             sent += len(ids)
     return sent

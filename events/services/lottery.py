@@ -95,7 +95,7 @@ def lottery_draw(
     event.save(update_fields=["drawn_at", "draw_seed", "updated_at"])
     log_action(
         actor=actor,
-        action="event.lottery_draw",
+        action="events.lottery_draw",
         target=event,
         seed=seed,
         applicants=len(applicants),

@@ -81,7 +81,7 @@ def registration_create(
     except IntegrityError as exc:
         raise RegistrationError(_("You are already registered for this event.")) from exc
     _save_answers(registration, clean_answers)
-    log_action(actor=actor, action="event.register", target=registration, status=status)
+    log_action(actor=actor, action="events.registration_create", target=registration, status=status)
     if notify:
         _notify_status(registration)
     return registration
@@ -131,7 +131,9 @@ def registration_add_by_staff(
         created_at=now,
         confirmed_at=now if status == Registration.Status.CONFIRMED else None,
     )
-    log_action(actor=actor, action="event.register_by_staff", target=registration, status=status)
+    log_action(
+        actor=actor, action="events.registration_add_by_staff", target=registration, status=status
+    )
     if notify and registration.email:
         _notify_status(registration)
     return registration
@@ -171,7 +173,7 @@ def registration_cancel(
             "confirm_by",
         ]
     )
-    log_action(actor=actor, action="event.cancel_registration", target=registration, reason=reason)
+    log_action(actor=actor, action="events.registration_cancel", target=registration, reason=reason)
     waitlist_promote(event=event, now=now)
     return registration
 

@@ -49,7 +49,7 @@ def event_book_room(*, actor, event: Event, room):
         raise EventError(str(exc)) from exc
     event.booking = booking
     event.save(update_fields=["booking", "updated_at"])
-    log_action(actor=actor, action="event.book_room", target=event, room=str(room))
+    log_action(actor=actor, action="events.event_book_room", target=event, room=str(room))
     return booking
 
 
@@ -62,4 +62,4 @@ def event_release_room(*, actor, event: Event, reason: str = "") -> None:
         facilities.booking_cancel(actor=actor, booking=booking, reason=reason)
     event.booking = None
     event.save(update_fields=["booking", "updated_at"])
-    log_action(actor=actor, action="event.release_room", target=event)
+    log_action(actor=actor, action="events.event_release_room", target=event)

@@ -64,7 +64,7 @@ def survey_submit(
     for row in rows:
         row.response = response
     Answer.objects.bulk_create(rows)
-    log_action(actor=user, action="survey.answer", target=survey, response=response.pk)
+    log_action(actor=user, action="events.survey_submit", target=survey, response=response.pk)
     return response
 
 
@@ -80,7 +80,9 @@ def survey_send_invitations(*, actor, survey: Survey, now: dt.datetime | None = 
         invitees = selectors.survey_invitees(locked)
         locked.invitations_sent_at = now
         locked.save(update_fields=["invitations_sent_at"])
-        log_action(actor=actor, action="survey.invite", target=locked, count=len(invitees))
+        log_action(
+            actor=actor, action="events.survey_send_invitations", target=locked, count=len(invitees)
+        )
         pk = locked.pk
         transaction.on_commit(lambda: emails.survey_invitations(pk, invitees))
     return len(invitees)

@@ -41,5 +41,5 @@ def group_feed_reset(*, actor, group: Group) -> GroupCalendarFeed:
     feed.token = _new_token()
     feed.created_at = timezone.now()
     feed.save(update_fields=["token", "created_at"])
-    log_action(actor=actor, action="facilities.feed_reset", target=group)
+    log_action(actor=actor, action="facilities.group_feed_reset", target=group)
     return feed

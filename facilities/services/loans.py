@@ -213,7 +213,7 @@ def loan_reject(*, actor, loan: EquipmentLoan, reason: str) -> EquipmentLoan:
         if loan.status != EquipmentLoan.Status.REQUESTED:
             raise BookingError(_("Only requests awaiting approval can be declined."), code="status")
         _decide(loan, actor, EquipmentLoan.Status.REFUSED, timezone.now(), reason)
-        log_action(actor=actor, action="facilities.loan_refuse", target=loan, reason=reason)
+        log_action(actor=actor, action="facilities.loan_reject", target=loan, reason=reason)
         transaction.on_commit(lambda: notifications.send_loan("loan_refused", loan, reason=reason))
     return loan
 

@@ -40,19 +40,19 @@ def test_every_demo_post_was_posted_then_moderated_as_the_services_allow():
     for post in posts:
         pk = str(post.pk)
         assert (post.group_id, post.author_id) in representatives
-        assert log[(pk, "bulletin.post")] == [post.created_at]
+        assert log[(pk, "bulletin.post_create")] == [post.created_at]
         created_day = post.created_at.date()
         assert (post.expires_on - created_day).days <= MAX_DAYS_ON_BOARD
         if post.status == BulletinPost.Status.PENDING:
-            assert (pk, "bulletin.publish") not in log and post.published_at is None
+            assert (pk, "bulletin.post_publish") not in log and post.published_at is None
             continue
-        (published_at,) = log[(pk, "bulletin.publish")]
+        (published_at,) = log[(pk, "bulletin.post_publish")]
         assert post.created_at < published_at == post.published_at
         assert post.expires_on >= published_at.date()
         if post.status == BulletinPost.Status.HIDDEN:
-            assert log[(pk, "bulletin.hide")][0] > published_at
+            assert log[(pk, "bulletin.post_hide")][0] > published_at
         if post.status == BulletinPost.Status.WITHDRAWN:
-            assert log[(pk, "bulletin.withdraw")][0] > published_at
+            assert log[(pk, "bulletin.post_withdraw")][0] > published_at
     assert PostReport.objects.count() == 2
 
     demo.seed(DemoContext(scale=1, rng=random.Random(1), stdout=io.StringIO()))

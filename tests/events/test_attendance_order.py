@@ -90,7 +90,7 @@ def test_mark_all_marks_confirmed_rows_not_yet_recorded(staff, meeting):
     assert waiting.attended is False
     walk_in.refresh_from_db()
     assert walk_in.attended_people == 2
-    logged = AuditLog.objects.get(action="event.attendance_mark_all")
+    logged = AuditLog.objects.get(action="events.attendance_mark_all")
     assert (logged.actor, logged.data["changed"], logged.data["people"]) == (staff, 3, 6)
     assert services.attendance_mark_all(actor=staff, event=meeting) == 0
 

@@ -93,7 +93,7 @@ def test_the_migration_keeps_only_events_that_had_been_public_listed_as_cancelle
     announced = EventFactory(title="公開後に中止した講座", status=Event.Status.DRAFT)
     services.event_approve(actor=staff, event=announced)
     never = EventFactory(title="公開前に中止した提案", status=Event.Status.PROPOSED)
-    log_action(actor=staff, action="event.reject", target=never)
+    log_action(actor=staff, action="events.event_reject", target=never)
     published = EventFactory(title="公開中の講座")
     Event.objects.filter(pk__in=[announced.pk, never.pk]).update(status=Event.Status.CANCELLED)
     Event.objects.update(published_at=None)  # as the column was added

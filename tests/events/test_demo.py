@@ -69,7 +69,11 @@ def _assert_only_states_the_services_reach():
     event, after the event began; every walk-in has its own row; capacities hold."""
     logged = {
         action: set(AuditLog.objects.filter(action=action).values_list("target_id", flat=True))
-        for action in ("event.register_by_staff", "event.walk_in", "event.attendance")
+        for action in (
+            "events.registration_add_by_staff",
+            "events.walk_in_add",
+            "events.attendance_record",
+        )
     }
     attended = Registration.objects.filter(attended=True).select_related("event")
     assert attended.exists()
@@ -78,11 +82,11 @@ def _assert_only_states_the_services_reach():
         assert registration.confirmed_at is not None
         assert registration.confirmed_at <= registration.event.start
         if registration.is_walk_in:
-            assert str(registration.pk) in logged["event.walk_in"]
+            assert str(registration.pk) in logged["events.walk_in_add"]
         else:
-            assert str(registration.pk) in logged["event.register_by_staff"]
-            assert str(registration.event_id) in logged["event.attendance"]
-    marks = AuditLog.objects.filter(action="event.attendance")
+            assert str(registration.pk) in logged["events.registration_add_by_staff"]
+            assert str(registration.event_id) in logged["events.attendance_record"]
+    marks = AuditLog.objects.filter(action="events.attendance_record")
     starts = dict(Event.objects.values_list("pk", "start"))
     assert all(m.created_at >= starts[int(m.target_id)] for m in marks)
     for event in Event.objects.all():

@@ -36,12 +36,12 @@ def test_a_held_events_registrations_and_attendance_are_recorded(staff):
     assert sum(r.attended_people for r in came) == 9
     assert Registration.objects.filter(event=event, attended=False).count() == 1
     assert all(r.confirmed_at <= event.start for r in Registration.objects.all())
-    taken = AuditLog.objects.filter(action="event.register_by_staff")
+    taken = AuditLog.objects.filter(action="events.registration_add_by_staff")
     assert taken.count() == 4
     assert all(row.created_at == event.start - dt.timedelta(days=10) for row in taken)
-    marked = AuditLog.objects.get(action="event.attendance")
+    marked = AuditLog.objects.get(action="events.attendance_record")
     assert marked.created_at == event.end
-    assert AuditLog.objects.filter(action="event.walk_in").count() == 1
+    assert AuditLog.objects.filter(action="events.walk_in_add").count() == 1
 
 
 @pytest.mark.parametrize(

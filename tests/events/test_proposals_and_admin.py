@@ -73,7 +73,7 @@ def test_member_proposes_an_event_that_staff_approve(client_for, member, group, 
     assert event.status == Event.Status.PUBLISHED
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert "公開しました" in mail.outbox[0].subject
-    assert AuditLog.objects.filter(action="event.approve").exists()
+    assert AuditLog.objects.filter(action="events.event_approve").exists()
 
 
 def test_proposal_with_an_image(client_for, group):
@@ -249,7 +249,7 @@ def test_moving_an_event_tells_everyone_coming_or_waiting_with_old_and_new(clien
     assert entry.decoded("dtstart") == new_start.replace(hour=19, minute=0)
     waiting = next(m for m in mail.outbox if m.to == ["wait@example.org"])
     assert not waiting.attachments  # no place yet: no calendar entry
-    assert AuditLog.objects.filter(action="event.moved").count() == 1
+    assert AuditLog.objects.filter(action="events.event_move").count() == 1
 
 
 def test_editing_only_the_description_or_a_draft_tells_nobody(client_for, event, commit):
@@ -268,7 +268,7 @@ def test_editing_only_the_description_or_a_draft_tells_nobody(client_for, event,
     with commit():
         services.event_after_edit(actor=None, event=draft, before=before)
     assert mail.outbox == []
-    assert not AuditLog.objects.filter(action="event.moved").exists()
+    assert not AuditLog.objects.filter(action="events.event_move").exists()
 
 
 def test_staff_add_a_phone_registration_in_the_admin(client_for, event):

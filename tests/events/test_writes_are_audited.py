@@ -32,7 +32,7 @@ def tomorrows_event(db):
 def test_reminders_are_recorded_per_event(tomorrows_event, commit):
     with commit():
         assert services.reminders_send(now=NOW) == 2
-    row = AuditLog.objects.get(action="event.reminders")
+    row = AuditLog.objects.get(action="events.reminders_send")
     assert row.target_id == str(tomorrows_event.pk)
     assert row.data == {"count": 2}
     assert len(mail.outbox) == 2

@@ -103,8 +103,8 @@ def _assert_only_states_the_services_reach(staff):
     assert {str(pk) for pk in Booking.objects.values_list("pk", flat=True)} <= created
     used = Booking.objects.filter(status="used")
     assert used.filter(actual_headcount__isnull=True).count() == 0
-    assert {str(pk) for pk in used.values_list("pk", flat=True)} <= _audit_targets("booking_used")
-    recorded = AuditLog.objects.filter(action="facilities.booking_used")
+    assert {str(pk) for pk in used.values_list("pk", flat=True)} <= _audit_targets("booking_record_usage")
+    recorded = AuditLog.objects.filter(action="facilities.booking_record_usage")
     assert not recorded.exclude(actor=staff).exists()
     first_used = Booking.objects.filter(status="used").order_by("start").first()
     row = recorded.get(target_id=str(first_used.pk))
@@ -118,10 +118,10 @@ def _assert_only_states_the_services_reach(staff):
     assert not needing.filter(decided_by__isnull=True).exists()
     missed = Booking.objects.filter(status="no_show")
     assert {str(pk) for pk in missed.values_list("pk", flat=True)} <= _audit_targets(
-        "booking_no_show"
+        "booking_mark_no_show"
     )
     # The suspension came from the desk's service, with its audit row.
-    assert AuditLog.objects.filter(action="facilities.booking_suspend").count() == 1
+    assert AuditLog.objects.filter(action="facilities.suspension_create").count() == 1
     assert (
         WalkInCount.objects.count()
         == AuditLog.objects.filter(action="facilities.walk_in_set").count()

@@ -41,7 +41,7 @@ def test_staff_record_a_past_booking_with_each_step_audited_when_it_happened(sta
         AuditLog.objects.filter(target_id=str(booking.pk)).values_list("action", "created_at")
     )
     assert steps["facilities.booking_create"] == at(day, "10:00") - dt.timedelta(days=10)
-    assert steps["facilities.booking_used"] == at(day, "12:00")
+    assert steps["facilities.booking_record_usage"] == at(day, "12:00")
 
 
 def test_a_used_booking_in_a_room_that_needs_approval_was_approved_first(staff, room, group):

@@ -72,7 +72,7 @@ def test_a_feed_reset_without_its_audit_row_changes_nothing(representative, grou
     with pytest.raises(AuditDown):
         services.group_feed_reset(actor=representative, group=group)
     assert GroupCalendarFeed.objects.get(group=group).token == before
-    assert not AuditLog.objects.filter(action="facilities.feed_reset").exists()
+    assert not AuditLog.objects.filter(action="facilities.group_feed_reset").exists()
 
 
 @pytest.mark.django_db

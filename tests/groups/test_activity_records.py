@@ -331,7 +331,7 @@ def test_a_new_logo_counts_against_the_same_hour(client_for, group, member, cloc
     assert response.status_code == 302, response.context["form"].errors
     group.refresh_from_db()
     assert group.logo
-    assert AuditLog.objects.filter(action="group.update", actor=member).count() == 1
+    assert AuditLog.objects.filter(action="groups.group_profile_update", actor=member).count() == 1
 
 
 @pytest.mark.django_db

@@ -65,7 +65,7 @@ def test_csv_export_leaves_private_contact_out_unless_staff_tick_it(client_for, 
         },
     )
     assert _csv(response)[1] == ["子ども食堂ネットワーク", "代表 太郎", "0897-00-0000"]
-    log = AuditLog.objects.filter(action="group.export").latest("created_at")
+    log = AuditLog.objects.filter(action="groups.group_export").latest("created_at")
     assert log.data["private"] == ["representative_name", "representative_phone"]
 
 

@@ -101,9 +101,9 @@ def test_every_demo_group_lived_a_life_the_services_allow():
     demo.seed(ctx)
 
     log: dict[tuple[str, str], list] = {}
-    for action, target_id, at in AuditLog.objects.filter(action__startswith="group.").values_list(
-        "action", "target_id", "created_at"
-    ):
+    for action, target_id, at in AuditLog.objects.filter(
+        action__startswith="groups.group_"
+    ).values_list("action", "target_id", "created_at"):
         log.setdefault((target_id, action), []).append(at)
     renewals: dict[int, set[int]] = {}
     for group_id, fiscal_year in GroupRenewal.objects.values_list("group_id", "fiscal_year"):
@@ -118,13 +118,13 @@ def test_every_demo_group_lived_a_life_the_services_allow():
     for group in Group.objects.all():
         pk = str(group.pk)
         assert representatives.get(group.pk) == 1, group
-        (applied_at,) = log[(pk, "group.apply")]
+        (applied_at,) = log[(pk, "groups.group_apply")]
         if group.registered_on is None:
-            assert (pk, "group.approve") not in log
+            assert (pk, "groups.group_approve") not in log
             assert group.pk not in renewals
-            assert ((pk, "group.reject") in log) == (group.status == Group.Status.REJECTED)
+            assert ((pk, "groups.group_reject") in log) == (group.status == Group.Status.REJECTED)
             continue
-        (approved_at,) = log[(pk, "group.approve")]
+        (approved_at,) = log[(pk, "groups.group_approve")]
         assert applied_at <= approved_at
         assert group.registration_number.startswith(
             FiscalYear.of(group.registered_on).era_code + "-"
@@ -134,11 +134,11 @@ def test_every_demo_group_lived_a_life_the_services_allow():
         assert renewals[group.pk] <= allowed, group
         assert FiscalYear.of(group.registered_on).year in renewals[group.pk]
         if group.status == Group.Status.WITHDRAWN:
-            (withdrawn_at,) = log[(pk, "group.withdraw")]
+            (withdrawn_at,) = log[(pk, "groups.group_withdraw")]
             assert approved_at <= withdrawn_at
             assert group.registered_on <= group.withdrawn_on < today
         if group.status == Group.Status.SUSPENDED:
-            assert (pk, "group.suspend") in log
+            assert (pk, "groups.group_suspend") in log
     numbers = list(
         Group.objects.filter(registration_number__isnull=False).values_list(
             "registration_number", flat=True

@@ -175,5 +175,5 @@ def test_retyping_the_same_text_in_full_width_is_not_logged_as_a_change(member, 
     services.group_profile_update(
         actor=member, group=group, data={"summary": TYPED, "offers": "ＰＣ講座"}
     )
-    entry = AuditLog.objects.filter(action="group.update").latest("pk")
+    entry = AuditLog.objects.filter(action="groups.group_profile_update").latest("pk")
     assert entry.data["changed"] == ["offers"]

@@ -54,7 +54,12 @@ def test_a_past_life_is_recorded_with_numbers_renewals_and_dated_audit_rows(staf
         .order_by("created_at")
         .values_list("action", flat=True)
     )
-    assert actions == ["group.apply", "group.approve", "group.renew", "group.withdraw"]
+    assert actions == [
+        "groups.group_apply",
+        "groups.group_approve",
+        "groups.group_renew",
+        "groups.group_withdraw",
+    ]
 
 
 @pytest.mark.django_db
@@ -80,7 +85,7 @@ def test_a_history_the_services_would_refuse_writes_nothing(staff, wrong):
             actor=staff, now=NOW, histories=[fine, _history("川の会", **wrong)]
         )
     assert not Group.objects.exists()
-    assert not AuditLog.objects.filter(action__startswith="group.").exists()
+    assert not AuditLog.objects.filter(action__startswith="groups.group_").exists()
 
 
 @pytest.mark.django_db
@@ -110,7 +115,7 @@ def test_many_activity_records_are_checked_and_dated_when_posted(group, represen
     (record,) = ActivityRecord.objects.filter(pk=records[0].pk)
     assert record.title == "清掃"
     assert timezone.localdate(record.created_at) == dt.date(2025, 5, 3)
-    entry = AuditLog.objects.get(action="activity.create", target_id=str(record.pk))
+    entry = AuditLog.objects.get(action="groups.activity_record_create", target_id=str(record.pk))
     assert entry.actor == representative and entry.created_at == record.created_at
 
 

@@ -25,7 +25,7 @@ def test_the_demo_news_and_opinions_came_in_as_the_product_takes_them():
     opinions = list(Opinion.objects.all())
     assert len(opinions) == 3
     submitted = set(
-        AuditLog.objects.filter(action="opinion.submit").values_list("target_id", flat=True)
+        AuditLog.objects.filter(action="news.opinion_submit").values_list("target_id", flat=True)
     )
     assert submitted == {str(o.pk) for o in opinions}
     assert Opinion.objects.filter(status=Opinion.Status.READ).count() == 1

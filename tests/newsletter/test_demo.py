@@ -29,18 +29,18 @@ def test_every_demo_reader_went_through_sign_up_confirmation_and_leaving():
         pk = str(s.pk)
         if s.confirmed_at is None:
             states["waiting"] += 1
-            assert (pk, "newsletter.subscribe") not in log
+            assert (pk, "newsletter.subscriber_subscribe") not in log
             continue
         assert s.created_at < s.confirmed_at
-        assert log[(pk, "newsletter.subscribe")] == [s.confirmed_at]
+        assert log[(pk, "newsletter.subscriber_subscribe")] == [s.confirmed_at]
         if s.unsubscribed_at:
             states["left"] += 1
-            assert log[(pk, "newsletter.unsubscribe")] == [s.unsubscribed_at]
+            assert log[(pk, "newsletter.subscriber_unsubscribe")] == [s.unsubscribed_at]
             assert s.unsubscribed_at >= s.confirmed_at
         elif s.bounced_at:
             states["bounced"] += 1
             assert Bounce.objects.filter(subscriber=s, hard=True).exists()
-            assert log[(pk, "newsletter.suppress")] == [s.bounced_at]
+            assert log[(pk, "newsletter.subscriber_suppress")] == [s.bounced_at]
         else:
             states["receiving"] += 1
     assert all(states.values()), states

@@ -159,7 +159,7 @@ def test_admin_shows_a_stalled_send_and_staff_resume_it(client_for, staff):
     response = client.post(resume, follow=True)
     assert "止まっていた送信を再開しました" in response.content.decode()
     assert job_status(job_id) == "todo"
-    log = AuditLog.objects.get(action="newsletter.resume_send")
+    log = AuditLog.objects.get(action="newsletter.issue_send_resume")
     assert log.actor == staff and log.data == {"jobs": {str(job_id): "retried"}}
     assert "送信が止まっています" not in client.get(change).content.decode()
 
@@ -177,7 +177,7 @@ def test_only_staff_may_resume_a_send(client_for, role):
     response = client_for(role).post(reverse("admin:newsletter_issue_resume", args=[issue.pk]))
     assert response.status_code in (302, 403)
     assert job_status(job_id) == "doing"
-    assert not AuditLog.objects.filter(action="newsletter.resume_send").exists()
+    assert not AuditLog.objects.filter(action="newsletter.issue_send_resume").exists()
 
 
 @pytest.mark.django_db

@@ -79,7 +79,7 @@ def test_staff_upload_a_form_in_the_admin_and_visitors_download_it(client_for, s
     assert response.status_code == 302, response.content.decode()[:3000]
     item = DownloadFile.objects.get()
     assert item.uploaded_by == staff and item.file.name.endswith(".pdf")
-    assert AuditLog.objects.filter(action="pages.file_added").exists()
+    assert AuditLog.objects.filter(action="pages.download_file_add").exists()
     html = client_for("anonymous").get("/downloads/").content.decode()
     assert "団体規約のひな形" in html and item.file.url in html
 

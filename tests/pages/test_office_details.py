@@ -43,7 +43,7 @@ def test_staff_edit_the_details_in_the_admin_and_the_footer_shows_them_at_once(c
     assert '<a href="tel:0890001234">089-000-1234</a>' in footer
     assert 'href="mailto:office@example.jp"' in footer
     assert 'href="https://maps.example.jp/office"' in footer
-    entry = AuditLog.objects.get(action="pages.office_details_changed")
+    entry = AuditLog.objects.get(action="pages.office_details_update")
     assert "address" in entry.data["fields"]
 
 

@@ -46,7 +46,7 @@ def test_publishing_archives_the_previous_version_and_keeps_who_and_when(staff):
     assert [v.number for v in page.versions.all()] == [2, 1]
     assert all(v.created_by == staff and v.created_at for v in page.versions.all())
     actions = set(AuditLog.objects.values_list("action", flat=True))
-    assert {"pages.version_created", "pages.version_published"} <= actions
+    assert {"pages.page_version_create", "pages.page_version_publish"} <= actions
 
 
 def test_restoring_an_old_version_makes_a_new_draft_copy(client, staff):

@@ -159,7 +159,7 @@ def test_staff_fix_a_citizens_address_and_the_change_is_audited(client_for, citi
     assert response.status_code == 302
     typo.refresh_from_db()
     assert typo.email == "citizen2@example.org"
-    entry = AuditLog.objects.get(action="accounts.email_address_changed")
+    entry = AuditLog.objects.get(action="accounts.email_address_change")
     assert entry.actor.email == "staff@example.org"
     assert entry.target_id == str(typo.pk)
 
@@ -179,6 +179,6 @@ def test_staff_add_verify_and_remove_a_citizens_address_audited(client_for, citi
         assert not EmailAddress.objects.filter(pk=added.pk).exists()
     actions = sorted(AuditLog.objects.values_list("action", flat=True))
     assert actions == sorted(
-        ["accounts.email_address_added", "accounts.email_address_verified"] * 2
-        + ["accounts.email_address_removed"] * 2
+        ["accounts.email_address_add", "accounts.email_address_verify"] * 2
+        + ["accounts.email_address_remove"] * 2
     )

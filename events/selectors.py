@@ -596,3 +596,90 @@ def participants_by_activity_field(fiscal_year: int, kind: str | None = None) ->
         people=Coalesce(Sum(f"{prefix}attended_people", filter=condition), 0)
     ).order_by("order", "pk")
     return [(activity_field, activity_field.people) for activity_field in rows]
+
+
+# --- Office messages to an event's registrants
+
+REGISTRANT_STATUSES = ("confirmed", "waitlisted", "attended", "absent")
+
+
+def registrants_by_status(event_ids, statuses) -> list[tuple]:
+    """(user id, e-mail, name, event id, event title) of the registrants of ``event_ids`` in
+    any of ``statuses``: ``confirmed``, ``waitlisted``, ``attended`` (marked at the door) and
+    ``absent`` (confirmed, not marked). Cancelled and lost places never; walk-ins only when
+    they left an address. Of a cancelled event, ``confirmed`` or ``waitlisted`` reach those
+    whose places its cancellation cancelled (to tell them), not those who cancelled before."""
+    condition = Q(pk__in=[])
+    if "confirmed" in statuses or "waitlisted" in statuses:
+        # A cancelled event's registrants, to tell them: its cancellation cancelled their
+        # places all at one moment (event_cancel), later than anyone cancelled their own.
+        condition |= Q(
+            event__status=Event.Status.CANCELLED,
+            status=Registration.Status.CANCELLED,
+            is_walk_in=False,
+            cancelled_at=Subquery(
+                Registration.objects.filter(event_id=OuterRef("event_id"))
+                .order_by()
+                .values("event_id")
+                .annotate(last=Max("cancelled_at"))
+                .values("last")
+            ),
+        )
+    if "confirmed" in statuses:
+        condition |= Q(status=Registration.Status.CONFIRMED)
+    if "waitlisted" in statuses:
+        condition |= Q(status=Registration.Status.WAITLISTED)
+    if "attended" in statuses:
+        condition |= Q(status=Registration.Status.CONFIRMED, attended=True)
+    if "absent" in statuses:
+        condition |= Q(status=Registration.Status.CONFIRMED, attended=False, is_walk_in=False)
+    rows = (
+        Registration.objects.filter(condition, event_id__in=list(event_ids))
+        .annotate(
+            address=Coalesce(NullIf("user__email", Value("")), NullIf("guest_email", Value(""))),
+            person=Coalesce(NullIf("user__full_name", Value("")), "guest_name"),
+        )
+        .filter(address__isnull=False)
+        .order_by("event__start", "event_id", "pk")
+    )
+    return list(rows.values_list("user_id", "address", "person", "event_id", "event__title"))
+
+
+# --- the admin home (core.admin_site) ----------------------------------------------------------
+
+
+def admin_waiting_counts() -> dict[str, int]:
+    """Event proposals from groups waiting for the office's decision (one query)."""
+    return {"proposals": Event.objects.filter(status=Event.Status.PROPOSED).count()}
+
+
+def admin_events_of_day(day: dt.date) -> list[Event]:
+    """The events held on ``day`` (begun or beginning that day, not yet ended before it; not
+    cancelled, not drafts) by start, each with ``registered`` (people of confirmed
+    registrations, walk-ins aside) and ``came`` (people marked as attended, walk-ins included):
+    one query."""
+    tz = timezone.get_current_timezone()
+    begin = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    finish = begin + dt.timedelta(days=1)
+    confirmed = Q(registrations__status=Registration.Status.CONFIRMED)
+    return list(
+        Event.objects.filter(status=Event.Status.PUBLISHED, start__lt=finish, end__gt=begin)
+        .select_related("booking__room")
+        .annotate(
+            registered=Coalesce(
+                Sum(
+                    "registrations__people",
+                    filter=confirmed & Q(registrations__is_walk_in=False),
+                ),
+                0,
+            ),
+            came=Coalesce(
+                Sum(
+                    "registrations__attended_people",
+                    filter=confirmed & Q(registrations__attended=True),
+                ),
+                0,
+            ),
+        )
+        .order_by("start", "pk")
+    )

@@ -431,3 +431,62 @@ def consultation_counts(fiscal_year: int) -> dict:
         "by_category": by_category,
         "by_channel": by_channel,
     }
+
+
+# --------------------------------------------------------------------------- office messages
+
+
+def registered_groups_matching(
+    *,
+    everyone: bool = False,
+    field_ids=(),
+    area_ids=(),
+    not_renewed_for: int | None = None,
+    ids=(),
+    also=None,
+):
+    """Registered groups (suspended, withdrawn and pending ones never) that meet ANY of the
+    criteria: all of them, an activity field, an area, no renewal for a fiscal year, chosen by
+    id, or ``also`` (a query of group ids from another app, e.g. groups with bookings)."""
+    registered = Group.objects.registered()
+    if everyone:
+        return registered
+    condition = Q(pk__in=[])
+    if field_ids:
+        condition |= Q(fields__in=list(field_ids))
+    if area_ids:
+        condition |= Q(areas__in=list(area_ids))
+    if not_renewed_for is not None:
+        condition |= ~Q(
+            Exists(GroupRenewal.objects.filter(group=OuterRef("pk"), fiscal_year=not_renewed_for))
+        )
+    if ids:
+        condition |= Q(pk__in=list(ids))
+    if also is not None:
+        condition |= Q(pk__in=also)
+    return registered.filter(pk__in=Group.objects.filter(condition).values("pk"))
+
+
+def people_of_groups(groups, *, representatives_only: bool):
+    """(user id, e-mail, name, group id, group name, role) of the active accounts that
+    represent (or belong to) ``groups``, one row per membership, in the groups' kana order."""
+    memberships = Membership.objects.filter(group__in=groups, user__is_active=True).exclude(
+        user__email=""
+    )
+    if representatives_only:
+        memberships = memberships.filter(role=Membership.Role.REPRESENTATIVE)
+    return list(
+        memberships.order_by("group__name_kana", "group_id", "-role", "pk").values_list(
+            "user_id", "user__email", "user__full_name", "group_id", "group__name", "role"
+        )
+    )
+
+
+def admin_waiting_counts(fiscal_year: int) -> dict[str, int]:
+    """What waits for the office in the groups' work, for the admin home (one query):
+    ``applications`` to decide and registered groups ``not_renewed`` for ``fiscal_year``."""
+    renewed = GroupRenewal.objects.filter(group=OuterRef("pk"), fiscal_year=fiscal_year)
+    return Group.objects.aggregate(
+        applications=Count("pk", filter=Q(status=Group.Status.APPLIED)),
+        not_renewed=Count("pk", filter=Q(status=Group.Status.REGISTERED) & ~Q(Exists(renewed))),
+    )

@@ -1,5 +1,6 @@
 """The newsletter in the admin: issues (test send, send, progress, retry), the digest,
-subscribers, deliveries and bounces."""
+subscribers, deliveries and bounces; messages from the office (recipients, preview, test send,
+send, progress, retry, resume, stop) and, on each group's page, the messages it received."""
 
 from __future__ import annotations
 
@@ -14,15 +15,26 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from core.registry import forget  # forget("home"): the home page shows our content
-from newsletter import mail, selectors, services
-from newsletter.forms import DigestForm, IssueAdminForm, SendForm
-from newsletter.models import Bounce, Delivery, NewsletterIssue, SendRun, Subscriber
+from groups.models import Group
+from newsletter import mail, segments, selectors, services
+from newsletter.forms import DigestForm, IssueAdminForm, OfficeMessageForm, SendForm
+from newsletter.models import (
+    Bounce,
+    Delivery,
+    NewsletterIssue,
+    OfficeMessage,
+    OfficeMessageDelivery,
+    OfficeMessageGroup,
+    SendRun,
+    Subscriber,
+)
 
 
 class SendRunInline(admin.TabularInline):
@@ -336,6 +348,10 @@ class SubscriberAdmin(admin.ModelAdmin):
     @admin.action(description=_("Lift the bounce suppression (the address works again)"))
     def lift_suppression(self, request, queryset):
         queryset.update(bounced_at=None)
+        # The office's messages read the bounces themselves (Bounce.objects.suppressing).
+        Bounce.objects.filter(
+            email__in=list(queryset.values_list("email", flat=True)), lifted_at__isnull=True
+        ).update(lifted_at=timezone.now())
 
 
 @admin.register(Delivery)
@@ -363,3 +379,419 @@ class BounceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Messages from the office (お知らせメール) ------------------------------------------------
+
+
+class OfficeMessageDeliveryInline(admin.TabularInline):
+    """Who the sent message reached and how it went (the history)."""
+
+    model = OfficeMessageDelivery
+    extra = 0
+    can_delete = False
+    fields = ["email", "name", "reason", "status", "sent_at", "error"]
+    readonly_fields = fields
+    verbose_name_plural = _("recipients and outcomes")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfficeMessage)
+class OfficeMessageAdmin(admin.ModelAdmin):
+    form = OfficeMessageForm
+    list_display = ["subject", "status", "sent_at", "recipient_count", "sent", "failed", "left"]
+    list_filter = ["status"]
+    search_fields = ["subject", "body"]
+    date_hierarchy = "created_at"
+    change_form_template = "admin/newsletter/officemessage/change_form.html"
+    readonly_fields = [
+        "status",
+        "sent_at",
+        "sent_by",
+        "recipient_count",
+        "segment_in_words",
+        "attachment_name",
+        "created_by",
+    ]
+
+    def get_queryset(self, request):
+        return selectors.messages_with_progress(super().get_queryset(request))
+
+    @admin.display(description=pgettext_lazy("delivery progress", "sent"), ordering="n_sent")
+    def sent(self, obj):
+        return obj.n_sent
+
+    @admin.display(description=_("failed"), ordering="n_failed")
+    def failed(self, obj):
+        return obj.n_failed
+
+    @admin.display(description=_("left"), ordering="n_left")
+    def left(self, obj):
+        return obj.n_left
+
+    @admin.display(description=_("recipients when sent"))
+    def segment_in_words(self, obj):
+        snapshot = obj.segment_at_send or {}
+        lines = snapshot.get("description") or segments.describe(obj.segment)
+        return format_html_join("", "<div>{}</div>", ((line,) for line in lines)) or "—"
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return [
+                (None, {"fields": ["subject", "body", "attachment_name"]}),
+                (
+                    _("Sending"),
+                    {
+                        "fields": [
+                            "status",
+                            "segment_in_words",
+                            "recipient_count",
+                            "sent_at",
+                            "sent_by",
+                            "created_by",
+                        ]
+                    },
+                ),
+            ]
+        return [
+            (None, {"fields": ["subject", "body", "attachment", "remove_attachment"]}),
+            (
+                _("Recipients (each part adds people; nobody gets two mails)"),
+                {"fields": [*OfficeMessageForm.SEGMENT_FIELDS, "copy_to_office"]},
+            ),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return [*self.readonly_fields, "subject", "body"]
+        return []
+
+    def get_inlines(self, request, obj):
+        return [OfficeMessageDeliveryInline] if obj is not None and not obj.is_draft else []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return False  # history: read it, never change it
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """Through the services (audited), never a bare save."""
+        common = {
+            "subject": form.cleaned_data["subject"],
+            "body": form.cleaned_data["body"],
+            "segment": form.segment(),
+            "copy_to_office": form.cleaned_data.get("copy_to_office", False),
+        }
+        attachment = form.attachment_change()
+        if change:
+            message = services.office_message_update(
+                actor=request.user,
+                message=obj,
+                attachment=attachment,
+                attachment_name=form.attachment_name,
+                **common,
+            )
+        else:
+            message = services.office_message_create(
+                actor=request.user,
+                attachment=attachment or None,
+                attachment_name=form.attachment_name,
+                **common,
+            )
+        obj.pk = message.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        pass  # nothing related is edited here (the groups reached are written by the send)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/recipients/",
+                wrap(require_GET(self.recipients_view)),
+                name="newsletter_message_recipients",
+            ),
+            path(
+                "<int:pk>/preview/",
+                wrap(require_GET(self.preview_view)),
+                name="newsletter_message_preview",
+            ),
+            path(
+                "<int:pk>/preview/mail.html",
+                wrap(require_GET(xframe_options_sameorigin(self.preview_html_view))),
+                name="newsletter_message_preview_html",
+            ),
+            path(
+                "<int:pk>/test-send/",
+                wrap(require_POST(self.test_send_view)),
+                name="newsletter_message_test_send",
+            ),
+            path("<int:pk>/send/", wrap(self.send_view), name="newsletter_message_send"),
+            path(
+                "<int:pk>/retry-failed/",
+                wrap(require_POST(self.retry_view)),
+                name="newsletter_message_retry",
+            ),
+            path(
+                "<int:pk>/resume-send/",
+                wrap(require_POST(self.resume_view)),
+                name="newsletter_message_resume",
+            ),
+            path(
+                "<int:pk>/stop/",
+                wrap(require_POST(self.stop_view)),
+                name="newsletter_message_stop",
+            ),
+            *super().get_urls(),
+        ]
+
+    # -- helpers
+
+    def _message(self, request, pk, *, change: bool = False) -> OfficeMessage:
+        message = get_object_or_404(OfficeMessage, pk=pk)
+        allowed = (
+            self.has_change_permission(request, message if message.is_draft else None)
+            if change
+            else self.has_view_or_change_permission(request, message)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return message
+
+    def _change_url(self, message) -> str:
+        return reverse("admin:newsletter_officemessage_change", args=[message.pk])
+
+    def _context(self, request, message, title, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "message": message,
+            **extra,
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if str(object_id).isdigit():
+            message = OfficeMessage.objects.filter(pk=object_id).first()
+            if message is not None:
+                extra_context["message"] = message
+                if not message.is_draft:
+                    extra_context["progress"] = selectors.message_progress(message)
+                    extra_context["send_state"] = selectors.message_send_state(message)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # -- views
+
+    def recipients_view(self, request, pk):
+        """Before sending: who the segment holds now (count and list, with each reason line).
+        After: who it was sent to, with each outcome."""
+        message = self._message(request, pk)
+        if message.is_draft:
+            resolved = selectors.message_recipients(message)
+            context = self._context(
+                request,
+                message,
+                gettext("Recipients of “%(subject)s”") % {"subject": message.subject},
+                recipients=resolved.recipients,
+                description=segments.describe(message.segment, fiscal_year=resolved.fiscal_year),
+                suppressed=resolved.suppressed,
+                count=len(resolved.recipients),
+            )
+        else:
+            deliveries = list(selectors.message_deliveries(message))
+            context = self._context(
+                request,
+                message,
+                gettext("Recipients of “%(subject)s”") % {"subject": message.subject},
+                deliveries=deliveries,
+                description=(message.segment_at_send or {}).get("description", []),
+                count=len(deliveries),
+                progress=selectors.message_progress(message),
+            )
+        return TemplateResponse(request, "admin/newsletter/officemessage/recipients.html", context)
+
+    def _preview(self, request, message):
+        resolved = selectors.message_recipients(message) if message.is_draft else None
+        if resolved is not None and resolved.recipients:
+            first = resolved.recipients[0]
+            return mail.office_message_preview(message, to=first.email, reason=first.reason())
+        delivery = selectors.message_deliveries(message).first()
+        if delivery is not None:
+            return mail.office_message_preview(message, to=delivery.email, reason=delivery.reason)
+        return mail.office_message_preview(message, to=request.user.email)
+
+    def preview_view(self, request, pk):
+        message = self._message(request, pk)
+        context = self._context(
+            request,
+            message,
+            gettext("Preview of “%(subject)s”") % {"subject": message.subject},
+            preview=self._preview(request, message),
+        )
+        return TemplateResponse(request, "admin/newsletter/officemessage/preview.html", context)
+
+    def preview_html_view(self, request, pk):
+        message = self._message(request, pk)
+        return framed_mail(self._preview(request, message).html)
+
+    def test_send_view(self, request, pk):
+        message = self._message(request, pk)
+        try:
+            services.office_message_test_send(actor=request.user, message=message)
+        except services.NewsletterError as exc:
+            messages.error(request, str(exc))
+        except OSError as exc:
+            messages.error(request, gettext("The mail server did not accept the test: %s") % exc)
+        else:
+            messages.success(
+                request,
+                gettext("A test was sent to %(email)s. Check it, then send the message.")
+                % {"email": request.user.email},
+            )
+        return redirect(self._change_url(message))
+
+    def send_view(self, request, pk):
+        message = self._message(request, pk, change=request.method == "POST")
+        if request.method == "POST":
+            try:
+                message = services.office_message_send(actor=request.user, message=message)
+            except services.NewsletterError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    gettext(
+                        "Sending to %(count)d addresses in the background. "
+                        "The progress shows on this page."
+                    )
+                    % {"count": message.recipient_count},
+                )
+                return redirect(self._change_url(message))
+        resolved = selectors.message_recipients(message) if message.is_draft else None
+        context = self._context(
+            request,
+            message,
+            gettext("Send “%(subject)s”") % {"subject": message.subject},
+            count=len(resolved.recipients) if resolved else message.recipient_count,
+            description=(
+                segments.describe(message.segment, fiscal_year=resolved.fiscal_year)
+                if resolved
+                else (message.segment_at_send or {}).get("description", [])
+            ),
+            office_copy=message.copy_to_office,
+        )
+        return TemplateResponse(request, "admin/newsletter/officemessage/send.html", context)
+
+    def retry_view(self, request, pk):
+        message = self._message(request, pk)
+        count = services.office_message_failures_retry(actor=request.user, message=message)
+        messages.success(
+            request, gettext("%(count)d failed deliveries were queued again.") % {"count": count}
+        )
+        return redirect(self._change_url(message))
+
+    def resume_view(self, request, pk):
+        message = self._message(request, pk)
+        try:
+            services.office_message_send_resume(actor=request.user, message=message)
+        except services.NewsletterError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "The stalled send was started again. Those who already have the message "
+                    "will not get it twice."
+                ),
+            )
+        return redirect(self._change_url(message))
+
+    def stop_view(self, request, pk):
+        message = self._message(request, pk)
+        count = services.office_message_stop(actor=request.user, message=message)
+        messages.success(
+            request,
+            gettext("The send was stopped: %(count)d mails will not go out.") % {"count": count},
+        )
+        return redirect(self._change_url(message))
+
+
+@admin.register(OfficeMessageDelivery)
+class OfficeMessageDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["message", "email", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status"]
+    search_fields = ["email", "message__subject"]
+    list_select_related = ["message"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- The group's admin page lists the office's messages it received ------------------------
+
+
+class GroupOfficeMessagesInline(admin.TabularInline):
+    """On a group's admin page: the office's messages that reached its representatives or
+    members (read-only). Added to the groups app's admin below: groups sits below the
+    newsletter and may not import it (the layers in pyproject.toml)."""
+
+    model = OfficeMessageGroup
+    fk_name = "group"
+    extra = 0
+    can_delete = False
+    fields = ["message_link", "sent_at", "recipients"]
+    readonly_fields = fields
+    verbose_name = _("message from the office")
+    verbose_name_plural = _("messages from the office received")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("message")
+            .order_by("-message__sent_at", "-pk")
+        )
+
+    @admin.display(description=_("subject"))
+    def message_link(self, obj):
+        url = reverse("admin:newsletter_officemessage_change", args=[obj.message_id])
+        return format_html('<a href="{}">{}</a>', url, obj.message.subject)
+
+    @admin.display(description=_("sent"))
+    def sent_at(self, obj):
+        return obj.message.sent_at
+
+    @admin.display(description=_("recipients"))
+    def recipients(self, obj):
+        return obj.message.recipient_count
+
+
+def add_group_messages_inline(site=admin.site) -> None:
+    """Show the messages a group received on its admin page (once)."""
+    group_admin = site.get_model_admin(Group)
+    if GroupOfficeMessagesInline not in group_admin.inlines:
+        group_admin.inlines = [*group_admin.inlines, GroupOfficeMessagesInline]
+
+
+add_group_messages_inline()

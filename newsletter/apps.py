@@ -16,6 +16,7 @@ class NewsletterConfig(AppConfig):
         )
 
         panels.register_panels()
+        panels.register_admin_panels()  # the admin home (core.admin_site)
 
         from core import search as site_search
         from newsletter import search

@@ -1,5 +1,6 @@
 """The e-mails of the newsletter: issues (HTML + plain text, one-click unsubscribe headers),
-confirmation requests and the "you are already subscribed" notice."""
+confirmation requests, the "you are already subscribed" notice, and messages from the office
+(service mails: a reason line and the office's contact details, no unsubscribe headers)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.links import absolute_url as absolute
 from core.markdown import markdown_to_text, render_markdown
 from newsletter import tokens
+from pages.models import OfficeDetails
 
 
 def _domain() -> str:
@@ -136,3 +138,75 @@ def send_already_subscribed(subscriber) -> None:
         body = render_to_string("newsletter/email/already.txt", context)
         subject = _("[Kyodo Office] You are already subscribed to the newsletter")
     EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [subscriber.email]).send()
+
+
+# --- Messages from the office -----------------------------------------------------------------
+
+
+def office_contact_line(office: OfficeDetails) -> str:
+    """How to reach the office, in one line (from the office's details in the admin)."""
+    parts = [office.name or _("Kyodo Office")]
+    if office.phone:
+        parts.append(_("phone %(phone)s") % {"phone": office.phone})
+    parts.append(_("e-mail %(email)s") % {"email": office.email or settings.OFFICE_EMAIL})
+    return _("To reach the office: %(details)s") % {"details": " / ".join(parts)}
+
+
+def office_message_subject(message, *, test: bool = False) -> str:
+    subject = _("[Kyodo Office] %(subject)s") % {"subject": message.subject}
+    return (_("[TEST] ") + subject) if test else subject
+
+
+def build_office_message(
+    message, *, delivery=None, to: str = "", reason: str = "", test: bool = False
+) -> EmailMultiAlternatives:
+    """The office's message as a multipart e-mail to one address (a delivery row's, or ``to``
+    with ``reason`` for a test or a preview), with its PDF attached.
+
+    A service message: no ``List-Unsubscribe`` header (nobody subscribed); the reason line
+    says why this person receives it, the contact line how to reach the office. The mail log
+    shows it on the reader's My Page as office news (``X-Kyodo-Kind: news``).
+    """
+    if delivery is not None:
+        to, reason = delivery.email, delivery.reason
+    office = OfficeDetails.load()
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "message": message,
+            "office": office,
+            "body_html": render_markdown(message.body, absolute_urls=True),
+            "body_text": markdown_to_text(message.body),
+            "attachment_name": message.attachment_name if message.attachment else "",
+            "reason": reason
+            or _("You receive this message from the office as one of the people it serves."),
+            "contact": office_contact_line(office),
+            "site_url": settings.SITE_URL,
+            "test": test,
+        }
+        text = render_to_string("newsletter/email/office_message.txt", context)
+        html = render_to_string("newsletter/email/office_message.html", context)
+        subject = office_message_subject(message, test=test)
+    headers = {
+        "Message-ID": make_msgid("office", domain=_domain()),
+        "X-Kyodo-Kind": "news",
+        "Auto-Submitted": "auto-generated",
+    }
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[office.email or settings.OFFICE_EMAIL],
+        headers=headers,
+    )
+    mail.attach_alternative(html, "text/html")
+    if message.attachment:
+        with message.attachment.open("rb") as pdf:
+            mail.attach(message.attachment_name or "attachment.pdf", pdf.read(), "application/pdf")
+    return mail
+
+
+def office_message_preview(message, *, to: str, reason: str = "") -> MailPreview:
+    mail = build_office_message(message, to=to, reason=reason)
+    html = next(content for content, kind in mail.alternatives if kind == "text/html")
+    return MailPreview(subject=mail.subject, text=mail.body, html=html)

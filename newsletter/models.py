@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from groups.models import ActivityField
+from core.uploads import private_storage
+from events.models import Event
+from groups.models import ActivityField, Group
 
 
 class IssueQuerySet(models.QuerySet):
@@ -180,22 +182,41 @@ class SendRun(models.Model):
         return f"{self.issue} – {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
-class Delivery(models.Model):
-    """One issue to one subscriber: at most one row, so nobody gets the same issue twice.
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    CLAIMED = "claimed", _("In a batch")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class DeliveryState(models.Model):
+    """What the batched sender (newsletter/sending.py) keeps per recipient of one mail-out.
 
     ``pending`` → ``claimed`` (taken by a worker's batch) → ``sending`` (handed to the mail
     server) → ``sent`` or ``failed``. After a crash, ``claimed`` rows go back to ``pending``
     and ``sending`` rows become ``failed`` (the outcome is unknown: not sending again is the
-    safe side).
+    safe side). ``skipped``: the address stopped receiving before its turn came.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        CLAIMED = "claimed", _("In a batch")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped")
+    Status = DeliveryStatus
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    message_id = models.CharField(_("message ID"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Delivery(DeliveryState):
+    """One issue to one subscriber: at most one row, so nobody gets the same issue twice."""
 
     issue = models.ForeignKey(
         NewsletterIssue,
@@ -212,14 +233,6 @@ class Delivery(models.Model):
     run = models.ForeignKey(
         SendRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    error = models.CharField(_("error"), max_length=500, blank=True)
-    message_id = models.CharField(_("message ID"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("delivery")
@@ -235,8 +248,26 @@ class Delivery(models.Model):
         return f"{self.issue_id} → {self.subscriber_id}: {self.status}"
 
 
+class BounceQuerySet(models.QuerySet):
+    def suppressing(self, emails) -> set[str]:
+        """Those of ``emails`` that a hard bounce suppresses (not lifted by staff since)."""
+        emails = [e.strip().lower() for e in emails]
+        if not emails:
+            return set()
+        return set(
+            self.filter(email__in=emails, hard=True, lifted_at__isnull=True).values_list(
+                "email", flat=True
+            )
+        )
+
+
 class Bounce(models.Model):
-    """A bounce or complaint reported by the mail provider's webhook (django-anymail)."""
+    """A bounce or complaint reported by the mail provider's webhook (django-anymail).
+
+    A hard bounce suppresses its address for every mail-out: the newsletter (the subscriber's
+    ``bounced_at``) and the office's messages (``Bounce.objects.suppressing``), until staff
+    lift it.
+    """
 
     email = models.EmailField(_("e-mail address"), db_index=True)
     subscriber = models.ForeignKey(
@@ -255,6 +286,14 @@ class Bounce(models.Model):
     event_id = models.CharField(_("event ID"), max_length=200, blank=True)
     occurred_at = models.DateTimeField(_("occurred"), null=True, blank=True)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    lifted_at = models.DateTimeField(
+        _("suppression lifted"),
+        null=True,
+        blank=True,
+        help_text=_("Staff lifted the suppression: the address receives mail again."),
+    )
+
+    objects = BounceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bounce")
@@ -270,3 +309,159 @@ class Bounce(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.event_type})"
+
+
+# --- Messages from the office (お知らせメール) ------------------------------------------------
+
+
+def get_private_storage():
+    """Attachments are sent by mail, never served: they stay outside MEDIA_ROOT."""
+    return private_storage
+
+
+class OfficeMessage(models.Model):
+    """A service message from the office to a segment of people (not the newsletter: nobody
+    subscribes, and every mail says why its reader got it).
+
+    ``segment`` is what staff chose (see newsletter/segments.py); ``segment_at_send`` keeps the
+    segment as it was resolved when the message was sent (its parts in words, the fiscal year
+    it meant, the number of addresses), and the ``OfficeMessageDelivery`` rows its recipients.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", pgettext_lazy("office message", "Sending")
+        SENT = "sent", pgettext_lazy("office message", "Sent")
+
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(
+        _("body"), help_text=_("Markdown: **bold**, lists, [link text](https://…), headings.")
+    )
+    attachment = models.FileField(
+        _("PDF attachment"),
+        storage=get_private_storage,
+        upload_to="newsletter/messages/",
+        blank=True,
+        max_length=200,
+    )
+    attachment_name = models.CharField(_("attachment's file name"), max_length=150, blank=True)
+    segment = models.JSONField(_("recipients"), default=dict, blank=True)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("about the event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="office_messages",
+        help_text=_("Set for a message to one event's registrants."),
+    )
+    copy_to_office = models.BooleanField(_("a copy to the office"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    test_sent_at = models.DateTimeField(_("last test send"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    segment_at_send = models.JSONField(_("recipients when sent"), null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    job_id = models.BigIntegerField(_("background job"), null=True, blank=True)
+    groups_reached = models.ManyToManyField(
+        Group,
+        through="OfficeMessageGroup",
+        verbose_name=_("groups reached"),
+        blank=True,
+        related_name="office_messages",
+    )
+
+    class Meta:
+        verbose_name = _("message from the office")
+        verbose_name_plural = _("messages from the office")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def test_is_current(self) -> bool:
+        return bool(self.test_sent_at and self.test_sent_at >= self.updated_at)
+
+
+class OfficeMessageGroup(models.Model):
+    """A registered group whose representatives or members the message reached (for the
+    group's own history in the admin)."""
+
+    message = models.ForeignKey(OfficeMessage, on_delete=models.CASCADE, related_name="group_links")
+    group = models.ForeignKey(
+        Group,
+        verbose_name=pgettext_lazy("citizen group", "group"),
+        on_delete=models.CASCADE,
+        related_name="office_message_links",
+    )
+
+    class Meta:
+        verbose_name = _("message received")
+        verbose_name_plural = _("messages from the office received")
+        constraints = [
+            models.UniqueConstraint(fields=["message", "group"], name="office_message_group_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class OfficeMessageDelivery(DeliveryState):
+    """One office message to one address: unique, so nobody gets the same message twice."""
+
+    message = models.ForeignKey(
+        OfficeMessage,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    email = models.EmailField(_("e-mail address"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=150, blank=True)
+    reason = models.CharField(_("why they receive it"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("message delivery")
+        verbose_name_plural = _("message deliveries")
+        ordering = ["message", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "email"], name="office_message_delivery_once_per_address"
+            )
+        ]
+        indexes = [models.Index(fields=["message", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.email}: {self.status}"

@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from core import registry
+from newsletter import selectors
 from newsletter.models import NewsletterIssue
 
 
@@ -30,5 +34,37 @@ def register_panels() -> None:
             order=60,
             template="newsletter/panels/home_latest_issue.html",
             context=home_latest_issue,
+        ),
+    )
+
+
+# --- the admin home (core.admin_site) -----------------------------------------------------------
+
+
+def admin_waiting(request) -> dict:
+    """Addresses suppressed after a bounce (one query)."""
+    if not request.user.has_perm("newsletter.view_subscriber"):
+        return {"items": []}
+    counts = selectors.admin_waiting_counts()
+    return {
+        "items": [
+            {
+                "key": "newsletter.bounced",
+                "label": _("Bounced addresses"),
+                "count": counts["bounced"],
+                "url": reverse("admin:newsletter_subscriber_changelist") + "?state=bounced",
+            }
+        ]
+    }
+
+
+def register_admin_panels() -> None:
+    registry.register(
+        "admin_home",
+        registry.Panel(
+            key="newsletter.waiting",
+            order=60,
+            template="newsletter/panels/admin_waiting.html",
+            context=admin_waiting,
         ),
     )

@@ -6,10 +6,19 @@ from django.db.models import Count, Max, Q
 
 from core.fiscal import FiscalYear, FiscalYearOf
 from core.tasks import stalled_jobs
-from newsletter.models import Delivery, NewsletterIssue
-from newsletter.tasks import issue_lock
-
-LEFT = [Delivery.Status.PENDING, Delivery.Status.CLAIMED, Delivery.Status.SENDING]
+from newsletter import segments
+from newsletter.models import (
+    Bounce,
+    Delivery,
+    DeliveryStatus,
+    NewsletterIssue,
+    OfficeMessage,
+    OfficeMessageDelivery,
+    OfficeMessageGroup,
+    Subscriber,
+)
+from newsletter.sending import LEFT
+from newsletter.tasks import issue_lock, message_lock
 
 
 def public_issues():
@@ -41,12 +50,9 @@ def with_progress(queryset):
     )
 
 
-def progress(issue) -> dict:
+def _progress_of(rows) -> dict:
     counts = dict(
-        Delivery.objects.filter(issue=issue)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+        rows.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     return {
         "sent": counts.get(Delivery.Status.SENT, 0),
@@ -57,16 +63,73 @@ def progress(issue) -> dict:
     }
 
 
+def progress(issue) -> dict:
+    return _progress_of(Delivery.objects.filter(issue=issue))
+
+
 def send_state(issue) -> dict:
     """Whether the issue's background send is stalled (its worker died while it held the
     issue), with the time of the last progress, for the admin's "resume" offer."""
-    stalled = stalled_jobs(lock=issue_lock(issue.pk))
-    last = Delivery.objects.filter(issue=issue).aggregate(
-        sent=Max("sent_at"), claimed=Max("claimed_at")
-    )
+    return _send_state(issue_lock(issue.pk), Delivery.objects.filter(issue=issue))
+
+
+def _send_state(lock: str, rows) -> dict:
+    stalled = stalled_jobs(lock=lock)
+    last = rows.aggregate(sent=Max("sent_at"), claimed=Max("claimed_at"))
     moments = [moment for moment in last.values() if moment is not None]
     return {
         "stalled": bool(stalled),
         "job_ids": [job.id for job in stalled],
         "last_progress": max(moments) if moments else None,
     }
+
+
+# --- Messages from the office ------------------------------------------------------------------
+
+
+def suppressed_addresses(emails) -> set[str]:
+    """Those of ``emails`` that a hard bounce suppresses (not lifted by staff since)."""
+    return Bounce.objects.suppressing(emails)
+
+
+def message_recipients(message: OfficeMessage) -> segments.Resolved:
+    """Who the message would reach if it were sent now (one per address, bounces left out)."""
+    return segments.resolve(message.segment, suppressed_of=suppressed_addresses)
+
+
+def message_progress(message: OfficeMessage) -> dict:
+    return _progress_of(OfficeMessageDelivery.objects.filter(message=message))
+
+
+def message_send_state(message: OfficeMessage) -> dict:
+    return _send_state(
+        message_lock(message.pk), OfficeMessageDelivery.objects.filter(message=message)
+    )
+
+
+def message_deliveries(message: OfficeMessage):
+    return OfficeMessageDelivery.objects.filter(message=message).order_by("email")
+
+
+def messages_with_progress(queryset):
+    return queryset.annotate(
+        n_sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
+        n_failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+        n_left=Count("deliveries", filter=Q(deliveries__status__in=LEFT)),
+    )
+
+
+def messages_received_by_group(group):
+    """The office's messages that reached the group's representatives or members, newest
+    first (one query)."""
+    return (
+        OfficeMessageGroup.objects.filter(group=group)
+        .select_related("message")
+        .order_by("-message__sent_at", "-pk")
+    )
+
+
+def admin_waiting_counts() -> dict[str, int]:
+    """Addresses suppressed after a bounce (one query), for the admin home: each waits for
+    staff to correct it with the subscriber or to lift the suppression."""
+    return {"bounced": Subscriber.objects.filter(bounced_at__isnull=False).count()}

@@ -1,10 +1,12 @@
-"""What changes the newsletter: subscriptions, test sends, sends, bounces and digests."""
+"""What changes the newsletter: subscriptions, test sends, sends, bounces and digests; and the
+office's messages (お知らせメール): create, edit, test, send, retry, resume, stop."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -14,9 +16,20 @@ from bulletin import selectors as bulletin_selectors
 from core.audit import log_action
 from core.tasks import RETRIED, revive_job, stalled_jobs
 from events import selectors as event_selectors
-from newsletter import mail, tokens
-from newsletter.models import Bounce, Delivery, NewsletterIssue, SendRun, Subscriber
-from newsletter.tasks import defer_send, issue_lock
+from newsletter import mail, segments, tokens
+from newsletter.models import (
+    Bounce,
+    Delivery,
+    DeliveryStatus,
+    NewsletterIssue,
+    OfficeMessage,
+    OfficeMessageDelivery,
+    OfficeMessageGroup,
+    SendRun,
+    Subscriber,
+)
+from newsletter.tasks import defer_message_send, defer_send, issue_lock, message_lock
+from pages.models import OfficeDetails
 
 # A second confirmation mail to the same address waits this long (mail bombing guard).
 RESEND_CONFIRMATION_AFTER = dt.timedelta(minutes=10)
@@ -82,7 +95,7 @@ def subscriber_confirm(*, token: str, now: dt.datetime | None = None) -> tuple[S
         subscriber.unsubscribed_at = None
         subscriber.bounced_at = None
         subscriber.save(update_fields=["confirmed_at", "unsubscribed_at", "bounced_at"])
-        log_action(actor=None, action="newsletter.subscribe", target=subscriber, at=now)
+        log_action(actor=None, action="newsletter.subscriber_subscribe", target=subscriber, at=now)
     return subscriber, False
 
 
@@ -112,7 +125,13 @@ def subscriber_unsubscribe(
         subscriber.unsubscribed_at = now
         subscriber.token_version += 1  # an old confirmation link must not resubscribe
         subscriber.save(update_fields=["unsubscribed_at", "token_version"])
-        log_action(actor=None, action="newsletter.unsubscribe", target=subscriber, via=via, at=at)
+        log_action(
+            actor=None,
+            action="newsletter.subscriber_unsubscribe",
+            target=subscriber,
+            via=via,
+            at=at,
+        )
     return True
 
 
@@ -133,7 +152,7 @@ def issue_test_send(*, actor, issue: NewsletterIssue) -> None:
     with transaction.atomic():
         issue.test_sent_at = timezone.now()
         issue.save(update_fields=["test_sent_at"])
-        log_action(actor=actor, action="newsletter.test_send", target=issue, to=actor.email)
+        log_action(actor=actor, action="newsletter.issue_test_send", target=issue, to=actor.email)
 
 
 def _check_sendable(issue: NewsletterIssue) -> None:
@@ -168,7 +187,7 @@ def issue_send(*, actor, issue: NewsletterIssue, fields=()) -> SendRun:
         run.save(update_fields=["recipients"])
         log_action(
             actor=actor,
-            action="newsletter.send",
+            action="newsletter.issue_send",
             target=issue,
             recipients=run.recipients,
             fields=[f.slug for f in fields],
@@ -192,7 +211,7 @@ def issue_failures_retry(*, actor, issue: NewsletterIssue) -> int:
             status=Delivery.Status.FAILED,
             subscriber__in=Subscriber.objects.receiving(),
         ).update(status=Delivery.Status.PENDING, error="", claimed_at=None)
-        log_action(actor=actor, action="newsletter.retry_failed", target=issue, count=count)
+        log_action(actor=actor, action="newsletter.issue_failures_retry", target=issue, count=count)
         if count:
             transaction.on_commit(lambda: defer_send(issue.pk))
     return count
@@ -212,7 +231,7 @@ def issue_send_resume(*, actor, issue: NewsletterIssue) -> int:
         revivals = [revive_job(job) for job in stalled]
         log_action(
             actor=actor,
-            action="newsletter.resume_send",
+            action="newsletter.issue_send_resume",
             target=issue,
             jobs={str(r.job_id): r.outcome for r in revivals},
         )
@@ -277,7 +296,12 @@ def bounce_record(
                 if hard and not subscriber.bounced_at:
                     subscriber.bounced_at = now or timezone.now()
                     subscriber.save(update_fields=["bounced_at"])
-                    log_action(actor=None, action="newsletter.suppress", target=subscriber, at=now)
+                    log_action(
+                        actor=None,
+                        action="newsletter.subscriber_suppress",
+                        target=subscriber,
+                        at=now,
+                    )
                 elif event_type in {"complained", "unsubscribed"}:
                     subscriber_unsubscribe(subscriber=subscriber, via=event_type)
     except IntegrityError:
@@ -341,9 +365,270 @@ def digest_create(*, actor, start: dt.date, end: dt.date) -> NewsletterIssue:
         )
         log_action(
             actor=actor,
-            action="newsletter.digest",
+            action="newsletter.digest_create",
             target=issue,
             posts=len(posts),
             events=len(events),
         )
     return issue
+
+
+# --- Messages from the office (お知らせメール) ------------------------------------------------
+
+MESSAGE_FIELDS = ("subject", "body", "segment", "event", "copy_to_office")
+
+
+def _clean_segment(segment) -> dict:
+    try:
+        return segments.normalise(segment)
+    except segments.SegmentError as exc:
+        raise NewsletterError(_("The recipients could not be read: %s") % exc) from exc
+
+
+def _set_attachment(message: OfficeMessage, attachment, attachment_name: str) -> None:
+    """``attachment``: a cleaned file (core.uploads.clean_document), False to remove it,
+    None to keep what is there."""
+    if attachment is False:
+        if message.attachment:
+            message.attachment.delete(save=False)
+        message.attachment = ""
+        message.attachment_name = ""
+    elif attachment is not None:
+        if message.attachment:
+            message.attachment.delete(save=False)
+        message.attachment.save(attachment.name, attachment, save=False)
+        name = (attachment_name or "attachment.pdf").rsplit("/", 1)[-1][:150]
+        message.attachment_name = name if name.lower().endswith(".pdf") else f"{name}.pdf"
+
+
+def office_message_create(
+    *,
+    actor,
+    subject: str,
+    body: str,
+    segment: dict,
+    event=None,
+    copy_to_office: bool = False,
+    attachment=None,
+    attachment_name: str = "",
+) -> OfficeMessage:
+    """A draft message from the office to ``segment`` (see newsletter/segments.py).
+
+    A message to one event's registrants, copied to the office, is one call::
+
+        office_message_create(actor=…, subject=…, body=…, event=event, copy_to_office=True,
+                              segment=segments.event_registrants(event=event))
+    """
+    segment = _clean_segment(segment)
+    with transaction.atomic():
+        message = OfficeMessage(
+            subject=subject.strip(),
+            body=body,
+            segment=segment,
+            event=event,
+            copy_to_office=copy_to_office,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        _set_attachment(message, attachment, attachment_name)
+        message.save()
+        log_action(
+            actor=actor,
+            action="newsletter.office_message_create",
+            target=message,
+            segment=segment,
+        )
+    return message
+
+
+def office_message_update(
+    *, actor, message: OfficeMessage, attachment=None, attachment_name: str = "", **changes
+) -> OfficeMessage:
+    """Change a draft (a message being sent or sent is history: it does not change)."""
+    unknown = set(changes) - set(MESSAGE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    if "segment" in changes:
+        changes["segment"] = _clean_segment(changes["segment"])
+    with transaction.atomic():
+        message = OfficeMessage.objects.select_for_update().get(pk=message.pk)
+        if not message.is_draft:
+            raise NewsletterError(_("This message was sent: it can no longer be changed."))
+        for name, value in changes.items():
+            setattr(message, name, value)
+        _set_attachment(message, attachment, attachment_name)
+        message.save()
+        log_action(
+            actor=actor,
+            action="newsletter.office_message_update",
+            target=message,
+            fields=sorted(changes) + (["attachment"] if attachment is not None else []),
+        )
+    return message
+
+
+def office_message_test_send(*, actor, message: OfficeMessage) -> None:
+    """Send the message to the staff member alone, as its first recipient will see it."""
+    if not getattr(actor, "email", ""):
+        raise NewsletterError(_("Your account has no e-mail address to send the test to."))
+    resolved = segments.resolve(message.segment, suppressed_of=Bounce.objects.suppressing)
+    reason = resolved.recipients[0].reason() if resolved.recipients else ""
+    # Sent at once, not on commit: a test that did not go out must not count as done.
+    mail.build_office_message(message, to=actor.email, reason=reason, test=True).send()
+    with transaction.atomic():
+        OfficeMessage.objects.filter(pk=message.pk).update(test_sent_at=timezone.now())
+        message.refresh_from_db(fields=["test_sent_at", "updated_at"])
+        log_action(
+            actor=actor,
+            action="newsletter.office_message_test_send",
+            target=message,
+            to=actor.email,
+        )
+
+
+def _office_copy(message: OfficeMessage) -> OfficeMessageDelivery:
+    office = OfficeDetails.load()
+    return OfficeMessageDelivery(
+        message=message,
+        email=(office.email or settings.OFFICE_EMAIL).strip().lower(),
+        name=office.name,
+        reason=_("This is the office's copy of the message."),
+    )
+
+
+def office_message_send(
+    *, actor, message: OfficeMessage, require_test: bool = True
+) -> OfficeMessage:
+    """Send the draft to its segment as it stands now, by the background sender.
+
+    The segment is resolved at this moment (a group that registered or withdrew since the
+    preview counts as it is now) and kept with the message: its definition in words, and one
+    delivery row per address (with the reason line each reader sees). An empty segment is
+    refused. Returns the message, now ``sending``.
+    """
+    with transaction.atomic():
+        message = OfficeMessage.objects.select_for_update().get(pk=message.pk)
+        if not message.is_draft:
+            raise NewsletterError(_("This message was already sent."))
+        if not message.subject.strip() or not message.body.strip():
+            raise NewsletterError(_("Write a subject and a message first."))
+        if require_test and not message.test_is_current:
+            raise NewsletterError(_("Send a test to yourself first (after the last change)."))
+        resolved = segments.resolve(message.segment, suppressed_of=Bounce.objects.suppressing)
+        if not resolved.recipients:
+            raise NewsletterError(
+                _("Nobody is in the chosen recipients: the message cannot be sent.")
+            )
+        rows = [
+            OfficeMessageDelivery(
+                message=message,
+                email=r.email,
+                user_id=r.user_id,
+                name=r.name[:150],
+                reason=r.reason()[:500],
+            )
+            for r in resolved.recipients
+        ]
+        if message.copy_to_office:
+            copy = _office_copy(message)
+            if copy.email not in {r.email for r in rows}:
+                rows.append(copy)
+        OfficeMessageDelivery.objects.bulk_create(rows, batch_size=1000)
+        OfficeMessageGroup.objects.bulk_create(
+            [OfficeMessageGroup(message=message, group_id=gid) for gid in resolved.group_ids],
+            batch_size=1000,
+        )
+        now = timezone.now()
+        message.status = OfficeMessage.Status.SENDING
+        message.sent_by = actor if getattr(actor, "is_authenticated", False) else None
+        message.sent_at = now
+        message.segment_at_send = resolved.snapshot()
+        message.recipient_count = len(rows)
+        # update_fields without updated_at: sending is not an edit of the text.
+        OfficeMessage.objects.filter(pk=message.pk).update(
+            status=message.status,
+            sent_by=message.sent_by,
+            sent_at=now,
+            segment_at_send=message.segment_at_send,
+            recipient_count=message.recipient_count,
+        )
+        log_action(
+            actor=actor,
+            action="newsletter.office_message_send",
+            target=message,
+            recipients=len(rows),
+            groups=len(resolved.group_ids),
+            suppressed=len(resolved.suppressed),
+            description=message.segment_at_send["description"],
+        )
+
+        def queue():
+            job_id = defer_message_send(message.pk)
+            if job_id:
+                OfficeMessage.objects.filter(pk=message.pk).update(job_id=job_id)
+
+        transaction.on_commit(queue)
+    return message
+
+
+def office_message_failures_retry(*, actor, message: OfficeMessage) -> int:
+    """Put the message's failed deliveries back in the queue (staff decide: a delivery
+    interrupted mid-send may have arrived already). Suppressed addresses stay failed."""
+    with transaction.atomic():
+        failed = OfficeMessageDelivery.objects.filter(message=message, status=DeliveryStatus.FAILED)
+        suppressed = Bounce.objects.suppressing(failed.values_list("email", flat=True))
+        count = failed.exclude(email__in=suppressed).update(
+            status=DeliveryStatus.PENDING, error="", claimed_at=None
+        )
+        if count:
+            OfficeMessage.objects.filter(pk=message.pk).update(
+                status=OfficeMessage.Status.SENDING, finished_at=None
+            )
+        log_action(
+            actor=actor,
+            action="newsletter.office_message_failures_retry",
+            target=message,
+            count=count,
+        )
+        if count:
+            transaction.on_commit(lambda: defer_message_send(message.pk))
+    return count
+
+
+def office_message_send_resume(*, actor, message: OfficeMessage) -> int:
+    """Run again the message's send whose worker died (see issue_send_resume)."""
+    with transaction.atomic():
+        message = OfficeMessage.objects.select_for_update().get(pk=message.pk)
+        stalled = stalled_jobs(lock=message_lock(message.pk))
+        if not stalled:
+            raise NewsletterError(_("The send is not stalled: there is nothing to resume."))
+        revivals = [revive_job(job) for job in stalled]
+        log_action(
+            actor=actor,
+            action="newsletter.office_message_send_resume",
+            target=message,
+            jobs={str(r.job_id): r.outcome for r in revivals},
+        )
+    retried = [r.job_id for r in revivals if r.outcome == RETRIED]
+    return retried[0] if retried else revivals[0].job_id
+
+
+def office_message_stop(*, actor, message: OfficeMessage) -> int:
+    """Stop a message being sent: the deliveries not yet handed to the mail server are
+    skipped (those already sent stay sent). Returns how many were stopped."""
+    with transaction.atomic():
+        message = OfficeMessage.objects.select_for_update().get(pk=message.pk)
+        count = OfficeMessageDelivery.objects.filter(
+            message=message, status__in=[DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]
+        ).update(status=DeliveryStatus.SKIPPED, error="stopped by the office")
+        if message.status == OfficeMessage.Status.SENDING and not (
+            OfficeMessageDelivery.objects.filter(
+                message=message, status=DeliveryStatus.SENDING
+            ).exists()
+        ):
+            OfficeMessage.objects.filter(pk=message.pk).update(
+                status=OfficeMessage.Status.SENT, finished_at=timezone.now()
+            )
+        log_action(
+            actor=actor, action="newsletter.office_message_stop", target=message, count=count
+        )
+    return count

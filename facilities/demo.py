@@ -393,6 +393,8 @@ def _make_booking(rng, room, start, end, groups, eligible, now, staff):
     requested_at = start - dt.timedelta(days=rng.randint(3, 55))
     if requested_at > now:
         requested_at = now - dt.timedelta(hours=rng.randint(1, 48))
+    if group is not None:  # a group books from the day it is registered
+        requested_at = max(requested_at, _at(group.registered_on, dt.time()))
     status_roll = rng.random()
     reason = ""
     if kind != Booking.Kind.GROUP:

@@ -15,27 +15,36 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+import psycopg.errors
+from django.db import connection, transaction
+from django.db.models import DurationField, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_office_staff
 from core.audit import log_actions_bulk
 from core.fiscal import TOKYO
-from facilities.calendar import OfficeCalendar
+from facilities.calendar import OfficeCalendar, add_months
 from facilities.models import (
     Booking,
     BookingEquipment,
     Equipment,
     EquipmentLoan,
     EquipmentLoanItem,
+    FacilitySettings,
+    NoShowSuspension,
     Room,
     WalkInCount,
 )
-from facilities.rules import BookingError, check_attendees, local_time
+from facilities.rules import (
+    BookingError,
+    BookingNotAllowed,
+    check_attendees,
+    local_time,
+)
 from facilities.services._common import require_staff
-from facilities.services.bookings import _is_exclusion_violation
-from groups.models import Group
+from groups.models import Group, Membership
 
 CHUNK = 5000
 S = Booking.Status
@@ -156,6 +165,124 @@ def _check_stock(rows: list[PastBooking]) -> None:
                 )
 
 
+def _online(row: PastBooking) -> bool:
+    """Asked for by a member online (not by staff at the desk or on the phone): the fairness
+    rules (monthly hours, no-show suspension) applied to it."""
+    return (
+        row.kind == Booking.Kind.GROUP
+        and row.booked_by is not None
+        and not is_office_staff(row.booked_by)
+    )
+
+
+def _check_groups(rows: list[PastBooking]) -> None:
+    """What ``booking_create`` checks of the group, for the whole batch in a few queries: a
+    group booking is for a group that was registered when it was asked for (approved by then,
+    not withdrawn yet, not suspended now); one asked for online was asked by a member of the
+    group while its online booking was not suspended for no-shows."""
+    group_rows = [r for r in rows if r.kind == Booking.Kind.GROUP]
+    if not group_rows:
+        return
+    if any(r.group is None for r in group_rows):
+        raise BookingError(_("Choose the group the booking is for."), code="group")
+    standing = {
+        pk: (status, registered_on, withdrawn_on)
+        for pk, status, registered_on, withdrawn_on in Group.objects.filter(
+            pk__in={r.group.pk for r in group_rows}
+        ).values_list("pk", "status", "registered_on", "withdrawn_on")
+    }
+    for row in group_rows:
+        status, registered_on, withdrawn_on = standing[row.group.pk]
+        asked = timezone.localdate(row.requested_at)
+        registered = (
+            registered_on is not None
+            and registered_on <= asked
+            and (
+                status == Group.Status.REGISTERED
+                or (status == Group.Status.WITHDRAWN and withdrawn_on and asked < withdrawn_on)
+            )
+        )
+        if not registered:
+            raise BookingError(_("Only registered groups can book rooms."), code="group")
+    online = [r for r in group_rows if _online(r)]
+    if not online:
+        return
+    members = set(
+        Membership.objects.filter(
+            group_id__in={r.group.pk for r in online}, user_id__in={r.booked_by.pk for r in online}
+        ).values_list("group_id", "user_id")
+    )
+    suspensions = defaultdict(list)
+    for group_id, since, lifted in NoShowSuspension.objects.filter(
+        group_id__in={r.group.pk for r in online}
+    ).values_list("group_id", "created_at", "lifted_at"):
+        suspensions[group_id].append((since, lifted))
+    for row in online:
+        if (row.group.pk, row.booked_by.pk) not in members:
+            raise BookingNotAllowed(_("You cannot book for this group."))
+        if any(
+            since <= row.requested_at and (lifted is None or row.requested_at < lifted)
+            for since, lifted in suspensions[row.group.pk]
+        ):
+            raise BookingError(
+                _(
+                    "Online booking for %(group)s is suspended because of repeated no-shows. "
+                    "Please contact the office."
+                )
+                % {"group": row.group.name},
+                code="suspended",
+            )
+
+
+def _month(value: dt.datetime) -> dt.date:
+    return local_time(value).date().replace(day=1)
+
+
+def _check_monthly_limits(rows: list[PastBooking], rules: FacilitySettings) -> None:
+    """The monthly hour limits (the office's, and a room's own) for the bookings asked for
+    online, as ``booking_create`` counts them: the group's live bookings of the month (those
+    awaiting approval included) already recorded, plus the batch's live ones asked for
+    earlier, plus the booking itself. The recorded hours come from one query (summed in SQL
+    per group, month and room)."""
+    online = [r for r in rows if _online(r)]
+    limited_rooms = {r.room.pk for r in rows if r.room.group_monthly_hours is not None}
+    if not online or (rules.group_monthly_hours is None and not limited_rooms):
+        return
+    months = [_month(r.start) for r in online]
+    begin = dt.datetime.combine(min(months), dt.time(), tzinfo=TOKYO)
+    finish = dt.datetime.combine(add_months(max(months), 1), dt.time(), tzinfo=TOKYO)
+    used: dict[tuple[int, dt.date, int | None], dt.timedelta] = defaultdict(dt.timedelta)
+    recorded = (
+        Booking.objects.live()
+        .filter(group_id__in={r.group.pk for r in online}, start__gte=begin, start__lt=finish)
+        .annotate(month=TruncMonth("start", tzinfo=TOKYO))
+        .values("group_id", "month", "room_id")
+        .annotate(total=Sum(F("end") - F("start"), output_field=DurationField()))
+        .order_by()
+    )
+    for line in recorded:
+        month = local_time(line["month"]).date()
+        used[(line["group_id"], month, None)] += line["total"]
+        used[(line["group_id"], month, line["room_id"])] += line["total"]
+    live = Booking.LIVE_STATUSES
+    for row in sorted((r for r in rows if r.kind == Booking.Kind.GROUP and r.group),
+                      key=lambda r: r.requested_at):  # fmt: skip
+        month, wanted = _month(row.start), row.end - row.start
+        keys = [(row.group.pk, month, None), (row.group.pk, month, row.room.pk)]
+        limits = (rules.group_monthly_hours, row.room.group_monthly_hours)
+        if _online(row):
+            for key, hours in zip(keys, limits, strict=True):
+                if hours is not None and used[key] + wanted > dt.timedelta(hours=hours):
+                    raise BookingError(
+                        _("%(group)s may book %(limit)d hours a month; %(month)s is full.")
+                        % {"group": row.group.name, "limit": hours, "month": f"{month:%Y-%m}"},
+                        code="limit",
+                    )
+        if row.outcome in live:
+            for key in keys:
+                used[key] += wanted
+
+
 def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | None = None) -> int:
     """Record ``rows`` (bookings that happened, or are booked, as of ``now``); returns how many.
 
@@ -172,6 +299,7 @@ def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | N
         _check_times(row, cal)
         check_attendees(room=row.room, attendees=row.attendees)
         plans.append(_steps(row, actor, now))
+    _check_groups(rows)
     written = 0
     with transaction.atomic():
         # The same lock order as booking_create: rooms, then equipment rows by primary key.
@@ -179,6 +307,7 @@ def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | N
         equipment_ids = sorted({e.pk for r in rows for e in r.equipment})
         list(Equipment.objects.select_for_update().filter(pk__in=equipment_ids).order_by("pk"))
         _check_stock(rows)
+        _check_monthly_limits(rows, FacilitySettings.load())
         for offset in range(0, len(rows), CHUNK):
             chunk = rows[offset : offset + CHUNK]
             chunk_plans = plans[offset : offset + CHUNK]
@@ -187,17 +316,17 @@ def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | N
             ]
             try:
                 with transaction.atomic():
-                    Booking.objects.bulk_create(bookings)
-            except IntegrityError as exc:
-                if _is_exclusion_violation(exc):
-                    raise BookingError(
-                        _("Two bookings of one room overlap."), code="clash"
-                    ) from exc
-                raise
-            BookingEquipment.objects.bulk_create(
-                BookingEquipment(booking=b, equipment=e, quantity=q)
-                for b, row in zip(bookings, chunk, strict=True)
-                for e, q in row.equipment.items()
+                    _insert_bookings(bookings, chunk_plans)
+            except psycopg.errors.ExclusionViolation as exc:
+                raise BookingError(_("Two bookings of one room overlap."), code="clash") from exc
+            _copy_rows(
+                BookingEquipment,
+                ("booking_id", "equipment_id", "quantity"),
+                (
+                    (b.pk, e.pk, q)
+                    for b, row in zip(bookings, chunk, strict=True)
+                    for e, q in row.equipment.items()
+                ),
             )
             log_actions_bulk(
                 (when, who, action, booking, _audit_data(action, row))
@@ -206,6 +335,53 @@ def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | N
             )
             written += len(bookings)
     return written
+
+
+BOOKING_COLUMNS = (
+    "id", "kind", "status", "start", "end", "period", "purpose", "attendees", "actual_headcount",
+    "printing_masters", "printing_sheets", "staff_notes", "status_reason", "decided_at",
+    "reminder_sent_at", "created_at", "updated_at", "booked_by_id", "decided_by_id", "group_id",
+    "series_id", "room_id",
+)  # fmt: skip
+
+
+def _copy_rows(model, columns, rows) -> None:
+    """COPY ``rows`` (tuples in the order of ``columns``) into ``model``'s table: hundreds of
+    thousands of rows without building an INSERT statement for each chunk."""
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f'COPY "{model._meta.db_table}" ({quoted}) FROM STDIN') as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _insert_bookings(bookings: list[Booking], plans) -> None:
+    """Write ``bookings`` with COPY, their ids drawn from the table's sequence first (the
+    exclusion constraint and the checks are the database's, as for an INSERT)."""
+    table = Booking._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(bookings)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+    for booking, pk in zip(bookings, ids, strict=True):
+        booking.pk = pk
+        booking._state.adding, booking._state.db = False, connection.alias
+    _copy_rows(
+        Booking,
+        BOOKING_COLUMNS,
+        (
+            (b.pk, b.kind, b.status, b.start, b.end,
+             f"[{b.period.lower.isoformat()},{b.period.upper.isoformat()})", b.purpose,
+             b.attendees, b.actual_headcount, b.printing_masters, b.printing_sheets, "",
+             b.status_reason, b.decided_at, None, b.created_at, steps[-1][2], b.booked_by_id,
+             b.decided_by_id, b.group_id, None, b.room_id)
+            for b, steps in zip(bookings, plans, strict=True)
+        ),
+    )  # fmt: skip
 
 
 def _booking(row: PastBooking, steps, staff) -> Booking:

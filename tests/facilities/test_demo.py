@@ -103,7 +103,9 @@ def _assert_only_states_the_services_reach(staff):
     assert {str(pk) for pk in Booking.objects.values_list("pk", flat=True)} <= created
     used = Booking.objects.filter(status="used")
     assert used.filter(actual_headcount__isnull=True).count() == 0
-    assert {str(pk) for pk in used.values_list("pk", flat=True)} <= _audit_targets("booking_record_usage")
+    assert {str(pk) for pk in used.values_list("pk", flat=True)} <= _audit_targets(
+        "booking_record_usage"
+    )
     recorded = AuditLog.objects.filter(action="facilities.booking_record_usage")
     assert not recorded.exclude(actor=staff).exists()
     first_used = Booking.objects.filter(status="used").order_by("start").first()

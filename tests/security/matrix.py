@@ -508,6 +508,10 @@ def loan_pk(ctx) -> dict:
 MATRIX.update(
     {
         "facilities:index": Row(get=every(200), post=every(200)),
+        # The free-room search (issue #16 part 2): public, GET only.
+        "facilities:free": Row(
+            get=every(200), post=every(405), query="?date=2026-05-11&from=10:00&to=12:00&people=4"
+        ),
         "facilities:day": Row(
             get=every(200), post=every(200), kwargs=lambda ctx: {"day": "2026-04-01"}
         ),
@@ -515,11 +519,23 @@ MATRIX.update(
         "facilities:booking_cancel": Row(
             get=only(GROUP_MEMBERS), post=only(GROUP_MEMBERS), kwargs=booking_pk
         ),
+        "facilities:booking_change": Row(
+            get=only(GROUP_MEMBERS),
+            post=only(GROUP_MEMBERS),
+            kwargs=booking_pk,
+            note="the group changes its own booking until the deadline; staff any open booking",
+        ),
         "facilities:desk": Row(get=only(STAFF), post=only(STAFF)),
         "facilities:desk_record": Row(
             get=every(405), post=only(STAFF, status=302), kwargs=booking_pk
         ),
         "facilities:desk_no_show": Row(
+            get=only(STAFF),
+            post=only(STAFF),
+            kwargs=booking_pk,
+            note="asks for confirmation first (a POST with confirm records it)",
+        ),
+        "facilities:desk_no_show_undo": Row(
             get=every(405), post=only(STAFF, status=302), kwargs=booking_pk
         ),
         "facilities:desk_decide": Row(
@@ -599,3 +615,45 @@ MATRIX["pages:page"] = Row(
     get=every(200), post=every(405), kwargs=a_published_page("other", "insurance")
 )
 ADMIN_SPECIAL[("pages.OfficeDetails", "changelist")] = 302
+
+
+# --- Decision buttons on an object's admin page (issue #14, core/admin_decisions.py): POST
+# only, staff only. A signed-in official, citizen or member is refused outright (403) even with
+# a crafted POST; anonymous goes to the admin's login; staff's GET is 405, staff's POST goes
+# back to the object's page (302) with what was done or why not.
+def admin_decision(label: str):
+    def kwargs(ctx) -> dict:
+        from django.apps import apps
+        from django.contrib import admin
+
+        from tests.security.admin_objects import make
+
+        model = apps.get_model(label)
+        obj = make(model)
+        return {"object_id": obj.pk, "key": admin.site._registry[model].decisions[0].key}
+
+    return kwargs
+
+
+DECIDE_GET = {
+    "anonymous": ADMIN_LOGIN,
+    **dict.fromkeys(SIGNED_IN, 403),
+    "staff": 405,
+}
+DECIDE_POST = {**DECIDE_GET, "staff": 302}
+
+ADMIN_DECISIONS: dict[str, Row] = {
+    f"admin:{label.replace('.', '_').lower()}_decide": Row(
+        get=DECIDE_GET, post=DECIDE_POST, kwargs=admin_decision(label)
+    )
+    for label in [
+        "bulletin.BulletinPost",
+        "events.Event",
+        "events.Survey",
+        "facilities.Booking",
+        "facilities.EquipmentLoan",
+        "groups.Group",
+        "groups.GroupApplication",
+        "news.Opinion",
+    ]
+}

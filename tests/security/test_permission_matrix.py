@@ -290,3 +290,39 @@ def test_posts_without_a_csrf_token_are_refused(citizen):
     anonymous = Client(enforce_csrf_checks=True)
     for name in ["account_login", "account_signup", "account_reset_password"]:
         assert anonymous.post(reverse(name), {}).status_code == 403, name
+
+
+# --- The admin's decision buttons (issue #14): one row per decision URL in matrix.py.
+DECISION_PATTERNS = [p for p in url_patterns() if p.is_admin and (p.name or "").endswith("_decide")]
+
+
+def test_every_decision_url_of_the_admin_is_in_the_matrix():
+    from tests.security.matrix import ADMIN_DECISIONS
+
+    names = {p.name for p in DECISION_PATTERNS}
+    missing = sorted(names - set(ADMIN_DECISIONS))
+    assert not missing, f"Add to ADMIN_DECISIONS in tests/security/matrix.py: {missing}"
+    assert set(ADMIN_DECISIONS) <= names, (
+        f"ADMIN_DECISIONS lists URLs that no longer exist: {sorted(set(ADMIN_DECISIONS) - names)}"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", DECISION_PATTERNS, ids=[p.key for p in DECISION_PATTERNS])
+def test_each_role_gets_exactly_the_expected_answer_from_a_decision(pattern, request, client_for):
+    from accounts.roles import sync_role_permissions
+    from tests.security.matrix import ADMIN_DECISIONS
+
+    sync_role_permissions()
+    row = ADMIN_DECISIONS[pattern.name]
+    url = reverse(pattern.name, kwargs=row.kwargs(Ctx(request)))
+    observed = {"get": {}, "post": {}}
+    for role in ROLES:
+        for method in ("get", "post"):
+            client = client_for(role)
+            with transaction.atomic():
+                response = getattr(client, method)(url)
+                transaction.set_rollback(True)
+            observed[method][role] = outcome(response)
+    expected = {"get": row.get, "post": row.post}
+    assert observed == expected, pprint.pformat(observed, width=100)

@@ -295,7 +295,27 @@ def _received_mail(data) -> str | None:
     return sent_mail_record(message=message, kind="facilities", secret=False)[0].get_absolute_url()
 
 
+def _free_rooms(data) -> str:
+    """The free-room search's results (a GET form, not a link, leads there): the next Monday
+    that is not a holiday, 13:00–15:00, four people."""
+    import datetime as dt
+
+    import jpholiday
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.http import urlencode
+
+    from facilities.calendar import is_year_end
+
+    day = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+    while jpholiday.is_holiday(day) or is_year_end(day):
+        day += dt.timedelta(days=7)
+    query = {"date": day.isoformat(), "from": "13:00", "to": "15:00", "people": "4"}
+    return reverse("facilities:free") + "?" + urlencode(query)
+
+
 EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
+    "facilities:free": _free_rooms,
     "maillog:detail": _received_mail,
     "facilities:book": _booking_form,
     "events:guest_confirm": _guest_confirm,

@@ -12,6 +12,7 @@ class BulletinConfig(AppConfig):
         from bulletin import panels
 
         panels.register_panels()
+        panels.register_admin_panels()  # the admin home (core.admin_site)
 
         from bulletin import search
         from core import search as site_search

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from bulletin import selectors
 from core import registry
 
@@ -48,5 +51,46 @@ def register_panels() -> None:
             order=30,
             template="bulletin/panels/group_posts.html",
             context=group_posts,
+        ),
+    )
+
+
+# --- the admin home (core.admin_site) -----------------------------------------------------------
+
+
+def admin_waiting(request) -> dict:
+    """Posts to moderate and reported posts (one query)."""
+    user = request.user
+    counts = selectors.admin_waiting_counts()
+    items = []
+    if user.has_perm("bulletin.view_bulletinpost"):
+        items.append(
+            {
+                "key": "bulletin.pending",
+                "label": _("Bulletin posts to review"),
+                "count": counts["pending"],
+                "url": reverse("admin:bulletin_bulletinpost_changelist") + "?status__exact=pending",
+            }
+        )
+    if user.has_perm("bulletin.view_postreport"):
+        items.append(
+            {
+                "key": "bulletin.reported",
+                "label": _("Reported bulletin posts"),
+                "count": counts["reported"],
+                "url": reverse("admin:bulletin_postreport_changelist") + "?resolved__exact=0",
+            }
+        )
+    return {"items": items}
+
+
+def register_admin_panels() -> None:
+    registry.register(
+        "admin_home",
+        registry.Panel(
+            key="bulletin.waiting",
+            order=40,
+            template="bulletin/panels/admin_waiting.html",
+            context=admin_waiting,
         ),
     )

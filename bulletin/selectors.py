@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from bulletin.models import BulletinPost, BulletinSettings, GroupQuota
+from bulletin.models import BulletinPost, BulletinSettings, GroupQuota, PostReport
 from core.fiscal import FiscalYear
 
 
@@ -62,3 +62,15 @@ def posts_this_year(group, year: FiscalYear | None = None) -> int:
     return BulletinPost.objects.filter(
         group=group, created_at__gte=year.start, created_at__lt=year.end
     ).count()
+
+
+# --- the admin home (core.admin_site) ----------------------------------------------------------
+
+
+def admin_waiting_counts() -> dict[str, int]:
+    """Posts waiting for review and posts with reports not yet resolved (one query)."""
+    open_reports = PostReport.objects.filter(post=OuterRef("pk"), resolved=False)
+    return BulletinPost.objects.aggregate(
+        pending=Count("pk", filter=Q(status=BulletinPost.Status.PENDING)),
+        reported=Count("pk", filter=Q(Exists(open_reports))),
+    )

@@ -12,6 +12,7 @@ class EventsConfig(AppConfig):
         from events import panels
 
         panels.register_panels()
+        panels.register_admin_panels()  # the admin home (core.admin_site)
 
         from core import search as site_search
         from events import search

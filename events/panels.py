@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import registry
 from events import selectors
@@ -57,5 +59,69 @@ def register_panels() -> None:
             order=30,
             template="events/account_panel.html",
             context=selectors.account_panel,
+        ),
+    )
+
+
+# --- the admin home (core.admin_site) -----------------------------------------------------------
+
+
+def admin_waiting(request) -> dict:
+    """Event proposals from groups waiting for a decision (one query)."""
+    if not request.user.has_perm("events.view_event"):
+        return {"items": []}
+    counts = selectors.admin_waiting_counts()
+    return {
+        "items": [
+            {
+                "key": "events.proposals",
+                "label": _("Event proposals"),
+                "count": counts["proposals"],
+                "url": reverse("admin:events_event_changelist") + "?status__exact=proposed",
+            }
+        ]
+    }
+
+
+def admin_today(request) -> dict:
+    """Today's events with their registrations and the way to each one's attendance (one
+    query)."""
+    today = timezone.localdate()
+    return {
+        "today": today,
+        "events": [
+            {
+                "title": event.title,
+                "start": event.start,
+                "end": event.end,
+                "place": event.place_label,
+                "registered": event.registered,
+                "came": event.came,
+                "attendance_url": reverse("events:attendance", args=[event.slug]),
+                "admin_url": reverse("admin:events_event_change", args=[event.pk]),
+            }
+            for event in selectors.admin_events_of_day(today)
+        ],
+        "events_url": reverse("admin:events_event_changelist"),
+    }
+
+
+def register_admin_panels() -> None:
+    registry.register(
+        "admin_home",
+        registry.Panel(
+            key="events.waiting",
+            order=30,
+            template="events/panels/admin_waiting.html",
+            context=admin_waiting,
+        ),
+    )
+    registry.register(
+        "admin_home",
+        registry.Panel(
+            key="events.today",
+            order=30,
+            template="events/panels/admin_today.html",
+            context=admin_today,
         ),
     )

@@ -11,6 +11,7 @@ class FacilitiesConfig(AppConfig):
         from facilities import panels
 
         panels.register_panels()
+        panels.register_admin_panels()  # the admin home (core.admin_site)
         # A private calendar feed is made with each group (facilities.hooks; imported here, as
         # panels above: it imports models, which the app registry loads before ready()).
         from facilities import hooks

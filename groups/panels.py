@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from core import registry
+from core.fiscal import FiscalYear
 from groups import selectors
 
 HOME_GROUPS = 5
@@ -36,5 +40,46 @@ def register_panels() -> None:
             order=10,
             template="groups/account_panel.html",
             context=selectors.account_panel,
+        ),
+    )
+
+
+# --- the admin home (core.admin_site) -----------------------------------------------------------
+
+
+def admin_waiting(request) -> dict:
+    """Applications to decide and groups not yet renewed this fiscal year (one query)."""
+    user = request.user
+    counts = selectors.admin_waiting_counts(FiscalYear.current().year)
+    items = []
+    if user.has_perm("groups.view_groupapplication"):
+        items.append(
+            {
+                "key": "groups.applications",
+                "label": _("Group applications"),
+                "count": counts["applications"],
+                "url": reverse("admin:groups_groupapplication_changelist"),
+            }
+        )
+    if user.has_perm("groups.view_group"):
+        items.append(
+            {
+                "key": "groups.not_renewed",
+                "label": _("Groups not yet renewed this fiscal year"),
+                "count": counts["not_renewed"],
+                "url": reverse("admin:groups_group_changelist") + "?renewal=due",
+            }
+        )
+    return {"items": items}
+
+
+def register_admin_panels() -> None:
+    registry.register(
+        "admin_home",
+        registry.Panel(
+            key="groups.waiting",
+            order=10,
+            template="groups/panels/admin_waiting.html",
+            context=admin_waiting,
         ),
     )

@@ -2,16 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
-from core.ratelimit import StaffLoginForm
 
-admin.site.site_header = _("Kyodo Office administration")
-admin.site.site_title = _("Kyodo Office administration")
-admin.site.index_title = _("Office administration")
-# The admin's log-in counts attempts and failures with the portal's (core/ratelimit.py).
-admin.site.login_form = StaffLoginForm
+# admin.site is the office's own (core.admin_site.PortalAdminSite, INSTALLED_APPS): its titles,
+# its log-in form, its home as the day's dashboard and its sections by the office's work.
 
 urlpatterns = [
     path("", include("core.urls")),

@@ -13,6 +13,10 @@ class NewsConfig(AppConfig):
 
         home.register_panels()
 
+        from news import panels
+
+        panels.register_admin_panels()  # the admin home (core.admin_site)
+
         from core import search as site_search
         from news import search
 

@@ -1,0 +1,41 @@
+"""The news app's panels on other apps' pages (see ``core.registry``), registered in
+``NewsConfig.ready`` (the home page's sections are in ``news.home``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import registry
+from news import selectors
+
+# --- the admin home (core.admin_site) -----------------------------------------------------------
+
+
+def admin_waiting(request) -> dict:
+    """Opinions not yet answered (one query)."""
+    if not request.user.has_perm("news.view_opinion"):
+        return {"items": []}
+    counts = selectors.admin_waiting_counts()
+    return {
+        "items": [
+            {
+                "key": "news.opinions",
+                "label": _("Unanswered opinions"),
+                "count": counts["opinions"],
+                "url": reverse("admin:news_opinion_changelist") + "?status__in=new,read",
+            }
+        ]
+    }
+
+
+def register_admin_panels() -> None:
+    registry.register(
+        "admin_home",
+        registry.Panel(
+            key="news.waiting",
+            order=50,
+            template="news/panels/admin_waiting.html",
+            context=admin_waiting,
+        ),
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -97,12 +96,9 @@ class EventAdminForm(forms.ModelForm):
         return data
 
     def _check_room(self, room, data) -> None:
-        """Try the booking in a savepoint that is always rolled back: a clash becomes a form
-        error here, and the real booking is made when the event is saved."""
-
-        class _Rollback(Exception):
-            pass
-
+        """A dry run of the booking (facilities' ``booking_check``: the same rules, nothing
+        written): every problem becomes a form error here, and the real booking is made when
+        the event is saved (``event_update``, which checks again under its locks)."""
         current = self.instance.booking if self.instance.booking_id else None
         unchanged = (
             current is not None
@@ -112,27 +108,19 @@ class EventAdminForm(forms.ModelForm):
         )
         if unchanged:
             return
-        try:
-            with transaction.atomic():
-                if current is not None:
-                    facility_services.booking_cancel(
-                        actor=self.request_user, booking=current, reason="check"
-                    )
-                facility_services.booking_create(
-                    actor=self.request_user,
-                    room=room,
-                    start=data["start"],
-                    end=data["end"],
-                    group=data.get("organiser"),
-                    purpose=data.get("title") or "",
-                    attendees=data.get("capacity") or 1,
-                    kind="event",
-                )
-                raise _Rollback
-        except _Rollback:
-            return
-        except facility_services.BookingError as exc:
-            self.add_error("room", str(exc))
+        check = facility_services.booking_check(
+            actor=self.request_user,
+            room=room,
+            start=data["start"],
+            end=data["end"],
+            group=data.get("organiser"),
+            purpose=None,
+            attendees=data.get("capacity") or 1,
+            kind="event",
+            replacing=current,
+        )
+        for message in check.messages:
+            self.add_error("room", message)
 
 
 class RegistrationQuestionInline(admin.TabularInline):

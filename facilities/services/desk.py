@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.fiscal import fiscal_year_of
+from core.models import AuditLog
 from facilities import notifications
 from facilities.models import Booking, FacilitySettings, NoShowSuspension, WalkInCount
 from facilities.rules import BookingError
 from facilities.selectors import group_is_suspended, no_shows_in_fiscal_year
 from facilities.services._common import locked_booking, require_staff, tells_group
+from facilities.services.changes import change_approved
 
 
 def booking_approve(*, actor, booking: Booking) -> Booking:
@@ -29,6 +32,8 @@ def booking_approve(*, actor, booking: Booking) -> Booking:
         booking.decided_at = timezone.now()
         booking.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         log_action(actor=actor, action="facilities.booking_approve", target=booking)
+        if booking.replaces_id:  # a change (予約の変更): the booking it replaces is cancelled
+            change_approved(actor=actor, change=booking)
         if tells_group(booking):
             transaction.on_commit(lambda: notifications.send("approved", [booking]))
     return booking
@@ -89,7 +94,7 @@ def booking_record_usage(
         )
         log_action(
             actor=actor,
-            action="facilities.booking_used",
+            action="facilities.booking_record_usage",
             target=booking,
             headcount=headcount,
             printing_masters=printing_masters,
@@ -115,7 +120,7 @@ def booking_mark_no_show(*, actor, booking: Booking, now: dt.datetime | None = N
         booking.status = Booking.Status.NO_SHOW
         booking.actual_headcount = None
         booking.save(update_fields=["status", "actual_headcount", "updated_at"])
-        log_action(actor=actor, action="facilities.booking_no_show", target=booking, at=now)
+        log_action(actor=actor, action="facilities.booking_mark_no_show", target=booking, at=now)
         group = booking.group
         if group is not None and booking.kind == Booking.Kind.GROUP:
             year = fiscal_year_of(booking.start)
@@ -128,7 +133,7 @@ def booking_mark_no_show(*, actor, booking: Booking, now: dt.datetime | None = N
                 )  # fmt: skip
                 log_action(
                     actor=actor,
-                    action="facilities.booking_suspend",
+                    action="facilities.suspension_create",
                     target=group,
                     no_shows=count,
                     fiscal_year=year,
@@ -174,7 +179,7 @@ def walk_in_adjust(*, actor, day: dt.date, delta: int) -> WalkInCount:
         row.count = max(0, row.count + delta)
         row.recorded_by = actor
         row.save(update_fields=["count", "recorded_by", "updated_at"])
-        log_action(actor=actor, action="facilities.walk_in", target=row, delta=delta)
+        log_action(actor=actor, action="facilities.walk_in_adjust", target=row, delta=delta)
     return row
 
 
@@ -190,3 +195,78 @@ def walk_in_set(*, actor, day: dt.date, count: int) -> WalkInCount:
         row.save(update_fields=["count", "recorded_by", "updated_at"])
         log_action(actor=actor, action="facilities.walk_in_set", target=row, count=count)
     return row
+
+
+# --- undoing a no-show ------------------------------------------------------------------------
+
+
+def no_show_recorded_at(booking: Booking) -> dt.datetime | None:
+    """When staff last recorded ``booking`` as a no-show (its audit row), or None."""
+    row = (
+        AuditLog.objects.filter(
+            action="facilities.booking_mark_no_show",
+            target_type=ContentType.objects.get_for_model(Booking),
+            target_id=str(booking.pk),
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return row
+
+
+def booking_no_show_undo(*, actor, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    """Staff take back a no-show recorded by mistake, the same day it was recorded (after that
+    day it stands: the group was told and the count may have suspended it). The booking is
+    confirmed again (its use can then be recorded); a suspension that this no-show brought
+    about that same day is lifted."""
+    require_staff(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = locked_booking(booking)
+        if booking.status != Booking.Status.NO_SHOW:
+            raise BookingError(
+                _("%(booking)s is not recorded as a no-show: nothing to undo.")
+                % {"booking": booking},
+                code="status",
+            )
+        recorded = no_show_recorded_at(booking)
+        today = timezone.localdate(now)
+        if recorded is None or timezone.localdate(recorded) != today:
+            raise BookingError(
+                _(
+                    "A no-show can be undone only on the day it was recorded (%(date)s); "
+                    "it stands. Lift the group's suspension in the admin if it was a mistake."
+                )
+                % {"date": timezone.localdate(recorded).isoformat() if recorded else "—"},
+                code="too_late",
+            )
+        booking.status = Booking.Status.CONFIRMED
+        booking.save(update_fields=["status", "updated_at"])
+        log_action(actor=actor, action="facilities.booking_no_show_undo", target=booking, at=now)
+        group = booking.group
+        if group is not None and booking.kind == Booking.Kind.GROUP:
+            year = fiscal_year_of(booking.start)
+            count = no_shows_in_fiscal_year(group, year)
+            limit = FacilitySettings.load().no_show_limit
+            suspension = (
+                NoShowSuspension.objects.select_for_update()
+                .filter(group=group, fiscal_year=year, lifted_at__isnull=True)
+                .first()
+            )
+            if (
+                suspension is not None
+                and count < limit
+                and timezone.localdate(suspension.created_at) == today
+            ):
+                suspension.lifted_at = now
+                suspension.lifted_by = actor
+                suspension.save(update_fields=["lifted_at", "lifted_by"])
+                log_action(
+                    actor=actor,
+                    action="facilities.suspension_lift",
+                    target=group,
+                    reason="no_show_undo",
+                    at=now,
+                )
+    return booking

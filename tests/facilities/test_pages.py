@@ -342,9 +342,11 @@ def test_the_desk_records_a_headcount_in_one_click(client_for, group, room):
 def test_the_desk_records_a_no_show(client_for, group, room):
     day = past_open_day(1)
     booking = make_booking(room, at(day, "10:00"), at(day, "11:00"), group=group)
-    response = client_for("staff").post(
-        reverse("facilities:desk_no_show", kwargs={"pk": booking.pk})
-    )
+    url = reverse("facilities:desk_no_show", kwargs={"pk": booking.pk})
+    assert client_for("staff").post(url).status_code == 200  # asks first
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    response = client_for("staff").post(url, {"confirm": "1"})
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == "no_show"

@@ -47,7 +47,12 @@ MATRIX = {
     ),
     "desk": ("get", {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "staff": 200}),
     "desk_record": ("post", {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "staff": 302}),
-    "desk_no_show": ("post", {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "staff": 302}),
+    # Without "confirm" the no-show asks first (the confirmation page); with it, it is recorded.
+    "desk_no_show": ("post", {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "staff": 200}),
+    "desk_no_show_undo": (
+        "post",
+        {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "staff": 302},
+    ),
     "desk_decide": ("post", {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "staff": 302}),
     "desk_walk_in": ("post", {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "staff": 302}),
     "group_feed_reset": (
@@ -87,6 +92,7 @@ def urls(group, room):
         "desk": reverse("facilities:desk"),
         "desk_record": reverse("facilities:desk_record", kwargs={"pk": booking.pk}),
         "desk_no_show": reverse("facilities:desk_no_show", kwargs={"pk": booking.pk}),
+        "desk_no_show_undo": reverse("facilities:desk_no_show_undo", kwargs={"pk": booking.pk}),
         "desk_decide": reverse("facilities:desk_decide", kwargs={"pk": booking.pk}),
         "desk_walk_in": reverse("facilities:desk_walk_in"),
         "group_feed_reset": reverse("facilities:group_feed_reset", kwargs={"slug": group.slug}),
@@ -109,7 +115,7 @@ def test_permission_matrix(client_for, urls, key, role, other_member, representa
 @pytest.mark.parametrize("role", ["anonymous", "citizen", "other_member", "member", "official"])
 def test_refused_desk_posts_change_nothing(client_for, urls, role, group):
     client = client_for(role)
-    client.post(urls["desk_no_show"])
+    client.post(urls["desk_no_show"], {"confirm": "1"})
     client.post(urls["desk_decide"], {"decision": "reject"})
     client.post(urls["desk_walk_in"], {"delta": 5})
     assert Booking.objects.get().status == "confirmed"

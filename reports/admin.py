@@ -1,14 +1,45 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_readonly import ReadOnlyAdmin
 from core.fiscal import FiscalYear
+from reports import services
 from reports.models import KpiTarget, PageViewCounter, VisitorCounter
+
+
+class KpiTargetForm(forms.ModelForm):
+    """The target's rules answer next to the form (kpi_target_check); the service saves."""
+
+    class Meta:
+        model = KpiTarget
+        fields = ["fiscal_year", "key", "target", "note"]
+
+    def validate_unique(self):
+        pass  # kpi_target_check says it in the office's words
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                services.kpi_target_check(
+                    fiscal_year=cleaned["fiscal_year"],
+                    key=cleaned["key"],
+                    target=cleaned["target"],
+                    exclude_pk=self.instance.pk,
+                )
+            except services.ReportError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return cleaned
 
 
 @admin.register(KpiTarget)
 class KpiTargetAdmin(admin.ModelAdmin):
-    """目標値: staff enter one target per fiscal year and KPI."""
+    """目標値: staff enter one target per fiscal year and KPI, through kpi_target_set (audited
+    with the figure before and after) and remove one through kpi_target_delete."""
+
+    form = KpiTargetForm
 
     list_display = ["fiscal_year_label", "key", "target", "note", "updated_at"]
     list_display_links = ["fiscal_year_label", "key"]
@@ -20,6 +51,31 @@ class KpiTargetAdmin(admin.ModelAdmin):
     @admin.display(description=_("fiscal year"), ordering="fiscal_year")
     def fiscal_year_label(self, obj):
         return FiscalYear(obj.fiscal_year).label
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ReportError as exc:  # set meanwhile in another tab: nothing saved
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        saved = services.kpi_target_set(
+            actor=request.user,
+            fiscal_year=form.cleaned_data["fiscal_year"],
+            key=form.cleaned_data["key"],
+            target=form.cleaned_data["target"],
+            note=form.cleaned_data.get("note") or "",
+            kpi_target=KpiTarget(pk=obj.pk) if change else None,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.kpi_target_delete(actor=request.user, kpi_target=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.kpi_target_delete(actor=request.user, kpi_target=obj)
 
 
 @admin.register(PageViewCounter)

@@ -401,6 +401,11 @@ class Registration(models.Model):
     is_walk_in = models.BooleanField(_("walk-in"), default=False)
     attended = models.BooleanField(_("attended"), default=False)
     attended_people = models.PositiveSmallIntegerField(_("people who came"), default=0)
+    # When staff last recorded this row's attendance (came or not): empty = not recorded yet,
+    # which the attendance page tells apart from "did not come".
+    attendance_recorded_at = models.DateTimeField(
+        _("attendance recorded at"), null=True, blank=True
+    )
     note = models.CharField(_("staff note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     confirmed_at = models.DateTimeField(

@@ -8,7 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
+        from core import audit
         from core.sites import site_follows_settings
+
+        # Each app describes its audit keys in <app>/audit.py (core/audit.py's docstring).
+        audit.autodiscover()
 
         # After core's migrations, which come after the sites framework's (INSTALLED_APPS order):
         # its default row "example.com" is made by then and is given the portal's own address.

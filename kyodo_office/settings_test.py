@@ -22,3 +22,5 @@ PUBLIC_PAGE_CACHE_SECONDS = 0
 # are kept until a change through pages.services forgets them, and read before the first test
 # (tests/conftest.py), so no page's query count depends on which test ran before it.
 OFFICE_FOOTER_SECONDS = None
+# log_action refuses an audit key no app registered (core/audit.py): a new key needs its sentence.
+AUDIT_STRICT_KEYS = True

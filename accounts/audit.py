@@ -1,0 +1,39 @@
+"""The accounts app's audit keys and how each reads in a sentence (see core/audit.py)."""
+
+from django.utils.translation import pgettext_lazy
+
+from core.audit import FIELDS, ActionType, detail, register
+
+OWNER = detail("owner", pgettext_lazy("audit", "account"))
+VERIFIED = detail("verified", pgettext_lazy("audit", "verified"))
+
+register(
+    ActionType(
+        "accounts.email_address_add",
+        pgettext_lazy("audit", "added an e-mail address"),
+        details=[OWNER, VERIFIED],
+    ),
+    ActionType(
+        "accounts.email_address_change",
+        pgettext_lazy("audit", "changed an e-mail address"),
+        details=[OWNER, FIELDS],
+    ),
+    ActionType(
+        "accounts.email_address_remove",
+        pgettext_lazy("audit", "removed an e-mail address"),
+        details=[OWNER],
+    ),
+    ActionType(
+        "accounts.email_address_verify",
+        pgettext_lazy("audit", "marked an e-mail address as verified"),
+        details=[OWNER],
+    ),
+    ActionType(
+        "accounts.official_role_grant",
+        pgettext_lazy("audit", "gave the account the city official role"),
+    ),
+    ActionType(
+        "accounts.official_role_revoke",
+        pgettext_lazy("audit", "took the city official role from the account"),
+    ),
+)

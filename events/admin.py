@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.admin_decisions import Decision, DecisionAdminMixin
 from core.forms import CleanImageField
@@ -615,7 +615,7 @@ SURVEY_DECISIONS = (
     ),
     Decision(
         key="close",
-        label=_("Close"),
+        label=pgettext_lazy("survey", "Close"),
         offered=lambda survey: survey.status == Survey.Status.OPEN,
         run=lambda actor, obj, reason: services.survey_close(actor=actor, survey=obj),
         done=_("“%(obj)s” is closed; its results stay."),

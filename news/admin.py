@@ -4,7 +4,7 @@ change of an opinion's status through news.services (audited); reading a page wr
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_decisions import Decision, DecisionAdminMixin
@@ -92,7 +92,7 @@ OPINION_DECISIONS = (
     ),
     Decision(
         key="close",
-        label=_("Close"),
+        label=pgettext_lazy("opinion", "Close"),
         offered=lambda o: o.status != Opinion.Status.CLOSED,
         run=_opinion_to(Opinion.Status.CLOSED),
         done=_("Closed."),

@@ -234,6 +234,14 @@ class WalkInForm(forms.Form):
     note = forms.CharField(label=_("Staff note (optional)"), max_length=200, required=False)
 
 
+class CameField(forms.ChoiceField):
+    """Came / did not come / (nothing chosen) not recorded yet; a tick box's "on" is "came"."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "yes" if value == "on" else value
+
+
 class AttendanceForm(forms.Form):
     """One tick box and one head count per confirmed registration.
 
@@ -246,8 +254,14 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.registrations = [r for r in registrations if not r.is_walk_in]
         for registration in self.registrations:
-            self.fields[f"came_{registration.pk}"] = forms.BooleanField(
-                label=_("Came"), required=False, initial=registration.attended
+            # Three states: came, did not come, or (neither chosen) not recorded yet.
+            recorded = registration.attended or registration.attendance_recorded_at is not None
+            self.fields[f"came_{registration.pk}"] = CameField(
+                label=_("Came"),
+                required=False,
+                choices=[("yes", _("Came")), ("no", _("Did not come"))],
+                widget=forms.RadioSelect,
+                initial=("yes" if registration.attended else "no") if recorded else "",
             )
             self.fields[f"people_{registration.pk}"] = forms.IntegerField(
                 label=_("People"),
@@ -264,7 +278,8 @@ class AttendanceForm(forms.Form):
             self.fields[f"seen_{registration.pk}"] = forms.CharField(
                 required=False,
                 widget=forms.HiddenInput,
-                initial=str(registration.attended_people),
+                # -1: not recorded yet, so that "did not come" (0) is saved as a record.
+                initial=str(registration.attended_people if recorded else -1),
             )
 
     def rows(self):
@@ -285,11 +300,14 @@ class AttendanceForm(forms.Form):
                 seen = int(self.cleaned_data.get(f"seen_{registration.pk}") or "")
             except ValueError:
                 continue
-            if self.cleaned_data.get(f"came_{registration.pk}"):
+            came = self.cleaned_data.get(f"came_{registration.pk}")
+            if came == "yes":
                 people = self.cleaned_data.get(f"people_{registration.pk}")
                 mark = people or registration.people
-            else:
+            elif came == "no":
                 mark = 0
+            else:
+                continue  # neither chosen: still not recorded
             if mark != seen:
                 marks[registration.pk] = mark
         return marks

@@ -364,7 +364,19 @@ def attendance_summary(event: Event) -> dict:
         came=Coalesce(Sum("attended_people", filter=Q(attended=True)), 0),
         walk_ins=Coalesce(Sum("attended_people", filter=Q(is_walk_in=True)), 0),
         groups=Count("group", filter=Q(attended=True), distinct=True),
+        # The registered rows (not walk-ins): recorded (came or not), did not come, not yet.
+        rows=Count("pk", filter=Q(is_walk_in=False)),
+        recorded=Count(
+            "pk",
+            filter=Q(is_walk_in=False)
+            & (Q(attended=True) | Q(attendance_recorded_at__isnull=False)),
+        ),
+        absent=Count(
+            "pk",
+            filter=Q(is_walk_in=False, attended=False, attendance_recorded_at__isnull=False),
+        ),
     )
+    row["not_recorded"] = row["rows"] - row["recorded"]
     return row
 
 

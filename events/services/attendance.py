@@ -37,16 +37,24 @@ def attendance_record(
     if set(marks) - set(registrations):
         raise EventError(_("Some of the people are not confirmed registrations of this event."))
     changed = []
+    recorded_at = now or timezone.now()
     for pk, count in marks.items():
         if count < 0 or count > 200:
             raise EventError(_("Enter a number of people between 0 and 200."))
         registration = registrations[pk]
         attended = count > 0
-        if registration.attended != attended or registration.attended_people != count:
+        if (
+            registration.attended != attended
+            or registration.attended_people != count
+            or registration.attendance_recorded_at is None  # "did not come" is a record too
+        ):
             registration.attended = attended
             registration.attended_people = count
+            registration.attendance_recorded_at = recorded_at
             changed.append(registration)
-    Registration.objects.bulk_update(changed, ["attended", "attended_people"])
+    Registration.objects.bulk_update(
+        changed, ["attended", "attended_people", "attendance_recorded_at"]
+    )
     if changed:
         log_action(
             actor=actor,
@@ -61,21 +69,29 @@ def attendance_record(
 @transaction.atomic
 def attendance_mark_all(*, actor, event: Event, now: dt.datetime | None = None) -> int:
     """Everyone came: mark every confirmed registration (not walk-ins) whose attendance is not
-    yet recorded as attended with its registered party. Rows already marked keep their count
-    (another tablet may have saved them). From the event's day on; returns how many changed."""
+    yet recorded as attended with its registered party. Rows already recorded keep their values,
+    "did not come" included (another tablet may have saved them). From the event's day on;
+    returns how many changed."""
     check_attendance_open(event, now)
     event = _lock(event)
     rows = list(
         event.registrations.filter(
-            status=Registration.Status.CONFIRMED, is_walk_in=False, attended=False
+            status=Registration.Status.CONFIRMED,
+            is_walk_in=False,
+            attended=False,
+            attendance_recorded_at__isnull=True,
         )
         .order_by("pk")
         .select_for_update()
     )
+    recorded_at = now or timezone.now()
     for registration in rows:
         registration.attended = True
         registration.attended_people = registration.people
-    Registration.objects.bulk_update(rows, ["attended", "attended_people"])
+        registration.attendance_recorded_at = recorded_at
+    Registration.objects.bulk_update(
+        rows, ["attended", "attended_people", "attendance_recorded_at"]
+    )
     if rows:
         log_action(
             actor=actor,
@@ -115,6 +131,7 @@ def walk_in_add(
         is_walk_in=True,
         attended=True,
         attended_people=people,
+        attendance_recorded_at=now or timezone.now(),
         note=note[:200],
         confirmed_at=timezone.now(),
     )

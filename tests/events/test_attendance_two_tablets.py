@@ -29,9 +29,9 @@ class _Inputs(HTMLParser):
         name = attrs.get("name") or ""
         if tag != "input" or not ROW_FIELD.match(name):
             return
-        if attrs.get("type") == "checkbox":
+        if attrs.get("type") in ("checkbox", "radio"):
             if "checked" in attrs:
-                self.data[name] = "on"
+                self.data[name] = attrs.get("value") or "on"
         else:
             self.data[name] = attrs.get("value") or ""
 
@@ -89,7 +89,7 @@ def test_unticking_on_one_tablet_is_saved_and_untouched_rows_stay(client_for, do
     save(tablet_1, event, tick(tick(open_page(tablet_1, event), yamada), sato))
     page_1, page_2 = open_page(tablet_1, event), open_page(tablet_2, event)
     # Tablet 1: 佐藤 did not come after all. Tablet 2: 鈴木 came.
-    del page_1[f"came_{sato.pk}"]
+    page_1[f"came_{sato.pk}"] = "no"
     save(tablet_1, event, page_1)
     save(tablet_2, event, tick(page_2, suzuki))
     marks = dict(Registration.objects.values_list("pk", "attended_people"))

@@ -176,7 +176,6 @@ NOT_YET: dict[str, str] = {
     "newsletter.OfficeMessageDelivery": _DELETE,
     "newsletter.Subscriber": f"{_SAVE}; {_DELETE}; lift_suppression is a bulk update",
     "pages.Page": _DELETE,
-    "reports.KpiTarget": f"{_SAVE} (KPI targets: issue #14 part 3); {_DELETE}",
     # A third-party admin staff see: procrastinate's retry/cancel/abort of a background job
     # write the job queue directly; the office's audit log does not hear of it.
     "procrastinate.ProcrastinateJob": "cancel and abort change a job without an audit row",

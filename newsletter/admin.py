@@ -730,10 +730,10 @@ class OfficeMessageAdmin(admin.ModelAdmin):
 
 @admin.register(OfficeMessageDelivery)
 class OfficeMessageDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["message", "email", "status", "attempts", "sent_at", "error"]
+    list_display = ["office_message", "email", "status", "attempts", "sent_at", "error"]
     list_filter = ["status"]
-    search_fields = ["email", "message__subject"]
-    list_select_related = ["message"]
+    search_fields = ["email", "office_message__subject"]
+    list_select_related = ["office_message"]
 
     def has_add_permission(self, request):
         return False

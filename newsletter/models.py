@@ -434,7 +434,8 @@ class OfficeMessageGroup(models.Model):
 class OfficeMessageDelivery(DeliveryState):
     """One office message to one address: unique, so nobody gets the same message twice."""
 
-    message = models.ForeignKey(
+    # Not "message": the delivery's ``message_id`` is the mail's Message-ID (DeliveryState).
+    office_message = models.ForeignKey(
         OfficeMessage,
         verbose_name=_("message"),
         on_delete=models.CASCADE,
@@ -455,13 +456,14 @@ class OfficeMessageDelivery(DeliveryState):
     class Meta:
         verbose_name = _("message delivery")
         verbose_name_plural = _("message deliveries")
-        ordering = ["message", "pk"]
+        ordering = ["office_message", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["message", "email"], name="office_message_delivery_once_per_address"
+                fields=["office_message", "email"],
+                name="office_message_delivery_once_per_address",
             )
         ]
-        indexes = [models.Index(fields=["message", "status"])]
+        indexes = [models.Index(fields=["office_message", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.message_id} → {self.email}: {self.status}"
+        return f"{self.office_message_id} → {self.email}: {self.status}"

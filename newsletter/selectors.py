@@ -98,17 +98,17 @@ def message_recipients(message: OfficeMessage) -> segments.Resolved:
 
 
 def message_progress(message: OfficeMessage) -> dict:
-    return _progress_of(OfficeMessageDelivery.objects.filter(message=message))
+    return _progress_of(OfficeMessageDelivery.objects.filter(office_message=message))
 
 
 def message_send_state(message: OfficeMessage) -> dict:
     return _send_state(
-        message_lock(message.pk), OfficeMessageDelivery.objects.filter(message=message)
+        message_lock(message.pk), OfficeMessageDelivery.objects.filter(office_message=message)
     )
 
 
 def message_deliveries(message: OfficeMessage):
-    return OfficeMessageDelivery.objects.filter(message=message).order_by("email")
+    return OfficeMessageDelivery.objects.filter(office_message=message).order_by("email")
 
 
 def messages_with_progress(queryset):

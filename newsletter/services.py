@@ -488,7 +488,7 @@ def office_message_test_send(*, actor, message: OfficeMessage) -> None:
 def _office_copy(message: OfficeMessage) -> OfficeMessageDelivery:
     office = OfficeDetails.load()
     return OfficeMessageDelivery(
-        message=message,
+        office_message=message,
         email=(office.email or settings.OFFICE_EMAIL).strip().lower(),
         name=office.name,
         reason=_("This is the office's copy of the message."),
@@ -520,7 +520,7 @@ def office_message_send(
             )
         rows = [
             OfficeMessageDelivery(
-                message=message,
+                office_message=message,
                 email=r.email,
                 user_id=r.user_id,
                 name=r.name[:150],
@@ -574,7 +574,9 @@ def office_message_failures_retry(*, actor, message: OfficeMessage) -> int:
     """Put the message's failed deliveries back in the queue (staff decide: a delivery
     interrupted mid-send may have arrived already). Suppressed addresses stay failed."""
     with transaction.atomic():
-        failed = OfficeMessageDelivery.objects.filter(message=message, status=DeliveryStatus.FAILED)
+        failed = OfficeMessageDelivery.objects.filter(
+            office_message=message, status=DeliveryStatus.FAILED
+        )
         suppressed = Bounce.objects.suppressing(failed.values_list("email", flat=True))
         count = failed.exclude(email__in=suppressed).update(
             status=DeliveryStatus.PENDING, error="", claimed_at=None
@@ -618,11 +620,11 @@ def office_message_stop(*, actor, message: OfficeMessage) -> int:
     with transaction.atomic():
         message = OfficeMessage.objects.select_for_update().get(pk=message.pk)
         count = OfficeMessageDelivery.objects.filter(
-            message=message, status__in=[DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]
+            office_message=message, status__in=[DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]
         ).update(status=DeliveryStatus.SKIPPED, error="stopped by the office")
         if message.status == OfficeMessage.Status.SENDING and not (
             OfficeMessageDelivery.objects.filter(
-                message=message, status=DeliveryStatus.SENDING
+                office_message=message, status=DeliveryStatus.SENDING
             ).exists()
         ):
             OfficeMessage.objects.filter(pk=message.pk).update(

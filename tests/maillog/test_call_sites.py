@@ -59,9 +59,15 @@ REVIEWED: dict[tuple[str, str, str], tuple[int, str]] = {
         1,
         "a notice; its personal preference links are removed by maillog.redact",
     ),
-    ("newsletter/sending.py", "deliver_issue", "get_connection"): (
+    ("newsletter/sending.py", "deliver", "get_connection"): (
         1,
-        "one connection for a batch of issues (built by build_issue_message)",
+        "one connection for a mail-out's batches (built by build_issue_message or "
+        "build_office_message)",
+    ),
+    ("newsletter/mail.py", "build_office_message", "EmailMultiAlternatives"): (
+        1,
+        "a message from the office: no secret, no personal link (the same text for everyone "
+        "but its reason line)",
     ),
     ("maillog/backends.py", "LoggingEmailBackend.__init__", "get_connection"): (
         1,

@@ -135,11 +135,11 @@ def _split(total: int, parts: int, rng) -> list[int]:
     return shares
 
 
-def _attendance(event, people: int, groups, rng, *, users=(), registered_extra: int = 3):
+def _attendance(start, people: int, groups, rng, *, users=(), registered_extra: int = 3):
     """Who registered and came, adding up to ``people``: parties of 1–3 coming for groups,
     a few walk-ins, and a few who registered but did not come."""
     rows = []
-    created = event.start - dt.timedelta(days=rng.randint(5, 30))
+    created = start - dt.timedelta(days=rng.randint(5, 30))
     remaining = people
     walk_ins = max(1, people // 12)
     users = list(users)
@@ -159,7 +159,7 @@ def _attendance(event, people: int, groups, rng, *, users=(), registered_extra: 
         remaining -= party
     rows.append(
         services.PastRegistration(
-            registered_at=event.start,
+            registered_at=start,
             name="",  # a nameless walk-in: labelled "Walk-in" when shown
             people=remaining,
             came=remaining,
@@ -175,11 +175,6 @@ def _attendance(event, people: int, groups, rng, *, users=(), registered_extra: 
             )
         )
     return rows
-
-
-def _hold(event, rows, staff) -> None:
-    """Staff took the registrations at the desk and marked who came, through the service."""
-    services.registrations_record_bulk(actor=staff, event=event, rows=rows)
 
 
 def seed(ctx) -> None:
@@ -226,27 +221,28 @@ def _seed_exchange_meetings(ctx, current, groups, users, staff) -> list[Event]:
             if start > now - dt.timedelta(days=1):
                 continue  # this year's later meetings are not held yet
             theme = THEMES[(index * 4 + number) % len(THEMES)]
-            event = Event.objects.create(
-                title=f"第{number}回 登録団体情報交換会「{theme}」",
-                slug=f"koryukai-{year}-{number}",
-                kind=Event.Kind.EXCHANGE,
-                status=Event.Status.PUBLISHED,
-                start=start,
-                end=_at(day, 16),
-                venue="まちづくり協働オフィス ミーティングスペース",
-                summary=f"{fy.japanese_label}第{number}回。テーマは「{theme}」。",
-                description=(
-                    "登録団体どうしが活動を紹介し合い、課題や工夫を話し合う交流の場です。"
-                    "終了後に希望者で懇親会を行いました。"
-                ),
-                fee_note="無料",
-                capacity=max(60, people + 10),
-                reminder_sent_at=start - dt.timedelta(days=1),
-                published_at=start - dt.timedelta(days=45),
-            )
-            meetings.append(event)
             demo_users = [rep] if rep is not None and number == 1 else []
-            _hold(event, _attendance(event, people, groups, rng, users=demo_users), staff)
+            meetings.append(
+                services.PastEvent(
+                    title=f"第{number}回 登録団体情報交換会「{theme}」",
+                    slug=f"koryukai-{year}-{number}",
+                    kind=Event.Kind.EXCHANGE,
+                    start=start,
+                    end=_at(day, 16),
+                    venue="まちづくり協働オフィス ミーティングスペース",
+                    summary=f"{fy.japanese_label}第{number}回。テーマは「{theme}」。",
+                    description=(
+                        "登録団体どうしが活動を紹介し合い、課題や工夫を話し合う交流の場です。"
+                        "終了後に希望者で懇親会を行いました。"
+                    ),
+                    fee_note="無料",
+                    capacity=max(60, people + 10),
+                    published_at=start - dt.timedelta(days=45),
+                    registrations=_attendance(start, people, groups, rng, users=demo_users),
+                )
+            )
+    # Staff published each and recorded who came, through the events' bulk service.
+    return services.events_record_bulk(actor=staff, rows=meetings)
     return meetings
 
 
@@ -254,6 +250,7 @@ def _seed_seminars(ctx, current, groups, staff) -> None:
     rng = ctx.rng
     now = timezone.now()
     n = 0
+    rows = []
     for year in range(current.year - YEARS, current.year + 1):
         for i in range(3 * ctx.scale):
             kind, title, summary = SEMINARS[(year + i) % len(SEMINARS)]
@@ -264,23 +261,25 @@ def _seed_seminars(ctx, current, groups, staff) -> None:
                 continue
             n += 1
             organiser = rng.choice(groups) if groups and i % 3 == 2 else None
-            event = Event.objects.create(
-                title=title,
-                slug=f"seminar-{year}-{n}",
-                kind=kind,
-                status=Event.Status.PUBLISHED,
-                start=start,
-                end=_at(day, 12),
-                venue="まちづくり協働オフィス 会議室",
-                summary=summary,
-                organiser=organiser,
-                fee_note="資料代300円" if i % 2 else "無料",
-                capacity=30,
-                reminder_sent_at=start - dt.timedelta(days=1),
-                published_at=start - dt.timedelta(days=45),
+            rows.append(
+                services.PastEvent(
+                    title=title,
+                    slug=f"seminar-{year}-{n}",
+                    kind=kind,
+                    start=start,
+                    end=_at(day, 12),
+                    venue="まちづくり協働オフィス 会議室",
+                    summary=summary,
+                    organiser=organiser,
+                    fee_note="資料代300円" if i % 2 else "無料",
+                    capacity=30,
+                    published_at=start - dt.timedelta(days=45),
+                    registrations=_attendance(
+                        start, rng.randint(12, 28), groups, rng, registered_extra=2
+                    ),
+                )
             )
-            rows = _attendance(event, rng.randint(12, 28), groups, rng, registered_extra=2)
-            _hold(event, rows, staff)
+    services.events_record_bulk(actor=staff, rows=rows)
 
 
 def _seed_upcoming(ctx, groups, users, staff) -> None:

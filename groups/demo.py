@@ -581,10 +581,13 @@ def _random_day(rng, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
-def _aware(day: dt.date, rng) -> dt.datetime:
-    return timezone.make_aware(
+def _aware(day: dt.date, rng, now: dt.datetime) -> dt.datetime:
+    """A moment of office hours on ``day``; never later than now (today just after midnight,
+    the day's office hours are still to come)."""
+    moment = timezone.make_aware(
         dt.datetime.combine(day, dt.time(rng.randint(9, 20), rng.randint(0, 59)))
     )
+    return min(moment, now - dt.timedelta(seconds=1))
 
 
 def _names(rng):
@@ -838,7 +841,7 @@ def _seed_groups(ctx, users) -> None:
                 if fy == current.year and rng.random() < 0.15:
                     continue
                 day = FiscalYear(fy).first_day + dt.timedelta(days=rng.randint(0, 60))
-                renewals[fy] = _aware(min(day, today), rng)
+                renewals[fy] = _aware(min(day, today), rng, now)
         if row["slug"] == FEATURED_SLUG and rep:
             representative = rep
         elif row["slug"] == "satoyama-kawanishi" and rep2:
@@ -856,7 +859,7 @@ def _seed_groups(ctx, users) -> None:
             services.GroupHistory(
                 representative=representative,
                 data=data,
-                applied_at=_aware(applied_on, rng),
+                applied_at=_aware(applied_on, rng, now),
                 fields=[fields_by_slug[f] for f in theme[3] if f in fields_by_slug],
                 areas=[areas_by_slug[a] for a in row["areas"]],
                 documents=documents,
@@ -874,7 +877,7 @@ def _seed_groups(ctx, users) -> None:
                 ),
                 withdrawn_on=withdrawn_on,
                 withdrawn_reason="活動を終了したため、登録を抹消しました。" if withdrawn_on else "",
-                profile_updated_at=_aware(profile_day, rng),
+                profile_updated_at=_aware(profile_day, rng, now),
             )
         )
     groups = services.group_histories_create_bulk(actor=staff, histories=histories, now=now)

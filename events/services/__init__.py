@@ -9,7 +9,8 @@ One module per capability:
 - ``_places``: what they share: the event's row lock, the waiting list moving up, releasing
   unconfirmed holds.
 - ``lottery``, ``attendance``, ``surveys``: the lottery draw, who came, survey answers.
-- ``history``: a past event's registrations and attendance recorded in bulk (the demo).
+- ``history``: past events with their registrations and attendance recorded in bulk (the
+  demo).
 - ``lifecycle``: proposals, approval, edits that move an event, cancellation, reminders.
 - ``status``: staff's decisions (publish, unpublish, cancel, return; open and close a survey)
   and staff's edits in the admin, each checked, audited and notified.
@@ -42,7 +43,12 @@ from events.rules import (
 from events.services._places import waitlist_promote
 from events.services.attendance import attendance_mark_all, attendance_record, walk_in_add
 from events.services.guests import registration_confirm_guest, registration_create_guest
-from events.services.history import PastRegistration, registrations_record_bulk
+from events.services.history import (
+    PastEvent,
+    PastRegistration,
+    events_record_bulk,
+    registrations_record_bulk,
+)
 from events.services.lifecycle import (
     event_after_edit,
     event_approve,
@@ -83,6 +89,7 @@ __all__ = [
     "GUEST_PENDING_PER_CLIENT",
     "DrawResult",
     "EventError",
+    "PastEvent",
     "PastRegistration",
     "RegistrationError",
     "SurveyError",
@@ -109,6 +116,7 @@ __all__ = [
     "event_status_set",
     "event_unpublish",
     "event_update",
+    "events_record_bulk",
     "guest_client_key",
     "guest_confirm_minutes",
     "lotteries_draw_due",

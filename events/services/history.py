@@ -1,21 +1,24 @@
-"""An event that already took place, recorded in bulk: who registered (at the desk, by phone),
-who came and the walk-ins, with the rules ``registration_add_by_staff``, ``attendance_record``
-and ``walk_in_add`` check for the data (a published event, registrations before the event's end,
-the capacity, attendance only from the event's day on, numbers in range). One audit row per
-step, dated when the step happened, in the event's transaction. The demo seeder's years of
-exchange meetings and seminars go through here."""
+"""Events that already took place, recorded in bulk: the event as staff published it
+(``events_record_bulk``), who registered (at the desk, by phone), who came and the walk-ins
+(``registrations_record_bulk``), with the rules ``registration_add_by_staff``,
+``attendance_record`` and ``walk_in_add`` check for the data (a published event, registrations
+before the event's end, the capacity, attendance only from the event's day on, numbers in
+range). One audit row per step, dated when the step happened, in the event's transaction. The
+demo seeder's years of exchange meetings and seminars go through here."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_office_staff
 from core.audit import log_actions_bulk
-from events.models import Event, Registration
+from events.models import RESERVED_SLUGS, Event, Registration
 from events.rules import EventError, RegistrationError, check_attendance_open
 from events.services._places import _lock
 
@@ -31,6 +34,76 @@ class PastRegistration:
     name: str = ""
     group: object = None
     walk_in: bool = False
+
+
+@dataclass
+class PastEvent:
+    """An event staff wrote and published at ``published_at``, held from ``start`` to ``end``,
+    with its registrations (see ``PastRegistration``)."""
+
+    title: str
+    slug: str
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    capacity: int
+    published_at: dt.datetime
+    venue: str = ""
+    summary: str = ""
+    description: str = ""
+    fee_note: str = ""
+    organiser: object = None
+    registrations: list[PastRegistration] = field(default_factory=list)
+
+
+def _check_event(row: PastEvent, now: dt.datetime) -> None:
+    if not row.title.strip():
+        raise EventError(_("This field is required."))
+    if not row.slug or row.slug in RESERVED_SLUGS:
+        raise EventError(_("This web address name is reserved; choose another."))
+    if row.end <= row.start:
+        raise EventError(_("The event must end after it starts."))
+    if row.capacity < 1:
+        raise EventError(_("This event has room for %(n)d people in all.") % {"n": row.capacity})
+    if row.published_at > row.start or row.published_at > now:
+        raise EventError(_("An event is published before it starts."))
+
+
+@transaction.atomic
+def events_record_bulk(
+    *, actor, rows: list[PastEvent], now: dt.datetime | None = None
+) -> list[Event]:
+    """Record events that staff published and held (the office's past years): each published
+    at its ``published_at`` (before its start; audited then, as ``event_approve`` does), with
+    its registrations and attendance through ``registrations_record_bulk`` (its rules: held by
+    ``now``, the capacity, registrations before the end). The reminder went out the day before,
+    as ``reminders_send`` does. Raises ``EventError``/``RegistrationError`` and writes nothing
+    when a row breaks a rule."""
+    if not is_office_staff(actor):
+        raise PermissionDenied
+    now = now or timezone.now()
+    slugs = [r.slug for r in rows]
+    if len(set(slugs)) != len(slugs) or Event.objects.filter(slug__in=slugs).exists():
+        raise EventError(_("This web address name is already taken."))
+    for row in rows:
+        _check_event(row, now)
+    events = Event.objects.bulk_create(
+        Event(
+            title=row.title.strip(), slug=row.slug, kind=row.kind,
+            status=Event.Status.PUBLISHED, start=row.start, end=row.end, venue=row.venue,
+            summary=row.summary, description=row.description, fee_note=row.fee_note,
+            organiser=row.organiser, capacity=row.capacity, published_at=row.published_at,
+            reminder_sent_at=row.start - dt.timedelta(days=1) if row.registrations else None,
+        )
+        for row in rows
+    )  # fmt: skip
+    log_actions_bulk(
+        (row.published_at, actor, "events.event_approve", event, {})
+        for event, row in zip(events, rows, strict=True)
+    )
+    for event, row in zip(events, rows, strict=True):
+        registrations_record_bulk(actor=actor, event=event, rows=row.registrations, now=now)
+    return events
 
 
 @transaction.atomic

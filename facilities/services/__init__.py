@@ -17,11 +17,14 @@ from facilities.rules import (
     BookingErrors,
     BookingNotAllowed,
     check_attendees,
-    error_list,
 )
 from facilities.services.bookings import BookingCheck, booking_cancel, booking_check, booking_create
-from facilities.services.calendars import group_feed_create, group_feed_reset
-from facilities.services.changes import booking_change, change_approved, pending_change
+from facilities.services.calendars import (
+    group_feed_create,
+    group_feed_reset,
+    group_feeds_create_bulk,
+)
+from facilities.services.changes import booking_change
 from facilities.services.desk import (
     booking_approve,
     booking_mark_no_show,
@@ -61,18 +64,16 @@ __all__ = [
     "booking_record_usage",
     "booking_reject",
     "bookings_record_bulk",
-    "change_approved",
     "check_attendees",
-    "error_list",
     "group_feed_create",
     "group_feed_reset",
+    "group_feeds_create_bulk",
     "loan_approve",
     "loan_cancel",
     "loan_create",
     "loan_hand_out",
     "loan_reject",
     "loan_return",
-    "pending_change",
     "reminders_send",
     "series_create",
     "suspension_lift",

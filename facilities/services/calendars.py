@@ -43,3 +43,20 @@ def group_feed_reset(*, actor, group: Group) -> GroupCalendarFeed:
     feed.save(update_fields=["token", "created_at"])
     log_action(actor=actor, action="facilities.group_feed_reset", target=group)
     return feed
+
+
+@transaction.atomic
+def group_feeds_create_bulk(*, groups) -> int:
+    """A feed for each of ``groups`` that has none (``group_feed_create`` for many groups at
+    once: groups made in bulk, as the demo's years, send no ``post_save`` to the hook). Returns
+    how many feeds were made."""
+    ids = {g.pk for g in groups}
+    have = set(
+        GroupCalendarFeed.objects.filter(group_id__in=ids).values_list("group_id", flat=True)
+    )
+    made = GroupCalendarFeed.objects.bulk_create(
+        [GroupCalendarFeed(group_id=pk, token=_new_token()) for pk in sorted(ids - have)],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    return len(made)

@@ -18,6 +18,7 @@ from facilities.models import (
     BookingEquipment,
     Equipment,
     EquipmentLoan,
+    GroupCalendarFeed,
     NoShowSuspension,
     Room,
     WalkInCount,
@@ -46,8 +47,11 @@ def test_the_demo_has_years_of_bookings_with_growing_facility_users():
         {"groups": groups, "rep_group": groups[0], "rep2_group": groups[1],
          "users": {"rep@example.com": rep, "staff@example.com": staff}}
     )  # fmt: skip
+    GroupCalendarFeed.objects.all().delete()  # as for groups made in bulk (no post_save)
     demo.seed(ctx)
 
+    # Every group has its private calendar feed, made in bulk through the service.
+    assert GroupCalendarFeed.objects.count() == len(groups)
     assert Room.objects.count() >= 4
     assert Equipment.objects.filter(name="プロジェクター", quantity=2).exists()
     total = Booking.objects.count()

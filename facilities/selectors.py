@@ -1074,3 +1074,13 @@ def admin_today(day: dt.date, *, limit: int = 8, now: dt.datetime | None = None)
         overdue=Count("pk", filter=Q(status=status.HANDED_OUT, end__lt=now)),
     )
     return AdminToday(bookings=shown, booking_count=count, **loans)
+
+
+def pending_change(booking: Booking) -> Booking | None:
+    """The change of ``booking`` awaiting staff approval (予約の変更), if any: a request whose
+    ``replaces`` is the booking."""
+    return (
+        Booking.objects.filter(replaces=booking, status=Booking.Status.REQUESTED)
+        .select_related("room")
+        .first()
+    )

@@ -49,6 +49,7 @@ from facilities.permissions import (
     loan_for_member,
     room_for_booking,
 )
+from facilities.rules import error_list
 from facilities.services import BookingError, BookingNotAllowed
 
 
@@ -254,7 +255,7 @@ def _book_confirmed(request, room, form):
     except BookingNotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except BookingError as exc:
-        add_problems(form, services.error_list(exc))
+        add_problems(form, error_list(exc))
         messages.error(
             request, _("The booking could not be made: please check the messages below.")
         )
@@ -297,7 +298,7 @@ def _handle_series(request, room, form):
     except BookingNotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except BookingError as exc:
-        add_problems(form, services.error_list(exc))
+        add_problems(form, error_list(exc))
         return None
 
 
@@ -316,7 +317,7 @@ def booking_change(request, pk):
     if not staff:
         rooms = rooms.filter(online_booking=True)
     equipment = Equipment.objects.order_by("pk")
-    pending = services.pending_change(booking)
+    pending = selectors.pending_change(booking)
     form = BookingChangeForm(
         request.POST or None, booking=booking, rooms=rooms, equipment=equipment
     )
@@ -336,7 +337,7 @@ def booking_change(request, pk):
         except BookingNotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
         except BookingError as exc:
-            add_problems(form, services.error_list(exc))
+            add_problems(form, error_list(exc))
             messages.error(
                 request,
                 _("The booking was not changed: it stays as it was. See the reasons below."),

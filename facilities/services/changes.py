@@ -29,6 +29,7 @@ from facilities import notifications
 from facilities.models import Booking, BookingEquipment, FacilitySettings, Room
 from facilities.permissions import can_cancel_booking, can_manage_booking
 from facilities.rules import BookingError, BookingNotAllowed, local_time, normalise_equipment
+from facilities.selectors import pending_change
 from facilities.services._common import lock_group, locked_booking, tells_group
 from facilities.services.bookings import (
     _problems,
@@ -55,15 +56,6 @@ def _describe(booking: Booking, equipment: dict) -> dict:
         "purpose": booking.purpose,
         "equipment": {str(pk): q for pk, q in equipment.items()},
     }
-
-
-def pending_change(booking: Booking) -> Booking | None:
-    """The change of ``booking`` awaiting staff approval, if any."""
-    return (
-        Booking.objects.filter(replaces=booking, status=Booking.Status.REQUESTED)
-        .select_related("room")
-        .first()
-    )
 
 
 def booking_change(

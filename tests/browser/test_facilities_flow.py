@@ -37,8 +37,13 @@ def book_first_free_slot(page, room, day):
 
 
 def submit(page):
-    page.locator("main form[method=post]").get_by_role("button").last.click()
+    """Send the form; when it leads to the confirmation page, book there."""
+    page.locator("main form[method=post] button[value=check]").click()
     page.wait_for_load_state()
+    confirm = page.locator("main form[method=post] button[value=book_confirmed]")
+    if confirm.count():
+        confirm.click()
+        page.wait_for_load_state()
 
 
 def test_a_member_books_from_the_week_grid_and_a_late_second_booker_gets_the_clash_message(

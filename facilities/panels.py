@@ -45,8 +45,9 @@ def register_panels() -> None:
 
 
 def home_free_search(request) -> dict:
-    """The free-room search form (空き状況検索): the equipment it can ask for."""
-    return {"equipment": selectors.search_equipment_choices()}
+    """The free-room search form (空き状況検索), short: the equipment is chosen on the results
+    page (no query here)."""
+    return {}
 
 
 def register_free_search_panel() -> None:

@@ -1,6 +1,6 @@
 """``{% free_room_form %}``: the free-room search form (空き状況検索), for the home page's panel and
-the rooms page; ``choices`` (the equipment, from ``selectors.search_equipment_choices``) may be
-given when the page has them already (the home page keeps its panels' contexts)."""
+the rooms page. ``with_equipment=False`` leaves the equipment out (the home page: a short form,
+and no query; the results page offers the equipment)."""
 
 from django import template
 
@@ -11,7 +11,6 @@ register = template.Library()
 
 
 @register.inclusion_tag("facilities/free_form.html")
-def free_room_form(choices=None, heading_id="free-search-title"):
-    if choices is None:
-        choices = selectors.search_equipment_choices()
+def free_room_form(with_equipment=True, heading_id="free-search-title"):
+    choices = selectors.search_equipment_choices() if with_equipment else []
     return {"form": form_from_query({}, equipment_choices=choices), "heading_id": heading_id}

@@ -67,9 +67,16 @@ def test_find_a_free_room_on_a_phone_and_book_it_prefilled(page, sign_in, member
     search.get_by_label("開始時刻").fill("13:00")
     search.get_by_label("終了時刻").fill("15:00")
     search.get_by_label("人数").fill("5")
-    search.get_by_label("プロジェクター").check()
+    assert search.get_by_label("プロジェクター").count() == 0  # chosen on the next page
     search.get_by_role("button", name="空き状況を検索").click()
     page.wait_for_url(re.compile(r"/facilities/free/\?"))
+    assert page.locator(".free-list > li").count() == 2
+    # The results page's form keeps the search and offers the equipment.
+    search = page.locator("form.free-search")
+    assert search.get_by_label("開始時刻").input_value() == "13:00"
+    search.get_by_label("プロジェクター").check()
+    search.get_by_role("button", name="空き状況を検索").click()
+    page.wait_for_url(re.compile(r"equipment="))
 
     results = page.locator(".free-list > li")
     assert results.count() == 2

@@ -182,15 +182,17 @@ def book(request, slug):
             response = _book_confirmed(request, room, form)
             if response is not None:
                 return response
-        else:
+        elif data.get("repeat", REPEAT_NONE) == REPEAT_NONE:
             check = _check_form(request, room, form)
             if form.is_valid() and check is not None:
-                if form.cleaned_data["repeat"] == REPEAT_NONE:
-                    return _confirm_page(request, room, form, check)
-                response = _handle_series(request, room, form)
-                if response is not None:
-                    return response
-                preview = getattr(form, "preview", None)
+                return _confirm_page(request, room, form, check)
+        elif form.is_valid():
+            # A recurring booking: the preview answers for each date (a clash on one date
+            # leaves the others bookable), so the rules are not asked for the first alone.
+            response = _handle_series(request, room, form)
+            if response is not None:
+                return response
+            preview = getattr(form, "preview", None)
     else:
         initial, problem = BookingForm.initial_from_query(room, request.GET)
         if problem:

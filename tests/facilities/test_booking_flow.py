@@ -259,3 +259,16 @@ def test_the_confirmation_page_is_a_few_queries_whatever_the_equipment(
     with django_assert_max_num_queries(30):
         response = client.post(book_url(room), form_data(group, open_day()))
     assert response.status_code == 200
+
+
+def test_a_clash_on_the_first_date_of_a_series_leaves_the_other_dates_bookable(
+    client_for, member, group, other_group, room
+):
+    day = series_start()
+    make_booking(room, at(day, "10:00"), at(day, "11:00"), group=other_group)
+    response = client_for("member").post(
+        book_url(room), form_data(group, day, repeat="weekly", repeat_count=3)
+    )
+    page = response.content.decode()
+    assert 'id="preview-heading"' in page
+    assert page.count('name="dates"') == 3 and page.count("disabled") >= 1

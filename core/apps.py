@@ -8,11 +8,20 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from core import audit
+        from core import audit, audit_display, registry
         from core.sites import site_follows_settings
 
         # Each app describes its audit keys in <app>/audit.py (core/audit.py's docstring).
         audit.autodiscover()
+        registry.register(
+            "admin_home",
+            registry.Panel(
+                key="core.recent_actions",
+                order=90,
+                template="core/panels/admin_recent_actions.html",
+                context=audit_display.recent_panel,
+            ),
+        )
 
         # After core's migrations, which come after the sites framework's (INSTALLED_APPS order):
         # its default row "example.com" is made by then and is given the portal's own address.

@@ -272,3 +272,18 @@ def test_a_clash_on_the_first_date_of_a_series_leaves_the_other_dates_bookable(
     page = response.content.decode()
     assert 'id="preview-heading"' in page
     assert page.count('name="dates"') == 3 and page.count("disabled") >= 1
+
+
+def test_a_link_from_the_free_room_search_prefills_people_and_equipment(
+    client_for, member, group, room, projector
+):
+    day = open_day()
+    query = (
+        f"?start={day}T10%3A00&end={day}T12%3A00&attendees=7"
+        f"&equipment={projector.pk}&equipment={projector.pk}&equipment=x&equipment=99999"
+    )
+    response = client_for("member").get(book_url(room) + query)
+    form = response.context["form"]
+    assert form.initial["attendees"] == 7
+    assert form.initial[f"equipment_{projector.pk}"] == 2
+    assert form.initial["start_time"] == dt.time(10)

@@ -213,8 +213,29 @@ class RoomAdmin(ThroughServicesAdmin):
         return None
 
 
+class EquipmentForm(forms.ModelForm):
+    class Meta:
+        model = Equipment
+        fields = office.EQUIPMENT_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and self.instance.pk:
+            saved = Equipment.objects.get(pk=self.instance.pk)
+            values = {key: cleaned[key] for key in office.EQUIPMENT_FIELDS if key in cleaned}
+            try:
+                office.equipment_check(equipment=saved, values=values)
+            except services.BookingError as exc:
+                raise forms.ValidationError(str(exc), code=exc.code) from exc
+        return cleaned
+
+
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(ThroughServicesAdmin):
+    """Equipment through ``equipment_save``: fewer pieces or out of use is refused while a
+    booking or loan still to come needs them; taken out of use ("in use" off), never deleted."""
+
+    form = EquipmentForm
     list_display = [
         "name",
         "quantity",
@@ -225,6 +246,21 @@ class EquipmentAdmin(admin.ModelAdmin):
     ]
     list_editable = ["order"]
     list_filter = ["is_active", "may_leave_building"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=EquipmentForm, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        values = {key: form.cleaned_data[key] for key in form.fields if key in form.cleaned_data}
+        saved = office.equipment_save(
+            actor=request.user,
+            values=values,
+            equipment=Equipment.objects.get(pk=obj.pk) if change else None,
+        )
+        obj.pk = saved.pk
 
 
 class OpeningHoursForm(forms.ModelForm):
@@ -587,6 +623,9 @@ class BookingSeriesAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a record of how the dates were made: read here
+
     def has_delete_permission(self, request, obj=None):
         return False  # the dates are cancelled one by one (or together) on the booking pages
 
@@ -600,6 +639,12 @@ class NoShowSuspensionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # lifted with the list's action (suspension_lift), never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the suspension stays on record once lifted
 
     @admin.display(description=_("in force"), boolean=True)
     def active(self, obj):

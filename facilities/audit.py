@@ -126,4 +126,10 @@ register(
         pgettext_lazy("audit", "changed the booking rules"),
         details=[CHANGES],
     ),
+    ActionType("facilities.equipment_create", pgettext_lazy("audit", "added equipment")),
+    ActionType(
+        "facilities.equipment_update",
+        pgettext_lazy("audit", "changed the equipment"),
+        details=[CHANGES],
+    ),
 )

@@ -394,6 +394,9 @@ class GroupAdmin(DecisionAdminMixin, PortalAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "slug"] if obj is not None else fields
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a group is withdrawn from the register (kept with its history)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -672,12 +675,56 @@ class GroupApplicationAdmin(GroupAdmin):
         return response
 
 
+class ThroughServicesMixin:
+    """Saves and deletes of the office's records go through groups.services; a refusal of the
+    service rolls the admin's transaction back and staff read why."""
+
+    def _refused(self, request, exc):
+        self.message_user(request, str(exc), messages.ERROR)
+        return redirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except GroupError as exc:
+            return self._refused(request, exc)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except GroupError as exc:
+            return self._refused(request, exc)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except GroupError as exc:
+            return self._refused(request, exc)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(ActivityField)
-class ActivityFieldAdmin(admin.ModelAdmin):
+class ActivityFieldAdmin(ThroughServicesMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "slug", "order", "group_count"]
     list_editable = ["order"]
     search_fields = ["name", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+    def save_model(self, request, obj, form, change):
+        values = {key: form.cleaned_data[key] for key in form.fields if key in form.cleaned_data}
+        saved = services.category_save(
+            actor=request.user,
+            model=self.model,
+            values=values,
+            category=self.model(pk=obj.pk) if change else None,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.category_delete(actor=request.user, category=obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_groups=Count("groups", distinct=True))
@@ -704,6 +751,16 @@ class GroupDocumentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # read here; a document uploaded by mistake is removed (audited)
+
+    def delete_model(self, request, obj):
+        services.group_document_delete(actor=request.user, document=obj)
+
+    def delete_queryset(self, request, queryset):
+        for document in queryset:
+            services.group_document_delete(actor=request.user, document=document)
+
     @admin.display(description=_("file"))
     def download(self, obj):
         return format_html(
@@ -721,7 +778,8 @@ class RenewalAddForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].initial = FiscalYear.current().year
+        if "fiscal_year" in self.fields:  # absent on a recorded renewal's read-only page
+            self.fields["fiscal_year"].initial = FiscalYear.current().year
 
     def clean(self):
         cleaned = super().clean()
@@ -790,16 +848,40 @@ class InvitationAdmin(admin.ModelAdmin):
         "revoked_at",
     ]
     exclude = ["key"]
+    actions = ["revoke_selected"]
 
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # invitations are sent and accepted on the portal
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an open invitation is revoked (audited), never deleted
+
+    @admin.action(description=_("Revoke the selected open invitations"))
+    def revoke_selected(self, request, queryset):
+        revoked = 0
+        for invitation in queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True):
+            try:
+                services.invitation_revoke(actor=request.user, invitation=invitation)
+            except GroupError as exc:
+                self.message_user(request, f"{invitation.email}: {exc}", messages.WARNING)
+            else:
+                revoked += 1
+        self.message_user(
+            request, gettext("%(n)d invitation(s) revoked.") % {"n": revoked}, messages.SUCCESS
+        )
+
 
 class ActivityPhotoInline(admin.TabularInline):
+    """The group's photos, shown; the group edits them on its record's page."""
+
     model = ActivityPhoto
     extra = 0
+    can_delete = False
     fields = ["preview", "caption", "order"]
-    readonly_fields = ["preview"]
+    readonly_fields = ["preview", "caption", "order"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -814,7 +896,7 @@ class ActivityPhotoInline(admin.TabularInline):
 
 
 @admin.register(ActivityRecord)
-class ActivityRecordAdmin(admin.ModelAdmin):
+class ActivityRecordAdmin(ThroughServicesMixin, admin.ModelAdmin):
     list_display = ["held_on", "title", "group", "photo_count", "created_by", "created_at"]
     list_filter = [FiscalYearFilter]
     search_fields = ["title", "body", "group__name"]
@@ -832,9 +914,32 @@ class ActivityRecordAdmin(admin.ModelAdmin):
         return obj._photos
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if change:
+            saved = services.activity_record_update(
+                actor=request.user,
+                record=obj,
+                held_on=data["held_on"],
+                title=data["title"],
+                body=data["body"],
+            )
+        else:
+            saved = services.activity_record_create(
+                actor=request.user,
+                group=data["group"],
+                held_on=data["held_on"],
+                title=data["title"],
+                body=data["body"],
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "group"] if obj is not None else fields
+
+    def delete_model(self, request, obj):
+        services.activity_record_delete(actor=request.user, record=obj)
 
 
 class ConsultationAdminForm(forms.ModelForm):
@@ -860,7 +965,7 @@ class ConsultationAdminForm(forms.ModelForm):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ThroughServicesMixin, admin.ModelAdmin):
     form = ConsultationAdminForm
     list_display = [
         "held_on",
@@ -894,9 +999,15 @@ class ConsultationAdmin(admin.ModelAdmin):
         return initial
 
     def save_model(self, request, obj, form, change):
-        if obj.staff_member_id is None:
-            obj.staff_member = request.user
-        super().save_model(request, obj, form, change)
+        saved = services.consultation_save(
+            actor=request.user,
+            values=dict(form.cleaned_data),
+            consultation=Consultation(pk=obj.pk) if change else None,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.consultation_delete(actor=request.user, consultation=obj)
 
     @admin.display(description=_("group or person"), ordering="group__name_kana")
     def who(self, obj):

@@ -90,4 +90,32 @@ register(
     ActionType(
         "groups.activity_record_delete", pgettext_lazy("audit", "deleted an activity record")
     ),
+    # The office's own records and lists, kept in the admin.
+    ActionType(
+        "groups.category_create",
+        pgettext_lazy("audit", "added an activity field or area"),
+        details=[detail("name", pgettext_lazy("audit", "name"))],
+    ),
+    ActionType(
+        "groups.category_update",
+        pgettext_lazy("audit", "changed an activity field or area"),
+        details=[fields_detail()],
+    ),
+    ActionType(
+        "groups.category_delete",
+        pgettext_lazy("audit", "removed an activity field or area"),
+        details=[detail("name", pgettext_lazy("audit", "name"))],
+    ),
+    ActionType("groups.consultation_create", pgettext_lazy("audit", "logged a consultation")),
+    ActionType(
+        "groups.consultation_update",
+        pgettext_lazy("audit", "corrected a consultation"),
+        details=[fields_detail()],
+    ),
+    ActionType("groups.consultation_delete", pgettext_lazy("audit", "removed a consultation")),
+    ActionType(
+        "groups.document_delete",
+        pgettext_lazy("audit", "removed a document"),
+        details=[detail("kind", pgettext_lazy("audit", "kind"))],
+    ),
 )

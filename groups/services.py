@@ -35,8 +35,11 @@ from core.text import normalise_phone
 from core.uploads import load_image
 from groups import emails
 from groups.models import (
+    ActivityField,
     ActivityPhoto,
     ActivityRecord,
+    Area,
+    Consultation,
     Group,
     GroupDocument,
     GroupRenewal,
@@ -908,6 +911,124 @@ def activity_record_delete(*, actor, record: ActivityRecord) -> None:
     record.delete()
     for image, thumb in files:
         transaction.on_commit(lambda i=image, t=thumb: (i.delete(save=False), t.delete(save=False)))
+
+
+# --------------------------------------------------------------------------- the office's records
+
+
+def _require_staff(actor) -> None:
+    if not is_office_staff(actor):
+        raise GroupError(_("Only office staff can do this."))
+
+
+def _changed(row, values: dict) -> list[str]:
+    return sorted(key for key, value in values.items() if getattr(row, key) != value)
+
+
+CATEGORY_FIELDS = ["slug", "name", "name_en", "order"]
+
+
+@transaction.atomic
+def category_save(*, actor, model, values: dict, category=None):
+    """Add or change an activity field or an area (``model``: ActivityField or Area)."""
+    _require_staff(actor)
+    if model not in (ActivityField, Area):
+        raise GroupError(_("Unknown list."))
+    values = {key: value for key, value in values.items() if key in CATEGORY_FIELDS}
+    if category is None or category.pk is None:
+        row = model.objects.create(**values)
+        log_action(actor=actor, action="groups.category_create", target=row, name=row.name)
+        return row
+    row = model.objects.select_for_update().get(pk=category.pk)
+    changed = _changed(row, values)
+    if changed:
+        for key in changed:
+            setattr(row, key, values[key])
+        row.save(update_fields=changed)
+        log_action(actor=actor, action="groups.category_update", target=row, fields=changed)
+    return row
+
+
+@transaction.atomic
+def category_delete(*, actor, category) -> None:
+    """Remove an activity field or area no group uses (a group's profile is never changed
+    behind its back: move the groups to another first)."""
+    _require_staff(actor)
+    row = type(category).objects.select_for_update().filter(pk=category.pk).first()
+    if row is None:
+        return
+    used = row.groups.count()
+    if used:
+        raise GroupError(
+            _("%(name)s is used by %(n)d group(s): choose another for them first.")
+            % {"name": row.name, "n": used}
+        )
+    log_action(actor=actor, action="groups.category_delete", target=row, name=row.name)
+    row.delete()
+
+
+CONSULTATION_FIELDS = [
+    "held_on",
+    "group",
+    "person_name",
+    "channel",
+    "category",
+    "summary",
+    "follow_up",
+    "follow_up_done",
+    "staff_member",
+]
+
+
+@transaction.atomic
+def consultation_save(*, actor, values: dict, consultation: Consultation | None = None):
+    """Log a consultation (相談対応) or correct one; the audit row names the fields changed,
+    never what was said."""
+    _require_staff(actor)
+    values = {key: value for key, value in values.items() if key in CONSULTATION_FIELDS}
+    if values.get("staff_member") is None:
+        values["staff_member"] = actor
+    if not values.get("group") and not (values.get("person_name") or "").strip():
+        raise GroupError(_("Choose the group, or write the name of the person."))
+    if consultation is None or consultation.pk is None:
+        row = Consultation.objects.create(**values)
+        log_action(actor=actor, action="groups.consultation_create", target=row)
+        return row
+    row = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    changed = _changed(row, values)
+    if changed:
+        for key in changed:
+            setattr(row, key, values[key])
+        row.save()
+        log_action(actor=actor, action="groups.consultation_update", target=row, fields=changed)
+    return row
+
+
+@transaction.atomic
+def consultation_delete(*, actor, consultation: Consultation) -> None:
+    _require_staff(actor)
+    row = Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+    if row is not None:
+        log_action(actor=actor, action="groups.consultation_delete", target=row)
+        row.delete()
+
+
+@transaction.atomic
+def group_document_delete(*, actor, document: GroupDocument) -> None:
+    """Remove a document uploaded by mistake; the file goes once the removal is committed."""
+    _require_staff(actor)
+    row = GroupDocument.objects.select_for_update().filter(pk=document.pk).first()
+    if row is None:
+        return
+    log_action(
+        actor=actor,
+        action="groups.document_delete",
+        target=row.group,
+        kind=row.get_kind_display(),
+    )
+    stored = row.file
+    row.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))
 
 
 # --------------------------------------------------------------------------- contact

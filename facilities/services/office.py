@@ -18,7 +18,18 @@ from django.utils.translation import ngettext
 
 from core.audit import log_action
 from facilities.calendar import aware, is_year_end
-from facilities.models import Booking, ClosedDay, FacilitySettings, OpeningHours, Room, TimeBlock
+from facilities.models import (
+    Booking,
+    BookingEquipment,
+    ClosedDay,
+    Equipment,
+    EquipmentLoan,
+    EquipmentLoanItem,
+    FacilitySettings,
+    OpeningHours,
+    Room,
+    TimeBlock,
+)
 from facilities.rules import BookingError, local_time
 from facilities.services._common import require_staff
 
@@ -301,6 +312,8 @@ def room_save(*, actor, values: dict, room: Room | None = None) -> Room:
         locked = Room.objects.select_for_update().get(pk=room.pk)
         room_rules_check(room=locked, values=values)
         before = {key: getattr(locked, key) for key in values}
+        if all(before[key] == value for key, value in values.items()):
+            return locked  # nothing changed: nothing written
         for key, value in values.items():
             setattr(locked, key, value)
         locked.save()
@@ -382,12 +395,82 @@ def facility_settings_update(*, actor, values: dict) -> FacilitySettings:
         FacilitySettings.load()
         row = FacilitySettings.objects.select_for_update().get(pk=1)
         before = {key: getattr(row, key) for key in values}
+        changes = _changes(before, values)
+        if not changes:
+            return row  # nothing changed: nothing written
         for key, value in values.items():
             setattr(row, key, value)
         row.save()
-        changes = _changes(before, values)
-        if changes:
+        log_action(actor=actor, action="facilities.settings_update", target=row, changes=changes)
+        return row
+
+
+# --- equipment -----------------------------------------------------------------------------
+
+EQUIPMENT_FIELDS = [
+    "name",
+    "quantity",
+    "may_leave_building",
+    "requires_approval",
+    "notes",
+    "order",
+    "is_active",
+]
+
+
+def equipment_check(*, equipment, values: dict, now=None) -> None:
+    """Fewer pieces, or a piece taken out of use, must still cover every booking and loan still
+    to come that asks for it."""
+    if equipment is None or equipment.pk is None:
+        return
+    now = now or timezone.now()
+    quantity = values.get("quantity", equipment.quantity)
+    out_of_use = values.get("is_active") is False and equipment.is_active
+    if quantity >= equipment.quantity and not out_of_use:
+        return
+    wanted = quantity if not out_of_use else 0
+    lines = BookingEquipment.objects.filter(
+        equipment=equipment, booking__status__in=HELD, booking__end__gt=now, quantity__gt=wanted
+    ).select_related("booking__room", "booking__group")
+    message = _("%(name)s cannot go down to %(n)d.") % {"name": equipment.name, "n": wanted}
+    _refuse([line.booking for line in lines.order_by("booking__start")], message)
+    loans = EquipmentLoanItem.objects.filter(
+        equipment=equipment,
+        loan__status__in=EquipmentLoan.LIVE_STATUSES,
+        loan__end__gt=now,
+        quantity__gt=wanted,
+    ).select_related("loan__group")
+    taken = [str(item.loan) for item in loans.order_by("loan__start")[:5]]
+    if taken:
+        raise BookingError(
+            _("%(message)s Loans still to come ask for more: %(list)s.")
+            % {"message": message, "list": "; ".join(taken)},
+            code="loans",
+        )
+
+
+def equipment_save(*, actor, values: dict, equipment=None):
+    """Add a piece of equipment, or change one: checked against what is booked, audited."""
+    require_staff(actor)
+    values = {key: value for key, value in values.items() if key in EQUIPMENT_FIELDS}
+    with transaction.atomic():
+        if equipment is None or equipment.pk is None:
+            row = Equipment.objects.create(**values)
             log_action(
-                actor=actor, action="facilities.settings_update", target=row, changes=changes
+                actor=actor,
+                action="facilities.equipment_create",
+                target=row,
+                values={k: _plain(v) for k, v in values.items()},
             )
+            return row
+        row = Equipment.objects.select_for_update().get(pk=equipment.pk)
+        equipment_check(equipment=row, values=values)
+        before = {key: getattr(row, key) for key in values}
+        changes = _changes(before, values)
+        if not changes:
+            return row
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.save()
+        log_action(actor=actor, action="facilities.equipment_update", target=row, changes=changes)
         return row

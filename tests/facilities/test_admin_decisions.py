@@ -33,7 +33,7 @@ def request_(room, group):
 
 
 @pytest.mark.django_db
-def test_a_booking_request_is_approved_from_its_own_page(client_for, staff_admin, request_):
+def test_a_booking_request_is_approved_from_its_own_page(client_for, staff_admin, request_, ja):
     admin = client_for("staff")
     change = reverse("admin:facilities_booking_change", args=[request_.pk])
     html = admin.get(change).content.decode()
@@ -48,7 +48,7 @@ def test_a_booking_request_is_approved_from_its_own_page(client_for, staff_admin
 
     # A second click: says so, nothing changes.
     response = _decide(admin, request_, "reject", reason="x")
-    assert "nothing was changed" in _messages(response)[-1]
+    assert "何も変更していません" in _messages(response)[-1]
     request_.refresh_from_db()
     assert request_.status == Booking.Status.CONFIRMED
     assert "/decide/" not in admin.get(change).content.decode()

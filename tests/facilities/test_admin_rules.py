@@ -228,3 +228,18 @@ def test_booking_details_in_the_admin_are_audited_and_the_headcount_waits_for_th
     booking.refresh_from_db()
     assert booking.actual_headcount is None and booking.status == Booking.Status.CONFIRMED
     assert Room.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_fewer_projectors_than_a_booking_needs_are_refused(admin, room, group, projector):
+    day = open_day(after=5)
+    make_booking(room, at(day, "10:00"), at(day, "12:00"), group=group, equipment={projector: 2})
+    change = reverse("admin:facilities_equipment_change", args=[projector.pk])
+    data = {"name": projector.name, "quantity": 1, "notes": "", "order": 0, "is_active": "on"}
+    response = admin.post(change, data)
+    assert response.status_code == 200 and "10:00" in _errors(response)
+    projector.refresh_from_db()
+    assert projector.quantity == 2
+    assert admin.post(change, {**data, "quantity": 3}).status_code == 302
+    row = AuditLog.objects.get(action="facilities.equipment_update")
+    assert row.data["changes"] == {"quantity": [2, 3]}

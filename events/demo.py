@@ -23,7 +23,6 @@ from django.utils import timezone
 from core.fiscal import TOKYO, FiscalYear
 from events import services
 from events.models import (
-    Answer,
     Event,
     Question,
     Registration,
@@ -517,43 +516,25 @@ def _seed_surveys(ctx, meeting: Event | None, groups, users) -> None:
             "",
             "",
         ]
-        responses = []
-        answers = []
+        rows = []
         for registration in attendees[: max(1, len(attendees) * 3 // 4)]:
-            response = Response(
-                survey=survey,
-                user=registration.user,
-                registration=None if registration.user_id else registration,
-                group=registration.group,
-                submitted_at=meeting.end + dt.timedelta(days=rng.randint(1, 10)),
-            )
-            responses.append(response)
-        Response.objects.bulk_create(responses)
-        for response in responses:
-            answers.append(
-                Answer(
-                    response=response,
-                    question=questions[0],
-                    rating=rng.choices([2, 3, 4, 5], weights=[1, 3, 6, 4])[0],
+            answers = {
+                questions[0]: rng.choices([2, 3, 4, 5], weights=[1, 3, 6, 4])[0],
+                questions[1]: rng.choices(questions[1].option_list, weights=[4, 3, 3, 2, 1])[0],
+                questions[2]: [o for o in questions[2].option_list if rng.random() < 0.35],
+                questions[3]: rng.choice(comments),
+                questions[4]: rng.choice(opinions),
+            }
+            rows.append(
+                services.PastResponse(
+                    submitted_at=meeting.end + dt.timedelta(days=rng.randint(1, 10)),
+                    answers=answers,
+                    user=registration.user,
+                    registration=registration,
                 )
             )
-            answers.append(
-                Answer(
-                    response=response,
-                    question=questions[1],
-                    choices=[rng.choices(questions[1].option_list, weights=[4, 3, 3, 2, 1])[0]],
-                )
-            )
-            chosen = [o for o in questions[2].option_list if rng.random() < 0.35]
-            if chosen:
-                answers.append(Answer(response=response, question=questions[2], choices=chosen))
-            comment = rng.choice(comments)
-            if comment:
-                answers.append(Answer(response=response, question=questions[3], text=comment))
-            opinion = rng.choice(opinions)
-            if opinion:
-                answers.append(Answer(response=response, question=questions[4], text=opinion))
-        Answer.objects.bulk_create(answers, batch_size=2000)
+        # Each answered through the survey's rules (open then, an attendee, once each).
+        services.survey_responses_record_bulk(survey=survey, rows=rows)
 
     # The yearly survey of registered groups, answered by some representatives.
     year = FiscalYear.of(ctx.today)
@@ -566,6 +547,7 @@ def _seed_surveys(ctx, meeting: Event | None, groups, users) -> None:
         ),
         audience=Survey.Audience.REPRESENTATIVES,
         status=Survey.Status.OPEN,
+        opens_at=now - dt.timedelta(days=7),
         closes_at=now + dt.timedelta(days=30),
     )
     questions = _questions(
@@ -592,52 +574,33 @@ def _seed_surveys(ctx, meeting: Event | None, groups, users) -> None:
             role=Membership.Role.REPRESENTATIVE, group__status=Group.Status.REGISTERED
         )
         .exclude(user__email="rep@example.com")
-        .select_related("group")
+        .select_related("group", "user")
         .order_by("group__name_kana")[: max(5, len(groups) // 2)]
     )
-    responses = [
-        Response(
-            survey=survey,
-            user_id=m.user_id,
-            group=m.group,
-            submitted_at=now - dt.timedelta(days=rng.randint(0, 6)),
-        )
-        for m in {m.user_id: m for m in reps}.values()
-    ]
-    Response.objects.bulk_create(responses)
-    answers = []
-    for response in responses:
-        answers.append(
-            Answer(
-                response=response,
-                question=questions[0],
-                choices=[rng.choices(questions[0].option_list, weights=[2, 4, 4, 2, 1])[0]],
-            )
-        )
+    rows = []
+    for m in {m.user_id: m for m in reps}.values():
         issues = [o for o in questions[1].option_list if rng.random() < 0.4] or ["担い手・後継者"]
-        answers.append(Answer(response=response, question=questions[1], choices=issues))
-        answers.append(
-            Answer(
-                response=response,
-                question=questions[2],
-                rating=rng.choices([3, 4, 5], weights=[2, 5, 3])[0],
+        answers = {
+            questions[0]: rng.choices(questions[0].option_list, weights=[2, 4, 4, 2, 1])[0],
+            questions[1]: issues,
+            questions[2]: rng.choices([3, 4, 5], weights=[2, 5, 3])[0],
+        }
+        if rng.random() < 0.4:
+            answers[questions[3]] = rng.choice(
+                [
+                    "夜間も会議室を使えるとありがたいです。",
+                    "印刷機の予約をオンラインでできるようにしてほしい。",
+                    "他の団体と知り合える機会を増やしてほしい。",
+                ]
+            )
+        rows.append(
+            services.PastResponse(
+                submitted_at=now - dt.timedelta(days=rng.randint(0, 6), minutes=1),
+                answers=answers,
+                user=m.user,
             )
         )
-        if rng.random() < 0.4:
-            answers.append(
-                Answer(
-                    response=response,
-                    question=questions[3],
-                    text=rng.choice(
-                        [
-                            "夜間も会議室を使えるとありがたいです。",
-                            "印刷機の予約をオンラインでできるようにしてほしい。",
-                            "他の団体と知り合える機会を増やしてほしい。",
-                        ]
-                    ),
-                )
-            )
-    Answer.objects.bulk_create(answers)
+    services.survey_responses_record_bulk(survey=survey, rows=rows)
 
 
 def _questions(survey: Survey, rows) -> list[Question]:

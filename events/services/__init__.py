@@ -9,6 +9,7 @@ One module per capability:
 - ``_places``: what they share: the event's row lock, the waiting list moving up, releasing
   unconfirmed holds.
 - ``lottery``, ``attendance``, ``surveys``: the lottery draw, who came, survey answers.
+- ``survey_history``: survey answers given in the past, recorded in bulk (the demo).
 - ``history``: past events with their registrations and attendance recorded in bulk (the
   demo).
 - ``lifecycle``: proposals, approval, edits that move an event, cancellation, reminders.
@@ -80,6 +81,7 @@ from events.services.status import (
     survey_open,
     survey_update,
 )
+from events.services.survey_history import PastResponse, survey_responses_record_bulk
 from events.services.surveys import survey_send_invitations, survey_submit, surveys_send_due
 
 # The rules (events.rules) are exported here too, as callers have always used them.
@@ -91,6 +93,7 @@ __all__ = [
     "EventError",
     "PastEvent",
     "PastRegistration",
+    "PastResponse",
     "RegistrationError",
     "SurveyError",
     "attendance_mark_all",
@@ -134,6 +137,7 @@ __all__ = [
     "survey_deletable",
     "survey_delete",
     "survey_open",
+    "survey_responses_record_bulk",
     "survey_send_invitations",
     "survey_submit",
     "survey_update",

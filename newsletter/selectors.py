@@ -97,6 +97,12 @@ def message_recipients(message: OfficeMessage) -> segments.Resolved:
     return segments.resolve(message.segment, suppressed_of=suppressed_addresses)
 
 
+def event_registrants_segment(*, event, statuses=("confirmed",)) -> dict:
+    """The segment "this event's registrants in these states" (confirmed, waitlisted,
+    attended, absent), for ``services.office_message_create(event=event, segment=…)``."""
+    return segments.event_registrants(event=event, statuses=statuses)
+
+
 def message_progress(message: OfficeMessage) -> dict:
     return _progress_of(OfficeMessageDelivery.objects.filter(office_message=message))
 

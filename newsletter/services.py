@@ -417,9 +417,15 @@ def office_message_create(
     A message to one event's registrants, copied to the office, is one call::
 
         office_message_create(actor=…, subject=…, body=…, event=event, copy_to_office=True,
-                              segment=segments.event_registrants(event=event))
+                              segment=selectors.event_registrants_segment(event=event))
+
+    With ``event`` set the segment must be that event's registrants and nobody else (an
+    organiser writes to their own event's people only).
     """
     segment = _clean_segment(segment)
+    if event is not None and (segments.has_group_part(segment) or segment["events"] != [event.pk]):
+        # A message about one event (an organiser's) reaches that event's registrants only.
+        raise NewsletterError(_("A message about an event goes to its registrants only."))
     with transaction.atomic():
         message = OfficeMessage(
             subject=subject.strip(),

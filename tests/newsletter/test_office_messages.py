@@ -203,7 +203,7 @@ def test_an_event_message_with_a_copy_to_the_office_is_one_call(staff, world):
         body="会場が変わりました。",
         event=world.event,
         copy_to_office=True,
-        segment=segments.event_registrants(event=world.event, statuses=["confirmed"]),
+        segment=selectors.event_registrants_segment(event=world.event, statuses=["confirmed"]),
     )
     services.office_message_send(actor=staff, message=message, require_test=False)
     deliver_message(message_id=message.pk)
@@ -285,3 +285,16 @@ def test_start_of_a_booking_week_uses_tokyo_days(staff, world):
     # 15 June 00:30 in Tokyo is 14 June in UTC: the booking still counts for the 15th.
     segment = {"booked_from": dt.date(2026, 6, 15), "booked_to": dt.date(2026, 6, 15)}
     assert {r.email for r in segments.resolve(segment).recipients} == {"b-rep@example.org"}
+
+
+def test_a_message_about_an_event_reaches_its_registrants_only(staff, world):
+    for segment in [
+        {"events": [world.event.pk], "all_groups": True},
+        {"events": [world.event.pk, world.cancelled_event.pk]},
+        {"groups": [world.a.pk]},
+    ]:
+        with pytest.raises(services.NewsletterError, match="申込者だけ"):
+            services.office_message_create(
+                actor=staff, subject="件名", body="本文", event=world.event, segment=segment
+            )
+    assert not OfficeMessage.objects.exists()

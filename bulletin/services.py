@@ -285,7 +285,8 @@ def post_update_by_staff(*, actor, post: BulletinPost, changed: list[str]) -> Bu
     fields = [name for name in changed if name in (*EDITABLE, "group", "author")]
     if not fields:
         return post
-    _check_expiry(post.expires_on, min(timezone.localdate(), post.created_at.date()))
+    if "expires_on" in fields:  # an expired post's typo can still be corrected
+        _check_expiry(post.expires_on)
     _validate(post)
     with transaction.atomic():
         post.save(update_fields=[*fields, "updated_at"])

@@ -132,9 +132,16 @@ def walk_admin(model, client: Client, staff) -> list[str]:
     fake = RequestFactory().get(changelist)
     fake.user = staff
     for name in model_admin.get_actions(fake):
-        data = {"action": name, ACTION_CHECKBOX_NAME: [str(obj.pk)], "index": 0}
-        if name == "delete_selected":
-            data["post"] = "yes"
+        # Confirmed at once: an action that asks first (delete_selected, hiding with a note)
+        # reads its confirmation and its note or reason from the same POST.
+        data = {
+            "action": name,
+            ACTION_CHECKBOX_NAME: [str(obj.pk)],
+            "index": 0,
+            "post": "yes",
+            "note": "walk",
+            "reason": "walk",
+        }
         walk.step(
             f"the action {name!r}", lambda data=data: client.post(changelist, data), may_write=True
         )

@@ -431,3 +431,25 @@ def test_a_staff_member_without_a_permission_sees_no_count_of_it(client_for, sta
     found = waiting(home(client_for("staff")))
     assert "news.opinions" not in found
     assert found["groups.applications"][0] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "reports"), [("official", True), ("citizen", False)])
+def test_a_signed_in_person_who_is_not_staff_is_led_back_to_the_portal(client_for, role, reports):
+    client = client_for(role)
+    response = client.get(reverse("admin:index"), follow=True)
+    html = response.content.decode()
+    assert "管理画面は事務局の職員専用です。" in html
+    assert (f'href="{reverse("reports:annual")}"' in html) is reports
+    assert f'href="{reverse("my_account")}"' in html
+    assert f'href="{reverse("home")}"' in html
+    assert "職員のアカウントでログインする" in html  # the staff log-in stays, folded away
+    assert "対応を待っているもの" not in html
+
+
+@pytest.mark.django_db
+def test_a_visitor_gets_the_admins_log_in_form(client):
+    response = client.get(reverse("admin:index"), follow=True)
+    html = response.content.decode()
+    assert 'id="login-form"' in html
+    assert "管理画面は事務局の職員専用です。" not in html

@@ -70,6 +70,9 @@ class ReportInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reporter", "post")
+
 
 class ActiveFilter(admin.SimpleListFilter):
     title = _("on the board")

@@ -241,3 +241,36 @@ def test_surveys_open_and_close_through_the_services(client_for):
     assert actions == ["events.survey_open", "events.survey_close"]
     page = client.get(reverse("admin:events_survey_change", args=[survey.pk]))
     assert "status" not in page.context["adminform"].form.fields
+
+
+def test_the_decision_pages_read_a_fixed_number_of_queries(client_for, group):
+    """The event's, the survey's, the bulletin post's and the opinion's admin pages (with the
+    decision panel) read as many queries for one row as for many."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bulletin.models import PostReport
+    from tests.events.factories import RegistrationFactory
+    from tests.news.factories import OpinionFactory, PostFactory
+
+    client = client_for("staff")
+    counts = {}
+    for n in (1, 6):
+        event = EventFactory(organiser=group)
+        RegistrationFactory.create_batch(n, event=event)
+        survey = SurveyFactory(status="draft", event=event)
+        QuestionFactory.create_batch(n, survey=survey)
+        post = PostFactory(group=group, status="pending", published_at=None)
+        for _ in range(n):
+            PostReport.objects.create(post=post, reason="spam", reporter=UserFactory())
+        opinion = OpinionFactory()
+        for obj in (event, survey, post, opinion):
+            opts = obj._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            client.get(url)  # the first read fills the caches of the session
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.setdefault(opts.label, []).append(len(queries))
+    for label, (few, many) in counts.items():
+        assert few == many, f"{label}: {few} queries for one row, {many} for six"
+        assert many <= 14, f"{label}: {many} queries"

@@ -94,7 +94,7 @@ def admin_waiting(request) -> dict:
 
 
 def admin_today(request) -> dict:
-    """Today's bookings and loans in short, with the way to the desk (three queries)."""
+    """Today's bookings and loans in short, with the way to the desk (two queries)."""
     today = timezone.localdate()
     return {
         "today": today,

@@ -133,7 +133,7 @@ def send(event: str, bookings: list, *, reason: str = "", previous: dict | None 
             "group": first.group,
             "reason": reason,
             "previous": previous,
-            "is_change": bool(first.replaces_id),
+            "is_change": bool(first.replaces_id) or hasattr(first, "replaced_booking"),
             "with_deadline": event in WITH_CALENDAR or event in ("received", "change_received"),
             "bookings_url": settings.SITE_URL + reverse("facilities:bookings"),
             "office_email": settings.OFFICE_EMAIL,

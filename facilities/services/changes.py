@@ -277,6 +277,8 @@ def change_approved(*, actor, change: Booking) -> Booking | None:
     # a later change of it can be asked for in turn. The audit row keeps the link.
     change.replaces = None
     change.save(update_fields=["replaces", "updated_at"])
+    # The approval mail (sent on commit with this instance) says the change replaced it.
+    change.replaced_booking = original
     log_action(
         actor=actor,
         action="facilities.change_approved",

@@ -288,3 +288,31 @@ def test_a_change_racing_a_new_booking_for_the_same_time_one_wins_and_the_loser_
             assert (original.start, original.end) == (at(day, "10:00"), at(day, "12:00"))
             assert original.status == Booking.Status.CONFIRMED
     assert len(outcomes) == 4
+
+
+def test_staff_find_and_approve_a_change_in_the_admin_and_the_group_is_told(
+    client_for, member, staff_admin, group, room, django_capture_on_commit_callbacks
+):
+    day = open_day()
+    booking = book(member, group, room, day)
+    room.requires_approval = True
+    room.save()
+    response = client_for("member").post(
+        change_url(booking), change_data(booking, start_time="15:00", end_time="17:00")
+    )
+    assert response.status_code == 302
+    change = Booking.objects.get(replaces=booking)
+    client = client_for("staff_admin")
+    listing = client.get(reverse("admin:facilities_booking_changelist") + "?change=pending")
+    assert listing.status_code == 200
+    assert reverse("admin:facilities_booking_change", args=[change.pk]) in listing.content.decode()
+    assert (
+        reverse("admin:facilities_booking_change", args=[booking.pk])
+        not in listing.content.decode()
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_approve(actor=staff_admin, booking=change)
+    assert "元の予約に代わります" in mail.outbox[-1].body
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED

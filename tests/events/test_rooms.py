@@ -9,8 +9,9 @@ from icalendar import Calendar
 
 from events import services
 from events.models import Event
-from facilities.models import Booking, FacilitySettings, OpeningHours
+from facilities.models import Booking
 from tests.events.factories import EventFactory
+from tests.events.office import event_room, open_office
 from tests.facilities.factories import RoomFactory, at, make_booking, open_day
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +19,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def office_hours(db):
-    OpeningHours.objects.all().delete()
-    OpeningHours.objects.bulk_create(
-        OpeningHours(weekday=day, opens=dt.time(9), closes=dt.time(21)) for day in range(6)
-    )
-    FacilitySettings.load()
+    open_office()
 
 
 @pytest.fixture
 def room(db):
-    return RoomFactory(name="ミーティングスペースA", slug="meeting-a", capacity=30)
+    return event_room()
 
 
 @pytest.fixture

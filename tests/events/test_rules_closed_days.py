@@ -16,9 +16,9 @@ from django.urls import reverse
 from core.fiscal import TOKYO
 from events import services
 from events.models import Event, Registration
-from facilities.models import Booking, ClosedDay, FacilitySettings, OpeningHours
+from facilities.models import Booking, ClosedDay
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.facilities.factories import RoomFactory
+from tests.events.office import event_room, open_office
 
 S = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -37,17 +37,13 @@ def clock():
 
 @pytest.fixture(autouse=True)
 def office_hours(db):
-    OpeningHours.objects.all().delete()
-    OpeningHours.objects.bulk_create(
-        OpeningHours(weekday=day, opens=dt.time(9), closes=dt.time(21)) for day in range(6)
-    )
-    FacilitySettings.load()
+    open_office()
     ClosedDay.objects.create(date=CLOSURE, reason="館内整理日")
 
 
 @pytest.fixture
 def room(db):
-    return RoomFactory(name="会議室", slug="kaigishitsu", capacity=30)
+    return event_room("会議室", "kaigishitsu")
 
 
 def at(day: dt.date, hour: int) -> dt.datetime:

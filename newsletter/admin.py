@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
@@ -74,19 +74,17 @@ def framed_mail(html: str) -> HttpResponse:
     return csp(policy)(lambda: HttpResponse(html, content_type="text/html; charset=utf-8"))()
 
 
-@admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(admin.ModelAdmin):
-    form = IssueAdminForm
-    list_display = ["number", "title", "status", "published_on", "sent", "failed", "left"]
-    list_display_links = ["number", "title"]
-    list_filter = ["status"]
-    search_fields = ["title", "body"]
-    date_hierarchy = "published_on"
-    inlines = [SendRunInline]
-    change_form_template = "admin/newsletter/newsletterissue/change_form.html"
-    change_list_template = "admin/newsletter/newsletterissue/change_list.html"
+class MailOutAdminMixin:
+    """What the issue and message admins share: the URLs of a mail-out (test send, preview and
+    its framed HTML, send, retry failed, resume a stalled send) and the views that only call
+    a service and say how it went. Each admin names its services and its sentences."""
 
-    def get_queryset(self, request):
+    url_prefix = ""  # admin:newsletter_<prefix>_<action>
+    target_keyword = ""  # the services' keyword for the mail-out: issue= / message=
+    test_sent_text = ""
+    resumed_text = ""
+
+    def get_queryset(self, request):  # the list's sent / failed / left columns
         return selectors.with_progress(super().get_queryset(request))
 
     @admin.display(description=pgettext_lazy("delivery progress", "sent"), ordering="n_sent")
@@ -101,6 +99,90 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def left(self, obj):
         return obj.n_left
 
+    def _mail_out_urls(self, *extra):
+        wrap = self.admin_site.admin_view
+        name = f"newsletter_{self.url_prefix}"
+        return [
+            *extra,
+            path(
+                "<int:pk>/test-send/",
+                wrap(require_POST(self.test_send_view)),
+                name=f"{name}_test_send",
+            ),
+            path("<int:pk>/preview/", wrap(require_GET(self.preview_view)), name=f"{name}_preview"),
+            path(
+                "<int:pk>/preview/mail.html",
+                wrap(require_GET(xframe_options_sameorigin(self.preview_html_view))),
+                name=f"{name}_preview_html",
+            ),
+            path("<int:pk>/send/", wrap(self.send_view), name=f"{name}_send"),
+            path(
+                "<int:pk>/retry-failed/", wrap(require_POST(self.retry_view)), name=f"{name}_retry"
+            ),
+            path(
+                "<int:pk>/resume-send/",
+                wrap(require_POST(self.resume_view)),
+                name=f"{name}_resume",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _call(self, service, request, target):
+        return service(actor=request.user, **{self.target_keyword: target})
+
+    def test_send_view(self, request, pk):
+        target = self._target(request, pk)
+        try:
+            self._call(self.test_send_service, request, target)
+        except services.NewsletterError as exc:
+            messages.error(request, str(exc))
+        except OSError as exc:
+            messages.error(request, gettext("The mail server did not accept the test: %s") % exc)
+        else:
+            messages.success(request, gettext(self.test_sent_text) % {"email": request.user.email})
+        return redirect(self._change_url(target))
+
+    def retry_view(self, request, pk):
+        target = self._target(request, pk)
+        count = self._call(self.retry_service, request, target)
+        messages.success(
+            request, gettext("%(count)d failed deliveries were queued again.") % {"count": count}
+        )
+        return redirect(self._change_url(target))
+
+    def resume_view(self, request, pk):
+        target = self._target(request, pk)
+        try:
+            self._call(self.resume_service, request, target)
+        except services.NewsletterError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, gettext(self.resumed_text))
+        return redirect(self._change_url(target))
+
+
+@admin.register(NewsletterIssue)
+class NewsletterIssueAdmin(MailOutAdminMixin, admin.ModelAdmin):
+    form = IssueAdminForm
+    list_display = ["number", "title", "status", "published_on", "sent", "failed", "left"]
+    list_display_links = ["number", "title"]
+    list_filter = ["status"]
+    search_fields = ["title", "body"]
+    date_hierarchy = "published_on"
+    inlines = [SendRunInline]
+    change_form_template = "admin/newsletter/newsletterissue/change_form.html"
+    change_list_template = "admin/newsletter/newsletterissue/change_list.html"
+    url_prefix = "issue"
+    target_keyword = "issue"
+    test_send_service = staticmethod(services.issue_test_send)
+    retry_service = staticmethod(services.issue_failures_retry)
+    resume_service = staticmethod(services.issue_send_resume)
+    test_sent_text = gettext_noop("A test was sent to %(email)s. Check it, then send the issue.")
+    resumed_text = gettext_noop(
+        "The stalled send was started again. Those who already have the issue will not get it "
+        "twice."
+    )
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -111,39 +193,10 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         return obj.get_absolute_url()
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("digest/", wrap(self.digest_view), name="newsletter_issue_digest"),
-            path(
-                "<int:pk>/test-send/",
-                wrap(require_POST(self.test_send_view)),
-                name="newsletter_issue_test_send",
-            ),
-            path(
-                "<int:pk>/preview/",
-                wrap(require_GET(self.preview_view)),
-                name="newsletter_issue_preview",
-            ),
-            path(
-                "<int:pk>/preview/mail.html",
-                wrap(require_GET(xframe_options_sameorigin(self.preview_html_view))),
-                name="newsletter_issue_preview_html",
-            ),
-            path("<int:pk>/send/", wrap(self.send_view), name="newsletter_issue_send"),
-            path(
-                "<int:pk>/retry-failed/",
-                wrap(require_POST(self.retry_view)),
-                name="newsletter_issue_retry",
-            ),
-            path(
-                "<int:pk>/resume-send/",
-                wrap(require_POST(self.resume_view)),
-                name="newsletter_issue_resume",
-            ),
-            *super().get_urls(),
-        ]
+        digest = self.admin_site.admin_view(self.digest_view)
+        return self._mail_out_urls(path("digest/", digest, name="newsletter_issue_digest"))
 
-    def _issue_for_change(self, request, pk) -> NewsletterIssue:
+    def _target(self, request, pk) -> NewsletterIssue:
         issue = get_object_or_404(NewsletterIssue, pk=pk)
         if not self.has_change_permission(request, issue):
             raise PermissionDenied
@@ -168,7 +221,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def preview_view(self, request, pk):
         """The issue's mail before the test send: the HTML part in a sandboxed frame, the plain
         text below it, then the test-send button."""
-        issue = self._issue_for_change(request, pk)
+        issue = self._target(request, pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -180,27 +233,11 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     def preview_html_view(self, request, pk):
         """The HTML part alone, for the preview's frame (framed_mail)."""
-        issue = self._issue_for_change(request, pk)
+        issue = self._target(request, pk)
         return framed_mail(mail.issue_preview(issue, to=request.user.email).html)
 
-    def test_send_view(self, request, pk):
-        issue = self._issue_for_change(request, pk)
-        try:
-            services.issue_test_send(actor=request.user, issue=issue)
-        except services.NewsletterError as exc:
-            messages.error(request, str(exc))
-        except OSError as exc:
-            messages.error(request, gettext("The mail server did not accept the test: %s") % exc)
-        else:
-            messages.success(
-                request,
-                gettext("A test was sent to %(email)s. Check it, then send the issue.")
-                % {"email": request.user.email},
-            )
-        return redirect(self._change_url(issue))
-
     def send_view(self, request, pk):
-        issue = self._issue_for_change(request, pk)
+        issue = self._target(request, pk)
         form = SendForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -235,30 +272,6 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             "test_is_current": bool(issue.test_sent_at and issue.test_sent_at >= issue.updated_at),
         }
         return TemplateResponse(request, "admin/newsletter/newsletterissue/send.html", context)
-
-    def retry_view(self, request, pk):
-        issue = self._issue_for_change(request, pk)
-        count = services.issue_failures_retry(actor=request.user, issue=issue)
-        messages.success(
-            request, gettext("%(count)d failed deliveries were queued again.") % {"count": count}
-        )
-        return redirect(self._change_url(issue))
-
-    def resume_view(self, request, pk):
-        issue = self._issue_for_change(request, pk)
-        try:
-            services.issue_send_resume(actor=request.user, issue=issue)
-        except services.NewsletterError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                gettext(
-                    "The stalled send was started again. Those who already have the issue "
-                    "will not get it twice."
-                ),
-            )
-        return redirect(self._change_url(issue))
 
     def digest_view(self, request):
         if not self.has_add_permission(request):
@@ -402,8 +415,18 @@ class OfficeMessageDeliveryInline(admin.TabularInline):
 
 
 @admin.register(OfficeMessage)
-class OfficeMessageAdmin(admin.ModelAdmin):
+class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
     form = OfficeMessageForm
+    url_prefix = "message"
+    target_keyword = "message"
+    test_send_service = staticmethod(services.office_message_test_send)
+    retry_service = staticmethod(services.office_message_failures_retry)
+    resume_service = staticmethod(services.office_message_send_resume)
+    test_sent_text = gettext_noop("A test was sent to %(email)s. Check it, then send the message.")
+    resumed_text = gettext_noop(
+        "The stalled send was started again. Those who already have the message will not get "
+        "it twice."
+    )
     list_display = ["subject", "status", "sent_at", "recipient_count", "sent", "failed", "left"]
     list_filter = ["status"]
     search_fields = ["subject", "body"]
@@ -418,21 +441,6 @@ class OfficeMessageAdmin(admin.ModelAdmin):
         "attachment_name",
         "created_by",
     ]
-
-    def get_queryset(self, request):
-        return selectors.messages_with_progress(super().get_queryset(request))
-
-    @admin.display(description=pgettext_lazy("delivery progress", "sent"), ordering="n_sent")
-    def sent(self, obj):
-        return obj.n_sent
-
-    @admin.display(description=_("failed"), ordering="n_failed")
-    def failed(self, obj):
-        return obj.n_failed
-
-    @admin.display(description=_("left"), ordering="n_left")
-    def left(self, obj):
-        return obj.n_left
 
     @admin.display(description=_("recipients when sent"))
     def segment_in_words(self, obj):
@@ -516,49 +524,20 @@ class OfficeMessageAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
-        return [
+        return self._mail_out_urls(
             path(
                 "<int:pk>/recipients/",
                 wrap(require_GET(self.recipients_view)),
                 name="newsletter_message_recipients",
             ),
             path(
-                "<int:pk>/preview/",
-                wrap(require_GET(self.preview_view)),
-                name="newsletter_message_preview",
+                "<int:pk>/stop/", wrap(require_POST(self.stop_view)), name="newsletter_message_stop"
             ),
-            path(
-                "<int:pk>/preview/mail.html",
-                wrap(require_GET(xframe_options_sameorigin(self.preview_html_view))),
-                name="newsletter_message_preview_html",
-            ),
-            path(
-                "<int:pk>/test-send/",
-                wrap(require_POST(self.test_send_view)),
-                name="newsletter_message_test_send",
-            ),
-            path("<int:pk>/send/", wrap(self.send_view), name="newsletter_message_send"),
-            path(
-                "<int:pk>/retry-failed/",
-                wrap(require_POST(self.retry_view)),
-                name="newsletter_message_retry",
-            ),
-            path(
-                "<int:pk>/resume-send/",
-                wrap(require_POST(self.resume_view)),
-                name="newsletter_message_resume",
-            ),
-            path(
-                "<int:pk>/stop/",
-                wrap(require_POST(self.stop_view)),
-                name="newsletter_message_stop",
-            ),
-            *super().get_urls(),
-        ]
+        )
 
     # -- helpers
 
-    def _message(self, request, pk, *, change: bool = False) -> OfficeMessage:
+    def _target(self, request, pk, *, change: bool = False) -> OfficeMessage:
         message = get_object_or_404(OfficeMessage, pk=pk)
         allowed = (
             self.has_change_permission(request, message if message.is_draft else None)
@@ -597,7 +576,7 @@ class OfficeMessageAdmin(admin.ModelAdmin):
     def recipients_view(self, request, pk):
         """Before sending: who the segment holds now (count and list, with each reason line).
         After: who it was sent to, with each outcome."""
-        message = self._message(request, pk)
+        message = self._target(request, pk)
         if message.is_draft:
             resolved = selectors.message_recipients(message)
             context = self._context(
@@ -633,7 +612,7 @@ class OfficeMessageAdmin(admin.ModelAdmin):
         return mail.office_message_preview(message, to=request.user.email)
 
     def preview_view(self, request, pk):
-        message = self._message(request, pk)
+        message = self._target(request, pk)
         context = self._context(
             request,
             message,
@@ -643,27 +622,11 @@ class OfficeMessageAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/newsletter/officemessage/preview.html", context)
 
     def preview_html_view(self, request, pk):
-        message = self._message(request, pk)
+        message = self._target(request, pk)
         return framed_mail(self._preview(request, message).html)
 
-    def test_send_view(self, request, pk):
-        message = self._message(request, pk)
-        try:
-            services.office_message_test_send(actor=request.user, message=message)
-        except services.NewsletterError as exc:
-            messages.error(request, str(exc))
-        except OSError as exc:
-            messages.error(request, gettext("The mail server did not accept the test: %s") % exc)
-        else:
-            messages.success(
-                request,
-                gettext("A test was sent to %(email)s. Check it, then send the message.")
-                % {"email": request.user.email},
-            )
-        return redirect(self._change_url(message))
-
     def send_view(self, request, pk):
-        message = self._message(request, pk, change=request.method == "POST")
+        message = self._target(request, pk, change=request.method == "POST")
         if request.method == "POST":
             try:
                 message = services.office_message_send(actor=request.user, message=message)
@@ -694,32 +657,8 @@ class OfficeMessageAdmin(admin.ModelAdmin):
         )
         return TemplateResponse(request, "admin/newsletter/officemessage/send.html", context)
 
-    def retry_view(self, request, pk):
-        message = self._message(request, pk)
-        count = services.office_message_failures_retry(actor=request.user, message=message)
-        messages.success(
-            request, gettext("%(count)d failed deliveries were queued again.") % {"count": count}
-        )
-        return redirect(self._change_url(message))
-
-    def resume_view(self, request, pk):
-        message = self._message(request, pk)
-        try:
-            services.office_message_send_resume(actor=request.user, message=message)
-        except services.NewsletterError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                gettext(
-                    "The stalled send was started again. Those who already have the message "
-                    "will not get it twice."
-                ),
-            )
-        return redirect(self._change_url(message))
-
     def stop_view(self, request, pk):
-        message = self._message(request, pk)
+        message = self._target(request, pk)
         count = services.office_message_stop(actor=request.user, message=message)
         messages.success(
             request,

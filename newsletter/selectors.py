@@ -10,7 +10,6 @@ from newsletter import segments
 from newsletter.models import (
     Bounce,
     Delivery,
-    DeliveryStatus,
     NewsletterIssue,
     OfficeMessage,
     OfficeMessageDelivery,
@@ -41,7 +40,8 @@ def issues_of_year(year: FiscalYear):
 
 
 def with_progress(queryset):
-    """Issues annotated with their delivery counts: sent, failed, skipped and left."""
+    """Issues (or office messages) annotated with their delivery counts: sent, failed,
+    skipped and left."""
     return queryset.annotate(
         n_sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
         n_failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
@@ -115,14 +115,6 @@ def message_send_state(message: OfficeMessage) -> dict:
 
 def message_deliveries(message: OfficeMessage):
     return OfficeMessageDelivery.objects.filter(office_message=message).order_by("email")
-
-
-def messages_with_progress(queryset):
-    return queryset.annotate(
-        n_sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
-        n_failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
-        n_left=Count("deliveries", filter=Q(deliveries__status__in=LEFT)),
-    )
 
 
 def messages_received_by_group(group):

@@ -223,16 +223,23 @@ def issue_send_resume(*, actor, issue: NewsletterIssue) -> int:
     The job starts over where the deliveries stand: rows never tried go out, the one that was
     being handed to the mail server is marked failed (staff may retry it). Returns the job id.
     """
+    return _send_resume(
+        actor=actor, target=issue, lock=issue_lock(issue.pk), action="newsletter.issue_send_resume"
+    )
+
+
+def _send_resume(*, actor, target, lock: str, action: str) -> int:
+    """Revive a mail-out's stalled job (under the row lock of the issue or message)."""
     with transaction.atomic():
-        issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
-        stalled = stalled_jobs(lock=issue_lock(issue.pk))
+        target = type(target).objects.select_for_update().get(pk=target.pk)
+        stalled = stalled_jobs(lock=lock)
         if not stalled:
             raise NewsletterError(_("The send is not stalled: there is nothing to resume."))
         revivals = [revive_job(job) for job in stalled]
         log_action(
             actor=actor,
-            action="newsletter.issue_send_resume",
-            target=issue,
+            action=action,
+            target=target,
             jobs={str(r.job_id): r.outcome for r in revivals},
         )
     retried = [r.job_id for r in revivals if r.outcome == RETRIED]
@@ -604,20 +611,12 @@ def office_message_failures_retry(*, actor, message: OfficeMessage) -> int:
 
 def office_message_send_resume(*, actor, message: OfficeMessage) -> int:
     """Run again the message's send whose worker died (see issue_send_resume)."""
-    with transaction.atomic():
-        message = OfficeMessage.objects.select_for_update().get(pk=message.pk)
-        stalled = stalled_jobs(lock=message_lock(message.pk))
-        if not stalled:
-            raise NewsletterError(_("The send is not stalled: there is nothing to resume."))
-        revivals = [revive_job(job) for job in stalled]
-        log_action(
-            actor=actor,
-            action="newsletter.office_message_send_resume",
-            target=message,
-            jobs={str(r.job_id): r.outcome for r in revivals},
-        )
-    retried = [r.job_id for r in revivals if r.outcome == RETRIED]
-    return retried[0] if retried else revivals[0].job_id
+    return _send_resume(
+        actor=actor,
+        target=message,
+        lock=message_lock(message.pk),
+        action="newsletter.office_message_send_resume",
+    )
 
 
 def office_message_stop(*, actor, message: OfficeMessage) -> int:

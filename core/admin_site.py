@@ -11,16 +11,18 @@ slot of the panel registry (``core.registry``; subject: the request). It imports
 registers its panels in its ``AppConfig.ready``. By key:
 
 - ``"<app>.waiting"``: things waiting for staff. The context is ``{"items": [...]}``, each item
-  ``{"label": ..., "count": ..., "url": ...}`` (``waiting_item``), and the panel's template
-  renders each as a ``<li>`` (``{% include "admin/dashboard/waiting_items.html" %}``);
-  the home page puts all of them in one list, "Waiting for the office", in panel order;
+  ``{"key": ..., "label": ..., "count": ..., "url": ...}`` (the link: the admin's list of exactly
+  what was counted), only for what the user may view; the panel's template renders each as a
+  ``<li>`` (``{% include "admin/dashboard/waiting_items.html" %}``) and the home page puts all
+  of them in one list, "Waiting for the office", in panel order;
 - any other key: a card of its own (today's bookings, today's events, this month's figures,
   recent actions...), in panel order.
 
 A panel's context must cost a fixed number of queries whatever the data (core.registry).
 
 Only active staff reach the admin (``AdminSite.has_permission``); officials and citizens are sent
-to the admin's log-in page, which tells a signed-in person that the account may not enter.
+to the admin's log-in page, which tells a signed-in person that the admin is for staff and leads
+to the reports, My Page or the home page (``templates/admin/login.html``).
 """
 
 from __future__ import annotations

@@ -289,6 +289,13 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool
         raise BookingNotAllowed(_("You cannot cancel this booking."))
     now = timezone.now()
     with transaction.atomic():
+        # A change awaiting approval goes with the booking it would replace. It is locked
+        # before the booking, the order in which approving a change locks the two.
+        changes = list(
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("room", "group")
+            .filter(replaces_id=booking.pk, status=Booking.Status.REQUESTED)
+        )
         booking = locked_booking(booking)
         if not booking.is_open:
             raise BookingError(_("This booking can no longer be cancelled."), code="status")
@@ -302,9 +309,9 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool
                 % {"hours": booking.room.cancel_deadline_hours},
                 code="deadline",
             )
-        targets = [booking]
+        targets = [booking, *changes]
         if following and booking.series_id:
-            targets += list(
+            later = list(
                 Booking.objects.select_for_update(of=("self",))
                 .select_related("room", "group")
                 .filter(
@@ -312,15 +319,18 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool
                     start__gt=booking.start,
                     status__in=Booking.OPEN_STATUSES,
                 )
+                .exclude(pk__in=[t.pk for t in targets])
                 .order_by("start")
             )
-        # A change awaiting approval goes with the booking it would replace.
-        targets += list(
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("room", "group")
-            .filter(replaces__in=targets, status=Booking.Status.REQUESTED)
-            .order_by("start")
-        )
+            targets += later
+            # The later dates' pending changes go with them, wherever they would move to.
+            targets += list(
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("room", "group")
+                .filter(replaces__in=later, status=Booking.Status.REQUESTED)
+                .exclude(pk__in=[t.pk for t in targets])
+                .order_by("start")
+            )
         reason = (reason or "").strip()[:300]
         for item in targets:
             item.status = Booking.Status.CANCELLED

@@ -230,6 +230,7 @@ def _confirm_page(request, room, form, check):
             "room": room,
             "group": data.get("group"),
             "kind": data.get("kind"),
+            "kind_label": dict(Booking.Kind.choices).get(data.get("kind") or Booking.Kind.GROUP),
             "staff": is_office_staff(request.user),
             "start": start,
             "end": end,

@@ -287,3 +287,14 @@ def test_a_link_from_the_free_room_search_prefills_people_and_equipment(
     assert form.initial["attendees"] == 7
     assert form.initial[f"equipment_{projector.pk}"] == 2
     assert form.initial["start_time"] == dt.time(10)
+
+
+def test_staff_see_the_kind_of_booking_on_the_confirmation(client_for, staff, room):
+    day = open_day()
+    data = {
+        "kind": "maintenance", "group": "", "date": day.isoformat(), "start_time": "9:00",
+        "end_time": "12:00", "purpose": "空調点検", "attendees": 1, "repeat": "none",
+    }  # fmt: skip
+    page = client_for("staff").post(book_url(room), data).content.decode()
+    assert "予約内容の確認" in page
+    assert "保守点検（利用不可）" in page

@@ -417,36 +417,38 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
     if rep is not None:
         services.registration_create(actor=rep, event=lottery, people=2, notify=False)
 
-    # 4. A group's published event and a proposal awaiting approval.
-    if rep_group is not None:
+    # 4. A group's event (proposed by its representative, approved by staff) and a proposal
+    # awaiting approval, through the proposal services.
+    if rep_group is not None and rep is not None:
         day = today + dt.timedelta(days=16)
-        Event.objects.create(
+        visit = services.event_propose(
+            actor=rep,
+            group=rep_group,
             title=f"{rep_group.name} 活動見学会",
             slug=f"group-visit-{day:%Y%m%d}",
             kind=Event.Kind.OTHER,
-            status=Event.Status.PUBLISHED,
             start=_at(day, 10),
             end=_at(day, 11, 30),
             venue="まちづくり協働オフィス ミーティングスペース",
             summary="活動の様子を見学し、メンバーと話せる会です。ボランティア希望の方もどうぞ。",
             fee_note="無料",
             capacity=12,
-            organiser=rep_group,
             allow_guests=True,
         )
+        if staff is not None:
+            services.event_approve(actor=staff, event=visit)
         day = today + dt.timedelta(days=45)
-        Event.objects.create(
+        services.event_propose(
+            actor=rep,
+            group=rep_group,
             title="多世代交流 ボードゲーム会",
             slug=f"proposal-{day:%Y%m%d}",
             kind=Event.Kind.OTHER,
-            status=Event.Status.PROPOSED,
             start=_at(day, 13),
             end=_at(day, 16),
             venue="オフィスのミーティングスペースを希望",
             summary="子どもから高齢者まで一緒に楽しむボードゲーム会です。",
             capacity=24,
-            organiser=rep_group,
-            proposed_by=rep,
         )
     if rep2 is not None:
         services.registration_create(actor=rep2, event=meeting, people=2, notify=False)

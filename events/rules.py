@@ -218,6 +218,55 @@ def check_event_cancellable(event: Event) -> None:
         )
 
 
+def check_event_status_change(event: Event, target: str, reason: str = "") -> None:
+    """Raise EventError unless staff may move ``event`` (as stored) to ``target`` now, with the
+    message staff see; the same status is no change and passes. The steps are drawn in
+    events/services/status.py: approve or return (with a note) a proposal, publish a draft,
+    unpublish before anyone holds a place, cancel (with a reason; final)."""
+    Status = Event.Status
+    current = event.status
+    if target == current:
+        return
+    if current == Status.CANCELLED:
+        raise EventError(
+            _(
+                "This event has been cancelled and stays cancelled: its registrations were "
+                "cancelled and everyone was told. Make a new event instead."
+            )
+        )
+    if target == Status.PUBLISHED:
+        return  # from a proposal or a draft: event_approve
+    if target == Status.CANCELLED:
+        check_event_cancellable(event)
+        if not reason.strip():
+            raise EventError(
+                _("Give the reason for the cancellation: it is shown on the event's page.")
+            )
+        return
+    if target == Status.DRAFT and current == Status.PROPOSED:
+        if not reason.strip():
+            raise EventError(
+                _("Write a note for the group: it tells them why the proposal was returned.")
+            )
+        return
+    if target == Status.DRAFT and current == Status.PUBLISHED:
+        if event.has_ended():
+            raise EventError(_("This event has already taken place; it cannot be unpublished."))
+        held = event.registrations.filter(status__in=Registration.LIVE, is_walk_in=False).count()
+        if held:
+            raise EventError(
+                _(
+                    "%(n)d registrations hold or wait for a place: cancel the event instead, "
+                    "so that they are told."
+                )
+                % {"n": held}
+            )
+        return
+    if target == Status.PROPOSED:
+        raise EventError(_("Only a group proposes an event; staff publish or keep it as a draft."))
+    raise EventError(_("This change of status is not possible."))
+
+
 def check_office_open(start: dt.datetime, end: dt.datetime) -> None:
     """Raise EventError when the office is closed on a day of ``start``–``end`` (Asia/Tokyo):
     the facilities app decides (year end, closures staff entered, holidays, closing days)."""

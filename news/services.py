@@ -54,7 +54,10 @@ def opinion_submit(
 
 
 def _forget_home() -> None:
-    transaction.on_commit(lambda: forget("home"))  # the home page shows the news
+    """The home page shows the news: forget it now and again once the change is committed
+    (a visitor in between may have cached the page as it was)."""
+    forget("home")
+    transaction.on_commit(lambda: forget("home"))
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from events.rules import (
     attendance_opens,
     check_attendance_open,
     check_event_cancellable,
+    check_event_status_change,
     check_office_open,
     check_registration_open,
     draw_order,
@@ -67,7 +68,6 @@ from events.services.registrations import (
 )
 from events.services.rooms import event_book_room, event_release_room
 from events.services.status import (
-    check_event_status_change,
     event_deletable,
     event_delete,
     event_questions_update,

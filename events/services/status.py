@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from events.models import Event, Registration, Survey
-from events.rules import EventError, SurveyError, check_event_cancellable
+from events.rules import EventError, SurveyError, check_event_status_change
 from events.services._places import _lock
 from events.services.lifecycle import event_after_edit, event_approve, event_cancel, event_reject
 from events.services.rooms import event_book_room, event_release_room
@@ -37,56 +37,6 @@ SURVEY_UPDATE = "events.survey_update"
 REGISTRATION_UPDATE = "events.registration_update"
 
 Status = Event.Status
-
-
-def _live_registrations(event: Event):
-    return event.registrations.filter(status__in=Registration.LIVE, is_walk_in=False)
-
-
-def check_event_status_change(event: Event, target: str, reason: str = "") -> None:
-    """Raise EventError unless staff may move ``event`` (as stored) to ``target`` now, with the
-    message staff see. The same status is no change and passes."""
-    current = event.status
-    if target == current:
-        return
-    if current == Status.CANCELLED:
-        raise EventError(
-            _(
-                "This event has been cancelled and stays cancelled: its registrations were "
-                "cancelled and everyone was told. Make a new event instead."
-            )
-        )
-    if target == Status.PUBLISHED:
-        return  # from a proposal or a draft: event_approve
-    if target == Status.CANCELLED:
-        check_event_cancellable(event)
-        if not reason.strip():
-            raise EventError(
-                _("Give the reason for the cancellation: it is shown on the event's page.")
-            )
-        return
-    if target == Status.DRAFT and current == Status.PROPOSED:
-        if not reason.strip():
-            raise EventError(
-                _("Write a note for the group: it tells them why the proposal was returned.")
-            )
-        return
-    if target == Status.DRAFT and current == Status.PUBLISHED:
-        if event.has_ended():
-            raise EventError(_("This event has already taken place; it cannot be unpublished."))
-        held = _live_registrations(event).count()
-        if held:
-            raise EventError(
-                _(
-                    "%(n)d registrations hold or wait for a place: cancel the event instead, "
-                    "so that they are told."
-                )
-                % {"n": held}
-            )
-        return
-    if target == Status.PROPOSED:
-        raise EventError(_("Only a group proposes an event; staff publish or keep it as a draft."))
-    raise EventError(_("This change of status is not possible."))
 
 
 @transaction.atomic

@@ -61,6 +61,23 @@ PUBLIC_NAMES = [
     "surveys_send_due",
     "waitlist_promote",
     "walk_in_add",
+    "check_event_status_change",
+    "event_deletable",
+    "event_delete",
+    "event_questions_update",
+    "event_status_set",
+    "event_unpublish",
+    "event_update",
+    "registration_update_by_staff",
+    "survey_close",
+    "survey_deletable",
+    "survey_delete",
+    "survey_open",
+    "survey_update",
+    "PastEvent",
+    "PastResponse",
+    "events_record_bulk",
+    "survey_responses_record_bulk",
 ]
 
 

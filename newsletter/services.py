@@ -448,7 +448,8 @@ def office_message_create(
             actor=actor,
             action="newsletter.office_message_create",
             target=message,
-            segment=segment,
+            segment=segments.describe(segment),
+            definition=segment,
         )
     return message
 

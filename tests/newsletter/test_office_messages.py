@@ -298,3 +298,16 @@ def test_a_message_about_an_event_reaches_its_registrants_only(staff, world):
                 actor=staff, subject="件名", body="本文", event=world.event, segment=segment
             )
     assert not OfficeMessage.objects.exists()
+
+
+def test_the_reader_finds_the_message_on_my_page(staff, world, settings):
+    from maillog.models import SentMail
+
+    settings.EMAIL_BACKEND = "maillog.backends.LoggingEmailBackend"
+    settings.MAILLOG_INNER_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    message = with_test_sent(staff, draft(staff, {"groups": [world.a.pk]}))
+    services.office_message_send(actor=staff, message=message)
+    deliver_message(message_id=message.pk)
+    logged = SentMail.objects.get(address="a-rep@example.org")
+    assert logged.kind == "news" and logged.account.email == "a-rep@example.org"
+    assert "このメールは、登録団体「みどりの会」の代表者" in logged.message.text

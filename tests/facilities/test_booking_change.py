@@ -248,7 +248,7 @@ def test_the_bookings_page_offers_change_and_the_change_page_is_a_few_queries(
     client = client_for("member")
     page = client.get(reverse("facilities:bookings")).content.decode()
     assert change_url(booking) in page
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(13):
         response = client.get(change_url(booking))
     assert response.status_code == 200
 

@@ -20,6 +20,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 
+import jpholiday
 from django.db.models import Count
 from django.utils import timezone
 
@@ -35,12 +36,12 @@ from facilities.models import (
     FacilitySettings,
     OpeningHours,
     Room,
-    TimeBlock,
     WalkInCount,
 )
 from facilities.rules import loan_period
 from facilities.selectors import equipment_in_use
-from facilities.services import PastBooking
+from facilities.services import PastBooking, office
+from facilities.services import rooms as room_services
 from groups.models import Group
 
 BATCH = 5000
@@ -131,9 +132,14 @@ def _at(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 def seed(ctx) -> None:
-    rooms = _seed_rooms(ctx)
-    equipment = _seed_equipment()
-    _seed_rules(ctx)
+    users = ctx.shared.get("users", {})
+    staff = users.get("staff@example.com")
+    if staff is None:
+        ctx.say("facilities: no staff account to set up the rooms, so no facilities")
+        return
+    rooms = _seed_rooms(ctx, staff)
+    equipment = _seed_equipment(staff)
+    _seed_rules(ctx, staff)
     # Groups made in bulk (the groups demo's years) get their calendar feed here, as the hook
     # gives one to each group made one by one.
     services.group_feeds_create_bulk(groups=Group.objects.only("pk"))
@@ -147,11 +153,6 @@ def seed(ctx) -> None:
     if not groups:
         ctx.say("facilities: no registered groups, so no bookings")
         return
-    users = ctx.shared.get("users", {})
-    staff = users.get("staff@example.com")
-    if staff is None:
-        ctx.say("facilities: no staff account to record bookings, so no bookings")
-        return
     made = _seed_bookings(ctx, rooms, equipment, groups, staff)
     _seed_rep_group(ctx, rooms, equipment, users)
     _seed_suspension(ctx, groups, rooms, staff)
@@ -162,68 +163,64 @@ def seed(ctx) -> None:
     )
 
 
-# --- resources and rules -----------------------------------------------------------------------
+# --- resources and rules: staff set them up through the office's services ---------------------
 
 
-def _seed_rooms(ctx) -> list[Room]:
+def _room(staff, slug: str, values: dict, blocks=()) -> Room:
+    room = Room.objects.filter(slug=slug).first()
+    if room is None:
+        room = room_services.room_save(actor=staff, values={"slug": slug, **values})
+        if blocks:
+            room_services.room_blocks_set(actor=staff, room=room, blocks=list(blocks))
+    return room
+
+
+def _seed_rooms(ctx, staff) -> list[Room]:
     rooms = []
     for order, (slug, name, capacity, floor, features, options) in enumerate(ROOMS, start=1):
-        room, created = Room.objects.get_or_create(
-            slug=slug,
-            defaults={"name": name, "capacity": capacity, "floor": floor, "features": features,
-                      "order": order, **options},
-        )  # fmt: skip
-        if created and room.uses_blocks:
-            TimeBlock.objects.bulk_create(
-                TimeBlock(room=room, label=label, starts=s, ends=e) for label, s, e in BLOCKS
-            )
-        rooms.append(room)
+        values = {"name": name, "capacity": capacity, "floor": floor, "features": features,
+                  "order": order, **options}  # fmt: skip
+        blocks = BLOCKS if options.get("mode") == Room.Mode.BLOCKS else ()
+        rooms.append(_room(staff, slug, values, blocks))
     # Benchmark volume needs more rooms: training rooms, enough for the extra bookings.
     extra = 0 if ctx.scale <= 1 else math.ceil(ctx.scale**1.6 * 0.8)
     for n in range(1, extra + 1):
-        room, _created = Room.objects.get_or_create(
-            slug=f"training-{n}",
-            defaults={"name": f"研修室{n}", "capacity": 20, "floor": "3階", "order": 10 + n,
-                      "features": "長机、いす、ホワイトボード", "slot_minutes": 30,
-                      "min_minutes": 60, "max_minutes": 240},
-        )  # fmt: skip
-        rooms.append(room)
+        values = {"name": f"研修室{n}", "capacity": 20, "floor": "3階", "order": 10 + n,
+                  "features": "長机、いす、ホワイトボード", "slot_minutes": 30,
+                  "min_minutes": 60, "max_minutes": 240}  # fmt: skip
+        rooms.append(_room(staff, f"training-{n}", values))
     return rooms
 
 
-def _seed_equipment() -> list[Equipment]:
+def _seed_equipment(staff) -> list[Equipment]:
     items = []
     for order, (name, quantity, leaves, notes) in enumerate(EQUIPMENT, start=1):
-        item, _created = Equipment.objects.get_or_create(
-            name=name,
-            defaults={"quantity": quantity, "may_leave_building": leaves, "notes": notes,
-                      "order": order},
+        item = Equipment.objects.filter(name=name).first() or room_services.equipment_save(
+            actor=staff,
+            values={"name": name, "quantity": quantity, "may_leave_building": leaves,
+                    "notes": notes, "order": order},
         )  # fmt: skip
         items.append(item)
     return items
 
 
-def _seed_rules(ctx) -> None:
-    rules = FacilitySettings.load()
-    if rules.group_monthly_hours is None:
-        rules.group_monthly_hours = 30
-        rules.save(update_fields=["group_monthly_hours"])
+def _seed_rules(ctx, staff) -> None:
+    if FacilitySettings.load().group_monthly_hours is None:
+        office.facility_settings_update(actor=staff, values={"group_monthly_hours": 30})
     if not OpeningHours.objects.exists():
-        OpeningHours.objects.bulk_create(
-            [OpeningHours(weekday=d, opens=dt.time(9), closes=dt.time(21)) for d in range(6)]
-            + [OpeningHours(weekday=6, opens=dt.time(9), closes=dt.time(17))]
-        )
+        for weekday in range(7):
+            closes = dt.time(17) if weekday == 6 else dt.time(21)
+            office.opening_hours_set(actor=staff, weekday=weekday, opens=dt.time(9), closes=closes)
     if ClosedDay.objects.exists():
         return
     # 館内整理日: the third Monday of each month (when it is not a holiday anyway).
     first = FiscalYear(FiscalYear.of(ctx.today).year - YEARS_BACK).first_day
-    closures = []
     month = first.replace(day=1)
     while month <= ctx.today + dt.timedelta(days=400):
         day = month + dt.timedelta(days=(0 - month.weekday()) % 7 + 14)
-        closures.append(ClosedDay(date=day, reason="館内整理日"))
+        if not jpholiday.is_holiday(day):
+            office.closed_day_save(actor=staff, date=day, room=None, reason="館内整理日")
         month = (month + dt.timedelta(days=32)).replace(day=1)
-    ClosedDay.objects.bulk_create(closures)
 
 
 # --- years of bookings -------------------------------------------------------------------------

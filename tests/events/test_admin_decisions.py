@@ -274,3 +274,50 @@ def test_the_decision_pages_read_a_fixed_number_of_queries(client_for, group):
     for label, (few, many) in counts.items():
         assert few == many, f"{label}: {few} queries for one row, {many} for six"
         assert many <= 14, f"{label}: {many} queries"
+
+
+def test_a_survey_added_with_its_questions_is_one_audited_draft(client_for):
+    from events.models import Survey
+
+    client = client_for("staff")
+    response = client.post(
+        reverse("admin:events_survey_add"),
+        {
+            "title": "交流会アンケート",
+            "slug": "koryukai-2026",
+            "description": "",
+            "audience": Survey.Audience.ACCOUNTS,
+            "questions-TOTAL_FORMS": "1",
+            "questions-INITIAL_FORMS": "0",
+            "questions-MIN_NUM_FORMS": "0",
+            "questions-MAX_NUM_FORMS": "1000",
+            "questions-0-order": "1",
+            "questions-0-text": "満足度",
+            "questions-0-kind": "rating",
+            "questions-0-required": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    survey = Survey.objects.get(slug="koryukai-2026")
+    assert survey.status == Survey.Status.DRAFT and survey.questions.count() == 1
+    entry = AuditLog.objects.get(action="events.survey_update")
+    assert entry.data["created"] is True and entry.data["questions"] == 1
+
+
+def test_a_refusal_after_the_forms_checks_saves_nothing_of_the_edit(client_for, event, monkeypatch):
+    """Between the form's check and the save someone else may act (a registration arrives, the
+    room is taken): the service's refusal rolls the whole edit back and staff read why."""
+
+    def refuse(**kwargs):
+        raise services.EventError("たった今、申込みがありました。")
+
+    monkeypatch.setattr(services, "event_status_set", refuse)
+    client = client_for("staff")
+    data = admin_form_data(client, event)
+    data.update({"status": S.DRAFT, "summary": "この変更は保存されない"})
+    rows = AuditLog.objects.count()
+    response = client.post(change_url(event), data, follow=True)
+    assert "たった今、申込みがありました。" in [str(m) for m in response.context["messages"]]
+    event.refresh_from_db()
+    assert event.status == S.PUBLISHED and event.summary != "この変更は保存されない"
+    assert AuditLog.objects.count() == rows

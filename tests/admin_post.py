@@ -7,7 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Model
-from django.forms import MultiValueField, MultiWidget
+from django.forms import (
+    ModelMultipleChoiceField,
+    MultipleChoiceField,
+    MultiValueField,
+    MultiWidget,
+)
 from django.utils import timezone
 
 
@@ -23,6 +28,10 @@ def _value(field, bound) -> object:
 def _put(data: dict, name: str, field, bound) -> None:
     widget = field.widget
     value = _value(field, bound)
+    if isinstance(field, MultipleChoiceField | ModelMultipleChoiceField):
+        if value not in ("", None):  # nothing chosen: a browser sends no value at all
+            data[name] = [v.pk if isinstance(v, Model) else v for v in value]
+        return
     if isinstance(field, MultiValueField) or isinstance(widget, MultiWidget):
         if isinstance(value, dt.datetime):
             local = timezone.localtime(value) if timezone.is_aware(value) else value

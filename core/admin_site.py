@@ -199,7 +199,13 @@ class PortalAdminSite(AdminSite):
         """The sections of the office's work (an app's own page keeps Django's list)."""
         if app_label is not None:
             return super().get_app_list(request, app_label)
-        return grouped(self._build_app_dict(request))
+        sections = grouped(self._build_app_dict(request))
+        for section in sections:  # the sidebar marks the section of the page shown
+            section["current"] = any(
+                m["admin_url"] and request.path.startswith(m["admin_url"])
+                for m in section["models"]
+            )
+        return sections
 
     def index(self, request, extra_context=None):
         panels = registry.gather("admin_home", request)

@@ -340,6 +340,8 @@ def test_the_admin_pages_sidebar_shows_the_same_sections(client_for):
     html = client.get(reverse("admin:groups_group_changelist")).content.decode()
     sidebar = html.split('id="nav-sidebar"')[1].split("</nav>")[0]
     captions = re.findall(r'class="section"[^>]*>([^<]+)</a>', sidebar)
+    current = re.findall(r'class="app-section-([a-z]+) module current-app"', sidebar)
+    assert current == ["groups"]  # the section of the page shown
     assert captions == SECTIONS_EN  # staff read the background jobs (System)
 
 

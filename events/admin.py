@@ -368,8 +368,13 @@ class EventAdmin(DecisionAdminMixin, admin.ModelAdmin):
         services.event_delete(actor=request.user, event=obj)
 
     def delete_queryset(self, request, queryset):
+        # Django's "delete selected" asks for the permission without the objects: each event
+        # is judged here, and one that may not go stays, with the reason.
         for event in queryset:
-            services.event_delete(actor=request.user, event=event)
+            try:
+                services.event_delete(actor=request.user, event=event)
+            except services.EventError as exc:
+                self.message_user(request, f"{event}: {exc}", messages.ERROR)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and not services.event_deletable(obj):
@@ -685,7 +690,10 @@ class SurveyAdmin(DecisionAdminMixin, admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         for survey in queryset:
-            services.survey_delete(actor=request.user, survey=survey)
+            try:
+                services.survey_delete(actor=request.user, survey=survey)
+            except services.SurveyError as exc:
+                self.message_user(request, f"{survey}: {exc}", messages.ERROR)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and not services.survey_deletable(obj):

@@ -321,3 +321,16 @@ def test_a_refusal_after_the_forms_checks_saves_nothing_of_the_edit(client_for, 
     event.refresh_from_db()
     assert event.status == S.PUBLISHED and event.summary != "この変更は保存されない"
     assert AuditLog.objects.count() == rows
+
+
+def test_only_a_draft_nobody_registered_for_is_deleted_from_the_list(client_for, event):
+    draft = EventFactory(status=S.DRAFT, start=at(9), end=at(9, 16))
+    client = client_for("staff")
+    changelist = reverse("admin:events_event_changelist")
+    both = {"action": "delete_selected", "_selected_action": [event.pk, draft.pk], "post": "yes"}
+    assert client.post(changelist, both).status_code == 403  # a published one among them
+    assert Event.objects.filter(pk__in=[event.pk, draft.pk]).count() == 2
+    client.post(changelist, {**both, "_selected_action": [draft.pk]})
+    assert not Event.objects.filter(pk=draft.pk).exists()
+    assert AuditLog.objects.filter(action="events.event_delete").count() == 1
+    assert client.get(reverse("admin:events_event_delete", args=[event.pk])).status_code == 403

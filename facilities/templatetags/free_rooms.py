@@ -14,3 +14,9 @@ register = template.Library()
 def free_room_form(with_equipment=True, heading_id="free-search-title"):
     choices = selectors.search_equipment_choices() if with_equipment else []
     return {"form": form_from_query({}, equipment_choices=choices), "heading_id": heading_id}
+
+
+@register.filter
+def day_parts(items):
+    """A day's grid items as the phone list's parts (``selectors.day_parts``)."""
+    return selectors.day_parts(items)

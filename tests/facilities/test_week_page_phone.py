@@ -140,3 +140,19 @@ def test_a_fixed_number_of_queries_whatever_the_bookings(client, room, sunday_ev
         make_booking(room, at(day, "9:00"), at(day, "10:00"))
         make_booking(room, at(day, "13:00"), at(day, "14:00"))
     assert count() == few
+
+
+def test_the_day_of_all_rooms_is_a_list_per_room_beside_the_grid(client, room, other_room):
+    day = MONDAY + dt.timedelta(days=7)
+    make_booking(room, at(day, "13:00"), at(day, "15:00"))
+    with time_machine.travel(SUNDAY_EVENING, tick=False):
+        html = client.get(reverse("facilities:day", kwargs={"day": day.isoformat()})).content
+    html = html.decode()
+    lists = re.search(r'<div class="room-day">.*?</div>\s*<div class="room-week">', html, re.S)
+    assert lists, "the phone's lists come before the grid"
+    lists = lists.group(0)
+    assert lists.count('class="room-day__room"') == 2
+    assert f"/facilities/{room.slug}/?day={day}" in lists  # each room's heading links its page
+    assert "13:00–15:00" in lists
+    assert f"/facilities/{other_room.slug}/book/?start={day}T09%3A00" in lists
+    assert "<table" in html.split('<div class="room-week">', 1)[1]

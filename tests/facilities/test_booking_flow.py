@@ -299,3 +299,12 @@ def test_staff_see_the_kind_of_booking_on_the_confirmation(client_for, staff, ro
     page = client_for("staff").post(book_url(room), data).content.decode()
     assert "予約内容の確認" in page
     assert "保守点検（利用不可）" in page
+
+
+def test_the_confirmation_page_is_english_in_english(client_for, member, group, room, settings):
+    client = client_for("member")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        page = client.post(book_url(room), form_data(group, open_day())).content.decode()
+    assert "Check your booking" in page and "Cancellation deadline" in page
+    assert "Book with these details" in page

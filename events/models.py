@@ -407,6 +407,11 @@ class Registration(models.Model):
         _("attendance recorded at"), null=True, blank=True
     )
     note = models.CharField(_("staff note"), max_length=200, blank=True)
+    # The registrant agreed, when registering, that the organising group may read their answers
+    # to the accessibility-needs questions (配慮事項); without it only the office staff see them.
+    share_needs_with_organiser = models.BooleanField(
+        _("accessibility needs shared with the organising group"), default=False
+    )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     confirmed_at = models.DateTimeField(
         pgettext_lazy("registration", "confirmed at"), null=True, blank=True
@@ -523,6 +528,14 @@ class RegistrationQuestion(models.Model):
         _("options"), blank=True, help_text=_("For “one of several options”: one option per line.")
     )
     required = models.BooleanField(_("required"), default=False)
+    is_accessibility = models.BooleanField(
+        _("asks about accessibility needs"),
+        default=False,
+        help_text=_(
+            "Answers are shown to the organising group only when the registrant agrees; "
+            "the office staff always see them."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

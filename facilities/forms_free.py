@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 from django import forms
@@ -15,6 +16,45 @@ from facilities.forms import parse_iso_date
 
 # A search names at most this many pieces of equipment (the rest of a crafted query is ignored).
 MAX_EQUIPMENT = 20
+
+
+class DateWidget(forms.DateInput):
+    """YYYY-MM-DD as ``<input type=date>`` wants it, or nothing (``value="bad"`` is not valid
+    HTML): a garbled value shows as an empty field beside its error."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if isinstance(value, str):
+            try:
+                parse_iso_date(value)
+            except ValueError:
+                return None
+        return value
+
+
+class TimeWidget(forms.TimeInput):
+    """HH:MM as ``<input type=time>`` wants it ("9:30" becomes "09:30"), or nothing."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        match = (
+            re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", value) if isinstance(value, str) else None
+        )
+        if isinstance(value, str) and not (match and int(match[1]) < 24 and int(match[2]) < 60):
+            return None
+        return f"{int(match[1]):02d}:{match[2]}" if match else value
+
+
+class NumberWidget(forms.NumberInput):
+    """A whole number from 1 to 999 (full-width digits read too), or nothing."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            return None
+        return str(number) if 1 <= number <= 999 else None
 
 
 class StrictDateField(forms.DateField):
@@ -35,19 +75,19 @@ class StrictDateField(forms.DateField):
 
 class FreeRoomForm(forms.Form):
     date = StrictDateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"), widget=DateWidget(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     # "from" is a Python keyword: the field is declared as start_at and renamed below.
     start_at = forms.TimeField(
         label=_("Start time"),
         input_formats=["%H:%M"],
-        widget=forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M"),
+        widget=TimeWidget(attrs={"type": "time", "step": 1800}, format="%H:%M"),
         error_messages={"invalid": _("Enter a time such as 10:00.")},
     )
     end_at = forms.TimeField(
         label=_("End time"),
         input_formats=["%H:%M"],
-        widget=forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M"),
+        widget=TimeWidget(attrs={"type": "time", "step": 1800}, format="%H:%M"),
         error_messages={"invalid": _("Enter a time such as 12:00.")},
     )
     people = forms.IntegerField(
@@ -55,7 +95,7 @@ class FreeRoomForm(forms.Form):
         min_value=1,
         max_value=999,
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=NumberWidget(attrs={"inputmode": "numeric", "min": 1, "max": 999}),
         error_messages={
             "invalid": _("Enter the number of people as a whole number."),
             "min_value": _("Enter at least 1 person."),

@@ -375,3 +375,19 @@ def test_free_rooms_selector_answers_without_a_request(rooms):
     )
     result = free_rooms(day=day, start=dt.time(10), end=dt.time(11), people=1)
     assert [a.room.slug for a in result.matches] == ["small", "middle", "large"]
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("?date=2026-02-30&from=25:00&to=x&people=abc", []),
+        ("?date=2026-05-04&from=9:30&to=12:00&people=１２", ["2026-05-04", "09:30", "12:00", "12"]),
+    ],
+)
+def test_typed_inputs_get_back_only_values_they_accept(client, rooms, query, kept):
+    """<input type=date value="2026-02-30"> is not valid HTML: a garbled value comes back empty
+    beside its error, a readable one in the input's own format."""
+    html = client.get(FREE + query).content.decode()
+    typed = re.findall(r'<input type="(?:date|time|number)"[^>]*>', html)
+    values = [re.search(r'value="([^"]*)"', tag) for tag in typed]
+    assert [v.group(1) for v in values if v] == kept

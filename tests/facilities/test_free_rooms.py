@@ -7,11 +7,13 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
 
 from core import registry
 from facilities.models import Booking, ClosedDay, Room, TimeBlock
 from facilities.selectors import booking_window_last_day, free_rooms
 from tests.facilities.factories import EquipmentFactory, RoomFactory, at, make_booking, open_day
+from tests.security.fuzz import FORM_SETTINGS, assert_no_server_error, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +236,13 @@ def test_missing_or_garbled_parameters_show_the_form_with_a_message(client, room
     assert response.context["problem"]
     assert 'role="alert"' in response.content.decode()
     assert "<script>" not in response.content.decode()
+
+
+@FORM_SETTINGS
+@given(data=form_data(["date", "from", "to", "people", "equipment"]))
+def test_hostile_queries_never_cause_a_server_error(client, rooms, data):
+    response = client.get(FREE, data)
+    assert_no_server_error(response, data)
 
 
 def test_fuzzed_queries_never_fail(client, rooms):

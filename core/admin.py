@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -14,10 +15,12 @@ from core.models import AuditLog
 
 
 class ActionFilter(admin.SimpleListFilter):
-    """By what was done: the registered action types, grouped by app, by their titles."""
+    """By what was done: a drop-down of the registered action types by their labels, grouped by
+    app (a list of some 130 links would bury the other filters)."""
 
     title = pgettext_lazy("audit", "action")
     parameter_name = "action"
+    template = "admin/audit/action_filter.html"
 
     def lookups(self, request, model_admin):
         return [(t.key, t.title()) for t in action_types()]
@@ -26,6 +29,22 @@ class ActionFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(action=self.value())
         return queryset
+
+    def choices(self, changelist):
+        groups: dict[str, list] = {}
+        for key, title in self.lookup_choices:
+            app_label = key.split(".")[0]
+            groups.setdefault(app_label, []).append((key, title, key == self.value()))
+        names = {c.label: c.verbose_name for c in apps.get_app_configs()}
+        keep = [(k, v) for k, v in changelist.params.items() if k not in ("action", "p")]
+        yield {
+            "groups": sorted(
+                ((str(names.get(label, label)), items) for label, items in groups.items()),
+                key=lambda group: group[0],
+            ),
+            "keep": [(k, v[-1] if isinstance(v, list) else v) for k, v in keep],
+            "selected": bool(self.value()),
+        }
 
 
 class ObjectFilter(admin.SimpleListFilter):
@@ -132,14 +151,19 @@ class AuditLogAdmin(ReadOnlyAdmin):
     list_select_related = ["actor", "target_type"]
     list_per_page = 50
     show_full_result_count = False  # the log grows for ever: no second count of every row
+    show_facets = admin.ShowFacets.NEVER  # nor a count per filter choice
     ordering = ["-created_at", "-pk"]
     fields = ["when", "sentence", "record", "actor", "action", "data"]
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ["core/audit.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "target_type")
 
-    @admin.display(description=pgettext_lazy("audit", "when"), ordering="created_at")
+    # Not sortable: the log reads newest first, and sorting toggles are too small to tap.
+    @admin.display(description=pgettext_lazy("audit", "when"))
     def when(self, entry):
         return f"{timezone.localtime(entry.created_at):%Y-%m-%d %H:%M}"
 

@@ -262,10 +262,10 @@ def test_the_admin_home_shows_the_last_ten_actions_with_links(client_for, sato, 
     assert len(card.context["entries"]) == 10
 
     html = get(client_for("staff"), reverse("admin:index"))
-    start = html.index('class="dash-card dash-card--wide audit-recent"')
+    start = html.index('aria-labelledby="dash-recent-actions"')
     section = html[start : html.index("</section>", start)]
     assert "最近の操作" in section
-    assert section.count('<li class="audit-recent__item"') == 10
+    assert section.count('audit-recent__item" data-action') == 10
     assert "佐藤（職員）が団体情報を更新しました" in section
     assert f'href="{change_url(river)}"' in section
     assert "利用不可" not in html

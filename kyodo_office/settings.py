@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kyodo_office.database import DatabaseConfigError, database_settings
@@ -239,7 +240,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[まちづくり協働オフィス] "
+# The portal's name in the reader's language at the head of every subject (set below PORTAL_NAME).
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -332,4 +333,7 @@ LOGGING = {
 
 # Portal-wide knobs.
 PORTAL_NAME = _("Kyodo Office")
+# "[まちづくり協働オフィス] " or "[Kyodo Office] ": lazy, so each mail takes the language it is
+# written in (allauth's mails, and the apps' own senders that add it to their subjects).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = format_lazy("[{}] ", PORTAL_NAME)
 DEMO_PASSWORD = "kyodo-demo-2026"

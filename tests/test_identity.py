@@ -119,6 +119,8 @@ def test_no_mail_of_sign_up_verification_or_password_reset_names_example_com(cli
         assert "012-345-6789" in message.body
         assert "desk@kyodo-office.example.jp" in message.body
     assert reset.body.startswith("協働 花子 様")
+    for message in (welcome, already, reset, unknown):
+        assert message.subject.startswith("[まちづくり協働オフィス] ")
     assert "パスワード" in reset.subject
     assert re.search(r"https?://\S+/password/reset/key/\S+", reset.body)
     assert "新規登録" in unknown.body
@@ -132,8 +134,20 @@ def test_mails_in_english_for_a_visitor_who_chose_english(client, office):
         _signup(client, email="jo@example.jp", name="Jo Smith")
     (welcome,) = mail.outbox
     assert welcome.body.startswith("Dear Jo Smith,")
+    # The subject's prefix follows the language too: wholly English.
+    assert welcome.subject.startswith("[Kyodo Office] ")
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", welcome.subject)
     assert "example.com" not in _everything_in(mail.outbox)
     assert not re.search(r"[\u3040-\u30ff]", welcome.body.replace("まちづくり協働オフィス", ""))
+
+
+def test_the_subject_prefix_follows_the_language():
+    prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+    with translation.override("en"):
+        assert prefix + "Hello" == "[Kyodo Office] Hello"
+        assert f"{prefix}Hello" == "[Kyodo Office] Hello"
+    with translation.override("ja"):
+        assert prefix + "こんにちは" == "[まちづくり協働オフィス] こんにちは"
 
 
 @pytest.mark.django_db

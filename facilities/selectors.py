@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import jpholiday
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Sum, Window
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
 from core.fiscal import FiscalYear
+from core.models import AuditLog
 from facilities import schedule
 from facilities.calendar import OfficeCalendar, add_months, aware, days_between, minutes_of
 from facilities.models import (
@@ -759,6 +761,9 @@ class FreeRoomSearch:
     others: list[RoomAnswer]
     equipment_problems: list[str]
     closed_reason: str | None
+    # Whether the results link to the booking form: anyone signed out (the login comes first)
+    # and members of a group that may book; others are told how to book.
+    can_book: bool = True
 
     @property
     def free_without_equipment(self) -> list[RoomAnswer]:
@@ -960,6 +965,7 @@ def free_rooms(
         others=others,
         equipment_problems=problems,
         closed_reason=cal.closed_reason(day),
+        can_book=viewer.can_book or not viewer.authenticated,
     )
 
 
@@ -1085,3 +1091,21 @@ def pending_change(booking: Booking) -> Booking | None:
         .select_related("room")
         .first()
     )
+
+
+# --- the desk's undo of a no-show ------------------------------------------------------------
+
+
+def no_show_recorded_at(booking: Booking) -> dt.datetime | None:
+    """When staff last recorded ``booking`` as a no-show (its audit row), or None."""
+    row = (
+        AuditLog.objects.filter(
+            action="facilities.booking_mark_no_show",
+            target_type=ContentType.objects.get_for_model(Booking),
+            target_id=str(booking.pk),
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return row

@@ -400,3 +400,13 @@ def test_typed_inputs_get_back_only_values_they_accept(client, rooms, query, kep
     typed = re.findall(r'<input type="(?:date|time|number)"[^>]*>', html)
     values = [re.search(r'value="([^"]*)"', tag) for tag in typed]
     assert [v.group(1) for v in values if v] == kept
+
+
+def test_people_without_a_group_are_told_how_to_book_instead_of_a_dead_end(client_for, rooms):
+    response = search(client_for("citizen"), open_day())
+    assert found(response) == ["small", "middle", "large"]
+    html = response.content.decode()
+    assert "/book/" not in html
+    assert "登録団体のメンバー" in html and reverse("groups:apply") in html
+    member_html = search(client_for("member"), open_day()).content.decode()
+    assert "/small/book/" in member_html and "メンバーへの追加" not in member_html

@@ -9,6 +9,7 @@ import time
 from importlib import import_module
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
@@ -50,6 +51,9 @@ class Command(BaseCommand):
             raise CommandError("DEBUG is off: refusing to load demo data (use --force to insist).")
         if scale < 1:
             raise CommandError("--scale must be 1 or more.")
+        # The services forget cached pages and figures as they write: the cache tables must
+        # exist (a database just migrated has none yet).
+        call_command("createcachetable", verbosity=0)
         ctx = DemoContext(scale=scale, rng=random.Random(seed), stdout=self.stdout)
         # The seeders replay the office's past through the services, which send their mails as
         # they would have: the mail log keeps them (each person can read theirs on My Page), but

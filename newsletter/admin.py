@@ -451,7 +451,7 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not obj.is_draft:
             return [
-                (None, {"fields": ["subject", "body", "attachment_name"]}),
+                (_("The message"), {"fields": ["subject", "body", "attachment_name"]}),
                 (
                     _("Sending"),
                     {
@@ -467,7 +467,10 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
                 ),
             ]
         return [
-            (None, {"fields": ["subject", "body", "attachment", "remove_attachment"]}),
+            (
+                _("The message"),
+                {"fields": ["subject", "body", "attachment", "remove_attachment"]},
+            ),
             (
                 _("Recipients (each part adds people; nobody gets two mails)"),
                 {"fields": [*OfficeMessageForm.SEGMENT_FIELDS, "copy_to_office"]},
@@ -703,6 +706,16 @@ class GroupOfficeMessagesInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Left out of a POST: a read-only list that asks nothing of the group's own form (whose
+        # POST carries no data for it).
+        if request.method != "GET":
+            return False
+        return super().has_view_permission(request, obj)
 
     def get_queryset(self, request):
         return (

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from newsletter import feeds, views
+from newsletter import feeds, views, views_organiser
 
 app_name = "newsletter"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     # The mail provider's bounce webhook, e.g. /newsletter/anymail/postmark/tracking/.
     path("anymail/", include("newsletter.webhooks")),
     path("<int:number>/", views.detail, name="detail"),
+    # An event's organisers (and the office) write to its registrants (issue 15 part 2).
+    path("events/<slug:slug>/message/", views_organiser.event_message, name="event_message"),
 ]

@@ -56,6 +56,21 @@ def _assigned(tree, name: str) -> list[str] | None:
     return found or None
 
 
+def _passed(tree, name: str) -> list[str] | None:
+    """Values passed as ``name=...`` to any call in the module: a helper that takes the key as a
+    parameter (``_send_resume(..., action="newsletter.issue_send_resume")``) and hands it on."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg == name and not isinstance(keyword.value, ast.Name):
+                    values = _strings(keyword.value)
+                    if values is None:
+                        return None
+                    found += values
+    return found or None
+
+
 def keys_in_code() -> tuple[dict[str, list[str]], list[str]]:
     """{key: [where]} of every audit key the code writes, and the calls that could not be read."""
     keys: dict[str, list[str]] = {}
@@ -76,6 +91,8 @@ def keys_in_code() -> tuple[dict[str, list[str]], list[str]]:
             values = _strings(action) if action is not None else None
             if values is None and isinstance(action, ast.Name | ast.Attribute):
                 values = _assigned(tree, getattr(action, "id", getattr(action, "attr", "")))
+            if values is None and isinstance(action, ast.Name):
+                values = _passed(tree, action.id)
             if values is None:
                 unreadable.append(f"{where}:{node.lineno}")
                 continue

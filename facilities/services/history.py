@@ -5,9 +5,12 @@ Each row tells a booking's whole life: asked for at ``requested_at`` by ``booked
 approved or declined by staff when the room or equipment needs approval, then cancelled, used
 (with its headcount) or missed. ``bookings_record_bulk`` checks per row what the one-by-one
 services check for the data (a status the booking can reach, opening hours and closed days,
-the room's capacity, equipment stock at every moment) and leaves overlaps to the exclusion
-constraint. It writes the bookings, their equipment and one audit row per step (dated when the
-step happened) in one transaction, in chunks."""
+the room's capacity, equipment stock at every moment, a group registered when it asked) and,
+for the whole batch in a few queries, what applies to a request a member made online (the
+member's group, no no-show suspension then, the monthly hour limits); it leaves overlaps to the
+exclusion constraint. It writes the bookings (with COPY), their equipment and one audit row per
+step (dated when the step happened) in one transaction, in chunks. ``booked_by`` None or staff:
+taken at the desk or on the phone, where the fairness rules do not apply."""
 
 from __future__ import annotations
 

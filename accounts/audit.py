@@ -2,10 +2,10 @@
 
 from django.utils.translation import pgettext_lazy
 
-from core.audit import FIELDS, ActionType, detail, register
+from core.audit import FIELDS, ActionType, detail, flag, register
 
 OWNER = detail("owner", pgettext_lazy("audit", "account"))
-VERIFIED = detail("verified", pgettext_lazy("audit", "verified"))
+VERIFIED = flag("verified", pgettext_lazy("audit", "verified"))
 
 register(
     ActionType(

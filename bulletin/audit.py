@@ -2,11 +2,11 @@
 
 from django.utils.translation import pgettext_lazy
 
-from core.audit import FIELDS, REASON, ActionType, detail, register
+from core.audit import FIELDS, REASON, ActionType, detail, flag, register
 
 STATUS = detail("status", pgettext_lazy("audit", "status"))
 NOTE = detail("note", pgettext_lazy("audit", "note"))
-HIDDEN = detail("hidden", pgettext_lazy("audit", "hidden"))
+HIDDEN = flag("hidden", pgettext_lazy("audit", "hidden"))
 TITLE = detail("title", pgettext_lazy("audit", "title"))
 LIMIT = detail("yearly_limit", pgettext_lazy("audit", "posts a year"))
 

@@ -51,6 +51,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import pgettext, pgettext_lazy
 
+from core.fiscal import FiscalYear
 from core.models import AuditLog
 
 logger = logging.getLogger(__name__)
@@ -142,19 +143,63 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _target_model(entry: AuditLog):
+    """The model of the row's record (no query: select ``target_type`` with the rows)."""
+    return entry.target_type.model_class() if entry.target_type_id else None
+
+
+def _choice_label(entry: AuditLog, name: str, value: Any) -> str | None:
+    """A value stored from a field with choices (a status, a kind) as the field shows it."""
+    try:
+        field = _target_model(entry)._meta.get_field(name)
+    except (AttributeError, FieldDoesNotExist):
+        return None
+    if not getattr(field, "choices", None) or isinstance(value, list | dict):
+        return None
+    label = dict(field.flatchoices).get(value)
+    return str(label) if label is not None else None
+
+
 def detail(name: str, label, *, limit: int = 80, show: Callable[[Any], str] | None = None):
-    """A detail "<label> <value>" from the row's ``data[name]``, when present and not empty."""
+    """A detail "<label> <value>" from the row's ``data[name]``, when present and not empty. A
+    value of one of the record's fields with choices reads as the field's label (「確定」, not
+    ``confirmed``); ``show`` turns the value into text otherwise."""
 
     def render(entry: AuditLog) -> str | None:
         value = (entry.data or {}).get(name)
         if value in (None, "", [], {}):
             return None
-        text = show(value) if show is not None else _text(value)
+        if show is not None:
+            text = show(value)
+        else:
+            text = _choice_label(entry, name, value) or _text(value)
         if len(text) > limit:
             text = text[: limit - 1] + "…"
         return pgettext("audit", "%(label)s %(value)s") % {"label": label, "value": text}
 
     return render
+
+
+def flag(name: str, label):
+    """A detail that is only its label, shown when ``data[name]`` is true ("by the office")."""
+
+    def render(entry: AuditLog) -> str | None:
+        return str(label) if (entry.data or {}).get(name) else None
+
+    return render
+
+
+def how_many(value: Any) -> str:
+    """``show=`` for a list or dict whose size is the point (the jobs revived, the posts)."""
+    return str(len(value)) if isinstance(value, list | tuple | dict) else str(value)
+
+
+def fiscal_year(value: Any) -> str:
+    """``show=`` for a fiscal year: 「令和8年度 (2026年度)」."""
+    try:
+        return str(FiscalYear(int(value)).label)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def fields_detail(name: str = "fields", label=None):
@@ -166,7 +211,7 @@ def fields_detail(name: str = "fields", label=None):
         if not names:
             return None
         names = list(names) if not isinstance(names, str) else [names]
-        model = entry.target_type.model_class() if entry.target_type_id else None
+        model = _target_model(entry)
         shown = []
         for n in names:
             try:

@@ -2,20 +2,29 @@
 
 from django.utils.translation import pgettext_lazy
 
-from core.audit import FIELDS, REASON, ActionType, detail, fields_detail, register
+from core.audit import (
+    FIELDS,
+    REASON,
+    ActionType,
+    detail,
+    fields_detail,
+    fiscal_year,
+    flag,
+    register,
+)
 
 HEADCOUNT = detail("headcount", pgettext_lazy("audit", "headcount"))
 STATUS = detail("status", pgettext_lazy("audit", "status"))
 NO_SHOWS = detail("no_shows", pgettext_lazy("audit", "no-shows"))
-FISCAL_YEAR = detail("fiscal_year", pgettext_lazy("audit", "fiscal year"))
+FISCAL_YEAR = detail("fiscal_year", pgettext_lazy("audit", "fiscal year"), show=fiscal_year)
 DELTA = detail("delta", pgettext_lazy("audit", "change"))
 WALK_INS = detail("count", pgettext_lazy("audit", "people"))
 BOOKED = detail("booked", pgettext_lazy("audit", "booked"))
 SKIPPED = detail("skipped", pgettext_lazy("audit", "skipped"))
-LATE = detail("late", pgettext_lazy("audit", "late"))
+LATE = flag("late", pgettext_lazy("audit", "late"))
 DATE = detail("date", pgettext_lazy("audit", "date"))
 CHANGES = fields_detail("changes")
-BY_STAFF = detail("by_staff", pgettext_lazy("audit", "by the office"))
+BY_STAFF = flag("by_staff", pgettext_lazy("audit", "by the office"))
 
 register(
     ActionType(

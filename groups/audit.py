@@ -2,19 +2,29 @@
 
 from django.utils.translation import pgettext_lazy
 
-from core.audit import REASON, ActionType, detail, fields_detail, register
+from core.audit import REASON, ActionType, detail, fields_detail, fiscal_year, flag, register
+from groups.models import Membership
 
 NUMBER = detail("registration_number", pgettext_lazy("audit", "registration number"))
-FISCAL_YEAR = detail("fiscal_year", pgettext_lazy("audit", "fiscal year"))
+FISCAL_YEAR = detail("fiscal_year", pgettext_lazy("audit", "fiscal year"), show=fiscal_year)
 CHANGED = fields_detail("changed")
 EMAIL = detail("email", pgettext_lazy("audit", "address"))
 USER = detail("user", pgettext_lazy("audit", "member"))
-ROLE = detail("role", pgettext_lazy("audit", "role"))
+
+
+def _role(value) -> str:
+    try:
+        return str(Membership.Role(value).label)
+    except ValueError:
+        return str(value)
+
+
+ROLE = detail("role", pgettext_lazy("audit", "role"), show=_role)
 TO = detail("to", pgettext_lazy("audit", "new representative"))
 ROWS = detail("rows", pgettext_lazy("audit", "rows"))
 PRIVATE = detail("private", pgettext_lazy("audit", "private columns"))
 PHOTOS = detail("photos", pgettext_lazy("audit", "photos"))
-ON_PAPER = detail("on_paper", pgettext_lazy("audit", "on paper"))
+ON_PAPER = flag("on_paper", pgettext_lazy("audit", "on paper"))
 WITHDRAWN_ON = detail("on", pgettext_lazy("audit", "as of"))
 
 register(

@@ -2,14 +2,14 @@
 
 from django.utils.translation import pgettext_lazy
 
-from core.audit import COUNT, FIELDS, ActionType, detail, register
+from core.audit import COUNT, FIELDS, ActionType, detail, how_many, register
 
 RECIPIENTS = detail("recipients", pgettext_lazy("audit", "recipients"))
 TO = detail("to", pgettext_lazy("audit", "to"))
-JOBS = detail("jobs", pgettext_lazy("audit", "batches"))
+JOBS = detail("jobs", pgettext_lazy("audit", "batches"), show=how_many)
 VIA = detail("via", pgettext_lazy("audit", "via"))
-POSTS = detail("posts", pgettext_lazy("audit", "posts"))
-EVENTS = detail("events", pgettext_lazy("audit", "events"))
+POSTS = detail("posts", pgettext_lazy("audit", "posts"), show=how_many)
+EVENTS = detail("events", pgettext_lazy("audit", "events"), show=how_many)
 SEGMENT = detail("segment", pgettext_lazy("audit", "to whom"))
 
 register(

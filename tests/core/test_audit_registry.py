@@ -210,3 +210,35 @@ def test_registering_another_meaning_under_a_taken_key_is_an_error():
     audit.register(taken)  # the same again: nothing happens
     with pytest.raises(ImproperlyConfigured):
         audit.register(audit.ActionType("groups.group_approve", "something else"))
+
+
+def test_details_read_as_people_read_them(db):
+    """Stored values read as the portal shows them: a status by its label, a flag by its name, a
+    fiscal year in the era, a member's role, how many jobs."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from facilities.models import Booking
+
+    booking = ContentType.objects.get_for_model(Booking)
+    rows = {
+        "created": AuditLog(action="facilities.booking_create", target_type=booking,
+                            data={"status": Booking.Status.CONFIRMED}),
+        "cancelled": AuditLog(action="facilities.booking_cancel", target_type=booking,
+                              data={"reason": "雨天のため", "by_staff": True}),
+        "kept": AuditLog(action="facilities.booking_cancel", target_type=booking,
+                         data={"reason": "", "by_staff": False}),
+        "renewed": AuditLog(action="groups.group_renew", data={"fiscal_year": 2026}),
+        "role": AuditLog(action="groups.membership_set_role",
+                         data={"user": "tanaka@example.org", "role": "representative"}),
+        "resumed": AuditLog(action="newsletter.issue_send_resume",
+                            data={"jobs": {"11": "retried", "12": "failed"}}),
+    }  # fmt: skip
+    with translation.override("ja"):
+        read = {name: describe(entry) for name, entry in rows.items()}
+    assert read["created"].endswith(f"（状態 {Booking.Status.CONFIRMED.label}）")
+    assert "confirmed" not in read["created"]
+    assert read["cancelled"].endswith("（理由 雨天のため、事務局による）")
+    assert read["kept"].endswith("予約を取消しました")  # nothing in brackets
+    assert read["renewed"].endswith("（年度 令和8年度 (2026年度)）")
+    assert read["role"].endswith("（メンバー tanaka@example.org、役割 代表者）")
+    assert read["resumed"].endswith("（送信単位 2）")

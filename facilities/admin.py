@@ -27,7 +27,7 @@ from facilities.models import (
     TimeBlock,
     WalkInCount,
 )
-from facilities.services import details, office
+from facilities.services import details, office, rooms
 
 
 class ThroughServicesAdmin(admin.ModelAdmin):
@@ -107,11 +107,6 @@ class TimeBlockInline(admin.TabularInline):
     extra = 0
 
 
-def _room_check(form, cleaned):
-    values = {key: cleaned[key] for key in office.ROOM_FIELDS if key in cleaned}
-    office.room_rules_check(room=form.instance if form.instance.pk else None, values=values)
-
-
 class RoomRulesForm(RoomAdminForm):
     """The room's form, its new rules checked against the bookings still to come."""
 
@@ -120,9 +115,9 @@ class RoomRulesForm(RoomAdminForm):
         if not self.errors:
             # The instance still holds the saved rules here (construct_instance comes after).
             saved = Room.objects.get(pk=self.instance.pk) if self.instance.pk else None
-            values = {key: cleaned[key] for key in office.ROOM_FIELDS if key in cleaned}
+            values = {key: cleaned[key] for key in rooms.ROOM_FIELDS if key in cleaned}
             try:
-                office.room_rules_check(room=saved, values=values)
+                rooms.room_rules_check(room=saved, values=values)
             except services.BookingError as exc:
                 raise forms.ValidationError(str(exc), code=exc.code) from exc
         return cleaned
@@ -192,9 +187,9 @@ class RoomAdmin(ThroughServicesAdmin):
             values = {
                 key: form.cleaned_data[key]
                 for key in form.fields
-                if key in office.ROOM_FIELDS or (key == "photo" and form.cleaned_data[key])
+                if key in rooms.ROOM_FIELDS or (key == "photo" and form.cleaned_data[key])
             }
-        saved = office.room_save(
+        saved = rooms.room_save(
             actor=request.user, values=values, room=Room.objects.get(pk=obj.pk) if change else None
         )
         obj.pk = saved.pk
@@ -208,7 +203,7 @@ class RoomAdmin(ThroughServicesAdmin):
             for f in formset.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        office.room_blocks_set(actor=request.user, room=form.instance, blocks=blocks)
+        rooms.room_blocks_set(actor=request.user, room=form.instance, blocks=blocks)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         return None
 
@@ -216,15 +211,15 @@ class RoomAdmin(ThroughServicesAdmin):
 class EquipmentForm(forms.ModelForm):
     class Meta:
         model = Equipment
-        fields = office.EQUIPMENT_FIELDS
+        fields = rooms.EQUIPMENT_FIELDS
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors and self.instance.pk:
             saved = Equipment.objects.get(pk=self.instance.pk)
-            values = {key: cleaned[key] for key in office.EQUIPMENT_FIELDS if key in cleaned}
+            values = {key: cleaned[key] for key in rooms.EQUIPMENT_FIELDS if key in cleaned}
             try:
-                office.equipment_check(equipment=saved, values=values)
+                rooms.equipment_check(equipment=saved, values=values)
             except services.BookingError as exc:
                 raise forms.ValidationError(str(exc), code=exc.code) from exc
         return cleaned
@@ -255,7 +250,7 @@ class EquipmentAdmin(ThroughServicesAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {key: form.cleaned_data[key] for key in form.fields if key in form.cleaned_data}
-        saved = office.equipment_save(
+        saved = rooms.equipment_save(
             actor=request.user,
             values=values,
             equipment=Equipment.objects.get(pk=obj.pk) if change else None,

@@ -160,16 +160,16 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     formset = MembershipInlineFormSet
     extra = 0
-    fields = ["user", "role", "joined_at"]
-    readonly_fields = ["user", "joined_at"]
+    fields = ["member", "role", "joined_at"]
+    readonly_fields = ["member", "joined_at"]
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":  # the model field has no verbose name: the column's header
-            kwargs["label"] = pgettext_lazy("membership", "user")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    # The model field has no verbose name: the column's header, translated.
+    @admin.display(description=pgettext_lazy("membership", "user"))
+    def member(self, obj):
+        return obj.user if obj.pk else "-"
 
 
 class GroupDocumentInline(admin.TabularInline):

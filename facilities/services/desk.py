@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.fiscal import fiscal_year_of
-from core.models import AuditLog
 from facilities import notifications
 from facilities.models import Booking, FacilitySettings, NoShowSuspension, WalkInCount
 from facilities.rules import BookingError
-from facilities.selectors import group_is_suspended, no_shows_in_fiscal_year
+from facilities.selectors import (
+    group_is_suspended,
+    no_show_recorded_at,
+    no_shows_in_fiscal_year,
+)
 from facilities.services._common import locked_booking, require_staff, tells_group
 from facilities.services.changes import change_approved
 
@@ -198,21 +200,6 @@ def walk_in_set(*, actor, day: dt.date, count: int) -> WalkInCount:
 
 
 # --- undoing a no-show ------------------------------------------------------------------------
-
-
-def no_show_recorded_at(booking: Booking) -> dt.datetime | None:
-    """When staff last recorded ``booking`` as a no-show (its audit row), or None."""
-    row = (
-        AuditLog.objects.filter(
-            action="facilities.booking_mark_no_show",
-            target_type=ContentType.objects.get_for_model(Booking),
-            target_id=str(booking.pk),
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    return row
 
 
 def booking_no_show_undo(*, actor, booking: Booking, now: dt.datetime | None = None) -> Booking:

@@ -94,7 +94,7 @@ NOT_PAGES: dict[str, str] = {
     "groups:invitation_revoke": "POST-only action behind a button (tested in tests/groups)",
     # Actions behind buttons (POST only; GET answers 405): their result pages are checked.
     "facilities:desk_record": "POST action on the desk page",
-    "facilities:desk_no_show": "POST action on the desk page",
+    "facilities:desk_no_show_undo": "POST action on the desk page",
     "facilities:desk_decide": "POST action on the desk page",
     "facilities:desk_walk_in": "POST action on the desk page",
     "facilities:desk_loan_hand_out": "POST action on the desk page",
@@ -268,6 +268,19 @@ def _other_page(data) -> str:
     return page.get_absolute_url()
 
 
+def _no_show_confirm(data) -> str | None:
+    """The desk's no-show confirmation (linked from the desk only for bookings that have
+    started today, which the demo may not have at the hour the tests run)."""
+    from django.urls import reverse
+
+    from facilities.models import Booking
+
+    booking = Booking.objects.filter(group__isnull=False, kind="group").order_by("pk").first()
+    if booking is None:
+        return None
+    return reverse("facilities:desk_no_show", kwargs={"pk": booking.pk})
+
+
 def _site_search(data) -> str:
     """The site-wide search's results (a form, not a link, leads there)."""
     from django.urls import reverse
@@ -327,6 +340,7 @@ EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
     "groups:invitation": _invitation,
     "pages:page": _other_page,
     "search": _site_search,
+    "facilities:desk_no_show": _no_show_confirm,
 }
 
 # Error pages are page types too, though no URL pattern names them.

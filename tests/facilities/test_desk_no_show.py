@@ -20,7 +20,7 @@ from tests.facilities.factories import at, make_booking
 NOW = dt.datetime(2026, 12, 9, 10, 0, tzinfo=TOKYO)
 YESTERDAY = dt.date(2026, 12, 8)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ja")]
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_the_no_show_button_asks_first_and_says_what_it_means(client_for, bookin
     assert page.status_code == 200
     assert group.name in html and "18:00" in html
     limit = FacilitySettings.load().no_show_limit
-    assert f"at {limit}" in html or f"{limit}" in html
+    assert f"{limit}回でオンライン予約が停止されます" in html
     assert 'name="confirm"' in html
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED  # looking records nothing
@@ -80,7 +80,7 @@ def test_a_no_show_is_undone_the_same_day_with_its_message_in_the_row(client_for
     row = _row(html, f"booking-{booking.pk}")
     undo = reverse("facilities:desk_no_show_undo", args=[booking.pk])
     assert undo in row
-    assert "no-show" in row.lower()  # the message sits in the row it is about
+    assert "無断不使用として記録しました" in row  # the message sits in the row it is about
     assert '<div class="messages"' not in html  # not at the top of the page
 
     response = client.post(undo)
@@ -89,11 +89,11 @@ def test_a_no_show_is_undone_the_same_day_with_its_message_in_the_row(client_for
     assert booking.status == Booking.Status.CONFIRMED
     row_audit = AuditLog.objects.get(action="facilities.booking_no_show_undo")
     assert row_audit.target_id == str(booking.pk)
-    assert "undone" in _row(_desk(client), f"booking-{booking.pk}")
+    assert "取り消しました" in _row(_desk(client), f"booking-{booking.pk}")
 
     # A second undo: says so, changes nothing.
     client.post(undo)
-    assert "nothing to undo" in _row(_desk(client), f"booking-{booking.pk}")
+    assert "取り消すものはありません" in _row(_desk(client), f"booking-{booking.pk}")
     assert AuditLog.objects.filter(action="facilities.booking_no_show_undo").count() == 1
 
 
@@ -106,7 +106,7 @@ def test_a_no_show_stands_after_the_day_it_was_recorded(client_for, booking, clo
     client.post(reverse("facilities:desk_no_show_undo", args=[booking.pk]))
     booking.refresh_from_db()
     assert booking.status == Booking.Status.NO_SHOW
-    assert "only on the day" in _row(_desk(client), f"booking-{booking.pk}")
+    assert "記録した当日" in _row(_desk(client), f"booking-{booking.pk}")
     assert not AuditLog.objects.filter(action="facilities.booking_no_show_undo").exists()
 
 

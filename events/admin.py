@@ -126,7 +126,7 @@ class EventAdminForm(forms.ModelForm):
 class RegistrationQuestionInline(admin.TabularInline):
     model = RegistrationQuestion
     extra = 0
-    fields = ["order", "text", "kind", "options", "required", "help_text"]
+    fields = ["order", "text", "kind", "options", "required", "is_accessibility", "help_text"]
     formfield_overrides = {
         RegistrationQuestion._meta.get_field("options").__class__: {
             "widget": forms.Textarea(attrs={"rows": 3, "cols": 30})

@@ -320,6 +320,7 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         text="配慮が必要なこと（保育・手話通訳など）",
         kind=RegistrationQuestion.Kind.TEXT,
         help_text="例：保育（2歳児1名）、手話通訳、車いすでの参加",
+        is_accessibility=True,
         order=2,
     )
     # People who phoned the office or asked at the desk (staff register them).

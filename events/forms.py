@@ -75,9 +75,28 @@ class _QuestionsMixin:
                 )
             field.help_text = question.help_text
             self.fields[name] = field
+        if event.organiser_id and any(q.is_accessibility for q in self.event_questions):
+            # 配慮事項 go to the office; the organising group reads them only with consent.
+            self.fields["share_needs"] = forms.BooleanField(
+                label=_(
+                    "I agree that the organising group (%(group)s) may read my answer about "
+                    "accessibility needs"
+                )
+                % {"group": event.organiser_label},
+                required=False,
+                initial=False,
+                help_text=_(
+                    "Without your agreement only the office staff read it, and they arrange "
+                    "what is needed with the organisers."
+                ),
+            )
 
     def question_answers(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.event_questions}
+
+    def share_needs(self) -> bool:
+        """Whether the registrant agreed to share their accessibility needs (default no)."""
+        return bool(self.cleaned_data.get("share_needs"))
 
 
 class RegistrationForm(_QuestionsMixin, forms.Form):
@@ -231,7 +250,7 @@ class WalkInForm(forms.Form):
         required=False,
         empty_label=_("No group"),
     )
-    note = forms.CharField(label=_("Staff note (optional)"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
 
 
 class CameField(forms.ChoiceField):

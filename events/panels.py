@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import registry
-from events import selectors
+from events import permissions, selectors
 
 HOME_EVENTS = 5
 GROUP_EVENTS = 5
+# How long after its end an event stays in its organisers' list on My Page.
+ORGANISED_DAYS_AFTER = 60
 
 
 def home_upcoming(request) -> dict:
@@ -31,6 +35,15 @@ def home_upcoming(request) -> dict:
 def group_upcoming(group) -> dict:
     """The group's next published events (one query)."""
     return {"events": selectors.upcoming_for_group(group, limit=GROUP_EVENTS)}
+
+
+def my_organised(user) -> dict:
+    """The events the user's groups organise, from two months back (one query, with the
+    number of people registered and waiting), each linking to its organiser's page."""
+    since = timezone.now() - dt.timedelta(days=ORGANISED_DAYS_AFTER)
+    return {
+        "events": selectors.organised_events(permissions.managed_events(user).filter(end__gt=since))
+    }
 
 
 def register_panels() -> None:
@@ -59,6 +72,15 @@ def register_panels() -> None:
             order=30,
             template="events/account_panel.html",
             context=selectors.account_panel,
+        ),
+    )
+    registry.register(
+        "my_page",
+        registry.Panel(
+            key="events.organised",
+            order=31,
+            template="events/panels/my_organised.html",
+            context=my_organised,
         ),
     )
 

@@ -28,9 +28,60 @@ def event_for_viewer(event: Event, user) -> Event:
     return event
 
 
+def is_event_organiser(user, event: Event) -> bool:
+    """A member of the registered group that organises the event (not the office)."""
+    return bool(
+        event.organiser_id
+        and user
+        and user.is_authenticated
+        and event.organiser.is_registered
+        and is_member(user, event.organiser)
+    )
+
+
 def can_manage_event(user, event: Event | None = None) -> bool:
-    """Door list, attendance, walk-ins, survey results: the office staff."""
-    return is_office_staff(user)
+    """The one rule for running an event: its registrants and waiting list, the door list
+    (print and CSV), attendance and walk-ins, messages to its registrants. The office staff
+    for every event; the members of the organising group for their own event only (the
+    office still approves publication: that stays in the admin)."""
+    if is_office_staff(user):
+        return True
+    return event is not None and is_event_organiser(user, event)
+
+
+def can_see_needs(user, event: Event, registration: Registration) -> bool:
+    """Answers to the accessibility-needs questions (配慮事項): the office staff always; the
+    organising group only where the registrant agreed to share them when registering."""
+    if is_office_staff(user):
+        return True
+    return bool(
+        registration.share_needs_with_organiser
+        and registration.event_id == event.pk
+        and can_manage_event(user, event)
+    )
+
+
+def event_for_manager(request, slug: str):
+    """The event ``slug`` when the user may run it (``can_manage_event``); a login redirect
+    for anonymous visitors (returned, not raised); 404 for an unknown event; 403 otherwise.
+    Every organiser page fetches its event here, so no view can forget the check."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    event = Event.objects.select_related("organiser", "booking__room").filter(slug=slug).first()
+    if event is None:
+        raise Http404
+    if not can_manage_event(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+def managed_events(user):
+    """The events the user runs as a member of the organising group (staff run every event
+    from the admin; this is what a member's My Page lists)."""
+    if not (user and user.is_authenticated):
+        return Event.objects.none()
+    groups = Group.objects.registered().with_member(user)
+    return Event.objects.filter(organiser__in=groups).select_related("organiser")
 
 
 def require_staff(request):

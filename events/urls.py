@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from events import views, views_organiser
 
 app_name = "events"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("<slug:slug>/register/", views.register, name="register"),
     path("<slug:slug>/register/guest/", views.register_guest, name="register_guest"),
     path("<slug:slug>/cancel/", views.cancel, name="cancel"),
+    # Running an event: the office staff and the organising group (events.views_organiser).
+    path("<slug:slug>/manage/", views_organiser.manage, name="manage"),
+    path("<slug:slug>/manage/registrants/", views_organiser.registrants, name="registrants"),
     path("<slug:slug>/door/", views.door_list, name="door_list"),
     path("<slug:slug>/door.csv", views.door_list_csv, name="door_list_csv"),
     path("<slug:slug>/attendance/", views.attendance, name="attendance"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.roles import is_office_staff
 from core.clientip import client_ip
 from core.csv import csv_response
 from core.pagecache import public_page
@@ -37,8 +38,16 @@ from events.permissions import (
     can_register,
     can_view_event,
     can_view_survey_results,
+    event_for_manager,
+    is_event_organiser,
     proposable_groups,
     require_staff,
+)
+from events.views_organiser import (
+    attach_answers,
+    manager_context,
+    shown_answers,
+    visible_checklist,
 )
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -52,13 +61,6 @@ def _event_or_404(request, slug: str) -> Event:
     event = selectors.event_by_slug(slug)
     if event is None or not can_view_event(request.user, event):
         raise Http404
-    return event
-
-
-def _staff_event(request, slug: str) -> Event:
-    event = get_object_or_404(Event.objects.select_related("organiser"), slug=slug)
-    if not can_manage_event(request.user, event):
-        raise PermissionDenied
     return event
 
 
@@ -156,7 +158,9 @@ def _detail_context(request, event: Event, **forms) -> dict:
         "closed_reason": closed_reason,
         "places_left": event.places_left(now),
         "waitlist_size": selectors.waitlist_size(event),
-        "is_staff": can_manage_event(user, event),
+        "can_manage": can_manage_event(user, event),
+        "is_organiser": is_event_organiser(user, event),
+        "is_staff": is_office_staff(user),
         "survey": selectors.open_survey_for_event(event) if event.has_ended(now) else None,
         "lottery_pending": event.lottery_pending(),
     }
@@ -208,6 +212,7 @@ def register(request, slug):
                 people=form.cleaned_data["people"],
                 group=form.cleaned_data["group"],
                 answers=form.question_answers(),
+                share_needs=form.share_needs(),
             )
         except services.RegistrationError as exc:
             form.add_error(None, str(exc))
@@ -234,6 +239,7 @@ def register_guest(request, slug):
                 email=form.cleaned_data["email"],
                 people=form.cleaned_data["people"],
                 answers=form.question_answers(),
+                share_needs=form.share_needs(),
                 client_key=services.guest_client_key(client_ip(request)),
             )
         except services.RegistrationError as exc:
@@ -352,42 +358,44 @@ def propose(request):
     )
 
 
-# --- Staff pages
+# --- Running an event: the office staff and the organising group (events.views_organiser)
 
 
 @require_GET
 def door_list(request, slug):
-    denied = require_staff(request)
-    if denied:
-        return denied
-    event = _staff_event(request, slug)
+    event = event_for_manager(request, slug)
+    if not isinstance(event, Event):
+        return event
     rows = selectors.door_list(event)
-    return render(
-        request,
-        "events/door_list.html",
+    questions = list(event.questions.all())
+    attach_answers(request.user, event, rows, questions)
+    context = manager_context(request, event)
+    context.update(
         {
-            "event": event,
             "rows": rows,
-            "checklist": selectors.checklist(event, rows),
-            "questions": list(event.questions.all()),
+            "checklist": visible_checklist(request.user, event, rows),
+            "questions": questions,
             "summary": selectors.attendance_summary(event),
-        },
+        }
     )
+    return render(request, "events/door_list.html", context)
 
 
 @require_GET
 def door_list_csv(request, slug):
-    denied = require_staff(request)
-    if denied:
-        return denied
-    event = _staff_event(request, slug)
+    """The door list as CSV; the organisers' copy has no e-mail addresses and only the
+    accessibility needs their registrants agreed to share."""
+    event = event_for_manager(request, slug)
+    if not isinstance(event, Event):
+        return event
     rows = selectors.door_list(event)
     questions = list(event.questions.all())
+    with_email = is_office_staff(request.user)
     table = [
         [
             _("No."),
             _("Name"),
-            _("E-mail address"),
+            *([_("E-mail address")] if with_email else []),
             _("Group"),
             _("People"),
             _("Walk-in"),
@@ -397,12 +405,12 @@ def door_list_csv(request, slug):
         ]
     ]
     for number, registration in enumerate(rows, start=1):
-        answers = {a.question_id: a.value for a in registration.answers.all()}
+        answers = shown_answers(request.user, event, registration).answers
         table.append(
             [
                 number,
                 registration.display_name,
-                registration.email,
+                *([registration.email] if with_email else []),
                 registration.group,
                 registration.people,
                 _("yes") if registration.is_walk_in else "",
@@ -424,10 +432,9 @@ def _answer_text(value: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def attendance(request, slug):
-    denied = require_staff(request)
-    if denied:
-        return denied
-    event = _staff_event(request, slug)
+    event = event_for_manager(request, slug)
+    if not isinstance(event, Event):
+        return event
     rows = selectors.door_list(event)
     form = AttendanceForm(request.POST if request.method == "POST" else None, registrations=rows)
     walk_in_form = WalkInForm()
@@ -459,29 +466,26 @@ def _attendance_page(request, event, rows, form, walk_in_form, status=200):
         not_yet = ""
     except services.EventError as exc:
         not_yet = str(exc)
-    return render(
-        request,
-        "events/attendance.html",
+    context = manager_context(request, event)
+    context.update(
         {
-            "event": event,
             "form": form,
             "walk_in_form": walk_in_form,
             "walk_ins": [r for r in rows if r.is_walk_in],
-            "checklist": selectors.checklist(event, rows),
+            "checklist": visible_checklist(request.user, event, rows),
             "summary": selectors.attendance_summary(event),
             "pending_guests": selectors.pending_guests(event),
             "not_yet": not_yet,
-        },
-        status=status,
+        }
     )
+    return render(request, "events/attendance.html", context, status=status)
 
 
 @require_POST
 def walk_in(request, slug):
-    denied = require_staff(request)
-    if denied:
-        return denied
-    event = _staff_event(request, slug)
+    event = event_for_manager(request, slug)
+    if not isinstance(event, Event):
+        return event
     walk_in_form = WalkInForm(request.POST)
     if walk_in_form.is_valid():
         try:

@@ -31,6 +31,7 @@ def test_the_apps_register_their_sections_of_each_page():
         "news.latest",
         "events.upcoming",
         "bulletin.newest",
+        "facilities.free_search",
         "facilities.rooms_today",
         "groups.new_groups",
         "newsletter.latest_issue",
@@ -40,6 +41,7 @@ def test_the_apps_register_their_sections_of_each_page():
         "groups.memberships",
         "facilities.bookings",
         "events.registrations",
+        "events.organised",
         "maillog.recent",
     ]
 

@@ -41,6 +41,7 @@ def registration_create_guest(
     email: str,
     people: int = 1,
     answers: dict | None = None,
+    share_needs: bool = False,
     client_key: str = "",
     now: dt.datetime | None = None,
 ) -> Registration:
@@ -81,6 +82,7 @@ def registration_create_guest(
                 status_on_confirm=on_confirm,
                 confirm_by=deadline,
                 client_key=client_key[:32],
+                share_needs_with_organiser=share_needs,
                 created_at=now,
             )
     except IntegrityError as exc:

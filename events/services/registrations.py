@@ -47,6 +47,7 @@ def registration_create(
     people: int = 1,
     group=None,
     answers: dict | None = None,
+    share_needs: bool = False,
     now: dt.datetime | None = None,
     notify: bool = True,
 ) -> Registration:
@@ -75,6 +76,7 @@ def registration_create(
                 people=people,
                 status=status,
                 waitlist_position=position,
+                share_needs_with_organiser=share_needs,
                 created_at=now,
                 confirmed_at=now if status == Registration.Status.CONFIRMED else None,
             )

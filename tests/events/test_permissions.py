@@ -38,6 +38,19 @@ MATRIX = [
     ("attendance", "get", [LOGIN, 403, 403, 403, 403, OK, 403]),
     ("attendance_post", "post", [LOGIN, 403, 403, 403, 403, REDIRECT, 403]),
     ("walk_in", "post", [LOGIN, 403, 403, 403, 403, REDIRECT, 403]),
+    ("manage", "get", [LOGIN, 403, 403, 403, 403, OK, 403]),
+    ("registrants", "get", [LOGIN, 403, 403, 403, 403, OK, 403]),
+    ("message", "get", [LOGIN, 403, 403, 403, 403, OK, 403]),
+    # The same pages of an event the member's group organises (issue 15 part 2).
+    ("ours_manage", "get", [LOGIN, 403, 403, OK, OK, OK, 403]),
+    ("ours_registrants", "get", [LOGIN, 403, 403, OK, OK, OK, 403]),
+    ("ours_door_list", "get", [LOGIN, 403, 403, OK, OK, OK, 403]),
+    ("ours_door_list_csv", "get", [LOGIN, 403, 403, OK, OK, OK, 403]),
+    ("ours_attendance", "get", [LOGIN, 403, 403, OK, OK, OK, 403]),
+    ("ours_attendance_post", "post", [LOGIN, 403, 403, REDIRECT, REDIRECT, REDIRECT, 403]),
+    ("ours_walk_in", "post", [LOGIN, 403, 403, REDIRECT, REDIRECT, REDIRECT, 403]),
+    ("ours_message", "get", [LOGIN, 403, 403, OK, OK, OK, 403]),
+    ("ours_message_preview", "post", [LOGIN, 403, 403, OK, OK, OK, 403]),
     ("guest_confirm", "get", [OK, OK, OK, OK, OK, OK, OK]),
     ("guest_manage", "get", [OK, OK, OK, OK, OK, OK, OK]),
     ("survey", "get", [LOGIN, 403, 403, OK, 403, OK, 403]),
@@ -51,6 +64,7 @@ MATRIX = [
 def world(group, member):
     event = EventFactory(slug="open", allow_guests=True, capacity=50, start=at(0, 14))
     proposal = EventFactory(slug="idea", status=Event.Status.PROPOSED, organiser=group)
+    ours = EventFactory(slug="ours", capacity=50, start=at(0, 14), organiser=group)
     past = EventFactory(slug="past", start=at(-3), end=at(-3, 16))
     RegistrationFactory(
         event=past, user=member, guest_name="", guest_email="", attended=True, attended_people=1
@@ -76,6 +90,22 @@ def world(group, member):
         "attendance": ("events:attendance", [event.slug]),
         "attendance_post": ("events:attendance", [event.slug], {}),
         "walk_in": ("events:walk_in", [event.slug], {"people": 1}),
+        "manage": ("events:manage", [event.slug]),
+        "registrants": ("events:registrants", [event.slug]),
+        "message": ("newsletter:event_message", [event.slug]),
+        "ours_manage": ("events:manage", [ours.slug]),
+        "ours_registrants": ("events:registrants", [ours.slug]),
+        "ours_door_list": ("events:door_list", [ours.slug]),
+        "ours_door_list_csv": ("events:door_list_csv", [ours.slug]),
+        "ours_attendance": ("events:attendance", [ours.slug]),
+        "ours_attendance_post": ("events:attendance", [ours.slug], {}),
+        "ours_walk_in": ("events:walk_in", [ours.slug], {"people": 1}),
+        "ours_message": ("newsletter:event_message", [ours.slug]),
+        "ours_message_preview": (
+            "newsletter:event_message",
+            [ours.slug],
+            {"statuses": ["confirmed"], "subject": "s", "body": "b", "preview": "1"},
+        ),
         "guest_confirm": ("events:guest_confirm", [tokens.guest_confirm_token(guest)]),
         "guest_manage": ("events:guest_manage", [tokens.guest_manage_token(guest)]),
         "survey": ("events:survey", [survey.slug]),
@@ -133,6 +163,8 @@ def test_every_events_url_is_in_the_matrix():
         "door_list_csv",
         "attendance",
         "walk_in",
+        "manage",
+        "registrants",
         "guest_confirm",
         "guest_manage",
         "survey",

@@ -254,6 +254,13 @@ def event_slug(ctx) -> dict:
     return {"slug": an_event(ctx).slug}
 
 
+def organised_event_slug(ctx) -> dict:
+    """An event organised by the group of the member and representative roles: its members
+    run it (issue 15 part 2); the other group's member and a plain citizen get 403."""
+    ctx.member, ctx.representative, ctx.other_member  # noqa: B018
+    return {"slug": an_event(ctx, organiser=ctx.group).slug}
+
+
 def guest_registration(ctx, status: str):
     from events.models import Registration
     from tests.events.factories import RegistrationFactory
@@ -361,10 +368,26 @@ MATRIX.update(
             note="signed-in people are sent to register themselves",
         ),
         "events:cancel": Row(get=every(405), post=signed_in(302), kwargs=event_slug),
-        "events:door_list": Row(get=only(STAFF), post=every(405), kwargs=event_slug),
-        "events:door_list_csv": Row(get=only(STAFF), post=every(405), kwargs=event_slug),
-        "events:attendance": Row(get=only(STAFF), post=only(STAFF, status=302), kwargs=event_slug),
-        "events:walk_in": Row(get=every(405), post=only(STAFF), kwargs=event_slug),
+        # Running an event: staff, and the members of the organising group (issue 15 part 2;
+        # an office event's pages stay staff only: tests/events/test_organisers_permissions.py).
+        "events:manage": Row(get=only(GROUP_MEMBERS), post=every(405), kwargs=organised_event_slug),
+        "events:registrants": Row(
+            get=only(GROUP_MEMBERS), post=every(405), kwargs=organised_event_slug
+        ),
+        "events:door_list": Row(
+            get=only(GROUP_MEMBERS), post=every(405), kwargs=organised_event_slug
+        ),
+        "events:door_list_csv": Row(
+            get=only(GROUP_MEMBERS), post=every(405), kwargs=organised_event_slug
+        ),
+        "events:attendance": Row(
+            get=only(GROUP_MEMBERS),
+            post=only(GROUP_MEMBERS, status=302),
+            kwargs=organised_event_slug,
+        ),
+        "events:walk_in": Row(
+            get=every(405), post=only(GROUP_MEMBERS), kwargs=organised_event_slug
+        ),
         # --- news, programme, opinion box (read-only pages and feeds refuse POST)
         "news:list": Row(get=every(200), post=every(405)),
         "news:feed": Row(get=every(200), post=every(405)),
@@ -391,6 +414,12 @@ MATRIX.update(
             get=every(200), post=every(302), kwargs=subscriber_token("preferences")
         ),
         "newsletter:detail": Row(get=every(200), post=every(405), kwargs=newsletter_number),
+        "newsletter:event_message": Row(
+            get=only(GROUP_MEMBERS),
+            post=only(GROUP_MEMBERS),
+            kwargs=organised_event_slug,
+            note="an event's organisers and staff write to its registrants",
+        ),
         # --- bulletin board
         "bulletin:list": Row(get=every(200), post=every(405)),
         "bulletin:feed": Row(get=every(200), post=every(405)),

@@ -207,3 +207,33 @@ def test_a_role_change_in_the_members_inline_is_the_membership_service(
     assert admin.post(url, data).status_code == 302
     assert Membership.objects.get(user=member).is_representative
     assert AuditLog.objects.filter(action__contains="membership").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_paper_application_entered_in_the_admin_waits_for_approval_without_a_member(
+    client_for, staff
+):
+    from tests.groups.test_membership import admin_form_data
+
+    admin = client_for("staff")
+    add = reverse("admin:groups_group_add")
+    # Every inline's management form, as the page sends them (other apps add inlines here).
+    data = {k: v for k, v in admin_form_data(admin.get(add)).items() if "_FORMS" in k}
+    data.update(
+        {
+            "name": "紙で申請した会",
+            "name_kana": "かみでしんせいしたかい",
+            "slug": "paper",
+            "summary": "紙の申請書",
+            "representative_name": "紙 太郎",
+            "representative_phone": "0897-11-1111",
+            "representative_address": "新居浜市",
+        }
+    )
+    response = admin.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    group = Group.objects.get(slug="paper")
+    assert group.status == Group.Status.APPLIED
+    assert not group.memberships.exists()  # staff do not become its representative
+    row = AuditLog.objects.get(action="groups.group_apply", target_id=str(group.pk))
+    assert row.actor == staff and row.data["on_paper"] is True

@@ -11,8 +11,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("facilities/free_form.html")
-def free_room_form(with_equipment=True, heading_id="free-search-title"):
-    choices = selectors.search_equipment_choices() if with_equipment else []
+def free_room_form(with_equipment=True, heading_id="free-search-title", equipment=None):
+    """``equipment``: the page's ``selectors.equipment_now()`` when it has it (no query)."""
+    if not with_equipment:
+        choices = []
+    elif equipment is not None:
+        choices = [(item.equipment.pk, item.equipment.name) for item in equipment]
+    else:
+        choices = selectors.search_equipment_choices()
     return {"form": form_from_query({}, equipment_choices=choices), "heading_id": heading_id}
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from core.admin_readonly import ReadOnlyAdmin
 from core.registry import forget  # forget("home"): the home page shows our content
 from groups.models import Group
 from newsletter import mail, segments, selectors, services
@@ -469,7 +470,15 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
         return [
             (
                 _("The message"),
-                {"fields": ["subject", "body", "attachment", "remove_attachment"]},
+                {
+                    "fields": [
+                        "subject",
+                        "body",
+                        *(["attachment_name"] if obj is not None and obj.attachment else []),
+                        "attachment",
+                        "remove_attachment",
+                    ]
+                },
             ),
             (
                 _("Recipients (each part adds people; nobody gets two mails)"),
@@ -480,7 +489,7 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_draft:
             return [*self.readonly_fields, "subject", "body"]
-        return []
+        return ["attachment_name"]
 
     def get_inlines(self, request, obj):
         return [OfficeMessageDeliveryInline] if obj is not None and not obj.is_draft else []
@@ -671,17 +680,13 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OfficeMessageDelivery)
-class OfficeMessageDeliveryAdmin(admin.ModelAdmin):
+class OfficeMessageDeliveryAdmin(ReadOnlyAdmin):
+    """Every address a message went to, with its outcome (history: read-only)."""
+
     list_display = ["office_message", "email", "status", "attempts", "sent_at", "error"]
     list_filter = ["status"]
     search_fields = ["email", "office_message__subject"]
     list_select_related = ["office_message"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # --- The group's admin page lists the office's messages it received ------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,6 +80,19 @@ def _history(event: Event) -> list[OfficeMessage]:
     )
 
 
+def _create_and_send(actor, event: Event, draft: OfficeMessage) -> OfficeMessage:
+    message = services.office_message_create(
+        actor=actor,
+        subject=draft.subject,
+        body=draft.body,
+        segment=draft.segment,
+        event=event,
+        copy_to_office=True,
+    )
+    # The page's preview stands for the test to oneself that the admin asks of staff.
+    return services.office_message_send(actor=actor, message=message, require_test=False)
+
+
 @require_http_methods(["GET", "POST"])
 def event_message(request, slug):
     event = event_for_manager(request, slug)
@@ -93,17 +107,8 @@ def event_message(request, slug):
             if limit_hit(request, scope="newsletter:event_message", rate=SENDS_PER_DAY):
                 return rate_limited(request)
             try:
-                message = services.office_message_create(
-                    actor=request.user,
-                    subject=draft.subject,
-                    body=draft.body,
-                    segment=draft.segment,
-                    event=event,
-                    copy_to_office=True,
-                )
-                services.office_message_send(
-                    actor=request.user, message=message, require_test=False
-                )
+                with transaction.atomic():  # a refused send leaves no draft behind
+                    message = _create_and_send(request.user, event, draft)
             except services.NewsletterError as exc:
                 form.add_error(None, str(exc))
             else:

@@ -6,12 +6,10 @@ no List-Unsubscribe header; the newsletter, sent by the same worker, keeps its o
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import os
 import signal
-import threading
 from collections import Counter, defaultdict
 
 import pytest
@@ -27,38 +25,31 @@ from tests.events.factories import EventFactory
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 from tests.newsletter.factories import SubscriberFactory
 from tests.newsletter.test_sending import ready_issue
-from tests.newsletter.test_worker_killed import free_port, wait_until, workers  # noqa: F401
+from tests.newsletter.test_worker_killed import (  # noqa: F401
+    SlowInbox,
+    free_port,
+    wait_until,
+    workers,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 GUESTS = 280
 
 
-class ReadingInbox:
-    """aiosmtpd handler: each recipient's messages, parsed; a moment before answering, so
-    that a kill lands while a mail is being handed over."""
+class ReadingInbox(SlowInbox):
+    """SlowInbox that also keeps each recipient's messages, parsed."""
 
     def __init__(self):
-        self.received = Counter()
+        super().__init__()
         self.messages = defaultdict(list)
-        self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
-            self.received.update(envelope.rcpt_tos)
             for rcpt in envelope.rcpt_tos:
                 self.messages[rcpt].append(parsed)
-        await asyncio.sleep(0.02)
-        return "250 Message accepted for delivery"
-
-    def total(self) -> int:
-        with self.lock:
-            return sum(self.received.values())
-
-    def snapshot(self) -> Counter:
-        with self.lock:
-            return Counter(self.received)
+        return await super().handle_DATA(server, session, envelope)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw
 from accounts.models import User
 from core.fiscal import FiscalYear, fiscal_year_of
 from groups import services
+from groups.history import consultations_record_bulk
 from groups.models import (
     ActivityField,
     ActivityRecord,
@@ -982,10 +983,9 @@ def _seed_consultations(ctx, users) -> None:
     registered = list(
         Group.objects.exclude(registered_on=None)
         .order_by("registered_on", "pk")
-        .values_list("pk", "registered_on")
+        .only("pk", "name", "registered_on")
     )
-    group_ids = [pk for pk, _day in registered]
-    registered_days = [day for _pk, day in registered]
+    registered_days = [g.registered_on for g in registered]
     rows = []
     for offset in range(9, -1, -1):
         year = FiscalYear(current.year - offset)
@@ -1002,18 +1002,19 @@ def _seed_consultations(ctx, users) -> None:
             channel = _weighted(rng, CHANNEL_WEIGHTS)
             summary, follow_up = CONSULTATION_TEXTS[category]
             known = bisect.bisect_right(registered_days, day)
-            group_id = group_ids[rng.randrange(known)] if known and rng.random() < 0.6 else None
+            group = registered[rng.randrange(known)] if known and rng.random() < 0.6 else None
             rows.append(
-                Consultation(
-                    held_on=day,
-                    group_id=group_id,
-                    person_name="" if group_id else _person(rng),
-                    channel=channel,
-                    category=category,
-                    summary=summary,
-                    follow_up=follow_up,
-                    follow_up_done=bool(follow_up) and day < today - dt.timedelta(days=14),
-                    staff_member=staff,
-                )
+                {
+                    "held_on": day,
+                    "group": group,
+                    "person_name": "" if group else _person(rng),
+                    "channel": channel,
+                    "category": category,
+                    "summary": summary,
+                    "follow_up": follow_up,
+                    "follow_up_done": bool(follow_up) and day < today - dt.timedelta(days=14),
+                    "staff_member": staff,
+                }
             )
-    Consultation.objects.bulk_create(rows, batch_size=2000)
+    # Staff logged each at the desk; recorded through the service's rules in one go.
+    consultations_record_bulk(actor=staff, rows=rows)

@@ -104,11 +104,11 @@ def event_message(request, slug):
         draft = _draft(event, form.cleaned_data)
         recipients = selectors.message_recipients(draft).recipients
         if "send" in request.POST:
-            if limit_hit(request, scope="newsletter:event_message", rate=SENDS_PER_DAY):
+            if limit_hit(request, scope="newsletter:event_message", rate=SENDS_PER_DAY, key="user"):
                 return rate_limited(request)
             try:
                 with transaction.atomic():  # a refused send leaves no draft behind
-                    message = _create_and_send(request.user, event, draft)
+                    _create_and_send(request.user, event, draft)
             except services.NewsletterError as exc:
                 form.add_error(None, str(exc))
             else:

@@ -14,15 +14,18 @@ code that opens an image with Pillow directly refuses such a file too.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 import warnings
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -168,3 +171,112 @@ class PrivateStorage(LazyObject):
 
 
 private_storage = PrivateStorage()
+
+
+# --------------------------------------------------------------------------- kept uploads
+#
+# A form sent with an error elsewhere must not make people choose their files again. A file that
+# passed its checks is *held*: its cleaned bytes (metadata already stripped) are written to private
+# storage under ``held/`` and the form carries a signed token naming it, in a hidden input beside
+# the file input. Sent again without a new file, the field takes the held file back from the token.
+# The token is signed (it cannot be forged or pointed at another file) and expires after
+# ``UPLOAD_HOLD_SECONDS``; an expired token asks for the file again. ``held_uploads_purge`` (the
+# command ``core_held_uploads_purge``, from cron) deletes held files older than that.
+
+HELD_DIR = "held"
+HELD_SALT = "core.uploads.held"
+_HELD_ID_LENGTH = 32
+
+
+def hold_seconds() -> int:
+    return int(getattr(settings, "UPLOAD_HOLD_SECONDS", 24 * 3600))
+
+
+class HeldFileGone(Exception):
+    """The token expired, was tampered with, or its file was already cleaned up."""
+
+
+def display_name(name: str) -> str:
+    """The name people chose (規約.pdf), without any folder, short enough to show."""
+    name = PurePath(str(name or "").replace("\\", "/")).name.strip()
+    if len(name) > 80:
+        stem, suffix = PurePath(name).stem, PurePath(name).suffix[:10]
+        name = stem[: 80 - len(suffix) - 1] + "…" + suffix
+    return name or "file"
+
+
+def _held_path(held_id: str) -> str:
+    return f"{HELD_DIR}/{held_id}"
+
+
+def upload_hold(content, *, original_name: str, field: str) -> str:
+    """Write a checked file's bytes to private storage; return the signed token for the form."""
+    held_id = uuid.uuid4().hex
+    content.seek(0)
+    private_storage.save(_held_path(held_id), ContentFile(content.read()))
+    content.seek(0)
+    payload = {
+        "i": held_id,
+        "n": display_name(original_name),
+        "s": PurePath(getattr(content, "name", "") or "file").name,
+        "f": field,
+    }
+    return signing.dumps(payload, salt=HELD_SALT, compress=True)
+
+
+def held_info(token: str, *, field: str) -> dict:
+    """The token's payload (id, shown name, stored name), or HeldFileGone."""
+    try:
+        payload = signing.loads(token, salt=HELD_SALT, max_age=hold_seconds())
+    except (signing.BadSignature, TypeError, ValueError) as exc:  # SignatureExpired included
+        raise HeldFileGone from exc
+    held_id = str(payload.get("i", ""))
+    if payload.get("f") != field or len(held_id) != _HELD_ID_LENGTH or not held_id.isalnum():
+        raise HeldFileGone
+    if not private_storage.exists(_held_path(held_id)):
+        raise HeldFileGone
+    return {"id": held_id, "name": payload.get("n") or "file", "stored_name": payload.get("s")}
+
+
+def upload_from_hold(token: str, *, field: str) -> ContentFile:
+    """The held file as a ContentFile ready to save (its random stored name), or HeldFileGone."""
+    info = held_info(token, field=field)
+    try:
+        with private_storage.open(_held_path(info["id"]), "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError as exc:
+        raise HeldFileGone from exc
+    extension = safe_extension(info["stored_name"] or "") or "bin"
+    content = ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}")
+    content.held_name = info["name"]
+    return content
+
+
+def upload_release(token: str, *, field: str) -> None:
+    """The form was sent: the held file is no longer needed."""
+    try:
+        info = held_info(token, field=field)
+    except HeldFileGone:
+        return
+    private_storage.delete(_held_path(info["id"]))
+
+
+def held_uploads_purge(*, now=None) -> int:
+    """Delete held files older than the hold (their tokens no longer open them); return how many."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=hold_seconds())
+    try:
+        _dirs, names = private_storage.listdir(HELD_DIR)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        path = f"{HELD_DIR}/{name}"
+        try:
+            modified = private_storage.get_modified_time(path)
+        except FileNotFoundError:
+            continue
+        if modified < cutoff:
+            private_storage.delete(path)
+            removed += 1
+    return removed

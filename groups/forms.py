@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,7 +16,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CleanImageField, DocumentField, HoneypotMixin
+from core.forms import CleanImageField, DocumentField, HeldToken, HoneypotMixin, KeptFileInput
 from core.text import clean_phone
 from groups.models import (
     RESERVED_SLUGS,
@@ -27,6 +29,7 @@ from groups.models import (
     normalize_name,
     to_hiragana,
 )
+from groups.romaji import slug_from_reading
 from groups.selectors import DIRECTORY_SORTS
 from groups.services import PRIVATE_FIELDS, PROFILE_FIELDS, photo_limit_message
 
@@ -93,12 +96,13 @@ class KanaField(forms.CharField):
         return to_hiragana(super().to_python(value))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(KeptFileInput):
     allow_multiple_selected = True
 
 
 class MultipleImageField(CleanImageField):
-    """Several photos in one file input, each checked and cleaned like CleanImageField."""
+    """Several photos in one file input, each checked and cleaned like CleanImageField; photos
+    that passed are kept when the form comes back with an error (core.forms.KeptFileInput)."""
 
     widget = MultipleFileInput
 
@@ -121,6 +125,7 @@ class MultipleImageField(CleanImageField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
+        self.widget.kept, self.widget.pending = [], []
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if not files:
             if self.required:
@@ -133,16 +138,73 @@ class MultipleImageField(CleanImageField):
         cleaned, errors = [], []
         for upload in files:
             try:
-                cleaned.append(super().clean(upload, initial))
+                if isinstance(upload, HeldToken):
+                    cleaned.append(self._from_hold(upload))
+                    continue
+                content = self.to_python(upload)
+                self.validate(content)
+                self.run_validators(content)
             except ValidationError as exc:
                 name = getattr(upload, "name", "")
-                errors.extend(f"{name}: {message}" for message in exc.messages)
+                errors.extend(f"{name}: {message}" if name else message for message in exc.messages)
+            else:
+                cleaned.append(content)
+                self._remember(content, upload)
         if errors:
             raise ValidationError(errors)
         return cleaned
 
 
 # --------------------------------------------------------------------------- profile
+
+
+def _page_address_help():
+    return _(
+        "The end of your page's address (%(example)s): lower-case letters, digits and hyphens. "
+        "We made it from the reading; you can change it now or later on your group's edit page."
+    ) % {"example": f"{settings.SITE_URL.rstrip('/')}/groups/…/"}
+
+
+class PageAddressField(forms.SlugField):
+    """The end of the group page's address, e.g. kodomoshokudou-himawari."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Your page's address"))
+        kwargs.setdefault("max_length", 60)
+        kwargs.setdefault("help_text", lazy(_page_address_help, str)())
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": _("Use only lower-case letters (a–z), digits and hyphens.")},
+        )
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
+
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+
+def check_page_address(slug: str, *, group: Group | None = None) -> str:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(_("This page address is reserved. Choose another."), code="reserved")
+    taken = Group.objects.filter(slug=slug)
+    if group is not None:
+        taken = taken.exclude(pk=group.pk)
+    if taken.exists():
+        raise ValidationError(_("This page address is already taken."), code="taken")
+    return slug
+
+
+def suggested_page_address(reading: str) -> str:
+    """A free page address made from the reading (こどもしょくどう → kodomoshokudou, then -2…)."""
+    base = slug_from_reading(reading, max_length=56)
+    if not base:
+        return ""
+    taken = set(Group.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | set(
+        RESERVED_SLUGS
+    )
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
 
 
 class GroupProfileForm(PhotoBudgetMixin, OnceMixin, forms.ModelForm):
@@ -225,6 +287,15 @@ class GroupProfileForm(PhotoBudgetMixin, OnceMixin, forms.ModelForm):
         if not include_private:
             for name in PRIVATE_FIELDS:
                 del self.fields[name]
+        if include_private and self.instance.pk:
+            # The representative may change the page's address (old links then stop working).
+            self.fields["slug"] = PageAddressField(
+                help_text=_(
+                    "Lower-case letters, digits and hyphens. Links to the old address stop "
+                    "working when you change it."
+                )
+            )
+            self.initial.setdefault("slug", self.instance.slug)
         if self.instance.pk and self.instance.logo:
             self.fields["remove_logo"] = forms.BooleanField(
                 label=_("Remove the current logo"), required=False
@@ -243,26 +314,68 @@ class GroupProfileForm(PhotoBudgetMixin, OnceMixin, forms.ModelForm):
             )
         return name
 
+    def clean_slug(self):
+        return check_page_address(self.cleaned_data["slug"], group=self.instance)
+
     def profile_data(self) -> dict:
-        return {
+        data = {
             key: self.cleaned_data[key]
             for key in PROFILE_FIELDS + PRIVATE_FIELDS
             if key in self.cleaned_data
         }
+        if self.cleaned_data.get("slug"):
+            data["slug"] = self.cleaned_data["slug"]
+        return data
+
+
+@dataclass(frozen=True)
+class ApplyStep:
+    key: str
+    title: str
+    fields: tuple[str, ...]
+
+
+# The group application in short steps, in plain words; the last one checks and sends.
+APPLY_STEPS = (
+    ApplyStep(
+        "group",
+        _("About the group"),
+        ("name", "name_kana", "summary", "description", "fields", "areas"),
+    ),
+    ApplyStep(
+        "activities",
+        _("Activities"),
+        (
+            "founded_year",
+            "member_count",
+            "meeting_frequency",
+            "looking_for",
+            "offers",
+            "needs",
+            "logo_upload",
+        ),
+    ),
+    ApplyStep(
+        "contact",
+        _("Contact details"),
+        ("website", "sns_url", "public_email", *PRIVATE_FIELDS),
+    ),
+    ApplyStep("documents", _("Documents"), ("rules_document", "officers_document")),
+    ApplyStep("check", _("Check and send"), ("slug", "eligibility")),
+)
+APPLY_STEP_KEYS = tuple(step.key for step in APPLY_STEPS)
+
+
+def apply_step(key: str | None) -> ApplyStep:
+    return next((step for step in APPLY_STEPS if step.key == key), APPLY_STEPS[0])
 
 
 class GroupApplyForm(GroupProfileForm):
-    """仮登録: the profile, the representative's contact, the documents and the declaration."""
+    """仮登録: the profile, the representative's contact, the documents and the declaration.
 
-    slug = forms.SlugField(
-        label=_("Web address name (optional)"),
-        max_length=60,
-        required=False,
-        help_text=_(
-            "Letters, digits and hyphens for your page's address, e.g. kodomo-shokudo. "
-            "Leave empty and we choose one."
-        ),
-    )
+    With ``step`` (one of APPLY_STEPS) the form has only that step's fields; without, all."""
+
+    slug = PageAddressField(required=False)
     rules_document = DocumentField(
         label=_("Rules of the group (規約)"),
         help_text=_(
@@ -289,15 +402,17 @@ class GroupApplyForm(GroupProfileForm):
 
     field_order = ["name", "name_kana", "slug"]
 
+    def __init__(self, *args, step: ApplyStep | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+        if step is not None:
+            for name in list(self.fields):
+                if name not in step.fields and name != "submission_token":
+                    del self.fields[name]
+
     def clean_slug(self):
-        slug = (self.cleaned_data.get("slug") or "").lower()
-        if not slug:
-            return ""
-        if slug in RESERVED_SLUGS:
-            raise ValidationError(_("This web address name is reserved. Choose another."))
-        if Group.objects.filter(slug=slug).exists():
-            raise ValidationError(_("This web address name is already taken."))
-        return slug
+        slug = self.cleaned_data.get("slug") or ""
+        return check_page_address(slug) if slug else ""
 
     def profile_data(self) -> dict:
         data = super().profile_data()
@@ -500,6 +615,17 @@ class ContactForm(HoneypotMixin, OnceMixin):
     message = forms.CharField(
         label=_("Message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 8})
     )
+
+    def __init__(self, *args, can_copy: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if can_copy:
+            # Signed in with a verified address: a copy may go there (never to an address
+            # typed in the form, which an anonymous visitor could fill with anyone's).
+            self.fields["send_copy"] = forms.BooleanField(
+                label=_("Send me a copy at the address of my account"),
+                required=False,
+                initial=True,
+            )
 
     def clean_subject(self):
         subject = self.cleaned_data["subject"]

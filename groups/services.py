@@ -35,6 +35,7 @@ from core.text import normalise_phone
 from core.uploads import load_image
 from groups import emails
 from groups.models import (
+    RESERVED_SLUGS,
     ActivityField,
     ActivityPhoto,
     ActivityRecord,
@@ -75,6 +76,9 @@ def _with_phone_normalised(data: dict) -> dict:
         return data
     return {**data, "representative_phone": normalise_phone(data["representative_phone"])}
 
+
+# How long the office takes to review an application (said in the applicant's acknowledgement).
+REVIEW_DAYS = getattr(settings, "GROUP_REVIEW_DAYS", 7)
 
 STALE_AFTER = dt.timedelta(days=365)
 STALE_REMIND_AFTER = dt.timedelta(days=14)
@@ -215,6 +219,18 @@ def group_apply(
             "admin_url": emails.absolute_url(
                 reverse("admin:groups_groupapplication_change", args=[group.pk])
             ),
+        },
+    )
+    # The applicant's acknowledgement: what happens next and how long the review takes.
+    emails.send_after_commit(
+        "application_thanks",
+        to=[actor.email],
+        context={
+            "group": group,
+            "applicant": actor,
+            "review_days": REVIEW_DAYS,
+            "group_url": emails.group_url(group),
+            "account_url": emails.account_url(),
         },
     )
     return group
@@ -438,6 +454,12 @@ def group_profile_update(
     # Compare what will be stored: retyping ＮＰＯ where NPO is stored changes nothing.
     group.normalize_text_fields()
     changed = [key for key in keys if getattr(group, key) != before[key]]
+    new_slug = (data.get("slug") or "").strip().lower()
+    if new_slug and new_slug != group.slug:
+        if new_slug in RESERVED_SLUGS or Group.objects.filter(slug=new_slug).exists():
+            raise GroupError(_("This page address is already taken."))
+        group.slug = new_slug
+        changed.append("slug")
     if remove_logo and group.logo:
         group.logo.delete(save=False)
         group.logo = ""
@@ -452,6 +474,8 @@ def group_profile_update(
         with transaction.atomic():
             group.save()
     except IntegrityError as exc:
+        if "slug" in str(exc):
+            raise GroupError(_("This page address is already taken.")) from exc
         raise _name_taken_error() from exc
     if fields is not None:
         group.fields.set(fields)
@@ -1035,11 +1059,20 @@ def group_document_delete(*, actor, document: GroupDocument) -> None:
 
 
 def contact_send(
-    *, group: Group, sender_name: str, sender_email: str, subject: str, message: str
+    *,
+    group: Group,
+    sender_name: str,
+    sender_email: str,
+    subject: str,
+    message: str,
+    copy_to_sender=None,
 ) -> int:
     """Send a visitor's message to the group's representatives. Their addresses stay hidden:
     the visitor sees none, and replies go to the visitor (reply-to). A group without a
-    representative account is reached through the office, which forwards the message."""
+    representative account is reached through the office, which forwards the message.
+
+    ``copy_to_sender`` (a signed-in user) also gets a copy, at their own verified address only:
+    never at an address typed in the form, which anyone could fill with someone else's."""
     if not group.is_registered:
         raise GroupError(_("This group cannot be contacted through the portal."))
     recipients = representative_emails(group)
@@ -1058,8 +1091,35 @@ def contact_send(
                 "via_office": via_office,
             },
         )
-        log_action(actor=None, action="groups.contact_send", target=group, via_office=via_office)
+        copy_address = _verified_address(copy_to_sender)
+        if copy_address:
+            emails.send_after_commit(
+                "contact_copy",
+                to=[copy_address],
+                context={
+                    "group": group,
+                    "sender_name": sender_name,
+                    "subject": subject,
+                    "message": message,
+                    "group_url": emails.group_url(group),
+                },
+            )
+        log_action(
+            actor=copy_to_sender if copy_address else None,
+            action="groups.contact_send",
+            target=group,
+            via_office=via_office,
+            copy_to_sender=bool(copy_address),
+        )
     return len(recipients)
+
+
+def _verified_address(user) -> str:
+    """The user's primary address when it is verified, else ""."""
+    if not (user and user.is_authenticated and user.email):
+        return ""
+    verified = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True)
+    return user.email if verified.exists() else ""
 
 
 # --------------------------------------------------------------------------- stale profiles

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.forms import FileInput
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,19 +17,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import registry
 from core.fiscal import FiscalYear
+from core.forms import (
+    KEPT_SUFFIX,
+    kept_uploads_hold,
+    kept_uploads_release,
+    kept_uploads_restore,
+)
 from core.pagecache import public_page
 from core.pagination import paginate
 from core.ratelimit import limit_hit, rate_limited
 from groups import selectors, services
 from groups.exports import PUBLIC_COLUMNS, csv_download
 from groups.forms import (
+    APPLY_STEP_KEYS,
+    APPLY_STEPS,
     ActivityRecordForm,
+    ApplyStep,
     ContactForm,
     DirectoryFilterForm,
     GroupApplyForm,
     GroupProfileForm,
     InviteForm,
     RenewalForm,
+    apply_step,
+    suggested_page_address,
 )
 from groups.models import ActivityRecord, Group, GroupDocument, GroupRenewal, Membership
 from groups.permissions import (
@@ -44,6 +58,7 @@ from groups.permissions import (
     group_for_representative,
     group_for_viewer,
     groups_user_can_act_for,
+    has_verified_email,
     is_member,
     membership_of,
 )
@@ -117,9 +132,71 @@ def _add_service_error(form, exc: GroupError, photo_field: str) -> None:
     form.add_error(photo_field if isinstance(exc, PhotoLimitReached) else None, str(exc))
 
 
+APPLY_SESSION_KEY = "groups.apply"
+
+
+def _apply_state(request) -> dict:
+    """The application in progress, kept in the session between steps: what each finished step
+    posted (``data``), the held files' tokens (``files``) and the steps done."""
+    state = request.session.get(APPLY_SESSION_KEY)
+    if not isinstance(state, dict) or not isinstance(state.get("data"), dict):
+        state = {"data": {}, "files": {}, "done": [], "token": str(uuid.uuid4())}
+    return state
+
+
+def _apply_save(request, state: dict) -> None:
+    request.session[APPLY_SESSION_KEY] = state
+    request.session.modified = True
+
+
+def _apply_data(state: dict, extra=None) -> QueryDict:
+    """Everything posted so far as one form post: the steps' values, the held files' tokens."""
+    data = QueryDict(mutable=True)
+    for name, values in state["data"].items():
+        data.setlist(name, values)
+    for name, tokens in state["files"].items():
+        data.setlist(name + KEPT_SUFFIX, tokens)
+    data["submission_token"] = state["token"]
+    if extra is not None:
+        for name in extra:
+            data.setlist(name, extra.getlist(name))
+    return data
+
+
+def _apply_first_open_step(state: dict) -> ApplyStep:
+    return next((s for s in APPLY_STEPS if s.key not in state["done"]), APPLY_STEPS[-1])
+
+
+def _apply_summary(state: dict) -> list[dict]:
+    """What the check step shows: each earlier step's answers, readable, with a change link."""
+    form = GroupApplyForm(_apply_data(state))
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    sections = []
+    for step in APPLY_STEPS[:-1]:
+        rows = []
+        for name in step.fields:
+            field = form.fields[name]
+            value = cleaned.get(name)
+            if name in state["files"]:
+                value = "、".join(shown for _t, shown in field.widget.kept) or value
+            elif hasattr(value, "all"):
+                value = "、".join(str(v) for v in value)
+            elif isinstance(value, list):
+                labels = dict(field.choices) if hasattr(field, "choices") else {}
+                value = "、".join(str(labels.get(v, v)) for v in value)
+            rows.append({"label": field.label, "value": "" if value is None else value})
+        sections.append({"step": step, "rows": rows})
+    return sections
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request):
+    """仮登録 in short steps (APPLY_STEPS): each step checks its own fields and keeps them (files
+    held, core.uploads) in the session; the last shows everything, the page address made from the
+    reading, the declaration, and sends. Works without JavaScript. A post of the whole form at
+    once (no ``step``) is still accepted."""
     if not can_apply(request.user):
         raise PermissionDenied
     if request.method == "POST" and services.application_already_sent(
@@ -128,38 +205,147 @@ def apply(request):
         # The same form posted twice (a double click, a reload): the first post counted.
         messages.info(request, _("This application has already been sent."))
         return redirect("my_account")
-    form = GroupApplyForm(
-        request.POST or None, request.FILES or None, photos_left=_photos_left(request)
+    if request.method == "POST" and request.POST.get("step") not in APPLY_STEP_KEYS:
+        return _apply_all_at_once(request)
+    state = _apply_state(request)
+    if request.method == "POST":
+        step = apply_step(request.POST["step"])
+        if step.key == APPLY_STEPS[-1].key:
+            return _apply_send(request, state)
+        form = GroupApplyForm(
+            _apply_data(state, request.POST),
+            request.FILES or None,
+            step=step,
+            photos_left=_photos_left(request),
+        )
+        if form.is_valid():
+            for name in step.fields:
+                if name in form.fields and not isinstance(form.fields[name].widget, FileInput):
+                    state["data"][name] = request.POST.getlist(name)
+            for name in step.fields:
+                state["files"].pop(name, None)
+            state["files"].update(kept_uploads_hold(form))
+            if step.key not in state["done"]:
+                state["done"].append(step.key)
+            _apply_save(request, state)
+            following = _apply_first_open_step(state)
+            return redirect(f"{reverse('groups:apply')}?step={following.key}")
+        return _apply_render(request, state, step, form)
+    wanted = apply_step(request.GET.get("step"))
+    first_open = _apply_first_open_step(state)
+    if APPLY_STEP_KEYS.index(wanted.key) > APPLY_STEP_KEYS.index(first_open.key):
+        wanted = first_open  # a later step only once the earlier ones are done
+    _apply_save(request, state)
+    form = GroupApplyForm(step=wanted, initial=_apply_initial(state, wanted))
+    kept_uploads_restore(form, state["files"])
+    return _apply_render(request, state, wanted, form)
+
+
+def _apply_initial(state: dict, step: ApplyStep) -> dict:
+    initial = {"submission_token": state["token"]}
+    multiple = {"fields", "areas", "looking_for"}
+    for name, values in state["data"].items():
+        initial[name] = values if name in multiple else (values[0] if values else "")
+    if step.key == APPLY_STEPS[-1].key and not initial.get("slug"):
+        initial["slug"] = suggested_page_address(initial.get("name_kana", ""))
+    return initial
+
+
+def _apply_render(request, state: dict, step: ApplyStep, form):
+    index = APPLY_STEP_KEYS.index(step.key)
+    return render(
+        request,
+        "groups/apply.html",
+        {
+            "form": form,
+            "step": step,
+            "steps": APPLY_STEPS,
+            "step_number": index + 1,
+            "step_count": len(APPLY_STEPS),
+            "done": state["done"],
+            "previous": APPLY_STEPS[index - 1] if index else None,
+            "is_last": step.key == APPLY_STEPS[-1].key,
+            "summary": _apply_summary(state) if step.key == APPLY_STEPS[-1].key else None,
+        },
     )
-    if request.method == "POST" and form.is_valid():
+
+
+def _apply_send(request, state: dict):
+    """The last step: check the whole application again and send it."""
+    last = APPLY_STEPS[-1]
+    data = _apply_data(state, request.POST)
+    form = GroupApplyForm(data, photos_left=None)
+    if form.is_valid():
         try:
-            group = services.group_apply(
-                actor=request.user,
-                data=form.profile_data(),
-                fields=form.cleaned_data["fields"],
-                areas=form.cleaned_data["areas"],
-                documents=form.documents(),
-                logo=form.cleaned_data.get("logo_upload"),
-                submission_token=form.cleaned_data.get("submission_token"),
-            )
-        except AlreadySubmitted as exc:
-            messages.info(request, str(exc))
-            return redirect("my_account")
-        except GroupError as exc:
-            _add_service_error(form, exc, "logo_upload")
-        else:
-            messages.success(
-                request,
-                _(
-                    "Thank you. We received the application of %(group)s. The office will "
-                    "check it and tell you by e-mail."
-                )
-                % {"group": group.name},
-            )
-            return redirect("my_account")
-    if request.method == "POST" and not form.is_valid() and request.FILES:
-        messages.warning(request, _("Please choose the files again before sending."))
-    return render(request, "groups/apply.html", {"form": form})
+            group = _apply_submit(request, form)
+        except _Redirect as redirect_to:
+            request.session.pop(APPLY_SESSION_KEY, None)
+            return redirect_to.response
+        if group is not None:
+            request.session.pop(APPLY_SESSION_KEY, None)
+            return _apply_done(request, group)
+    # Show the first step with a problem (an earlier step's answer may have gone stale: the
+    # name taken meanwhile, a held file expired); its answers and files are kept.
+    bad = next((s for s in APPLY_STEPS if any(name in form.errors for name in s.fields)), last)
+    step_form = GroupApplyForm(data, step=bad, photos_left=None)
+    step_form.is_valid()
+    for error in form.non_field_errors():
+        step_form.add_error(None, error)
+    if bad.key != last.key and bad.key in state["done"]:
+        state["done"].remove(bad.key)
+        _apply_save(request, state)
+    return _apply_render(request, state, bad, step_form)
+
+
+def _apply_submit(request, form):
+    """Call the service with a valid full form; None (and the error on the form) on refusal."""
+    try:
+        group = services.group_apply(
+            actor=request.user,
+            data=form.profile_data(),
+            fields=form.cleaned_data["fields"],
+            areas=form.cleaned_data["areas"],
+            documents=form.documents(),
+            logo=form.cleaned_data.get("logo_upload"),
+            submission_token=form.cleaned_data.get("submission_token"),
+        )
+    except AlreadySubmitted as exc:
+        messages.info(request, str(exc))
+        raise _Redirect(redirect("my_account")) from exc
+    except GroupError as exc:
+        _add_service_error(form, exc, "logo_upload")
+        return None
+    kept_uploads_release(form)
+    return group
+
+
+class _Redirect(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _apply_done(request, group):
+    messages.success(
+        request,
+        _(
+            "Thank you. We received the application of %(group)s. The office will check it "
+            "and tell you by e-mail; we sent you an e-mail saying what happens next."
+        )
+        % {"group": group.name},
+    )
+    return redirect("my_account")
+
+
+def _apply_all_at_once(request):
+    form = GroupApplyForm(request.POST, request.FILES or None, photos_left=_photos_left(request))
+    if form.is_valid():
+        try:
+            group = _apply_submit(request, form)
+        except _Redirect as redirect_to:
+            return redirect_to.response
+        if group is not None:
+            return _apply_done(request, group)
+    return render(request, "groups/apply_all.html", {"form": form})
 
 
 @login_required
@@ -197,6 +383,7 @@ def renew(request, slug):
             except GroupError as exc:
                 messages.info(request, str(exc))
             else:
+                kept_uploads_release(form)
                 messages.success(
                     request,
                     _("Thank you. The registration is renewed for %(year)s.")
@@ -269,7 +456,11 @@ def detail(request, slug):
         "renewal_due": can_renew(user, group) and services.renewal_due(group),
         "suggestions": selectors.partner_suggestions(group, limit=5) if show_partners else None,
         "stale": bool(membership) and services.profile_is_stale(group),
-        "contact_form": ContactForm(initial=initial) if group.is_registered else None,
+        "contact_form": (
+            ContactForm(initial=initial, can_copy=has_verified_email(user))
+            if group.is_registered
+            else None
+        ),
     }
     return render(request, "groups/detail.html", context)
 
@@ -299,6 +490,7 @@ def edit(request, slug):
         except GroupError as exc:
             _add_service_error(form, exc, "logo_upload")
         else:
+            kept_uploads_release(form)
             messages.success(request, _("The group's page was updated."))
             return redirect(group.get_absolute_url())
     # The page heading keeps the stored name even while the form shows edits with errors.
@@ -326,7 +518,8 @@ def contact(request, slug):
     group = group_for_viewer(slug, request.user)
     if not group.is_registered:
         raise Http404
-    form = ContactForm(request.POST or None)
+    can_copy = has_verified_email(request.user)
+    form = ContactForm(request.POST or None, can_copy=can_copy)
     if request.method == "POST":
         if limit_hit(request, scope="groups.contact", rate=CONTACT_RATE):
             return rate_limited(request)
@@ -342,6 +535,7 @@ def contact(request, slug):
                     sender_email=form.cleaned_data["sender_email"],
                     subject=form.cleaned_data["subject"],
                     message=form.cleaned_data["message"],
+                    copy_to_sender=request.user if form.cleaned_data.get("send_copy") else None,
                 )
             except GroupError as exc:
                 form.add_error(None, str(exc))
@@ -593,6 +787,7 @@ def activity_create(request, slug):
         except GroupError as exc:
             _add_service_error(form, exc, "photos")
         else:
+            kept_uploads_release(form)
             messages.success(request, _("The activity record was posted."))
             return redirect(record.get_absolute_url())
     return render(request, "groups/activity_form.html", {"group": group, "form": form})
@@ -623,6 +818,7 @@ def activity_edit(request, slug, pk):
         except GroupError as exc:
             _add_service_error(form, exc, "photos")
         else:
+            kept_uploads_release(form)
             messages.success(request, _("The activity record was updated."))
             return redirect(record.get_absolute_url())
     return render(

@@ -68,7 +68,7 @@ def test_a_citizen_applies_and_becomes_the_representative(client_for, citizen, a
     page = client.get(reverse("groups:apply"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "規約" in html and "役員名簿" in html
+    assert "規約" in html and "役員名簿" in html  # named among the steps (書類) and in the intro
     assert "政治" in html  # the declaration about political, religious, commercial groups
 
     with on_commit():
@@ -93,8 +93,9 @@ def test_a_citizen_applies_and_becomes_the_representative(client_for, citizen, a
         assert not str(path).startswith(str(settings.MEDIA_ROOT))
         assert path.exists()
 
-    # The office hears about it; the applicant sees it pending on "my account".
-    assert [m.to for m in mail.outbox] == [[settings.OFFICE_EMAIL]]
+    # The office hears about it, the applicant is told what happens next; the applicant sees
+    # it pending on "my account".
+    assert [m.to for m in mail.outbox] == [[settings.OFFICE_EMAIL], [citizen.email]]
     assert "泉川子ども食堂" in mail.outbox[0].subject
     account = client.get(reverse("my_account")).content.decode()
     assert "泉川子ども食堂" in account

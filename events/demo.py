@@ -294,11 +294,11 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
     # A Saturday the office is open (the year-end closure or a holiday moves it a week on).
     while day.weekday() != 5 or facilities_selectors.office_closed_reason(day):
         day += dt.timedelta(days=1)
-    meeting = Event.objects.create(
+    meeting = Event.objects.create(  # staff write it in the admin's form (a draft)
         title="第3回 登録団体情報交換会「団体の広報とSNS活用」",
         slug=f"koryukai-next-{day:%Y%m%d}",
         kind=Event.Kind.EXCHANGE,
-        status=Event.Status.PUBLISHED,
+        status=Event.Status.DRAFT,
         start=_at(day, 13),
         end=_at(day, 17),
         venue="まちづくり協働オフィス 会議室",
@@ -312,6 +312,7 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         capacity=30,
         allow_guests=True,
     )
+    meeting = services.event_approve(actor=staff, event=meeting)  # and publish it
     social = RegistrationQuestion.objects.create(
         event=meeting, text="終了後の懇親会に参加しますか", order=1
     )
@@ -353,11 +354,11 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
 
     # 2. A seminar that is full, with a waiting list.
     day = today + dt.timedelta(days=10)
-    seminar = Event.objects.create(
+    seminar = Event.objects.create(  # staff write it in the admin's form (a draft)
         title="はじめての助成金申請セミナー",
         slug=f"seminar-next-{day:%Y%m%d}",
         kind=Event.Kind.SEMINAR,
-        status=Event.Status.PUBLISHED,
+        status=Event.Status.DRAFT,
         start=_at(day, 18, 30),
         end=_at(day, 20, 30),
         venue="まちづくり協働オフィス 会議室",
@@ -365,6 +366,7 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         fee_note="無料",
         capacity=20,
     )
+    seminar = services.event_approve(actor=staff, event=seminar)  # and publish it
     for i in range(16):
         services.registration_add_by_staff(
             actor=staff,
@@ -390,11 +392,11 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
     day = today + dt.timedelta(days=30)
     while day.weekday() != 6:
         day += dt.timedelta(days=1)
-    lottery = Event.objects.create(
+    lottery = Event.objects.create(  # staff write it in the admin's form (a draft)
         title="親子で楽しむ環境ワークショップ「川の生きもの観察」",
         slug=f"workshop-lottery-{day:%Y%m%d}",
         kind=Event.Kind.WORKSHOP,
-        status=Event.Status.PUBLISHED,
+        status=Event.Status.DRAFT,
         start=_at(day, 9, 30),
         end=_at(day, 12),
         venue="国領川河川敷（雨天時はまちづくり協働オフィス）",
@@ -406,6 +408,7 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         draw_at=_at(today + dt.timedelta(days=7), 12),
         organiser=ctx.shared.get("rep2_group"),
     )
+    lottery = services.event_approve(actor=staff, event=lottery)  # and publish it
     for i in range(12):
         services.registration_add_by_staff(
             actor=staff,

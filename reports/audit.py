@@ -1,6 +1,7 @@
 """The reports' audit keys (core.audit's registry): the KPI targets staff set in the admin."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import ActionType, detail, register
 
@@ -8,11 +9,11 @@ register(
     ActionType(
         "reports.kpi_target_set",
         _("set a KPI target"),
-        details=[detail("value", _("target"))],
+        details=[detail("value", pgettext_lazy("report", "target"))],
     ),
     ActionType(
         "reports.kpi_target_delete",
         _("removed a KPI target"),
-        details=[detail("value", _("target"))],
+        details=[detail("value", pgettext_lazy("report", "target"))],
     ),
 )

@@ -195,6 +195,14 @@ def test_search_by_who_and_by_the_records_name(client_for, log):
     assert "団体を利用停止にしました" in by_record and "団体登録を申請しました" not in by_record
 
 
+def test_search_by_what_was_done_in_the_staffs_words(client_for, log):
+    html = changelist(client_for("staff"), q="承認")
+    assert "登録を承認しました" in html
+    assert "団体登録を申請しました" not in html and "利用停止にしました" not in html
+    english = changelist(client_for("staff"), "en", q="suspended")
+    assert "suspended the group" in english and "approved the registration (" not in english
+
+
 def test_filter_by_action_and_by_record(client_for, log):
     river, _park = log
     client = client_for("staff")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from core.markdown import render_markdown
 from core.ratelimit import limit_hit, rate_limited
 from events.models import Event
 from events.permissions import event_for_manager
@@ -124,6 +125,7 @@ def event_message(request, slug):
                 draft, to=request.user.email, reason=first_reason
             )
             context["recipients"] = recipients
+            context["body_html"] = render_markdown(draft.body)
             if not recipients:
                 form.add_error(
                     None, _("Nobody is in the chosen recipients: the message cannot be sent.")

@@ -36,7 +36,7 @@ SENDS_PER_DAY = "10/d"
 
 class EventMessageForm(forms.Form):
     statuses = forms.MultipleChoiceField(
-        label=gettext_lazy("To"),
+        label=gettext_lazy("Who receives it"),
         choices=STATUS_CHOICES,
         initial=["confirmed"],
         widget=forms.CheckboxSelectMultiple,

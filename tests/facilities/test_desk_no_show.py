@@ -151,3 +151,12 @@ def test_the_desk_answers_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         assert client.get(reverse("facilities:desk") + f"?date={YESTERDAY}").status_code == 200
     assert timezone.localdate() == NOW.date()
+
+
+def test_the_no_show_confirmation_answers_in_a_fixed_number_of_queries(
+    client_for, booking, django_assert_max_num_queries
+):
+    client = client_for("staff")
+    url = reverse("facilities:desk_no_show", args=[booking.pk])
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200

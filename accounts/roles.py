@@ -23,6 +23,7 @@ STAFF_APPS = [
     "news",
     "newsletter",
     "bulletin",
+    "collaboration",
     "reports",
     "pages",
 ]

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "news",
     "newsletter",
     "bulletin",
+    "collaboration",
     "reports",
     "pages",
 ]

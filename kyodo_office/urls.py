@@ -21,6 +21,7 @@ urlpatterns = [
     path("opinion/", include("news.urls_opinion")),
     path("newsletter/", include("newsletter.urls")),
     path("bulletin/", include("bulletin.urls")),
+    path("collaboration/", include("collaboration.urls")),
     path("reports/", include("reports.urls")),
     path("", include("pages.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,127 @@
+"""Reads of collaboration, with their joins decided here (templates never query)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from collaboration.models import (
+    CallWindow,
+    CollaborationSettings,
+    Meeting,
+    Partner,
+    Proposal,
+    ProposalAnswer,
+    Theme,
+)
+
+
+def published_themes() -> QuerySet[Theme]:
+    return Theme.objects.published().select_related("department", "field")
+
+
+def open_themes(today: dt.date | None = None) -> QuerySet[Theme]:
+    return (
+        published_themes()
+        .filter(deadline__gte=today or timezone.localdate())
+        .order_by("deadline", "pk")
+    )
+
+
+def past_themes(today: dt.date | None = None) -> QuerySet[Theme]:
+    return (
+        published_themes()
+        .filter(deadline__lt=today or timezone.localdate())
+        .order_by("-deadline", "-pk")
+    )
+
+
+def departments() -> QuerySet[Partner]:
+    return Partner.objects.filter(kind=Partner.Kind.DEPARTMENT, is_active=True).order_by("name")
+
+
+def open_window(today: dt.date | None = None) -> CallWindow | None:
+    today = today or timezone.localdate()
+    return (
+        CallWindow.objects.filter(opens_on__lte=today, closes_on__gte=today)
+        .order_by("closes_on")
+        .first()
+    )
+
+
+def next_window(today: dt.date | None = None) -> CallWindow | None:
+    today = today or timezone.localdate()
+    return CallWindow.objects.filter(opens_on__gt=today).order_by("opens_on").first()
+
+
+def citizen_proposals_open(today: dt.date | None = None) -> bool:
+    """May a group send a proposal of its own (市民提案型) today?"""
+    if (
+        CollaborationSettings.load().citizen_proposals
+        == CollaborationSettings.CitizenProposals.ANYTIME
+    ):
+        return True
+    return open_window(today) is not None
+
+
+def _with_list_joins(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return qs.select_related("group", "theme", "department")
+
+
+def proposals_of_groups(groups) -> QuerySet[Proposal]:
+    return _with_list_joins(Proposal.objects.filter(group__in=groups)).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def screening_queue() -> QuerySet[Proposal]:
+    """Submitted proposals the office has not yet assigned, oldest first."""
+    return _with_list_joins(Proposal.objects.filter(status=Proposal.Status.SUBMITTED)).order_by(
+        "submitted_at", "pk"
+    )
+
+
+def awaiting_answer(department: Partner | None = None) -> QuerySet[Proposal]:
+    """Assigned proposals still waiting for the department's answer, soonest due first."""
+    qs = Proposal.objects.filter(status__in=Proposal.AWAITING_ANSWER)
+    if department is not None:
+        qs = qs.filter(department=department)
+    return _with_list_joins(qs).order_by("answer_due", "pk")
+
+
+def answered(department: Partner | None = None, limit: int = 20) -> QuerySet[Proposal]:
+    qs = Proposal.objects.filter(status__in=Proposal.DECIDED)
+    if department is not None:
+        qs = qs.filter(department=department)
+    return _with_list_joins(qs).order_by("-assigned_at", "-pk")[:limit]
+
+
+def themes_of(department: Partner) -> QuerySet[Theme]:
+    return (
+        Theme.objects.filter(department=department)
+        .annotate(
+            submitted=Count("proposals", filter=~Q(proposals__status__in=["draft", "withdrawn"]))
+        )
+        .select_related("field")
+        .order_by("-deadline", "-pk")
+    )
+
+
+def proposal_page(proposal: Proposal) -> Proposal:
+    """A proposal with its attachments, meetings and answers, in three queries."""
+    return (
+        Proposal.objects.select_related("group", "theme", "department", "field")
+        .prefetch_related(
+            "attachments",
+            Prefetch("meetings", queryset=Meeting.objects.order_by("held_on", "pk")),
+            Prefetch(
+                "answers",
+                queryset=ProposalAnswer.objects.select_related("department").order_by(
+                    "decided_at", "pk"
+                ),
+            ),
+        )
+        .get(pk=proposal.pk)
+    )

@@ -1,3 +1,6 @@
+import threading
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
@@ -5,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_readonly import ReadOnlyAdmin
 from core.fiscal import FiscalYear
-from reports import services
-from reports.models import KpiTarget, PageViewCounter, VisitorCounter
+from reports import manual, services
+from reports.kpis.definitions import format_value
+from reports.models import KpiTarget, ManualFigure, PageViewCounter, VisitorCounter
 
 
 class KpiTargetForm(forms.ModelForm):
@@ -95,3 +99,117 @@ class VisitorCounterAdmin(ReadOnlyAdmin):
     list_display = ["day", "visitors"]
     date_hierarchy = "day"
     ordering = ["-day"]
+
+
+# --- 手入力: figures from before the portal (issue 17 part 3; reports.manual)
+
+
+class ManualFigureForm(forms.ModelForm):
+    """The figure is read as text so a negative or a non-number gets the office's own words
+    (manual_figure_check); the service saves."""
+
+    value = forms.CharField(
+        label=_("figure"),
+        max_length=30,
+        help_text=_("A number, not negative (commas are allowed: 4,797)."),
+    )
+
+    class Meta:
+        model = ManualFigure
+        fields = ["fiscal_year", "key", "value", "source", "note"]
+
+    def validate_unique(self):
+        pass  # manual_figure_check says it in the office's words
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                cleaned["value"] = services.manual_figure_check(
+                    fiscal_year=cleaned["fiscal_year"],
+                    key=cleaned["key"],
+                    value=cleaned["value"],
+                    source=cleaned.get("source", ""),
+                    exclude_pk=self.instance.pk,
+                )
+            except services.ReportError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
+
+@admin.register(ManualFigure)
+class ManualFigureAdmin(admin.ModelAdmin):
+    """手入力: past years' figures entered by hand with their source, through manual_figure_set
+    (audited). The list shows the portal's own figure beside each one; for a year the portal
+    has data for, the computed figure stands in the reports and a difference is marked."""
+
+    form = ManualFigureForm
+    list_display = [
+        "fiscal_year_label",
+        "key",
+        "value",
+        "portal_figure",
+        "difference",
+        "source",
+        "updated_at",
+    ]
+    list_display_links = ["fiscal_year_label", "key"]
+    list_filter = ["key", "fiscal_year"]
+    ordering = ["-fiscal_year", "key"]
+    fields = ["fiscal_year", "key", "value", "source", "note"]
+    search_fields = ["source", "note"]
+
+    _local = threading.local()  # the portal's figures, read once per list and thread
+
+    def changelist_view(self, request, extra_context=None):
+        self._local.portal = None
+        return super().changelist_view(request, extra_context)
+
+    def _portal_figures(self) -> dict:
+        if getattr(self._local, "portal", None) is None:
+            self._local.portal = manual.portal_figures()
+        return self._local.portal
+
+    @admin.display(description=_("fiscal year"), ordering="fiscal_year")
+    def fiscal_year_label(self, obj):
+        return FiscalYear(obj.fiscal_year).label
+
+    @admin.display(description=_("the portal's figure"))
+    def portal_figure(self, obj):
+        computed = self._portal_figures().get((obj.key, obj.fiscal_year))
+        return "—" if computed is None else format_value(computed, obj.kpi.decimals)
+
+    @admin.display(description=_("shown in the reports"))
+    def difference(self, obj):
+        computed = self._portal_figures().get((obj.key, obj.fiscal_year))
+        if computed is None:
+            return _("this figure (entered by hand)")
+        if Decimal(computed) != obj.value:
+            return _("the portal's figure (differs from this one)")
+        return _("the portal's figure (the same)")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ReportError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        saved = services.manual_figure_set(
+            actor=request.user,
+            fiscal_year=form.cleaned_data["fiscal_year"],
+            key=form.cleaned_data["key"],
+            value=form.cleaned_data["value"],
+            source=form.cleaned_data["source"],
+            note=form.cleaned_data.get("note") or "",
+            manual_figure=ManualFigure(pk=obj.pk) if change else None,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.manual_figure_delete(actor=request.user, manual_figure=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.manual_figure_delete(actor=request.user, manual_figure=obj)

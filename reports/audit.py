@@ -16,4 +16,18 @@ register(
         _("removed a KPI target"),
         details=[detail("value", pgettext_lazy("report", "target"))],
     ),
+    ActionType(
+        "reports.manual_figure_set",
+        _("entered a figure by hand"),
+        details=[detail("value", pgettext_lazy("report", "figure"))],
+    ),
+    ActionType(
+        "reports.manual_figure_delete",
+        _("removed a hand-entered figure"),
+        details=[detail("value", pgettext_lazy("report", "figure"))],
+    ),
+    ActionType(
+        "reports.business_report_save",
+        _("saved a business report's narrative"),
+    ),
 )

@@ -135,3 +135,83 @@ class VisitorOfDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.visitor}"
+
+
+def all_kpi_choices() -> list[tuple[str, object]]:
+    from reports.kpis.definitions import KPIS
+
+    return [(kpi.key, kpi.label) for kpi in KPIS]
+
+
+class ManualFigure(models.Model):
+    """手入力: a past year's figure entered by hand (from before the portal, or the old page
+    counter's series), with where it comes from. For a year the portal has data for, the
+    computed figure stands; the admin shows both when they differ (reports.manual)."""
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        pgettext_lazy("report", "fiscal year"),
+        validators=[MinValueValidator(FIRST_REPORT_YEAR), MaxValueValidator(2100)],
+        help_text=_("The calendar year in which the fiscal year starts, e.g. 2006 for 平成18年度."),
+    )
+    key = models.CharField(_("indicator"), max_length=40, choices=all_kpi_choices)
+    value = models.DecimalField(
+        pgettext_lazy("report", "figure"),
+        max_digits=14,
+        decimal_places=1,
+        validators=[MinValueValidator(0)],
+    )
+    source = models.CharField(
+        pgettext_lazy("report", "source"),
+        max_length=200,
+        help_text=_("Where the figure comes from, e.g. 平成18年度事業報告書 p.3."),
+    )
+    note = models.CharField(pgettext_lazy("report", "note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(pgettext_lazy("report", "updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hand-entered figure")
+        verbose_name_plural = _("hand-entered figures")
+        ordering = ["-fiscal_year", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "key"], name="manualfigure_unique_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{FiscalYear(self.fiscal_year).label} {self.kpi.label}"
+
+    @property
+    def kpi(self):
+        return BY_KEY[self.key]
+
+
+class BusinessReport(models.Model):
+    """事業報告書: the narrative staff write for one fiscal year, in Markdown (core.markdown);
+    the page /reports/business/<year>/ assembles it with the year's figures."""
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        pgettext_lazy("report", "fiscal year"),
+        unique=True,
+        validators=[MinValueValidator(FIRST_REPORT_YEAR), MaxValueValidator(2100)],
+        help_text=_("The calendar year in which the fiscal year starts, e.g. 2025 for 令和7年度."),
+    )
+    overview = models.TextField(_("overview of the work (事業の概要)"), blank=True)
+    achievements = models.TextField(_("achievements (成果)"), blank=True)
+    issues = models.TextField(_("issues (課題)"), blank=True)
+    next_plan = models.TextField(_("next year's plan (次年度の計画)"), blank=True)
+    surveys = models.ManyToManyField(
+        "events.Survey",
+        verbose_name=_("survey results to include"),
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(pgettext_lazy("report", "updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("business report")
+        verbose_name_plural = _("business reports")
+        ordering = ["-fiscal_year"]
+
+    def __str__(self) -> str:
+        return f"{FiscalYear(self.fiscal_year).label} {self._meta.verbose_name}"

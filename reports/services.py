@@ -12,7 +12,7 @@ from accounts.roles import is_office_staff
 from core.audit import log_action
 from core.fiscal import FiscalYear
 from reports.kpis.definitions import BY_KEY
-from reports.models import FIRST_REPORT_YEAR, KpiTarget
+from reports.models import FIRST_REPORT_YEAR, KpiTarget, ManualFigure
 
 
 class ReportError(Exception):
@@ -103,5 +103,122 @@ def kpi_target_delete(*, actor, kpi_target: KpiTarget) -> None:
             fiscal_year=row.fiscal_year,
             key=row.key,
             value=str(row.target),
+        )
+        row.delete()
+
+
+# --- Hand-entered figures (手入力, reports.manual)
+
+
+def _manual_value(value) -> Decimal:
+    """A figure staff typed: a number, not negative; otherwise a clear message."""
+    if isinstance(value, str):
+        value = value.strip().replace(",", "").replace("，", "")
+    try:
+        number = Decimal(value) if value is not None and value != "" else None
+    except (ArithmeticError, ValueError, TypeError):
+        number = None
+    if number is None or not number.is_finite():
+        raise ReportError(_("Enter the figure as a number, e.g. 4797 or 12.5."))
+    if number < 0:
+        raise ReportError(_("A figure cannot be negative."))
+    if number.as_tuple().exponent < -1:
+        raise ReportError(_("Enter the figure with at most one decimal place."))
+    if abs(number) >= Decimal("1e13"):
+        raise ReportError(_("This figure is too large."))
+    return number
+
+
+def manual_figure_check(
+    *, fiscal_year: int, key: str, value, source: str, exclude_pk: int | None = None
+) -> Decimal:
+    """The rules of a hand-entered figure (the admin's form shows their answer); the number."""
+    if key not in BY_KEY:
+        raise ReportError(_("Choose one of the indicators."))
+    if fiscal_year is None or not FIRST_REPORT_YEAR <= fiscal_year <= 2100:
+        raise ReportError(
+            _("The fiscal year must be between %(first)d and 2100.") % {"first": FIRST_REPORT_YEAR}
+        )
+    number = _manual_value(value)
+    if not (source or "").strip():
+        raise ReportError(_("Say where the figure comes from (its source)."))
+    taken = ManualFigure.objects.filter(fiscal_year=fiscal_year, key=key)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ReportError(
+            _("%(year)s already has a figure for %(kpi)s: change that one instead.")
+            % {"year": FiscalYear(fiscal_year).label, "kpi": BY_KEY[key].label}
+        )
+    return number
+
+
+def manual_figure_set(
+    *,
+    actor,
+    fiscal_year: int,
+    key: str,
+    value,
+    source: str,
+    note: str = "",
+    manual_figure: ManualFigure | None = None,
+) -> ManualFigure:
+    """Enter (or, with ``manual_figure``, change) a past year's figure by hand; audited."""
+    if not is_office_staff(actor):
+        raise ReportError(_("Only office staff can enter figures."))
+    with transaction.atomic():
+        row = (
+            ManualFigure.objects.select_for_update().get(pk=manual_figure.pk)
+            if manual_figure is not None and manual_figure.pk
+            else None
+        )
+        number = manual_figure_check(
+            fiscal_year=fiscal_year,
+            key=key,
+            value=value,
+            source=source,
+            exclude_pk=row.pk if row else None,
+        )
+        before = (
+            {"fiscal_year": row.fiscal_year, "key": row.key, "value": str(row.value)} if row else {}
+        )
+        if row is None:
+            row = ManualFigure(fiscal_year=fiscal_year, key=key)
+        row.fiscal_year, row.key, row.value = fiscal_year, key, number
+        row.source, row.note = source.strip(), (note or "").strip()
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError as exc:
+            raise ReportError(
+                _("%(year)s already has a figure for %(kpi)s: change that one instead.")
+                % {"year": FiscalYear(fiscal_year).label, "kpi": BY_KEY[key].label}
+            ) from exc
+        log_action(
+            actor=actor,
+            action="reports.manual_figure_set",
+            target=row,
+            fiscal_year=fiscal_year,
+            key=key,
+            value=str(number),
+            before=before,
+        )
+    return row
+
+
+def manual_figure_delete(*, actor, manual_figure: ManualFigure) -> None:
+    if not is_office_staff(actor):
+        raise ReportError(_("Only office staff can remove figures."))
+    with transaction.atomic():
+        row = ManualFigure.objects.select_for_update().filter(pk=manual_figure.pk).first()
+        if row is None:
+            return
+        log_action(
+            actor=actor,
+            action="reports.manual_figure_delete",
+            target=row,
+            fiscal_year=row.fiscal_year,
+            key=row.key,
+            value=str(row.value),
         )
         row.delete()

@@ -392,3 +392,25 @@ def test_organiser_pages_cost_the_same_queries_however_many_registrants(
             waitlist_position=n if n >= 8 else None,
         )
     assert queries(client, url) == few
+
+
+def test_the_office_sees_and_stops_an_organisers_message(
+    client_for, ours, people, member, staff, office, django_capture_on_commit_callbacks
+):
+    from newsletter import services as newsletter_services
+
+    with django_capture_on_commit_callbacks(execute=False):
+        client_for("member").post(
+            reverse("newsletter:event_message", args=[ours.slug]),
+            {"statuses": ["confirmed"], "subject": "勧誘のお知らせ", "body": "本文", "send": "1"},
+        )
+    message = OfficeMessage.objects.get()
+    listing = client_for("staff").get(reverse("admin:newsletter_officemessage_changelist"))
+    assert "勧誘のお知らせ" in listing.content.decode()
+    stopped = newsletter_services.office_message_stop(actor=staff, message=message)
+    assert stopped == 3  # two registrants and the office's copy, none sent yet
+    mail.outbox.clear()
+    deliver_message(message_id=message.pk)
+    assert mail.outbox == []
+    page = client_for("member").get(reverse("newsletter:event_message", args=[ours.slug]))
+    assert "オフィスが停止：3件" in page.content.decode()

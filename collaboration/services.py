@@ -352,7 +352,7 @@ def proposal_update(*, actor, proposal: Proposal, **fields) -> Proposal:
     """The group edits its draft (a submitted proposal is the office's to read, unchanged)."""
     with transaction.atomic():
         proposal = (
-            Proposal.objects.select_for_update()
+            Proposal.objects.select_for_update(of=("self",))
             .select_related("theme", "group")
             .get(pk=proposal.pk)
         )
@@ -378,7 +378,7 @@ def proposal_submit(*, actor, proposal: Proposal, now: dt.datetime | None = None
     now = now or timezone.now()
     with transaction.atomic():
         proposal = (
-            Proposal.objects.select_for_update()
+            Proposal.objects.select_for_update(of=("self",))
             .select_related("theme", "group")
             .get(pk=proposal.pk)
         )
@@ -409,7 +409,7 @@ def proposal_submit(*, actor, proposal: Proposal, now: dt.datetime | None = None
 
 def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
         if proposal.status in (*Proposal.DECIDED, Proposal.Status.WITHDRAWN):
             raise CollaborationError(_("A decided or withdrawn proposal cannot be withdrawn."))
         was_sent = not proposal.is_draft
@@ -442,7 +442,11 @@ def proposal_assign(
     if answer_due < timezone.localdate(now):
         raise CollaborationError(_("The answer's due date cannot be in the past."))
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().select_related("group").get(pk=proposal.pk)
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("group")
+            .get(pk=proposal.pk)
+        )
         if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.ASSIGNED):
             raise CollaborationError(
                 _("Only a submitted proposal waiting for its first answer can be assigned.")
@@ -541,7 +545,9 @@ def proposal_answer(
     try:
         with transaction.atomic():
             proposal = (
-                Proposal.objects.select_for_update().select_related("group").get(pk=proposal.pk)
+                Proposal.objects.select_for_update(of=("self",))
+                .select_related("group")
+                .get(pk=proposal.pk)
             )
             if proposal.department_id != department.pk:
                 raise CollaborationError(
@@ -604,7 +610,7 @@ def proposal_answer(
 def attachment_add(*, actor, proposal: Proposal, content, name: str) -> ProposalAttachment:
     """``content``: a file already checked by core.uploads (PDF, or an image without EXIF)."""
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
         if proposal.status in (*Proposal.DECIDED, Proposal.Status.WITHDRAWN):
             raise CollaborationError(_("Documents cannot be added to a closed proposal."))
         if proposal.attachments.count() >= MAX_ATTACHMENTS:

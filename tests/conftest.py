@@ -15,7 +15,7 @@ from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
 # Fixed clocks for the tests marked date_sensitive, and --clock (tests/clock.py); the session's
 # one "years of data", the seeded demo office (tests/fixtures_years.py).
-pytest_plugins = ["tests.clock", "tests.fixtures_years"]
+pytest_plugins = ["tests.clock", "tests.fixtures_years", "tests.collaboration.fixtures"]
 
 # Hypothesis draws the same examples on every run and machine ("kyodo"); set
 # HYPOTHESIS_PROFILE=explore to let it search afresh while working on a form.

@@ -1,0 +1,348 @@
+"""Joint-project proposals (issue 18 part 2) as each role meets them: a department's theme, a
+group's draft and submission, the office's screening and assignment, the department's desk and
+answer; bad input refused with a clear message or 403, nothing half-saved."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from collaboration import services
+from collaboration.models import (
+    CallWindow,
+    CollaborationSettings,
+    Proposal,
+    ProposalAnswer,
+    Theme,
+)
+from core.models import AuditLog
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+NOW = dt.datetime(2026, 6, 10, 10, 0, tzinfo=TOKYO)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+FIELDS = {
+    "title": "子ども食堂と見守りの連携",
+    "aim": "子どもの孤食を減らす。",
+    "activities": "月2回の食堂と見守り訪問。",
+    "role_group": "食堂の運営",
+    "role_city": "会場と広報",
+    "budget": 300000,
+    "budget_note": "食材費 20万円、保険 10万円",
+    "schedule": "7月準備、9月開始",
+}
+
+
+@pytest.fixture
+def theme(department, department_official):
+    return services.theme_save(
+        actor=department_official,
+        department=department,
+        publish=True,
+        title="地域の子どもの居場所づくり",
+        issue="放課後に一人で過ごす子どもが増えている。",
+        expectations="食事と学習の場を運営できる団体。",
+        budget_min=100000,
+        budget_max=500000,
+        deadline=dt.date(2026, 6, 30),
+    )
+
+
+def _post_form(client, theme=None, **overrides):
+    data = {**FIELDS, **overrides}
+    url = reverse("collaboration:proposal_create")
+    if theme:
+        data["theme"] = theme.slug
+    return client.post(url, data)
+
+
+def test_the_public_sees_published_themes_only(client, department, department_official, theme):
+    draft = services.theme_save(
+        actor=department_official,
+        department=department,
+        title="下書きの課題",
+        issue="未定",
+        expectations="未定",
+        deadline=dt.date(2026, 7, 31),
+    )
+    page = client.get(reverse("collaboration:themes")).content.decode()
+    assert theme.title in page
+    assert "下書きの課題" not in page
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    detail = client.get(theme.get_absolute_url()).content.decode()
+    assert "放課後に一人で過ごす子ども" in detail
+    assert "¥100,000" in detail and "¥500,000" in detail
+    # The department sees its own draft.
+    client.force_login(department_official)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_the_whole_path_from_theme_to_answer(
+    client,
+    member,
+    group,
+    staff,
+    department,
+    department_official,
+    theme,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(member)
+    response = _post_form(client, theme, group=group.pk)
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302
+    assert proposal.status == Proposal.Status.DRAFT
+    assert proposal.kind == Proposal.Kind.ADMINISTRATIVE
+    # A PDF and a document that is not one.
+    pdf = SimpleUploadedFile("計画書.pdf", b"%PDF-1.4\n1 0 obj\n%%EOF\n", "application/pdf")
+    client.post(reverse("collaboration:attachment_add", args=[proposal.pk]), {"file": pdf})
+    bad = SimpleUploadedFile("evil.pdf", b"MZ not a pdf", "application/pdf")
+    response = client.post(
+        reverse("collaboration:attachment_add", args=[proposal.pk]), {"file": bad}, follow=True
+    )
+    assert "PDF" in response.content.decode()
+    assert [a.name for a in proposal.attachments.all()] == ["計画書.pdf"]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("collaboration:proposal_submit", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+    assert {tuple(m.to) for m in mail.outbox} >= {("member@example.org",)}
+
+    # The office screens it and assigns it to the department.
+    client.force_login(staff)
+    desk = client.get(reverse("collaboration:desk")).content.decode()
+    assert proposal.title in desk
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("collaboration:proposal_assign", args=[proposal.pk]),
+            {"department": department.pk, "answer_due": "2026-07-10"},
+        )
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ASSIGNED
+    assert ["dept@example.org"] in [m.to for m in mail.outbox]
+
+    # The department's desk: what awaits its answer, with the due date.
+    client.force_login(department_official)
+    desk = client.get(reverse("collaboration:desk")).content.decode()
+    assert proposal.title in desk and "2026年7月10日" in desk or "July 10, 2026" in desk
+    client.post(
+        reverse("collaboration:meeting_record", args=[proposal.pk]),
+        {"held_on": "2026-06-09", "attendees": "団体2名、課3名", "notes": "役割分担を確認"},
+    )
+    assert proposal.meetings.get().notes == "役割分担を確認"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("collaboration:proposal_answer", args=[proposal.pk]),
+            {"decision": "adopted", "reasons": "地域の課題に合い、実施体制も十分。"},
+        )
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ADOPTED
+    to_group = [m for m in mail.outbox if m.to == ["member@example.org"]]
+    assert to_group and "地域の課題に合い" in to_group[0].body
+
+    # The group sees the answer with its reasons.
+    client.force_login(member)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "地域の課題に合い、実施体制も十分。" in page
+    keys = set(AuditLog.objects.values_list("action", flat=True))
+    assert {
+        "collaboration.proposal_create",
+        "collaboration.attachment_add",
+        "collaboration.proposal_submit",
+        "collaboration.proposal_assign",
+        "collaboration.meeting_record",
+        "collaboration.proposal_answer",
+    } <= keys
+
+
+def test_a_proposal_after_the_themes_deadline_is_refused(client, member, group, theme):
+    client.force_login(member)
+    _post_form(client, theme, group=group.pk)
+    proposal = Proposal.objects.get()
+    with time_machine.travel(dt.datetime(2026, 7, 1, 9, 0, tzinfo=TOKYO)):
+        client.force_login(member)
+        response = client.post(
+            reverse("collaboration:proposal_submit", args=[proposal.pk]), follow=True
+        )
+        page = response.content.decode()
+        assert 'class="message message--error"' in page, page[page.find("<main") :][:2000]
+        assert "2026-06-30" in page
+        proposal.refresh_from_db()
+        assert proposal.status == Proposal.Status.DRAFT
+        # A new draft after the deadline is refused too, nothing saved.
+        response = _post_form(client, theme, group=group.pk)
+        assert response.status_code == 200
+        assert Proposal.objects.count() == 1
+
+
+def _assigned(member, group, staff, department, theme=None):
+    proposal = services.proposal_create(actor=member, group=group, theme=theme, **FIELDS)
+    services.proposal_submit(actor=member, proposal=proposal)
+    return services.proposal_assign(
+        actor=staff, proposal=proposal, department=department, answer_due=dt.date(2026, 7, 10)
+    )
+
+
+def test_a_second_answer_to_a_decided_proposal_is_refused(
+    client, member, group, staff, department, department_official, theme
+):
+    proposal = _assigned(member, group, staff, department, theme)
+    client.force_login(department_official)
+    url = reverse("collaboration:proposal_answer", args=[proposal.pk])
+    client.post(url, {"decision": "continued", "reasons": "予算を再検討"})
+    client.post(url, {"decision": "rejected", "reasons": "今年度は見送り"})
+    response = client.post(url, {"decision": "adopted", "reasons": "やはり採択"}, follow=True)
+    assert (
+        "already answered" in response.content.decode() or "回答済み" in response.content.decode()
+    )
+    assert list(proposal.answers.values_list("decision", flat=True)) == ["continued", "rejected"]
+    with pytest.raises(services.CollaborationError):
+        services.proposal_answer(
+            actor=department_official,
+            proposal=proposal,
+            department=department,
+            decision="adopted",
+            reasons="x",
+        )
+    assert ProposalAnswer.objects.count() == 2
+
+
+def test_another_departments_official_can_neither_see_nor_answer(
+    client, member, group, staff, department, other_department_official, theme
+):
+    proposal = _assigned(member, group, staff, department, theme)
+    client.force_login(other_department_official)
+    assert client.get(proposal.get_absolute_url()).status_code == 403
+    response = client.post(
+        reverse("collaboration:proposal_answer", args=[proposal.pk]),
+        {"decision": "adopted", "reasons": "横から採択"},
+    )
+    assert response.status_code == 403
+    assert proposal.answers.count() == 0
+    assert proposal.title not in client.get(reverse("collaboration:desk")).content.decode()
+    # The service refuses it as well, whatever calls it.
+    with pytest.raises(services.CollaborationError):
+        services.proposal_answer(
+            actor=other_department_official,
+            proposal=proposal,
+            department=other_department_official.department_post.department,
+            decision="adopted",
+            reasons="x",
+        )
+
+
+def test_a_crafted_post_for_another_groups_proposal_is_refused(
+    client, member, group, other_member, other_group, theme
+):
+    proposal = services.proposal_create(actor=member, group=group, theme=theme, **FIELDS)
+    client.force_login(other_member)
+    for name in ("proposal_edit", "proposal_submit", "proposal_withdraw", "attachment_add"):
+        response = client.post(reverse(f"collaboration:{name}", args=[proposal.pk]), FIELDS)
+        assert response.status_code == 403, name
+    assert client.get(proposal.get_absolute_url()).status_code == 403
+    # Drafting in another group's name: the form offers only one's own groups.
+    response = _post_form(client, theme, group=group.pk)
+    assert response.status_code == 200
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DRAFT and Proposal.objects.count() == 1
+
+
+def test_own_proposals_only_within_a_call_window_when_staff_say_so(client, member, group, staff):
+    services.settings_update(
+        actor=staff, citizen_proposals=CollaborationSettings.CitizenProposals.WINDOWS
+    )
+    client.force_login(member)
+    response = _post_form(client, group=group.pk)
+    assert response.status_code == 200
+    assert Proposal.objects.count() == 0
+    services.window_save(
+        actor=staff,
+        window=CallWindow(
+            title="2026年度 市民提案 募集",
+            opens_on=dt.date(2026, 6, 1),
+            closes_on=dt.date(2026, 6, 30),
+        ),
+    )
+    assert _post_form(client, group=group.pk).status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.kind == Proposal.Kind.CITIZEN and proposal.theme is None
+
+
+def test_a_submitted_proposal_can_no_longer_be_edited(client, member, group, theme):
+    proposal = services.proposal_create(actor=member, group=group, theme=theme, **FIELDS)
+    services.proposal_submit(actor=member, proposal=proposal)
+    client.force_login(member)
+    client.post(
+        reverse("collaboration:proposal_edit", args=[proposal.pk]), {**FIELDS, "title": "変更"}
+    )
+    proposal.refresh_from_db()
+    assert proposal.title == FIELDS["title"]
+
+
+def test_the_desk_is_for_staff_and_department_officials(client, citizen, official, member):
+    for user in (citizen, official, member):
+        client.force_login(user)
+        assert client.get(reverse("collaboration:desk")).status_code == 403
+
+
+def test_the_desk_and_themes_pages_have_fixed_query_counts(
+    client,
+    member,
+    group,
+    staff,
+    department,
+    department_official,
+    theme,
+    django_assert_max_num_queries,
+):
+    for n in range(6):
+        _assigned(member, group, staff, department, theme)
+    client.force_login(department_official)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("collaboration:desk")).status_code == 200
+    client.force_login(staff)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("collaboration:desk")).status_code == 200
+    client.logout()
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("collaboration:themes")).status_code == 200
+    client.force_login(member)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("collaboration:proposals")).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(Proposal.objects.first().get_absolute_url()).status_code == 200
+
+
+def test_a_department_official_publishes_a_theme(client, department_official):
+    client.force_login(department_official)
+    response = client.post(
+        reverse("collaboration:theme_create"),
+        {
+            "title": "公園の花壇の手入れ",
+            "issue": "花壇の担い手がいない。",
+            "expectations": "年間を通じた手入れ。",
+            "budget_min": "",
+            "budget_max": "200000",
+            "deadline": "2026-08-31",
+            "publish": "on",
+        },
+    )
+    theme = Theme.objects.get()
+    assert response.status_code == 302
+    assert theme.status == Theme.Status.PUBLISHED and theme.department.name == "市民協働課"

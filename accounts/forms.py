@@ -10,6 +10,9 @@ from core.text import clean_phone
 class SignupDetailsForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
+    # allauth's SignupForm honours this order: the consent last, just above the button.
+    field_order = ["email", "full_name", "password1", "password2", "agree"]
+
     full_name = forms.CharField(
         label=_("Your name"),
         max_length=100,

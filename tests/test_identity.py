@@ -328,3 +328,13 @@ def test_the_walk_in_migration_empties_stored_labels(group):
         "飛び入り 参加",
         "当日参加",
     )
+
+
+@pytest.mark.django_db
+def test_the_sign_up_form_asks_for_the_consent_last(client):
+    html = client.get(reverse("account_signup")).content.decode()
+    order = [html.index(f'name="{name}"') for name in ("email", "full_name", "password1")]
+    order += [html.index(f'name="{name}"') for name in ("password2", "agree")]
+    assert order == sorted(order)
+    # The sign-up text names the privacy page by its own title.
+    assert ">個人情報の取扱い</a>をお読みください" in html

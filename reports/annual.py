@@ -29,6 +29,7 @@ from reports.exports import report_csv, report_xlsx, trend_csv
 from reports.kpis.definitions import (
     FLOW,
     KPIS,
+    RATE,
     STOCK,
     TREND_KPIS,
     Kpi,
@@ -63,6 +64,39 @@ def report_year_or_404(year: int, today: dt.date | None = None) -> FiscalYear:
     return FiscalYear(year)
 
 
+def complete_months(fy: FiscalYear, today: dt.date) -> int:
+    """How many of ``fy``'s months are over by ``today`` (0 in April, 12 once the year is over):
+    the running year is compared with the same whole months of the year before."""
+    return sum(1 for month in fy.months() if _month_end(month) < today)
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def months_value(kpi: Kpi, months: list[tuple[dt.date, dict]], n: int):
+    """The KPI over the first ``n`` months: a sum for counted figures, the level at the end of
+    the n-th month for year-end levels; None for rates (they need the year's opening hours)."""
+    if not n or kpi.kind == RATE:
+        return None
+    if kpi.kind == STOCK:
+        return months[n - 1][1].get(kpi.key)
+    return sum((values.get(kpi.key) or 0 for _month, values in months[:n]), 0)
+
+
+def same_period_text(fy: FiscalYear, n: int) -> str:
+    """ "4月〜11月": the whole months a running year is compared over."""
+    months = fy.months()
+    return _("%(first)s to %(last)s") % {
+        "first": _month_name(months[0]),
+        "last": _month_name(months[n - 1]),
+    }
+
+
+def _month_name(month: dt.date) -> str:
+    return _("%(month)s/%(year)s") % {"month": month.month, "year": month.year}
+
+
 def value_with_unit(kpi: Kpi, value) -> str:
     return _("%(value)s %(unit)s") % {
         "value": format_value(value, kpi.decimals),
@@ -81,6 +115,9 @@ class Figure:
     # Share of the year gone (1 for a finished year): the pro-rata target is target × fraction.
     fraction: Decimal = Decimal(1)
     in_progress: bool = False
+    # The running year: this year's figure over its whole months gone, and the figure of the
+    # same months of the year before (what its change is computed from, never the whole year).
+    same_period: int | Decimal | None = None
 
     @property
     def key(self) -> str:
@@ -88,9 +125,10 @@ class Figure:
 
     @property
     def change(self):
-        if self.value is None or self.previous is None:
+        value = self.same_period if self.in_progress else self.value
+        if value is None or self.previous is None:
             return None
-        return self.value - self.previous
+        return value - self.previous
 
     @property
     def change_pct(self) -> Decimal | None:
@@ -221,17 +259,25 @@ class YearReport:
         with_rooms = "facilities" in self.sources
 
         def compute() -> dict:
+            # From each source's first data (the same queries without a lower bound): a year
+            # before a source's first data has no figures for its KPIs (「—」, never 0).
+            yearly, first_years = kpis.yearly_since_the_data(last=self.year, sources=self.sources)
             return {
                 # Names this gathering of the figures: the page kept with it (``page_key``).
                 "stamp": uuid.uuid4().hex,
-                "yearly": kpis.yearly(first=self.year - 1, last=self.year, sources=self.sources),
+                "yearly": {y: yearly.get(y, {}) for y in (self.year - 1, self.year)},
+                "first_years": first_years,
                 "months": kpis.monthly(self.fy, sources=self.sources),
+                # The running year is compared with the same months of the year before.
+                "previous_months": (
+                    kpis.monthly(self.previous_fy, sources=self.sources) if self.is_current else {}
+                ),
                 "rooms": kpis.rooms(self.fy) if with_rooms else [],
                 "previous_rooms": kpis.rooms(self.previous_fy) if with_rooms else [],
             }
 
         return kpis.remember(
-            f"year:{self.year}:{','.join(self.sources)}:{self.current_year}",
+            f"year2:{self.year}:{','.join(self.sources)}:{self.current_year}",
             compute,
             kpis.cache_seconds(self.year, self.today),
         )
@@ -248,19 +294,50 @@ class YearReport:
     def keep_seconds(self) -> int:
         return kpis.cache_seconds(self.year, self.today)
 
-    @cached_property
-    def values(self) -> dict:
-        values = dict(self._data["yearly"][self.year])
+    def has_data(self, kpi: Kpi, year: int | None = None) -> bool:
+        """Whether ``kpi``'s source had any data by ``year`` (this report's year by default)."""
+        first = self._data["first_years"].get(kpi.source)
+        return first is not None and (year or self.year) >= first
+
+    def _values(self, year: int, rooms: list[dict]) -> dict:
+        values = dict(self._data["yearly"][year])
         if "facilities" in self.sources:
-            values.update(kpis.source("facilities").utilisation(self.rooms))
+            values.update(kpis.source("facilities").utilisation(rooms))
+        for kpi in KPIS:
+            if kpi.source in self.sources and not self.has_data(kpi, year):
+                values[kpi.key] = None
         return values
 
     @cached_property
+    def values(self) -> dict:
+        return self._values(self.year, self.rooms)
+
+    @cached_property
     def previous_values(self) -> dict:
-        values = dict(self._data["yearly"][self.year - 1])
-        if "facilities" in self.sources:
-            values.update(kpis.source("facilities").utilisation(self._data["previous_rooms"]))
-        return values
+        return self._values(self.year - 1, self._data["previous_rooms"])
+
+    # --- The running year against the same months of the year before
+
+    @property
+    def compared_months(self) -> int:
+        """The whole months gone in the running year (0 in its first month)."""
+        return complete_months(self.fy, self.today) if self.is_current else 0
+
+    @property
+    def same_period_label(self) -> str:
+        """ "4/2025 to 11/2025" (empty before a month is over)."""
+        n = self.compared_months
+        return same_period_text(self.fy, n) if n else ""
+
+    @property
+    def previous_same_period_label(self) -> str:
+        n = self.compared_months
+        return same_period_text(self.previous_fy, n) if n else ""
+
+    def _same_period(self, kpi: Kpi, months: list, year: int):
+        if not self.has_data(kpi, year):
+            return None
+        return months_value(kpi, months, self.compared_months)
 
     @cached_property
     def targets(self) -> dict[str, Decimal]:
@@ -277,17 +354,20 @@ class YearReport:
     @cached_property
     def figures(self) -> list[Figure]:
         result = []
+        previous_months = sorted(self._data["previous_months"].items())
         for kpi in KPIS:
-            result.append(
-                Figure(
-                    kpi=kpi,
-                    value=self.values.get(kpi.key),
-                    previous=self.previous_values.get(kpi.key),
-                    target=self.targets.get(kpi.key),
-                    fraction=self.fraction,
-                    in_progress=self.is_current,
-                )
+            figure = Figure(
+                kpi=kpi,
+                value=self.values.get(kpi.key),
+                previous=self.previous_values.get(kpi.key),
+                target=self.targets.get(kpi.key),
+                fraction=self.fraction,
+                in_progress=self.is_current,
             )
+            if self.is_current:
+                figure.same_period = self._same_period(kpi, self.months, self.year)
+                figure.previous = self._same_period(kpi, previous_months, self.year - 1)
+            result.append(figure)
         return result
 
     @property
@@ -304,15 +384,23 @@ class YearReport:
 
     @property
     def monthly_rows(self) -> list[dict]:
-        """One row per KPI: the twelve monthly values and the year's figure."""
-        return [
+        """One row per KPI: the twelve monthly values (``cells`` with their month) and the
+        year's figure."""
+        rows = [
             {
                 "kpi": kpi,
-                "months": [values.get(kpi.key, 0) for _month, values in self.months],
+                "cells": [],
+                "months": [
+                    values.get(kpi.key, 0) if self.has_data(kpi) else None
+                    for _month, values in self.months
+                ],
                 "total": self.values.get(kpi.key),
             }
             for kpi in self.monthly_kpis
         ]
+        for row in rows:
+            row["cells"] = list(zip(row["months"], [m for m, _v in self.months], strict=True))
+        return rows
 
     # --- Output formats
 
@@ -359,12 +447,17 @@ class TrendCell:
     decimals: int = 0
     # False for the table's first column, which has no year before it to compare with.
     has_year_before: bool = True
+    # The running year (「年度途中」): its change compares ``same_period`` (its whole months gone)
+    # with ``previous``, the same months of the year before, never with the whole year.
+    to_date: bool = False
+    same_period: int | Decimal | None = None
 
     @property
     def change(self):
-        if self.value is None or self.previous is None:
+        value = self.same_period if self.to_date else self.value
+        if value is None or self.previous is None:
             return None
-        return self.value - self.previous
+        return value - self.previous
 
     @property
     def change_pct(self) -> Decimal | None:
@@ -385,6 +478,8 @@ class TrendCell:
         text = format_change(self.change, self.decimals)
         if self.change_pct is not None:
             text += f" ({format_change_pct(self.change_pct)})"
+        if self.to_date:
+            return _("same months last year %(change)s") % {"change": text}
         return text
 
 
@@ -477,6 +572,47 @@ class TrendReport:
     def fiscal_years(self) -> list[FiscalYear]:
         return [FiscalYear(year) for year in self.years]
 
+    # --- The running year against the same months of the year before
+
+    @property
+    def compared_months(self) -> int:
+        return complete_months(FiscalYear(self.current_year), self.today)
+
+    @property
+    def same_period_label(self) -> str:
+        n = self.compared_months
+        return same_period_text(FiscalYear(self.current_year), n) if n else ""
+
+    @property
+    def previous_same_period_label(self) -> str:
+        n = self.compared_months
+        return same_period_text(FiscalYear(self.current_year - 1), n) if n else ""
+
+    @cached_property
+    def _running_months(self) -> tuple[list, list]:
+        """The months of the running year and of the year before (two monthly gatherings, kept
+        as long as the running year's figures)."""
+        if not self.compared_months or self.current_year not in self.values:
+            return [], []
+        names = kpis.sources_of(kpi.key for kpi in self.kpis)
+
+        def compute():
+            return (
+                sorted(kpis.monthly(FiscalYear(self.current_year), sources=names).items()),
+                sorted(kpis.monthly(FiscalYear(self.current_year - 1), sources=names).items()),
+            )
+
+        return kpis.remember(
+            f"trend-months:{self.current_year}:{self.compared_months}:{','.join(names)}",
+            compute,
+            kpis.cache_seconds(self.current_year, self.today),
+        )
+
+    def _same_months(self, kpi: Kpi, year: int, months: list):
+        if not months or self.value(kpi, year) is None:
+            return None
+        return months_value(kpi, months, self.compared_months)
+
     @cached_property
     def rows(self) -> list[TrendRow]:
         rows = []
@@ -484,10 +620,40 @@ class TrendReport:
             cells, previous = [], None
             for n, year in enumerate(self.years):
                 value = self.value(kpi, year)
-                cells.append(TrendCell(year, value, previous, kpi.decimals, has_year_before=n > 0))
+                cell = TrendCell(year, value, previous, kpi.decimals, has_year_before=n > 0)
+                if year == self.current_year:
+                    this, before = self._running_months
+                    cell.to_date = True
+                    cell.same_period = self._same_months(kpi, year, this)
+                    cell.previous = self._same_months(kpi, year - 1, before) if n > 0 else None
+                cells.append(cell)
                 previous = value
             rows.append(TrendRow(kpi, cells))
         return rows
+
+    def blocks(self, size: int = 6) -> list[list[int]]:
+        """Column indexes of the table in blocks of ``size`` years, the latest block first and
+        each in calendar order: the page prints on A4 whatever the number of years."""
+        indexes = list(range(len(self.years)))
+        result = []
+        while indexes:
+            result.append(indexes[-size:])
+            indexes = indexes[:-size]
+        return result
+
+    @cached_property
+    def table_blocks(self) -> list[dict]:
+        """The table's blocks for the template: their years and each row's cells."""
+        return [
+            {
+                "years": [self.fiscal_years[i] for i in block],
+                "rows": [
+                    (row.kpi, [(self.fiscal_years[i], row.cells[i]) for i in block])
+                    for row in self.rows
+                ],
+            }
+            for block in self.blocks()
+        ]
 
     def series(self, kpi: Kpi) -> list[tuple[int, int | Decimal]]:
         """(year, value) from the first year the KPI is not zero (for its chart)."""

@@ -8,6 +8,8 @@ from the same ``ChartData``.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from core.fiscal import FiscalYear
 from core.pygal_compat import Style, pygal
 from reports.kpis.definitions import BY_KEY, HEADLINE_KPIS, format_value
 
@@ -82,7 +85,22 @@ class ChartData:
     def height(self) -> int:
         if self.kind == "hbar":
             return max(300, 90 + 40 * len(self.labels))
-        return 400
+        return 400 + int(self.label_drop)
+
+    @property
+    def rotation(self) -> int:
+        return 0 if self.kind == "hbar" or len(self.labels) <= 8 else 40
+
+    @property
+    def label_extra(self) -> float:
+        return _wide_extra(self.labels, STYLE.label_font_size)
+
+    @property
+    def label_drop(self) -> float:
+        """How far rotated labels hang below pygal's estimate: room kept for the longest."""
+        if not self.rotation:
+            return 0.0
+        return self.label_extra * math.sin(math.radians(self.rotation))
 
     @property
     def is_empty(self) -> bool:
@@ -107,6 +125,17 @@ class Chart:
         return render_svg(self.data(report))
 
 
+def _wide_extra(labels: list[str], font_size: int) -> float:
+    """What pygal's estimate of a label's width (0.6 × font size a character) misses for the
+    longest label: Japanese characters are a full em wide. Added to the margins, so that no
+    label is clipped (「コワーキング・ミーティングスペースA/B」 reads whole)."""
+    widest = 0.0
+    for label in labels:
+        wide = sum(1 for ch in str(label) if unicodedata.east_asian_width(ch) in "WF")
+        widest = max(widest, wide * 0.45 * font_size)
+    return widest
+
+
 def render_svg(data: ChartData) -> bytes:
     chart_class = {
         "bar": pygal.Bar,
@@ -114,6 +143,12 @@ def render_svg(data: ChartData) -> bytes:
         "hbar": pygal.HorizontalBar,
     }[data.kind]
     horizontal = data.kind == "hbar"
+    rotation = data.rotation
+    margins = {"margin": 16}
+    if horizontal:
+        margins["margin_left"] = 16 + data.label_extra
+    elif rotation:
+        margins["margin_bottom"] = 16 + data.label_drop
     chart = chart_class(
         style=STYLE,
         width=data.width,
@@ -124,7 +159,7 @@ def render_svg(data: ChartData) -> bytes:
         legend_at_bottom_columns=min(len(data.series), 3) or 1,
         x_title=data.x_title if data.show_x_title else None,
         y_title=data.unit,
-        x_label_rotation=0 if horizontal or len(data.labels) <= 8 else 40,
+        x_label_rotation=rotation,
         print_values=len(data.labels) <= 8 and len(data.series) == 1,
         value_formatter=lambda v: format_value(v, data.decimals),
         no_data_text=pgettext("report", "No data"),
@@ -132,7 +167,7 @@ def render_svg(data: ChartData) -> bytes:
         min_scale=2,
         truncate_label=-1,
         truncate_legend=-1,
-        margin=16,
+        **margins,
     )
     chart.add_xml_filter(_strip_scripts)
     chart.title = data.title
@@ -273,6 +308,15 @@ YEAR_CHARTS: dict[str, Chart] = {
 # --- Every year (TrendReport): one chart per headline KPI
 
 
+def year_label(year: int, current_year: int) -> str:
+    """The label of a fiscal year in every chart, table and file: "令和7年度 (2025年度)", the
+    running year marked "年度途中"."""
+    label = FiscalYear(year).label
+    if year == current_year:
+        label = _("%(label)s, in progress") % {"label": label}
+    return label
+
+
 def _trend_builder(key: str) -> Callable:
     kpi = BY_KEY[key]
 
@@ -281,7 +325,7 @@ def _trend_builder(key: str) -> Callable:
         return ChartData(
             title=str(kpi.label),
             x_title=pgettext("report", "Fiscal year"),
-            labels=[_("FY%(year)s") % {"year": year} for year, _v in points],
+            labels=[year_label(year, report.current_year) for year, _v in points],
             series=[(str(kpi.label), [value for _year, value in points])],
             decimals=kpi.decimals,
             unit=str(kpi.unit),

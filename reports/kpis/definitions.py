@@ -120,10 +120,13 @@ KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "utilisation_rate",
-        _("Room utilisation"),
+        _("Utilisation of all rooms"),
         pgettext_lazy("unit", "%"),
         "facilities",
-        _("Booked hours divided by the rooms' opening hours in the year."),
+        _(
+            "All rooms together: their booked hours divided by their opening hours in the year. "
+            "Each room's own rate is in the table of rooms."
+        ),
         kind=RATE,
         decimals=1,
         in_trend=False,

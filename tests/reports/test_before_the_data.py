@@ -14,11 +14,13 @@ D = dt.date
 
 
 def _row(html: str, key: str) -> str:
+    """The KPI's row across the table's blocks of years (printed latest block first), in
+    calendar order."""
     with translation.override("ja"):
         label = str(BY_KEY[key].label)
     rows = [row for row in html.split("<tr") if f'<th scope="row">{label} ' in row]
-    assert len(rows) == 1, label
-    return rows[0]
+    assert rows, label
+    return "".join(reversed(rows))
 
 
 def _cells(row: str) -> list[str]:

@@ -81,5 +81,5 @@ def test_pages_embed_charts_as_images_with_a_data_table_and_no_inline_script(
     html = official.get("/reports/annual/").content.decode()
     table = html[html.index("グラフ「ホームページアクセス数」の数値") :]
     table = table[: table.index("</table>")]
-    assert '<th scope="row">2024年度</th><td>1,200</td>' in table
-    assert '<th scope="row">2025年度</th><td>3,400</td>' in table
+    assert '<th scope="row">令和6年度 (2024年度)</th><td>1,200</td>' in table
+    assert '<th scope="row">令和7年度 (2025年度)、年度途中</th><td>3,400</td>' in table

@@ -112,12 +112,12 @@ def test_csv_adds_the_breakdowns_and_rooms(client_for, year_2024, today):
     assert rows["booked_hours.room." + year_2024.slug][2] == "3.5"
 
 
-def test_csv_of_a_year_without_data_is_all_zeros(client_for, today):
+def test_csv_of_a_year_before_any_data_has_empty_cells_not_zeros(client_for, today):
     rows = read_csv(client_for("official").get("/reports/annual/2012.csv"))
     values = {r[0]: r[2] for r in rows[1:]}
-    assert values["registered_groups_end"] == "0"
-    assert values["booked_hours"] == "0.0"
-    assert values["page_views"] == "0"
+    assert values["registered_groups_end"] == ""
+    assert values["booked_hours"] == ""
+    assert values["page_views"] == ""
 
 
 def test_the_csv_speaks_english_when_the_official_does(client_for, year_2024, today):

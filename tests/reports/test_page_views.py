@@ -373,7 +373,7 @@ def test_the_annual_report_shows_page_views_and_visitors(client_for, today):
     page_views(dt.date(2025, 6, 1), 1234)
     VisitorCounter.objects.create(day=dt.date(2025, 6, 1), visitors=567)
     html = client_for("official").get("/reports/annual/2025/").content.decode()
-    cells = dict(re.findall(r'<td class="num" data-key="([a-z_]+)">([^<]*)</td>', html))
+    cells = dict(re.findall(r'<td class="num" data-key="([a-z_]+)"[^>]*>([^<]*)</td>', html))
     assert cells["page_views"] == "1,234"
     assert cells["daily_visitors"] == "567"
     assert "ホームページアクセス数" in html

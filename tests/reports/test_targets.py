@@ -15,7 +15,9 @@ D = dt.date
 
 
 def cells(html: str, attribute: str) -> dict[str, str]:
-    return dict(re.findall(rf'<td class="num" {attribute}="([a-z_]+)">([^<]*)</td>', html))
+    return dict(
+        re.findall(rf'<td class="num"[^>]* {attribute}="([a-z_]+)"[^>]*>([^<]*)</td>', html)
+    )
 
 
 @pytest.mark.django_db

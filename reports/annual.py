@@ -474,10 +474,11 @@ class TrendCell:
         if not self.has_year_before:
             return ""
         if self.change is None:
-            return "—"
-        text = format_change(self.change, self.decimals)
-        if self.change_pct is not None:
-            text += f" ({format_change_pct(self.change_pct)})"
+            text = "—"
+        else:
+            text = format_change(self.change, self.decimals)
+            if self.change_pct is not None:
+                text += f" ({format_change_pct(self.change_pct)})"
         if self.to_date:
             return _("same months last year %(change)s") % {"change": text}
         return text

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.csv import csv_text
+from reports.charts import year_label
 from reports.kpis.definitions import RATE
 
 CSV_HEADER = ("key", "label", "value")
@@ -34,8 +35,15 @@ def report_csv_rows(report) -> Iterator[list]:
 
 
 def trend_csv_rows(report) -> Iterator[list]:
-    """Every fiscal year side by side: key,label and one column per fiscal year (2017, 2018...)."""
+    """Every fiscal year side by side: key,label and one column per fiscal year, headed by its
+    key (2017, 2018...); the next row, key ``fiscal_year``, labels each column in the reports'
+    one style ("令和7年度 (2025年度)", the running year marked "年度途中")."""
     yield ["key", "label", *[str(year) for year in report.years]]
+    yield [
+        "fiscal_year",
+        pgettext("report", "Fiscal year"),
+        *[year_label(year, report.current_year) for year in report.years],
+    ]
     for row in report.rows:
         yield [row.kpi.key, row.kpi.label, *[cell.value for cell in row.cells]]
 
@@ -128,7 +136,12 @@ def report_xlsx(report) -> bytes:
         pgettext("report", "Actual"),
         pgettext("report", "Target"),
         pgettext("report", "Achievement (%)"),
-        pgettext("report", "Previous year"),
+        # The running year is compared with the same months of the year before.
+        (
+            _("Same months last year, %(period)s") % {"period": report.previous_same_period_label}
+            if report.is_current
+            else report.previous_fy.label
+        ),
         pgettext("report", "Change"),
         pgettext("report", "Change (%)"),
     ]
@@ -136,6 +149,7 @@ def report_xlsx(report) -> bytes:
         headers += [
             pgettext("report", "Pro-rata target to date"),
             pgettext("report", "Progress (%)"),
+            _("This year, %(period)s") % {"period": report.same_period_label},
         ]
     _header(ws, 4, headers)
     row = 5
@@ -153,12 +167,16 @@ def report_xlsx(report) -> bytes:
             _number(figure.change_pct),
         ]
         if report.is_current:
-            values += [_number(figure.prorata_target), _number(figure.progress)]
+            values += [
+                _number(figure.prorata_target),
+                _number(figure.progress),
+                _number(figure.same_period),
+            ]
         number_format = _format_for(kpi)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             cell.border = BOX
-            if col in (4, 5, 7, 8, 10):
+            if col in (4, 5, 7, 8, 10, 12):
                 cell.number_format = number_format
             elif col in (6, 9, 11):
                 cell.number_format = PERCENT
@@ -172,7 +190,8 @@ def report_xlsx(report) -> bytes:
             ws.cell(row=row, column=2, value=label)
             ws.cell(row=row, column=4, value=value).number_format = INTEGER
             row += 1
-    for col, width in zip(range(1, 12), (26, 34, 8, 12, 12, 12, 12, 12, 11, 14, 11), strict=True):
+    widths = (26, 34, 8, 12, 12, 12, 16, 12, 11, 14, 11, 16)
+    for col, width in zip(range(1, 13), widths, strict=True):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "C5"
     _print_setup(ws, title, landscape=True, header_rows="4:4")

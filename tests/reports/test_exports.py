@@ -152,7 +152,7 @@ def test_workbook_has_kpi_monthly_and_room_sheets_ready_for_a4(client_for, year_
         "実績",
         "目標値",
         "達成率（％）",
-        "前年度",
+        "令和5年度 (2023年度)",
         "増減",
         "増減率（％）",
     ]
@@ -189,6 +189,17 @@ def test_every_year_side_by_side_as_csv(client_for, year_2024, today):
     assert 'filename="kyodo-office-report-all-years.csv"' in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == ["key", "label", *[str(y) for y in range(2020, 2026)]]
+    # The keys head the columns; the next row labels them in the reports' one style.
+    assert rows[1] == [
+        "fiscal_year",
+        "年度",
+        "令和2年度 (2020年度)",
+        "令和3年度 (2021年度)",
+        "令和4年度 (2022年度)",
+        "令和5年度 (2023年度)",
+        "令和6年度 (2024年度)",
+        "令和7年度 (2025年度)、年度途中",
+    ]
     values = {r[0]: r[2:] for r in rows[1:]}
     assert values["registered_groups_end"] == ["1", "2", "2", "2", "3", "3"]
     # Years before the first page-view counter have no figure: empty cells, not zeros.

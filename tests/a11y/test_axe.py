@@ -4,10 +4,12 @@ Fails on any violation of the WCAG 2.1 A and AA rules (the bar of JIS X 8341-3 f
 public sites). axe-core ships inside axe-playwright-python, so no network is needed. The same
 pass also fails a page whose Content-Security-Policy the browser had to enforce.
 
-The same page load is measured for the layout (tests/a11y/layout.py) at a phone's width, where
-axe runs, and again after widening the window to a desk's: no sideways scrolling, tap targets of
-44×44. Those measurements are judged by `test_page_fits_a_phone_and_a_desk`, one test per page
-type, so a page known to be too wide today (EXPECTED_LAYOUT_FAILURES) is still checked by axe.
+axe runs at a phone's width (390×844) and again after widening the window to a desk's
+(1366×900), and the same page load is measured for the layout (tests/a11y/layout.py) at both: no
+sideways scrolling, tap targets of 44×44. A page that fails either leaves a full-page screenshot
+in test-results/layout/. The measurements are judged by `test_page_fits_a_phone_and_a_desk`, one
+test per page type, so a page known to be too wide today (EXPECTED_LAYOUT_FAILURES) is still
+checked by axe.
 """
 
 from __future__ import annotations
@@ -89,11 +91,17 @@ def describe(violations: list[dict]) -> str:
 
 
 def measure_widths(page, where: str) -> list[str]:
-    """The layout at each width of layout.WIDTHS, without loading the page again."""
+    """The layout at each width of layout.WIDTHS, without loading the page again. At a width
+    where the page fails, a full-page screenshot is left in test-results/layout/."""
     problems = []
     for width, height in layout.WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
-        problems += layout.problems_of(layout.measure(page), where=f"{where} at {width} px")
+        found = layout.problems_of(layout.measure(page), where=f"{where} at {width} px")
+        if found:
+            shot = layout.screenshot_path(where, width)
+            page.screenshot(path=str(shot), full_page=True)
+            found[-1] += f" (screenshot: {shot.relative_to(layout.RESULTS_DIR.parent)})"
+        problems += found
     # Back to the phone for the next page.
     width, height = layout.WIDTHS[0]
     page.set_viewport_size({"width": width, "height": height})
@@ -132,13 +140,19 @@ def test_page_meets_wcag_21_aa(key, language, demo_site, tabs, django_db_blocker
             page.csp_errors.clear()
             page.goto(path)  # at a phone's width (the tab's viewport)
             assert page.locator("html").get_attribute("lang") == language, (role, path)
-            results = _axe.run(page, options=AXE_OPTIONS)
-            violations = results.response["violations"]
-            if violations:
-                problems.append(f"{path} as {role} ({language}):\n{describe(violations)}")
+            where = f"{path} as {role} ({language})"
+            # axe at each width of the layout check, in the same page load as its measurements.
+            for width, height in layout.WIDTHS:
+                page.set_viewport_size({"width": width, "height": height})
+                violations = _axe.run(page, options=AXE_OPTIONS).response["violations"]
+                if violations:
+                    shot = layout.screenshot_path(f"axe {where}", width)
+                    page.screenshot(path=str(shot), full_page=True)
+                    problems.append(f"{where} at {width} px (screenshot: {shot.name}):")
+                    problems.append(describe(violations))
             if page.csp_errors:
                 problems.append(f"{path} as {role}: CSP blocked {page.csp_errors}")
-            layout_problems += measure_widths(page, f"{path} as {role} ({language})")
+            layout_problems += measure_widths(page, where)
     assert not problems, "\n".join(problems)
 
 

@@ -18,6 +18,7 @@ from facilities.services import (
     BookingError,
     check_attendees,
 )
+from facilities.services.rooms import ROOM_FIELDS
 
 LOCAL_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$")
 REPEAT_NONE = "none"
@@ -543,28 +544,8 @@ class RoomAdminForm(forms.ModelForm):
 
     class Meta:
         model = Room
-        fields = [
-            "name",
-            "slug",
-            "capacity",
-            "floor",
-            "features",
-            "photo",
-            "notes",
-            "order",
-            "is_active",
-            "online_booking",
-            "requires_approval",
-            "mode",
-            "slot_minutes",
-            "min_minutes",
-            "max_minutes",
-            "buffer_minutes",
-            "window_kind",
-            "window_months",
-            "cancel_deadline_hours",
-            "group_monthly_hours",
-        ]
+        # The fields the room services save, and the photo (the admin lays them out in fieldsets).
+        fields = [*ROOM_FIELDS, "photo"]
 
 
 class BookingAdminForm(forms.ModelForm):

@@ -945,17 +945,7 @@ class ActivityRecordAdmin(ThroughServicesMixin, admin.ModelAdmin):
 class ConsultationAdminForm(forms.ModelForm):
     class Meta:
         model = Consultation
-        fields = [
-            "held_on",
-            "group",
-            "person_name",
-            "channel",
-            "category",
-            "summary",
-            "follow_up",
-            "follow_up_done",
-            "staff_member",
-        ]
+        fields = services.CONSULTATION_FIELDS
 
     def clean(self):
         cleaned = super().clean()

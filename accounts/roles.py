@@ -4,7 +4,13 @@
 - group member / representative: memberships, see groups.permissions;
 - NPO staff: ``is_staff`` plus the "Staff" permission group (made by a data migration and kept in
   step with the apps' models after every migrate);
-- city official: the "Officials" group; may read the reports and nothing else staff can.
+- city official: the "Officials" group; may read the reports, the business report and the
+  events' survey results, and nothing else staff can;
+- committee member: the "Committee" group, members of the citizens' operating committee (運営委員会)
+  and the city's review committee (審査委員会); they read the reports, the business report, the
+  survey results and the opinions addressed to the committee, and nothing else staff can. Neither
+  officials nor committee members are staff: every staff action (the admin, a decision, a form)
+  refuses them.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from django.db.models import Q
 
 STAFF_GROUP = "Staff"
 OFFICIALS_GROUP = "Officials"
+COMMITTEE_GROUP = "Committee"
 # Apps whose model permissions the Staff group holds, all of them: the office's own apps.
 STAFF_APPS = [
     "core",
@@ -48,6 +55,10 @@ STAFF_PERMISSIONS = [
 ]
 # What officials may do beyond a citizen: read reports.
 OFFICIAL_PERMISSIONS = ["reports.view_reports"]
+# What committee members may do beyond a citizen: read reports (the opinions addressed to the
+# committee and the survey results are decided by can_read_committee_opinions and
+# can_view_survey_results below, read on pages outside the admin).
+COMMITTEE_PERMISSIONS = ["reports.view_reports"]
 
 
 def is_office_staff(user) -> bool:
@@ -64,14 +75,36 @@ def is_official(user) -> bool:
     return cached
 
 
+def is_committee_member(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    cached = getattr(user, "_portal_is_committee", None)
+    if cached is None:
+        cached = user.groups.filter(name=COMMITTEE_GROUP).exists()
+        user._portal_is_committee = cached
+    return cached
+
+
 def can_view_reports(user) -> bool:
-    return is_office_staff(user) or is_official(user)
+    """The annual reports and the business report (事業報告書)."""
+    return is_office_staff(user) or is_official(user) or is_committee_member(user)
+
+
+def can_view_survey_results(user) -> bool:
+    """The events' survey results (tallies, charts, the answers' CSV): read-only."""
+    return can_view_reports(user)
+
+
+def can_read_committee_opinions(user) -> bool:
+    """The opinions sent through the opinion box to the operating committee (read-only)."""
+    return is_office_staff(user) or is_committee_member(user)
 
 
 def sync_role_permissions(sender=None, using="default", **kwargs) -> None:
-    """Give the Staff and Officials groups the permissions of models that exist now."""
+    """Give the Staff, Officials and Committee groups the permissions of models that exist now."""
     staff, _ = Group.objects.using(using).get_or_create(name=STAFF_GROUP)
     officials, _ = Group.objects.using(using).get_or_create(name=OFFICIALS_GROUP)
+    committee, _ = Group.objects.using(using).get_or_create(name=COMMITTEE_GROUP)
     permissions = Permission.objects.using(using)
     staff.permissions.add(*permissions.filter(content_type__app_label__in=STAFF_APPS))
     extra = Q(pk__in=[])
@@ -83,15 +116,19 @@ def sync_role_permissions(sender=None, using="default", **kwargs) -> None:
     staff.permissions.remove(
         *staff.permissions.exclude(content_type__app_label__in=STAFF_APPS).exclude(extra)
     )
-    for dotted in OFFICIAL_PERMISSIONS:
-        app_label, codename = dotted.split(".")
-        perm = (
-            Permission.objects.using(using)
-            .filter(content_type__app_label=app_label, codename=codename)
-            .first()
-        )
-        if perm:
-            officials.permissions.add(perm)
+    for group, dotted_names in (
+        (officials, OFFICIAL_PERMISSIONS),
+        (committee, COMMITTEE_PERMISSIONS),
+    ):
+        for dotted in dotted_names:
+            app_label, codename = dotted.split(".")
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm:
+                group.permissions.add(perm)
 
 
 def make_staff(user) -> None:
@@ -108,3 +145,13 @@ def make_official(user) -> None:
 def remove_official(user) -> None:
     user.groups.remove(Group.objects.get(name=OFFICIALS_GROUP))
     user._portal_is_official = False
+
+
+def make_committee_member(user) -> None:
+    user.groups.add(Group.objects.get(name=COMMITTEE_GROUP))
+    user._portal_is_committee = True
+
+
+def remove_committee_member(user) -> None:
+    user.groups.remove(Group.objects.get(name=COMMITTEE_GROUP))
+    user._portal_is_committee = False

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.roles import can_view_survey_results as reads_results
 from accounts.roles import is_office_staff
 from events.models import Event, Registration, Survey
 from groups.models import Group, Membership
@@ -89,6 +90,16 @@ def require_staff(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_office_staff(request.user):
+        raise PermissionDenied
+    return None
+
+
+def require_survey_reader(request):
+    """Survey results are read by staff, city officials and committee members (accounts.roles):
+    None for them; a login redirect for anonymous visitors; 403 otherwise."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not reads_results(request.user):
         raise PermissionDenied
     return None
 

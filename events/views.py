@@ -41,7 +41,7 @@ from events.permissions import (
     event_for_manager,
     is_event_organiser,
     proposable_groups,
-    require_staff,
+    require_survey_reader,
 )
 from events.views_organiser import (
     attach_answers,
@@ -557,7 +557,7 @@ def survey(request, slug):
 
 @require_GET
 def survey_results(request, slug):
-    denied = require_staff(request)
+    denied = require_survey_reader(request)
     if denied:
         return denied
     survey = get_object_or_404(Survey.objects.select_related("event"), slug=slug)
@@ -571,7 +571,7 @@ def survey_results(request, slug):
 
 @require_GET
 def survey_results_csv(request, slug):
-    denied = require_staff(request)
+    denied = require_survey_reader(request)
     if denied:
         return denied
     survey = get_object_or_404(Survey, slug=slug)
@@ -597,7 +597,7 @@ def survey_results_csv(request, slug):
 
 @require_GET
 def survey_chart(request, slug, question_id):
-    denied = require_staff(request)
+    denied = require_survey_reader(request)
     if denied:
         return denied
     survey = get_object_or_404(Survey, slug=slug)

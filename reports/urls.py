@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from reports import views
+from reports import views, views_business
 
 app_name = "reports"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("annual/<int:year>.csv", views.annual_csv, name="annual_csv"),
     path("annual/<int:year>.xlsx", views.annual_xlsx, name="annual_xlsx"),
     path("annual/<int:year>/charts/<slug:chart>.svg", views.year_chart, name="year_chart"),
+    # Survey results, the committee's opinions, the business report (reports/views_business.py).
+    path("surveys/", views_business.surveys, name="surveys"),
+    path("opinions/", views_business.committee_opinions, name="committee_opinions"),
+    path("business/", views_business.business_index, name="business_index"),
+    path("business/<int:year>/", views_business.business, name="business"),
+    path("business/<int:year>.pdf", views_business.business_pdf, name="business_pdf"),
 ]

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
-from accounts.roles import make_official, make_staff
+from accounts.roles import make_committee_member, make_official, make_staff
 from groups.models import Membership
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
@@ -127,6 +127,14 @@ def staff(db):
 def official(db):
     user = UserFactory(email="official@example.org")
     make_official(user)
+    return user
+
+
+@pytest.fixture
+def committee(db):
+    """A member of the operating / review committee (accounts.roles, issue 17 part 5)."""
+    user = UserFactory(email="committee@example.org")
+    make_committee_member(user)
     return user
 
 

@@ -15,7 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ["anonymous", "citizen", "other_member", "member", "representative", "staff", "official"]
+ROLES = [
+    "anonymous",
+    "citizen",
+    "other_member",
+    "member",
+    "representative",
+    "staff",
+    "official",
+    "committee",
+    # An official whose account belongs to a city department (collaboration, issue 18).
+    "department_official",
+]
 SIGNED_IN = ROLES[1:]
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
@@ -40,7 +51,9 @@ def anonymous_only(status, *, signed_in_status=302) -> dict:
     return {"anonymous": status, **dict.fromkeys(SIGNED_IN, signed_in_status)}
 
 
-REPORT_VIEWERS = {"staff", "official"}
+# Readers of the reports, the business report and the survey results (accounts.roles).
+REPORT_VIEWERS = {"staff", "official", "committee", "department_official"}
+COMMITTEE_READERS = {"staff", "committee"}
 STAFF = {"staff"}
 GROUP_MEMBERS = {"member", "representative", "staff"}
 
@@ -355,9 +368,12 @@ MATRIX.update(
         "events:guest_confirm": Row(get=every(200), post=every(302), kwargs=guest_token("confirm")),
         "events:guest_manage": Row(get=every(200), post=every(302), kwargs=guest_token("manage")),
         "events:survey": Row(get=signed_in(200), post=signed_in(200), kwargs=survey_slug),
-        "events:survey_results": Row(get=only(STAFF), post=every(405), kwargs=survey_slug),
-        "events:survey_results_csv": Row(get=only(STAFF), post=every(405), kwargs=survey_slug),
-        "events:survey_chart": Row(get=only(STAFF), post=every(405), kwargs=survey_chart),
+        # Survey results: read by staff, officials and committee members (issue 17 part 5).
+        "events:survey_results": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=survey_slug),
+        "events:survey_results_csv": Row(
+            get=only(REPORT_VIEWERS), post=every(405), kwargs=survey_slug
+        ),
+        "events:survey_chart": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=survey_chart),
         "events:detail": Row(get=every(200), post=every(405), kwargs=event_slug),
         "events:ics": Row(get=every(200), post=every(405), kwargs=event_slug),
         "events:register": Row(get=every(405), post=signed_in(200), kwargs=event_slug),
@@ -435,7 +451,7 @@ MATRIX.update(
         "bulletin:report": Row(
             get=every(200), post=every(200), kwargs=bulletin_post, note="anyone may report"
         ),
-        # --- reports: staff and officials only
+        # --- reports: staff, officials and committee members only
         "reports:index": Row(get=every(302), post=every(302)),
         "reports:annual": Row(get=only(REPORT_VIEWERS), post=signed_in(405, anonymous=405)),
         "reports:trend_chart": Row(
@@ -449,6 +465,18 @@ MATRIX.update(
         "reports:annual_xlsx": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year),
         "reports:year_chart": Row(
             get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year_chart
+        ),
+        "reports:surveys": Row(get=only(REPORT_VIEWERS), post=every(405)),
+        # The opinions addressed to the committee: not the officials'.
+        "reports:committee_opinions": Row(get=only(COMMITTEE_READERS), post=every(405)),
+        # The business report (事業報告書): its page and PDF; a year with nothing has no PDF (404
+        # with a message, for its readers only).
+        "reports:business_index": Row(get=only(REPORT_VIEWERS), post=every(405)),
+        "reports:business": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=report_year),
+        "reports:business_pdf": Row(
+            get=only(REPORT_VIEWERS, status=404),
+            post=every(405),
+            kwargs=lambda ctx: {"year": 2001},
         ),
     }
 )
@@ -686,3 +714,10 @@ ADMIN_DECISIONS: dict[str, Row] = {
         "news.Opinion",
     ]
 }
+
+
+# Collaboration (issue 18): its rows live with its tests.
+from tests.collaboration.matrix_rows import rows as _collaboration_rows  # noqa: E402
+
+MATRIX.update(_collaboration_rows())
+ADMIN_SPECIAL[("collaboration.CollaborationSettings", "changelist")] = 302  # a singleton

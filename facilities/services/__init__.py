@@ -4,13 +4,13 @@ atomic, writes its audit row in the same transaction, sends mail on commit, and 
 ``BookingError`` (``BookingNotAllowed`` for "not you") with a message for the user.
 
 The modules, by capability: ``bookings`` (check, book, cancel), ``changes`` (change a
-booking), ``series`` (recurring bookings),
-``desk`` (staff decisions, use, no-shows and their same-day undo, suspensions, walk-ins),
-``history`` (past bookings recorded in bulk), ``loans`` (take-out loans),
-``calendars`` (private feeds), ``reminders``; for the admin, ``office`` (closed days, opening
-hours, the office-wide rules), ``rooms`` (a room's rules and blocks, equipment) and ``details``
-(a booking's or loan's details), whose ``*_check`` twins answer in the admin's forms. Reads live in ``facilities.selectors``; the rules
-the services check live in ``facilities.rules``."""
+booking), ``series`` (recurring bookings), ``desk`` (staff decisions, use, no-shows and their
+same-day undo, suspensions, walk-ins), ``history`` (past bookings and walk-ins recorded in bulk,
+checked by ``history_checks``), ``loans`` (take-out loans), ``calendars`` (private feeds),
+``reminders``; for the admin, ``office`` (closed days, opening hours, the office-wide rules),
+``rooms`` (a room's rules and blocks, equipment) and ``details`` (a booking's or loan's
+details), whose ``*_check`` twins answer in the admin's forms. Reads live in
+``facilities.selectors``; the rules the services check live in ``facilities.rules``."""
 
 from facilities.rules import (
     MAX_MONTHLY_REPEATS,

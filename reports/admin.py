@@ -8,9 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_readonly import ReadOnlyAdmin
 from core.fiscal import FiscalYear
-from reports import manual, services
+from reports import business_report, manual, services
 from reports.kpis.definitions import format_value
-from reports.models import KpiTarget, ManualFigure, PageViewCounter, VisitorCounter
+from reports.models import (
+    BusinessReport,
+    KpiTarget,
+    ManualFigure,
+    PageViewCounter,
+    VisitorCounter,
+)
 
 
 class KpiTargetForm(forms.ModelForm):
@@ -213,3 +219,90 @@ class ManualFigureAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             services.manual_figure_delete(actor=request.user, manual_figure=obj)
+
+
+# --- 事業報告書: the narrative of the annual business report (issue 17 part 4)
+
+
+class BusinessReportForm(forms.ModelForm):
+    class Meta:
+        model = BusinessReport
+        fields = ["fiscal_year", "overview", "achievements", "issues", "next_plan", "surveys"]
+        widgets = {"surveys": forms.CheckboxSelectMultiple}
+        help_texts = {
+            name: _("Markdown: headings (##), lists (-), **bold**, links.")
+            for name in services.NARRATIVE_FIELDS
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["surveys"].queryset = business_report.survey_choices().order_by("-opens_at")
+
+    def validate_unique(self):
+        pass  # business_report_check says it in the office's words
+
+    def clean(self):
+        cleaned = super().clean()
+        if "fiscal_year" in cleaned:
+            try:
+                services.business_report_check(
+                    fiscal_year=cleaned["fiscal_year"], exclude_pk=self.instance.pk
+                )
+            except services.ReportError as exc:
+                self.add_error("fiscal_year", str(exc))
+        return cleaned
+
+
+@admin.register(BusinessReport)
+class BusinessReportAdmin(admin.ModelAdmin):
+    """Staff write each fiscal year's narrative (事業の概要, 成果, 課題, 次年度の計画) and choose
+    the survey results it includes; saved through business_report_save (audited). The page
+    /reports/business/<year>/ and its PDF assemble it with the year's figures."""
+
+    form = BusinessReportForm
+    list_display = ["fiscal_year_label", "updated_at", "view_on_site_link"]
+    ordering = ["-fiscal_year"]
+
+    @admin.display(description=_("fiscal year"), ordering="fiscal_year")
+    def fiscal_year_label(self, obj):
+        return FiscalYear(obj.fiscal_year).label
+
+    @admin.display(description=_("report page"))
+    def view_on_site_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        url = reverse("reports:business", args=[obj.fiscal_year])
+        return format_html('<a href="{}">{}</a>', url, _("Open the report"))
+
+    def view_on_site(self, obj):
+        from django.urls import reverse
+
+        return reverse("reports:business", args=[obj.fiscal_year])
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ReportError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.business_report_save(
+            actor=request.user,
+            fiscal_year=data["fiscal_year"],
+            surveys=data.get("surveys") or [],
+            business_report=BusinessReport(pk=obj.pk) if change else None,
+            **{name: data.get(name, "") for name in services.NARRATIVE_FIELDS},
+        )
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the service set the surveys
+
+    def delete_model(self, request, obj):
+        raise services.ReportError(_("A business report is kept: empty its sections instead."))
+
+    def has_delete_permission(self, request, obj=None):
+        return False

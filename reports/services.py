@@ -12,7 +12,7 @@ from accounts.roles import is_office_staff
 from core.audit import log_action
 from core.fiscal import FiscalYear
 from reports.kpis.definitions import BY_KEY
-from reports.models import FIRST_REPORT_YEAR, KpiTarget, ManualFigure
+from reports.models import FIRST_REPORT_YEAR, BusinessReport, KpiTarget, ManualFigure
 
 
 class ReportError(Exception):
@@ -222,3 +222,77 @@ def manual_figure_delete(*, actor, manual_figure: ManualFigure) -> None:
             value=str(row.value),
         )
         row.delete()
+
+
+# --- The business report's narrative (事業報告書, reports.business_report)
+
+NARRATIVE_FIELDS = ("overview", "achievements", "issues", "next_plan")
+
+
+def business_report_check(*, fiscal_year, exclude_pk: int | None = None) -> None:
+    """A narrative is written for a fiscal year that exists: from the office's first report
+    year to the current one (the next one, for its plan, is allowed too)."""
+    from reports.kpis import current_year
+
+    last = current_year() + 1
+    if fiscal_year is None or not FIRST_REPORT_YEAR <= fiscal_year <= last:
+        raise ReportError(
+            _("There is no fiscal year %(year)s: choose a year from %(first)d to %(last)d.")
+            % {"year": fiscal_year, "first": FIRST_REPORT_YEAR, "last": last}
+        )
+    taken = BusinessReport.objects.filter(fiscal_year=fiscal_year)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ReportError(
+            _("%(year)s already has a business report: change that one instead.")
+            % {"year": FiscalYear(fiscal_year).label}
+        )
+
+
+def business_report_save(
+    *,
+    actor,
+    fiscal_year: int,
+    surveys=(),
+    business_report: BusinessReport | None = None,
+    **texts,
+) -> BusinessReport:
+    """Write (or change) a fiscal year's narrative (Markdown) and the surveys it includes."""
+    if not is_office_staff(actor):
+        raise ReportError(_("Only office staff can write the business report."))
+    unknown = set(texts) - set(NARRATIVE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown sections: {sorted(unknown)}")
+    with transaction.atomic():
+        row = (
+            BusinessReport.objects.select_for_update().get(pk=business_report.pk)
+            if business_report is not None and business_report.pk
+            else None
+        )
+        business_report_check(fiscal_year=fiscal_year, exclude_pk=row.pk if row else None)
+        created = row is None
+        if row is None:
+            row = BusinessReport(fiscal_year=fiscal_year)
+        row.fiscal_year = fiscal_year
+        for name in NARRATIVE_FIELDS:
+            if name in texts:
+                setattr(row, name, (texts[name] or "").strip())
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError as exc:
+            raise ReportError(
+                _("%(year)s already has a business report: change that one instead.")
+                % {"year": FiscalYear(fiscal_year).label}
+            ) from exc
+        row.surveys.set(list(surveys))
+        log_action(
+            actor=actor,
+            action="reports.business_report_save",
+            target=row,
+            fiscal_year=fiscal_year,
+            created=created,
+            sections=[name for name in NARRATIVE_FIELDS if getattr(row, name)],
+        )
+    return row

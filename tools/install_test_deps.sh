@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install, when missing, what the browser, accessibility and HTML-validity tests need:
-# Debian's Chromium with Japanese fonts and a Java runtime (apt-get, as root), and the W3C Nu
+# Debian's Chromium with Japanese fonts and a Java runtime (apt-get, as root), Pango for the
+# business report's PDF (WeasyPrint) and poppler-utils to read it back, and the W3C Nu
 # checker (npm package vnu-jar, into node_modules/, not saved in any package.json).
 # `tools/install_test_deps.sh wrk` installs the load tool of `make bench` instead.
 # Never downloads a browser build of its own. Without root or apt-get it only says what is
@@ -28,6 +29,11 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+# WeasyPrint (the business report's PDF) draws text with Pango; the PDF test reads the text
+# back with pdftotext (poppler-utils).
+dpkg -s libpango-1.0-0 >/dev/null 2>&1 || missing+=(libpango-1.0-0)
+dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || missing+=(libpangoft2-1.0-0)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"
 fi

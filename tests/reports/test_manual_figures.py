@@ -100,9 +100,7 @@ def test_only_staff_enter_figures(official, committee):
     assert not ManualFigure.objects.exists()
 
 
-def test_values_for_gives_the_trend_code_the_figures_in_one_query(
-    staff, django_assert_num_queries
-):
+def test_values_for_gives_the_trend_code_the_figures_in_one_query(staff, django_assert_num_queries):
     for year, value in ((2006, 59), (2007, 64), (2008, 70)):
         services.manual_figure_set(
             actor=staff,

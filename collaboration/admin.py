@@ -45,6 +45,11 @@ class PartnerAdmin(admin.ModelAdmin):
     filter_horizontal = ["fields"]
     inlines = [ContactInline]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "website":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         self._changed = list(form.changed_data)
         obj.save()

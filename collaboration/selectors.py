@@ -76,6 +76,13 @@ def proposals_of_groups(groups) -> QuerySet[Proposal]:
     )
 
 
+def all_proposals() -> QuerySet[Proposal]:
+    """Every proposal but the groups' drafts (the office reads what was sent)."""
+    return _with_list_joins(Proposal.objects.exclude(status=Proposal.Status.DRAFT)).order_by(
+        "-submitted_at", "-pk"
+    )
+
+
 def screening_queue() -> QuerySet[Proposal]:
     """Submitted proposals the office has not yet assigned, oldest first."""
     return _with_list_joins(Proposal.objects.filter(status=Proposal.Status.SUBMITTED)).order_by(

@@ -20,7 +20,10 @@ from collaboration.forms import (
     ThemeForm,
 )
 from collaboration.models import ProposalAttachment, Theme
+from core.pagination import paginate
 from core.uploads import safe_extension
+
+PER_PAGE = 30
 
 
 @require_safe
@@ -76,14 +79,19 @@ def theme(request, slug):
 @login_required
 @require_safe
 def proposals(request):
-    """Our groups' proposals (a member), with their state."""
-    groups = permissions.proposing_groups(request.user)
-    if not groups.exists():
-        raise PermissionDenied
+    """Our groups' proposals (a member), with their state; every proposal for the office."""
+    if is_office_staff(request.user):
+        found = selectors.all_proposals()
+    else:
+        groups = permissions.proposing_groups(request.user)
+        if not groups.exists():
+            raise PermissionDenied
+        found = selectors.proposals_of_groups(groups)
+    page_obj = paginate(request, found, PER_PAGE)
     return render(
         request,
         "collaboration/proposals.html",
-        {"proposals": selectors.proposals_of_groups(groups)},
+        {"proposals": page_obj, "page_obj": page_obj, "is_staff": is_office_staff(request.user)},
     )
 
 

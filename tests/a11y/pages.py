@@ -113,6 +113,11 @@ NOT_PAGES: dict[str, str] = {
     "reports:trend_chart": "SVG chart; its figures are a table on the annual page",
     "reports:year_chart": "SVG chart; its figures are a table on the year's page",
     "reports:index": "redirects to the annual reports",
+    # Collaboration (issue 18): actions behind buttons, and a private file.
+    "collaboration:proposal_submit": "POST action on the proposal's page",
+    "collaboration:proposal_withdraw": "POST action on the proposal's page",
+    "collaboration:attachment_add": "POST action of the proposal page's upload form",
+    "collaboration:attachment": "download of a proposal's PDF or image (private)",
 }
 # Key prefixes that are never pages.
 NOT_PAGE_PREFIXES = {

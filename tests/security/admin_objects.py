@@ -268,3 +268,9 @@ def make(model):
                 "add a maker to MAKERS in tests/security/test_admin_through_services.py"
             )
     return obj
+
+
+# Collaboration (issue 18): its makers live with its tests.
+from tests.collaboration.admin_makers import MAKERS as _COLLABORATION_MAKERS  # noqa: E402
+
+MAKERS.update(_COLLABORATION_MAKERS)

@@ -27,6 +27,7 @@ SEEDERS = [
     "bulletin",
     "reports",
     "pages",
+    "collaboration",
 ]
 
 DEMO_ACCOUNTS = [

@@ -1,0 +1,263 @@
+"""Demo data: partners of every kind (with private contacts), three city departments with the
+demo official in 市民協働課, and three fiscal years of themes and proposals replayed through the
+services at the moments they happened: drafts, submissions, assignment, meetings (協議) and the
+departments' answers (採択, 不採択, 継続協議), plus this year's open themes and a call window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from collaboration import services
+from collaboration.models import CallWindow, Partner, PartnerContact, Proposal
+from groups.models import ActivityField, Group, Membership
+
+PARTNERS = [
+    (
+        "市民協働課",
+        Partner.Kind.DEPARTMENT,
+        "市民活動と協働の窓口。",
+        "会場・広報の協力",
+        "地域課題に取り組む団体",
+    ),
+    (
+        "環境政策課",
+        Partner.Kind.DEPARTMENT,
+        "ごみ減量と環境学習を担当。",
+        "啓発資材、講師派遣",
+        "環境学習の担い手",
+    ),
+    (
+        "子ども未来課",
+        Partner.Kind.DEPARTMENT,
+        "子育て支援と子どもの居場所づくり。",
+        "施設の提供",
+        "子どもの居場所の運営団体",
+    ),
+    (
+        "新居浜市社会福祉協議会",
+        Partner.Kind.WELFARE_COUNCIL,
+        "地域福祉の推進。",
+        "ボランティアの紹介",
+        "見守り活動の協力団体",
+    ),
+    (
+        "一宮町自治会",
+        Partner.Kind.NEIGHBOURHOOD,
+        "一宮町の自治会。",
+        "集会所の貸出",
+        "防災訓練の協力",
+    ),
+    (
+        "株式会社みなと製作所",
+        Partner.Kind.COMPANY,
+        "地元の製造業。社会貢献活動に熱心。",
+        "社員ボランティア、寄付",
+        "地域イベントの連携先",
+    ),
+    (
+        "市立中央中学校",
+        Partner.Kind.SCHOOL,
+        "総合学習で地域と連携。",
+        "生徒の参加",
+        "総合学習の講師",
+    ),
+    (
+        "えひめ地域づくり財団",
+        Partner.Kind.NPO,
+        "地域づくりの助成財団。",
+        "助成金",
+        "助成事業の応募団体",
+    ),
+]
+
+THEMES = [
+    # (department, title, issue, expectations, budget range, fiscal year offset, field slug)
+    ("子ども未来課", "放課後の子どもの居場所づくり", "放課後に一人で過ごす子どもが増えています。",
+     "食事や学習の場を継続して運営できる団体。", (300_000, 800_000)),
+    ("環境政策課", "食品ロスを減らす地域の仕組み", "家庭から出る食品ロスが減っていません。",
+     "フードドライブなどを地域で広げられる団体。", (200_000, 500_000)),
+    ("市民協働課", "高齢者の見守りと移動の支援", "買い物や通院に困る高齢者が増えています。",
+     "地域の見守りと外出支援を担える団体。", (None, 1_000_000)),
+]  # fmt: skip
+
+PROPOSALS = [
+    ("地域みんなの子ども食堂", "子どもの孤食を減らし、地域の大人とつながる場をつくる。",
+     "月2回の食堂、学習支援、見守り訪問。", "食堂と学習支援の運営、ボランティアの募集",
+     "会場の提供、学校を通じた周知", 600_000),
+    ("フードドライブ常設拠点", "家庭の余剰食品を必要な人に届ける。",
+     "公民館3か所に回収箱を置き、月1回配布会を開く。", "回収・仕分け・配布",
+     "公民館の使用許可、市報での広報", 350_000),
+    ("おでかけサポート隊", "高齢者が買い物や通院に出かけられるようにする。",
+     "ボランティア運転手による送迎と付き添い。", "運転手の確保と調整",
+     "車両保険の負担、地域への周知", 900_000),
+    ("川と森の環境学校", "子どもが地域の自然を学ぶ機会をつくる。",
+     "年6回の自然観察会と清掃活動。", "講師と安全管理", "学校との調整、広報", 250_000),
+]  # fmt: skip
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def seed(ctx) -> None:
+    if Partner.objects.exists():
+        ctx.say("collaboration: already there")
+        return
+    users = ctx.shared.get("users", {})
+    staff = users.get("staff@example.com")
+    official = users.get("official@example.com")
+    fields = list(ActivityField.objects.order_by("order", "pk"))
+    partners = {}
+    for name, kind, summary, offers, looks_for in PARTNERS:
+        partner = services.partner_save(
+            actor=staff,
+            partner=Partner(
+                name=name, kind=kind, summary=summary, offers=offers, looks_for=looks_for
+            ),
+        )
+        if fields:
+            partner.fields.set(fields[len(partners) % len(fields) :][:2])
+        PartnerContact.objects.create(
+            partner=partner,
+            name=f"{name[:2]} 担当",
+            title="担当者",
+            email=f"contact{len(partners) + 1}@partners.example.jp",
+            phone="0897-65-0000",
+        )
+        partners[name] = partner
+    if official is not None:
+        services.official_assign(actor=staff, user=official, department=partners["市民協働課"])
+
+    groups = list(Group.objects.registered().order_by("pk")[:8])
+    rep_group = ctx.shared.get("rep_group")
+    if rep_group is not None:
+        groups = [rep_group, *[g for g in groups if g.pk != rep_group.pk]]
+    reps = {
+        m.group_id: m.user
+        for m in Membership.objects.filter(group__in=groups).order_by("role", "pk")
+    }
+    if rep_group is not None and users.get("rep@example.com"):
+        reps[rep_group.pk] = users["rep@example.com"]
+    groups = [g for g in groups if g.pk in reps]
+    if not groups or staff is None:
+        ctx.say("collaboration: partners only (no groups or staff)")
+        return
+
+    today = timezone.localdate()
+    made = 0
+    # Three years back: each year's themes, and proposals answered in turn.
+    for years_ago in (2, 1, 0):
+        base = today - dt.timedelta(days=365 * years_ago)
+        for i, (dept, title, issue, expectations, (low, high)) in enumerate(THEMES):
+            published = base - dt.timedelta(days=60 - 7 * i)
+            deadline = published + dt.timedelta(days=45 if years_ago else 80)
+            department = partners[dept]
+            dept_official = official if dept == "市民協働課" else staff
+            theme = services.theme_save(
+                actor=dept_official,
+                department=department,
+                publish=True,
+                now=_at(published),
+                title=f"{base.year}年度 {title}" if years_ago else title,
+                issue=issue,
+                expectations=expectations,
+                budget_min=low,
+                budget_max=high,
+                deadline=deadline,
+                field=fields[i % len(fields)] if fields else None,
+            )
+            if years_ago == 0 and i == 2:
+                continue  # this year's last theme is still waiting for proposals
+            group = groups[(i + years_ago) % len(groups)]
+            actor = reps[group.pk]
+            ptitle, aim, activities, role_group, role_city, budget = PROPOSALS[i]
+            drafted = published + dt.timedelta(days=10)
+            proposal = services.proposal_create(
+                actor=actor,
+                group=group,
+                theme=theme,
+                now=_at(drafted),
+                title=ptitle,
+                field=theme.field,
+                aim=aim,
+                activities=activities,
+                role_group=role_group,
+                role_city=role_city,
+                budget=budget,
+                schedule="4月 準備、6月 開始、翌年2月 振り返り",
+            )
+            made += 1
+            if years_ago == 0 and i == 1:
+                continue  # a draft the group is still writing
+            services.proposal_submit(
+                actor=actor, proposal=proposal, now=_at(drafted + dt.timedelta(days=5))
+            )
+            assigned = drafted + dt.timedelta(days=9)
+            if years_ago == 0 and assigned > today:
+                continue
+            services.proposal_assign(
+                actor=staff,
+                proposal=proposal,
+                department=department,
+                answer_due=max(
+                    assigned + dt.timedelta(days=30), today if not years_ago else assigned
+                ),
+                now=_at(min(assigned, today)),
+            )
+            if years_ago == 0:
+                continue  # waiting for the department's answer
+            met = assigned + dt.timedelta(days=12)
+            services.meeting_record(
+                actor=staff,
+                proposal=proposal,
+                held_on=met,
+                attendees=f"{group.name} 2名、{department.name} 2名、事務局 1名",
+                notes="事業の目的と役割分担を確認。予算の内訳を次回までに整理する。",
+                now=_at(met, 17),
+            )
+            answerer = official if dept == "市民協働課" and official else None
+            if answerer is None:
+                continue  # no official account for that department in the demo
+            decision = ("adopted", "rejected", "continued")[(i + years_ago) % 3]
+            services.proposal_answer(
+                actor=answerer,
+                proposal=proposal,
+                department=department,
+                decision=decision,
+                reasons={
+                    "adopted": "地域の課題に合い、実施体制も十分と判断しました。",
+                    "rejected": "今年度の予算では実施が難しいため見送ります。",
+                    "continued": "対象地区の範囲について引き続き協議します。",
+                }[decision],
+                now=_at(met + dt.timedelta(days=10)),
+            )
+    # A citizen proposal (市民提案型) and this year's call window.
+    CallWindow.objects.create(
+        title=f"{today.year}年度 市民提案型協働事業の募集",
+        opens_on=today - dt.timedelta(days=20),
+        closes_on=today + dt.timedelta(days=40),
+    )
+    group = groups[-1]
+    ptitle, aim, activities, role_group, role_city, budget = PROPOSALS[3]
+    proposal = services.proposal_create(
+        actor=reps[group.pk],
+        group=group,
+        now=_at(today - dt.timedelta(days=6)),
+        title=ptitle,
+        aim=aim,
+        activities=activities,
+        role_group=role_group,
+        role_city=role_city,
+        budget=budget,
+        schedule="5月〜2月、年6回",
+    )
+    services.proposal_submit(
+        actor=reps[group.pk], proposal=proposal, now=_at(today - dt.timedelta(days=5))
+    )
+    made += 1
+    ctx.say(
+        f"collaboration: {len(partners)} partners, "
+        f"{Proposal.objects.count()} proposals ({made} made)"
+    )

@@ -161,6 +161,48 @@ def application_already_sent(token) -> bool:
     return Group.objects.filter(submission_token=token).exists()
 
 
+def _applied_group_create(
+    *,
+    data: dict,
+    fields: Iterable,
+    areas: Iterable,
+    logo: ContentFile | None,
+    submission_token: uuid.UUID | None = None,
+    photo_budget_of=None,
+) -> Group:
+    """The group of a new application (the citizen's or one on paper), "applied" and waiting
+    for approval; a taken name or web address name, or a second send, is refused."""
+    if Group.objects.filter(name__iexact=normalize_name(data.get("name", ""))).exists():
+        raise _name_taken_error()
+    data = _with_phone_normalised(data)
+    now = timezone.now()
+    group = Group(
+        **{key: data[key] for key in PROFILE_FIELDS + PRIVATE_FIELDS if key in data},
+        slug=data.get("slug") or _slug_for_new_group(),
+        status=Group.Status.APPLIED,
+        applied_on=timezone.localdate(),
+        eligibility_confirmed_at=now,
+        profile_updated_at=now,
+        submission_token=submission_token,
+    )
+    if logo is not None:
+        if photo_budget_of is not None:
+            _check_photo_budget(photo_budget_of, 1)
+        group.logo.save(logo.name, logo, save=False)
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError as exc:
+        if "submission_token" in str(exc):
+            raise AlreadySubmitted(_("This application has already been sent.")) from exc
+        if "slug" in str(exc):
+            raise GroupError(_("This web address name is already taken.")) from exc
+        raise _name_taken_error() from exc
+    group.fields.set(fields)
+    group.areas.set(areas)
+    return group
+
+
 @transaction.atomic
 def group_apply(
     *,
@@ -178,33 +220,14 @@ def group_apply(
         earlier = Group.objects.filter(submission_token=submission_token).first()
         if earlier is not None:
             raise AlreadySubmitted(_("This application has already been sent."), target=earlier)
-    if Group.objects.filter(name__iexact=normalize_name(data.get("name", ""))).exists():
-        raise _name_taken_error()
-    data = _with_phone_normalised(data)
-    now = timezone.now()
-    group = Group(
-        **{key: data[key] for key in PROFILE_FIELDS + PRIVATE_FIELDS if key in data},
-        slug=data.get("slug") or _slug_for_new_group(),
-        status=Group.Status.APPLIED,
-        applied_on=timezone.localdate(),
-        eligibility_confirmed_at=now,
-        profile_updated_at=now,
+    group = _applied_group_create(
+        data=data,
+        fields=fields,
+        areas=areas,
+        logo=logo,
         submission_token=submission_token,
+        photo_budget_of=actor,
     )
-    if logo is not None:
-        _check_photo_budget(actor, 1)
-        group.logo.save(logo.name, logo, save=False)
-    try:
-        with transaction.atomic():
-            group.save()
-    except IntegrityError as exc:
-        if "submission_token" in str(exc):
-            raise AlreadySubmitted(_("This application has already been sent.")) from exc
-        if "slug" in str(exc):
-            raise GroupError(_("This web address name is already taken.")) from exc
-        raise _name_taken_error() from exc
-    group.fields.set(fields)
-    group.areas.set(areas)
     Membership.objects.create(group=group, user=actor, role=Membership.Role.REPRESENTATIVE)
     for kind, content in documents:
         document = GroupDocument(group=group, kind=kind, uploaded_by=actor)
@@ -249,29 +272,7 @@ def group_apply_on_paper(
     other, with no member yet (the representative joins later through an invitation)."""
     if not is_office_staff(actor):
         raise GroupError(_("Only office staff can enter a paper application."))
-    if Group.objects.filter(name__iexact=normalize_name(data.get("name", ""))).exists():
-        raise _name_taken_error()
-    data = _with_phone_normalised(data)
-    now = timezone.now()
-    group = Group(
-        **{key: data[key] for key in PROFILE_FIELDS + PRIVATE_FIELDS if key in data},
-        slug=data.get("slug") or _slug_for_new_group(),
-        status=Group.Status.APPLIED,
-        applied_on=timezone.localdate(),
-        eligibility_confirmed_at=now,
-        profile_updated_at=now,
-    )
-    if logo is not None:
-        group.logo.save(logo.name, logo, save=False)
-    try:
-        with transaction.atomic():
-            group.save()
-    except IntegrityError as exc:
-        if "slug" in str(exc):
-            raise GroupError(_("This web address name is already taken.")) from exc
-        raise _name_taken_error() from exc
-    group.fields.set(fields)
-    group.areas.set(areas)
+    group = _applied_group_create(data=data, fields=fields, areas=areas, logo=logo)
     log_action(
         actor=actor, action="groups.group_apply", target=group, on_paper=True, **_logo_note(logo)
     )

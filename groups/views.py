@@ -185,7 +185,8 @@ def _apply_summary(state: dict) -> list[dict]:
             elif isinstance(value, list):
                 labels = dict(field.choices) if hasattr(field, "choices") else {}
                 value = "、".join(str(labels.get(v, v)) for v in value)
-            rows.append({"label": field.label, "value": "" if value is None else value})
+            if value not in (None, "", [], ()):
+                rows.append({"label": field.label, "value": value})
         sections.append({"step": step, "rows": rows})
     return sections
 

@@ -16,13 +16,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from core.admin_readonly import ReadOnlyAdmin
-from core.registry import forget  # forget("home"): the home page shows our content
 from groups.models import Group
 from newsletter import mail, segments, selectors, services
 from newsletter.forms import DigestForm, IssueAdminForm, OfficeMessageForm, SendForm
@@ -185,10 +184,24 @@ class NewsletterIssueAdmin(MailOutAdminMixin, admin.ModelAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        forget("home")
+        """Through the service (audited, only when something changed), never a bare save."""
+        services.issue_save(actor=request.user, issue=obj, changed=form.changed_data)
+
+    def has_delete_permission(self, request, obj=None):
+        # A published or sent issue is part of the record (who received what, the page readers
+        # found): only a draft that never went out may be deleted.
+        if obj is not None and not services.issue_is_deletable(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.issue_delete(actor=request.user, issue=obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk delete lists what it would delete; a sent issue among them is refused by
+        # the service (the whole action stops: nothing is deleted).
+        for issue in queryset:
+            services.issue_delete(actor=request.user, issue=issue)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
@@ -354,18 +367,43 @@ class SubscriberAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # people subscribe themselves (double opt-in)
 
-    @admin.action(description=_("Unsubscribe the selected addresses"))
+    def save_model(self, request, obj, form, change):
+        pass  # nothing of the row itself is edited here: the interests are (save_related)
+
+    def save_related(self, request, form, formsets, change):
+        """The interests through the service (audited, only when they changed)."""
+        if "interests" in form.changed_data:
+            services.subscriber_interests_change(
+                actor=request.user,
+                subscriber=form.instance,
+                interests=list(form.cleaned_data["interests"]),
+            )
+
+    def delete_model(self, request, obj):
+        """Erasing an address at its owner's request (its deliveries go with it)."""
+        services.subscriber_delete(actor=request.user, subscriber=obj)
+
+    def delete_queryset(self, request, queryset):
+        for subscriber in queryset:
+            services.subscriber_delete(actor=request.user, subscriber=subscriber)
+
+    @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
     def unsubscribe(self, request, queryset):
         for subscriber in queryset:
             services.subscriber_unsubscribe(subscriber=subscriber, via="staff")
 
-    @admin.action(description=_("Lift the bounce suppression (the address works again)"))
+    @admin.action(
+        description=_("Lift the bounce suppression (the address works again)"),
+        permissions=["change"],
+    )
     def lift_suppression(self, request, queryset):
-        queryset.update(bounced_at=None)
-        # The office's messages read the bounces themselves (Bounce.objects.suppressing).
-        Bounce.objects.filter(
-            email__in=list(queryset.values_list("email", flat=True)), lifted_at__isnull=True
-        ).update(lifted_at=timezone.now())
+        # The office's messages read the bounces themselves (Bounce.objects.suppressing): the
+        # service lifts those too, with an audit row per address.
+        n = sum(services.bounce_lift(actor=request.user, subscriber=s) for s in queryset)
+        message = ngettext(
+            "%(n)d address receives mail again.", "%(n)d addresses receive mail again.", n
+        )
+        self.message_user(request, message % {"n": n}, messages.SUCCESS)
 
 
 @admin.register(Delivery)
@@ -381,18 +419,58 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # History: who was sent which issue and how it went. Deleting a row would also make
+        # "resume the send" mail that subscriber the issue a second time.
+        return False
+
 
 @admin.register(Bounce)
 class BounceAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "email", "provider", "event_type", "reject_reason", "hard"]
+    list_display = [
+        "received_at",
+        "email",
+        "provider",
+        "event_type",
+        "reject_reason",
+        "hard",
+        "lifted_at",
+    ]
     list_filter = ["hard", "event_type", "provider"]
     search_fields = ["email"]
+    actions = ["lift"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The provider's report is the evidence why an address gets no mail: it stays. To send
+        # to the address again, lift the suppression (the action below, audited).
+        return False
+
+    def has_lift_permission(self, request):
+        return request.user.has_perm("newsletter.change_subscriber")
+
+    @admin.action(
+        description=_("Lift the bounce suppression (the address works again)"),
+        permissions=["lift"],
+    )
+    def lift(self, request, queryset):
+        n = 0
+        emails = sorted({e.lower() for e in queryset.values_list("email", flat=True)})
+        for email in emails:
+            subscriber = Subscriber.objects.filter(email=email).first()
+            if subscriber is not None:
+                n += services.bounce_lift(actor=request.user, subscriber=subscriber)
+            else:
+                n += bool(services.bounce_lift_address(actor=request.user, email=email))
+        message = ngettext(
+            "%(n)d address receives mail again.", "%(n)d addresses receive mail again.", n
+        )
+        self.message_user(request, message % {"n": n}, messages.SUCCESS)
 
 
 # --- Messages from the office (お知らせメール) ------------------------------------------------
@@ -533,6 +611,14 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass  # nothing related is edited here (the groups reached are written by the send)
+
+    def delete_model(self, request, obj):
+        services.office_message_delete(actor=request.user, message=obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk delete has already refused if a sent message is among them.
+        for message in queryset:
+            services.office_message_delete(actor=request.user, message=message)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

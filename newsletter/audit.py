@@ -11,6 +11,12 @@ VIA = detail("via", pgettext_lazy("audit", "via"))
 POSTS = detail("posts", pgettext_lazy("audit", "posts"), show=how_many)
 EVENTS = detail("events", pgettext_lazy("audit", "events"), show=how_many)
 SEGMENT = detail("segment", pgettext_lazy("audit", "to whom"))
+NUMBER = detail("number", pgettext_lazy("audit", "issue number"))
+TITLE = detail("title", pgettext_lazy("audit", "title"))
+SUBJECT = detail("subject", pgettext_lazy("audit", "subject"))
+SUBSCRIBER = detail("subscriber", pgettext_lazy("audit", "subscriber number"))
+EMAIL = detail("email", pgettext_lazy("audit", "address"))
+BOUNCES = detail("count", pgettext_lazy("audit", "bounces lifted"))
 
 register(
     ActionType(
@@ -87,5 +93,39 @@ register(
         "newsletter.office_message_stop",
         pgettext_lazy("audit", "stopped sending the message"),
         details=[COUNT],
+    ),
+    # What staff change in the admin (issue #14 part 3).
+    ActionType(
+        "newsletter.issue_create",
+        pgettext_lazy("audit", "wrote a newsletter issue"),
+    ),
+    ActionType(
+        "newsletter.issue_update",
+        pgettext_lazy("audit", "edited the newsletter issue"),
+        details=[FIELDS],
+    ),
+    ActionType(
+        "newsletter.issue_delete",
+        pgettext_lazy("audit", "deleted a draft newsletter issue"),
+        details=[NUMBER, TITLE],
+    ),
+    ActionType(
+        "newsletter.subscriber_interests_change",
+        pgettext_lazy("audit", "changed the subscriber's interests"),
+    ),
+    ActionType(
+        "newsletter.subscriber_delete",
+        pgettext_lazy("audit", "erased a subscriber"),
+        details=[SUBSCRIBER],
+    ),
+    ActionType(
+        "newsletter.bounce_lift",
+        pgettext_lazy("audit", "lifted a bounce suppression"),
+        details=[EMAIL, BOUNCES],
+    ),
+    ActionType(
+        "newsletter.office_message_delete",
+        pgettext_lazy("audit", "deleted a draft message from the office"),
+        details=[SUBJECT],
     ),
 )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from bulletin import selectors as bulletin_selectors
 from core.audit import log_action
+from core.registry import forget
 from core.tasks import RETRIED, revive_job, stalled_jobs
 from events import selectors as event_selectors
 from newsletter import mail, segments, tokens
@@ -640,3 +641,142 @@ def office_message_stop(*, actor, message: OfficeMessage) -> int:
             actor=actor, action="newsletter.office_message_stop", target=message, count=count
         )
     return count
+
+
+# --- What staff change in the admin (issue #14 part 3): each change audited ----------------
+
+
+def issue_save(*, actor, issue: NewsletterIssue, changed: list[str]) -> NewsletterIssue:
+    """Write a new issue or edit one (a published issue's web page may be corrected); an edit
+    that changes nothing writes nothing."""
+    created = issue.pk is None
+    if not created and not changed:
+        return issue
+    with transaction.atomic():
+        if created and getattr(actor, "is_authenticated", False):
+            issue.created_by = actor
+        issue.save()
+        log_action(
+            actor=actor,
+            action="newsletter.issue_create" if created else "newsletter.issue_update",
+            target=issue,
+            fields=sorted(changed),
+        )
+    forget("home")
+    return issue
+
+
+def issue_is_deletable(issue: NewsletterIssue) -> bool:
+    """Only a draft that never went out may be deleted: a published or sent issue is part of
+    the record (who received what, the page readers found)."""
+    return (
+        issue.status == NewsletterIssue.Status.DRAFT
+        and not issue.runs.exists()
+        and not Delivery.objects.filter(issue=issue).exists()
+    )
+
+
+def issue_delete(*, actor, issue: NewsletterIssue) -> None:
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
+        if not issue_is_deletable(issue):
+            raise NewsletterError(
+                _("A published or sent issue cannot be deleted: it is part of the record.")
+            )
+        log_action(
+            actor=actor,
+            action="newsletter.issue_delete",
+            target=issue,
+            number=issue.number,
+            title=issue.title,
+        )
+        issue.delete()
+    forget("home")
+
+
+def subscriber_interests_change(*, actor, subscriber: Subscriber, interests) -> bool:
+    """Staff change what a subscriber wants to hear about (at their request); False when the
+    interests stay as they were."""
+    new = {field.pk for field in interests}
+    with transaction.atomic():
+        old = set(subscriber.interests.values_list("pk", flat=True))
+        if new == old:
+            return False
+        subscriber.interests.set(interests)
+        log_action(
+            actor=actor,
+            action="newsletter.subscriber_interests_change",
+            target=subscriber,
+            fields=["interests"],
+        )
+    return True
+
+
+def subscriber_delete(*, actor, subscriber: Subscriber) -> None:
+    """Erase a subscriber at their request (個人情報の削除): the address and its deliveries go;
+    the audit row keeps who erased which subscriber number, not the address."""
+    with transaction.atomic():
+        log_action(
+            actor=actor,
+            action="newsletter.subscriber_delete",
+            target=None,
+            subscriber=subscriber.pk,
+        )
+        subscriber.delete()
+
+
+def bounce_lift(*, actor, subscriber: Subscriber, now: dt.datetime | None = None) -> bool:
+    """Lift a bounce suppression (the subscriber says the address works again): the newsletter
+    and the office's messages go to it again. False when it was not suppressed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        bounces = Bounce.objects.filter(email__iexact=subscriber.email, lifted_at__isnull=True)
+        lifted = bounces.update(lifted_at=now)
+        if subscriber.bounced_at is None and not lifted:
+            return False
+        was = subscriber.bounced_at
+        if was is not None:
+            subscriber.bounced_at = None
+            subscriber.save(update_fields=["bounced_at"])
+        log_action(
+            actor=actor,
+            action="newsletter.bounce_lift",
+            target=subscriber,
+            count=lifted,
+            suppressed_since=was.isoformat() if was else None,
+        )
+    return True
+
+
+def bounce_lift_address(*, actor, email: str, now: dt.datetime | None = None) -> int:
+    """Lift the suppression of an address that is no subscriber (an office message's bounce);
+    the number of bounces lifted."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        lifted = Bounce.objects.filter(email__iexact=email, lifted_at__isnull=True).update(
+            lifted_at=now
+        )
+        if lifted:
+            log_action(actor=actor, action="newsletter.bounce_lift", email=email, count=lifted)
+    return lifted
+
+
+def office_message_delete(*, actor, message: OfficeMessage) -> None:
+    """Delete a draft message (one that never went out) with its attachment; a sent message is
+    the record of who was told what, and stays."""
+    with transaction.atomic():
+        message = OfficeMessage.objects.select_for_update().get(pk=message.pk)
+        if not message.is_draft:
+            raise NewsletterError(_("A message that was sent cannot be deleted."))
+        log_action(
+            actor=actor,
+            action="newsletter.office_message_delete",
+            target=message,
+            subject=message.subject,
+        )
+        attachment = message.attachment
+        message.delete()
+        if attachment:
+            name, storage = attachment.name, attachment.storage
+            transaction.on_commit(lambda: storage.delete(name))

@@ -162,12 +162,6 @@ _DELETE = "deleting (the page and the delete_selected action) has no service and
 NOT_YET: dict[str, str] = {
     # Other apps' admins, being moved onto their services (issue #14, adminfac and others).
     "accounts.User": _SAVE,
-    "newsletter.Bounce": _DELETE,
-    "newsletter.Delivery": _DELETE,
-    "newsletter.NewsletterIssue": f"{_SAVE}; {_DELETE}",
-    "newsletter.OfficeMessage": _DELETE,
-    "newsletter.OfficeMessageDelivery": _DELETE,
-    "newsletter.Subscriber": f"{_SAVE}; {_DELETE}; lift_suppression is a bulk update",
     "pages.Page": _DELETE,
     # A third-party admin staff see: procrastinate's retry/cancel/abort of a background job
     # write the job queue directly; the office's audit log does not hear of it.

@@ -45,6 +45,16 @@ def _say(request, level, text: str, row: str) -> None:
     messages.add_message(request, level, text, extra_tags=f"{ROW_TAG}{row}")
 
 
+def _run(request, row: str, done, step) -> None:
+    """One desk action: ``step()`` (a service call), then its refusal or ``done`` in the row."""
+    try:
+        step()
+    except BookingError as exc:
+        _say(request, messages.ERROR, str(exc), row)
+    else:
+        _say(request, messages.SUCCESS, done, row)
+
+
 def _desk_messages(request) -> tuple[list, dict[str, list]]:
     """The page's messages: those of a row (shown in it) and the rest (shown at the top)."""
     general, rows = [], defaultdict(list)
@@ -134,24 +144,19 @@ def desk_record(request, pk):
     if not form.is_valid():
         _say(request, messages.ERROR, _("Enter the headcount as a whole number (0 or more)."), row)
         return _back_to_desk(request, day, row=row)
-    try:
-        services.booking_record_usage(
+    headcount = form.cleaned_data["headcount"]
+    _run(
+        request,
+        row,
+        _("Recorded %(n)d people for %(booking)s.") % {"n": headcount, "booking": booking},
+        lambda: services.booking_record_usage(
             actor=request.user,
             booking=booking,
-            headcount=form.cleaned_data["headcount"],
+            headcount=headcount,
             printing_masters=form.cleaned_data.get("printing_masters") or 0,
             printing_sheets=form.cleaned_data.get("printing_sheets") or 0,
-        )
-    except BookingError as exc:
-        _say(request, messages.ERROR, str(exc), row)
-    else:
-        _say(
-            request,
-            messages.SUCCESS,
-            _("Recorded %(n)d people for %(booking)s.")
-            % {"n": form.cleaned_data["headcount"], "booking": booking},
-            row,
-        )
+        ),
+    )
     return _back_to_desk(request, day, row=row)
 
 
@@ -163,18 +168,13 @@ def desk_no_show(request, pk):
     day = timezone.localdate(booking.start)
     row = f"booking-{booking.pk}"
     if request.method == "POST" and request.POST.get("confirm"):
-        try:
-            services.booking_mark_no_show(actor=request.user, booking=booking)
-        except BookingError as exc:
-            _say(request, messages.ERROR, str(exc), row)
-        else:
-            _say(
-                request,
-                messages.SUCCESS,
-                _("Recorded a no-show for %(booking)s. Undo it today if it was a mistake.")
-                % {"booking": booking},
-                row,
-            )
+        _run(
+            request,
+            row,
+            _("Recorded a no-show for %(booking)s. Undo it today if it was a mistake.")
+            % {"booking": booking},
+            lambda: services.booking_mark_no_show(actor=request.user, booking=booking),
+        )
         return _back_to_desk(request, day, row=row)
     counted = booking.group is not None and booking.kind == Booking.Kind.GROUP
     year = fiscal_year_of(booking.start)
@@ -196,18 +196,13 @@ def desk_no_show(request, pk):
 def desk_no_show_undo(request, pk):
     booking = _desk_booking(request, pk)
     row = f"booking-{booking.pk}"
-    try:
-        booking_no_show_undo(actor=request.user, booking=booking)
-    except BookingError as exc:
-        _say(request, messages.ERROR, str(exc), row)
-    else:
-        _say(
-            request,
-            messages.SUCCESS,
-            _("The no-show of %(booking)s is undone: the booking is confirmed again.")
-            % {"booking": booking},
-            row,
-        )
+    _run(
+        request,
+        row,
+        _("The no-show of %(booking)s is undone: the booking is confirmed again.")
+        % {"booking": booking},
+        lambda: booking_no_show_undo(actor=request.user, booking=booking),
+    )
     return _back_to_desk(request, timezone.localdate(booking.start), row=row)
 
 
@@ -245,12 +240,7 @@ def _desk_loan_step(request, pk, step, done: str):
     """One click at the desk: ``step`` (a loan service) on the loan, then back to its row."""
     loan = _desk_loan(request, pk)
     row = f"loan-{loan.pk}"
-    try:
-        step(actor=request.user, loan=loan)
-    except BookingError as exc:
-        _say(request, messages.ERROR, str(exc), row)
-    else:
-        _say(request, messages.SUCCESS, done % {"loan": loan}, row)
+    _run(request, row, done % {"loan": loan}, lambda: step(actor=request.user, loan=loan))
     return _back_to_desk(request, _desk_day(request)[0], row=row)
 
 

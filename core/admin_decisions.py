@@ -9,7 +9,9 @@ small form of its own posted to ``<pk>/decide/<key>/`` and run through the app's
 - The panel sits outside the change form (a form nested in it would be dropped by browsers).
 
 An admin lists its decisions in ``decisions`` and sets ``decision_errors`` to the service's
-error classes; the change form template includes ``admin/decision_panel.html``.
+error classes; the change form template includes ``admin/decision_panel.html``. Most decisions
+are offered in some states (``in_status``) and call one service with the object under its name
+(``calls``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,22 @@ class Decision:
     reason_help: str = ""
     danger: bool = False
     extra: dict = field(default_factory=dict)
+
+
+def in_status(*statuses) -> Callable[[object], bool]:
+    """A decision's ``offered``: the object's ``status`` is one of ``statuses``."""
+    return lambda obj: obj.status in statuses
+
+
+def calls(service: Callable, name: str, *, with_reason: bool = False, **fixed) -> Callable:
+    """A decision's ``run``: ``service(actor=…, <name>=obj, **fixed)``, passing on the reason
+    the office typed when ``with_reason``."""
+
+    def run(*, actor, obj, reason):
+        given = {**fixed, "reason": reason} if with_reason else fixed
+        return service(actor=actor, **{name: obj}, **given)
+
+    return run
 
 
 class DecisionAdminMixin:

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from core.admin_decisions import Decision, DecisionAdminMixin
+from core.admin_decisions import Decision, DecisionAdminMixin, calls, in_status
 from core.forms import CleanImageField
 from events import services
 from events.models import (
@@ -134,27 +134,19 @@ class RegistrationQuestionInline(admin.TabularInline):
     }
 
 
-def _event_status(status):
-    return lambda event: event.status == status
-
-
 EVENT_DECISIONS = (
     Decision(
         key="approve",
         label=_("Approve and publish"),
-        offered=_event_status(Event.Status.PROPOSED),
-        run=lambda actor, obj, reason: services.event_status_set(
-            actor=actor, event=obj, status=Event.Status.PUBLISHED
-        ),
+        offered=in_status(Event.Status.PROPOSED),
+        run=calls(services.event_status_set, "event", status=Event.Status.PUBLISHED),
         done=_("“%(obj)s” is approved and published; the group was told."),
     ),
     Decision(
         key="return",
         label=_("Return to the group"),
-        offered=_event_status(Event.Status.PROPOSED),
-        run=lambda actor, obj, reason: services.event_status_set(
-            actor=actor, event=obj, status=Event.Status.DRAFT, reason=reason
-        ),
+        offered=in_status(Event.Status.PROPOSED),
+        run=calls(services.event_status_set, "event", with_reason=True, status=Event.Status.DRAFT),
         done=_("“%(obj)s” was returned to the group with the office's note."),
         reason="required",
         reason_label=_("Note for the group"),
@@ -164,28 +156,24 @@ EVENT_DECISIONS = (
     Decision(
         key="publish",
         label=_("Publish"),
-        offered=_event_status(Event.Status.DRAFT),
-        run=lambda actor, obj, reason: services.event_status_set(
-            actor=actor, event=obj, status=Event.Status.PUBLISHED
-        ),
+        offered=in_status(Event.Status.DRAFT),
+        run=calls(services.event_status_set, "event", status=Event.Status.PUBLISHED),
         done=_("“%(obj)s” is published."),
     ),
     Decision(
         key="unpublish",
         label=_("Unpublish (back to draft)"),
-        offered=_event_status(Event.Status.PUBLISHED),
-        run=lambda actor, obj, reason: services.event_status_set(
-            actor=actor, event=obj, status=Event.Status.DRAFT
-        ),
+        offered=in_status(Event.Status.PUBLISHED),
+        run=calls(services.event_status_set, "event", status=Event.Status.DRAFT),
         done=_("“%(obj)s” is off the site (a draft again)."),
         reason_help=_("Only before anyone has registered; otherwise cancel the event."),
     ),
     Decision(
         key="cancel",
         label=_("Cancel the event"),
-        offered=_event_status(Event.Status.PUBLISHED),
-        run=lambda actor, obj, reason: services.event_status_set(
-            actor=actor, event=obj, status=Event.Status.CANCELLED, reason=reason
+        offered=in_status(Event.Status.PUBLISHED),
+        run=calls(
+            services.event_status_set, "event", with_reason=True, status=Event.Status.CANCELLED
         ),
         done=_("“%(obj)s” is cancelled; everyone registered was told."),
         reason="required",
@@ -615,14 +603,14 @@ SURVEY_DECISIONS = (
         key="open",
         label=_("Open for answers"),
         offered=lambda survey: survey.status != Survey.Status.OPEN,
-        run=lambda actor, obj, reason: services.survey_open(actor=actor, survey=obj),
+        run=calls(services.survey_open, "survey"),
         done=_("“%(obj)s” is open for answers."),
     ),
     Decision(
         key="close",
         label=pgettext_lazy("survey", "Close"),
-        offered=lambda survey: survey.status == Survey.Status.OPEN,
-        run=lambda actor, obj, reason: services.survey_close(actor=actor, survey=obj),
+        offered=in_status(Survey.Status.OPEN),
+        run=calls(services.survey_close, "survey"),
         done=_("“%(obj)s” is closed; its results stay."),
         danger=True,
     ),

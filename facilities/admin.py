@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_decisions import Decision, DecisionAdminMixin
+from core.admin_decisions import Decision, DecisionAdminMixin, calls, in_status
 from core.csv import csv_response
 from facilities import services
 from facilities.forms import BookingAdminForm, RoomAdminForm
@@ -430,50 +430,43 @@ class RequestsAdmin(DecisionAdminMixin, admin.ModelAdmin):
         return approved
 
 
-BOOKING_DECISIONS = (
-    Decision(
-        key="approve",
-        label=_("Approve"),
-        offered=lambda b: b.status == Booking.Status.REQUESTED,
-        run=lambda *, actor, obj, reason: services.booking_approve(actor=actor, booking=obj),
-        done=_("Approved %(obj)s; the group was told by e-mail."),
-    ),
-    Decision(
-        key="reject",
-        label=_("Decline"),
-        offered=lambda b: b.status == Booking.Status.REQUESTED,
-        run=lambda *, actor, obj, reason: services.booking_reject(
-            actor=actor, booking=obj, reason=reason
+def _request_decisions(*, requested, name: str, approve, reject, reason: str):
+    """Approve or decline a group's request (a booking, a loan); the group is told by e-mail."""
+    return (
+        Decision(
+            key="approve",
+            label=_("Approve"),
+            offered=in_status(requested),
+            run=calls(approve, name),
+            done=_("Approved %(obj)s; the group was told by e-mail."),
         ),
-        done=_("Declined %(obj)s; the group was told by e-mail."),
-        reason="optional",
-        reason_label=_("Reason"),
-        reason_help=_("Sent to the group by e-mail."),
-        danger=True,
-    ),
-)
+        Decision(
+            key="reject",
+            label=_("Decline"),
+            offered=in_status(requested),
+            run=calls(reject, name, with_reason=True),
+            done=_("Declined %(obj)s; the group was told by e-mail."),
+            reason=reason,
+            reason_label=_("Reason"),
+            reason_help=_("Sent to the group by e-mail."),
+            danger=True,
+        ),
+    )
 
-LOAN_DECISIONS = (
-    Decision(
-        key="approve",
-        label=_("Approve"),
-        offered=lambda loan: loan.status == EquipmentLoan.Status.REQUESTED,
-        run=lambda *, actor, obj, reason: services.loan_approve(actor=actor, loan=obj),
-        done=_("Approved %(obj)s; the group was told by e-mail."),
-    ),
-    Decision(
-        key="reject",
-        label=_("Decline"),
-        offered=lambda loan: loan.status == EquipmentLoan.Status.REQUESTED,
-        run=lambda *, actor, obj, reason: services.loan_reject(
-            actor=actor, loan=obj, reason=reason
-        ),
-        done=_("Declined %(obj)s; the group was told by e-mail."),
-        reason="required",
-        reason_label=_("Reason"),
-        reason_help=_("Sent to the group by e-mail."),
-        danger=True,
-    ),
+
+BOOKING_DECISIONS = _request_decisions(
+    requested=Booking.Status.REQUESTED,
+    name="booking",
+    approve=services.booking_approve,
+    reject=services.booking_reject,
+    reason="optional",
+)
+LOAN_DECISIONS = _request_decisions(
+    requested=EquipmentLoan.Status.REQUESTED,
+    name="loan",
+    approve=services.loan_approve,
+    reject=services.loan_reject,
+    reason="required",
 )
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_office_staff
-from core.admin_decisions import Decision, DecisionAdminMixin
+from core.admin_decisions import Decision, DecisionAdminMixin, calls, in_status
 from core.audit import log_action
 from core.fiscal import FiscalYear
 from core.forms import CleanImageField
@@ -210,17 +210,15 @@ GROUP_DECISIONS = (
     Decision(
         key="approve",
         label=_("Approve"),
-        offered=lambda g: g.status == Group.Status.APPLIED,
-        run=lambda *, actor, obj, reason: services.group_approve(actor=actor, group=obj),
+        offered=in_status(Group.Status.APPLIED),
+        run=calls(services.group_approve, "group"),
         done=_("Approved %(obj)s; the representatives were told by e-mail."),
     ),
     Decision(
         key="reject",
         label=_("Reject"),
-        offered=lambda g: g.status == Group.Status.APPLIED,
-        run=lambda *, actor, obj, reason: services.group_reject(
-            actor=actor, group=obj, reason=reason
-        ),
+        offered=in_status(Group.Status.APPLIED),
+        run=calls(services.group_reject, "group", with_reason=True),
         done=_("Rejected the application of %(obj)s; the applicants were told why."),
         reason="required",
         reason_label=_("Reason for the rejection"),
@@ -230,17 +228,15 @@ GROUP_DECISIONS = (
     Decision(
         key="reinstate",
         label=_("Reinstate"),
-        offered=lambda g: g.status == Group.Status.SUSPENDED,
-        run=lambda *, actor, obj, reason: services.group_reinstate(actor=actor, group=obj),
+        offered=in_status(Group.Status.SUSPENDED),
+        run=calls(services.group_reinstate, "group"),
         done=_("Reinstated %(obj)s."),
     ),
     Decision(
         key="suspend",
         label=_("Suspend"),
-        offered=lambda g: g.status == Group.Status.REGISTERED,
-        run=lambda *, actor, obj, reason: services.group_suspend(
-            actor=actor, group=obj, reason=reason
-        ),
+        offered=in_status(Group.Status.REGISTERED),
+        run=calls(services.group_suspend, "group", with_reason=True),
         done=_("Suspended %(obj)s; the representatives were told why."),
         reason="required",
         reason_label=_("Reason for the suspension"),
@@ -250,10 +246,8 @@ GROUP_DECISIONS = (
     Decision(
         key="withdraw",
         label=_("Withdraw from the register"),
-        offered=lambda g: g.status in (Group.Status.REGISTERED, Group.Status.SUSPENDED),
-        run=lambda *, actor, obj, reason: services.group_withdraw(
-            actor=actor, group=obj, reason=reason
-        ),
+        offered=in_status(Group.Status.REGISTERED, Group.Status.SUSPENDED),
+        run=calls(services.group_withdraw, "group", with_reason=True),
         done=_("Withdrew %(obj)s from the register; the representatives were told why."),
         reason="required",
         reason_label=_("Reason for the withdrawal"),

@@ -5,6 +5,7 @@ wrong field; the page is never wider than the phone and its targets are finger-s
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from groups.models import Group, GroupDocument
@@ -16,10 +17,20 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NEXT = "次へ"
 
 
+_axe = Axe()
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
 def check_layout(page, where: str, width: int):
+    """No overflow, 44-px targets and axe clean, in the same page load; a screenshot to look at."""
     page.screenshot(path=str(screenshot_path(where, width)), full_page=True)
     problems = problems_of(measure(page), where=where)
     assert not problems, problems
+    violations = _axe.run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, [(v["id"], [n.get("target") for n in v["nodes"]]) for v in violations]
 
 
 def next_step(page):

@@ -9,7 +9,18 @@ from dataclasses import dataclass
 
 import jpholiday
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Sum, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -221,9 +232,15 @@ def week_start_of(day: dt.date) -> dt.date:
 
 def week_grid(room: Room, week_start: dt.date, viewer: schedule.Viewer) -> schedule.Grid:
     """A room's week, Monday to Sunday."""
+    last = week_start + dt.timedelta(days=6)
+    cal = OfficeCalendar.load(week_start, last)
+    bookings = _by_room_and_day(_live_bookings_between(week_start, last, [room]))
+    return _week_columns(room, week_start, viewer, cal, bookings)
+
+
+def _week_columns(room, week_start, viewer, cal, bookings) -> schedule.Grid:
+    """The week's grid from a calendar and bookings already read (covering the week)."""
     days = [week_start + dt.timedelta(days=n) for n in range(7)]
-    cal = OfficeCalendar.load(days[0], days[-1])
-    bookings = _by_room_and_day(_live_bookings_between(days[0], days[-1], [room]))
     now = timezone.now()
     window = _window_for(room, viewer, timezone.localdate())
     columns = []
@@ -408,27 +425,36 @@ class EquipmentNow:
 
 
 def equipment_now(now: dt.datetime | None = None) -> list[EquipmentNow]:
-    """Each piece of equipment with how many are lent out right now."""
+    """Each piece of equipment with how many are lent out right now (at bookings in the
+    building and on take-out loans), in one query."""
     now = now or timezone.now()
-    equipment = list(Equipment.objects.filter(is_active=True))
-    in_use = dict(
+    at_bookings = (
         BookingEquipment.objects.filter(
+            equipment=OuterRef("pk"),
             booking__status__in=Booking.LIVE_STATUSES,
             booking__period__contains=now,  # the GiST index (see BookingQuerySet.overlapping)
             booking__start__lte=now,
             booking__end__gt=now,
         )
-        .values_list("equipment_id")
+        .values("equipment")
         .annotate(n=Sum("quantity"))
+        .values("n")
     )
-    lent = dict(
+    on_loans = (
         EquipmentLoanItem.objects.filter(
-            loan__status__in=EquipmentLoan.LIVE_STATUSES, loan__start__lte=now, loan__end__gt=now
+            equipment=OuterRef("pk"),
+            loan__status__in=EquipmentLoan.LIVE_STATUSES,
+            loan__start__lte=now,
+            loan__end__gt=now,
         )
-        .values_list("equipment_id")
+        .values("equipment")
         .annotate(n=Sum("quantity"))
+        .values("n")
     )
-    return [EquipmentNow(e, in_use.get(e.pk, 0) + lent.get(e.pk, 0)) for e in equipment]
+    equipment = Equipment.objects.filter(is_active=True).annotate(
+        in_use=Coalesce(Subquery(at_bookings), 0) + Coalesce(Subquery(on_loans), 0)
+    )
+    return [EquipmentNow(e, e.in_use) for e in equipment]
 
 
 # --- take-out loans --------------------------------------------------------------------------
@@ -977,12 +1003,34 @@ def next_bookable_day(
 ) -> dt.date:
     """The first day from today on which ``room`` has a free slot this viewer could book
     (open, not past, inside the booking window); failing that within ``days``, the first day it
-    is open; failing that, today. Three queries for the whole range."""
+    is open; failing that, today. Four queries for the whole range."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     last = today + dt.timedelta(days=days)
     cal = OfficeCalendar.load(today, last)
     bookings = _by_room_and_day(_live_bookings_between(today, last, [room]))
+    return _next_bookable(room, viewer, now, days, cal, bookings)
+
+
+def next_bookable_week(
+    room: Room, viewer: schedule.Viewer, *, days: int = 31
+) -> tuple[dt.date, schedule.Grid]:
+    """A room's page opened without a day: ``next_bookable_day`` and the grid of its week,
+    from one read of the calendar and the room's bookings covering both (this week's Monday to
+    the last day's Sunday), so the page costs what a week's grid alone does."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    first = week_start_of(today)
+    last = today + dt.timedelta(days=days + 6)
+    cal = OfficeCalendar.load(first, last)
+    bookings = _by_room_and_day(_live_bookings_between(first, last, [room]))
+    day = _next_bookable(room, viewer, now, days, cal, bookings)
+    return day, _week_columns(room, week_start_of(day), viewer, cal, bookings)
+
+
+def _next_bookable(room, viewer, now, days, cal, bookings) -> dt.date:
+    today = timezone.localdate(now)
+    last = today + dt.timedelta(days=days)
     window = _window_for(room, viewer, today)
     first_open = None
     for day in days_between(today, last):

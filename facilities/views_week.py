@@ -57,10 +57,13 @@ def room_week(request, slug):
         problem = problem or week_problem
         if week_problem:
             week = today  # as before: a garbled week shows this week
-        elif week is None:
-            day = selectors.next_bookable_day(room, viewer)
-    week_start = selectors.week_start_of(day or week)
-    grid = selectors.week_grid(room, week_start, viewer)
+    if day is None and week is None:
+        # Opened without a day: the next bookable day, and its week from the same read.
+        day, grid = selectors.next_bookable_week(room, viewer)
+        week_start = selectors.week_start_of(day)
+    else:
+        week_start = selectors.week_start_of(day or week)
+        grid = selectors.week_grid(room, week_start, viewer)
     if day is None:
         day = _first_open_day(grid, today)
     column = next(c for c in grid.columns if c.day == day)

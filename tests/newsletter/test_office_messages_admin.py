@@ -13,6 +13,7 @@ from django.urls import reverse
 from core.uploads import MAX_DOCUMENT_BYTES
 from newsletter.models import OfficeMessage
 from newsletter.sending import deliver_message
+from tests.admin_access import assert_only_staff_reach
 from tests.conftest import ROLES
 from tests.newsletter import office_data
 from tests.newsletter.office_data import NOW
@@ -180,17 +181,7 @@ def test_only_staff_write_and_send_messages(client_for, role, world, staff):
         reverse("admin:newsletter_message_resume", args=[message.pk]),
         reverse("admin:newsletter_message_stop", args=[message.pk]),
     ]
-    for url in pages:
-        response = client.get(url)
-        if role == "staff":
-            assert response.status_code == 200, url
-        else:
-            assert response.status_code == 302 and "/admin/login/" in response["Location"], url
-    for url in posts:
-        response = client.post(url)
-        assert response.status_code == 302, url
-        if role != "staff":
-            assert "/admin/login/" in response["Location"], url
+    assert_only_staff_reach(client, role, pages=pages, posts=posts)
     message.refresh_from_db()
     if role != "staff":
         assert message.is_draft and not message.deliveries.exists()

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from newsletter import tokens
 from newsletter.models import NewsletterIssue
+from tests.admin_access import assert_only_staff_reach
 from tests.conftest import ROLES
 from tests.newsletter.factories import IssueFactory, SubscriberFactory
 
@@ -61,16 +62,6 @@ def test_only_staff_send_issues_and_see_subscribers(client_for, role):
         reverse("admin:newsletter_issue_send", args=[issue.pk]),
         reverse("admin:newsletter_issue_retry", args=[issue.pk]),
     ]
-    for url in pages:
-        response = client.get(url)
-        if role == "staff":
-            assert response.status_code == 200, url
-        else:
-            assert response.status_code == 302 and "/admin/login/" in response["Location"], url
-    for url in posts:
-        response = client.post(url)
-        assert response.status_code == 302, url
-        if role != "staff":
-            assert "/admin/login/" in response["Location"], url
+    assert_only_staff_reach(client, role, pages=pages, posts=posts)
     if role != "staff":
         assert not issue.deliveries.exists()

@@ -191,13 +191,13 @@ def seed(ctx) -> None:
             made += 1
             if years_ago == 0 and i == 1:
                 continue  # a draft the group is still writing
-            services.proposal_submit(
+            proposal = services.proposal_submit(
                 actor=actor, proposal=proposal, now=_at(drafted + dt.timedelta(days=5))
             )
             assigned = drafted + dt.timedelta(days=9)
             if years_ago == 0 and assigned > today:
                 continue
-            services.proposal_assign(
+            proposal = services.proposal_assign(
                 actor=staff,
                 proposal=proposal,
                 department=department,

@@ -38,12 +38,14 @@ class Partner(models.Model):
         NPO = "npo", _("Other NPO or foundation")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(pgettext_lazy("organisation", "name"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     fields = models.ManyToManyField(
         ActivityField, verbose_name=_("fields of interest"), blank=True, related_name="+"
     )
-    summary = models.CharField(_("short introduction"), max_length=200, blank=True)
+    summary = models.CharField(
+        pgettext_lazy("partner", "short introduction"), max_length=200, blank=True
+    )
     offers = models.TextField(_("what it can offer"), max_length=1000, blank=True)
     looks_for = models.TextField(_("what it looks for"), max_length=1000, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -178,7 +180,7 @@ class Theme(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal or theme", "Withdrawn")
 
     department = models.ForeignKey(
         Partner,
@@ -250,7 +252,7 @@ class Proposal(models.Model):
         CONTINUED = "continued", _("Further discussion (継続協議)")
         ADOPTED = "adopted", _("Adopted (採択)")
         REJECTED = "rejected", _("Not adopted (不採択)")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal or theme", "Withdrawn")
 
     AWAITING_ANSWER = (Status.ASSIGNED, Status.CONTINUED)
     DECIDED = (Status.ADOPTED, Status.REJECTED)
@@ -308,7 +310,9 @@ class Proposal(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("proposal", "submitted"), null=True, blank=True
+    )
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
 
     class Meta:
@@ -374,7 +378,7 @@ class Meeting(models.Model):
     )
     held_on = models.DateField(_("held on"))
     attendees = models.CharField(_("who attended"), max_length=300)
-    notes = models.TextField(_("notes"), max_length=5000)
+    notes = models.TextField(pgettext_lazy("meeting", "notes"), max_length=5000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -53,9 +53,7 @@ def _theme(ctx):
 def _draft(ctx):
     from collaboration import services
 
-    return services.proposal_create(
-        actor=ctx.member, group=ctx.group, theme=_theme(ctx), **FIELDS
-    )
+    return services.proposal_create(actor=ctx.member, group=ctx.group, theme=_theme(ctx), **FIELDS)
 
 
 def _submitted(ctx):
@@ -114,9 +112,7 @@ def rows() -> dict[str, m.Row]:
         "collaboration:proposals": m.Row(get=only(ANY_GROUP | {"staff"}), post=posted),
         "collaboration:proposal_create": m.Row(get=only(ANY_GROUP), post=only(ANY_GROUP)),
         "collaboration:proposal": m.Row(get=only(VIEWERS), post=posted, kwargs=assigned_pk),
-        "collaboration:proposal_edit": m.Row(
-            get=only(GROUP), post=only(GROUP), kwargs=draft_pk
-        ),
+        "collaboration:proposal_edit": m.Row(get=only(GROUP), post=only(GROUP), kwargs=draft_pk),
         "collaboration:proposal_submit": m.Row(
             get=posted, post=only(GROUP, status=302), kwargs=draft_pk
         ),
@@ -126,15 +122,11 @@ def rows() -> dict[str, m.Row]:
         "collaboration:attachment_add": m.Row(
             get=posted, post=only(GROUP, status=302), kwargs=draft_pk
         ),
-        "collaboration:attachment": m.Row(
-            get=only(VIEWERS), post=posted, kwargs=attachment_pk
-        ),
+        "collaboration:attachment": m.Row(get=only(VIEWERS), post=posted, kwargs=attachment_pk),
         "collaboration:proposal_assign": m.Row(
             get=only({"staff"}), post=only({"staff"}), kwargs=submitted_pk
         ),
-        "collaboration:meeting_record": m.Row(
-            get=only(DESK), post=only(DESK), kwargs=assigned_pk
-        ),
+        "collaboration:meeting_record": m.Row(get=only(DESK), post=only(DESK), kwargs=assigned_pk),
         "collaboration:proposal_answer": m.Row(
             get=only(DEPARTMENT), post=only(DEPARTMENT), kwargs=assigned_pk
         ),

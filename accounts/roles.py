@@ -65,24 +65,32 @@ def is_office_staff(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
+def _read_roles(user) -> None:
+    """Whether ``user`` is an official and whether a committee member, in one query (the
+    header's Reports link asks both on every page), kept on the user for the request."""
+    names = set(
+        user.groups.filter(name__in=[OFFICIALS_GROUP, COMMITTEE_GROUP]).values_list(
+            "name", flat=True
+        )
+    )
+    user._portal_is_official = OFFICIALS_GROUP in names
+    user._portal_is_committee = COMMITTEE_GROUP in names
+
+
 def is_official(user) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
-    cached = getattr(user, "_portal_is_official", None)
-    if cached is None:
-        cached = user.groups.filter(name=OFFICIALS_GROUP).exists()
-        user._portal_is_official = cached
-    return cached
+    if getattr(user, "_portal_is_official", None) is None:
+        _read_roles(user)
+    return user._portal_is_official
 
 
 def is_committee_member(user) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
-    cached = getattr(user, "_portal_is_committee", None)
-    if cached is None:
-        cached = user.groups.filter(name=COMMITTEE_GROUP).exists()
-        user._portal_is_committee = cached
-    return cached
+    if getattr(user, "_portal_is_committee", None) is None:
+        _read_roles(user)
+    return user._portal_is_committee
 
 
 def can_view_reports(user) -> bool:

@@ -81,15 +81,7 @@ class FacilitySettingsForm(forms.ModelForm):
 @admin.register(FacilitySettings)
 class FacilitySettingsAdmin(ThroughServicesAdmin):
     form = FacilitySettingsForm
-    list_display = [
-        "__str__",
-        "close_on_public_holidays",
-        "close_year_end",
-        "no_show_limit",
-        "group_monthly_hours",
-        "loan_max_days",
-        "loan_days_ahead",
-    ]
+    list_display = ["__str__", *office.SETTINGS_FIELDS]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not FacilitySettings.objects.exists()

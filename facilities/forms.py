@@ -18,6 +18,7 @@ from facilities.services import (
     BookingError,
     check_attendees,
 )
+from facilities.services.details import BOOKING_DETAILS
 from facilities.services.rooms import ROOM_FIELDS
 
 LOCAL_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$")
@@ -553,14 +554,7 @@ class BookingAdminForm(forms.ModelForm):
 
     class Meta:
         model = Booking
-        fields = [
-            "purpose",
-            "attendees",
-            "actual_headcount",
-            "printing_masters",
-            "printing_sheets",
-            "staff_notes",
-        ]
+        fields = BOOKING_DETAILS
 
     def clean_attendees(self):
         attendees = self.cleaned_data.get("attendees")

@@ -965,17 +965,7 @@ class ConsultationAdmin(ThroughServicesMixin, admin.ModelAdmin):
     date_hierarchy = "held_on"
     list_select_related = ["group", "staff_member"]
     autocomplete_fields = ["group"]
-    fields = [
-        "held_on",
-        "group",
-        "person_name",
-        "channel",
-        "category",
-        "summary",
-        "follow_up",
-        "follow_up_done",
-        "staff_member",
-    ]
+    fields = services.CONSULTATION_FIELDS
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -344,3 +344,28 @@ def test_a_department_official_publishes_a_theme(client, department_official):
     theme = Theme.objects.get()
     assert response.status_code == 302
     assert theme.status == Theme.Status.PUBLISHED and theme.department.name == "市民協働課"
+
+
+def test_a_photo_attached_to_a_proposal_loses_its_location(client, member, group, theme):
+    import io
+
+    from PIL import Image
+
+    proposal = services.proposal_create(actor=member, group=group, theme=theme, **FIELDS)
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (33.0, 57.0, 0.0)}  # GPS
+    exif[0x010F] = "Camera maker"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buffer, "JPEG", exif=exif)
+    photo = SimpleUploadedFile("現場.jpg", buffer.getvalue(), "image/jpeg")
+    client.force_login(member)
+    client.post(reverse("collaboration:attachment_add", args=[proposal.pk]), {"file": photo})
+    attachment = proposal.attachments.get()
+    with attachment.file.open("rb") as handle:
+        kept = Image.open(io.BytesIO(handle.read()))
+        assert not kept.getexif()
+    # Only those who may see the proposal download it.
+    assert client.get(reverse("collaboration:attachment", args=[attachment.pk])).status_code == 200
+    client.logout()
+    response = client.get(reverse("collaboration:attachment", args=[attachment.pk]))
+    assert response.status_code == 302

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import roles
+from accounts import roles, services
 from accounts.models import User
 from core.audit import log_action
 
@@ -48,6 +48,11 @@ class UserAdmin(BaseUserAdmin):
         if obj is not None and not request.user.is_superuser and (obj.is_staff or obj.is_superuser):
             return False
         return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """Through the service: saved only when something changed, audited with the names of
+        the changed fields (never the password)."""
+        services.user_save(actor=request.user, user=obj, changed=form.changed_data)
 
     def _set_official(self, request, queryset, *, give: bool) -> int:
         """Give or take the official role on the selected accounts this user may change (for

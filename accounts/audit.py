@@ -29,6 +29,16 @@ register(
         details=[OWNER],
     ),
     ActionType(
+        "accounts.user_create",
+        pgettext_lazy("audit", "added the account"),
+        details=[FIELDS],
+    ),
+    ActionType(
+        "accounts.user_update",
+        pgettext_lazy("audit", "changed the account"),
+        details=[FIELDS],
+    ),
+    ActionType(
         "accounts.official_role_grant",
         pgettext_lazy("audit", "gave the account the city official role"),
     ),

@@ -189,3 +189,26 @@ class AuditLogAdmin(ReadOnlyAdmin):
         if url:
             return format_html('<a href="{}">{}</a>', url, entry.target_repr)
         return entry.target_repr or "—"
+
+
+# --- The background job queue (procrastinate) ------------------------------------------------
+# Staff read the queue (is the newsletter still going out? did a job fail?) but do not retry,
+# cancel or abort jobs here: those write the queue without a word in the office's audit log,
+# and cancelling a job in the middle of a send leaves it half done with nobody told. The office's
+# own buttons do it in its terms and audited: "retry failed" and "resume a stalled send" on each
+# newsletter issue and office message, "stop" on a message. The raw actions stay for superusers
+# (the technical operators), who may need them when the portal's own buttons cannot help.
+from procrastinate.contrib.django import admin as procrastinate_admin  # noqa: E402
+from procrastinate.contrib.django.models import ProcrastinateJob  # noqa: E402
+
+
+class JobAdmin(procrastinate_admin.ProcrastinateJobAdmin):
+    def get_actions(self, request):
+        if not request.user.is_superuser:
+            return {}
+        return super().get_actions(request)
+
+
+if admin.site.is_registered(ProcrastinateJob):
+    admin.site.unregister(ProcrastinateJob)
+admin.site.register(ProcrastinateJob, JobAdmin)

@@ -134,6 +134,21 @@ class PageAdmin(admin.ModelAdmin):
             if newest is not None and newest.status == PageVersion.Status.DRAFT:
                 services.page_version_publish(actor=request.user, version=newest)
 
+    def has_delete_permission(self, request, obj=None):
+        # A page with versions is never deleted: the versions are the record of what the
+        # portal said, and people's consents point at the terms and privacy versions.
+        if obj is not None and not services.page_is_deletable(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.page_delete(actor=request.user, page=obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk delete has already refused if a page with versions is among them.
+        for page in queryset:
+            services.page_delete(actor=request.user, page=page)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not DownloadFile:
             return super().save_formset(request, form, formset, change)

@@ -16,6 +16,11 @@ register(
         "pages.page_update", pgettext_lazy("audit", "changed the page's settings"), details=[FIELDS]
     ),
     ActionType(
+        "pages.page_delete",
+        pgettext_lazy("audit", "deleted an empty page"),
+        details=[detail("slug", pgettext_lazy("audit", "address"))],
+    ),
+    ActionType(
         "pages.page_version_create", pgettext_lazy("audit", "saved a new version"), details=[NUMBER]
     ),
     ActionType(

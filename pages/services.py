@@ -140,6 +140,26 @@ def download_file_add(*, actor, page: Page, title: str, file, position: int = 0)
     return item
 
 
+def page_is_deletable(page: Page) -> bool:
+    """A page that has versions is never deleted: its versions are the record of what the
+    portal said (and the terms and privacy versions people agreed to); unpublish it by
+    publishing nothing new, or rename it. Only an empty page (no version yet) may go."""
+    return page.pk is not None and not page.versions.exists()
+
+
+@transaction.atomic
+def page_delete(*, actor, page: Page) -> None:
+    """Delete an empty page (one without versions) and its files."""
+    page = _locked(page)
+    if not page_is_deletable(page):
+        raise PageError(_("A page with versions cannot be deleted: its history stays."))
+    log_action(actor=actor, action="pages.page_delete", target=page, slug=page.slug)
+    for item in page.files.all():
+        download_file_remove(actor=actor, item=item)
+    page.delete()
+    _forget_footer()
+
+
 @transaction.atomic
 def download_file_remove(*, actor, item: DownloadFile) -> None:
     log_action(actor=actor, action="pages.download_file_remove", target=item, page=item.page.slug)

@@ -257,3 +257,24 @@ def test_the_check_step_reads_a_fixed_number_of_queries(
     client.get(f"{APPLY}?step=check")
     with django_assert_max_num_queries(20):
         assert client.get(f"{APPLY}?step=check").status_code == 200
+
+
+def test_files_held_too_long_are_asked_for_again(client_for, citizen, areas):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    client = client_for("citizen")
+    with time_machine.travel(start, tick=False):
+        walk_to_documents(client, areas)
+        client.post(
+            APPLY, {"step": "documents", "rules_document": pdf(), "officers_document": pdf()}
+        )
+    with time_machine.travel(start + dt.timedelta(hours=25), tick=False):
+        response = client.post(APPLY, {"step": "check", "eligibility": "on", "slug": ""})
+    html = response.content.decode()
+    assert "手順 4/5：書類" in html
+    assert "もう一度選んでください" in html and 'href="#id_rules_document"' in html
+    assert not Group.objects.exists()

@@ -74,7 +74,13 @@ def business_index(request):
     current = FiscalYear.of(report_today()).year
     years = sorted(set(written) | {current, current - 1}, reverse=True)
     rows = [{"fy": FiscalYear(y), "written": y in written} for y in years if y >= FIRST_REPORT_YEAR]
-    return _private(render(request, "reports/business_index.html", {"rows": rows}))
+    return _private(
+        render(
+            request,
+            "reports/business_index.html",
+            {"rows": rows, "can_read_opinions": can_read_committee_opinions(request.user)},
+        )
+    )
 
 
 @require_GET

@@ -113,6 +113,7 @@ NOT_PAGES: dict[str, str] = {
     "reports:trend_chart": "SVG chart; its figures are a table on the annual page",
     "reports:year_chart": "SVG chart; its figures are a table on the year's page",
     "reports:index": "redirects to the annual reports",
+    "reports:business_pdf": "PDF of the business report page (its text is tested in tests/reports)",
     # Collaboration (issue 18): actions behind buttons, and a private file.
     "collaboration:proposal_submit": "POST action on the proposal's page",
     "collaboration:proposal_withdraw": "POST action on the proposal's page",

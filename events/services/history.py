@@ -58,7 +58,7 @@ class PastEvent:
 
 def _check_event(row: PastEvent, now: dt.datetime) -> None:
     if not row.title.strip():
-        raise EventError(_("This field is required."))
+        raise EventError(_("An event needs a title."))
     if not row.slug or row.slug in RESERVED_SLUGS:
         raise EventError(_("This web address name is reserved; choose another."))
     if row.end <= row.start:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.fiscal import TOKYO
 from facilities.calendar import is_year_end
 from facilities.models import Booking, BookingEquipment, Equipment, Room
+from facilities.services import PastBooking
 
 
 class RoomFactory(factory.django.DjangoModelFactory):
@@ -56,6 +57,23 @@ def past_open_day(before: int = 3) -> dt.date:
     while day.weekday() == 6 or jpholiday.is_holiday(day) or is_year_end(day):
         day -= dt.timedelta(days=1)
     return day
+
+
+def past_booking_row(room, day, start="10:00", end="12:00", *, requested_days_before=10, **fields):
+    """One row of a past booking for ``bookings_record_bulk``: a meeting that was used, 7 came;
+    ``fields`` change any of it."""
+    values = {
+        "room": room,
+        "start": at(day, start),
+        "end": at(day, end),
+        "purpose": "定例会",
+        "attendees": 6,
+        "outcome": "used",
+        "headcount": 7,
+        "requested_at": at(day, start) - dt.timedelta(days=requested_days_before),
+    }
+    values.update(fields)
+    return PastBooking(**values)
 
 
 def make_booking(room, start, end, *, group=None, status=Booking.Status.CONFIRMED, **extra):

@@ -9,25 +9,11 @@ import pytest
 from core.models import AuditLog
 from facilities import services
 from facilities.models import Booking, WalkInCount
-from facilities.services import PastBooking
-from tests.facilities.factories import at, open_day, past_open_day
+from tests.facilities.factories import at, open_day, past_booking_row, past_open_day
 
 pytestmark = pytest.mark.django_db
 
-
-def _row(room, day, start="10:00", end="12:00", **fields):
-    values = {
-        "room": room,
-        "start": at(day, start),
-        "end": at(day, end),
-        "purpose": "定例会",
-        "attendees": 6,
-        "outcome": "used",
-        "headcount": 7,
-        "requested_at": at(day, start) - dt.timedelta(days=10),
-    }
-    values.update(fields)
-    return PastBooking(**values)
+_row = past_booking_row
 
 
 def test_staff_record_a_past_booking_with_each_step_audited_when_it_happened(staff, room, group):

@@ -3,32 +3,19 @@ registered when it asked, and a booking asked for online (by a member) kept with
 hours and was not made while the group's online booking was suspended for no-shows."""
 
 import datetime as dt
+import functools
 
 import pytest
 
 from core.models import AuditLog
 from facilities import services
 from facilities.models import Booking, FacilitySettings, NoShowSuspension
-from facilities.services import PastBooking
 from groups.models import Group
-from tests.facilities.factories import at, past_open_day
+from tests.facilities.factories import at, past_booking_row, past_open_day
 
 pytestmark = pytest.mark.django_db
 
-
-def _row(room, day, start="10:00", end="12:00", **fields):
-    values = {
-        "room": room,
-        "start": at(day, start),
-        "end": at(day, end),
-        "purpose": "定例会",
-        "attendees": 6,
-        "outcome": "used",
-        "headcount": 7,
-        "requested_at": at(day, start) - dt.timedelta(days=2),
-    }
-    values.update(fields)
-    return PastBooking(**values)
+_row = functools.partial(past_booking_row, requested_days_before=2)
 
 
 def _limit(hours):

@@ -13,8 +13,6 @@ import signal
 from collections import Counter, defaultdict
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.db import connection
 
 from events.models import Registration
 from newsletter import segments, selectors, services
@@ -27,7 +25,8 @@ from tests.newsletter.factories import SubscriberFactory
 from tests.newsletter.test_sending import ready_issue
 from tests.newsletter.test_worker_killed import (  # noqa: F401
     SlowInbox,
-    free_port,
+    job_statuses,
+    serving,
     wait_until,
     workers,
 )
@@ -54,22 +53,11 @@ class ReadingInbox(SlowInbox):
 
 @pytest.fixture
 def smtp_inbox():
-    inbox = ReadingInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
+    yield from serving(ReadingInbox())
 
 
 def message_jobs() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT status FROM procrastinate_jobs "
-            "WHERE task_name = 'newsletter.send_office_message' ORDER BY id"
-        )
-        return [status for (status,) in cursor.fetchall()]
+    return job_statuses("newsletter.send_office_message")
 
 
 def text_of(message) -> str:

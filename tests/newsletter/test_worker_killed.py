@@ -68,13 +68,17 @@ def wait_until(condition, what: str, logs: Path) -> None:
         time.sleep(0.1)
 
 
-def send_jobs() -> list[str]:
+def job_statuses(task_name: str) -> list[str]:
+    """The statuses of the worker's jobs of one task, oldest first."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT status FROM procrastinate_jobs "
-            "WHERE task_name = 'newsletter.send_issue' ORDER BY id"
+            "SELECT status FROM procrastinate_jobs WHERE task_name = %s ORDER BY id", [task_name]
         )
         return [status for (status,) in cursor.fetchall()]
+
+
+def send_jobs() -> list[str]:
+    return job_statuses("newsletter.send_issue")
 
 
 def left_to_send(issue) -> int:
@@ -83,7 +87,11 @@ def left_to_send(issue) -> int:
 
 @pytest.fixture
 def smtp_inbox():
-    inbox = SlowInbox()
+    yield from serving(SlowInbox())
+
+
+def serving(inbox):
+    """Runs ``inbox`` as an SMTP server on a free local port; yields (inbox, port)."""
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf
 from core.kpis import empty_months, month_key, period_filter, year_range
 from events.models import Event, Registration, Response
+from events.selectors import participants_by_activity_field
 
 KEYS = (
     "exchange_meetings",
@@ -115,3 +116,54 @@ def monthly(fy: FiscalYear) -> dict:
     ).values_list("month", "n"):
         months[month_key(month)]["survey_responses"] = n
     return months
+
+
+# --- Breakdowns by group and by activity field (issue 17 part 1)
+
+
+def _attended_in(fy: FiscalYear, path: str = "") -> Q:
+    """Attendance recorded at published events that start in ``fy``."""
+    return Q(
+        **{
+            f"{path}attended": True,
+            f"{path}event__status": Event.Status.PUBLISHED,
+            f"{path}event__start__gte": fy.start,
+            f"{path}event__start__lt": fy.end,
+        }
+    )
+
+
+def participants_by_group(fy: FiscalYear) -> dict[int, dict]:
+    """{group id: {"exchange_participants", "event_participants"}}: the people recorded as
+    attending for each group (exchange meetings, and all events), one query."""
+    exchange = Q(event__kind=Event.Kind.EXCHANGE)
+    return {
+        row["group"]: {
+            "exchange_participants": row["exchange"] or 0,
+            "event_participants": row["people"] or 0,
+        }
+        for row in Registration.objects.filter(_attended_in(fy), group__isnull=False)
+        .values("group")
+        .annotate(
+            people=Sum("attended_people"),
+            exchange=Sum("attended_people", filter=exchange),
+        )
+        .order_by()
+    }
+
+
+def participants_by_field(fy: FiscalYear) -> list[dict]:
+    """[{"name", "exchange_participants", "event_participants"}] by the attending group's
+    activity field, in the fields' order (``events.selectors.participants_by_activity_field``:
+    two queries)."""
+    everything = participants_by_activity_field(fy.year)
+    exchange = dict(participants_by_activity_field(fy.year, kind=Event.Kind.EXCHANGE))
+    return [
+        {
+            "slug": field.slug,
+            "name": field.name,
+            "exchange_participants": exchange.get(field, 0),
+            "event_participants": people,
+        }
+        for field, people in everything
+    ]

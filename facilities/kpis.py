@@ -28,6 +28,7 @@ from core.kpis import (
 )
 from facilities import selectors
 from facilities.models import Booking, BookingEquipment, Room, WalkInCount
+from groups.models import ActivityField
 
 KEYS = (
     "facility_users",
@@ -207,3 +208,43 @@ def utilisation(room_rows: list[dict]) -> dict:
     booked = sum((r["booked_hours"] for r in room_rows if r["open_hours"]), hours(0))
     opening = sum((r["open_hours"] for r in room_rows if r["open_hours"]), hours(0))
     return {"utilisation_rate": percent(booked, opening), "open_hours": opening}
+
+
+# --- Breakdowns by group and by activity field (issue 17 part 1)
+
+
+def _used_in(fy: FiscalYear, path: str = "") -> Q:
+    """Used bookings (not maintenance) that start in ``fy``."""
+    return Q(
+        **{
+            f"{path}status": USED,
+            f"{path}start__gte": fy.start,
+            f"{path}start__lt": fy.end,
+        }
+    ) & ~Q(**{f"{path}kind": MAINTENANCE})
+
+
+def use_by_group(fy: FiscalYear) -> dict[int, dict]:
+    """{group id: {"bookings_used", "users"}} for the groups that used a room in ``fy`` (users:
+    the headcounts recorded for their used bookings), one query."""
+    return {
+        row["group"]: {"bookings_used": row["n"], "users": row["people"] or 0}
+        for row in Booking.objects.filter(_used_in(fy), group__isnull=False)
+        .values("group")
+        .annotate(n=Count("pk"), people=Sum("actual_headcount"))
+        .order_by()
+    }
+
+
+def use_by_field(fy: FiscalYear) -> list[dict]:
+    """[{"name", "bookings_used", "users"}] by the booking group's activity field, in the fields'
+    order, one query (a group in two fields counts in both)."""
+    within = _used_in(fy, "groups__bookings__")
+    rows = ActivityField.objects.annotate(
+        used=Count("groups__bookings", filter=within),
+        people=Coalesce(Sum("groups__bookings__actual_headcount", filter=within), 0),
+    ).order_by("order", "pk")
+    return [
+        {"slug": row.slug, "name": row.name, "bookings_used": row.used, "users": row.people}
+        for row in rows
+    ]

@@ -12,12 +12,12 @@ query per period, grouped by (fiscal year, channel, category).
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, DateField, When
+from django.db.models import Case, Count, DateField, Q, When
 from django.db.models.functions import TruncMonth
 
 from core.fiscal import FiscalYear, FiscalYearOf
 from core.kpis import choice_labels, date_period_filter, empty_months, month_key, year_range
-from groups.models import Consultation, Group
+from groups.models import ActivityField, Area, Consultation, Group
 
 REGISTER_KEYS = ("registered_groups_end", "new_registrations", "withdrawals", "net_change")
 CONSULTATION_KEYS = ("consultations",)
@@ -126,3 +126,61 @@ def consultation_labels() -> dict[str, dict[str, str]]:
     return {
         f"consultations.{dim}": choice_labels(Consultation, dim) for dim in CONSULTATION_DIMENSIONS
     }
+
+
+# --- Breakdowns of the register (issue 17 part 1)
+
+
+def _on_register_at(day, path: str = "") -> Q:
+    """Groups on the register at the end of ``day`` (``path`` leads to them)."""
+    return Q(**{f"{path}registered_on__isnull": False, f"{path}registered_on__lte": day}) & (
+        Q(**{f"{path}withdrawn_on__isnull": True}) | Q(**{f"{path}withdrawn_on__gt": day})
+    )
+
+
+def register_by(fy: FiscalYear, dimension: str) -> list[dict]:
+    """The register of ``fy`` by activity field (``"field"``) or area (``"area"``), one query:
+    [{"name", "end", "new", "withdrawn"}] in the fields' (areas') order. ``end``: groups on the
+    register on the year's last day (as the KPI "registered groups at year end"); ``new`` and
+    ``withdrawn``: registrations and withdrawals dated in the year. A group in two fields counts
+    in both; a group with none is in no row."""
+    model = ActivityField if dimension == "field" else Area
+    period = {"gte": fy.first_day, "lte": fy.last_day}
+    rows = model.objects.annotate(
+        end=Count("groups", filter=_on_register_at(fy.last_day, "groups__"), distinct=True),
+        new=Count(
+            "groups",
+            filter=Q(
+                groups__registered_on__gte=period["gte"], groups__registered_on__lte=period["lte"]
+            ),
+            distinct=True,
+        ),
+        withdrawn=Count(
+            "groups",
+            filter=Q(
+                groups__registered_on__isnull=False,
+                groups__withdrawn_on__gte=period["gte"],
+                groups__withdrawn_on__lte=period["lte"],
+            ),
+            distinct=True,
+        ),
+    ).order_by("order", "pk")
+    return [
+        {
+            "slug": row.slug,
+            "name": row.name,
+            "end": row.end,
+            "new": row.new,
+            "withdrawn": row.withdrawn,
+        }
+        for row in rows
+    ]
+
+
+def registered_groups(fy: FiscalYear) -> list[dict]:
+    """The groups on the register at the end of ``fy`` (or of any day of it): [{"id", "name",
+    "slug"}] by name, one query; what the most and least active groups are chosen from."""
+    within = Q(registered_on__isnull=False, registered_on__lte=fy.last_day) & (
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=fy.first_day)
+    )
+    return list(Group.objects.filter(within).order_by("name", "pk").values("id", "name", "slug"))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from core.fiscal import FiscalYear
 from reports import kpis
+from reports.breakdowns import YearBreakdowns
 from reports.exports import report_csv, report_xlsx, trend_csv
 from reports.kpis.definitions import (
     FLOW,
@@ -378,6 +379,11 @@ class YearReport:
     def breakdowns(self) -> list[Breakdown]:
         return _breakdowns(self.values, kpis.breakdown_labels(self.sources))
 
+    @cached_property
+    def details(self) -> YearBreakdowns:
+        """By activity field, area and group (``reports.breakdowns``)."""
+        return YearBreakdowns(self.year, today=self.today)
+
     @property
     def monthly_kpis(self) -> list[Kpi]:
         return [kpi for kpi in KPIS if kpi.key != "utilisation_rate"]
@@ -411,6 +417,7 @@ class YearReport:
             rows += [
                 (key, f"{breakdown.title}: {label}", value) for key, label, value in breakdown.rows
             ]
+        rows += self.detail_rows()
         for room in self.rooms:
             slug = room["slug"]
             rows += [
@@ -425,6 +432,44 @@ class YearReport:
                     room["utilisation_rate"],
                 ),
             ]
+        return rows
+
+    def detail_rows(self) -> list[tuple[str, str, object]]:
+        """The breakdowns by activity field and area for the CSV: key, label, value."""
+        d = self.details
+        rows = []
+        for dimension, title, source in (
+            ("field", _("Registered groups by activity field"), d.register_by_field),
+            ("area", _("Registered groups by area"), d.register_by_area),
+        ):
+            for row in source:
+                for name, label in (
+                    ("end", _("at year end")),
+                    ("new", _("new")),
+                    ("withdrawn", _("withdrawn")),
+                ):
+                    rows.append(
+                        (
+                            f"groups.{dimension}.{row['slug']}.{name}",
+                            f"{title}: {row['name']} ({label})",
+                            row[name],
+                        )
+                    )
+        for row in d.by_field:
+            for name, label in (
+                ("bookings_used", _("bookings used")),
+                ("users", _("users")),
+                ("exchange_participants", _("exchange meeting participants")),
+                ("event_participants", _("event participants")),
+            ):
+                rows.append(
+                    (
+                        f"{name}.field.{row['slug']}",
+                        _("By activity field: %(field)s (%(what)s)")
+                        % {"field": row["name"], "what": label},
+                        row.get(name, 0),
+                    )
+                )
         return rows
 
     @property

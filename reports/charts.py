@@ -263,6 +263,37 @@ def _consultations(report) -> ChartData:
     )
 
 
+def _groups_by_field(report) -> ChartData:
+    rows = report.details.register_by_field
+    return ChartData(
+        title=_("Registered groups by activity field"),
+        x_title=report.fy.label,
+        labels=[row["name"] for row in rows],
+        series=[
+            (pgettext("report", "At year end"), [row["end"] for row in rows]),
+            (pgettext("report", "New"), [row["new"] for row in rows]),
+        ],
+        unit=str(BY_KEY["registered_groups_end"].unit),
+    )
+
+
+def _use_by_field(report) -> ChartData:
+    rows = report.details.by_field
+    return ChartData(
+        title=_("Facility use and event participants by activity field"),
+        x_title=report.fy.label,
+        labels=[row["name"] for row in rows],
+        series=[
+            (pgettext("report", "Users (headcount)"), [row.get("users", 0) for row in rows]),
+            (
+                pgettext("report", "Event participants"),
+                [row.get("event_participants", 0) for row in rows],
+            ),
+        ],
+        unit=str(BY_KEY["facility_users"].unit),
+    )
+
+
 YEAR_CHARTS: dict[str, Chart] = {
     chart.slug: chart
     for chart in (
@@ -300,6 +331,20 @@ YEAR_CHARTS: dict[str, Chart] = {
             "hbar",
             _consultations,
             sources=("consultations",),
+        ),
+        Chart(
+            "groups-by-field",
+            gettext_lazy("Registered groups by activity field"),
+            "hbar",
+            _groups_by_field,
+            sources=("groups",),
+        ),
+        Chart(
+            "use-by-field",
+            gettext_lazy("Facility use and event participants by activity field"),
+            "hbar",
+            _use_by_field,
+            sources=("facilities",),
         ),
     )
 }

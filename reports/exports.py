@@ -261,6 +261,91 @@ def report_xlsx(report) -> bytes:
         ws.column_dimensions[get_column_letter(col)].width = 14
     _print_setup(ws, title, landscape=False, header_rows="4:4")
 
+    _breakdown_sheet(wb, report, title)
+
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _breakdown_sheet(wb: Workbook, report, title: str) -> None:
+    """Sheet 4: the breakdowns by activity field, area and group (``reports.breakdowns``)."""
+    d = report.details
+    ws = wb.create_sheet(pgettext("report", "Breakdowns")[:31])
+    _title(ws, title, _("By activity field, area and group"))
+    row = 4
+    register_headers = [
+        pgettext("report", "At year end"),
+        pgettext("report", "New"),
+        pgettext("report", "Withdrawn"),
+    ]
+    use_headers = [
+        pgettext("report", "Bookings used"),
+        pgettext("report", "Users (headcount)"),
+        pgettext("report", "Exchange meeting participants"),
+        pgettext("report", "Event participants"),
+    ]
+    tables = [
+        (
+            caption,
+            [
+                pgettext("report", "Activity field")
+                if "field" in key
+                else pgettext("report", "Area"),
+                *register_headers,
+            ],
+            [[r["name"], r["end"], r["new"], r["withdrawn"]] for r in rows],
+        )
+        for caption, rows, key in d.register_tables
+    ]
+    tables.append(
+        (
+            _("Facility use and event participants by activity field"),
+            [pgettext("report", "Activity field"), *use_headers],
+            [
+                [
+                    r["name"],
+                    r["bookings_used"],
+                    r["users"],
+                    r.get("exchange_participants", 0),
+                    r.get("event_participants", 0),
+                ]
+                for r in d.by_field
+            ],
+        )
+    )
+    for caption, groups, _key in d.group_tables:
+        tables.append(
+            (
+                caption,
+                [pgettext("report", "Group"), *use_headers, pgettext("report", "Activity")],
+                [
+                    [
+                        g.name,
+                        g.bookings_used,
+                        g.users,
+                        g.exchange_participants,
+                        g.event_participants,
+                        g.activity,
+                    ]
+                    for g in groups
+                ],
+            )
+        )
+    for caption, headers, lines in tables:
+        ws.cell(row=row, column=1, value=caption).font = BOLD
+        row += 1
+        _header(ws, row, headers)
+        row += 1
+        for line in lines:
+            for col, value in enumerate(line, start=1):
+                cell = ws.cell(row=row, column=col, value=value)
+                cell.border = BOX
+                if col > 1:
+                    cell.number_format = INTEGER
+            row += 1
+        row += 1
+    ws.column_dimensions["A"].width = 34
+    for col in range(2, 8):
+        ws.column_dimensions[get_column_letter(col)].width = 14
+    _print_setup(ws, title, landscape=False, header_rows="1:2")

@@ -7,6 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from accounts.roles import is_office_staff
 from core.csv import csv_response
 from reports import kpis
 from reports.annual import TrendReport, YearReport, report_year_or_404
@@ -72,7 +73,14 @@ def annual_year(request, year: int):
     return render(
         request,
         "reports/annual_year.html",
-        {"report": report, "charts": charts, "definitions": KPIS, "refresh": _refresh()},
+        {
+            "report": report,
+            "charts": charts,
+            "definitions": KPIS,
+            "refresh": _refresh(),
+            # Groups with no activity, for the office's follow-up: staff only.
+            "show_follow_up": is_office_staff(request.user),
+        },
     )
 
 

@@ -8,7 +8,15 @@ import pytest
 from tests.reports.factories import booking, consultation, page_views, room, tokyo
 
 D = dt.date
-YEAR_CHARTS = ["facility-users", "participants", "page-views", "rooms", "consultations"]
+YEAR_CHARTS = [
+    "facility-users",
+    "participants",
+    "page-views",
+    "rooms",
+    "consultations",
+    "groups-by-field",
+    "use-by-field",
+]
 TREND_CHARTS = ["registered-groups-end", "facility-users", "exchange-participants", "page-views"]
 
 

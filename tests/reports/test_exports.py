@@ -135,12 +135,13 @@ def test_workbook_has_kpi_monthly_and_room_sheets_ready_for_a4(client_for, year_
     )
     assert 'filename="kyodo-office-report-2024.xlsx"' in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["主要指標", "月別", "部屋別"]
+    assert wb.sheetnames == ["主要指標", "月別", "部屋別", "内訳"]
     for ws in wb.worksheets:
         assert int(ws.page_setup.paperSize) == 9  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.page_setup.fitToWidth == 1
-        assert ws.print_title_rows == "$4:$4"
+        # The tables' header repeats on every page; the breakdowns' sheet repeats its title.
+        assert ws.print_title_rows == ("$1:$2" if ws.title == "内訳" else "$4:$4")
         assert "令和6年度 (2024年度)" in ws["A1"].value
 
     kpis = wb["主要指標"]

@@ -168,9 +168,9 @@ def seed(ctx) -> None:
                 deadline=deadline,
                 field=fields[i % len(fields)] if fields else None,
             )
-            if years_ago == 0 and i == 2:
-                continue  # this year's last theme is still waiting for proposals
             group = groups[(i + years_ago) % len(groups)]
+            if years_ago == 0 and i == 1:
+                group = groups[0]  # the demo representative's group is writing a draft
             actor = reps[group.pk]
             ptitle, aim, activities, role_group, role_city, budget = PROPOSALS[i]
             drafted = published + dt.timedelta(days=10)
@@ -207,7 +207,7 @@ def seed(ctx) -> None:
                 now=_at(min(assigned, today)),
             )
             if years_ago == 0:
-                continue  # waiting for the department's answer
+                continue  # waiting for the department's answer (市民協働課: the demo official)
             met = assigned + dt.timedelta(days=12)
             services.meeting_record(
                 actor=staff,

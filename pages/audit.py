@@ -18,7 +18,7 @@ register(
     ActionType(
         "pages.page_delete",
         pgettext_lazy("audit", "deleted an empty page"),
-        details=[detail("slug", pgettext_lazy("audit", "address"))],
+        details=[PAGE],
     ),
     ActionType(
         "pages.page_version_create", pgettext_lazy("audit", "saved a new version"), details=[NUMBER]

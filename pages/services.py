@@ -153,7 +153,7 @@ def page_delete(*, actor, page: Page) -> None:
     page = _locked(page)
     if not page_is_deletable(page):
         raise PageError(_("A page with versions cannot be deleted: its history stays."))
-    log_action(actor=actor, action="pages.page_delete", target=page, slug=page.slug)
+    log_action(actor=actor, action="pages.page_delete", target=page, page=page.slug)
     for item in page.files.all():
         download_file_remove(actor=actor, item=item)
     page.delete()

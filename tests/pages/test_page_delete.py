@@ -27,4 +27,4 @@ def test_an_empty_page_is_deleted_with_an_audit_row(client_for, staff):
     client_for("staff").post(f"/admin/pages/page/{page.pk}/delete/", {"post": "yes"})
     assert not Page.objects.filter(pk=page.pk).exists()
     entry = AuditLog.objects.get(action="pages.page_delete")
-    assert (entry.actor, entry.data) == (staff, {"slug": "empty"})
+    assert (entry.actor, entry.data) == (staff, {"page": "empty"})

@@ -146,3 +146,21 @@ def test_computed_figures_stand_and_the_admin_shows_both_when_they_differ(
     assert "4,797" in html  # the portal's figure beside the hand-entered 5,000
     assert "異なります" in html or "differs" in html
     assert "手入力" in html or "entered by hand" in html
+
+
+def test_the_trend_table_shows_a_hand_entered_figure_marked_with_its_source(
+    client_for, staff, ja, today
+):
+    # Groups from FY2019, page views counted by the portal from FY2022 only.
+    registered_group(D(2019, 5, 1))
+    page_views(D(2022, 4, 1), 4797)
+    services.manual_figure_set(
+        actor=staff, fiscal_year=2021, key="page_views", value=3500, source="旧アクセスカウンター"
+    )
+    services.manual_figure_set(
+        actor=staff, fiscal_year=2022, key="page_views", value=9999, source="旧アクセスカウンター"
+    )
+    html = client_for("official").get("/reports/annual/").content.decode()
+    assert "3,500" in html and "手入力" in html and "出典：旧アクセスカウンター" in html
+    # For a year the portal has data for, its own figure stands.
+    assert "4,797" in html and "9,999" not in html

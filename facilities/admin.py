@@ -9,6 +9,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_decisions import Decision, DecisionAdminMixin, calls, in_status
+from core.admin_services import ThroughServicesMixin
 from core.csv import csv_response
 from facilities import services
 from facilities.forms import BookingAdminForm, RoomAdminForm
@@ -30,37 +31,11 @@ from facilities.models import (
 from facilities.services import details, office, rooms
 
 
-class ThroughServicesAdmin(admin.ModelAdmin):
-    """Saves and deletes go through the facilities services. Their rules answer in the form's
-    ``clean`` (the ``*_check`` functions); should a service still refuse when saving (a booking
-    made meanwhile), the admin's transaction is rolled back, nothing is saved and staff read the
-    service's message."""
+class ThroughServicesAdmin(ThroughServicesMixin, admin.ModelAdmin):
+    """Saves and deletes go through the facilities services; a refusal rolls the admin's
+    transaction back and staff read the service's message (core.admin_services)."""
 
-    def _refused(self, request, exc):
-        self.message_user(request, str(exc), messages.ERROR)
-        return redirect(request.get_full_path())
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.BookingError as exc:
-            return self._refused(request, exc)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except services.BookingError as exc:
-            return self._refused(request, exc)
-
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except services.BookingError as exc:
-            return self._refused(request, exc)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+    service_errors = (services.BookingError,)
 
 
 class FacilitySettingsForm(forms.ModelForm):

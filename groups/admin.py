@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_office_staff
 from core.admin_decisions import Decision, DecisionAdminMixin, calls, in_status
+from core.admin_services import ThroughServicesMixin as CoreThroughServicesMixin
 from core.audit import log_action
 from core.fiscal import FiscalYear
 from core.forms import CleanImageField
@@ -669,35 +670,11 @@ class GroupApplicationAdmin(GroupAdmin):
         return response
 
 
-class ThroughServicesMixin:
+class ThroughServicesMixin(CoreThroughServicesMixin):
     """Saves and deletes of the office's records go through groups.services; a refusal of the
-    service rolls the admin's transaction back and staff read why."""
+    service rolls the admin's transaction back and staff read why (core.admin_services)."""
 
-    def _refused(self, request, exc):
-        self.message_user(request, str(exc), messages.ERROR)
-        return redirect(request.get_full_path())
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except GroupError as exc:
-            return self._refused(request, exc)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except GroupError as exc:
-            return self._refused(request, exc)
-
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except GroupError as exc:
-            return self._refused(request, exc)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+    service_errors = (GroupError,)
 
 
 @admin.register(ActivityField)

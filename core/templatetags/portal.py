@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import template
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from core.fiscal import FiscalYear
@@ -9,6 +12,20 @@ register = template.Library()
 @register.filter
 def fiscal_year_label(year: int) -> str:
     return FiscalYear(int(year)).label
+
+
+@register.filter
+def html_datetime(value) -> str:
+    """``value`` for a ``<time datetime>`` attribute: local time to the second with its offset
+    (2026-04-01T09:30:00+09:00), or a date as it is. HTML allows at most three digits of a
+    second's fraction, so the microseconds of a recorded moment (``date:"c"``) are dropped."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return ""
 
 
 @register.simple_tag(takes_context=True)

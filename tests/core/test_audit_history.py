@@ -293,3 +293,21 @@ def test_the_recent_actions_cost_the_same_queries_for_more_actions(sato):
             panel.context(request)
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 2
+
+
+def test_times_are_written_for_machines_to_the_second(client_for, sato):
+    """A recorded moment has microseconds; HTML's <time datetime> allows at most three digits of
+    a second's fraction (the HTML checker rejects more), so both lists give whole seconds."""
+    group = GroupFactory()
+    with time_machine.travel(MORNING + dt.timedelta(seconds=5, microseconds=123456), tick=False):
+        log_action(actor=sato, action="groups.group_profile_update", target=group,
+                   changed=["summary"])  # fmt: skip
+    client = client_for("staff")
+    section = history_section(get(client, change_url(group)))
+    home = get(client, reverse("admin:index"))
+    for html in (section, home):
+        assert 'datetime="2026-12-06T10:02:05+09:00"' in html
+        stamps = re.findall(r'<time[^>]*datetime="([^"]+)"', html)
+        assert stamps
+        for stamp in stamps:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d\d:\d\d)?", stamp), stamp

@@ -58,9 +58,8 @@ def history(staff):
 
 @pytest.fixture
 def news_post(staff):
-    """A record whose admin page is a plain form. (The group's page is the same history, but its
-    two-box pickers of fields and areas, Django's SelectFilter, set inline styles that the CSP
-    refuses: a matter of the groups admin, reported.)"""
+    """A record whose admin page is a plain form. (The group's page, with its two-box pickers,
+    is checked under the CSP in test_admin_change_page.py.)"""
     post = NewsPostFactory(title="年末年始の休館のお知らせ（12月29日から1月3日まで）")
     for _ in range(22):
         log_action(actor=staff, action="news.news_post_save", target=post,

@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress, EmailConfirmation
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,7 +35,7 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
-    actions = ["make_official", "remove_official"]
+    actions = ["make_official", "remove_official", "make_committee", "remove_committee"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -53,6 +54,16 @@ class UserAdmin(BaseUserAdmin):
         """Through the service: saved only when something changed, audited with the names of
         the changed fields (never the password)."""
         services.user_save(actor=request.user, user=obj, changed=form.changed_data)
+
+    def user_change_password(self, request, id, form_url=""):
+        """The password page: the form sets the password, the service records who did it (in
+        the same transaction, so no password changes without its audit row)."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = User.objects.get(pk=id)
+                services.user_password_set_record(actor=request.user, user=user)
+        return response
 
     def _set_official(self, request, queryset, *, give: bool) -> int:
         """Give or take the official role on the selected accounts this user may change (for
@@ -88,6 +99,45 @@ class UserAdmin(BaseUserAdmin):
         message = ngettext(
             "%(n)d account no longer has the city official role.",
             "%(n)d accounts no longer have the city official role.",
+            n,
+        )
+        self.message_user(request, message % {"n": n}, messages.SUCCESS)
+
+    def _set_committee(self, request, queryset, *, give: bool) -> int:
+        """The committee member role (運営委員会・審査委員会), as the official role: never on
+        staff or superuser accounts for staff; each change audited."""
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_staff=False, is_superuser=False)
+        people = list(queryset)
+        change = roles.make_committee_member if give else roles.remove_committee_member
+        action = "accounts.committee_role_grant" if give else "accounts.committee_role_revoke"
+        for user in people:
+            change(user)
+            log_action(actor=request.user, action=action, target=user)
+        return len(people)
+
+    @admin.action(
+        description=_("Give the selected accounts the committee member role"),
+        permissions=["change"],
+    )
+    def make_committee(self, request, queryset):
+        n = self._set_committee(request, queryset, give=True)
+        message = ngettext(
+            "%(n)d account now has the committee member role.",
+            "%(n)d accounts now have the committee member role.",
+            n,
+        )
+        self.message_user(request, message % {"n": n}, messages.SUCCESS)
+
+    @admin.action(
+        description=_("Take the committee member role from the selected accounts"),
+        permissions=["change"],
+    )
+    def remove_committee(self, request, queryset):
+        n = self._set_committee(request, queryset, give=False)
+        message = ngettext(
+            "%(n)d account no longer has the committee member role.",
+            "%(n)d accounts no longer have the committee member role.",
             n,
         )
         self.message_user(request, message % {"n": n}, messages.SUCCESS)

@@ -39,11 +39,24 @@ register(
         details=[FIELDS],
     ),
     ActionType(
+        "accounts.user_password_set",
+        pgettext_lazy("audit", "set the account's password"),
+        details=[flag("usable", pgettext_lazy("audit", "password sign-in"))],
+    ),
+    ActionType(
         "accounts.official_role_grant",
         pgettext_lazy("audit", "gave the account the city official role"),
     ),
     ActionType(
         "accounts.official_role_revoke",
         pgettext_lazy("audit", "took the city official role from the account"),
+    ),
+    ActionType(
+        "accounts.committee_role_grant",
+        pgettext_lazy("audit", "gave the account the committee member role"),
+    ),
+    ActionType(
+        "accounts.committee_role_revoke",
+        pgettext_lazy("audit", "took the committee member role from the account"),
     ),
 )

@@ -130,3 +130,26 @@ def test_the_nav_shows_the_reports_to_the_committee(client_for):
 
 def test_a_fresh_user_has_no_committee_flag():
     assert not is_committee_member(UserFactory())
+
+
+def test_staff_give_and_take_the_committee_role_in_the_admin(client_for, citizen, staff, ja):
+    from core.models import AuditLog
+
+    admin = client_for("staff")
+    url = reverse("admin:accounts_user_changelist")
+    other_staff = UserFactory(email="other-staff@example.org", is_staff=True)
+    data = {"action": "make_committee", "_selected_action": [citizen.pk, other_staff.pk]}
+    assert admin.post(url, data).status_code == 302
+    citizen = type(citizen).objects.get(pk=citizen.pk)
+    assert is_committee_member(citizen)
+    # Never on a staff account.
+    assert (
+        not type(citizen)
+        .objects.get(pk=other_staff.pk)
+        .groups.filter(name=COMMITTEE_GROUP)
+        .exists()
+    )
+    assert AuditLog.objects.filter(action="accounts.committee_role_grant").count() == 1
+    admin.post(url, {"action": "remove_committee", "_selected_action": [citizen.pk]})
+    assert not is_committee_member(type(citizen).objects.get(pk=citizen.pk))
+    assert AuditLog.objects.filter(action="accounts.committee_role_revoke").count() == 1

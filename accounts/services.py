@@ -44,3 +44,16 @@ def user_save(*, actor, user: User, changed: list[str]) -> User:
         fields=fields,
     )
     return user
+
+
+@transaction.atomic
+def user_password_set_record(*, actor, user: User) -> None:
+    """Staff set (or disabled) an account's password on the admin's password page, whose form
+    has saved it in this transaction: the audit row says who did it to which account and
+    whether the account can still sign in with a password; never the password."""
+    log_action(
+        actor=actor,
+        action="accounts.user_password_set",
+        target=user,
+        usable=user.has_usable_password(),
+    )

@@ -56,3 +56,21 @@ def test_an_account_added_in_the_admin_is_audited_without_its_password(client):
     assert entry.actor == root and entry.target_id == str(user.pk)
     assert not any("password" in name for name in entry.data["fields"])
     assert "a-Long-secret-42" not in str(entry.data)
+
+
+def test_a_password_set_by_staff_is_audited_without_the_password(client_for, citizen, staff):
+    url = reverse("admin:auth_user_password_change", args=[citizen.pk])
+    response = client_for("staff").post(
+        url,
+        {
+            "password1": "an-Other-secret-7",
+            "password2": "an-Other-secret-7",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.check_password("an-Other-secret-7")
+    entry = AuditLog.objects.get(action="accounts.user_password_set")
+    assert (entry.actor, entry.target_id, entry.data) == (staff, str(citizen.pk), {"usable": True})
+    assert "an-Other-secret-7" not in str(entry.data)

@@ -58,6 +58,10 @@ def test_the_report_pages_fit_a_phone(page, sign_in, official, twelve_years, url
     page.screenshot(path=str(RESULTS_DIR / f"{name}-390.png"), full_page=True)
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(RESULTS_DIR / f"{name}-390-table.png"))
+    breakdowns = page.locator("#by-field-heading")
+    if breakdowns.count():
+        breakdowns.scroll_into_view_if_needed()
+        page.screenshot(path=str(RESULTS_DIR / f"{name}-390-breakdowns.png"))
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(url)
     assert _overflow(page)[0] <= 0, _overflow(page)

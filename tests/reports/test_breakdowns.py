@@ -124,6 +124,10 @@ def test_the_year_page_shows_the_breakdowns_and_staff_alone_the_follow_up(client
     assert "活動分野別の登録団体数" in official
     assert "あおぞら会" in official
     assert "活動のなかった団体" not in official
+    committee = client_for("committee").get("/reports/annual/2024/")
+    assert committee.status_code == 200
+    assert "活動のなかった団体" not in committee.content.decode()
+    assert client_for("citizen").get("/reports/annual/2024/").status_code == 403
     staff = client_for("staff").get("/reports/annual/2024/").content.decode()
     assert "活動のなかった団体" in staff
     follow_up = staff.split('id="follow-up-heading"')[1]

@@ -248,6 +248,10 @@ class YearReport:
         return self.year + 1 if self.year + 1 <= self.current_year + 1 else None
 
     @property
+    def next_fy(self) -> FiscalYear:
+        return FiscalYear(self.year + 1)
+
+    @property
     def previous_year(self) -> int | None:
         return self.year - 1 if self.year - 1 >= FIRST_REPORT_YEAR else None
 

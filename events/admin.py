@@ -485,6 +485,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             "attended",
             "attended_people",
             "note",
+            "share_needs_with_organiser",
             "created_at",
             "confirmed_at",
             "cancelled_at",
@@ -503,6 +504,8 @@ class RegistrationAdmin(admin.ModelAdmin):
             "status",
             "waitlist_position",
             "is_walk_in",
+            # The registrant's own consent, given when registering: staff read it, never set it.
+            "share_needs_with_organiser",
             "created_at",
             "confirmed_at",
             "cancelled_at",

@@ -440,7 +440,23 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
             allow_guests=True,
         )
         if staff is not None:
-            services.event_approve(actor=staff, event=visit)
+            visit = services.event_approve(actor=staff, event=visit)
+            # Registrants, so that the group's representative (rep@example.com) sees their
+            # own event's people at /events/<slug>/manage/: a citizen who agreed to share
+            # their needs with the organisers, and people who registered by phone.
+            if citizen is not None:
+                services.registration_create(
+                    actor=citizen, event=visit, people=2, share_needs=True, notify=False
+                )
+            for i in range(4):
+                services.registration_add_by_staff(
+                    actor=staff,
+                    event=visit,
+                    name=_name(rng),
+                    email=f"kengaku{i + 1}@example.net",
+                    people=rng.choice([1, 1, 2]),
+                    notify=False,
+                )
         day = today + dt.timedelta(days=45)
         services.event_propose(
             actor=rep,

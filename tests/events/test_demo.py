@@ -55,12 +55,30 @@ def test_demo_seed(ctx):
     assert total >= 10 and results[0].average
     assert Response.objects.filter(survey__event__isnull=True).count() >= 5
 
+    _assert_organiser_sees_their_event(ctx)
     _assert_only_states_the_services_reach()
 
     before = (Event.objects.count(), Registration.objects.count(), Response.objects.count())
     demo.seed(ctx)
     after = (Event.objects.count(), Registration.objects.count(), Response.objects.count())
     assert before == after
+
+
+def _assert_organiser_sees_their_event(ctx):
+    """The featured group organises an upcoming event with registrants, which its
+    representative (a demo account) runs from /events/<slug>/manage/."""
+    from events.permissions import can_manage_event
+
+    rep = ctx.shared["users"]["rep@example.com"]
+    event = Event.objects.get(
+        organiser=ctx.shared["rep_group"],
+        status=Event.Status.PUBLISHED,
+        start__gt=timezone.now(),
+    )
+    assert can_manage_event(rep, event)
+    registrants = Registration.objects.filter(event=event, status="confirmed")
+    assert registrants.count() >= 5
+    assert registrants.filter(share_needs_with_organiser=True).exists()
 
 
 def _assert_only_states_the_services_reach():

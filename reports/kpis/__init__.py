@@ -143,8 +143,14 @@ def yearly(
 def first_years(answers: list[dict], names: tuple[str, ...]) -> dict[str, int | None]:
     """Each source's first fiscal year with any row (None: no data yet), read from its answer
     for ``first=None``, which starts at that year: the first group registration, booking,
-    event, consultation, newsletter issue or page-view counter. No query of its own."""
-    return {name: min(answer, default=None) for name, answer in zip(names, answers, strict=True)}
+    event, consultation, newsletter issue or page-view counter. No query of its own.
+
+    A year whose figures are all zero is no data: the running year's answer, gathered apart
+    (``_cached_answers``), lists it for a source that has no record yet."""
+    return {
+        name: min((fy for fy, figures in answer.items() if any(figures.values())), default=None)
+        for name, answer in zip(names, answers, strict=True)
+    }
 
 
 def yearly_since_the_data(

@@ -135,3 +135,11 @@ def test_charts_label_years_in_the_one_style(client_for, running_year):
     assert "令和6年度 (2024年度)" in svg
     assert "令和7年度 (2025年度)、年度途中" in svg
     assert ">2024年度<" not in svg
+
+
+def test_a_source_without_any_record_shows_a_dash_in_the_running_year_too(client_for, today):
+    page_views(D(2024, 6, 1), 100)
+    html = client_for("official").get("/reports/annual/").content.decode()
+    cell = trend_cell(html, "イベント参加者数", "令和7年度 (2025年度)")
+    assert cell.startswith("—"), cell
+    assert trend_cell(html, "ホームページアクセス数", "令和7年度 (2025年度)").startswith("0")

@@ -545,6 +545,8 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
                     },
                 ),
             ]
+        # The attachment's name and the box to remove it only when there is one to remove.
+        has_attachment = obj is not None and bool(obj.attachment)
         return [
             (
                 _("The message"),
@@ -552,9 +554,9 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
                     "fields": [
                         "subject",
                         "body",
-                        *(["attachment_name"] if obj is not None and obj.attachment else []),
+                        *(["attachment_name"] if has_attachment else []),
                         "attachment",
-                        "remove_attachment",
+                        *(["remove_attachment"] if has_attachment else []),
                     ]
                 },
             ),

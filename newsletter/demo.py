@@ -1,5 +1,6 @@
 """Demo data: five newsletter issues a year since FY2019 (cover and PDF included), subscribers
-in every state, and the deliveries of the recent issues."""
+in every state, the deliveries of the recent issues, and a few messages from the office
+(お知らせメール) already sent by the real sender, so staff see their history."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from PIL import Image, ImageDraw
 
 from core.fiscal import FiscalYear
 from groups.models import ActivityField
-from newsletter import history, services, tokens
-from newsletter.models import NewsletterIssue, Subscriber
+from events.models import Event
+from newsletter import history, segments, sending, services, tokens
+from newsletter.models import NewsletterIssue, OfficeMessage, Subscriber
 
 FIRST_YEAR = 2019
 # (month, day, season) of the five issues of a fiscal year.
@@ -81,6 +83,7 @@ def _body(feature: str, season: str, year: FiscalYear) -> str:
 
 
 def seed(ctx) -> None:
+    _seed_office_messages(ctx)
     if NewsletterIssue.objects.exists():
         ctx.say("newsletter: already there")
         return
@@ -178,3 +181,61 @@ def seed(ctx) -> None:
         f"newsletter: {len(issues)} issues since FY{first_year}, {count} subscribers, "
         f"{deliveries} deliveries"
     )
+
+
+def _office_messages(ctx) -> list[tuple[str, str, dict]]:
+    """(subject, body, segment) of the messages the office has sent."""
+    messages = [
+        (
+            "年末年始の休館と会議室予約についてのお知らせ",
+            "登録団体の代表者の皆さま\n\n"
+            "いつもまちづくり協働オフィスをご利用いただきありがとうございます。\n\n"
+            "**12月29日から1月3日まで**は休館します。休館中も会議室の予約は"
+            "ウェブサイトから受け付けています。\n\n"
+            "- 休館中のご利用はできません\n"
+            "- 1月4日から通常どおり開館します\n",
+            {"audience": "representatives", "all_groups": True},
+        ),
+        (
+            "団体登録の更新手続きのお願い",
+            "今年度の団体登録の更新がまだお済みでない団体の皆さまへ。\n\n"
+            "マイページの「登録の更新」から、活動報告とともに手続きをお願いします。"
+            "ご不明な点はオフィスまでお問い合わせください。\n",
+            {"audience": "representatives", "not_renewed": True},
+        ),
+    ]
+    # The latest past event whose participants left an address (many came unannounced).
+    for event in Event.objects.filter(end__lt=timezone.now()).order_by("-start")[:10]:
+        segment = {"events": [event.pk], "event_statuses": ["attended"]}
+        if segments.resolve(segments.normalise(segment)).recipients:
+            messages.append(
+                (
+                    f"{event.title}へのご参加ありがとうございました",
+                    "先日はご参加いただき、ありがとうございました。\n\n"
+                    "当日の資料はオフィスの窓口でお渡しできます。次回もぜひご参加ください。\n",
+                    segment,
+                )
+            )
+            break
+    return messages
+
+
+def _seed_office_messages(ctx) -> None:
+    """Written, tested and sent by staff through the services, and delivered by the
+    background sender's own code (the demo's mail backend keeps them in the mail log only)."""
+    staff = ctx.shared.get("users", {}).get("staff@example.com")
+    if staff is None or OfficeMessage.objects.exists():
+        return
+    sent = deliveries = 0
+    for subject, body, segment in _office_messages(ctx):
+        if not segments.resolve(segments.normalise(segment)).recipients:  # nobody there
+            continue
+        message = services.office_message_create(
+            actor=staff, subject=subject, body=body, segment=segment, copy_to_office=True
+        )
+        services.office_message_test_send(actor=staff, message=message)
+        message = services.office_message_send(actor=staff, message=message)
+        result = sending.deliver_message(message_id=message.pk)
+        sent += 1
+        deliveries += result.sent + result.failed
+    ctx.say(f"newsletter: {sent} messages from the office, {deliveries} deliveries")

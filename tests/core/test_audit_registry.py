@@ -240,5 +240,5 @@ def test_details_read_as_people_read_them(db):
     assert read["cancelled"].endswith("（理由 雨天のため、事務局による）")
     assert read["kept"].endswith("予約を取消しました")  # nothing in brackets
     assert read["renewed"].endswith("（年度 令和8年度 (2026年度)）")
-    assert read["role"].endswith("（メンバー tanaka@example.org、役割 代表者）")
+    assert read["role"].endswith("（メンバー tanaka@example.org、役割 管理者）")
     assert read["resumed"].endswith("（送信単位 2）")

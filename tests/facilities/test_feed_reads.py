@@ -39,7 +39,7 @@ def test_a_group_without_an_address_is_offered_one_by_its_representative(
     reset_url = reverse("facilities:group_feed_reset", kwargs={"slug": group.slug})
     member_page = client_for("member").get(reverse("facilities:bookings")).content.decode()
     assert "カレンダーのアドレスはまだありません" in member_page
-    assert "団体の代表者が作れます" in member_page
+    assert "団体の管理者が作れます" in member_page
     assert reset_url not in member_page
     rep = client_for("representative")
     assert reset_url in rep.get(reverse("facilities:bookings")).content.decode()

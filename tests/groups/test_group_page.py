@@ -281,7 +281,7 @@ def test_my_account_shows_groups_roles_status_and_links(client_for, representati
     html = client_for("representative").get(reverse("my_account")).content.decode()
     for text in (
         "子ども食堂ネットワーク",
-        "代表者",
+        "管理者",
         "登録済み",
         group.registration_number,
         "申請中の会",

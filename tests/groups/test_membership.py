@@ -165,9 +165,9 @@ def test_the_last_representative_cannot_leave_or_step_down(client_for, group, re
         {"role": "member"},
         follow=True,
     )
-    assert "代表者が最低1人必要" in response.content.decode()
+    assert "管理者が最低1人必要" in response.content.decode()
     response = rep.post(reverse("groups:leave", args=[group.slug]), follow=True)
-    assert "代表者が最低1人必要" in response.content.decode()
+    assert "管理者が最低1人必要" in response.content.decode()
     rep_row.refresh_from_db()
     assert rep_row.is_representative
 
@@ -184,7 +184,7 @@ def test_staff_cannot_leave_a_group_without_representative_in_the_admin(
     data["memberships-0-role"] = "member"
     response = admin.post(url, data)
     assert response.status_code == 200
-    assert "代表者が最低1人必要" in response.content.decode()
+    assert "管理者が最低1人必要" in response.content.decode()
     assert Membership.objects.get(group=group, user=representative).is_representative
 
 

@@ -129,7 +129,7 @@ def test_every_mail_says_why_and_how_to_reach_the_office_and_has_no_unsubscribe(
         assert "■ 総会のお知らせ" in sent.body  # the Markdown as readable text
         assert 'href="https://kyodo.example.jp/events/"' in html  # absolute links
     both = next(m for m in mail.outbox if m.to == ["b-rep@example.org"])
-    assert "「ささえ愛」の代表者" in both.body and "「みどりの会」の会員" in both.body
+    assert "「ささえ愛」の管理者" in both.body and "「みどりの会」の会員" in both.body
 
 
 def test_the_newsletter_keeps_its_unsubscribe_headers(staff):
@@ -179,7 +179,7 @@ def test_the_segment_is_read_again_at_sending_time_and_kept(staff, world):
     assert sent_to == {"a-rep@example.org", "e-rep@example.org"}
     snapshot = message.segment_at_send
     assert snapshot["addresses"] == 2 and snapshot["fiscal_year"] == 2026
-    assert snapshot["description"] == ["活動分野 環境保全X、福祉X の団体：代表者"]
+    assert snapshot["description"] == ["活動分野 環境保全X、福祉X の団体：管理者"]
     assert set(message.groups_reached.all()) == {world.a, world.e}
     # The definition stays as staff wrote it; the sent list is the history.
     assert message.segment["fields"] == sorted([world.env.pk, world.welfare.pk])
@@ -276,9 +276,9 @@ def test_the_reason_is_written_in_japanese_whatever_the_staff_language(staff, wo
         message = with_test_sent(staff, draft(staff, {"groups": [world.a.pk]}))
         message = services.office_message_send(actor=staff, message=message)
     reason = message.deliveries.get().reason
-    assert re.match("このメールは、登録団体「みどりの会」の代表者として", reason)
+    assert re.match("このメールは、登録団体「みどりの会」の管理者として", reason)
     assert settings.LANGUAGE_CODE == "ja"
-    assert message.segment_at_send["description"] == ["選んだ団体 みどりの会：代表者"]
+    assert message.segment_at_send["description"] == ["選んだ団体 みどりの会：管理者"]
 
 
 def test_start_of_a_booking_week_uses_tokyo_days(staff, world):
@@ -310,4 +310,4 @@ def test_the_reader_finds_the_message_on_my_page(staff, world, settings):
     deliver_message(message_id=message.pk)
     logged = SentMail.objects.get(address="a-rep@example.org")
     assert logged.kind == "news" and logged.account.email == "a-rep@example.org"
-    assert "このメールは、登録団体「みどりの会」の代表者" in logged.message.text
+    assert "このメールは、登録団体「みどりの会」の管理者" in logged.message.text

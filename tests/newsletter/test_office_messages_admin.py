@@ -82,7 +82,7 @@ def test_staff_compose_check_test_and_send(client_for, world, staff):
     assert "現在 2 件のアドレス" in page
     assert "a-rep@example.org" in page and "b-rep@example.org" in page
     assert "c-rep@example.org" not in page and "d-rep@example.org" not in page
-    assert "活動分野 環境保全X の団体：代表者" in page
+    assert "活動分野 環境保全X の団体：管理者" in page
 
     preview = client.get(reverse("admin:newsletter_message_preview", args=[message.pk]))
     assert preview.status_code == 200 and "<iframe" in preview.content.decode()

@@ -49,7 +49,7 @@ def test_all_members_once_each_with_every_reason(world):
     assert set(by_email) == {"a-rep@example.org", "a-mem@example.org", "b-rep@example.org"}
     # B's representative is a member of A: one mail, whose line names both groups.
     reason = by_email["b-rep@example.org"].reason()
-    assert "「ささえ愛」の代表者" in reason and "「みどりの会」の会員" in reason
+    assert "「ささえ愛」の管理者" in reason and "「みどりの会」の会員" in reason
 
 
 def test_by_activity_field_and_by_area(world):
@@ -112,7 +112,7 @@ def test_a_union_removes_duplicates_by_address_and_names_every_reason(world):
     addresses = [r.email for r in resolved.recipients]
     assert len(addresses) == len(set(addresses)) == 4
     a_rep = next(r for r in resolved.recipients if r.email == "a-rep@example.org")
-    assert "「みどりの会」の代表者" in a_rep.reason() and "「春の交流会」" in a_rep.reason()
+    assert "「みどりの会」の管理者" in a_rep.reason() and "「春の交流会」" in a_rep.reason()
 
 
 def test_the_segment_in_words(world):
@@ -121,8 +121,8 @@ def test_the_segment_in_words(world):
         fiscal_year=2026,
     )
     assert lines == [
-        "活動分野 環境保全X の団体：代表者",
-        "令和8年度 (2026年度) の更新がまだの団体：代表者",
+        "活動分野 環境保全X の団体：管理者",
+        "令和8年度 (2026年度) の更新がまだの団体：管理者",
         "「春の交流会」の申込者：参加確定",
     ]
 

@@ -138,7 +138,7 @@ def test_a_killed_worker_resumes_the_message_and_nobody_gets_it_twice(
         assert "このメールは、" in text and "協働オフィスからお送りしています。" in text
         assert "お問い合わせ：協働オフィス / 電話 0897-65-0000 / メール office@example.jp" in text
         assert mail["List-Unsubscribe"] is None and mail["List-Unsubscribe-Post"] is None
-    assert "「みなと会」の代表者" in text_of(inbox.messages["guest000@example.net"][0])
+    assert "「みなと会」の管理者" in text_of(inbox.messages["guest000@example.net"][0])
     assert "「秋の交流会」の申込者" in text_of(inbox.messages["guest000@example.net"][0])
 
     # The newsletter, by the same worker, keeps its one-click unsubscribe headers.

@@ -1,0 +1,22 @@
+"""One word for one thing: the portal role that manages a group's page is not the group's representative."""
+
+from django.utils import translation
+
+from groups.models import Membership
+
+
+def test_the_group_manager_and_the_groups_representative_have_different_words_in_japanese():
+    with translation.override("ja"):
+        role = str(Membership.Role.REPRESENTATIVE.label)
+        representative_name = translation.gettext("representative's name")
+        hand_over = translation.gettext("Hand over the representative role")
+        recipients = translation.gettext("(representative and the person who booked)")
+    assert role == "管理者"
+    assert representative_name == "代表者氏名"
+    assert "代表者" not in role and "代表者" not in hand_over and "代表者" not in recipients
+    assert "管理者" in hand_over and "団体の管理者" in recipients
+
+
+def test_english_keeps_its_words():
+    with translation.override("en"):
+        assert str(Membership.Role.REPRESENTATIVE.label) == "Representative"

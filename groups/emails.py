@@ -30,7 +30,9 @@ def render_message(name: str, context: dict) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"groups/email/{name}_subject.txt", context).split())
         body = render_to_string(f"groups/email/{name}.txt", context)
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+        # The prefix is lazy ([まちづくり協働オフィス] / [Kyodo Office]): make it in the mail's
+        # language too, not in the language of whoever's request sent the mail.
+        prefix = str(getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", ""))
     return f"{prefix}{subject}", body
 
 

@@ -1,5 +1,6 @@
 """One word for one thing: the portal role that manages a group's page is not the group's representative."""
 
+import pytest
 from django.utils import translation
 
 from groups.models import Membership
@@ -20,3 +21,17 @@ def test_the_group_manager_and_the_groups_representative_have_different_words_in
 def test_english_keeps_its_words():
     with translation.override("en"):
         assert str(Membership.Role.REPRESENTATIVE.label) == "Representative"
+
+
+@pytest.mark.django_db
+def test_a_groups_mail_sent_from_an_english_page_is_wholly_japanese():
+    from groups import emails as group_emails
+    from tests.factories import GroupFactory
+
+    group = GroupFactory(name="みどりの会")
+    with translation.override("en"):
+        subject, _body = group_emails.render_message(
+            "approved", {"group": group, "group_url": "/", "account_url": "/"}
+        )
+    assert subject.startswith("[まちづくり協働オフィス] "), subject
+    assert "Kyodo Office" not in subject

@@ -4,11 +4,12 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from accounts.models import User
-from accounts.roles import make_official, make_staff
+from accounts.roles import make_committee_member, make_official, make_staff
 
 DEMO_USERS = [
     ("staff@example.com", "協働 花子", "staff"),
     ("official@example.com", "市役所 太郎", "official"),
+    ("committee@example.com", "運営 委員", "committee"),
     ("rep@example.com", "山田 一郎", "citizen"),
     ("rep2@example.com", "佐藤 美咲", "citizen"),
     ("citizen@example.com", "鈴木 健", "citizen"),
@@ -34,6 +35,8 @@ def seed(ctx) -> None:
             make_staff(user)
         if role == "official":
             make_official(user)
+        if role == "committee":
+            make_committee_member(user)
         users[email] = user
     ctx.shared["users"] = users
     ctx.say(f"accounts: {len(users)} demo accounts")

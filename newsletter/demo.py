@@ -12,8 +12,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from core.fiscal import FiscalYear
-from groups.models import ActivityField
 from events.models import Event
+from groups.models import ActivityField
 from newsletter import history, segments, sending, services, tokens
 from newsletter.models import NewsletterIssue, OfficeMessage, Subscriber
 

@@ -33,7 +33,8 @@ SEEDERS = [
 DEMO_ACCOUNTS = [
     ("staff@example.com", "NPO staff (admin at /admin/)"),
     ("official@example.com", "city official (reports)"),
-    ("rep@example.com", "representative of a registered group"),
+    ("committee@example.com", "committee member (reports, survey results, opinions)"),
+    ("rep@example.com", "representative of a registered group (organises an event)"),
     ("rep2@example.com", "representative of another registered group"),
     ("citizen@example.com", "citizen without a group"),
 ]

@@ -35,3 +35,41 @@ def test_a_groups_mail_sent_from_an_english_page_is_wholly_japanese():
         )
     assert subject.startswith("[まちづくり協働オフィス] "), subject
     assert "Kyodo Office" not in subject
+
+
+@pytest.mark.parametrize(
+    ("site_url", "address"),
+    [
+        ("https://kyodo.example.jp", "office@kyodo.example.jp"),
+        ("https://www.kyodo-niihama.jp", "office@kyodo-niihama.jp"),
+        ("http://127.0.0.1:8000", "office@kyodo-office.example.jp"),
+        ("http://localhost:8000", "office@kyodo-office.example.jp"),
+    ],
+)
+def test_the_demo_offices_address_is_on_the_sites_own_domain(settings, site_url, address):
+    from pages.demo import demo_office_email
+
+    settings.SITE_URL = site_url
+    settings.OFFICE_EMAIL = "office@kyodo-office.example.jp"
+    assert demo_office_email() == address
+    assert "example.com" not in demo_office_email()
+
+
+@pytest.mark.django_db
+def test_the_demo_footer_never_says_example_com(client, settings):
+    from pages import demo, footer
+    from pages.models import OfficeDetails
+
+    settings.SITE_URL = "https://kyodo.example.jp"
+
+    class Ctx:
+        def say(self, *_args):
+            pass
+
+    OfficeDetails.objects.all().delete()
+    demo.seed(Ctx())
+    assert OfficeDetails.load().email == "office@kyodo.example.jp"
+    footer.forget()
+    page = client.get("/").content.decode()
+    assert "office@kyodo.example.jp" in page
+    assert "example.com" not in page

@@ -1,4 +1,4 @@
-"""One word for one thing: the portal role that manages a group's page is not the group's representative."""
+"""One word for one thing, mails in one language, demo details on the portal's own domain."""
 
 import pytest
 from django.utils import translation

@@ -122,6 +122,7 @@ TEMPLATES = [
                 "core.context_processors.portal",
                 "pages.context_processors.office",
                 "accounts.context_processors.roles",
+                "collaboration.context_processors.desk",
             ],
         },
     },

@@ -4,11 +4,11 @@ also after a database was emptied) and example office details for the footer."""
 from __future__ import annotations
 
 from importlib import import_module
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
 
-from core.sites import site_domain
 from pages import footer
 from pages.models import OfficeDetails
 
@@ -26,7 +26,7 @@ def demo_office_email() -> str:
     """The office's address on the portal's own domain (office@kyodo.example.jp for a SITE_URL
     of https://kyodo.example.jp); a bare host or an IP address (a developer's 127.0.0.1:8000)
     takes the configured OFFICE_EMAIL instead. Never example.com."""
-    host = site_domain().rsplit(":", 1)[0].removeprefix("www.")
+    host = (urlsplit(settings.SITE_URL).hostname or "").removeprefix("www.")
     if "." in host and not host.replace(".", "").isdigit() and host != "example.com":
         return f"office@{host}"
     return settings.OFFICE_EMAIL

@@ -166,6 +166,8 @@ def test_every_groups_mail_links_to_the_site():
         "user": user,
         "actor": user,
         "inviter": user,
+        "applicant": user,
+        "review_days": 7,
         "reason": "書類の不足",
         "groups": [group],
         "group_url": group_emails.group_url(group),

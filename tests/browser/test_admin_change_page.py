@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from core.audit import log_action
-from groups.models import Group
+from groups.models import ActivityField, Group
 from tests.browser.conftest import RESULTS_DIR
 from tests.factories import GroupFactory
 
@@ -27,6 +27,11 @@ GEOMETRY_JS = """() => {
 def test_the_group_admin_pickers_keep_the_csp_and_the_history_sits_below_the_form(
     page, sign_in, live_url, staff
 ):
+    # A live-server test before this one may have flushed the fields the migrations seed.
+    for order, (slug, name) in enumerate(
+        [("environment", "環境の保全"), ("community", "まちづくり")]
+    ):
+        ActivityField.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
     group = GroupFactory(name="川をきれいにする会")
     for _ in range(3):
         log_action(actor=staff, action="groups.group_profile_update", target=group,

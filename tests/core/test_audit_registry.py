@@ -18,8 +18,8 @@ from core.models import AuditLog
 from tests.factories import UserFactory
 
 BASE = Path(settings.BASE_DIR)
-APPS = ["accounts", "bulletin", "core", "events", "facilities", "groups", "maillog", "news",
-        "newsletter", "pages", "reports"]  # fmt: skip
+APPS = ["accounts", "bulletin", "collaboration", "core", "events", "facilities", "groups",
+        "maillog", "news", "newsletter", "pages", "reports"]  # fmt: skip
 # <app>.<noun>_<verb>: the app's label, then the service's name.
 SCHEME = re.compile(rf"^({'|'.join(APPS)})\.[a-z]+(_[a-z]+)+$")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

@@ -30,6 +30,7 @@ def profile_data(group, **changes) -> dict:
     data = {
         "name": group.name,
         "name_kana": group.name_kana,
+        "slug": group.slug,
         "summary": group.summary,
         "description": "",
         "fields": [ActivityField.objects.get(slug="children").pk],

@@ -30,14 +30,18 @@ REVIEWED: dict[tuple[str, str, str], tuple[int, str]] = {
         1,
         "to the office's inbox: post title and an admin link, no secret",
     ),
+    ("collaboration/services.py", "_mail", "send_mail"): (
+        1,
+        "proposal steps and answers to the group, the office and the department: no secret",
+    ),
     ("events/emails.py", "_send", "EmailMessage"): (
         1,
         "guest confirmation link secret (secret=True); the rest have no secret, guests' "
         "manage links are removed by maillog.redact",
     ),
-    ("facilities/notifications.py", "_send", "send_mail"): (
+    ("facilities/notifications.py", "_send", "EmailMessage"): (
         1,
-        "booking and loan notices: no secret",
+        "booking and loan notices (with the booking's .ics): no secret",
     ),
     ("groups/emails.py", "send_after_commit", "EmailMessage"): (
         1,

@@ -141,8 +141,8 @@ def test_the_members_column_of_a_group_is_translated(client_for):
         .get(reverse("admin:groups_group_change", args=[group.pk]))
         .content.decode()
     )
-    assert "column-user" in html
-    header = html.split("column-user", 1)[1].split("</th>", 1)[0]
+    assert "column-member" in html
+    header = html.split("column-member", 1)[1].split("</th>", 1)[0]
     assert "利用者" in header
     assert "User" not in header and "user" not in header.split(">", 1)[1]
 

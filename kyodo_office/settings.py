@@ -122,7 +122,6 @@ TEMPLATES = [
                 "core.context_processors.portal",
                 "pages.context_processors.office",
                 "accounts.context_processors.roles",
-                "collaboration.context_processors.desk",
             ],
         },
     },

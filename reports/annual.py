@@ -21,7 +21,7 @@ from functools import cached_property
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.fiscal import FiscalYear
 from reports import kpis
@@ -450,7 +450,7 @@ class YearReport:
                 for name, label in (
                     ("end", _("at year end")),
                     ("new", _("new")),
-                    ("withdrawn", _("withdrawn")),
+                    ("withdrawn", pgettext("annual report register", "withdrawn")),
                 ):
                     rows.append(
                         (
@@ -462,7 +462,7 @@ class YearReport:
         for row in d.by_field:
             for name, label in (
                 ("bookings_used", _("bookings used")),
-                ("users", _("users")),
+                ("users", pgettext("annual report by field", "users")),
                 ("exchange_participants", _("exchange meeting participants")),
                 ("event_participants", _("event participants")),
             ):

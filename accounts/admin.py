@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import roles, services
+from accounts import services
 from accounts.models import User
 from core.audit import log_action
 
@@ -65,24 +65,11 @@ class UserAdmin(BaseUserAdmin):
                 services.user_password_set_record(actor=request.user, user=user)
         return response
 
-    def _set_official(self, request, queryset, *, give: bool) -> int:
-        """Give or take the official role on the selected accounts this user may change (for
-        staff: never staff or superuser accounts); each change goes to the audit log."""
-        if not request.user.is_superuser:
-            queryset = queryset.filter(is_staff=False, is_superuser=False)
-        people = list(queryset)
-        change = roles.make_official if give else roles.remove_official
-        action = "accounts.official_role_grant" if give else "accounts.official_role_revoke"
-        for user in people:
-            change(user)
-            log_action(actor=request.user, action=action, target=user)
-        return len(people)
-
     @admin.action(
         description=_("Give the selected accounts the city official role"), permissions=["change"]
     )
     def make_official(self, request, queryset):
-        n = self._set_official(request, queryset, give=True)
+        n = services.user_role_set(actor=request.user, users=queryset, role="official", give=True)
         message = ngettext(
             "%(n)d account now has the city official role.",
             "%(n)d accounts now have the city official role.",
@@ -95,7 +82,7 @@ class UserAdmin(BaseUserAdmin):
         permissions=["change"],
     )
     def remove_official(self, request, queryset):
-        n = self._set_official(request, queryset, give=False)
+        n = services.user_role_set(actor=request.user, users=queryset, role="official", give=False)
         message = ngettext(
             "%(n)d account no longer has the city official role.",
             "%(n)d accounts no longer have the city official role.",
@@ -103,25 +90,12 @@ class UserAdmin(BaseUserAdmin):
         )
         self.message_user(request, message % {"n": n}, messages.SUCCESS)
 
-    def _set_committee(self, request, queryset, *, give: bool) -> int:
-        """The committee member role (運営委員会・審査委員会), as the official role: never on
-        staff or superuser accounts for staff; each change audited."""
-        if not request.user.is_superuser:
-            queryset = queryset.filter(is_staff=False, is_superuser=False)
-        people = list(queryset)
-        change = roles.make_committee_member if give else roles.remove_committee_member
-        action = "accounts.committee_role_grant" if give else "accounts.committee_role_revoke"
-        for user in people:
-            change(user)
-            log_action(actor=request.user, action=action, target=user)
-        return len(people)
-
     @admin.action(
         description=_("Give the selected accounts the committee member role"),
         permissions=["change"],
     )
     def make_committee(self, request, queryset):
-        n = self._set_committee(request, queryset, give=True)
+        n = services.user_role_set(actor=request.user, users=queryset, role="committee", give=True)
         message = ngettext(
             "%(n)d account now has the committee member role.",
             "%(n)d accounts now have the committee member role.",
@@ -134,7 +108,7 @@ class UserAdmin(BaseUserAdmin):
         permissions=["change"],
     )
     def remove_committee(self, request, queryset):
-        n = self._set_committee(request, queryset, give=False)
+        n = services.user_role_set(actor=request.user, users=queryset, role="committee", give=False)
         message = ngettext(
             "%(n)d account no longer has the committee member role.",
             "%(n)d accounts no longer have the committee member role.",

@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from accounts import roles
 from accounts.models import User
 from core.audit import log_action
 from core.text import normalise_phone
@@ -57,3 +58,34 @@ def user_password_set_record(*, actor, user: User) -> None:
         target=user,
         usable=user.has_usable_password(),
     )
+
+
+# role -> (give, take, the audit keys of giving and taking)
+_ROLE_CHANGES = {
+    "official": (
+        roles.make_official,
+        roles.remove_official,
+        "accounts.official_role_grant",
+        "accounts.official_role_revoke",
+    ),
+    "committee": (
+        roles.make_committee_member,
+        roles.remove_committee_member,
+        "accounts.committee_role_grant",
+        "accounts.committee_role_revoke",
+    ),
+}
+
+
+@transaction.atomic
+def user_role_set(*, actor, users, role: str, give: bool) -> int:
+    """Give or take the official or committee member role on ``users``; staff (not superusers)
+    never change it on staff or superuser accounts. Each change audited; returns how many."""
+    if not actor.is_superuser:
+        users = users.filter(is_staff=False, is_superuser=False)
+    make, remove, granted, revoked = _ROLE_CHANGES[role]
+    people = list(users)
+    for user in people:
+        (make if give else remove)(user)
+        log_action(actor=actor, action=granted if give else revoked, target=user)
+    return len(people)

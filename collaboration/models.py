@@ -4,12 +4,14 @@ answer, and the projects that adopted proposals become.
 
 Reports contract (kpis compose these later; keep the names): ``Proposal.kind``,
 ``Proposal.submitted_at`` (null while a draft), ``Proposal.status`` and ``ProposalAnswer`` rows
-(``decision``, ``decided_at``); ``Project.status``, ``Project.starts_on`` / ``ends_on``.
+(``decision``, ``decided_at``); ``Project.status``, ``Project.starts_on`` / ``ends_on``
+(null until the agreement is concluded), ``Project.adopted_at``.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -429,3 +431,281 @@ class ProposalAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal}: {self.get_decision_display()}"
+
+
+# --------------------------------------------------------------------------- projects (協働事業)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def current(self):
+        return self.exclude(status=Project.Status.COMPLETED)
+
+    def past(self):
+        return self.filter(status=Project.Status.COMPLETED)
+
+
+class Project(models.Model):
+    """協働事業: what an adopted proposal (採択) becomes. Public: title, partners, field, period,
+    aims, summary and, once the final report is in, its results; the rest stays with the group,
+    the department and the office."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Preparing the agreement")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("proposal"), on_delete=models.PROTECT, related_name="project"
+    )
+    slug = models.SlugField(_("web address name"), max_length=80, unique=True)
+    title = models.CharField(_("project title"), max_length=120)
+    group = models.ForeignKey(
+        Group,
+        verbose_name=pgettext_lazy("citizen group", "group"),
+        on_delete=models.PROTECT,
+        related_name="collaboration_projects",
+    )
+    department = models.ForeignKey(
+        Partner,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        limit_choices_to={"kind": Partner.Kind.DEPARTMENT},
+    )
+    field = models.ForeignKey(
+        ActivityField,
+        verbose_name=_("field"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    aims = models.TextField(_("aims"), max_length=3000)
+    summary = models.TextField(
+        _("public summary"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Shown on the project's public page."),
+    )
+    budget = models.PositiveIntegerField(_("budget (yen)"))
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREPARING
+    )
+    adopted_at = models.DateTimeField(_("adopted"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("joint project")
+        verbose_name_plural = _("joint projects")
+        ordering = ["-adopted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="collaboration_project_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("collaboration:project", kwargs={"slug": self.slug})
+
+    def get_workspace_url(self) -> str:
+        return reverse("collaboration:project_workspace", kwargs={"slug": self.slug})
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+
+class Agreement(models.Model):
+    """協定: what both sides agreed (roles, budget, period, documents), with the day it was
+    concluded; recorded by the office or the department's official."""
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("joint project"), on_delete=models.CASCADE, related_name="agreement"
+    )
+    role_group = models.TextField(_("the group's role"), max_length=2000)
+    role_city = models.TextField(_("the city's role"), max_length=2000)
+    budget = models.PositiveIntegerField(_("budget (yen)"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    concluded_on = models.DateField(_("concluded on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agreement (協定)")
+        verbose_name_plural = _("agreements (協定)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="collaboration_agreement_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.concluded_on}"
+
+
+class ProgressReport(models.Model):
+    """経過報告: written by the group's members while the project runs."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("joint project"),
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+    )
+    reported_on = models.DateField(_("date"))
+    text = models.TextField(_("progress"), max_length=5000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("progress report (経過報告)")
+        verbose_name_plural = _("progress reports (経過報告)")
+        ordering = ["reported_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.reported_on}"
+
+
+class ProjectFile(models.Model):
+    """A document of a project, kept private: the agreement's documents, or a progress report's
+    attachment (``report`` set)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("joint project"), on_delete=models.CASCADE, related_name="files"
+    )
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report (経過報告)"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+    )
+    file = models.FileField(
+        _("file"), upload_to="collaboration/projects/", storage=get_private_storage, max_length=200
+    )
+    name = models.CharField(_("file name"), max_length=120)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project document")
+        verbose_name_plural = _("project documents")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FinalReport(models.Model):
+    """完了報告: the results and the spending, written by the group once; the project is
+    completed with it."""
+
+    project = models.OneToOneField(
+        Project,
+        verbose_name=_("joint project"),
+        on_delete=models.CASCADE,
+        related_name="final_report",
+    )
+    results = models.TextField(_("results"), max_length=5000)
+    spending = models.PositiveIntegerField(_("spending (yen)"))
+    spending_note = models.TextField(_("spending breakdown"), max_length=2000, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(pgettext_lazy("report", "submitted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("final report (完了報告)")
+        verbose_name_plural = _("final reports (完了報告)")
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+
+RATING = [MinValueValidator(1), MaxValueValidator(5)]
+CRITERIA = (
+    ("rating_goals", _("Goals achieved (目標の達成)")),
+    ("rating_effect", _("Effect of working together (協働の効果)")),
+    ("rating_roles", _("Sharing of roles (役割分担)")),
+    ("rating_continuity", _("Continuity (継続性)")),
+)
+
+
+class Evaluation(models.Model):
+    """合同評価: each side (the group, the department) rates the completed project once, 1–5 per
+    criterion, with a comment and what it wants next year; shown when both have answered."""
+
+    class Side(models.TextChoices):
+        GROUP = "group", pgettext_lazy("evaluation side", "The group")
+        DEPARTMENT = "department", pgettext_lazy("evaluation side", "The department")
+
+    class NextYear(models.TextChoices):
+        CONTINUE = "continue", _("Continue as it is")
+        REVISE = "revise", _("Continue with changes")
+        END = "end", _("End the project")
+
+    CRITERIA = CRITERIA
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("joint project"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    rating_goals = models.PositiveSmallIntegerField(CRITERIA[0][1], validators=RATING)
+    rating_effect = models.PositiveSmallIntegerField(CRITERIA[1][1], validators=RATING)
+    rating_roles = models.PositiveSmallIntegerField(CRITERIA[2][1], validators=RATING)
+    rating_continuity = models.PositiveSmallIntegerField(CRITERIA[3][1], validators=RATING)
+    comment = models.TextField(_("comment"), max_length=3000)
+    next_year = models.CharField(_("next year"), max_length=10, choices=NextYear.choices)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(pgettext_lazy("report", "submitted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evaluation (合同評価)")
+        verbose_name_plural = _("evaluations (合同評価)")
+        ordering = ["side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "side"], name="collaboration_one_evaluation_per_side"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                    name=f"collaboration_evaluation_{name}_1_to_5",
+                )
+                for name, _label in CRITERIA
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_side_display()}"
+
+    def ratings(self) -> list[tuple[str, int]]:
+        return [(label, getattr(self, name)) for name, label in self.CRITERIA]
+
+
+from collaboration.models_gobetween import *  # noqa: E402,F401,F403

@@ -33,10 +33,90 @@ def kpi_target_check(*, fiscal_year: int, key: str, target, exclude_pk: int | No
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise ReportError(
-            _("%(year)s already has a target for %(kpi)s: change that one instead.")
-            % {"year": FiscalYear(fiscal_year).label, "kpi": BY_KEY[key].label}
+        raise ReportError(_taken_message(fiscal_year, key, "target"))
+
+
+# --- One figure per fiscal year and KPI: targets (目標値) and hand-entered figures (手入力)
+#
+# Both are saved and removed the same way: the row locked, the rules checked again under the
+# lock, saved (a race on the unique (fiscal_year, key) becomes the rules' message), audited with
+# the figure before and after in the same transaction. ``_year_figure_save`` and
+# ``_year_figure_delete`` do it for both; each keeps its own audit keys.
+
+
+def _taken_message(fiscal_year: int, key: str, what: str) -> str:
+    if what == "target":
+        text = _("%(year)s already has a target for %(kpi)s: change that one instead.")
+    else:
+        text = _("%(year)s already has a figure for %(kpi)s: change that one instead.")
+    return text % {"year": FiscalYear(fiscal_year).label, "kpi": BY_KEY[key].label}
+
+
+def _year_figure_save(
+    *,
+    actor,
+    model: type[KpiTarget] | type[ManualFigure],
+    existing,
+    check,
+    action: str,
+    field: str,
+    fiscal_year: int,
+    key: str,
+    **values,
+):
+    """Lock ``existing`` (or start a new row), check (``check(exclude_pk=...)`` returns the
+    figure to store), save ``values`` with the figure in ``field``, audit ``action``."""
+    with transaction.atomic():
+        row = (
+            model.objects.select_for_update().get(pk=existing.pk)
+            if existing is not None and existing.pk
+            else None
         )
+        number = check(exclude_pk=row.pk if row else None)
+        before = (
+            {"fiscal_year": row.fiscal_year, "key": row.key, field: str(getattr(row, field))}
+            if row
+            else {}
+        )
+        if row is None:
+            row = model(fiscal_year=fiscal_year, key=key)
+        row.fiscal_year, row.key = fiscal_year, key
+        setattr(row, field, number)
+        for name, value in values.items():
+            setattr(row, name, value)
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError as exc:  # the same year and indicator saved meanwhile elsewhere
+            what = "target" if model is KpiTarget else "figure"
+            raise ReportError(_taken_message(fiscal_year, key, what)) from exc
+        log_action(
+            actor=actor,
+            action=action,
+            target=row,
+            fiscal_year=fiscal_year,
+            key=key,
+            value=str(Decimal(number)),
+            before=before,
+        )
+    return row
+
+
+def _year_figure_delete(*, actor, model, existing, action: str, field: str) -> None:
+    """Remove ``existing`` (already gone: nothing to do), audited with the figure it held."""
+    with transaction.atomic():
+        row = model.objects.select_for_update().filter(pk=existing.pk).first()
+        if row is None:
+            return
+        log_action(
+            actor=actor,
+            action=action,
+            target=row,
+            fiscal_year=row.fiscal_year,
+            key=row.key,
+            value=str(getattr(row, field)),
+        )
+        row.delete()
 
 
 def kpi_target_set(
@@ -51,60 +131,34 @@ def kpi_target_set(
     """Set a target (``kpi_target``: change that one, its year and indicator included)."""
     if not is_office_staff(actor):
         raise ReportError(_("Only office staff can set targets."))
-    note = (note or "").strip()
-    with transaction.atomic():
-        row = (
-            KpiTarget.objects.select_for_update().get(pk=kpi_target.pk)
-            if kpi_target is not None and kpi_target.pk
-            else None
-        )
-        kpi_target_check(
-            fiscal_year=fiscal_year, key=key, target=target, exclude_pk=row.pk if row else None
-        )
-        before = (
-            {"fiscal_year": row.fiscal_year, "key": row.key, "target": str(row.target)}
-            if row
-            else {}
-        )
-        if row is None:
-            row = KpiTarget(fiscal_year=fiscal_year, key=key)
-        row.fiscal_year, row.key, row.target, row.note = fiscal_year, key, target, note
-        try:
-            with transaction.atomic():
-                row.save()
-        except IntegrityError as exc:  # the same target set meanwhile in another tab
-            raise ReportError(
-                _("%(year)s already has a target for %(kpi)s: change that one instead.")
-                % {"year": FiscalYear(fiscal_year).label, "kpi": BY_KEY[key].label}
-            ) from exc
-        log_action(
-            actor=actor,
-            action="reports.kpi_target_set",
-            target=row,
-            fiscal_year=fiscal_year,
-            key=key,
-            value=str(Decimal(target)),
-            before=before,
-        )
-    return row
+
+    def check(exclude_pk):
+        kpi_target_check(fiscal_year=fiscal_year, key=key, target=target, exclude_pk=exclude_pk)
+        return target
+
+    return _year_figure_save(
+        actor=actor,
+        model=KpiTarget,
+        existing=kpi_target,
+        check=check,
+        action="reports.kpi_target_set",
+        field="target",
+        fiscal_year=fiscal_year,
+        key=key,
+        note=(note or "").strip(),
+    )
 
 
 def kpi_target_delete(*, actor, kpi_target: KpiTarget) -> None:
     if not is_office_staff(actor):
         raise ReportError(_("Only office staff can remove targets."))
-    with transaction.atomic():
-        row = KpiTarget.objects.select_for_update().filter(pk=kpi_target.pk).first()
-        if row is None:
-            return
-        log_action(
-            actor=actor,
-            action="reports.kpi_target_delete",
-            target=row,
-            fiscal_year=row.fiscal_year,
-            key=row.key,
-            value=str(row.target),
-        )
-        row.delete()
+    _year_figure_delete(
+        actor=actor,
+        model=KpiTarget,
+        existing=kpi_target,
+        action="reports.kpi_target_delete",
+        field="target",
+    )
 
 
 # --- Hand-entered figures (手入力, reports.manual)
@@ -146,10 +200,7 @@ def manual_figure_check(
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise ReportError(
-            _("%(year)s already has a figure for %(kpi)s: change that one instead.")
-            % {"year": FiscalYear(fiscal_year).label, "kpi": BY_KEY[key].label}
-        )
+        raise ReportError(_taken_message(fiscal_year, key, "figure"))
     return number
 
 
@@ -166,62 +217,36 @@ def manual_figure_set(
     """Enter (or, with ``manual_figure``, change) a past year's figure by hand; audited."""
     if not is_office_staff(actor):
         raise ReportError(_("Only office staff can enter figures."))
-    with transaction.atomic():
-        row = (
-            ManualFigure.objects.select_for_update().get(pk=manual_figure.pk)
-            if manual_figure is not None and manual_figure.pk
-            else None
+
+    def check(exclude_pk):
+        return manual_figure_check(
+            fiscal_year=fiscal_year, key=key, value=value, source=source, exclude_pk=exclude_pk
         )
-        number = manual_figure_check(
-            fiscal_year=fiscal_year,
-            key=key,
-            value=value,
-            source=source,
-            exclude_pk=row.pk if row else None,
-        )
-        before = (
-            {"fiscal_year": row.fiscal_year, "key": row.key, "value": str(row.value)} if row else {}
-        )
-        if row is None:
-            row = ManualFigure(fiscal_year=fiscal_year, key=key)
-        row.fiscal_year, row.key, row.value = fiscal_year, key, number
-        row.source, row.note = source.strip(), (note or "").strip()
-        try:
-            with transaction.atomic():
-                row.save()
-        except IntegrityError as exc:
-            raise ReportError(
-                _("%(year)s already has a figure for %(kpi)s: change that one instead.")
-                % {"year": FiscalYear(fiscal_year).label, "kpi": BY_KEY[key].label}
-            ) from exc
-        log_action(
-            actor=actor,
-            action="reports.manual_figure_set",
-            target=row,
-            fiscal_year=fiscal_year,
-            key=key,
-            value=str(number),
-            before=before,
-        )
-    return row
+
+    return _year_figure_save(
+        actor=actor,
+        model=ManualFigure,
+        existing=manual_figure,
+        check=check,
+        action="reports.manual_figure_set",
+        field="value",
+        fiscal_year=fiscal_year,
+        key=key,
+        source=(source or "").strip(),
+        note=(note or "").strip(),
+    )
 
 
 def manual_figure_delete(*, actor, manual_figure: ManualFigure) -> None:
     if not is_office_staff(actor):
         raise ReportError(_("Only office staff can remove figures."))
-    with transaction.atomic():
-        row = ManualFigure.objects.select_for_update().filter(pk=manual_figure.pk).first()
-        if row is None:
-            return
-        log_action(
-            actor=actor,
-            action="reports.manual_figure_delete",
-            target=row,
-            fiscal_year=row.fiscal_year,
-            key=row.key,
-            value=str(row.value),
-        )
-        row.delete()
+    _year_figure_delete(
+        actor=actor,
+        model=ManualFigure,
+        existing=manual_figure,
+        action="reports.manual_figure_delete",
+        field="value",
+    )
 
 
 # --- The business report's narrative (事業報告書, reports.business_report)

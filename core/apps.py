@@ -8,11 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from core import audit, audit_display, registry
+        from core import audit, audit_display, personal_data, registry
         from core.sites import site_follows_settings
 
         # Each app describes its audit keys in <app>/audit.py (core/audit.py's docstring).
         audit.autodiscover()
+        # Each app declares the personal data it holds in <app>/personal_data.py
+        # (core/personal_data.py's docstring).
+        personal_data.autodiscover()
         registry.register(
             "admin_home",
             registry.Panel(

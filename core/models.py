@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -32,3 +34,61 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+def _days(label, default: int):
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    return models.PositiveIntegerField(
+        label,
+        default=default,
+        validators=[MinValueValidator(1), MaxValueValidator(36500)],
+    )
+
+
+class RetentionSettings(models.Model):
+    """How long each kind of personal data is kept (one row, edited in the admin, audited).
+
+    The kinds, their defaults and what each period counts from are declared in
+    ``core.personal_data.RETENTION``; the privacy policy shows these values beside its list of
+    the data the portal holds. Periods are in days."""
+
+    event_guests_days = _days(_("guests' names and e-mail addresses (days after the event)"), 365)
+    accessibility_needs_days = _days(
+        _("answers about accessibility needs (days after the event)"), 30
+    )
+    contact_messages_days = _days(_("contact-form messages (days after sending)"), 90)
+    opinion_senders_days = _days(_("opinion-box senders' details (days after sending)"), 365)
+    suppressed_addresses_days = _days(
+        _("unsubscribed and bounced addresses (days, then only a keyed hash stays)"), 30
+    )
+    unconfirmed_signups_days = _days(_("unconfirmed sign-ups (days after signing up)"), 30)
+    withdrawn_groups_days = _days(
+        _("withdrawn groups' private contacts (days after the withdrawal)"), 365
+    )
+    audit_details_days = _days(
+        _("personal details in the audit log (days after the action)"), 3 * 365
+    )
+    mail_log_days = _days(_("the mail log (days after sending)"), 365)
+    partner_contacts_days = _days(
+        _("contact persons of inactive partners (days after their last activity)"), 365
+    )
+    held_uploads_days = _days(_("files held for an unsent form (days)"), 1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention periods")
+        verbose_name_plural = _("retention periods")
+
+    def __str__(self) -> str:
+        return str(_("Retention periods"))
+
+    @classmethod
+    def load(cls) -> RetentionSettings:
+        obj = cls.objects.filter(pk=1).first()
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    def days(self, kind: str) -> int:
+        return int(getattr(self, f"{kind}_days"))

@@ -1,0 +1,157 @@
+"""The personal data the groups app holds (see core/personal_data.py)."""
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.personal_data import BLANK, Holding, Label, exempt, register
+from groups.models import (
+    ActivityPhoto,
+    ActivityRecord,
+    Consultation,
+    Group,
+    GroupDocument,
+    GroupRenewal,
+    Invitation,
+    Membership,
+)
+
+ERASED = Label(_("(erased)"))
+
+
+def _represented(person):
+    """Groups the person represents (their private contact is the representative's)."""
+    return Q(
+        memberships__user_id=person.user_id,
+        memberships__role=Membership.Role.REPRESENTATIVE,
+    )
+
+
+def _groups_of(person):
+    q = person.email_q("public_email")
+    if person.user is not None:
+        q |= _represented(person)
+    return Group.objects.filter(q).distinct()
+
+
+def _withdrawn_before(cutoff):
+    day = timezone.localdate(cutoff)
+    return Group.objects.filter(
+        Q(status=Group.Status.WITHDRAWN, withdrawn_on__lt=day)
+        | Q(status=Group.Status.REJECTED, updated_at__lt=cutoff)
+    )
+
+
+def _by_user(model, name):
+    def rows(person):
+        if person.user is None:
+            return model.objects.none()
+        return model.objects.filter(**{name: person.user_id})
+
+    return rows
+
+
+register(
+    Holding(
+        key="groups.private_contact",
+        model="groups.Group",
+        fields=(
+            "representative_name",
+            "representative_phone",
+            "representative_address",
+            "public_email",
+        ),
+        what=_("A group's representative: name, phone, address; the group's e-mail address"),
+        why=_("For the office to reach the group (registration, renewals, bookings)"),
+        who_sees=_(
+            "The office staff and the group's managers; the group's e-mail address is public"
+        ),
+        retention="withdrawn_groups",
+        of_person=_groups_of,
+        replace={
+            "representative_name": ERASED,
+            "representative_phone": BLANK,
+            "representative_address": BLANK,
+            "public_email": BLANK,
+        },
+        expired=_withdrawn_before,
+    ),
+    Holding(
+        key="groups.membership",
+        model="groups.Membership",
+        fields=("user",),
+        what=_("The groups you belong to and your role in each"),
+        why=_("To let you manage your group's page and book for it"),
+        who_sees=_("The office staff and the group's managers"),
+        of_person=_by_user(Membership, "user"),
+    ),
+    Holding(
+        key="groups.renewal",
+        model="groups.GroupRenewal",
+        fields=("confirmed_by", "note"),
+        what=_("Yearly renewals you confirmed for a group, with your note to the office"),
+        why=_("The register of groups (the city's figures count registered groups)"),
+        who_sees=_("The office staff"),
+        of_person=_by_user(GroupRenewal, "confirmed_by"),
+        replace={"note": BLANK},
+    ),
+    Holding(
+        key="groups.document",
+        model="groups.GroupDocument",
+        fields=("uploaded_by", "file"),
+        what=_("Documents uploaded for a group's registration (rules, member list)"),
+        why=_("The office checks a group's registration with them"),
+        who_sees=_("The office staff"),
+        of_person=_by_user(GroupDocument, "uploaded_by"),
+    ),
+    Holding(
+        key="groups.invitation",
+        model="groups.Invitation",
+        fields=("email", "invited_by", "accepted_by"),
+        what=_("Invitations to join a group: the invited address"),
+        why=_("To let the invited person join the group"),
+        who_sees=_("The office staff and the group's managers"),
+        of_person=lambda p: Invitation.objects.filter(
+            p.email_q("email")
+            | (Q(invited_by_id=p.user_id) | Q(accepted_by_id=p.user_id) if p.user else Q(pk=None))
+        ),
+        replace={"email": BLANK},
+    ),
+    Holding(
+        key="groups.activity_record",
+        model="groups.ActivityRecord",
+        fields=("created_by",),
+        what=_("Activity records you posted for a group"),
+        why=_("The group's public record of its activities"),
+        who_sees=_("Everyone (the group's page)"),
+        of_person=_by_user(ActivityRecord, "created_by"),
+    ),
+    Holding(
+        key="groups.activity_photo",
+        model="groups.ActivityPhoto",
+        fields=("uploaded_by", "image", "thumbnail"),
+        what=_("Photos you uploaded to a group's activity records"),
+        why=_("The group's public record of its activities"),
+        who_sees=_("Everyone (the group's page)"),
+        of_person=_by_user(ActivityPhoto, "uploaded_by"),
+    ),
+    Holding(
+        key="groups.consultation",
+        model="groups.Consultation",
+        fields=("person_name", "staff_member"),
+        what=_("Consultations with the office: the name of a person who is not a group"),
+        why=_("The office's record of its consultations (counted in the yearly report)"),
+        who_sees=_("The office staff"),
+        of_person=lambda p: (
+            Consultation.objects.filter(person_name__iexact=p.user.full_name)
+            if p.user is not None and p.user.full_name
+            else Consultation.objects.none()
+        ),
+        replace={"person_name": ERASED},
+    ),
+)
+
+exempt("groups.Group", "name", "name_kana", why="an organisation's name, public")
+exempt("groups.Group", "logo", why="the group's logo, public")
+exempt("groups.ActivityField", "name", "name_en", why="a word of the office's list")
+exempt("groups.Area", "name", "name_en", why="a word of the office's list")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from core.admin_decisions import Decision, DecisionAdminMixin, calls, in_status
+from core.admin_services import DeleteEachMixin
 from core.forms import CleanImageField
 from events import services
 from events.models import (
@@ -188,7 +189,7 @@ EVENT_DECISIONS = (
 
 
 @admin.register(Event)
-class EventAdmin(DecisionAdminMixin, admin.ModelAdmin):
+class EventAdmin(DeleteEachMixin, DecisionAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
     change_form_template = "admin/events/event/change_form.html"
     decisions = EVENT_DECISIONS
@@ -352,22 +353,14 @@ class EventAdmin(DecisionAdminMixin, admin.ModelAdmin):
         form.save_m2m()
         services.event_questions_update(actor=request.user, event=form.instance, formsets=formsets)
 
+    # "Delete selected" judges each event: one that may not go stays, with the reason.
+    delete_refusals = (services.EventError,)
+
     def delete_model(self, request, obj):
         services.event_delete(actor=request.user, event=obj)
 
-    def delete_queryset(self, request, queryset):
-        # Django's "delete selected" asks for the permission without the objects: each event
-        # is judged here, and one that may not go stays, with the reason.
-        for event in queryset:
-            try:
-                services.event_delete(actor=request.user, event=event)
-            except services.EventError as exc:
-                self.message_user(request, f"{event}: {exc}", messages.ERROR)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not services.event_deletable(obj):
-            return False
-        return super().has_delete_permission(request, obj)
+    def deletable(self, obj) -> bool:
+        return services.event_deletable(obj)
 
     def _set_status(self, request, queryset, status, *, only=None):
         def run(event):
@@ -621,7 +614,7 @@ SURVEY_DECISIONS = (
 
 
 @admin.register(Survey)
-class SurveyAdmin(DecisionAdminMixin, admin.ModelAdmin):
+class SurveyAdmin(DeleteEachMixin, DecisionAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "event",
@@ -676,20 +669,13 @@ class SurveyAdmin(DecisionAdminMixin, admin.ModelAdmin):
             formsets=formsets,
         )
 
+    delete_refusals = (services.SurveyError,)
+
     def delete_model(self, request, obj):
         services.survey_delete(actor=request.user, survey=obj)
 
-    def delete_queryset(self, request, queryset):
-        for survey in queryset:
-            try:
-                services.survey_delete(actor=request.user, survey=survey)
-            except services.SurveyError as exc:
-                self.message_user(request, f"{survey}: {exc}", messages.ERROR)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not services.survey_deletable(obj):
-            return False
-        return super().has_delete_permission(request, obj)
+    def deletable(self, obj) -> bool:
+        return services.survey_deletable(obj)
 
     def _each(self, request, queryset, run, done_message):
         done = 0

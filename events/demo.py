@@ -115,6 +115,26 @@ def _name(rng) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
 
 
+def _phoned_in(
+    *, staff, event, rng, count: int, email: str, people=lambda i: 1, groups=()
+) -> list[Registration]:
+    """People who phoned the office or asked at the desk: staff register them (no mail to
+    the demo's addresses). ``email`` names the addresses (``<email><n>@example.net``),
+    ``people(i)`` the party size of the i-th; with ``groups``, each comes from one of them."""
+    return [
+        services.registration_add_by_staff(
+            actor=staff,
+            event=event,
+            name=_name(rng),
+            email=f"{email}{i + 1}@example.net",
+            group=rng.choice(groups) if groups else None,
+            people=people(i),
+            notify=False,
+        )
+        for i in range(count)
+    ]
+
+
 def _second_saturday(year: int, month: int) -> dt.date:
     day = dt.date(year, month, 1)
     while day.weekday() != 5:
@@ -325,18 +345,15 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         order=2,
     )
     # People who phoned the office or asked at the desk (staff register them).
-    rows = [
-        services.registration_add_by_staff(
-            actor=staff,
-            event=meeting,
-            name=_name(rng),
-            email=f"sanka{i + 1}@example.net",
-            group=rng.choice(groups) if groups else None,
-            people=rng.choice([1, 1, 2]),
-            notify=False,
-        )
-        for i in range(14)
-    ]
+    rows = _phoned_in(
+        staff=staff,
+        event=meeting,
+        rng=rng,
+        count=14,
+        email="sanka",
+        people=lambda i: rng.choice([1, 1, 2]),
+        groups=groups,
+    )
     RegistrationAnswer.objects.bulk_create(
         [RegistrationAnswer(registration=r, question=social, value="yes") for r in rows[::2]]
         + [RegistrationAnswer(registration=rows[3], question=care, value="保育（3歳児1名）")]
@@ -367,24 +384,16 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         capacity=20,
     )
     seminar = services.event_approve(actor=staff, event=seminar)  # and publish it
-    for i in range(16):
-        services.registration_add_by_staff(
-            actor=staff,
-            event=seminar,
-            name=_name(rng),
-            email=f"seminar{i + 1}@example.net",
-            group=rng.choice(groups) if groups else None,
-            people=2 if i < 4 else 1,
-            notify=False,
-        )
-    for i in range(2):
-        services.registration_add_by_staff(
-            actor=staff,
-            event=seminar,
-            name=_name(rng),
-            email=f"waiting{i + 1}@example.net",
-            notify=False,
-        )
+    _phoned_in(
+        staff=staff,
+        event=seminar,
+        rng=rng,
+        count=16,
+        email="seminar",
+        people=lambda i: 2 if i < 4 else 1,
+        groups=groups,
+    )
+    _phoned_in(staff=staff, event=seminar, rng=rng, count=2, email="waiting")
     if rep is not None:
         services.registration_create(actor=rep, event=seminar, group=rep_group, notify=False)
 
@@ -409,15 +418,14 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
         organiser=ctx.shared.get("rep2_group"),
     )
     lottery = services.event_approve(actor=staff, event=lottery)  # and publish it
-    for i in range(12):
-        services.registration_add_by_staff(
-            actor=staff,
-            event=lottery,
-            name=_name(rng),
-            email=f"oyako{i + 1}@example.net",
-            people=rng.choice([2, 2, 3]),
-            notify=False,
-        )
+    _phoned_in(
+        staff=staff,
+        event=lottery,
+        rng=rng,
+        count=12,
+        email="oyako",
+        people=lambda i: rng.choice([2, 2, 3]),
+    )
     if rep is not None:
         services.registration_create(actor=rep, event=lottery, people=2, notify=False)
 
@@ -448,15 +456,14 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
                 services.registration_create(
                     actor=citizen, event=visit, people=2, share_needs=True, notify=False
                 )
-            for i in range(4):
-                services.registration_add_by_staff(
-                    actor=staff,
-                    event=visit,
-                    name=_name(rng),
-                    email=f"kengaku{i + 1}@example.net",
-                    people=rng.choice([1, 1, 2]),
-                    notify=False,
-                )
+            _phoned_in(
+                staff=staff,
+                event=visit,
+                rng=rng,
+                count=4,
+                email="kengaku",
+                people=lambda i: rng.choice([1, 1, 2]),
+            )
         day = today + dt.timedelta(days=45)
         services.event_propose(
             actor=rep,

@@ -133,7 +133,7 @@ def _db_value(value: Any) -> Any:
 
 
 def _is_constant(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | bool | Label)
+    return value is None or isinstance(value, str | int | bool | dict | list | Label)
 
 
 # --------------------------------------------------------------------------- retention kinds
@@ -339,6 +339,26 @@ def holdings_with_retention(kind: str | None = None) -> list[Holding]:
     return [h for h in holdings() if h.retention and (kind is None or h.retention == kind)]
 
 
+def of_account(model: str, *links: str, emails: Iterable[str] = ()):
+    """``of_person`` for the common case: ``model``'s rows linked to the person's account by any
+    of ``links`` (foreign keys to the user) or holding one of their addresses in any of
+    ``emails`` (fields, matched ignoring case)."""
+    emails = tuple(emails)
+
+    def rows(person: Person) -> models.QuerySet:
+        from django.apps import apps
+
+        q = Q(pk__in=[])
+        if person.user is not None:
+            for name in links:
+                q |= Q(**{f"{name}_id": person.user_id})
+        for name in emails:
+            q |= person.email_q(name)
+        return apps.get_model(model).objects.filter(q)
+
+    return rows
+
+
 # --------------------------------------------------------------------------- keyed hashes
 
 
@@ -351,6 +371,20 @@ def address_hash(email: str) -> str:
     )
     normalised = (email or "").strip().lower()
     return hmac.new(key.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+SUPPRESSED_DOMAIN = "suppressed.invalid"
+
+
+def suppressed_address(email: str) -> str:
+    """What a suppression row keeps in place of ``email``: its keyed hash as an address that is
+    never deliverable (``<hmac>@suppressed.invalid``), unique per address, so a list can still
+    say "this address must not be mailed" without holding it."""
+    return f"{address_hash(email)}@{SUPPRESSED_DOMAIN}"
+
+
+def is_suppressed_form(email: str) -> bool:
+    return (email or "").endswith(f"@{SUPPRESSED_DOMAIN}")
 
 
 # --------------------------------------------------------------------------- a person
@@ -458,6 +492,8 @@ def erase(
             changed = h.apply(rows) if (h.replace or h.anonymise) else 0
             if changed:
                 counts[h.key] = changed
+        if person.user is not None:
+            person.user.refresh_from_db()  # the audit row names the anonymised account
         log_action(
             actor=actor,
             action="core.personal_data_erase",
@@ -493,9 +529,9 @@ def retain_holding(
     batches = 0
     while max_batches is None or batches < max_batches:
         with transaction.atomic():
+            due = h.expired(limit).filter(h.pending_q()).values("pk")
             pks = list(
-                h.expired(limit)
-                .filter(h.pending_q())
+                h.model_class.objects.filter(pk__in=due)
                 .order_by("pk")
                 .select_for_update(skip_locked=True, of=("self",))
                 .values_list("pk", flat=True)[:batch_size]
@@ -642,6 +678,49 @@ def _register_core() -> None:
             details=[audit.FIELDS],
         ),
     )
+
+    register(
+        Holding(
+            key="core.audit_actor",
+            model="core.AuditLog",
+            fields=("actor",),
+            what=_("The audit log: what you did on the portal (bookings, sign-ups, changes)"),
+            why=_("The office's record of who did what, for the city's audit"),
+            who_sees=_("The office staff"),
+            of_person=of_account("core.AuditLog", "actor"),
+        ),
+        Holding(
+            key="core.audit_details",
+            model="core.AuditLog",
+            fields=("target_repr", "data"),
+            what=_("Details written in the audit log (the name of a record, changed values)"),
+            why=_("The office's record of who did what, for the city's audit"),
+            who_sees=_("The office staff"),
+            retention="audit_details",
+            of_person=_audit_about,
+            replace={"target_repr": BLANK, "data": {}},
+            expired=lambda cutoff: _audit_model().objects.filter(created_at__lt=cutoff),
+        ),
+    )
+
+
+def _audit_model():
+    from core.models import AuditLog
+
+    return AuditLog
+
+
+def _audit_about(person: Person) -> models.QuerySet:
+    """Audit rows about the person: their account as the record, or their address in the text."""
+    from django.contrib.contenttypes.models import ContentType
+
+    q = Q(pk__in=[])
+    if person.user is not None:
+        ct = ContentType.objects.get_for_model(person.user)
+        q |= Q(target_type=ct, target_id=str(person.user_id))
+    for email in person.emails:
+        q |= Q(target_repr__icontains=email) | Q(data__icontains=email)
+    return _audit_model().objects.filter(q)
 
 
 def _count_total(value: Any) -> str:

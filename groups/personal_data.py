@@ -1,9 +1,11 @@
 """The personal data the groups app holds (see core/personal_data.py)."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import Refusal, closing_check
 from core.personal_data import BLANK, Holding, Label, exempt, register
 from groups.models import (
     ActivityPhoto,
@@ -155,3 +157,38 @@ exempt("groups.Group", "name", "name_kana", why="an organisation's name, public"
 exempt("groups.Group", "logo", why="the group's logo, public")
 exempt("groups.ActivityField", "name", "name_en", why="a word of the office's list")
 exempt("groups.Area", "name", "name_en", why="a word of the office's list")
+
+
+# Leaving (退会, accounts.services.account_close): a group's last representative hands the role
+# over first, or asks the office to withdraw the group; one query.
+@closing_check
+def _last_representative(user):
+    others = Membership.objects.filter(
+        group=OuterRef("group"), role=Membership.Role.REPRESENTATIVE
+    ).exclude(user=user)
+    alone = (
+        Membership.objects.filter(
+            user=user,
+            role=Membership.Role.REPRESENTATIVE,
+            group__status__in=[
+                Group.Status.APPLIED,
+                Group.Status.REGISTERED,
+                Group.Status.SUSPENDED,
+            ],
+        )
+        .exclude(Exists(others))
+        .select_related("group")
+        .order_by("group__name_kana", "group__pk")
+    )
+    for membership in alone:
+        group = membership.group
+        yield Refusal(
+            message=_(
+                "You are the only representative of “%(group)s”. Make another member "
+                "representative (or invite someone and hand the role over), or ask the office "
+                "to withdraw the group."
+            )
+            % {"group": group.name},
+            link=reverse("groups:members", kwargs={"slug": group.slug}),
+            link_text=_("Members of %(group)s") % {"group": group.name},
+        )

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from core.admin_readonly import ReadOnlyAdmin
 from core.audit import action_types, describe
 from core.audit_display import object_url
-from core.models import AuditLog
+from core.models import AuditLog, RetentionSettings
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -212,3 +212,38 @@ class JobAdmin(procrastinate_admin.ProcrastinateJobAdmin):
 if admin.site.is_registered(ProcrastinateJob):
     admin.site.unregister(ProcrastinateJob)
 admin.site.register(ProcrastinateJob, JobAdmin)
+
+
+@admin.register(RetentionSettings)
+class RetentionSettingsAdmin(admin.ModelAdmin):
+    """The retention periods (one row): every change is audited, and the privacy policy shows
+    the values beside its list of the data the portal holds."""
+
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request):
+        return not RetentionSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        obj = RetentionSettings.load()
+        return redirect(reverse("admin:core_retentionsettings_change", args=[obj.pk]))
+
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        from core.audit import log_action
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            log_action(
+                actor=request.user,
+                action="core.retention_settings_change",
+                target=obj,
+                fields={name: form.cleaned_data[name] for name in form.changed_data},
+            )

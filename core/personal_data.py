@@ -546,6 +546,30 @@ def retain_holding(
     return done
 
 
+HELD_UPLOADS = "core.held_uploads"
+
+
+def _held_uploads_retain(now: dt.datetime) -> int:
+    """Files held for an unsent form (core.uploads) older than their retention period (never
+    sooner than their token's own life, ``UPLOAD_HOLD_SECONDS``)."""
+    from core.uploads import held_uploads_purge, hold_seconds
+
+    hold = dt.timedelta(seconds=hold_seconds())
+    keep = max(dt.timedelta(days=retention_days("held_uploads")), hold)
+    # held_uploads_purge deletes what is older than (its now - the hold).
+    return held_uploads_purge(now=now - keep + hold)
+
+
+def due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many rows each holding with a retention would anonymise now (nothing changed)."""
+    now = now or timezone.now()
+    counts = {}
+    for h in holdings():
+        if h.retention:
+            counts[h.key] = h.expired(cutoff(h.retention, now=now)).filter(h.pending_q()).count()
+    return counts
+
+
 def retain(
     *,
     now: dt.datetime | None = None,
@@ -564,6 +588,10 @@ def retain(
         changed = retain_holding(h, now=now, batch_size=batch_size)
         if changed:
             report.counts[h.key] = changed
+    if kinds is None or "held_uploads" in set(kinds):
+        removed = _held_uploads_retain(now)
+        if removed:
+            report.counts[HELD_UPLOADS] = removed
     if audit and report.counts:
         log_action(actor=None, action="core.personal_data_retain", counts=report.counts)
     return report

@@ -117,3 +117,13 @@ def retry_stalled_jobs(*, seconds_since_heartbeat: float | None = None) -> list[
 @app.task(name="core.retry_stalled_jobs")
 def retry_stalled_jobs_task(timestamp: int) -> dict:
     return dict(Counter(revival.outcome for revival in retry_stalled_jobs()))
+
+
+@app.periodic(cron=getattr(settings, "PERSONAL_DATA_RETAIN_CRON", "41 3 * * *"))
+@app.task(name="core.personal_data_retain", queueing_lock="core.personal_data_retain")
+def personal_data_retain_task(timestamp: int) -> dict:
+    """Anonymise the personal data past its retention period (core.personal_data.retain): in
+    batches, safe to run again after an interruption (retry_stalled_jobs may revive it)."""
+    from core import personal_data
+
+    return personal_data.retain().counts

@@ -251,14 +251,17 @@ class Delivery(DeliveryState):
 class BounceQuerySet(models.QuerySet):
     def suppressing(self, emails) -> set[str]:
         """Those of ``emails`` that a hard bounce suppresses (not lifted by staff since)."""
+        from core.personal_data import suppressed_address
+
         emails = [e.strip().lower() for e in emails]
         if not emails:
             return set()
-        return set(
-            self.filter(email__in=emails, hard=True, lifted_at__isnull=True).values_list(
-                "email", flat=True
-            )
-        )
+        # Past its retention period a bounce keeps only a keyed hash of its address.
+        hashed = {suppressed_address(e): e for e in emails}
+        found = self.filter(
+            email__in=[*emails, *hashed], hard=True, lifted_at__isnull=True
+        ).values_list("email", flat=True)
+        return {hashed.get(e, e) for e in found}
 
 
 class Bounce(models.Model):

@@ -5,11 +5,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import User
+from core.admin_decisions import Decision, DecisionAdminMixin
 from core.audit import log_action
 
 # What only a superuser may change: who is staff or superuser, and raw permissions. Office staff
@@ -17,11 +20,52 @@ from core.audit import log_action
 POWERS = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 
+class ClosedFilter(admin.SimpleListFilter):
+    title = _("closed (退会)")
+    parameter_name = "closed"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Open accounts")), ("yes", _("Closed accounts"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(closed_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(closed_at__isnull=True)
+        return queryset
+
+
+# Closing an account for a person who asks at the desk: the same service as the person's own
+# page (/accounts/delete/), after a confirmation page (UserAdmin.decide_view).
+USER_DECISIONS = (
+    Decision(
+        key="close",
+        label=_("Close this account (退会)…"),
+        offered=lambda user: user.closed_at is None,
+        run=lambda actor, obj, reason: services.account_close(actor=actor, user=obj, reason=reason),
+        done=_(
+            "The account is closed: the person's name, addresses and free texts are erased, "
+            "their records stay as anonymous ones, and they are signed out everywhere."
+        ),
+        reason="required",
+        reason_label=_("How the person asked"),
+        reason_help=_(
+            "E.g. at the desk on 6 December, identity checked with a health insurance card. Do "
+            "not write the person's name or address: this note is kept."
+        ),
+        danger=True,
+    ),
+)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(DecisionAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_filter = ["is_staff", "is_superuser", "is_active", ClosedFilter, "groups"]
+    change_form_template = "admin/accounts/user/change_form.html"
+    decisions = USER_DECISIONS
+    decision_errors = (services.AccountError,)
     search_fields = ["email", "full_name", "full_name_kana"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -30,7 +74,7 @@ class UserAdmin(BaseUserAdmin):
             _("Roles"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "closed_at"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
@@ -38,7 +82,7 @@ class UserAdmin(BaseUserAdmin):
     actions = ["make_official", "remove_official", "make_committee", "remove_committee"]
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = [*super().get_readonly_fields(request, obj), "closed_at"]
         if not request.user.is_superuser:
             fields += POWERS
         return fields
@@ -49,6 +93,47 @@ class UserAdmin(BaseUserAdmin):
         if obj is not None and not request.user.is_superuser and (obj.is_staff or obj.is_superuser):
             return False
         return super().has_change_permission(request, obj)
+
+    def decision_state(self, obj) -> str:
+        if obj.closed_at is not None:
+            return pgettext("account state", "Closed (退会)")
+        if obj.is_active:
+            return pgettext("account state", "Open")
+        return pgettext("account state", "Inactive")
+
+    def decide_view(self, request, object_id, key):
+        """Closing an account asks once more, on a page that says what happens (and what stops
+        it); the mixin's checks (staff only, POST only, the change permission on this account,
+        a reason) come first, and the confirmed POST runs the decision through the mixin."""
+        if key != "close" or not self._close_needs_confirming(request, object_id):
+            return super().decide_view(request, object_id, key)
+        user = get_object_or_404(self.get_queryset(request), pk=object_id)
+        return TemplateResponse(
+            request,
+            "admin/accounts/user/close_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Close the account of %(user)s") % {"user": user},
+                "opts": self.model._meta,
+                "original": user,
+                "reason": request.POST.get("reason", "").strip(),
+                "refusals": services.closing_refusals(user, by_office=True),
+            },
+        )
+
+    def _close_needs_confirming(self, request, object_id) -> bool:
+        """A staff POST with a reason, on an open account staff may change, not yet confirmed."""
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return False
+        if request.method != "POST" or request.POST.get("confirmed") == "yes":
+            return False
+        if not (request.POST.get("reason") or "").strip():
+            return False
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is None or obj.closed_at is not None:
+            return False
+        return self.has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         """Through the service: saved only when something changed, audited with the names of

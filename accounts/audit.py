@@ -59,4 +59,13 @@ register(
         "accounts.committee_role_revoke",
         pgettext_lazy("audit", "took the committee member role from the account"),
     ),
+    ActionType(
+        "accounts.account_close",
+        pgettext_lazy("audit", "closed the account"),
+        details=[
+            flag("by_staff", pgettext_lazy("audit", "for the person, by the office")),
+            detail("note", pgettext_lazy("audit", "how the person asked")),
+            detail("sessions", pgettext_lazy("audit", "sessions ended")),
+        ],
+    ),
 )

@@ -57,3 +57,27 @@ class ProfileForm(forms.Form):
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
+
+
+class AccountCloseForm(forms.Form):
+    """Closing one's own account: the password says it is really the person (a phone left
+    signed in on a shared computer is not enough)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("The password you sign in with."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("The password is not correct. Nothing was changed."), code="wrong_password"
+            )
+        return password

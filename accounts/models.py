@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 
 class PortalUserManager(UserManager):
@@ -38,6 +38,9 @@ class User(AbstractUser):
     full_name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     full_name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Set when the person left (退会, accounts.services.account_close): the row stays, with no
+    # name, address or phone, so the bookings, registrations and answers it made stay counted.
+    closed_at = models.DateTimeField(_("account closed"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -61,10 +64,18 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name()
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def get_full_name(self) -> str:
+        if self.is_closed:
+            return pgettext("account", "Former user")
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
+        if self.is_closed:
+            return pgettext("account", "Former user")
         return self.full_name or self.email.split("@")[0]

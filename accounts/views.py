@@ -1,11 +1,19 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.forms import ProfileForm
-from accounts.services import user_profile_update
+from accounts.forms import AccountCloseForm, ProfileForm
+from accounts.services import (
+    AccountAlreadyClosed,
+    AccountCloseRefused,
+    account_close,
+    closing_refusals,
+    user_profile_update,
+)
 from core import registry
+from core.ratelimit import limit_hit, rate_limited
 
 
 @login_required
@@ -28,3 +36,40 @@ def my_account(request):
             }
         )
     return render(request, "accounts/my_account.html", {"panels": panels, "form": form})
+
+
+def _password_guesses(group, request) -> str:
+    return f"account-close:{request.user.pk}"
+
+
+@login_required
+def account_close_view(request):
+    """退会: what is erased, what is kept and why; the password to confirm. Refused while the
+    person is a group's last representative (with the way to hand the role over)."""
+    refusals = closing_refusals(request.user)
+    data = request.POST if request.method == "POST" else None
+    form = AccountCloseForm(data, user=request.user)
+    if request.method == "POST" and not refusals:
+        # Guessing the password of a phone left signed in: a few tries an hour.
+        if limit_hit(request, scope="account-close", rate="10/h", key=_password_guesses):
+            return rate_limited(request)
+        if form.is_valid():
+            try:
+                account_close(actor=request.user, user=request.user)
+            except AccountCloseRefused as exc:
+                refusals = exc.refusals
+            except AccountAlreadyClosed as exc:
+                logout(request)
+                messages.info(request, str(exc))
+                return redirect("home")
+            else:
+                logout(request)
+                messages.success(
+                    request,
+                    _(
+                        "Your account is closed and you are signed out everywhere. Thank you "
+                        "for using the portal."
+                    ),
+                )
+                return redirect("home")
+    return render(request, "accounts/account_close.html", {"form": form, "refusals": refusals})

@@ -79,3 +79,65 @@ register(
         details=[HELD_ON],
     ),
 )
+
+# Projects (協働事業): adoption, agreement, reports and the joint evaluation.
+CONCLUDED_ON = detail("concluded_on", pgettext_lazy("audit", "concluded on"))
+REPORTED_ON = detail("reported_on", pgettext_lazy("audit", "report date"))
+SIDE = detail("side", pgettext_lazy("audit", "side"))
+NEXT_YEAR = detail("next_year", pgettext_lazy("audit", "next year"))
+
+register(
+    ActionType(
+        "collaboration.project_create",
+        pgettext_lazy("audit", "made a joint project of an adopted proposal"),
+    ),
+    ActionType(
+        "collaboration.agreement_record",
+        pgettext_lazy("audit", "recorded a project's agreement"),
+        details=[CONCLUDED_ON],
+    ),
+    ActionType(
+        "collaboration.project_document_add",
+        pgettext_lazy("audit", "added a document to a project's agreement"),
+        details=[NAME],
+    ),
+    ActionType(
+        "collaboration.progress_report_add",
+        pgettext_lazy("audit", "wrote a project's progress report"),
+        details=[REPORTED_ON],
+    ),
+    ActionType(
+        "collaboration.final_report_submit",
+        pgettext_lazy("audit", "sent a project's final report"),
+    ),
+    ActionType(
+        "collaboration.evaluation_submit",
+        pgettext_lazy("audit", "evaluated a joint project"),
+        details=[SIDE, NEXT_YEAR],
+    ),
+)
+
+# The go-between's record (collaboration/services_gobetween.py).
+OUTCOME = detail("outcome", pgettext_lazy("audit", "outcome"))
+KIND = detail("kind", pgettext_lazy("audit", "kind"))
+
+register(
+    ActionType(
+        "collaboration.introduction_record",
+        pgettext_lazy("audit", "recorded an introduction or a referral"),
+        details=[KIND],
+    ),
+    ActionType(
+        "collaboration.introduction_update",
+        pgettext_lazy("audit", "changed an introduction's follow-up"),
+        details=[FIELDS],
+    ),
+    ActionType(
+        "collaboration.introduction_outcome",
+        pgettext_lazy("audit", "recorded what came of an introduction"),
+        details=[OUTCOME],
+    ),
+    ActionType(
+        "collaboration.introduction_delete", pgettext_lazy("audit", "deleted an introduction")
+    ),
+)

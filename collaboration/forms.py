@@ -4,7 +4,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from collaboration.models import Meeting, Partner, Proposal, ProposalAnswer, Theme
+from collaboration.models import (
+    Agreement,
+    Evaluation,
+    FinalReport,
+    Meeting,
+    Partner,
+    ProgressReport,
+    Project,
+    Proposal,
+    ProposalAnswer,
+    Theme,
+)
 from core.uploads import clean_document
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -113,3 +124,149 @@ class ThemeForm(forms.ModelForm):
             "issue": forms.Textarea(attrs={"rows": 5}),
             "expectations": forms.Textarea(attrs={"rows": 5}),
         }
+
+
+# --------------------------------------------------------------------------- projects
+
+
+class _OptionalDocument(forms.Form):
+    document = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("Optional: a PDF, or a photo (JPEG, PNG); at most 10 MB."),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return None
+        content = clean_document(upload)
+        content.original_name = upload.name
+        return content
+
+
+class AgreementForm(forms.ModelForm):
+    summary = forms.CharField(
+        label=Project._meta.get_field("summary").verbose_name,
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the project's public page: no personal data."),
+    )
+    document = _OptionalDocument.base_fields["document"]
+    clean_document = _OptionalDocument.clean_document
+
+    class Meta:
+        model = Agreement
+        fields = ["role_group", "role_city", "budget", "starts_on", "ends_on", "concluded_on"]
+        widgets = {
+            "role_group": forms.Textarea(attrs={"rows": 3}),
+            "role_city": forms.Textarea(attrs={"rows": 3}),
+            "budget": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "concluded_on": DATE,
+        }
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            proposal = project.proposal
+            self.initial.update(
+                role_group=proposal.role_group,
+                role_city=proposal.role_city,
+                budget=project.budget,
+                summary=project.summary,
+                concluded_on=timezone.localdate(),
+            )
+        self.order_fields(["role_group", "role_city", "budget", "starts_on", "ends_on"])
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The project cannot end before it starts."))
+        return data
+
+    def _post_clean(self):  # the service validates the agreement with its project
+        pass
+
+
+class DocumentForm(forms.Form):
+    file = AttachmentForm.base_fields["file"]
+    clean_file = AttachmentForm.clean_file
+
+
+class ProgressReportForm(forms.ModelForm):
+    document = _OptionalDocument.base_fields["document"]
+    clean_document = _OptionalDocument.clean_document
+
+    class Meta:
+        model = ProgressReport
+        fields = ["reported_on", "text"]
+        widgets = {"reported_on": DATE, "text": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"text": _("What was done, who took part, what changed, what is next.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("reported_on", timezone.localdate())
+
+    def _post_clean(self):
+        pass
+
+
+class FinalReportForm(forms.ModelForm):
+    class Meta:
+        model = FinalReport
+        fields = ["results", "spending", "spending_note"]
+        widgets = {
+            "results": forms.Textarea(attrs={"rows": 8}),
+            "spending": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "spending_note": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "results": _("Shown on the project's public page: what the project achieved."),
+        }
+
+    def _post_clean(self):
+        pass
+
+
+RATINGS = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "rating_goals",
+            "rating_effect",
+            "rating_roles",
+            "rating_continuity",
+            "comment",
+            "next_year",
+        ]
+        widgets = {
+            **{
+                name: forms.RadioSelect(choices=RATINGS)
+                for name in ("rating_goals", "rating_effect", "rating_roles", "rating_continuity")
+            },
+            "comment": forms.Textarea(attrs={"rows": 6}),
+            "next_year": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("rating_goals", "rating_effect", "rating_roles", "rating_continuity"):
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label,
+                choices=RATINGS,
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text=_("5 = very good, 1 = poor"),
+            )
+        self.fields["next_year"].choices = Evaluation.NextYear.choices
+
+    def _post_clean(self):
+        pass

@@ -670,7 +670,10 @@ class Evaluation(models.Model):
     CRITERIA = CRITERIA
 
     project = models.ForeignKey(
-        Project, verbose_name=_("joint project"), on_delete=models.CASCADE, related_name="evaluations"
+        Project,
+        verbose_name=_("joint project"),
+        on_delete=models.CASCADE,
+        related_name="evaluations",
     )
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     rating_goals = models.PositiveSmallIntegerField(CRITERIA[0][1], validators=RATING)

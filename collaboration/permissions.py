@@ -5,6 +5,11 @@
 - office staff: everything; they screen proposals and assign them to a department;
 - a department official (an official whose account belongs to a department, DepartmentOfficial):
   the proposals assigned to their department only, which they answer; their department's themes.
+
+Projects (協働事業): everyone reads their public page; the group's members, the department's
+officials and the office work in the project's workspace. The office or the department records
+the agreement (協定); the group's members write the progress and final reports; each side (the
+group's members, the department's officials) evaluates once.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import is_office_staff, is_official
-from collaboration.models import DepartmentOfficial, Partner, Proposal, Theme
+from collaboration.models import DepartmentOfficial, Evaluation, Partner, Project, Proposal, Theme
 from groups.models import Group
 from groups.permissions import groups_user_can_act_for, is_member
 
@@ -113,3 +118,73 @@ def theme_for_department(slug: str, user) -> Theme:
     if not (is_office_staff(user) or (department and theme.department_id == department.pk)):
         raise PermissionDenied
     return theme
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def is_project_department(user, project: Project) -> bool:
+    department = department_of(user)
+    return department is not None and project.department_id == department.pk
+
+
+def can_see_workspace(user, project: Project) -> bool:
+    return (
+        is_office_staff(user)
+        or is_member(user, project.group)
+        or is_project_department(user, project)
+    )
+
+
+def can_record_agreement(user, project: Project) -> bool:
+    return is_office_staff(user) or is_project_department(user, project)
+
+
+def can_report(user, project: Project) -> bool:
+    """Progress and final reports: the group's members."""
+    return is_member(user, project.group)
+
+
+def evaluation_side(user, project: Project) -> str | None:
+    """The side ``user`` evaluates for: the group's (a member) or the department's (one of its
+    officials); None for anyone else (the office reads, it does not rate)."""
+    if is_member(user, project.group):
+        return Evaluation.Side.GROUP
+    if is_project_department(user, project):
+        return Evaluation.Side.DEPARTMENT
+    return None
+
+
+def _project(slug: str) -> Project:
+    return get_object_or_404(
+        Project.objects.select_related("group", "department", "field"), slug=slug
+    )
+
+
+def project_for_workspace(slug: str, user) -> Project:
+    project = _project(slug)
+    if not can_see_workspace(user, project):
+        raise PermissionDenied
+    return project
+
+
+def project_for_agreement(slug: str, user) -> Project:
+    project = _project(slug)
+    if not can_record_agreement(user, project):
+        raise PermissionDenied
+    return project
+
+
+def project_for_reporter(slug: str, user) -> Project:
+    project = _project(slug)
+    if not can_report(user, project):
+        raise PermissionDenied
+    return project
+
+
+def project_for_evaluator(slug: str, user) -> tuple[Project, str]:
+    project = _project(slug)
+    side = evaluation_side(user, project)
+    if side is None:
+        raise PermissionDenied
+    return project, side

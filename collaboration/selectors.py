@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from collaboration.models import (
@@ -12,10 +12,14 @@ from collaboration.models import (
     CollaborationSettings,
     Meeting,
     Partner,
+    ProgressReport,
+    Project,
+    ProjectFile,
     Proposal,
     ProposalAnswer,
     Theme,
 )
+from groups.models import ActivityField
 
 
 def published_themes() -> QuerySet[Theme]:
@@ -119,7 +123,7 @@ def themes_of(department: Partner) -> QuerySet[Theme]:
 def proposal_page(proposal: Proposal) -> Proposal:
     """A proposal with its attachments, meetings and answers, in three queries."""
     return (
-        Proposal.objects.select_related("group", "theme", "department", "field")
+        Proposal.objects.select_related("group", "theme", "department", "field", "project")
         .prefetch_related(
             "attachments",
             Prefetch("meetings", queryset=Meeting.objects.order_by("held_on", "pk")),
@@ -131,4 +135,68 @@ def proposal_page(proposal: Proposal) -> Proposal:
             ),
         )
         .get(pk=proposal.pk)
+    )
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def _project_joins(qs: QuerySet[Project]) -> QuerySet[Project]:
+    return qs.select_related("group", "department", "field")
+
+
+def public_projects(field_slug: str | None = None) -> QuerySet[Project]:
+    """Every project (all were adopted), by field, then the newest first; public data only."""
+    qs = Project.objects.all()
+    if field_slug:
+        qs = qs.filter(field__slug=field_slug)
+    return _project_joins(qs).order_by(
+        F("field__order").asc(nulls_last=True), "field__pk", "-adopted_at", "-pk"
+    )
+
+
+def project_fields():
+    """The activity fields that have projects (the list's filter)."""
+    return ActivityField.objects.filter(
+        pk__in=Project.objects.exclude(field=None).values("field")
+    ).order_by("order", "pk")
+
+
+def public_project(slug: str) -> Project:
+    return _project_joins(Project.objects.all()).select_related("final_report").get(slug=slug)
+
+
+def projects_for_desk(department: Partner | None = None) -> QuerySet[Project]:
+    """A department's projects (the office: every project), those still running first."""
+    qs = Project.objects.all()
+    if department is not None:
+        qs = qs.filter(department=department)
+    return (
+        _project_joins(qs)
+        .annotate(evaluations_in=Count("evaluations", distinct=True))
+        .order_by("status", "-adopted_at", "-pk")
+    )
+
+
+def projects_of_groups(groups) -> QuerySet[Project]:
+    return _project_joins(Project.objects.filter(group__in=groups)).order_by("-adopted_at", "-pk")
+
+
+def project_workspace(project: Project) -> Project:
+    """A project with its agreement, documents, reports and evaluations, in a fixed number of
+    queries."""
+    return (
+        _project_joins(Project.objects.all())
+        .select_related("agreement", "final_report", "proposal")
+        .prefetch_related(
+            Prefetch("files", queryset=ProjectFile.objects.filter(report=None).order_by("pk")),
+            Prefetch(
+                "progress_reports",
+                queryset=ProgressReport.objects.prefetch_related("files").order_by(
+                    "reported_on", "pk"
+                ),
+            ),
+            "evaluations",
+        )
+        .get(pk=project.pk)
     )

@@ -8,25 +8,32 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_official
-from collaboration import selectors
+from collaboration import emails, selectors
 from collaboration.models import (
+    Agreement,
     CallWindow,
     CollaborationSettings,
     DepartmentOfficial,
+    Evaluation,
+    FinalReport,
     Meeting,
     Partner,
+    ProgressReport,
+    Project,
+    ProjectFile,
     Proposal,
     ProposalAnswer,
     ProposalAttachment,
     Theme,
 )
+from collaboration.permissions import can_record_agreement, evaluation_side
 from core.audit import log_action
 from groups.models import Group, Membership
 
@@ -61,7 +68,7 @@ class CollaborationError(Exception):
 
 
 def _link(obj) -> str:
-    return f"{settings.SITE_URL}{obj.get_absolute_url()}"
+    return emails.link(obj)
 
 
 def _group_addresses(group: Group) -> list[str]:
@@ -88,15 +95,9 @@ def _department_addresses(department: Partner) -> list[str]:
     )
 
 
-def _mail(subject: str, body: str, recipients: list[str]) -> None:
-    if not recipients:
-        return
-    subject = f"[{_('Collaboration')}] {subject}"
-    transaction.on_commit(
-        lambda: send_mail(
-            subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
-        )
-    )
+def _mail(subject, body, recipients: list[str], **context) -> None:
+    """``subject`` and ``body``: lazy messages, made in the recipients' language (emails.py)."""
+    emails.send_after_commit(subject=subject, body=body, to=recipients, context=context)
 
 
 def _validate(obj, exclude: list[str]) -> None:
@@ -390,19 +391,22 @@ def proposal_submit(*, actor, proposal: Proposal, now: dt.datetime | None = None
         proposal.save(update_fields=["status", "submitted_at"])
         log_action(actor=actor, action="collaboration.proposal_submit", target=proposal, at=now)
         _mail(
-            _("New joint-project proposal: %(title)s") % {"title": proposal.title},
-            _("%(group)s sent a joint-project proposal.\n\n%(title)s\n%(url)s\n")
-            % {"group": proposal.group.name, "title": proposal.title, "url": _link(proposal)},
+            gettext_lazy("New joint-project proposal: %(title)s"),
+            gettext_lazy("%(group)s sent a joint-project proposal.\n\n%(title)s\n%(url)s\n"),
             [settings.OFFICE_EMAIL],
+            group=proposal.group.name,
+            title=proposal.title,
+            url=_link(proposal),
         )
         _mail(
-            _("We received your proposal: %(title)s") % {"title": proposal.title},
-            _(
+            gettext_lazy("We received your proposal: %(title)s"),
+            gettext_lazy(
                 "Thank you. The office received your joint-project proposal and will screen it, "
                 "then pass it to the city department concerned.\n\n%(title)s\n%(url)s\n"
-            )
-            % {"title": proposal.title, "url": _link(proposal)},
+            ),
             _group_addresses(proposal.group),
+            title=proposal.title,
+            url=_link(proposal),
         )
     return proposal
 
@@ -418,10 +422,12 @@ def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
         log_action(actor=actor, action="collaboration.proposal_withdraw", target=proposal)
         if was_sent:
             _mail(
-                _("Proposal withdrawn: %(title)s") % {"title": proposal.title},
-                _("The group withdrew its proposal.\n\n%(url)s\n") % {"url": _link(proposal)},
+                gettext_lazy("Proposal withdrawn: %(title)s"),
+                gettext_lazy("The group withdrew its proposal.\n\n%(url)s\n"),
                 [settings.OFFICE_EMAIL]
                 + (_department_addresses(proposal.department) if proposal.department_id else []),
+                title=proposal.title,
+                url=_link(proposal),
             )
     return proposal
 
@@ -464,33 +470,30 @@ def proposal_assign(
             answer_due=answer_due.isoformat(),
             at=now,
         )
+        context = {
+            "title": proposal.title,
+            "group": proposal.group.name,
+            "department": department.name,
+            "due": answer_due.isoformat(),
+            "url": _link(proposal),
+        }
         _mail(
-            _("A proposal awaits your department's answer: %(title)s") % {"title": proposal.title},
-            _(
+            gettext_lazy("A proposal awaits your department's answer: %(title)s"),
+            gettext_lazy(
                 "The office passed a joint-project proposal from %(group)s to %(department)s.\n"
                 "Answer due by %(due)s.\n\n%(url)s\n"
-            )
-            % {
-                "group": proposal.group.name,
-                "department": department.name,
-                "due": answer_due.isoformat(),
-                "url": _link(proposal),
-            },
+            ),
             _department_addresses(department),
+            **context,
         )
         _mail(
-            _("Your proposal went to %(department)s") % {"department": department.name},
-            _(
+            gettext_lazy("Your proposal went to %(department)s"),
+            gettext_lazy(
                 "The office passed your proposal “%(title)s” to %(department)s, which will answer "
                 "by %(due)s.\n\n%(url)s\n"
-            )
-            % {
-                "title": proposal.title,
-                "department": department.name,
-                "due": answer_due.isoformat(),
-                "url": _link(proposal),
-            },
+            ),
             _group_addresses(proposal.group),
+            **context,
         )
     return proposal
 
@@ -577,28 +580,30 @@ def proposal_answer(
                 decision=decision,
                 at=now,
             )
-            label = answer.get_decision_display()
+            context = {
+                "department": department.name,
+                "title": proposal.title,
+                "answer": ProposalAnswer.Decision(decision).label,
+                "reasons": answer.reasons,
+                "url": _link(proposal),
+            }
             _mail(
-                _("The city's answer to your proposal: %(answer)s") % {"answer": label},
-                _(
+                gettext_lazy("The city's answer to your proposal: %(answer)s"),
+                gettext_lazy(
                     "%(department)s answered your joint-project proposal “%(title)s”: "
                     "%(answer)s.\n\nReasons:\n%(reasons)s\n\n%(url)s\n"
-                )
-                % {
-                    "department": department.name,
-                    "title": proposal.title,
-                    "answer": label,
-                    "reasons": answer.reasons,
-                    "url": _link(proposal),
-                },
+                ),
                 _group_addresses(proposal.group),
+                **context,
             )
             _mail(
-                _("%(department)s answered a proposal: %(answer)s")
-                % {"department": department.name, "answer": label},
-                f"{proposal.title}\n{_link(proposal)}\n",
+                gettext_lazy("%(department)s answered a proposal: %(answer)s"),
+                "%(title)s\n%(url)s\n",
                 [settings.OFFICE_EMAIL],
+                **context,
             )
+            if decision == ProposalAnswer.Decision.ADOPTED:
+                project_create(actor=actor, proposal=proposal, now=now)
     except IntegrityError as exc:  # two answers at once: the database keeps one final answer
         raise CollaborationError(_("This proposal was already answered.")) from exc
     return answer
@@ -642,3 +647,391 @@ def attachment_delete(*, actor, attachment: ProposalAttachment) -> None:
         )
         attachment.delete()
     transaction.on_commit(lambda: attachment.file.delete(save=False))
+
+
+# --------------------------------------------------------------------------- projects (協働事業)
+
+MAX_PROJECT_FILES = 10
+AGREEMENT_FIELDS = ("role_group", "role_city", "budget", "starts_on", "ends_on", "concluded_on")
+
+
+def _project_slug(title: str, year: int) -> str:
+    base = slugify(title, allow_unicode=False)[:50].strip("-") or "project"
+    base = f"{year}-{base}"
+    slug, n = base, 2
+    while Project.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _locked_project(project: Project) -> Project:
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("group", "department")
+        .get(pk=project.pk)
+    )
+
+
+def _project_people(project: Project) -> list[str]:
+    """Everyone concerned: the group's members, the department's officials, the office."""
+    return [
+        *_group_addresses(project.group),
+        *_department_addresses(project.department),
+        settings.OFFICE_EMAIL,
+    ]
+
+
+def _project_context(project: Project) -> dict:
+    return {
+        "title": project.title,
+        "group": project.group.name,
+        "department": project.department.name,
+        "url": emails.link(project, project.get_workspace_url()),
+    }
+
+
+def project_create(*, actor, proposal: Proposal, now: dt.datetime | None = None) -> Project:
+    """An adopted proposal (採択) becomes a project, preparing its agreement. Called by
+    ``proposal_answer`` in the same transaction; once per proposal."""
+    now = now or timezone.now()
+    if proposal.status != Proposal.Status.ADOPTED:
+        raise CollaborationError(_("Only an adopted proposal becomes a project."))
+    with transaction.atomic():
+        if Project.objects.filter(proposal=proposal).exists():
+            raise CollaborationError(_("This proposal is already a project."))
+        project = Project.objects.create(
+            proposal=proposal,
+            slug=_project_slug(proposal.title, timezone.localdate(now).year),
+            title=proposal.title,
+            group=proposal.group,
+            department=proposal.department,
+            field=proposal.field,
+            aims=proposal.aim,
+            summary=proposal.aim[:300],
+            budget=proposal.budget,
+            adopted_at=now,
+        )
+        log_action(actor=actor, action="collaboration.project_create", target=project, at=now)
+    return project
+
+
+def _check_dates(starts_on, ends_on) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise CollaborationError(_("The project cannot end before it starts."))
+
+
+def _add_file(*, actor, project: Project, content, name: str, report=None) -> ProjectFile:
+    if project.files.count() >= MAX_PROJECT_FILES:
+        raise CollaborationError(
+            _("A project has at most %(n)d documents.") % {"n": MAX_PROJECT_FILES}
+        )
+    item = ProjectFile(project=project, report=report, name=name[:120], uploaded_by=actor)
+    item.file.save(content.name, content, save=False)
+    item.save()
+    return item
+
+
+def agreement_record(
+    *,
+    actor,
+    project: Project,
+    role_group: str,
+    role_city: str,
+    budget: int,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    concluded_on: dt.date,
+    summary: str | None = None,
+    document=None,
+    now: dt.datetime | None = None,
+) -> Agreement:
+    """協定: the office or the department's official records what both sides agreed; the project
+    runs from then on. ``document``: a file already checked by core.uploads (optional)."""
+    now = now or timezone.now()
+    if not can_record_agreement(actor, project):
+        raise CollaborationError(
+            _("Only the office or the department's officials record the agreement.")
+        )
+    _check_dates(starts_on, ends_on)
+    if concluded_on > timezone.localdate(now):
+        raise CollaborationError(_("An agreement is recorded once it has been concluded."))
+    if not role_group.strip() or not role_city.strip():
+        raise CollaborationError(_("Write the roles of both sides."))
+    with transaction.atomic():
+        project = _locked_project(project)
+        if project.status != Project.Status.PREPARING:
+            raise CollaborationError(_("The agreement of this project was already recorded."))
+        agreement = Agreement(
+            project=project,
+            role_group=role_group.strip(),
+            role_city=role_city.strip(),
+            budget=budget,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            concluded_on=concluded_on,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        _validate(agreement, exclude=["project", "recorded_by"])
+        agreement.save()
+        project.status = Project.Status.RUNNING
+        project.starts_on, project.ends_on, project.budget = starts_on, ends_on, budget
+        fields = ["status", "starts_on", "ends_on", "budget"]
+        if summary is not None:
+            project.summary = summary.strip()
+            fields.append("summary")
+        project.save(update_fields=fields)
+        if document is not None:
+            _add_file(actor=actor, project=project, content=document, name=document.original_name)
+        log_action(
+            actor=actor,
+            action="collaboration.agreement_record",
+            target=project,
+            concluded_on=concluded_on.isoformat(),
+            at=now,
+        )
+        _mail(
+            gettext_lazy("Agreement concluded: %(title)s"),
+            gettext_lazy(
+                "The agreement (協定) of the joint project “%(title)s” between %(group)s and "
+                "%(department)s was recorded: %(starts)s to %(ends)s, budget %(budget)s yen.\n"
+                "The group's members write their progress reports in the project's "
+                "workspace.\n\n%(url)s\n"
+            ),
+            _project_people(project),
+            starts=starts_on.isoformat(),
+            ends=ends_on.isoformat(),
+            budget=f"{budget:,}",
+            **_project_context(project),
+        )
+    return agreement
+
+
+def project_document_add(*, actor, project: Project, content, name: str) -> ProjectFile:
+    """A further document of the agreement (the office or the department)."""
+    if not can_record_agreement(actor, project):
+        raise CollaborationError(
+            _("Only the office or the department's officials add the agreement's documents.")
+        )
+    with transaction.atomic():
+        project = _locked_project(project)
+        item = _add_file(actor=actor, project=project, content=content, name=name)
+        log_action(
+            actor=actor, action="collaboration.project_document_add", target=project, name=name
+        )
+    return item
+
+
+def _check_member(actor, project: Project) -> None:
+    if not Membership.objects.filter(group=project.group_id, user=actor).exists():
+        raise CollaborationError(_("Only the group's members write its reports."))
+
+
+def progress_report_add(
+    *,
+    actor,
+    project: Project,
+    reported_on: dt.date,
+    text: str,
+    document=None,
+    now: dt.datetime | None = None,
+) -> ProgressReport:
+    """経過報告 by a member of the group while the project runs (with an optional document)."""
+    now = now or timezone.now()
+    _check_member(actor, project)
+    if not text.strip():
+        raise CollaborationError(_("Write what happened."))
+    if reported_on > timezone.localdate(now):
+        raise CollaborationError(_("A progress report cannot be dated in the future."))
+    with transaction.atomic():
+        project = _locked_project(project)
+        if project.status != Project.Status.RUNNING:
+            raise CollaborationError(
+                _("Progress reports are written while the project runs (after its agreement).")
+            )
+        if project.starts_on and reported_on < project.starts_on:
+            raise CollaborationError(
+                _("The project started on %(day)s: a report cannot be dated before it.")
+                % {"day": project.starts_on.isoformat()}
+            )
+        report = ProgressReport(
+            project=project,
+            reported_on=reported_on,
+            text=text.strip(),
+            written_by=actor,
+            created_at=now,
+        )
+        _validate(report, exclude=["project", "written_by"])
+        report.save()
+        if document is not None:
+            _add_file(
+                actor=actor,
+                project=project,
+                content=document,
+                name=document.original_name,
+                report=report,
+            )
+        log_action(
+            actor=actor,
+            action="collaboration.progress_report_add",
+            target=project,
+            reported_on=reported_on.isoformat(),
+            at=now,
+        )
+        _mail(
+            gettext_lazy("Progress report: %(title)s"),
+            gettext_lazy(
+                "%(group)s wrote a progress report (経過報告) of the joint project “%(title)s” "
+                "(%(day)s).\n\n%(url)s\n"
+            ),
+            [*_department_addresses(project.department), settings.OFFICE_EMAIL],
+            day=reported_on.isoformat(),
+            **_project_context(project),
+        )
+    return report
+
+
+def final_report_submit(
+    *,
+    actor,
+    project: Project,
+    results: str,
+    spending: int,
+    spending_note: str = "",
+    now: dt.datetime | None = None,
+) -> FinalReport:
+    """完了報告: the group's results and spending, once; the project is completed and both
+    sides are asked for their evaluation."""
+    now = now or timezone.now()
+    _check_member(actor, project)
+    if not results.strip():
+        raise CollaborationError(_("Write the project's results."))
+    try:
+        with transaction.atomic():
+            project = _locked_project(project)
+            if project.status == Project.Status.COMPLETED:
+                raise CollaborationError(_("The final report of this project was already sent."))
+            if project.status != Project.Status.RUNNING:
+                raise CollaborationError(
+                    _("The final report follows the agreement: none is recorded yet.")
+                )
+            report = FinalReport(
+                project=project,
+                results=results.strip(),
+                spending=spending,
+                spending_note=spending_note.strip(),
+                written_by=actor,
+                submitted_at=now,
+            )
+            _validate(report, exclude=["project", "written_by"])
+            report.save()
+            project.status = Project.Status.COMPLETED
+            project.completed_at = now
+            project.save(update_fields=["status", "completed_at"])
+            log_action(
+                actor=actor, action="collaboration.final_report_submit", target=project, at=now
+            )
+            _mail(
+                gettext_lazy("Final report: %(title)s — please evaluate"),
+                gettext_lazy(
+                    "%(group)s sent the final report (完了報告) of the joint project "
+                    "“%(title)s”. The project is completed.\n"
+                    "Both sides now evaluate it together (合同評価): the group and %(department)s "
+                    "each rate it once in the project's workspace.\n\n%(url)s\n"
+                ),
+                _project_people(project),
+                **_project_context(project),
+            )
+    except IntegrityError as exc:  # two reports at once: the database keeps one
+        raise CollaborationError(_("The final report of this project was already sent.")) from exc
+    return report
+
+
+def evaluation_submit(
+    *,
+    actor,
+    project: Project,
+    side: str,
+    rating_goals: int,
+    rating_effect: int,
+    rating_roles: int,
+    rating_continuity: int,
+    comment: str,
+    next_year: str,
+    now: dt.datetime | None = None,
+) -> Evaluation:
+    """合同評価: one side's ratings (1–5 per criterion), comment and wish for next year; each
+    side once. ``side``: the actor's own (permissions.evaluation_side); another's is refused."""
+    now = now or timezone.now()
+    if side not in Evaluation.Side.values or evaluation_side(actor, project) != side:
+        raise CollaborationError(
+            _(
+                "Only the group's members and the department's officials evaluate, each for "
+                "their side."
+            )
+        )
+    if next_year not in Evaluation.NextYear.values:
+        raise CollaborationError(_("Choose what should happen next year."))
+    if not comment.strip():
+        raise CollaborationError(_("Write a comment with your ratings."))
+    label = Evaluation.Side(side).label
+    already = _("%(side)s has already evaluated this project; each side evaluates once.")
+    try:
+        with transaction.atomic():
+            project = _locked_project(project)
+            if project.status != Project.Status.COMPLETED:
+                raise CollaborationError(_("A project is evaluated after its final report."))
+            if project.evaluations.filter(side=side).exists():
+                raise CollaborationError(already % {"side": label})
+            evaluation = Evaluation(
+                project=project,
+                side=side,
+                rating_goals=rating_goals,
+                rating_effect=rating_effect,
+                rating_roles=rating_roles,
+                rating_continuity=rating_continuity,
+                comment=comment.strip(),
+                next_year=next_year,
+                written_by=actor,
+                submitted_at=now,
+            )
+            _validate(evaluation, exclude=["project", "written_by"])
+            evaluation.save()
+            log_action(
+                actor=actor,
+                action="collaboration.evaluation_submit",
+                target=project,
+                side=side,
+                next_year=next_year,
+                at=now,
+            )
+            if project.evaluations.count() == 2:
+                _mail(
+                    gettext_lazy("Joint evaluation complete: %(title)s"),
+                    gettext_lazy(
+                        "The group and %(department)s have both evaluated the joint project "
+                        "“%(title)s”. Read the joint evaluation in the project's "
+                        "workspace.\n\n%(url)s\n"
+                    ),
+                    _project_people(project),
+                    **_project_context(project),
+                )
+            else:
+                other = (
+                    _department_addresses(project.department)
+                    if side == Evaluation.Side.GROUP
+                    else _group_addresses(project.group)
+                )
+                _mail(
+                    gettext_lazy("Your evaluation is awaited: %(title)s"),
+                    gettext_lazy(
+                        "%(side)s evaluated the joint project “%(title)s”. The joint evaluation "
+                        "is shown once your side has answered too.\n\n%(url)s\n"
+                    ),
+                    [*other, settings.OFFICE_EMAIL],
+                    side=label,
+                    **_project_context(project),
+                )
+    except IntegrityError as exc:  # both at once: the database keeps one per side
+        raise CollaborationError(already % {"side": label}) from exc
+    return evaluation

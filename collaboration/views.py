@@ -7,19 +7,25 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import is_office_staff
 from collaboration import permissions, selectors, services
 from collaboration.forms import (
+    AgreementForm,
     AnswerForm,
     AssignForm,
     AttachmentForm,
+    DocumentForm,
+    EvaluationForm,
+    FinalReportForm,
     MeetingForm,
+    ProgressReportForm,
     ProposalForm,
     ThemeForm,
 )
-from collaboration.models import ProposalAttachment, Theme
+from collaboration.models import Evaluation, Project, ProjectFile, ProposalAttachment, Theme
 from core.pagination import paginate
 from core.uploads import safe_extension
 
@@ -91,7 +97,14 @@ def proposals(request):
     return render(
         request,
         "collaboration/proposals.html",
-        {"proposals": page_obj, "page_obj": page_obj, "is_staff": is_office_staff(request.user)},
+        {
+            "proposals": page_obj,
+            "page_obj": page_obj,
+            "is_staff": is_office_staff(request.user),
+            "projects": []
+            if is_office_staff(request.user)
+            else selectors.projects_of_groups(permissions.proposing_groups(request.user)),
+        },
     )
 
 
@@ -186,28 +199,23 @@ def _run(request, proposal, action, done: str):
     return redirect(proposal)
 
 
-@login_required
-@require_POST
-def proposal_submit(request, pk):
-    proposal = permissions.proposal_for_editor(pk, request.user)
-    return _run(
-        request,
-        proposal,
-        lambda: services.proposal_submit(actor=request.user, proposal=proposal),
-        _("Your proposal was sent to the office. You will hear from us by e-mail."),
-    )
+# A group's step on its proposal: the service to call and what the group is told.
+PROPOSAL_STEPS = {
+    "submit": (
+        services.proposal_submit,
+        _lazy("Your proposal was sent to the office. You will hear from us by e-mail."),
+    ),
+    "withdraw": (services.proposal_withdraw, _lazy("The proposal was withdrawn.")),
+}
 
 
 @login_required
 @require_POST
-def proposal_withdraw(request, pk):
+def proposal_step(request, pk, step):
+    """Submit or withdraw (the URL names the step): the group's members only."""
     proposal = permissions.proposal_for_editor(pk, request.user)
-    return _run(
-        request,
-        proposal,
-        lambda: services.proposal_withdraw(actor=request.user, proposal=proposal),
-        _("The proposal was withdrawn."),
-    )
+    action, done = PROPOSAL_STEPS[step]
+    return _run(request, proposal, lambda: action(actor=request.user, proposal=proposal), str(done))
 
 
 @login_required
@@ -235,7 +243,12 @@ def attachment_add(request, pk):
 def attachment(request, pk):
     attachment = get_object_or_404(ProposalAttachment, pk=pk)
     permissions.proposal_for_viewer(attachment.proposal_id, request.user)
-    ext = safe_extension(attachment.file.name)
+    return _download(attachment.file, f"proposal-{attachment.proposal_id}-{attachment.pk}")
+
+
+def _download(file, stem: str):
+    """A private file, sent as an attachment under a neutral name, never cached."""
+    ext = safe_extension(file.name)
     types = {
         "pdf": "application/pdf",
         "jpg": "image/jpeg",
@@ -243,13 +256,13 @@ def attachment(request, pk):
         "webp": "image/webp",
     }
     try:
-        handle = attachment.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("The file is missing.")) from exc
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"proposal-{attachment.proposal_id}-{attachment.pk}.{ext}",
+        filename=f"{stem}.{ext}",
         content_type=types.get(ext, "application/octet-stream"),
     )
     response["Cache-Control"] = "private, no-store"
@@ -339,6 +352,7 @@ def desk(request):
         context["queue"] = selectors.screening_queue()
     else:
         context["themes"] = selectors.themes_of(department)
+    context["projects"] = selectors.projects_for_desk(department)
     return render(request, "collaboration/desk.html", context)
 
 
@@ -366,3 +380,195 @@ def theme_create(request):
     return render(
         request, "collaboration/theme_form.html", {"form": form, "department": department}
     )
+
+
+# --------------------------------------------------------------------------- projects (協働事業)
+
+
+@require_safe
+def projects(request):
+    """Public: current and past projects, by field, with a filter by field."""
+    fields = list(selectors.project_fields())
+    chosen = next((f for f in fields if f.slug == request.GET.get("field")), None)
+    found = list(selectors.public_projects(chosen.slug if chosen else None))
+    return render(
+        request,
+        "collaboration/projects.html",
+        {
+            "fields": fields,
+            "chosen": chosen,
+            "current": [p for p in found if not p.is_completed],
+            "past": [p for p in found if p.is_completed],
+        },
+    )
+
+
+@require_safe
+def project(request, slug):
+    try:
+        project = selectors.public_project(slug)
+    except Project.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "collaboration/project.html",
+        {
+            "project": project,
+            "can_work": request.user.is_authenticated
+            and permissions.can_see_workspace(request.user, project),
+        },
+    )
+
+
+@login_required
+@require_safe
+def project_workspace(request, slug):
+    """The project's private page: agreement, documents, reports, the joint evaluation."""
+    user = request.user
+    project = selectors.project_workspace(permissions.project_for_workspace(slug, user))
+    evaluations = {e.side: e for e in project.evaluations.all()}
+    by_group = evaluations.get(Evaluation.Side.GROUP)
+    by_department = evaluations.get(Evaluation.Side.DEPARTMENT)
+    rows = []
+    if by_group and by_department:
+        rows = [
+            (label, getattr(by_group, name), getattr(by_department, name))
+            for name, label in Evaluation.CRITERIA
+        ]
+    side = permissions.evaluation_side(user, project)
+    can_agree = permissions.can_record_agreement(user, project)
+    return render(
+        request,
+        "collaboration/project_workspace.html",
+        {
+            "project": project,
+            "agreement": getattr(project, "agreement", None),
+            "final_report": getattr(project, "final_report", None),
+            "evaluations": evaluations,
+            "evaluation_done": len(evaluations) == 2,
+            "group_evaluation": by_group,
+            "department_evaluation": by_department,
+            "evaluation_rows": rows,
+            "side": side,
+            "side_label": Evaluation.Side(side).label if side else "",
+            "side_has_evaluated": side in evaluations,
+            "can_agree": can_agree and project.status == Project.Status.PREPARING,
+            "can_add_document": can_agree and project.status != Project.Status.PREPARING,
+            "can_report": permissions.can_report(user, project) and project.is_running,
+            "can_evaluate": side is not None and project.is_completed and side not in evaluations,
+            "document_form": DocumentForm() if can_agree else None,
+        },
+    )
+
+
+def _project_form(request, project, form, template: str, save, done: str, **extra):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except services.CollaborationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect(project.get_workspace_url())
+    return render(request, template, {"form": form, "project": project, **extra})
+
+
+@login_required
+def agreement_record(request, slug):
+    project = permissions.project_for_agreement(slug, request.user)
+    if project.status != Project.Status.PREPARING:
+        messages.error(request, _("The agreement of this project was already recorded."))
+        return redirect(project.get_workspace_url())
+    form = AgreementForm(request.POST or None, request.FILES or None, project=project)
+    return _project_form(
+        request,
+        project,
+        form,
+        "collaboration/agreement_form.html",
+        lambda data: services.agreement_record(actor=request.user, project=project, **data),
+        _("The agreement is recorded; the group and the department were told."),
+    )
+
+
+@login_required
+@require_POST
+def project_document_add(request, slug):
+    project = permissions.project_for_agreement(slug, request.user)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return redirect(project.get_workspace_url())
+    content = form.cleaned_data["file"]
+    try:
+        services.project_document_add(
+            actor=request.user, project=project, content=content, name=content.original_name
+        )
+    except services.CollaborationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The document was added."))
+    return redirect(project.get_workspace_url())
+
+
+@login_required
+def progress_report_add(request, slug):
+    project = permissions.project_for_reporter(slug, request.user)
+    form = ProgressReportForm(request.POST or None, request.FILES or None)
+    return _project_form(
+        request,
+        project,
+        form,
+        "collaboration/progress_report_form.html",
+        lambda data: services.progress_report_add(actor=request.user, project=project, **data),
+        _("Your progress report was saved; the department and the office were told."),
+    )
+
+
+@login_required
+def final_report_submit(request, slug):
+    project = permissions.project_for_reporter(slug, request.user)
+    if project.is_completed:
+        messages.error(request, _("The final report of this project was already sent."))
+        return redirect(project.get_workspace_url())
+    form = FinalReportForm(request.POST or None)
+    return _project_form(
+        request,
+        project,
+        form,
+        "collaboration/final_report_form.html",
+        lambda data: services.final_report_submit(actor=request.user, project=project, **data),
+        _("The final report was sent; the project is completed. Now evaluate it together."),
+    )
+
+
+@login_required
+def evaluation_submit(request, slug):
+    project, side = permissions.project_for_evaluator(slug, request.user)
+    if project.evaluations.filter(side=side).exists():
+        messages.error(
+            request,
+            _("%(side)s has already evaluated this project; each side evaluates once.")
+            % {"side": Evaluation.Side(side).label},
+        )
+        return redirect(project.get_workspace_url())
+    form = EvaluationForm(request.POST or None)
+    return _project_form(
+        request,
+        project,
+        form,
+        "collaboration/evaluation_form.html",
+        lambda data: services.evaluation_submit(
+            actor=request.user, project=project, side=side, **data
+        ),
+        _("Your evaluation was saved."),
+        side_label=Evaluation.Side(side).label,
+    )
+
+
+@login_required
+@require_safe
+def project_file(request, pk):
+    item = get_object_or_404(ProjectFile.objects.select_related("project"), pk=pk)
+    permissions.project_for_workspace(item.project.slug, request.user)
+    return _download(item.file, f"project-{item.project_id}-{item.pk}")

@@ -9,154 +9,447 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collaboration', '0001_initial'),
-        ('groups', '0009_normalise_phone_numbers'),
+        ("collaboration", "0001_initial"),
+        ("groups", "0009_normalise_phone_numbers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='web address name')),
-                ('title', models.CharField(max_length=120, verbose_name='project title')),
-                ('aims', models.TextField(max_length=3000, verbose_name='aims')),
-                ('summary', models.TextField(blank=True, help_text="Shown on the project's public page.", max_length=1000, verbose_name='public summary')),
-                ('budget', models.PositiveIntegerField(verbose_name='budget (yen)')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('status', models.CharField(choices=[('preparing', 'Preparing the agreement'), ('running', 'Running'), ('completed', 'Completed')], default='preparing', max_length=10, verbose_name='status')),
-                ('adopted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='adopted')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed')),
-                ('department', models.ForeignKey(limit_choices_to={'kind': 'department'}, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='collaboration.partner', verbose_name='department')),
-                ('field', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='groups.activityfield', verbose_name='field')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='collaboration_projects', to='groups.group', verbose_name='group')),
-                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='project', to='collaboration.proposal', verbose_name='proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(max_length=80, unique=True, verbose_name="web address name"),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="project title")),
+                ("aims", models.TextField(max_length=3000, verbose_name="aims")),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown on the project's public page.",
+                        max_length=1000,
+                        verbose_name="public summary",
+                    ),
+                ),
+                ("budget", models.PositiveIntegerField(verbose_name="budget (yen)")),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("preparing", "Preparing the agreement"),
+                            ("running", "Running"),
+                            ("completed", "Completed"),
+                        ],
+                        default="preparing",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "adopted_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="adopted"),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="completed"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "department"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="collaboration.partner",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "field",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="groups.activityfield",
+                        verbose_name="field",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="collaboration_projects",
+                        to="groups.group",
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="project",
+                        to="collaboration.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'joint project',
-                'verbose_name_plural': 'joint projects',
-                'ordering': ['-adopted_at', '-pk'],
+                "verbose_name": "joint project",
+                "verbose_name_plural": "joint projects",
+                "ordering": ["-adopted_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reported_on', models.DateField(verbose_name='date')),
-                ('text', models.TextField(max_length=5000, verbose_name='progress')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='written')),
-                ('written_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_reports', to='collaboration.project', verbose_name='joint project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reported_on", models.DateField(verbose_name="date")),
+                ("text", models.TextField(max_length=5000, verbose_name="progress")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="written"),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_reports",
+                        to="collaboration.project",
+                        verbose_name="joint project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress report (経過報告)',
-                'verbose_name_plural': 'progress reports (経過報告)',
-                'ordering': ['reported_on', 'pk'],
+                "verbose_name": "progress report (経過報告)",
+                "verbose_name_plural": "progress reports (経過報告)",
+                "ordering": ["reported_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FinalReport',
+            name="FinalReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('results', models.TextField(max_length=5000, verbose_name='results')),
-                ('spending', models.PositiveIntegerField(verbose_name='spending (yen)')),
-                ('spending_note', models.TextField(blank=True, max_length=2000, verbose_name='spending breakdown')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted')),
-                ('written_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='final_report', to='collaboration.project', verbose_name='joint project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("results", models.TextField(max_length=5000, verbose_name="results")),
+                ("spending", models.PositiveIntegerField(verbose_name="spending (yen)")),
+                (
+                    "spending_note",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="spending breakdown"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="final_report",
+                        to="collaboration.project",
+                        verbose_name="joint project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'final report (完了報告)',
-                'verbose_name_plural': 'final reports (完了報告)',
+                "verbose_name": "final report (完了報告)",
+                "verbose_name_plural": "final reports (完了報告)",
             },
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(choices=[('group', 'The group'), ('department', 'The department')], max_length=10, verbose_name='side')),
-                ('rating_goals', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Goals achieved (目標の達成)')),
-                ('rating_effect', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Effect of working together (協働の効果)')),
-                ('rating_roles', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Sharing of roles (役割分担)')),
-                ('rating_continuity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Continuity (継続性)')),
-                ('comment', models.TextField(max_length=3000, verbose_name='comment')),
-                ('next_year', models.CharField(choices=[('continue', 'Continue as it is'), ('revise', 'Continue with changes'), ('end', 'End the project')], max_length=10, verbose_name='next year')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted')),
-                ('written_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='collaboration.project', verbose_name='joint project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("group", "The group"), ("department", "The department")],
+                        max_length=10,
+                        verbose_name="side",
+                    ),
+                ),
+                (
+                    "rating_goals",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Goals achieved (目標の達成)",
+                    ),
+                ),
+                (
+                    "rating_effect",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Effect of working together (協働の効果)",
+                    ),
+                ),
+                (
+                    "rating_roles",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Sharing of roles (役割分担)",
+                    ),
+                ),
+                (
+                    "rating_continuity",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Continuity (継続性)",
+                    ),
+                ),
+                ("comment", models.TextField(max_length=3000, verbose_name="comment")),
+                (
+                    "next_year",
+                    models.CharField(
+                        choices=[
+                            ("continue", "Continue as it is"),
+                            ("revise", "Continue with changes"),
+                            ("end", "End the project"),
+                        ],
+                        max_length=10,
+                        verbose_name="next year",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="collaboration.project",
+                        verbose_name="joint project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evaluation (合同評価)',
-                'verbose_name_plural': 'evaluations (合同評価)',
-                'ordering': ['side'],
+                "verbose_name": "evaluation (合同評価)",
+                "verbose_name_plural": "evaluations (合同評価)",
+                "ordering": ["side"],
             },
         ),
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role_group', models.TextField(max_length=2000, verbose_name="the group's role")),
-                ('role_city', models.TextField(max_length=2000, verbose_name="the city's role")),
-                ('budget', models.PositiveIntegerField(verbose_name='budget (yen)')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(verbose_name='ends on')),
-                ('concluded_on', models.DateField(verbose_name='concluded on')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agreement', to='collaboration.project', verbose_name='joint project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role_group", models.TextField(max_length=2000, verbose_name="the group's role")),
+                ("role_city", models.TextField(max_length=2000, verbose_name="the city's role")),
+                ("budget", models.PositiveIntegerField(verbose_name="budget (yen)")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(verbose_name="ends on")),
+                ("concluded_on", models.DateField(verbose_name="concluded on")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreement",
+                        to="collaboration.project",
+                        verbose_name="joint project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement (協定)',
-                'verbose_name_plural': 'agreements (協定)',
+                "verbose_name": "agreement (協定)",
+                "verbose_name_plural": "agreements (協定)",
             },
         ),
         migrations.CreateModel(
-            name='ProjectFile',
+            name="ProjectFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=collaboration.models.get_private_storage, upload_to='collaboration/projects/', verbose_name='file')),
-                ('name', models.CharField(max_length=120, verbose_name='file name')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='collaboration.project', verbose_name='joint project')),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='files', to='collaboration.progressreport', verbose_name='progress report (経過報告)')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        storage=collaboration.models.get_private_storage,
+                        upload_to="collaboration/projects/",
+                        verbose_name="file",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="file name")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="collaboration.project",
+                        verbose_name="joint project",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="collaboration.progressreport",
+                        verbose_name="progress report (経過報告)",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project document',
-                'verbose_name_plural': 'project documents',
-                'ordering': ['pk'],
+                "verbose_name": "project document",
+                "verbose_name_plural": "project documents",
+                "ordering": ["pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_on__isnull', True), ('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='collaboration_project_ends_after_it_starts'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("starts_on__isnull", True),
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="collaboration_project_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.UniqueConstraint(fields=('project', 'side'), name='collaboration_one_evaluation_per_side'),
+            model_name="evaluation",
+            constraint=models.UniqueConstraint(
+                fields=("project", "side"), name="collaboration_one_evaluation_per_side"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('rating_goals__gte', 1), ('rating_goals__lte', 5)), name='collaboration_evaluation_rating_goals_1_to_5'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating_goals__gte", 1), ("rating_goals__lte", 5)),
+                name="collaboration_evaluation_rating_goals_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('rating_effect__gte', 1), ('rating_effect__lte', 5)), name='collaboration_evaluation_rating_effect_1_to_5'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating_effect__gte", 1), ("rating_effect__lte", 5)),
+                name="collaboration_evaluation_rating_effect_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('rating_roles__gte', 1), ('rating_roles__lte', 5)), name='collaboration_evaluation_rating_roles_1_to_5'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating_roles__gte", 1), ("rating_roles__lte", 5)),
+                name="collaboration_evaluation_rating_roles_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('rating_continuity__gte', 1), ('rating_continuity__lte', 5)), name='collaboration_evaluation_rating_continuity_1_to_5'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating_continuity__gte", 1), ("rating_continuity__lte", 5)),
+                name="collaboration_evaluation_rating_continuity_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='collaboration_agreement_ends_after_it_starts'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="collaboration_agreement_ends_after_it_starts",
+            ),
         ),
     ]

@@ -30,9 +30,9 @@ REVIEWED: dict[tuple[str, str, str], tuple[int, str]] = {
         1,
         "to the office's inbox: post title and an admin link, no secret",
     ),
-    ("collaboration/services.py", "_mail", "send_mail"): (
+    ("collaboration/emails.py", "send_after_commit", "EmailMessage"): (
         1,
-        "proposal steps and answers to the group, the office and the department: no secret",
+        "proposal and project steps to the group, the office and the department: no secret",
     ),
     ("events/emails.py", "_send", "EmailMessage"): (
         1,

@@ -119,6 +119,8 @@ NOT_PAGES: dict[str, str] = {
     "collaboration:proposal_withdraw": "POST action on the proposal's page",
     "collaboration:attachment_add": "POST action of the proposal page's upload form",
     "collaboration:attachment": "download of a proposal's PDF or image (private)",
+    "collaboration:project_document_add": "POST action of the project workspace's upload form",
+    "collaboration:project_file": "download of a project's PDF or image (private)",
 }
 # Key prefixes that are never pages.
 NOT_PAGE_PREFIXES = {

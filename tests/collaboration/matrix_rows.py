@@ -17,6 +17,8 @@ ANY_GROUP = GROUP | {"other_member"}  # members of some registered group
 VIEWERS = {"member", "representative", "staff", "department_official"}
 DESK = {"staff", "department_official"}
 DEPARTMENT = {"department_official"}
+WORKSPACE = GROUP | DESK  # a project's group, its department and the office
+AGREEMENT = DESK  # the office or the project's department
 
 FIELDS = {
     "title": "見守りと食堂",
@@ -98,6 +100,60 @@ def attachment_pk(ctx) -> dict:
     return {"pk": attachment.pk}
 
 
+def _project(ctx, state: str = "preparing"):
+    from collaboration import services
+    from collaboration.models import Project
+
+    proposal = _assigned(ctx)
+    services.proposal_answer(
+        actor=ctx.department_official,
+        proposal=proposal,
+        department=ctx.department,
+        decision="adopted",
+        reasons="採択",
+    )
+    project = Project.objects.get(proposal=proposal)
+    if state in ("running", "completed"):
+        today = dt.date.today()
+        services.agreement_record(
+            actor=ctx.staff,
+            project=project,
+            role_group="運営",
+            role_city="会場",
+            budget=100000,
+            starts_on=today - dt.timedelta(days=30),
+            ends_on=today + dt.timedelta(days=300),
+            concluded_on=today - dt.timedelta(days=31),
+        )
+    if state == "completed":
+        services.final_report_submit(actor=ctx.member, project=project, results="成果", spending=1)
+    return project
+
+
+def project_slug(ctx) -> dict:
+    return {"slug": _project(ctx).slug}
+
+
+def running_slug(ctx) -> dict:
+    return {"slug": _project(ctx, "running").slug}
+
+
+def completed_slug(ctx) -> dict:
+    return {"slug": _project(ctx, "completed").slug}
+
+
+def project_file_pk(ctx) -> dict:
+    from collaboration import services
+
+    item = services.project_document_add(
+        actor=ctx.staff,
+        project=_project(ctx, "running"),
+        content=ContentFile(b"%PDF-1.4\n%%EOF\n", name="x.pdf"),
+        name="協定書.pdf",
+    )
+    return {"pk": item.pk}
+
+
 def theme_slug(ctx) -> dict:
     return {"slug": _theme(ctx).slug}
 
@@ -132,4 +188,27 @@ def rows() -> dict[str, m.Row]:
         ),
         "collaboration:desk": m.Row(get=only(DESK), post=posted),
         "collaboration:theme_create": m.Row(get=only(DEPARTMENT), post=only(DEPARTMENT)),
+        "collaboration:projects": m.Row(get=every(200), post=every(405)),
+        "collaboration:project": m.Row(get=every(200), post=every(405), kwargs=project_slug),
+        "collaboration:project_workspace": m.Row(
+            get=only(WORKSPACE), post=posted, kwargs=project_slug
+        ),
+        "collaboration:agreement_record": m.Row(
+            get=only(AGREEMENT), post=only(AGREEMENT), kwargs=project_slug
+        ),
+        "collaboration:project_document_add": m.Row(
+            get=posted, post=only(AGREEMENT, status=302), kwargs=running_slug
+        ),
+        "collaboration:progress_report_add": m.Row(
+            get=only(GROUP), post=only(GROUP), kwargs=running_slug
+        ),
+        "collaboration:final_report_submit": m.Row(
+            get=only(GROUP), post=only(GROUP), kwargs=running_slug
+        ),
+        "collaboration:evaluation_submit": m.Row(
+            get=only(GROUP | DEPARTMENT), post=only(GROUP | DEPARTMENT), kwargs=completed_slug
+        ),
+        "collaboration:project_file": m.Row(
+            get=only(WORKSPACE), post=posted, kwargs=project_file_pk
+        ),
     }

@@ -200,6 +200,7 @@ class EquipmentAdmin(ThroughServicesAdmin):
     form = EquipmentForm
     list_display = [
         "name",
+        "slug",
         "quantity",
         "may_leave_building",
         "requires_approval",

@@ -37,6 +37,7 @@ from facilities.models import (
     OpeningHours,
     Room,
     WalkInCount,
+    default_equipment_slug,
 )
 from facilities.rules import loan_period
 from facilities.selectors import equipment_in_use
@@ -94,13 +95,14 @@ BLOCKS = [("午前", dt.time(9), dt.time(12)), ("午後", dt.time(13), dt.time(1
           ("夜間", dt.time(18), dt.time(21))]  # fmt: skip
 
 # name, quantity, may leave the building, notes
+# name, web address name (?equipment=<slug>), quantity, may leave the building, notes
 EQUIPMENT = [
-    ("プロジェクター", 2, True, "HDMI接続。ノートPCと一緒にどうぞ。"),
-    ("スクリーン", 1, True, "自立式100インチ"),
-    ("ノートPC", 4, False, "Windows、オフィスソフト入り"),
-    ("輪転機", 1, False, "製版と印刷枚数を窓口で記録します（実費）"),
-    ("拡声器", 2, True, "イベントの誘導用"),
-    ("ポータブルマイク・アンプ", 1, True, "ワイヤレスマイク2本付き"),
+    ("プロジェクター", "projector", 2, True, "HDMI接続。ノートPCと一緒にどうぞ。"),
+    ("スクリーン", "screen", 1, True, "自立式100インチ"),
+    ("ノートPC", "laptop", 4, False, "Windows、オフィスソフト入り"),
+    ("輪転機", "risograph", 1, False, "製版と印刷枚数を窓口で記録します（実費）"),
+    ("拡声器", "megaphone", 2, True, "イベントの誘導用"),
+    ("ポータブルマイク・アンプ", "portable-pa", 1, True, "ワイヤレスマイク2本付き"),
 ]
 
 # Candidate times per room kind (local), spaced for the room's buffer.
@@ -194,12 +196,15 @@ def _seed_rooms(ctx, staff) -> list[Room]:
 
 def _seed_equipment(staff) -> list[Equipment]:
     items = []
-    for order, (name, quantity, leaves, notes) in enumerate(EQUIPMENT, start=1):
+    for order, (name, slug, quantity, leaves, notes) in enumerate(EQUIPMENT, start=1):
         item = Equipment.objects.filter(name=name).first() or room_services.equipment_save(
             actor=staff,
-            values={"name": name, "quantity": quantity, "may_leave_building": leaves,
-                    "notes": notes, "order": order},
+            values={"name": name, "slug": slug, "quantity": quantity,
+                    "may_leave_building": leaves, "notes": notes, "order": order},
         )  # fmt: skip
+        if item.slug == default_equipment_slug(item.pk):
+            # Made before equipment had web address names (migration 0006): name it now.
+            item = room_services.equipment_save(actor=staff, values={"slug": slug}, equipment=item)
         items.append(item)
     return items
 

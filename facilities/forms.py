@@ -237,6 +237,21 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
                 "On the %(slot)d-minute grid; a booking lasts %(min)d to %(max)d minutes."
             ) % {"slot": room.slot_minutes, "min": room.min_minutes, "max": room.max_minutes}
         self.add_equipment_fields(Equipment.objects.filter(is_active=True))
+        self.unknown_equipment = self._equipment_from_link(self.initial.pop("equipment", None))
+
+    def _equipment_from_link(self, wanted: dict[str, int] | None) -> bool:
+        """A link's ``equipment`` ({slug or old pk: how many}) as the quantity fields' initial
+        values, up to what the office has; True when the link names a piece not (or no longer)
+        lent."""
+        if not wanted:
+            return False
+        found = set()
+        for item in self.equipment:
+            quantity = wanted.get(item.slug, 0) + wanted.get(str(item.pk), 0)
+            if quantity:
+                self.initial[f"equipment_{item.pk}"] = quantity
+                found.update({item.slug, str(item.pk)})
+        return bool(set(wanted) - found)
 
     def all_errors(self) -> list[tuple[str, str]]:
         """(field id or "", message) of every error, for the summary at the top."""
@@ -302,7 +317,9 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
     def initial_from_query(cls, room: Room, query) -> tuple[dict, str | None]:
         """Initial values from ``?start=…&end=…`` (local time); a message when they are garbled.
         The free-room search (facilities.views_free) also passes ``attendees=N`` and
-        ``equipment=<pk>`` (repeatable: one piece each); values that do not fit are left out."""
+        ``equipment=<slug>`` (repeatable: one piece each; an old link's ``equipment=<pk>`` still
+        reads). The equipment is matched by the form (``initial["equipment"]``: {text: how many},
+        see ``unknown_equipment``); other values that do not fit are left out."""
         extras = cls._extras_from_query(query)
         initial, problem = cls._times_from_query(room, query)
         return {**extras, **initial}, problem
@@ -313,12 +330,12 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
         attendees = query.get("attendees", "")
         if attendees.isascii() and attendees.isdigit() and 1 <= int(attendees) <= 999:
             initial["attendees"] = int(attendees)
-        wanted: dict[int, int] = {}
+        wanted: dict[str, int] = {}
         for raw in query.getlist("equipment")[:20]:
-            if raw.isascii() and raw.isdigit() and len(raw) < 10:
-                wanted[int(raw)] = wanted.get(int(raw), 0) + 1
-        for pk, quantity in wanted.items():
-            initial[f"equipment_{pk}"] = quantity
+            raw = raw.strip()[:60]
+            wanted[raw] = wanted.get(raw, 0) + 1
+        if wanted:
+            initial["equipment"] = wanted
         return initial
 
     @classmethod

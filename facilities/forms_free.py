@@ -1,6 +1,8 @@
 """The free-room search form (空き状況検索, issue #16 part 2): a GET form, on the home page, on
 /facilities/ and on /facilities/free/, whose field names are the page's query parameters:
-``date``, ``from``, ``to``, ``people`` and ``equipment`` (repeatable: one piece each)."""
+``date``, ``from``, ``to``, ``people`` and ``equipment`` (the piece's web address name, e.g.
+``equipment=projector``; repeatable: one piece each). Old links that name a piece by its id
+(``equipment=3``) still read."""
 
 from __future__ import annotations
 
@@ -102,9 +104,8 @@ class FreeRoomForm(forms.Form):
             "max_value": _("Enter at most 999 people."),
         },
     )
-    equipment = forms.TypedMultipleChoiceField(
+    equipment = forms.MultipleChoiceField(
         label=_("Equipment"),
-        coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
@@ -113,9 +114,11 @@ class FreeRoomForm(forms.Form):
     )
 
     def __init__(self, *args, equipment_choices, **kwargs):
+        """``equipment_choices``: (pk, slug, name) of each piece a search may ask for."""
         kwargs.setdefault("auto_id", "free-%s")
         super().__init__(*args, **kwargs)
-        self.fields["equipment"].choices = [(str(pk), name) for pk, name in equipment_choices]
+        self.equipment_pks = {slug: pk for pk, slug, _name in equipment_choices}
+        self.fields["equipment"].choices = [(slug, name) for _pk, slug, name in equipment_choices]
 
     def clean(self):
         data = super().clean()
@@ -126,7 +129,8 @@ class FreeRoomForm(forms.Form):
 
     def equipment_wanted(self) -> dict[int, int]:
         """{equipment pk: how many} (a piece named twice is wanted twice)."""
-        return dict(Counter(self.cleaned_data.get("equipment") or []))
+        wanted = Counter(self.cleaned_data.get("equipment") or [])
+        return {self.equipment_pks[slug]: n for slug, n in wanted.items()}
 
     def period(self) -> tuple[dt.date, dt.time, dt.time]:
         data = self.cleaned_data
@@ -146,11 +150,18 @@ QUERY_PARAMETERS = frozenset({"date", "from", "to", "people", "equipment"})
 
 def form_from_query(query, *, equipment_choices) -> FreeRoomForm:
     """The form bound to the query (at most MAX_EQUIPMENT pieces), or unbound when the query
-    asks nothing (the first visit)."""
+    asks nothing (the first visit). ``equipment_choices``: (pk, slug, name) of each piece; an
+    old link's ``equipment=<pk>`` is read as that piece's slug, anything unknown is left for the
+    form to refuse."""
+    equipment_choices = list(equipment_choices)
     if not any(name in query for name in QUERY_PARAMETERS):
         return FreeRoomForm(
             equipment_choices=equipment_choices, initial={"date": timezone.localdate()}
         )
+    slugs = {str(pk): slug for pk, slug, _name in equipment_choices}
     data = query.copy()
-    data.setlist("equipment", query.getlist("equipment")[:MAX_EQUIPMENT])
+    data.setlist(
+        "equipment",
+        [slugs.get(raw, raw) for raw in query.getlist("equipment")[:MAX_EQUIPMENT]],
+    )
     return FreeRoomForm(data, equipment_choices=equipment_choices)

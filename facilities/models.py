@@ -11,7 +11,7 @@ Field names the reports app aggregates in SQL (keep them stable):
   ``attendees`` (expected), ``actual_headcount`` (recorded by staff when ``used``),
   ``printing_masters`` and ``printing_sheets`` (risograph use, for cost recovery).
 - ``BookingEquipment``: ``booking``, ``equipment``, ``quantity``.
-- ``Equipment``: ``name``, ``quantity`` (owned).
+- ``Equipment``: ``name``, ``slug`` (links: ``?equipment=<slug>``), ``quantity`` (owned).
 - ``OpeningHours``: ``weekday`` (0 = Monday), ``opens``, ``closes``; a weekday without a row is
   closed. ``ClosedDay``: ``date``, ``room`` (null = the whole office), ``reason``. Public holidays
   and the year-end closure come from ``FacilitySettings`` (see ``facilities.calendar``).
@@ -26,13 +26,14 @@ its ``used``/``confirmed`` bookings ÷ ``facilities.selectors.open_hours_by_room
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -246,8 +247,30 @@ class TimeBlock(models.Model):
         return f"{self.label} {self.starts:%H:%M}–{self.ends:%H:%M}"
 
 
+def validate_equipment_slug(value: str) -> None:
+    """Not digits alone: an old link's ``equipment=<number>`` is read as the piece's id."""
+    if value.isdigit():
+        raise ValidationError(_("Use at least one letter (digits alone are read as an id)."))
+
+
+def default_equipment_slug(pk: int) -> str:
+    """The web address name a piece gets when staff leave it empty: ``equipment-<id>``."""
+    return f"equipment-{pk}"
+
+
 class Equipment(models.Model):
     name = models.CharField(pgettext_lazy("facility", "name"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("web address name"),
+        max_length=60,
+        unique=True,
+        blank=True,
+        validators=[validate_equipment_slug],
+        help_text=_(
+            "Letters, digits and hyphens, used in links such as the free-room search "
+            "(e.g. projector). Left empty, it becomes equipment-<number>."
+        ),
+    )
     quantity = models.PositiveSmallIntegerField(
         _("quantity owned"), default=1, validators=[MinValueValidator(1)]
     )
@@ -264,6 +287,24 @@ class Equipment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        """A piece saved without a web address name gets ``equipment-<id>`` (known only once
+        the row is written: a placeholder first, then the name in the same transaction)."""
+        if self.slug:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            if self.pk is None:
+                self.slug = f"equipment-new-{uuid.uuid4().hex}"
+                super().save(*args, **kwargs)
+                kwargs = {"using": kwargs.get("using"), "update_fields": ["slug"]}
+            elif kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
+            self.slug = default_equipment_slug(self.pk)
+            if Equipment.objects.filter(slug=self.slug).exclude(pk=self.pk).exists():
+                self.slug = f"{self.slug}-{uuid.uuid4().hex[:6]}"
+            super().save(*args, **kwargs)
+        return None
 
 
 class OpeningHours(models.Model):

@@ -881,9 +881,9 @@ def _equipment_problems(
     return problems
 
 
-def search_equipment_choices() -> list[tuple[int, str]]:
-    """The equipment a free-room search can ask for: (pk, name), in the office's order."""
-    return list(Equipment.objects.filter(is_active=True).values_list("pk", "name"))
+def search_equipment_choices() -> list[tuple[int, str, str]]:
+    """The equipment a free-room search can ask for: (pk, slug, name), in the office's order."""
+    return list(Equipment.objects.filter(is_active=True).values_list("pk", "slug", "name"))
 
 
 def free_rooms(
@@ -973,7 +973,7 @@ def free_rooms(
                     }
                 free = [a for a in free if a.free]
                 others = short + others
-    link_extra = "".join(f"&equipment={item.pk}" for item, n in items.items() for _i in range(n))
+    link_extra = "".join(f"&equipment={item.slug}" for item, n in items.items() for _i in range(n))
     for answer in free:
         path = reverse("facilities:book", kwargs={"slug": answer.room.slug})
         answer.book_url_plain = (

@@ -200,6 +200,14 @@ def book(request, slug):
         if not staff:
             initial.setdefault("group", groups.first())
         form = BookingForm(initial=initial, room=room, groups=groups, staff=staff)
+        if form.unknown_equipment:
+            messages.warning(
+                request,
+                _(
+                    "Some of the equipment in the link is not lent by the office. Please "
+                    "choose the equipment below."
+                ),
+            )
     return render(
         request,
         "facilities/book.html",

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,8 @@ from facilities.models import (
     EquipmentLoanItem,
     Room,
     TimeBlock,
+    default_equipment_slug,
+    validate_equipment_slug,
 )
 from facilities.rules import BookingError
 from facilities.services._common import require_staff
@@ -147,6 +151,7 @@ def room_blocks_set(*, actor, room: Room, blocks: list[tuple[str, dt.time, dt.ti
 
 EQUIPMENT_FIELDS = [
     "name",
+    "slug",
     "quantity",
     "may_leave_building",
     "requires_approval",
@@ -187,10 +192,35 @@ def equipment_check(*, equipment, values: dict, now=None) -> None:
         )
 
 
+def equipment_slug_check(*, equipment, slug: str) -> None:
+    """A web address name (``?equipment=<slug>``) that is a slug, not digits alone (an old
+    link's ``equipment=<id>``) and not another piece's."""
+    try:
+        validate_slug(slug)
+        validate_equipment_slug(slug)
+    except ValidationError as exc:
+        raise BookingError(" ".join(exc.messages), code="slug") from exc
+    taken = Equipment.objects.filter(slug=slug)
+    if equipment is not None and equipment.pk is not None:
+        taken = taken.exclude(pk=equipment.pk)
+    if taken.exists():
+        raise BookingError(
+            _("Another piece of equipment has the web address name %(slug)s.") % {"slug": slug},
+            code="slug",
+        )
+
+
 def equipment_save(*, actor, values: dict, equipment=None):
-    """Add a piece of equipment, or change one: checked against what is booked, audited."""
+    """Add a piece of equipment, or change one: checked against what is booked, audited. An
+    empty web address name (``slug``) becomes ``equipment-<id>``."""
     require_staff(actor)
     values = {key: value for key, value in values.items() if key in EQUIPMENT_FIELDS}
+    if "slug" in values:
+        values["slug"] = (values["slug"] or "").strip()
+        if not values["slug"] and equipment is not None and equipment.pk is not None:
+            values["slug"] = default_equipment_slug(equipment.pk)
+        if values["slug"]:
+            equipment_slug_check(equipment=equipment, slug=values["slug"])
     with transaction.atomic():
         if equipment is None or equipment.pk is None:
             row = Equipment.objects.create(**values)
@@ -198,7 +228,7 @@ def equipment_save(*, actor, values: dict, equipment=None):
                 actor=actor,
                 action="facilities.equipment_create",
                 target=row,
-                values={k: _plain(v) for k, v in values.items()},
+                values={k: _plain(v) for k, v in {**values, "slug": row.slug}.items()},
             )
             return row
         row = Equipment.objects.select_for_update().get(pk=equipment.pk)

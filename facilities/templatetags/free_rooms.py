@@ -16,7 +16,7 @@ def free_room_form(with_equipment=True, heading_id="free-search-title", equipmen
     if not with_equipment:
         choices = []
     elif equipment is not None:
-        choices = [(item.equipment.pk, item.equipment.name) for item in equipment]
+        choices = [(i.equipment.pk, i.equipment.slug, i.equipment.name) for i in equipment]
     else:
         choices = selectors.search_equipment_choices()
     return {"form": form_from_query({}, equipment_choices=choices), "heading_id": heading_id}

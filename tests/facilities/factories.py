@@ -30,6 +30,7 @@ class EquipmentFactory(factory.django.DjangoModelFactory):
         model = Equipment
 
     name = factory.Sequence(lambda n: f"機材{n}")
+    slug = factory.Sequence(lambda n: f"kizai-{n}")
     quantity = 1
 
 

@@ -235,7 +235,14 @@ def test_fewer_projectors_than_a_booking_needs_are_refused(admin, room, group, p
     day = open_day(after=5)
     make_booking(room, at(day, "10:00"), at(day, "12:00"), group=group, equipment={projector: 2})
     change = reverse("admin:facilities_equipment_change", args=[projector.pk])
-    data = {"name": projector.name, "quantity": 1, "notes": "", "order": 0, "is_active": "on"}
+    data = {
+        "name": projector.name,
+        "slug": projector.slug,
+        "quantity": 1,
+        "notes": "",
+        "order": 0,
+        "is_active": "on",
+    }
     response = admin.post(change, data)
     assert response.status_code == 200 and "10:00" in _errors(response)
     projector.refresh_from_db()

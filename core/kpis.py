@@ -9,12 +9,42 @@ what they share: period filters, the years to answer for, months, hours and perc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DateTimeField, Model
 
 from core.fiscal import TOKYO, FiscalYear
+
+# The last day counted (Asia/Tokyo), when a report asks for figures "to a day": see counted_until.
+_COUNTED_UNTIL: ContextVar[dt.date | None] = ContextVar("kpis_counted_until", default=None)
+
+
+@contextmanager
+def counted_until(day: dt.date) -> Iterator[None]:
+    """Within the block, the figures are those that stood at the end of ``day``: rows dated
+    after it are left out (``period_filter``, ``date_period_filter``) and a level such as the
+    register or the subscribers is the one of that day (``left_after_cutoff``). How the running
+    year is compared with the year before: 1 April to the same date a year earlier."""
+    token = _COUNTED_UNTIL.set(day)
+    try:
+        yield
+    finally:
+        _COUNTED_UNTIL.reset(token)
+
+
+def cutoff_day() -> dt.date | None:
+    return _COUNTED_UNTIL.get()
+
+
+def cutoff_instant() -> dt.datetime | None:
+    """The first instant after the last counted day (midnight in Asia/Tokyo), or None."""
+    day = cutoff_day()
+    if day is None:
+        return None
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), TOKYO)
 
 
 def year_range(first: int | None, last: int, seen: Iterable[int | None]) -> range:
@@ -36,7 +66,9 @@ def period_filter(field: str, first: int | None, last: int) -> dict:
     lookups = {}
     if first is not None:
         lookups[f"{field}__gte"] = FiscalYear(first).start
-    lookups[f"{field}__lt"] = FiscalYear(last).end
+    end = FiscalYear(last).end
+    cutoff = cutoff_instant()
+    lookups[f"{field}__lt"] = min(end, cutoff) if cutoff is not None else end
     return lookups
 
 
@@ -44,8 +76,25 @@ def date_period_filter(field: str, first: int | None, last: int) -> dict:
     lookups = {}
     if first is not None:
         lookups[f"{field}__gte"] = FiscalYear(first).first_day
-    lookups[f"{field}__lte"] = FiscalYear(last).last_day
+    lookups[f"{field}__lte"] = last_counted_day(last)
     return lookups
+
+
+def last_counted_day(last: int) -> dt.date:
+    """The last day of fiscal year ``last``, or the ``counted_until`` day if earlier."""
+    day, cutoff = FiscalYear(last).last_day, cutoff_day()
+    return min(day, cutoff) if cutoff is not None else day
+
+
+def left_after_cutoff(field: str, *, is_datetime: bool = False) -> dict:
+    """Filter arguments for rows whose ``field`` (the date or moment of leaving, withdrawing)
+    falls after the ``counted_until`` day: on that day they had not left yet. Empty without a
+    cutoff."""
+    if cutoff_day() is None:
+        return {}
+    if is_datetime:
+        return {f"{field}__gte": cutoff_instant()}
+    return {f"{field}__gt": cutoff_day()}
 
 
 def period_filter_for(model: type[Model], field: str, first: int | None, last: int) -> dict:

@@ -12,11 +12,19 @@ query per period, grouped by (fiscal year, channel, category).
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, DateField, Q, When
+from django.db.models import Case, Count, DateField, IntegerField, Q, Value, When
 from django.db.models.functions import TruncMonth
 
 from core.fiscal import FiscalYear, FiscalYearOf
-from core.kpis import choice_labels, date_period_filter, empty_months, month_key, year_range
+from core.kpis import (
+    choice_labels,
+    date_period_filter,
+    empty_months,
+    last_counted_day,
+    left_after_cutoff,
+    month_key,
+    year_range,
+)
 from groups.models import ActivityField, Area, Consultation, Group
 
 REGISTER_KEYS = ("registered_groups_end", "new_registrations", "withdrawals", "net_change")
@@ -26,7 +34,7 @@ CONSULTATION_DIMENSIONS = ("channel", "category")
 
 def _register(first: int | None, last: int):
     qs = Group.objects.filter(
-        registered_on__isnull=False, registered_on__lte=FiscalYear(last).last_day
+        registered_on__isnull=False, registered_on__lte=last_counted_day(last)
     )
     if first is not None:
         # Groups that left before the period change none of its figures.
@@ -34,10 +42,22 @@ def _register(first: int | None, last: int):
     return qs
 
 
+def _withdrawal_year():
+    """The fiscal year of withdrawal; none for a withdrawal after a ``counted_until`` day."""
+    after = left_after_cutoff("withdrawn_on")
+    if not after:
+        return FiscalYearOf("withdrawn_on")
+    return Case(
+        When(Q(**after), then=Value(None)),
+        default=FiscalYearOf("withdrawn_on"),
+        output_field=IntegerField(),
+    )
+
+
 def register_yearly(*, first: int | None, last: int) -> dict[int, dict[str, int]]:
     rows = list(
         _register(first, last)
-        .values(reg=FiscalYearOf("registered_on"), wd=FiscalYearOf("withdrawn_on"))
+        .values(reg=FiscalYearOf("registered_on"), wd=_withdrawal_year())
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("reg", "wd", "n")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Count, DateField, Q, When
+from django.db.models import Case, Count, DateField, IntegerField, Q, Value, When
 from django.db.models.functions import Least, TruncMonth
 
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf
-from core.kpis import date_period_filter, month_key, period_filter
+from core.kpis import date_period_filter, left_after_cutoff, month_key, period_filter
 from newsletter.models import NewsletterIssue, Subscriber
 
 
@@ -47,11 +47,23 @@ def issues_by_year(first: int | None, last: int, *, today: dt.date) -> dict[int,
     )
 
 
+def _left_year():
+    """The fiscal year a subscriber left; none for leaving after a ``counted_until`` day."""
+    after = left_after_cutoff("left_at", is_datetime=True)
+    if not after:
+        return FiscalYearOf("left_at")
+    return Case(
+        When(Q(**after), then=Value(None)),
+        default=FiscalYearOf("left_at"),
+        output_field=IntegerField(),
+    )
+
+
 def subscriber_spans(first: int | None, last: int) -> list[tuple[int, int | None, int]]:
     """[(fiscal year confirmed, fiscal year left or None, how many)]."""
     return list(
         _subscribers(first, last)
-        .values(on=FiscalYearOf("confirmed_at"), off=FiscalYearOf("left_at"))
+        .values(on=FiscalYearOf("confirmed_at"), off=_left_year())
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("on", "off", "n")

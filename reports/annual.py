@@ -20,11 +20,12 @@ from functools import cached_property
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from core.fiscal import FiscalYear
-from reports import kpis
+from reports import kpis, manual
 from reports.breakdowns import YearBreakdowns
 from reports.exports import report_csv, report_xlsx, trend_csv
 from reports.kpis.definitions import (
@@ -65,37 +66,28 @@ def report_year_or_404(year: int, today: dt.date | None = None) -> FiscalYear:
     return FiscalYear(year)
 
 
-def complete_months(fy: FiscalYear, today: dt.date) -> int:
-    """How many of ``fy``'s months are over by ``today`` (0 in April, 12 once the year is over):
-    the running year is compared with the same whole months of the year before."""
-    return sum(1 for month in fy.months() if _month_end(month) < today)
+def same_day_a_year_before(day: dt.date) -> dt.date:
+    """The same date a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
-def _month_end(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-
-
-def months_value(kpi: Kpi, months: list[tuple[dt.date, dict]], n: int):
-    """The KPI over the first ``n`` months: a sum for counted figures, the level at the end of
-    the n-th month for year-end levels; None for rates (they need the year's opening hours)."""
-    if not n or kpi.kind == RATE:
+def to_date_value(kpi: Kpi, figures: dict):
+    """The KPI in a to-date answer (``kpis.to_date``); None for rates (they need the whole
+    year's opening hours and are compared only once the year is over)."""
+    if kpi.kind == RATE:
         return None
-    if kpi.kind == STOCK:
-        return months[n - 1][1].get(kpi.key)
-    return sum((values.get(kpi.key) or 0 for _month, values in months[:n]), 0)
+    return figures.get(kpi.key)
 
 
-def same_period_text(fy: FiscalYear, n: int) -> str:
-    """ "4月〜11月": the whole months a running year is compared over."""
-    months = fy.months()
+def same_period_text(fy: FiscalYear, day: dt.date) -> str:
+    """ "2025年4月1日〜2025年12月6日": from the year's first day to ``day``."""
     return _("%(first)s to %(last)s") % {
-        "first": _month_name(months[0]),
-        "last": _month_name(months[n - 1]),
+        "first": date_format(fy.first_day, "DATE_FORMAT"),
+        "last": date_format(day, "DATE_FORMAT"),
     }
-
-
-def _month_name(month: dt.date) -> str:
-    return _("%(month)s/%(year)s") % {"month": month.month, "year": month.year}
 
 
 def value_with_unit(kpi: Kpi, value) -> str:
@@ -116,8 +108,9 @@ class Figure:
     # Share of the year gone (1 for a finished year): the pro-rata target is target × fraction.
     fraction: Decimal = Decimal(1)
     in_progress: bool = False
-    # The running year: this year's figure over its whole months gone, and the figure of the
-    # same months of the year before (what its change is computed from, never the whole year).
+    # The running year: this year's figure from 1 April to today, and ``previous`` the figure
+    # from 1 April to the same date a year earlier (what its change is computed from, never the
+    # whole year).
     same_period: int | Decimal | None = None
 
     @property
@@ -273,9 +266,16 @@ class YearReport:
                 "yearly": {y: yearly.get(y, {}) for y in (self.year - 1, self.year)},
                 "first_years": first_years,
                 "months": kpis.monthly(self.fy, sources=self.sources),
-                # The running year is compared with the same months of the year before.
-                "previous_months": (
-                    kpis.monthly(self.previous_fy, sources=self.sources) if self.is_current else {}
+                # The running year is compared with the year before from its 1 April to the
+                # same date (to the day).
+                "previous_to_date": (
+                    kpis.to_date(
+                        year=self.year - 1,
+                        day=same_day_a_year_before(self.today),
+                        sources=self.sources,
+                    )
+                    if self.is_current
+                    else {}
                 ),
                 "rooms": kpis.rooms(self.fy) if with_rooms else [],
                 "previous_rooms": kpis.rooms(self.previous_fy) if with_rooms else [],
@@ -321,28 +321,28 @@ class YearReport:
     def previous_values(self) -> dict:
         return self._values(self.year - 1, self._data["previous_rooms"])
 
-    # --- The running year against the same months of the year before
+    # --- The running year against the same period of the year before, to the day
 
     @property
-    def compared_months(self) -> int:
-        """The whole months gone in the running year (0 in its first month)."""
-        return complete_months(self.fy, self.today) if self.is_current else 0
+    def compared_day(self) -> dt.date | None:
+        """The running year's last counted day (today); None for a finished year."""
+        return self.today if self.is_current else None
 
     @property
     def same_period_label(self) -> str:
-        """ "4/2025 to 11/2025" (empty before a month is over)."""
-        n = self.compared_months
-        return same_period_text(self.fy, n) if n else ""
+        """ "2025年4月1日〜2025年12月6日" (empty for a finished year)."""
+        return same_period_text(self.fy, self.today) if self.is_current else ""
 
     @property
     def previous_same_period_label(self) -> str:
-        n = self.compared_months
-        return same_period_text(self.previous_fy, n) if n else ""
+        if not self.is_current:
+            return ""
+        return same_period_text(self.previous_fy, same_day_a_year_before(self.today))
 
-    def _same_period(self, kpi: Kpi, months: list, year: int):
+    def _same_period(self, kpi: Kpi, figures: dict, year: int):
         if not self.has_data(kpi, year):
             return None
-        return months_value(kpi, months, self.compared_months)
+        return to_date_value(kpi, figures)
 
     @cached_property
     def targets(self) -> dict[str, Decimal]:
@@ -359,7 +359,6 @@ class YearReport:
     @cached_property
     def figures(self) -> list[Figure]:
         result = []
-        previous_months = sorted(self._data["previous_months"].items())
         for kpi in KPIS:
             figure = Figure(
                 kpi=kpi,
@@ -370,8 +369,10 @@ class YearReport:
                 in_progress=self.is_current,
             )
             if self.is_current:
-                figure.same_period = self._same_period(kpi, self.months, self.year)
-                figure.previous = self._same_period(kpi, previous_months, self.year - 1)
+                figure.same_period = self._same_period(kpi, self.values, self.year)
+                figure.previous = self._same_period(
+                    kpi, self._data["previous_to_date"], self.year - 1
+                )
             result.append(figure)
         return result
 
@@ -496,14 +497,23 @@ class TrendCell:
     decimals: int = 0
     # False for the table's first column, which has no year before it to compare with.
     has_year_before: bool = True
-    # The running year (「年度途中」): its change compares ``same_period`` (its whole months gone)
-    # with ``previous``, the same months of the year before, never with the whole year.
+    # The running year (「年度途中」): its change compares ``same_period`` (1 April to today)
+    # with ``previous``, 1 April to the same date a year earlier, never with the whole year.
     to_date: bool = False
     same_period: int | Decimal | None = None
+    # A figure entered by hand (手入力, reports.manual) for a year the portal has none of its own.
+    manual: manual.ManualValue | None = None
+
+    @property
+    def figure(self) -> int | Decimal | None:
+        """The figure shown: the portal's own, else the hand-entered one, else None (「—」)."""
+        if self.value is not None:
+            return self.value
+        return self.manual.number if self.manual is not None else None
 
     @property
     def change(self):
-        value = self.same_period if self.to_date else self.value
+        value = self.same_period if self.to_date else self.figure
         if value is None or self.previous is None:
             return None
         return value - self.previous
@@ -514,7 +524,7 @@ class TrendCell:
 
     @cached_property
     def value_text(self) -> str:
-        return format_value(self.value, self.decimals)
+        return format_value(self.figure, self.decimals)
 
     @cached_property
     def change_text(self) -> str:
@@ -529,7 +539,7 @@ class TrendCell:
             if self.change_pct is not None:
                 text += f" ({format_change_pct(self.change_pct)})"
         if self.to_date:
-            return _("same months last year %(change)s") % {"change": text}
+            return _("same period last year %(change)s") % {"change": text}
         return text
 
 
@@ -548,6 +558,8 @@ class Summary:
     first_value: int | Decimal
     last_year: int
     last_value: int | Decimal
+    # Years whose figure was entered by hand (「手入力」 after its value).
+    manual_years: frozenset = frozenset()
 
     @property
     def change(self):
@@ -565,6 +577,10 @@ class Summary:
         """ "令和元年度末 59団体 → 令和6年度末 203団体（144団体増加）"."""
         first = f"{self._period(self.first_year)} {value_with_unit(self.kpi, self.first_value)}"
         last = f"{self._period(self.last_year)} {value_with_unit(self.kpi, self.last_value)}"
+        if self.first_year in self.manual_years:
+            first += f" ({manual.MARKER})"
+        if self.last_year in self.manual_years:
+            last += f" ({manual.MARKER})"
         change = value_with_unit(self.kpi, abs(self.change))
         if self.change > 0:
             template = _("%(first)s → %(last)s (up %(change)s)")
@@ -602,6 +618,22 @@ class TrendReport:
         values = self._gathered[0]
         return {fy: figures for fy, figures in values.items() if fy >= FIRST_REPORT_YEAR}
 
+    @cached_property
+    def manual(self) -> dict[tuple[str, int], manual.ManualValue]:
+        """The figures entered by hand for this report's KPIs (one query), by (key, year)."""
+        keys = [kpi.key for kpi in self.kpis]
+        return {
+            pair: value
+            for pair, value in manual.values_for(keys).items()
+            if FIRST_REPORT_YEAR <= value.year <= self.current_year
+        }
+
+    def manual_value(self, kpi: Kpi, year: int) -> manual.ManualValue | None:
+        """The hand-entered figure of ``kpi`` in ``year`` when the portal has none of its own."""
+        if self.value(kpi, year) is not None:
+            return None
+        return self.manual.get((kpi.key, year))
+
     @property
     def first_years(self) -> dict[str, int | None]:
         """Each KPI family's first fiscal year with data (by the source that computes it)."""
@@ -612,56 +644,50 @@ class TrendReport:
         first = self.first_years.get(kpi.source)
         if first is None or year < first:
             return None
-        return self.values[year].get(kpi.key, 0)
+        return self.values.get(year, {}).get(kpi.key, 0)
 
-    @property
+    @cached_property
     def years(self) -> list[int]:
-        return sorted(self.values)
+        """From the first year with a figure, the portal's own or one entered by hand (a
+        平成18年度 figure from the office's first report is a column of its own), to today's."""
+        seen = [*self.values, *(year for _key, year in self.manual)]
+        if not seen:
+            return []
+        return list(range(min(seen), self.current_year + 1))
 
     @property
     def fiscal_years(self) -> list[FiscalYear]:
         return [FiscalYear(year) for year in self.years]
 
-    # --- The running year against the same months of the year before
+    # --- The running year against the same period of the year before, to the day
 
     @property
-    def compared_months(self) -> int:
-        return complete_months(FiscalYear(self.current_year), self.today)
+    def compared_day(self) -> dt.date:
+        return self.today
 
     @property
     def same_period_label(self) -> str:
-        n = self.compared_months
-        return same_period_text(FiscalYear(self.current_year), n) if n else ""
+        return same_period_text(FiscalYear(self.current_year), self.today)
 
     @property
     def previous_same_period_label(self) -> str:
-        n = self.compared_months
-        return same_period_text(FiscalYear(self.current_year - 1), n) if n else ""
-
-    @cached_property
-    def _running_months(self) -> tuple[list, list]:
-        """The months of the running year and of the year before (two monthly gatherings, kept
-        as long as the running year's figures)."""
-        if not self.compared_months or self.current_year not in self.values:
-            return [], []
-        names = kpis.sources_of(kpi.key for kpi in self.kpis)
-
-        def compute():
-            return (
-                sorted(kpis.monthly(FiscalYear(self.current_year), sources=names).items()),
-                sorted(kpis.monthly(FiscalYear(self.current_year - 1), sources=names).items()),
-            )
-
-        return kpis.remember(
-            f"trend-months:{self.current_year}:{self.compared_months}:{','.join(names)}",
-            compute,
-            kpis.cache_seconds(self.current_year, self.today),
+        return same_period_text(
+            FiscalYear(self.current_year - 1), same_day_a_year_before(self.today)
         )
 
-    def _same_months(self, kpi: Kpi, year: int, months: list):
-        if not months or self.value(kpi, year) is None:
-            return None
-        return months_value(kpi, months, self.compared_months)
+    @cached_property
+    def _previous_to_date(self) -> dict:
+        """The year before the running one, from 1 April to the same date (one gathering, kept
+        as long as the running year's figures)."""
+        if self.current_year - 1 not in self.values:
+            return {}
+        names = kpis.sources_of(kpi.key for kpi in self.kpis)
+        day = same_day_a_year_before(self.today)
+        return kpis.remember(
+            f"trend-to-date:{self.current_year}:{day.isoformat()}:{','.join(names)}",
+            lambda: kpis.to_date(year=self.current_year - 1, day=day, sources=names),
+            kpis.cache_seconds(self.current_year, self.today),
+        )
 
     @cached_property
     def rows(self) -> list[TrendRow]:
@@ -671,13 +697,18 @@ class TrendReport:
             for n, year in enumerate(self.years):
                 value = self.value(kpi, year)
                 cell = TrendCell(year, value, previous, kpi.decimals, has_year_before=n > 0)
+                cell.manual = self.manual_value(kpi, year)
                 if year == self.current_year:
-                    this, before = self._running_months
                     cell.to_date = True
-                    cell.same_period = self._same_months(kpi, year, this)
-                    cell.previous = self._same_months(kpi, year - 1, before) if n > 0 else None
+                    cell.same_period = None if kpi.kind == RATE else value
+                    before = self.value(kpi, year - 1)
+                    cell.previous = (
+                        to_date_value(kpi, self._previous_to_date)
+                        if n > 0 and before is not None
+                        else None
+                    )
                 cells.append(cell)
-                previous = value
+                previous = cell.figure
             rows.append(TrendRow(kpi, cells))
         return rows
 
@@ -706,8 +737,12 @@ class TrendReport:
         ]
 
     def series(self, kpi: Kpi) -> list[tuple[int, int | Decimal]]:
-        """(year, value) from the first year the KPI is not zero (for its chart)."""
-        points = [(year, self.value(kpi, year)) for year in self.years]
+        """(year, value) from the first year the KPI is not zero (for its chart); a year with a
+        figure entered by hand shows it (``manual_value`` says which)."""
+        points = []
+        for year in self.years:
+            entered = self.manual_value(kpi, year)
+            points.append((year, entered.number if entered else self.value(kpi, year)))
         while points and not points[0][1]:
             points.pop(0)
         return points
@@ -723,9 +758,12 @@ class TrendReport:
         for kpi in self.kpis:
             if not kpi.headline:
                 continue
-            points = [(y, v) for y, v in self.series(kpi) if y < self.current_year]
+            points = [
+                (y, v) for y, v in self.series(kpi) if y < self.current_year and v is not None
+            ]
             if len(points) < 2:
                 continue
             (first_year, first_value), (last_year, last_value) = points[0], points[-1]
-            result.append(Summary(kpi, first_year, first_value, last_year, last_value))
+            by_hand = frozenset(y for y, _v in points if self.manual_value(kpi, y) is not None)
+            result.append(Summary(kpi, first_year, first_value, last_year, last_value, by_hand))
         return result

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from core.fiscal import FiscalYear
 from core.pygal_compat import Style, pygal
 from reports.kpis.definitions import BY_KEY, HEADLINE_KPIS, format_value
+from reports.manual import MARKER
 
 STYLE = Style(
     font_family='"Noto Sans JP", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, '
@@ -362,6 +363,14 @@ def year_label(year: int, current_year: int) -> str:
     return label
 
 
+def _trend_label(report, kpi, year: int) -> str:
+    """The year's label, marked 「手入力」 when its figure was entered by hand."""
+    label = year_label(year, report.current_year)
+    if report.manual_value(kpi, year) is not None:
+        label = f"{label} ({MARKER})"
+    return label
+
+
 def _trend_builder(key: str) -> Callable:
     kpi = BY_KEY[key]
 
@@ -370,7 +379,7 @@ def _trend_builder(key: str) -> Callable:
         return ChartData(
             title=str(kpi.label),
             x_title=pgettext("report", "Fiscal year"),
-            labels=[year_label(year, report.current_year) for year, _v in points],
+            labels=[_trend_label(report, kpi, year) for year, _v in points],
             series=[(str(kpi.label), [value for _year, value in points])],
             decimals=kpi.decimals,
             unit=str(kpi.unit),

@@ -45,7 +45,14 @@ def trend_csv_rows(report) -> Iterator[list]:
         *[year_label(year, report.current_year) for year in report.years],
     ]
     for row in report.rows:
-        yield [row.kpi.key, row.kpi.label, *[cell.value for cell in row.cells]]
+        yield [row.kpi.key, row.kpi.label, *[cell.figure for cell in row.cells]]
+        if any(cell.manual for cell in row.cells):
+            # Which figures were entered by hand (手入力), and from where.
+            yield [
+                f"{row.kpi.key}.entered_by_hand",
+                _("%(kpi)s: entered by hand, source") % {"kpi": row.kpi.label},
+                *[cell.manual.source if cell.manual else "" for cell in row.cells],
+            ]
 
 
 def report_csv(report) -> str:
@@ -136,9 +143,9 @@ def report_xlsx(report) -> bytes:
         pgettext("report", "Actual"),
         pgettext("report", "Target"),
         pgettext("report", "Achievement (%)"),
-        # The running year is compared with the same months of the year before.
+        # The running year is compared with the same period of the year before, to the day.
         (
-            _("Same months last year, %(period)s") % {"period": report.previous_same_period_label}
+            _("Same period last year, %(period)s") % {"period": report.previous_same_period_label}
             if report.is_current
             else report.previous_fy.label
         ),

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from core.fiscal import FiscalYear
+from core.kpis import counted_until
 from reports.kpis.definitions import KPIS
 
 CACHE_VERSION = 4
@@ -177,6 +178,16 @@ def _merge(first: int | None, last: int, names: tuple[str, ...], answers: list[d
             if fy in merged:
                 merged[fy].update(figures)
     return merged
+
+
+def to_date(*, year: int, day: dt.date, sources: Iterable[str] = SOURCES) -> dict:
+    """Fiscal year ``year``'s figures from its 1 April to ``day`` (included, Asia/Tokyo): counts
+    over those days, levels (registered groups, subscribers) as they stood at the end of ``day``.
+    The same queries as ``yearly`` for one year, bounded by ``core.kpis.counted_until``."""
+    names = tuple(sources)
+    with counted_until(day):
+        answers = _answers(year, year, names)
+    return _merge(year, year, names, answers)[year]
 
 
 def monthly(fy: FiscalYear, *, sources: Iterable[str] = SOURCES) -> dict:

@@ -207,6 +207,11 @@ class PortalAdminSite(AdminSite):
             )
         return sections
 
+    def get_urls(self):
+        from core import views_personal_data  # the request page (開示請求)
+
+        return [*views_personal_data.urls(self), *super().get_urls()]
+
     def index(self, request, extra_context=None):
         panels = registry.gather("admin_home", request)
         context = {

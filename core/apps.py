@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from core import audit, audit_display, personal_data, registry
+        from core import audit, audit_display, personal_data, personal_data_requests, registry
         from core.sites import site_follows_settings
 
         # Each app describes its audit keys in <app>/audit.py (core/audit.py's docstring).
@@ -16,6 +16,16 @@ class CoreConfig(AppConfig):
         # Each app declares the personal data it holds in <app>/personal_data.py
         # (core/personal_data.py's docstring).
         personal_data.autodiscover()
+        personal_data_requests.register_audit()
+        registry.register(
+            "admin_home",
+            registry.Panel(
+                key="core.personal_data_request",
+                order=95,
+                template="core/personal_data/panel.html",
+                context=personal_data_requests.admin_home_panel,
+            ),
+        )
         registry.register(
             "admin_home",
             registry.Panel(

@@ -83,13 +83,17 @@ def test_an_address_the_portal_does_not_know_says_so(office, hanako):
     assert not AuditLog.objects.filter(action="core.personal_data_view").exists()
 
 
-@pytest.mark.parametrize("typed", ["", "hanako", "hanako@", "a\x00b@example.org", "x" * 300])
+@pytest.mark.parametrize("typed", ["", "hanako", "hanako@", "a b@example.org", "x" * 300])
 def test_what_is_not_an_address_is_a_form_error_and_kept(office, hanako, typed):
     response = find(office, typed)
     assert response.status_code == 200
     assert response.context["form"].errors
     assert "error-summary" in response.content.decode()
     assert response.context["report"] is None
+
+
+def test_a_nul_byte_is_refused_as_the_admin_refuses_it(office, hanako):
+    assert find(office, "a\x00b@example.org").status_code == 400
 
 
 def test_the_json_file_holds_every_kind_with_every_record(office, hanako):
@@ -99,7 +103,7 @@ def test_the_json_file_holds_every_kind_with_every_record(office, hanako):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"].startswith('attachment; filename="personal-data-')
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     document = json.loads(response.content)
     assert document["request"]["email"] == "hanako@example.org"
     assert document["request"]["account"] is True
@@ -287,6 +291,8 @@ def test_only_staff_reach_the_request_page(name, staff_gets, client_for):
                 assert response.status_code == expected, (role, method)
             else:
                 assert response.status_code == 403, (role, method)
-    assert not AuditLog.objects.filter(action__startswith="core.personal_data_").exclude(
-        action="core.personal_data_view"
-    ).exists()
+    assert (
+        not AuditLog.objects.filter(action__startswith="core.personal_data_")
+        .exclude(action="core.personal_data_view")
+        .exists()
+    )

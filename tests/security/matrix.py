@@ -92,6 +92,7 @@ MATRIX: dict[str, Row] = {
     "set_language": Row(get=every(302), post=every(302), note="GET changes nothing, goes back"),
     # --- accounts (ours and django-allauth's)
     "my_account": Row(get=signed_in(200), post=signed_in(200)),
+    "account_close": Row(get=signed_in(200), post=signed_in(200)),  # 退会 (issue #19)
     # The mail log (issue #15): one's own mails; someone else's mail is not found.
     "maillog:list": Row(get=signed_in(200), post=signed_in(405)),
     "maillog:detail": Row(
@@ -704,6 +705,7 @@ ADMIN_DECISIONS: dict[str, Row] = {
         get=DECIDE_GET, post=DECIDE_POST, kwargs=admin_decision(label)
     )
     for label in [
+        "accounts.User",
         "bulletin.BulletinPost",
         "events.Event",
         "events.Survey",
@@ -721,3 +723,16 @@ from tests.collaboration.matrix_rows import rows as _collaboration_rows  # noqa:
 
 MATRIX.update(_collaboration_rows())
 ADMIN_SPECIAL[("collaboration.CollaborationSettings", "changelist")] = 302  # a singleton
+
+# The go-between's record and the programme's requests to appear (issue 18 parts 4-5).
+from tests.collaboration import gobetween_rows as _gobetween  # noqa: E402
+
+MATRIX.update(_gobetween.rows())
+ADMIN_DECISIONS.update(
+    {
+        f"admin:{label.replace('.', '_').lower()}_decide": Row(
+            get=DECIDE_GET, post=DECIDE_POST, kwargs=admin_decision(label)
+        )
+        for label in _gobetween.DECISION_LABELS
+    }
+)

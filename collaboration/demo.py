@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from collaboration import services
-from collaboration.models import CallWindow, Partner, PartnerContact, Proposal
+from collaboration.models import CallWindow, Partner, PartnerContact, Project, Proposal
 from groups.models import ActivityField, Group, Membership
 
 PARTNERS = [
@@ -257,7 +257,128 @@ def seed(ctx) -> None:
         actor=reps[group.pk], proposal=proposal, now=_at(today - dt.timedelta(days=5))
     )
     made += 1
+    made += _projects(groups, reps, staff, official, partners["市民協働課"], fields, today)
     ctx.say(
         f"collaboration: {len(partners)} partners, "
-        f"{Proposal.objects.count()} proposals ({made} made)"
+        f"{Proposal.objects.count()} proposals ({made} made), {Project.objects.count()} projects"
     )
+
+
+PROJECTS = [
+    # (title, aim, activities, results, progress notes)
+    ("公園の花壇ボランティア", "駅前公園の花壇を地域で手入れし、憩いの場にする。",
+     "月2回の手入れ、季節の植え替え、子ども向け園芸教室。",
+     "延べ420人が参加し、花壇12区画を通年で維持。園芸教室に子ども85人。",
+     ["第1回の植え替えを実施、参加者32人。", "夏の水やり当番を自治会と分担。",
+      "秋の園芸教室を開催、子ども28人。"]),
+    ("防災まち歩きマップづくり", "地域の危険箇所と避難経路を住民の目で確かめる。",
+     "まち歩き4回、マップの作成と全戸配布、学校での防災授業。",
+     "マップ3,200部を全戸配布。防災授業に中学生140人。",
+     ["1回目のまち歩き、参加者18人。", "マップの下書きを自治会と確認。",
+      "中学校で防災授業を実施。"]),
+    ("多文化ふれあい日本語教室", "外国にルーツのある住民が地域で暮らしやすくする。",
+     "週1回の日本語教室、生活相談、交流会。", "教室に延べ610人。生活相談48件を市の窓口へつないだ。",
+     ["教室を開講、受講者14人。", "生活相談の記録様式を市と決めた。",
+      "交流会を開催、参加者60人。"]),
+    ("まちの縁側サロン", "高齢者が気軽に集える居場所を商店街につくる。",
+     "空き店舗を使った週2回のサロン、健康体操、見守り。", "",
+     ["サロンを開所、初日の来場者22人。"]),
+]  # fmt: skip
+
+
+def _projects(groups, reps, staff, official, department, fields, today) -> int:
+    """Four years of joint projects with 市民協働課 (the demo official's department): adopted
+    citizen proposals, their agreements, progress and final reports and joint evaluations.
+    Last year's waits for the department's evaluation; this year's (the demo representative's
+    group) is running."""
+    if official is None:
+        return 0
+    made = 0
+    for years_ago, (title, aim, activities, results, notes) in zip(
+        (3, 2, 1, 0), PROJECTS, strict=True
+    ):
+        group = groups[0] if years_ago == 0 else groups[(years_ago + 1) % len(groups)]
+        member = reps[group.pk]
+        d0 = today - dt.timedelta(days=365 * years_ago + 120)
+        proposal = services.proposal_create(
+            actor=member,
+            group=group,
+            now=_at(d0),
+            title=title,
+            field=fields[(years_ago + 3) % len(fields)] if fields else None,
+            aim=aim,
+            activities=activities,
+            role_group="活動の企画と運営、参加者の募集",
+            role_city="会場の調整、市の広報での周知",
+            budget=400_000 + 50_000 * years_ago,
+            schedule="4月 準備、5月 開始、翌年2月 振り返り",
+        )
+        services.proposal_submit(actor=member, proposal=proposal, now=_at(d0 + dt.timedelta(3)))
+        services.proposal_assign(
+            actor=staff,
+            proposal=proposal,
+            department=department,
+            answer_due=d0 + dt.timedelta(days=40),
+            now=_at(d0 + dt.timedelta(days=6)),
+        )
+        services.proposal_answer(
+            actor=official,
+            proposal=proposal,
+            department=department,
+            decision="adopted",
+            reasons="地域の課題に合い、団体の実績も十分と判断しました。",
+            now=_at(d0 + dt.timedelta(days=20)),
+        )
+        made += 1
+        project = Project.objects.get(proposal=proposal)
+        starts = d0 + dt.timedelta(days=40)
+        ends = starts + dt.timedelta(days=300)
+        services.agreement_record(
+            actor=official,
+            project=project,
+            role_group="活動の企画と運営、参加者の募集、経過と完了の報告",
+            role_city="会場の調整、市の広報での周知、関係課との連絡",
+            budget=380_000 + 50_000 * years_ago,
+            starts_on=starts,
+            ends_on=ends,
+            concluded_on=d0 + dt.timedelta(days=35),
+            summary=aim,
+            now=_at(d0 + dt.timedelta(days=36)),
+        )
+        for n, note in enumerate(notes):
+            day = starts + dt.timedelta(days=60 + 90 * n)
+            if day > today:
+                break
+            services.progress_report_add(
+                actor=member, project=project, reported_on=day, text=note, now=_at(day, 18)
+            )
+        final = ends + dt.timedelta(days=10)
+        if final > today or not results:
+            continue
+        services.final_report_submit(
+            actor=member,
+            project=project,
+            results=results,
+            spending=360_000 + 45_000 * years_ago,
+            spending_note="謝礼、資材費、印刷費、保険",
+            now=_at(final),
+        )
+        for side, actor, offset, comment in (
+            ("group", member, 10, "市の周知で参加者が広がった。次年度は担い手を増やしたい。"),
+            ("department", official, 20, "地域の関心が高く、協働の効果が大きかった。"),
+        ):
+            if years_ago == 1 and side == "department":
+                continue  # the department's evaluation is awaited (the demo official's desk)
+            services.evaluation_submit(
+                actor=actor,
+                project=project,
+                side=side,
+                rating_goals=4,
+                rating_effect=5 - years_ago % 2,
+                rating_roles=4,
+                rating_continuity=3 + years_ago % 2,
+                comment=comment,
+                next_year=("continue", "revise", "end")[years_ago % 3],
+                now=_at(final + dt.timedelta(days=offset)),
+            )
+    return made

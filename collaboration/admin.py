@@ -180,3 +180,7 @@ class ProposalAdmin(ReadOnlyAdmin):
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
+
+
+# The go-between's record (issue 18 part 4) is registered from its own module.
+from collaboration import admin_gobetween  # noqa: E402,F401

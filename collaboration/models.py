@@ -711,4 +711,4 @@ class Evaluation(models.Model):
         return [(label, getattr(self, name)) for name, label in self.CRITERIA]
 
 
-from collaboration.models_gobetween import *  # noqa: E402,F401,F403
+from collaboration.models_gobetween import *  # noqa: E402, F403

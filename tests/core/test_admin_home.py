@@ -167,6 +167,11 @@ def test_each_waiting_thing_shows_its_number_and_its_link(client_for, group, oth
             2,
             reverse("admin:newsletter_subscriber_changelist") + "?state=bounced",
         ),
+        # Collaboration's go-between (issue 18 part 4): none due on this Monday.
+        "collaboration.follow_ups": (
+            0,
+            reverse("admin:collaboration_introduction_changelist") + "?due=yes",
+        ),
     }
     assert {key: (count, url) for key, (count, url, _label) in found.items()} == expected
     # In the office's order: groups, facilities, events, publicity.
@@ -400,7 +405,8 @@ def test_the_query_count_does_not_grow_with_the_data(client_for, django_assert_m
         counts.append(len(queries))
         assert waiting(html)["events.proposals"][0] == (1 if n == 1 else 13)
     assert counts[0] == counts[1], counts
-    with django_assert_max_num_queries(20):
+    # 20, and one each for collaboration's follow-ups due and news' requests to appear.
+    with django_assert_max_num_queries(22):
         home(client)
 
 

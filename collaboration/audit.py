@@ -141,28 +141,3 @@ register(
         "collaboration.introduction_delete", pgettext_lazy("audit", "deleted an introduction")
     ),
 )
-
-# The go-between's record (collaboration/services_gobetween.py).
-OUTCOME = detail("outcome", pgettext_lazy("audit", "outcome"))
-KIND = detail("kind", pgettext_lazy("audit", "kind"))
-
-register(
-    ActionType(
-        "collaboration.introduction_record",
-        pgettext_lazy("audit", "recorded an introduction or a referral"),
-        details=[KIND],
-    ),
-    ActionType(
-        "collaboration.introduction_update",
-        pgettext_lazy("audit", "changed an introduction's follow-up"),
-        details=[FIELDS],
-    ),
-    ActionType(
-        "collaboration.introduction_outcome",
-        pgettext_lazy("audit", "recorded what came of an introduction"),
-        details=[OUTCOME],
-    ),
-    ActionType(
-        "collaboration.introduction_delete", pgettext_lazy("audit", "deleted an introduction")
-    ),
-)

@@ -63,21 +63,4 @@ urlpatterns = [
         views_gobetween.introduction_outcome,
         name="introduction_outcome",
     ),
-    # The go-between's record (staff): follow-ups, referrals, introductions, outcomes.
-    path("gobetween/", views_gobetween.follow_ups, name="gobetween"),
-    path(
-        "gobetween/consultations/<int:pk>/refer/",
-        views_gobetween.referral_create,
-        name="referral_create",
-    ),
-    path(
-        "gobetween/groups/<slug:slug>/introduce/",
-        views_gobetween.introduction_create,
-        name="introduction_create",
-    ),
-    path(
-        "gobetween/<int:pk>/outcome/",
-        views_gobetween.introduction_outcome,
-        name="introduction_outcome",
-    ),
 ]

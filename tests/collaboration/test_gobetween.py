@@ -70,9 +70,7 @@ def test_staff_refer_a_consultation_to_a_partner_and_it_is_due_on_its_day(
     assert referral.from_group == consultation.group
     assert referral.partner == company
     assert referral.outcome == Introduction.Outcome.PENDING
-    assert AuditLog.objects.filter(
-        action="collaboration.introduction_record", actor=staff
-    ).exists()
+    assert AuditLog.objects.filter(action="collaboration.introduction_record", actor=staff).exists()
 
     # Not due yet: pending "later"; referred consultations leave the "to refer" list.
     page = client.get(reverse("collaboration:gobetween"))
@@ -238,9 +236,12 @@ def test_a_bad_outcome_value_is_a_form_error(client_for, staff, group, other_gro
     url = reverse("collaboration:introduction_outcome", args=[introduction.pk])
     response = client_for("staff").post(url, {"outcome": "lost"})
     assert response.status_code == 200 and "outcome" in response.context["form"].errors
-    assert client_for("staff").get(
-        reverse("collaboration:introduction_outcome", args=[999999])
-    ).status_code == 404
+    assert (
+        client_for("staff")
+        .get(reverse("collaboration:introduction_outcome", args=[999999]))
+        .status_code
+        == 404
+    )
 
 
 # --------------------------------------------------------------------------- who may
@@ -346,4 +347,3 @@ def test_the_follow_up_page_has_a_fixed_query_count(
     client = client_for("staff")
     with django_assert_max_num_queries(12):
         assert client.get(reverse("collaboration:gobetween")).status_code == 200
-

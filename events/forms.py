@@ -275,15 +275,17 @@ class AttendanceForm(forms.Form):
         for registration in self.registrations:
             # Three states: came, did not come, or (neither chosen) not recorded yet.
             recorded = registration.attended or registration.attendance_recorded_at is not None
+            # The labels name the person: the error summary at the top lists them.
+            name = {"name": registration.display_name}
             self.fields[f"came_{registration.pk}"] = CameField(
-                label=_("Came"),
+                label=_("Came (%(name)s)") % name,
                 required=False,
                 choices=[("yes", _("Came")), ("no", _("Did not come"))],
                 widget=forms.RadioSelect,
                 initial=("yes" if registration.attended else "no") if recorded else "",
             )
             self.fields[f"people_{registration.pk}"] = forms.IntegerField(
-                label=_("People"),
+                label=_("People who came (%(name)s)") % name,
                 min_value=0,
                 max_value=200,
                 required=False,

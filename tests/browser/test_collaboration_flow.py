@@ -1,14 +1,16 @@
-"""Collaboration in a browser (issue 18 parts 1-2): a department publishes a theme, a group's
+"""Collaboration in a browser (issue 18 parts 1-3): a department publishes a theme, a group's
 member proposes on it, the office assigns it, the department answers 採択 and the group reads the
-answer. Each page is also looked at on a phone (390 px: no sideways scrolling) and a desk, with
-screenshots left in test-results/collaboration/."""
+answer; the project's agreement is recorded, the group writes a progress report and the final
+report, both sides evaluate, and the public reads the project's page with its results. Each page
+is also looked at on a phone (390 px: no sideways scrolling) and a desk, with screenshots left
+in test-results/collaboration/."""
 
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from collaboration.models import Proposal, Theme
+from collaboration.models import Evaluation, Project, Proposal, Theme
 from tests.browser import support
 
 pytestmark = pytest.mark.browser
@@ -112,3 +114,66 @@ def test_theme_to_proposal_to_answer(page, live_url, member, group, staff, depar
     member_page.goto(proposal.get_absolute_url())
     _look(member_page, "proposal")
     assert "地域の課題に合い、実施体制も十分。" in member_page.locator("main").inner_text()
+
+    # The adopted proposal is a project: the department records the agreement.
+    project = Project.objects.get(proposal=proposal)
+    official.goto(reverse("collaboration:desk"))
+    official.locator(f"a[href='{project.get_workspace_url()}']").click()
+    official.get_by_role("link", name="協定を記録する").click()
+    official.locator("#id_starts_on").fill("2026-01-01")
+    official.locator("#id_ends_on").fill("2099-03-31")
+    official.locator("#id_concluded_on").fill("2026-01-01")
+    _look(official, "agreement")
+    official.locator("main form button[type=submit]").click()
+    official.wait_for_load_state()
+    project.refresh_from_db()
+    assert project.status == Project.Status.RUNNING
+
+    # The group finds its workspace from its proposals and writes a progress report.
+    member_page.goto(reverse("collaboration:proposals"))
+    member_page.locator(f"a[href='{project.get_workspace_url()}']").click()
+    member_page.get_by_role("link", name="経過報告を書く").click()
+    member_page.locator("#id_text").fill("第1回の食堂を開き、子ども24人が参加。")
+    _look(member_page, "progress-report")
+    member_page.locator("main form button[type=submit]").click()
+    member_page.wait_for_load_state()
+    assert "第1回の食堂を開き" in member_page.locator("main").inner_text()
+    _look(member_page, "project-workspace")
+
+    # The final report completes the project.
+    member_page.get_by_role("link", name="完了報告を提出する").click()
+    member_page.locator("#id_results").fill("延べ300人の子どもが参加し、見守りの輪が広がった。")
+    member_page.locator("#id_spending").fill("280000")
+    member_page.locator("main form button[type=submit]").click()
+    member_page.wait_for_load_state()
+    project.refresh_from_db()
+    assert project.status == Project.Status.COMPLETED
+
+    # Both sides evaluate; the joint evaluation shows when both have.
+    for evaluator, comment in (
+        (member_page, "市の周知で参加者が増えた。"),
+        (official, "地域の見守りにつながった。"),
+    ):
+        evaluator.goto(project.get_workspace_url())
+        evaluator.get_by_role("link", name="評価する", exact=False).click()
+        for name in ("rating_goals", "rating_effect", "rating_roles", "rating_continuity"):
+            evaluator.locator(f"input[name={name}][value='4']").check()
+        evaluator.locator("#id_comment").fill(comment)
+        evaluator.get_by_label("変更して継続").check()
+        _look(evaluator, "evaluation")
+        evaluator.locator("main form button[type=submit]").click()
+        evaluator.wait_for_load_state()
+    assert Evaluation.objects.filter(project=project).count() == 2
+    member_page.goto(project.get_workspace_url())
+    text = member_page.locator("main").inner_text()
+    assert "市の周知で参加者が増えた。" in text and "地域の見守りにつながった。" in text
+    _look(member_page, "project-workspace-evaluated")
+
+    # The public reads the project's page with its results, from the list of projects.
+    page.goto(reverse("collaboration:projects"))
+    _look(page, "projects")
+    page.get_by_role("link", name="地域みんなの子ども食堂").first.click()
+    text = page.locator("main").inner_text()
+    assert "延べ300人の子どもが参加" in text and "市民協働課" in text
+    assert "280,000" not in text
+    _look(page, "project")

@@ -259,6 +259,8 @@ class Holding:
     pending: Q | None = None
     anonymise: Callable[[models.QuerySet], int] | None = None
     order: int = 100
+    # Records of the office staff's own work (who wrote a post): listed apart in the policy.
+    about_staff: bool = False
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -595,6 +597,57 @@ def retain(
     if audit and report.counts:
         log_action(actor=None, action="core.personal_data_retain", counts=report.counts)
     return report
+
+
+# --------------------------------------------------------------------------- the policy
+
+
+@dataclass(frozen=True)
+class PolicyItem:
+    """One line of the privacy policy's list: what, why, who sees it, for how long."""
+
+    key: str
+    what: Any
+    why: Any
+    who_sees: Any
+    kept: str
+    about_staff: bool
+
+
+def kept_for(kind: str | None, settings_row=None) -> str:
+    """「催しの後365日」: a retention period as people read it (from the current settings);
+    without a kind, kept while the account or the record it belongs to exists."""
+    from django.utils.translation import pgettext
+
+    if kind is None:
+        return pgettext("retention", "While your account (or the record it belongs to) exists")
+    from core.models import RetentionSettings
+
+    row = settings_row or RetentionSettings.load()
+    return pgettext("retention", "%(days)s days %(since)s") % {
+        "days": row.days(kind),
+        "since": RETENTION[kind].since,
+    }
+
+
+def policy() -> list[PolicyItem]:
+    """Every holding as a line of the privacy policy, with the retention period staff set (one
+    query), people's data first, then the records of the staff's own work."""
+    from core.models import RetentionSettings
+
+    row = RetentionSettings.load()
+    items = [
+        PolicyItem(
+            key=h.key,
+            what=h.what,
+            why=h.why,
+            who_sees=h.who_sees,
+            kept=kept_for(h.retention, row),
+            about_staff=h.about_staff,
+        )
+        for h in holdings()
+    ]
+    return sorted(items, key=lambda item: item.about_staff)
 
 
 # --------------------------------------------------------------------------- the registry test

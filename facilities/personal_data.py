@@ -36,6 +36,7 @@ register(
     ),
     Holding(
         key="facilities.staff_records",
+        about_staff=True,
         model="facilities.WalkInCount",
         fields=("recorded_by",),
         what=_("Walk-in counts recorded by office staff"),
@@ -45,6 +46,7 @@ register(
     ),
     Holding(
         key="facilities.suspension",
+        about_staff=True,
         model="facilities.NoShowSuspension",
         fields=("lifted_by",),
         what=_("Booking suspensions lifted by office staff"),

@@ -40,6 +40,7 @@ register(
     ),
     Holding(
         key="news.author",
+        about_staff=True,
         model="news.NewsPost",
         fields=("created_by",),
         what=_("News posts written by office staff"),

@@ -101,6 +101,7 @@ register(
     ),
     Holding(
         key="newsletter.staff",
+        about_staff=True,
         model="newsletter.NewsletterIssue",
         fields=("created_by",),
         what=_("Newsletter issues written by office staff"),
@@ -110,6 +111,7 @@ register(
     ),
     Holding(
         key="newsletter.office_message",
+        about_staff=True,
         model="newsletter.OfficeMessage",
         fields=("created_by", "sent_by"),
         what=_("Messages from the office written and sent by staff"),
@@ -119,6 +121,7 @@ register(
     ),
     Holding(
         key="newsletter.send_run",
+        about_staff=True,
         model="newsletter.SendRun",
         fields=("started_by",),
         what=_("Newsletter sends started by office staff"),

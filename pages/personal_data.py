@@ -16,6 +16,7 @@ register(
     ),
     Holding(
         key="pages.editor",
+        about_staff=True,
         model="pages.PageVersion",
         fields=("created_by", "note"),
         what=_("Changes office staff made to the portal's pages"),
@@ -25,6 +26,7 @@ register(
     ),
     Holding(
         key="pages.download_file",
+        about_staff=True,
         model="pages.DownloadFile",
         fields=("uploaded_by",),
         what=_("Files office staff put on the downloads page"),

@@ -647,7 +647,27 @@ def policy() -> list[PolicyItem]:
         )
         for h in holdings()
     ]
-    return sorted(items, key=lambda item: item.about_staff)
+    apps_first = {app: n for n, app in enumerate(POLICY_ORDER)}
+    return sorted(
+        items,
+        key=lambda i: (i.about_staff, apps_first.get(i.key.split(".")[0], 99), i.key),
+    )
+
+
+# The policy's order: a person's account first, the office's own records last.
+POLICY_ORDER = (
+    "accounts",
+    "groups",
+    "facilities",
+    "events",
+    "newsletter",
+    "news",
+    "bulletin",
+    "collaboration",
+    "pages",
+    "maillog",
+    "core",
+)
 
 
 # --------------------------------------------------------------------------- the registry test

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from collaboration import services_gobetween as services
 from collaboration.models_gobetween import Introduction
@@ -109,11 +110,11 @@ class IntroductionAdmin(DecisionAdminMixin, ThroughServicesMixin, admin.ModelAdm
     def delete_model(self, request, obj):
         services.introduction_delete(actor=request.user, introduction=obj)
 
-    @admin.display(description=_("from"))
+    @admin.display(description=pgettext_lazy("introduction", "from"))
     def source(self, obj):
         return obj.source_label
 
-    @admin.display(description=_("to"))
+    @admin.display(description=pgettext_lazy("introduction", "to"))
     def target(self, obj):
         return obj.target_label
 

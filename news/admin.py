@@ -7,9 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_decisions import Decision, DecisionAdminMixin
-from news import services
-from news.models import NewsPost, Opinion, ProgrammeEpisode
+from core.admin_decisions import Decision, DecisionAdminMixin, in_status
+from news import selectors, services
+from news.models import AppearanceRequest, NewsPost, Opinion, ProgrammeEpisode
 
 
 @admin.register(NewsPost)
@@ -44,6 +44,11 @@ class ProgrammeEpisodeAdmin(admin.ModelAdmin):
     list_filter = ["is_published"]
     search_fields = ["title", "summary"]
     date_hierarchy = "air_date"
+    autocomplete_fields = ["featured_groups"]
+    filter_horizontal = ["featured_projects"]
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
@@ -161,3 +166,76 @@ class OpinionAdmin(DecisionAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Mark as answered"))
     def mark_answered(self, request, queryset):
         self._set(request, queryset, Opinion.Status.ANSWERED)
+
+
+# --- Requests to appear on the programme (issue 18 part 5): staff schedule one on an episode
+# not yet aired (chosen in the decision panel) or decline it with a reason the group reads.
+
+APPEARANCE_DECISIONS = (
+    Decision(
+        key="schedule",
+        label=_("Schedule on the episode"),
+        offered=in_status(AppearanceRequest.Status.REQUESTED),
+        # The panel's "reason" is the episode chosen from the upcoming ones (see the template).
+        run=lambda actor, obj, reason: services.appearance_schedule(
+            actor=actor, request=obj, episode=reason
+        ),
+        done=_("Scheduled: the group is told by e-mail."),
+        reason="required",
+        reason_label=_("Episode"),
+        extra={"choose_episode": True},
+    ),
+    Decision(
+        key="decline",
+        label=pgettext_lazy("appearance", "Decline"),
+        offered=in_status(AppearanceRequest.Status.REQUESTED),
+        run=lambda actor, obj, reason: services.appearance_decline(
+            actor=actor, request=obj, reason=reason
+        ),
+        done=_("Declined: the group is told by e-mail."),
+        reason="required",
+        reason_label=_("Reason (the group reads it)"),
+        danger=True,
+    ),
+)
+
+
+@admin.register(AppearanceRequest)
+class AppearanceRequestAdmin(DecisionAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "group", "topic", "preferred", "status", "episode"]
+    list_filter = ["status"]
+    list_select_related = ["group", "episode"]
+    search_fields = ["topic", "note", "group__name"]
+    readonly_fields = [
+        "group",
+        "topic",
+        "preferred",
+        "note",
+        "status",
+        "episode",
+        "decline_reason",
+        "requested_by",
+        "created_at",
+        "decided_at",
+    ]
+    fields = readonly_fields
+    change_form_template = "admin/news/appearancerequest/change_form.html"
+    decisions = APPEARANCE_DECISIONS
+    decision_errors = (services.AppearanceError,)
+
+    def has_add_permission(self, request):
+        return False  # a group asks from /programme/appear/
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # what a group asked is kept; it is declined, not deleted
+
+    def save_model(self, request, obj, form, change):
+        """Nothing on the form is editable: a request changes only through the decisions."""
+
+    @admin.display(description=_("preferred month"), ordering="preferred_month")
+    def preferred(self, obj):
+        return f"{obj.preferred_month:%Y-%m}"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["upcoming_episodes"] = list(selectors.upcoming_episodes()[:20])
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -33,3 +33,19 @@ register(
         details=[STATUS, FIELDS],
     ),
 )
+
+register(
+    ActionType(
+        "news.appearance_request",
+        pgettext_lazy("audit", "asked to appear on the programme"),
+    ),
+    ActionType(
+        "news.appearance_schedule",
+        pgettext_lazy("audit", "scheduled a group on the programme"),
+        details=[detail("episode", pgettext_lazy("audit", "episode"))],
+    ),
+    ActionType(
+        "news.appearance_decline",
+        pgettext_lazy("audit", "declined a request to appear on the programme"),
+    ),
+)

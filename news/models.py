@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from collaboration.models import Project
+from groups.models import Group
+
 HOME_CACHE_KEY_PREFIX = "home:"
 
 
@@ -99,6 +102,19 @@ class ProgrammeEpisode(models.Model):
         help_text=_("An https:// address of the recording (e.g. the city's video channel)."),
     )
     is_published = models.BooleanField(_("shown on the site"), default=True)
+    featured_groups = models.ManyToManyField(
+        Group,
+        verbose_name=_("featured groups"),
+        blank=True,
+        related_name="programme_episodes",
+        limit_choices_to={"status": Group.Status.REGISTERED},
+    )
+    featured_projects = models.ManyToManyField(
+        Project,
+        verbose_name=_("featured joint projects"),
+        blank=True,
+        related_name="programme_episodes",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = EpisodeQuerySet.as_manager()
@@ -111,9 +127,73 @@ class ProgrammeEpisode(models.Model):
     def __str__(self) -> str:
         return f"{self.air_date:%Y-%m-%d} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("programme:episode", kwargs={"pk": self.pk})
+
     @property
     def has_aired(self) -> bool:
         return self.air_date <= timezone.localdate()
+
+
+class AppearanceRequest(models.Model):
+    """A registered group asks to appear on the programme (topic, preferred month); staff
+    schedule it on an episode or decline it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("appearance", "Requested")
+        SCHEDULED = "scheduled", pgettext_lazy("appearance", "Scheduled")
+        DECLINED = "declined", pgettext_lazy("appearance", "Declined")
+
+    group = models.ForeignKey(
+        Group,
+        verbose_name=pgettext_lazy("citizen group", "group"),
+        on_delete=models.CASCADE,
+        related_name="programme_requests",
+    )
+    topic = models.CharField(_("what you would like to talk about"), max_length=200)
+    preferred_month = models.DateField(
+        _("preferred month"), help_text=_("The first day of the month you would like.")
+    )
+    note = models.TextField(_("note for the office"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    episode = models.ForeignKey(
+        ProgrammeEpisode,
+        verbose_name=_("episode"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appearance_requests",
+    )
+    decline_reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request to appear")
+        verbose_name_plural = _("requests to appear")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="scheduled") | models.Q(episode__isnull=False),
+                name="news_appearance_scheduled_has_episode",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preferred_month__day=1),
+                name="news_appearance_month_first_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group.name}: {self.topic}"
 
 
 class Opinion(models.Model):

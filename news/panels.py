@@ -13,7 +13,7 @@ from news import selectors
 
 
 def admin_waiting(request) -> dict:
-    """Opinions not yet answered (one query)."""
+    """Opinions not yet answered and requests to appear not yet answered (two queries)."""
     if not request.user.has_perm("news.view_opinion"):
         return {"items": []}
     counts = selectors.admin_waiting_counts()
@@ -24,7 +24,14 @@ def admin_waiting(request) -> dict:
                 "label": _("Unanswered opinions"),
                 "count": counts["opinions"],
                 "url": reverse("admin:news_opinion_changelist") + "?status__in=new,read",
-            }
+            },
+            {
+                "key": "news.appearances",
+                "label": _("Requests to appear on the programme"),
+                "count": counts["appearances"],
+                "url": reverse("admin:news_appearancerequest_changelist")
+                + "?status__exact=requested",
+            },
         ]
     }
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.registry import forget
-from news.models import NewsPost, Opinion, ProgrammeEpisode
+from groups.models import Group, Membership
+from news.models import AppearanceRequest, NewsPost, Opinion, ProgrammeEpisode
 
 
 def opinion_submit(
@@ -147,3 +148,162 @@ def opinion_update(
         fields=fields,
     )
     return opinion
+
+
+# --- Asking to appear on the programme (issue 18 part 5): a registered group's member asks,
+# staff schedule it on an episode or decline it; the group is told by e-mail once committed.
+
+
+class AppearanceError(Exception):
+    """Why a request to appear cannot be made or decided."""
+
+
+def _group_addresses(group: Group) -> list[str]:
+    return sorted(
+        {
+            address
+            for address in Membership.objects.filter(group=group, user__is_active=True).values_list(
+                "user__email", flat=True
+            )
+            if address
+        }
+    )
+
+
+def _mail_group(group: Group, subject: str, body: str) -> None:
+    recipients = _group_addresses(group)
+    if not recipients:
+        return
+    subject = f"[{_('Broadcast programme')}] {subject}"
+    transaction.on_commit(
+        lambda: send_mail(
+            subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
+        )
+    )
+
+
+def appearance_request(
+    *, actor, group: Group, topic: str, preferred_month, note: str = ""
+) -> AppearanceRequest:
+    """A member of a registered group asks for the group to appear on the programme."""
+    from django.utils import timezone
+
+    if not group.is_registered:
+        raise AppearanceError(_("Only a registered group can ask to appear."))
+    if not Membership.objects.filter(group=group, user=actor).exists():
+        raise AppearanceError(_("You can ask only for a group you belong to."))
+    topic = (topic or "").strip()
+    if not topic:
+        raise AppearanceError(_("Say what you would like to talk about."))
+    preferred_month = preferred_month.replace(day=1)
+    if preferred_month < timezone.localdate().replace(day=1):
+        raise AppearanceError(_("Choose this month or a later one."))
+    with transaction.atomic():
+        if AppearanceRequest.objects.filter(
+            group=group, status=AppearanceRequest.Status.REQUESTED
+        ).exists():
+            raise AppearanceError(
+                _("Your group already asked to appear; the office will answer that request first.")
+            )
+        request = AppearanceRequest.objects.create(
+            group=group,
+            topic=topic,
+            preferred_month=preferred_month,
+            note=(note or "").strip(),
+            requested_by=actor,
+        )
+        log_action(actor=actor, action="news.appearance_request", target=request)
+        admin_url = reverse("admin:news_appearancerequest_change", args=[request.pk])
+        url = f"{settings.SITE_URL}{admin_url}"
+        transaction.on_commit(
+            lambda: send_mail(
+                _("[Broadcast programme] %(group)s asks to appear") % {"group": group.name},
+                f"{group.name}: {topic}\n\n{url}\n",
+                settings.DEFAULT_FROM_EMAIL,
+                [settings.OFFICE_EMAIL],
+                fail_silently=True,
+            )
+        )
+    return request
+
+
+def _locked_request(request: AppearanceRequest) -> AppearanceRequest:
+    row = (
+        AppearanceRequest.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .get(pk=request.pk)
+    )
+    if row.status != AppearanceRequest.Status.REQUESTED:
+        raise AppearanceError(
+            _("This request was already answered (%(status)s).")
+            % {"status": row.get_status_display()}
+        )
+    return row
+
+
+@transaction.atomic
+def appearance_schedule(*, actor, request: AppearanceRequest, episode) -> AppearanceRequest:
+    """Staff schedule the group on an episode (not yet aired); the episode features the group
+    and the group is told the air date."""
+    from django.utils import timezone
+
+    if not isinstance(episode, ProgrammeEpisode):
+        episode_id = str(episode or "").strip()
+        episode = (
+            ProgrammeEpisode.objects.filter(pk=int(episode_id)).first()
+            if episode_id.isdigit()
+            else None
+        )
+        if episode is None:
+            raise AppearanceError(_("Choose the episode."))
+    if episode.air_date < timezone.localdate():
+        raise AppearanceError(_("This episode has already aired; choose a later one."))
+    row = _locked_request(request)
+    row.status = AppearanceRequest.Status.SCHEDULED
+    row.episode = episode
+    row.decided_at = timezone.now()
+    row.save(update_fields=["status", "episode", "decided_at"])
+    episode.featured_groups.add(row.group)
+    log_action(actor=actor, action="news.appearance_schedule", target=row, episode=str(episode))
+    _mail_group(
+        row.group,
+        _("You will appear on the programme"),
+        _(
+            "The office scheduled %(group)s on the broadcast programme.\n\n"
+            "Episode: %(title)s\nAir date: %(date)s\n\nThe office will contact you about the "
+            "recording.\n%(url)s\n"
+        )
+        % {
+            "group": row.group.name,
+            "title": episode.title,
+            "date": f"{episode.air_date:%Y-%m-%d}",
+            "url": f"{settings.SITE_URL}{episode.get_absolute_url()}",
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def appearance_decline(*, actor, request: AppearanceRequest, reason: str) -> AppearanceRequest:
+    """Staff decline the request, with the reason the group reads."""
+    from django.utils import timezone
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise AppearanceError(_("Give the reason the group will read."))
+    row = _locked_request(request)
+    row.status = AppearanceRequest.Status.DECLINED
+    row.decline_reason = reason
+    row.decided_at = timezone.now()
+    row.save(update_fields=["status", "decline_reason", "decided_at"])
+    log_action(actor=actor, action="news.appearance_decline", target=row)
+    _mail_group(
+        row.group,
+        _("About your request to appear on the programme"),
+        _(
+            "Thank you for asking to appear on the broadcast programme with “%(topic)s”. "
+            "This time the office cannot schedule it:\n\n%(reason)s\n"
+        )
+        % {"topic": row.topic, "reason": reason},
+    )
+    return row

@@ -1,4 +1,5 @@
-"""/programme/: the office's broadcast programme (広報番組)."""
+"""/programme/: the office's broadcast programme (広報番組), its episodes, and a group's request
+to appear."""
 
 from django.urls import path
 
@@ -8,4 +9,6 @@ app_name = "programme"
 
 urlpatterns = [
     path("", views.programme, name="list"),
+    path("appear/", views.appear, name="appear"),
+    path("<int:pk>/", views.episode, name="episode"),
 ]

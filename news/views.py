@@ -1,15 +1,21 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_safe
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.pagecache import public_page
 from core.pagination import paginate
 from core.ratelimit import limit_hit, rate_limited
+from groups.permissions import groups_user_can_act_for
 from news import selectors
-from news.forms import OpinionForm
+from news.forms import AppearanceForm, OpinionForm
 from news.models import NewsPost
 from news.permissions import can_preview
-from news.services import opinion_submit
+from news.services import AppearanceError, appearance_request, opinion_submit
 
 PER_PAGE = 20
 
@@ -34,6 +40,40 @@ def detail(request, slug):
 def programme(request):
     page_obj = paginate(request, selectors.programme(), PER_PAGE)
     return render(request, "news/programme.html", {"page_obj": page_obj, "episodes": page_obj})
+
+
+@require_safe
+def episode(request, pk):
+    shown = selectors.episode_page(pk, preview=can_preview(request.user))
+    if shown is None:
+        raise Http404
+    return render(request, "news/episode.html", {"episode": shown})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appear(request):
+    """A registered group's member asks for the group to appear on the programme."""
+    groups = groups_user_can_act_for(request.user)
+    group_list = [*groups]  # (this module's "list" is the news list view)
+    if not group_list:
+        raise PermissionDenied
+    form = AppearanceForm(request.POST or None, groups=groups, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            appearance_request(actor=request.user, **form.cleaned_data)
+        except AppearanceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Thank you. The office will answer your request by e-mail.")
+            )
+            return redirect("programme:appear")
+    return render(
+        request,
+        "news/appear.html",
+        {"form": form, "requests": selectors.appearance_requests_of(group_list)},
+    )
 
 
 def opinion(request):

@@ -274,3 +274,8 @@ def make(model):
 from tests.collaboration.admin_makers import MAKERS as _COLLABORATION_MAKERS  # noqa: E402
 
 MAKERS.update(_COLLABORATION_MAKERS)
+
+# The go-between's record and the programme's requests to appear (issue 18 parts 4-5).
+from tests.collaboration.gobetween_rows import MAKERS as _GOBETWEEN_MAKERS  # noqa: E402
+
+MAKERS.update(_GOBETWEEN_MAKERS)

@@ -1,0 +1,97 @@
+"""The permission matrix's rows and the admin walks' makers for the go-between's record
+(issue 18 part 4) and the programme's requests to appear (part 5); tests/security/matrix.py and
+tests/security/admin_objects.py add them. The go-between's pages are the office staff's only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.security import matrix as m
+
+STAFF = {"staff"}
+
+
+def _consultation(group=None):
+    from groups.models import Consultation
+
+    return Consultation.objects.create(
+        held_on=dt.date.today() - dt.timedelta(days=1),
+        group=group,
+        person_name="" if group else "相談者",
+        channel=Consultation.Channel.VISIT,
+        category=Consultation.Category.PARTNERSHIP,
+        summary="協力先を探している",
+    )
+
+
+def _introduction(from_group=None):
+    from collaboration import services_gobetween
+    from tests.factories import GroupFactory
+
+    return services_gobetween.introduction_record(
+        actor=None, from_group=from_group or GroupFactory(), to_group=GroupFactory()
+    )
+
+
+def consultation_pk(ctx) -> dict:
+    return {"pk": _consultation(ctx.group).pk}
+
+
+def group_slug(ctx) -> dict:
+    return {"slug": ctx.group.slug}
+
+
+def introduction_pk(ctx) -> dict:
+    return {"pk": _introduction(ctx.group).pk}
+
+
+def episode_pk(ctx) -> dict:
+    from tests.news.factories import EpisodeFactory
+
+    return {"pk": EpisodeFactory().pk}
+
+
+# Members of a registered group (they may ask to appear for it).
+ASKERS = {"other_member", "member", "representative"}
+
+
+def rows() -> dict[str, m.Row]:
+    only, every, signed_in = m.only, m.every, m.signed_in
+    return {
+        "collaboration:gobetween": m.Row(get=only(STAFF), post=signed_in(405)),
+        "collaboration:referral_create": m.Row(
+            get=only(STAFF), post=only(STAFF), kwargs=consultation_pk
+        ),
+        "collaboration:introduction_create": m.Row(
+            get=only(STAFF), post=only(STAFF), kwargs=group_slug
+        ),
+        "collaboration:introduction_outcome": m.Row(
+            get=only(STAFF), post=only(STAFF), kwargs=introduction_pk
+        ),
+        "programme:episode": m.Row(get=every(200), post=every(405), kwargs=episode_pk),
+        "programme:appear": m.Row(
+            get=only(ASKERS),
+            post=only(ASKERS),
+            note="a registered group's members ask for their group; staff decide in the admin",
+        ),
+    }
+
+
+def _appearance_request():
+    from news import services
+    from tests.factories import GroupFactory, MembershipFactory
+
+    member = MembershipFactory(group=GroupFactory()).user
+    return services.appearance_request(
+        actor=member,
+        group=member.memberships.get().group,
+        topic="walk",
+        preferred_month=dt.date.today().replace(day=1),
+    )
+
+
+MAKERS = {
+    "collaboration.Introduction": _introduction,
+    "news.AppearanceRequest": _appearance_request,
+}
+DECISION_LABELS = ["collaboration.Introduction", "news.AppearanceRequest"]

@@ -164,6 +164,7 @@ BREAKDOWN_TITLES = {
     "consultations.category": gettext_lazy("Consultations by category"),
     "bulletin_posts.category": gettext_lazy("Bulletin board posts by category"),
     "page_views.section": gettext_lazy("Page views by section of the site"),
+    "proposals_received.kind": gettext_lazy("Joint-project proposals by kind"),
 }
 
 

@@ -223,3 +223,42 @@ def pdf_bytes(html: str, *, base_url: str) -> bytes:
     # Only data: URIs (the inline charts); any other address is refused, not fetched.
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=5)
     return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+
+
+# --- The collaboration projects (issue #18 part 6): their figures of the year
+
+
+@register_section
+def collaboration_section(year: int) -> ExtraSection | None:
+    """協働事業: the year's collaboration figures (reports.kpis' collaboration source), or no
+    section for a year without any."""
+    from django.utils.html import format_html, format_html_join
+
+    from reports.kpis.definitions import BY_KEY, format_value
+
+    report = YearReport(year, sources=("collaboration",))
+    rows = [
+        (BY_KEY[key], report.values.get(key))
+        for key in (
+            "proposals_received",
+            "proposals_adopted",
+            "projects_running",
+            "projects_completed",
+            "partners_involved",
+            "introductions_made",
+            "consultations_referred",
+        )
+    ]
+    if not any(value for _kpi, value in rows):
+        return None
+    body = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td class="num">{} {}</td></tr>',
+        ((kpi.label, format_value(value, kpi.decimals), kpi.unit) for kpi, value in rows),
+    )
+    html = format_html(
+        '<table class="report-table"><caption>{}</caption><tbody>{}</tbody></table>',
+        _("Collaboration figures of the year"),
+        body,
+    )
+    return ExtraSection(title=str(_("Collaboration (協働)")), anchor="collaboration", html=html)

@@ -25,9 +25,17 @@ from core.fiscal import FiscalYear
 from core.kpis import counted_until
 from reports.kpis.definitions import KPIS
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
-SOURCES = ("groups", "facilities", "events", "consultations", "publishing", "website")
+SOURCES = (
+    "groups",
+    "facilities",
+    "events",
+    "consultations",
+    "publishing",
+    "website",
+    "collaboration",
+)
 
 
 def source(name: str) -> ModuleType:

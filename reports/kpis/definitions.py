@@ -238,6 +238,65 @@ KPIS: tuple[Kpi, ...] = (
             "scripts are left out as for page views."
         ),
     ),
+    Kpi(
+        "proposals_received",
+        _("Joint-project proposals received"),
+        pgettext_lazy("unit", "proposals"),
+        "collaboration",
+        _(
+            "Proposals of joint projects (協働事業提案) that groups sent to the office in the "
+            "year: answers to a department's theme and groups' own proposals (split by kind)."
+        ),
+    ),
+    Kpi(
+        "proposals_adopted",
+        _("Proposals adopted"),
+        pgettext_lazy("unit", "proposals"),
+        "collaboration",
+        _("Proposals a department answered 採択 (adopted) in the year."),
+    ),
+    Kpi(
+        "projects_running",
+        _("Joint projects running at year end"),
+        pgettext_lazy("unit", "projects"),
+        "collaboration",
+        _(
+            "Joint projects whose agreement had started them by the last day of the year and "
+            "that were not completed by then. For the current year: as of today."
+        ),
+        kind=STOCK,
+    ),
+    Kpi(
+        "projects_completed",
+        _("Joint projects completed"),
+        pgettext_lazy("unit", "projects"),
+        "collaboration",
+        _("Joint projects the office closed after their final report in the year."),
+    ),
+    Kpi(
+        "partners_involved",
+        _("Partners involved"),
+        pgettext_lazy("unit", "partners"),
+        "collaboration",
+        _(
+            "Different partners (city departments, companies, schools and others) that a proposal "
+            "was assigned to or a group was introduced to in the year."
+        ),
+    ),
+    Kpi(
+        "introductions_made",
+        _("Introductions made"),
+        pgettext_lazy("unit", "introductions"),
+        "collaboration",
+        _("Groups introduced to a partner or another group from the partner suggestions."),
+    ),
+    Kpi(
+        "consultations_referred",
+        _("Consultations referred"),
+        pgettext_lazy("unit", "cases"),
+        "collaboration",
+        _("Consultations the office referred to a partner or a group."),
+    ),
 )
 
 BY_KEY: dict[str, Kpi] = {kpi.key: kpi for kpi in KPIS}

@@ -588,25 +588,41 @@ def account_panel(user) -> dict:
 
 
 def desk_bookings(day: dt.date):
+    """The day's bookings for the desk. A change awaiting approval (a request that
+    ``replaces`` a booking) comes with the booking it replaces (``replaces``, its room); a
+    booking whose change waits has its time and room in ``change_start``, ``change_end``,
+    ``change_room_id`` and ``change_room_name`` (a booking has one such change at most), read
+    in the same query."""
     begin = aware(day, dt.time())
     finish = aware(day + dt.timedelta(days=1), dt.time())
+    waiting = Booking.objects.filter(
+        replaces=OuterRef("pk"), status=Booking.Status.REQUESTED
+    ).order_by("start")
     return (
         _with_details(
             Booking.objects.filter(start__gte=begin, start__lt=finish).exclude(
                 status__in=[Booking.Status.CANCELLED, Booking.Status.REJECTED]
             )
         )
-        .select_related("booked_by")
+        .select_related("booked_by", "replaces__room")
+        .annotate(
+            change_start=Subquery(waiting.values("start")[:1]),
+            change_end=Subquery(waiting.values("end")[:1]),
+            change_room_id=Subquery(waiting.values("room_id")[:1]),
+            change_room_name=Subquery(waiting.values("room__name")[:1]),
+        )
         .order_by("start", "room__order", "room_id")
     )
 
 
 def pending_requests():
+    """Requests awaiting approval, soonest first; a change (予約の変更) comes with the booking it
+    replaces (``replaces``, its room), read in the same query."""
     return (
         _with_details(
             Booking.objects.filter(status=Booking.Status.REQUESTED, end__gt=timezone.now())
         )
-        .select_related("booked_by")
+        .select_related("booked_by", "replaces__room")
         .order_by("start")
     )
 

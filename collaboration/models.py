@@ -629,7 +629,7 @@ class FinalReport(models.Model):
         on_delete=models.CASCADE,
         related_name="final_report",
     )
-    results = models.TextField(_("results"), max_length=5000)
+    results = models.TextField(pgettext_lazy("final report", "results"), max_length=5000)
     spending = models.PositiveIntegerField(_("spending (yen)"))
     spending_note = models.TextField(_("spending breakdown"), max_length=2000, blank=True)
     written_by = models.ForeignKey(

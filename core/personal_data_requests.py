@@ -83,6 +83,7 @@ class Section:
     holding: Holding
     app: str
     records: list[Record]
+    by_name: bool = False  # rows that only name the person (not linked to the account or address)
 
     @property
     def key(self) -> str:
@@ -90,7 +91,8 @@ class Section:
 
     @property
     def anchor(self) -> str:
-        return "holding-" + self.holding.key.replace(".", "-").replace("_", "-")
+        prefix = "named-" if self.by_name else "holding-"
+        return prefix + self.holding.key.replace(".", "-").replace("_", "-")
 
     @property
     def retention(self) -> str:
@@ -111,6 +113,8 @@ class Report:
     sections: list[Section]
     made_at: dt.datetime
     counts: dict[str, int] = field(default_factory=dict)
+    named: list[Section] = field(default_factory=list)  # rows naming the account's holder
+    name: str = ""
 
     @property
     def user(self):
@@ -154,8 +158,28 @@ def _text(obj, f: models.Field) -> tuple[str, Any]:
     if isinstance(value, dt.date):
         return value.isoformat(), value
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder), value
+        return json.dumps(value, ensure_ascii=False, cls=_Encoder), value
+    if hasattr(value, "lower") and hasattr(value, "upper") and hasattr(value, "bounds"):
+        ends = [_text_of(value.lower), _text_of(value.upper)]  # a range (a booking's time)
+        return " – ".join(ends), {"lower": value.lower, "upper": value.upper}
     return str(value), value
+
+
+def _text_of(value) -> str:
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{local:%Y-%m-%d %H:%M}"
+    return "" if value is None else str(value)
+
+
+class _Encoder(DjangoJSONEncoder):
+    """Django's JSON encoder, and the text of anything else (an IP address, a range)."""
+
+    def default(self, o):
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
 
 
 def correctable(holding: Holding, f: models.Field) -> bool:
@@ -221,33 +245,85 @@ def _rows(holding: Holding, person: Person) -> list:
     return list(queryset.order_by("pk"))
 
 
+def _app(holding: Holding) -> str:
+    from django.apps import apps
+
+    return str(apps.get_app_config(holding.model_class._meta.app_label).verbose_name)
+
+
+def _text_fields(holding: Holding) -> list[str]:
+    model = holding.model_class
+    names = []
+    for name in holding.fields:
+        f = model._meta.get_field(name)
+        if isinstance(f, models.CharField | models.TextField) and not f.choices:
+            names.append(name)
+    return names
+
+
+def _named(name: str, found: dict[str, set]) -> list[Section]:
+    """Rows of any holding whose personal text names ``name`` but that are not linked to the
+    person (a registration phoned in under the name, an audit entry naming a record): shown
+    apart, for staff to check with the person. One query per holding with text fields."""
+    sections = []
+    for holding in personal_data.holdings():
+        if holding.of_person is None:
+            continue
+        texts = _text_fields(holding)
+        if not texts:
+            continue
+        q = models.Q(pk__in=[])
+        for text in texts:
+            q |= models.Q(**{f"{text}__icontains": name})
+        seen = found.setdefault(holding.model, set())
+        queryset = holding.model_class.objects.filter(q).exclude(pk__in=seen)
+        links = _forward_links(holding.model_class)
+        rows = list((queryset.select_related(*links) if links else queryset).order_by("pk"))
+        if rows:
+            seen.update(r.pk for r in rows)
+            sections.append(
+                Section(
+                    holding=holding,
+                    app=_app(holding),
+                    records=[_record(holding, r) for r in rows],
+                    by_name=True,
+                )
+            )
+    return sections
+
+
 def person_report(*, email: str, now: dt.datetime | None = None) -> Report | None:
     """Everything the holdings hold about the person with ``email`` (their account found by
-    the address), or ``None`` when the portal holds nothing under it."""
+    the address), or ``None`` when the portal holds nothing under it. With an account, the
+    rows that only name its holder come apart (``Report.named``)."""
     address = normalise(email)
     if not address:
         return None
-    from django.apps import apps
-
     person = Person.of_email(address)
     sections = []
+    found: dict[str, set] = {}
     for holding in personal_data.holdings():
         if holding.of_person is None:
             continue
         rows = _rows(holding, person)
         if rows:
-            app = apps.get_app_config(holding.model_class._meta.app_label).verbose_name
+            found.setdefault(holding.model, set()).update(r.pk for r in rows)
             sections.append(
-                Section(holding=holding, app=str(app), records=[_record(holding, r) for r in rows])
+                Section(
+                    holding=holding, app=_app(holding), records=[_record(holding, r) for r in rows]
+                )
             )
     if not sections:
         return None
+    name = (getattr(person.user, "full_name", "") or "").strip()
     return Report(
         email=address,
         person=person,
         sections=sections,
         made_at=now or timezone.now(),
         counts={s.key: len(s.records) for s in sections},
+        named=_named(name, found) if len(name) >= 2 else [],
+        name=name if len(name) >= 2 else "",
     )
 
 
@@ -258,8 +334,33 @@ def filename(report: Report, extension: str) -> str:
     return f"personal-data-{timezone.localtime(report.made_at):%Y%m%d-%H%M}.{extension}"
 
 
+def _holdings_json(sections: list[Section]) -> list[dict]:
+    return [
+        {
+            "key": s.key,
+            "app": s.app,
+            "what": str(s.holding.what),
+            "why": str(s.holding.why),
+            "who_sees": str(s.holding.who_sees),
+            "kept": s.retention,
+            "records": [
+                {
+                    "model": r.model,
+                    "id": r.pk,
+                    "title": r.title,
+                    "personal": {v.name: v.data for v in r.personal},
+                    "other": {v.name: v.data for v in r.other},
+                }
+                for r in s.records
+            ],
+        }
+        for s in sections
+    ]
+
+
 def report_json(report: Report) -> bytes:
-    """One JSON file: who asked about whom and when, then each holding with its rows."""
+    """One JSON file: who asked about whom and when, then each holding with its rows, then the
+    rows that only name the person (``named``)."""
     document = {
         "request": {
             "email": report.email,
@@ -267,29 +368,10 @@ def report_json(report: Report) -> bytes:
             "account": report.user is not None,
             "made_at": report.made_at,
         },
-        "holdings": [
-            {
-                "key": s.key,
-                "app": s.app,
-                "what": str(s.holding.what),
-                "why": str(s.holding.why),
-                "who_sees": str(s.holding.who_sees),
-                "kept": s.retention,
-                "records": [
-                    {
-                        "model": r.model,
-                        "id": r.pk,
-                        "title": r.title,
-                        "personal": {v.name: v.data for v in r.personal},
-                        "other": {v.name: v.data for v in r.other},
-                    }
-                    for r in s.records
-                ],
-            }
-            for s in report.sections
-        ],
+        "holdings": _holdings_json(report.sections),
+        "named": {"name": report.name, "holdings": _holdings_json(report.named)},
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder).encode()
+    return json.dumps(document, ensure_ascii=False, indent=2, cls=_Encoder).encode()
 
 
 def report_html(report: Report, *, request=None) -> str:

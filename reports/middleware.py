@@ -25,9 +25,12 @@ What is not counted:
 In batches: a request writes nothing to the database. ``PageViewMiddleware`` adds its view to this
 process's ``BUFFER`` (thread-safe); the buffer is written with one multi-row upsert per table
 every ``PAGE_VIEWS_FLUSH_SECONDS`` (30) or ``PAGE_VIEWS_FLUSH_HITS`` (500) counted views, by the
-request that crosses the limit after its response is made, and when the worker exits (``atexit``,
-best effort). The upserts add to what is there, so any number of workers and app servers each
-flush their own buffer. A worker that crashes loses its unflushed views (at most half a minute's).
+request that crosses the limit after its response is made; under gunicorn also by a timer thread
+of each worker when the time is up and no request comes (``start_flush_timer``, started by the
+``post_worker_init`` hook of ``gunicorn.conf.py``), and when the worker exits (its ``worker_exit``
+hook, and ``atexit`` as a last resort). The upserts add to what is there, so any number of
+workers and app servers each flush their own buffer. A worker that crashes loses its unflushed
+views (at most half a minute's).
 
 Unique visitors: each flush inserts the day's new visitor hashes into ``VisitorOfDay`` (ON
 CONFLICT DO NOTHING) and adds the number of rows actually inserted to ``VisitorCounter`` in the
@@ -287,6 +290,14 @@ class PageViewBuffer:
             seconds = getattr(settings, "PAGE_VIEWS_FLUSH_SECONDS", 30)
             return self.hits >= limit or time.monotonic() - self.since >= seconds
 
+    def due(self) -> bool:
+        """Something is waiting and it has waited PAGE_VIEWS_FLUSH_SECONDS (the timer's test)."""
+        with self._lock:
+            if not (self.views or self.visitors):
+                return False
+            seconds = getattr(settings, "PAGE_VIEWS_FLUSH_SECONDS", 30)
+            return time.monotonic() - self.since >= seconds
+
     def take(self) -> tuple[Counter, set]:
         with self._lock:
             views, visitors = self.views, self.visitors
@@ -313,6 +324,45 @@ BUFFER = PageViewBuffer()
 def flush_page_views() -> None:
     """Write this process's buffered page views and visitors now."""
     BUFFER.flush()
+
+
+def flush_if_due() -> bool:
+    """Flush the buffer if its time is up (what the timer does); True when it wrote."""
+    if not BUFFER.due():
+        return False
+    BUFFER.flush()
+    return True
+
+
+_timer: threading.Thread | None = None
+_timer_lock = threading.Lock()
+
+
+def _timer_loop(interval: float) -> None:  # pragma: no cover - runs in gunicorn's workers
+    while True:
+        time.sleep(interval)
+        try:
+            flush_if_due()
+        except Exception:
+            logger.warning("buffered page views lost", exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection: none is kept open between rounds
+
+
+def start_flush_timer(interval: float | None = None) -> threading.Thread:
+    """Start this process's timer (once): every ``interval`` seconds (by default a third of
+    PAGE_VIEWS_FLUSH_SECONDS) it writes a buffer whose time is up, so the last views of a quiet
+    hour are not left waiting for the next visitor. A daemon thread: it never holds up exit."""
+    global _timer
+    with _timer_lock:
+        if _timer is None or not _timer.is_alive():
+            if interval is None:
+                interval = max(1.0, getattr(settings, "PAGE_VIEWS_FLUSH_SECONDS", 30) / 3)
+            _timer = threading.Thread(
+                target=_timer_loop, args=(interval,), name="page-view-flush", daemon=True
+            )
+            _timer.start()
+        return _timer
 
 
 @atexit.register

@@ -1,0 +1,32 @@
+"""gunicorn's settings for the portal (read by ``gunicorn kyodo_office.wsgi`` when started in the
+project's folder, or with ``-c gunicorn.conf.py``). Command-line options still override these.
+
+The hooks keep the website's page-view counts (``reports.middleware``) whole: each worker
+writes its buffered views when its time is up even if no request comes (a timer thread started
+when the worker is ready) and when the worker exits (a restart, ``max_requests``, a deploy), so a
+graceful restart loses none.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+# Restart workers now and then (any slow leak stays small); their views are flushed on exit.
+max_requests = 2000
+max_requests_jitter = 200
+graceful_timeout = 30
+
+
+def post_worker_init(worker):
+    from reports.middleware import start_flush_timer
+
+    start_flush_timer()
+
+
+def worker_exit(server, worker):
+    from reports.middleware import flush_page_views
+
+    try:
+        flush_page_views()
+    except Exception:  # a worker that cannot write its counts must still exit
+        worker.log.warning("page views of this worker lost at exit", exc_info=True)

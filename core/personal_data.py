@@ -819,6 +819,10 @@ def _audit_about(person: Person) -> models.QuerySet:
     if person.user is not None:
         ct = ContentType.objects.get_for_model(person.user)
         q |= Q(target_type=ct, target_id=str(person.user_id))
+        # Other records named after the person ("退会 花子 – 交流会", a consent): their text.
+        name = (person.user.full_name or "").strip()
+        if len(name) >= 2:
+            q |= Q(target_repr__icontains=name)
     for email in person.emails:
         q |= Q(target_repr__icontains=email) | Q(data__icontains=email)
     return _audit_model().objects.filter(q)

@@ -86,3 +86,33 @@ register(
         expired=lambda cutoff: _contact_messages().filter(created_at__lt=cutoff),
     ),
 )
+
+
+def _naming(person):
+    """Mails to others that name the person (a group's representatives told that they joined,
+    the new representative told who handed the role over): by the account's name."""
+    name = (getattr(person.user, "full_name", "") or "").strip()
+    if len(name) < 2:
+        return MailMessage.objects.none()
+    return MailMessage.objects.filter(
+        Q(subject__icontains=name) | Q(text__icontains=name) | Q(html__icontains=name)
+    )
+
+
+# Erased when the person leaves or asks (no retention of its own: the mail log's period applies).
+register(
+    Holding(
+        key="maillog.named_in_mail",
+        model="maillog.MailMessage",
+        fields=("subject", "text", "html"),
+        what=_("Mails to other people that name you (e.g. to a group when you joined it)"),
+        why=_("To answer 'did the mail arrive?' and to find mistakes in sending"),
+        who_sees=_("The office staff"),
+        of_person=_naming,
+        replace={
+            "subject": Label(_("(a mail that named a person, erased)")),
+            "text": BLANK,
+            "html": BLANK,
+        },
+    ),
+)

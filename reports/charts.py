@@ -226,8 +226,11 @@ def _participants(report) -> ChartData:
 def _page_views(report) -> ChartData:
     data = _monthly(
         report,
-        gettext_lazy("Website page views by month"),
-        [("page_views", BY_KEY["page_views"].label)],
+        gettext_lazy("Website page views and visitors by month"),
+        [
+            ("page_views", BY_KEY["page_views"].label),
+            ("daily_visitors", BY_KEY["daily_visitors"].label),
+        ],
     )
     return data
 
@@ -314,7 +317,7 @@ YEAR_CHARTS: dict[str, Chart] = {
         ),
         Chart(
             "page-views",
-            gettext_lazy("Website page views by month"),
+            gettext_lazy("Website page views and visitors by month"),
             "bar",
             _page_views,
             sources=("website",),
@@ -393,7 +396,8 @@ TREND_CHARTS: dict[str, Chart] = {
     kpi.key.replace("_", "-"): Chart(
         kpi.key.replace("_", "-"), kpi.label, "bar", _trend_builder(kpi.key)
     )
-    for kpi in HEADLINE_KPIS
+    # The website's visitors beside its page views (issue #17 part 6).
+    for kpi in (*HEADLINE_KPIS, BY_KEY["daily_visitors"])
 }
 
 

@@ -1,4 +1,5 @@
-"""Demo data of the reports: ten fiscal years of website page views and targets for recent years.
+"""Demo data of the reports: ten fiscal years of website page views and daily visitors, and
+targets for recent years.
 
 Page views follow the seed's own growth, 168,336 in the first of the ten years to 346,495 in the
 last finished one (the seed's FY2007 → FY2011 figures), with believable daily rows: busier on
@@ -15,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from django.db.models import Sum
+
 from core.fiscal import FiscalYear
 from reports import kpis
-from reports.models import KpiTarget, PageViewCounter
+from reports.models import KpiTarget, PageViewCounter, VisitorCounter
 
 FIRST_FIGURE = 168_336
 LAST_FIGURE = 346_495
@@ -134,6 +137,32 @@ def seed_page_views(ctx) -> int:
     return len(rows)
 
 
+# Pages a visitor reads in a day: a little more on weekdays (groups at work on their pages).
+PAGES_PER_VISITOR = (2.6, 3.4)
+
+
+def seed_visitors(ctx) -> int:
+    """Each day's unique visitors from its page views (about three pages a visitor), so the
+    visitors' figures and chart have the same history as the page views."""
+    if VisitorCounter.objects.exists():
+        ctx.say("reports: visitor counters already there")
+        return 0
+    days = (
+        PageViewCounter.objects.values_list("day")
+        .annotate(views=Sum("views"))
+        .order_by("day")
+        .values_list("day", "views")
+    )
+    rows = [
+        VisitorCounter(day=day, visitors=max(1, round(views / ctx.rng.uniform(*PAGES_PER_VISITOR))))
+        for day, views in days
+        if views
+    ]
+    VisitorCounter.objects.bulk_create(rows, batch_size=5000)
+    ctx.say(f"reports: {len(rows)} daily visitor counters")
+    return len(rows)
+
+
 def _nice(value: float) -> int:
     """Round up to two significant figures: 6,392 → 6,400; 137 → 140; 12 → 12."""
     if value < 100:
@@ -165,4 +194,5 @@ def seed_targets(ctx) -> int:
 
 def seed(ctx) -> None:
     seed_page_views(ctx)
+    seed_visitors(ctx)
     seed_targets(ctx)

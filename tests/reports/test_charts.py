@@ -17,7 +17,13 @@ YEAR_CHARTS = [
     "groups-by-field",
     "use-by-field",
 ]
-TREND_CHARTS = ["registered-groups-end", "facility-users", "exchange-participants", "page-views"]
+TREND_CHARTS = [
+    "registered-groups-end",
+    "facility-users",
+    "exchange-participants",
+    "page-views",
+    "daily-visitors",
+]
 
 
 @pytest.fixture

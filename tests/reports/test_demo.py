@@ -80,3 +80,21 @@ def test_benchmark_scale_goes_back_to_the_offices_first_year():
     demo.seed(context(scale=10))
     first = PageViewCounter.objects.order_by("day").first().day
     assert FiscalYear.of(first).year == 2006
+
+
+@pytest.mark.django_db
+def test_every_day_with_page_views_has_its_visitors_so_the_visitors_chart_shows(client_for):
+    from reports.models import VisitorCounter
+
+    demo.seed(context())
+    days_with_views = PageViewCounter.objects.values("day").distinct().count()
+    assert VisitorCounter.objects.count() == days_with_views
+    views = PageViewCounter.objects.filter(day=dt.date(2024, 6, 3)).aggregate(n=Sum("views"))["n"]
+    visitors = VisitorCounter.objects.get(day=dt.date(2024, 6, 3)).visitors
+    assert views / 3.5 < visitors < views / 2.5  # about three pages a visitor
+    assert demo.seed_visitors(context()) == 0  # once
+    report = TrendReport(today=TODAY)
+    daily = next(row for row in report.rows if row.kpi.key == "daily_visitors")
+    assert all(cell.value for cell in daily.cells)
+    svg = client_for("official").get("/reports/annual/charts/daily-visitors.svg")
+    assert svg.status_code == 200 and b"<svg" in svg.content

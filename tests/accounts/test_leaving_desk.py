@@ -97,7 +97,7 @@ def test_confirmed_the_account_is_closed_through_the_same_service(desk, staff, p
 def test_without_a_note_nothing_is_closed(desk, person, ja):
     before = unchanged(person)
     response = desk.post(decide(person), {"reason": "  ", "confirmed": "yes"}, follow=True)
-    assert "申し出の方法" in response.content.decode()
+    assert "理由が必要です（申し出の方法）" in response.content.decode()
     assert unchanged(person) == before
 
 

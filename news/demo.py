@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from groups.models import Group, Membership
 from news import services
 from news.models import NewsPost, Opinion, ProgrammeEpisode
 
@@ -47,6 +48,36 @@ EPISODE_TOPICS = [
     ("川をきれいに", "河川敷の清掃活動に、企業の社員も参加しています。"),
     ("協働オフィスへようこそ", "会議室や機材の使い方、相談窓口をご案内します。"),
 ]
+
+
+def _featured_groups_and_a_request(ctx, today) -> None:
+    """The latest episodes feature a registered group each (the groups' pages link back); the
+    demo representative's group has asked to appear, waiting for the office's answer, and the
+    next episode is planned so that staff can schedule it."""
+    groups = list(Group.objects.registered().order_by("pk")[:12])
+    if not groups:
+        return
+    latest = list(ProgrammeEpisode.objects.order_by("-air_date", "-pk")[:12])
+    through = ProgrammeEpisode.featured_groups.through
+    through.objects.bulk_create(
+        through(programmeepisode_id=episode.pk, group_id=groups[n % len(groups)].pk)
+        for n, episode in enumerate(latest)
+    )
+    rep = ctx.shared.get("users", {}).get("rep@example.com")
+    membership = (
+        Membership.objects.filter(user=rep, group__status=Group.Status.REGISTERED)
+        .select_related("group")
+        .first()
+    )
+    if membership is None:
+        return
+    services.appearance_request(
+        actor=rep,
+        group=membership.group,
+        topic="子ども食堂のボランティア募集と、夏休みの学習支援",
+        preferred_month=(today.replace(day=1) + dt.timedelta(days=40)).replace(day=1),
+        note="代表と学生ボランティア2名で出演したいです。",
+    )
 
 
 def seed(ctx) -> None:
@@ -99,6 +130,7 @@ def seed(ctx) -> None:
             )
         )
     ProgrammeEpisode.objects.bulk_create(episodes)
+    _featured_groups_and_a_request(ctx, today)
 
     # Opinions through the opinion box, as visitors send them; staff marked one read.
     anonymous = AnonymousUser()

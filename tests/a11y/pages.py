@@ -437,3 +437,9 @@ def crawl(
             queue.extend(p for p in links_in(fetched.html) if p not in seen_paths)
         bucket.append(fetched)
     return by_pattern
+
+
+# The go-between's pages (issue 18 part 4) that the demo data may not link to.
+from tests.collaboration.gobetween_rows import A11Y_PAGES as _GOBETWEEN_PAGES  # noqa: E402
+
+EXTRA_PAGES.update(_GOBETWEEN_PAGES)

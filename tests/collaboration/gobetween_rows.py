@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.security import matrix as m
-
 STAFF = {"staff"}
 
 
@@ -55,7 +53,10 @@ def episode_pk(ctx) -> dict:
 ASKERS = {"other_member", "member", "representative"}
 
 
-def rows() -> dict[str, m.Row]:
+def rows() -> dict:
+    # Imported here: tests/a11y/pages.py imports this module too, and the matrix imports that.
+    from tests.security import matrix as m
+
     only, every, signed_in = m.only, m.every, m.signed_in
     return {
         "collaboration:gobetween": m.Row(get=only(STAFF), post=signed_in(405)),
@@ -95,3 +96,40 @@ MAKERS = {
     "news.AppearanceRequest": _appearance_request,
 }
 DECISION_LABELS = ["collaboration.Introduction", "news.AppearanceRequest"]
+
+
+# --- The accessibility crawl (tests/a11y/pages.py adds these): the demo has no introduction,
+# and its consultations may all be older than the follow-up page's "not referred" list.
+def _a11y_referral(data) -> str:
+    from django.urls import reverse
+
+    from groups.models import Consultation
+
+    consultation = Consultation.objects.order_by("-held_on", "-pk").first() or _consultation()
+    return reverse("collaboration:referral_create", args=[consultation.pk])
+
+
+def _a11y_outcome(data) -> str | None:
+    from django.urls import reverse
+
+    from collaboration import services_gobetween
+    from groups.models import Group
+
+    registered = list(Group.objects.registered().order_by("pk")[:2])
+    if len(registered) < 2:
+        return None
+    a, b = registered
+    introduction = services_gobetween.introduction_record(
+        actor=None,
+        from_group=a,
+        to_group=b,
+        note="同じ地域で子ども向けの活動をしているため紹介",
+        follow_up_on=dt.date.today(),
+    )
+    return reverse("collaboration:introduction_outcome", args=[introduction.pk])
+
+
+A11Y_PAGES = {
+    "collaboration:referral_create": _a11y_referral,
+    "collaboration:introduction_outcome": _a11y_outcome,
+}

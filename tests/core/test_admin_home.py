@@ -167,7 +167,12 @@ def test_each_waiting_thing_shows_its_number_and_its_link(client_for, group, oth
             2,
             reverse("admin:newsletter_subscriber_changelist") + "?state=bounced",
         ),
-        # Collaboration's go-between (issue 18 part 4): none due on this Monday.
+        # The programme's requests to appear and collaboration's go-between (issue 18 parts
+        # 4-5): none waiting on this Monday.
+        "news.appearances": (
+            0,
+            reverse("admin:news_appearancerequest_changelist") + "?status__exact=requested",
+        ),
         "collaboration.follow_ups": (
             0,
             reverse("admin:collaboration_introduction_changelist") + "?due=yes",
@@ -405,8 +410,9 @@ def test_the_query_count_does_not_grow_with_the_data(client_for, django_assert_m
         counts.append(len(queries))
         assert waiting(html)["events.proposals"][0] == (1 if n == 1 else 13)
     assert counts[0] == counts[1], counts
-    # 20, and one each for collaboration's follow-ups due and news' requests to appear.
-    with django_assert_max_num_queries(22):
+    # 21 (the admin's menu asks twice whether each settings singleton exists), and one each for
+    # collaboration's follow-ups due and news' requests to appear.
+    with django_assert_max_num_queries(23):
         home(client)
 
 

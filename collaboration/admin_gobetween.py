@@ -31,7 +31,7 @@ def _is(*outcomes):
 
 
 class FollowUpDueFilter(admin.SimpleListFilter):
-    title = _("follow-up")
+    title = pgettext_lazy("introduction", "follow-up")
     parameter_name = "due"
 
     def lookups(self, request, model_admin):

@@ -45,6 +45,7 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from core import personal_data
 from core.audit import log_action
+from core.models import AuditLog
 from core.personal_data import Holding, Person
 
 # --------------------------------------------------------------------------- the report
@@ -196,6 +197,14 @@ def correctable(holding: Holding, f: models.Field) -> bool:
     )
 
 
+def may_change(user, model) -> bool:
+    """Staff correct what their permission group lets them change (never the audit log)."""
+    if model is AuditLog:  # the record of who did what is not rewritten
+        return False
+    opts = model._meta
+    return bool(user and user.has_perm(f"{opts.app_label}.change_{opts.model_name}"))
+
+
 def _admin_url(obj) -> str:
     model = type(obj)
     if model not in admin.site._registry:
@@ -292,6 +301,15 @@ def _named(name: str, found: dict[str, set]) -> list[Section]:
     return sections
 
 
+def _place(section: Section) -> tuple:
+    """The person's account first (the holdings the registry erases last), the audit log last,
+    the rest in the registry's order."""
+    holding = section.holding
+    first = holding.order >= 900
+    last = holding.model_class is AuditLog
+    return (0 if first else 2 if last else 1, -holding.order if first else holding.order)
+
+
 def person_report(*, email: str, now: dt.datetime | None = None) -> Report | None:
     """Everything the holdings hold about the person with ``email`` (their account found by
     the address), or ``None`` when the portal holds nothing under it. With an account, the
@@ -315,6 +333,7 @@ def person_report(*, email: str, now: dt.datetime | None = None) -> Report | Non
             )
     if not sections:
         return None
+    sections.sort(key=_place)
     name = (getattr(person.user, "full_name", "") or "").strip()
     return Report(
         email=address,
@@ -430,7 +449,7 @@ def record_value_correct(
         f = model._meta.get_field(field_name)
     except Exception:
         raise CorrectionError(gettext("This field cannot be corrected here.")) from None
-    if not correctable(holding, f):
+    if not correctable(holding, f) or not may_change(actor, model):
         raise CorrectionError(gettext("This field cannot be corrected here."))
     person = Person.of_email(normalise(email))
     value = (value or "").strip() if not isinstance(f, models.TextField) else (value or "")

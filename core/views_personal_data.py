@@ -77,8 +77,13 @@ def _page(request, *, form=None, report=None, not_found="", erase_form=None, sta
 
     if report is not None:
         requests_.request_view_record(actor=request.user, report=report)
+    changeable = set()
+    if report is not None:
+        models_ = {type_ for s in report.sections for type_ in [s.holding.model_class]}
+        changeable = {m._meta.label for m in models_ if requests_.may_change(request.user, m)}
     context = {
         **admin.site.each_context(request),
+        "changeable": changeable,
         "title": gettext("A person's request for their data"),
         "form": form or PersonForm(),
         "report": report,

@@ -296,3 +296,22 @@ def test_only_staff_reach_the_request_page(name, staff_gets, client_for):
         .exclude(action="core.personal_data_view")
         .exists()
     )
+
+
+def test_the_audit_log_is_never_corrected_from_the_request_page(office, hanako, staff):
+    from core.audit import log_action
+
+    entry = log_action(actor=staff, action="core.personal_data_view", target=hanako)
+    page = find(office, hanako.email).content.decode()
+    assert f'name="pk" value="{entry.pk}"' not in page  # no correction form for it
+    response = correct(
+        office,
+        email=hanako.email,
+        holding="core.audit_details",
+        pk=entry.pk,
+        field="target_repr",
+        value="書き換え",
+    )
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    entry.refresh_from_db()
+    assert entry.target_repr == "山田花子"

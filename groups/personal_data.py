@@ -86,6 +86,10 @@ register(
         why=_("To let you manage your group's page and book for it"),
         who_sees=_("The office staff and the group's managers"),
         of_person=_by_user(Membership, "user"),
+        # Erasing it takes the person out of their groups (a membership counts in no figure);
+        # leaving refuses a group's last representative first (_last_representative below).
+        pending=Q(),
+        anonymise=lambda rows: rows.delete()[0],
     ),
     Holding(
         key="groups.renewal",

@@ -189,6 +189,7 @@ def test_the_last_representative_is_asked_to_hand_the_role_over_first(representa
 
     page = client.get(URL).content.decode()
     assert "唯一の管理者" in page
+    assert "何も変更していません" not in page  # nothing was asked yet
     assert reverse("groups:members", kwargs={"slug": group.slug}) in page
     assert 'type="password"' not in page  # no form to send
 
@@ -197,6 +198,7 @@ def test_the_last_representative_is_asked_to_hand_the_role_over_first(representa
     assert "唯一の管理者" in response.content.decode()
     assert snapshot(representative) == before
     assert Membership.objects.filter(user=representative, group=group).exists()
+    assert "何も変更していません" in response.content.decode()
 
 
 def test_once_another_member_shares_the_role_the_representative_can_leave(
@@ -211,6 +213,7 @@ def test_once_another_member_shares_the_role_the_representative_can_leave(
 
     assert response.status_code == 302
     assert User.objects.get(pk=representative.pk).closed_at is not None
+    assert not Membership.objects.filter(user=representative).exists()
     assert Membership.objects.filter(
         group=group, role=Membership.Role.REPRESENTATIVE, user__closed_at__isnull=True
     ).exists()
@@ -222,9 +225,11 @@ def test_the_last_representative_of_a_withdrawn_group_is_not_held_back(represent
     assert signed_in(representative).post(URL, {"password": PASSWORD}).status_code == 302
 
 
-def test_an_ordinary_member_can_leave(member):
+def test_an_ordinary_member_can_leave_and_is_no_longer_in_the_group(member, group):
     assert signed_in(member).post(URL, {"password": PASSWORD}).status_code == 302
     assert User.objects.get(pk=member.pk).closed_at is not None
+    assert not Membership.objects.filter(user=member).exists()
+    assert group.memberships.count() == 0
 
 
 def test_closing_twice_finds_no_account_and_changes_nothing(leaver, ja):

@@ -345,5 +345,6 @@ def test_leaving_changes_no_figure_of_any_year_and_leaves_no_trace(office, staff
         assert user.closed_at is not None
         # Their records stay, linked to the anonymous account.
         assert Registration.objects.filter(user=user, attended=True).count() == 2
+        assert not Membership.objects.filter(user=user).exists()  # they left their groups
     found = where_found([value for person in LEAVERS for value in erased_values(person)])
     assert found == [], "\n".join(found)

@@ -315,3 +315,20 @@ def test_the_audit_log_is_never_corrected_from_the_request_page(office, hanako, 
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     entry.refresh_from_db()
     assert entry.target_repr == "山田花子"
+
+
+def test_an_address_people_sign_in_with_is_not_corrected_here(office, hanako):
+    from allauth.account.models import EmailAddress
+
+    address, _made = EmailAddress.objects.get_or_create(user=hanako, email=hanako.email)
+    response = correct(
+        office,
+        email=hanako.email,
+        holding="accounts.email_address",
+        pk=address.pk,
+        field="email",
+        value="someone-else@example.org",
+    )
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    address.refresh_from_db()
+    assert address.email == "hanako@example.org"

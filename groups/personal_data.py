@@ -1,5 +1,6 @@
 """The personal data the groups app holds (see core/personal_data.py)."""
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -164,9 +165,20 @@ exempt("groups.Area", "name", "name_en", why="a word of the office's list")
 
 
 # Leaving (退会, accounts.services.account_close): a group's last representative hands the role
-# over first, or asks the office to withdraw the group; one query.
+# over first, or asks the office to withdraw the group; one query (two in the closing itself).
 @closing_check
 def _last_representative(user):
+    """Inside the closing's transaction the person's live groups are locked first (as
+    membership_set_role locks the group), so two representatives of one group leaving at the
+    same moment cannot both go."""
+    if transaction.get_connection().in_atomic_block:
+        mine = Membership.objects.filter(user=user, role=Membership.Role.REPRESENTATIVE)
+        list(
+            Group.objects.select_for_update()
+            .filter(pk__in=mine.values("group_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     others = Membership.objects.filter(
         group=OuterRef("group"), role=Membership.Role.REPRESENTATIVE
     ).exclude(user=user)

@@ -10,9 +10,29 @@ from core.personal_data import BLANK, Holding, Label, exempt, of_account, regist
 
 
 def _inactive_partner_contacts(cutoff):
-    from collaboration.models import PartnerContact
+    """Contacts of partners marked inactive before ``cutoff``: the partner's last save (the
+    audit log's ``collaboration.partner_save``; its creation when never saved since)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField, F, OuterRef, Subquery
+    from django.db.models.functions import Cast, Coalesce
 
-    return PartnerContact.objects.filter(partner__is_active=False, partner__created_at__lt=cutoff)
+    from collaboration.models import Partner, PartnerContact
+    from core.models import AuditLog
+
+    last_saved = (
+        AuditLog.objects.filter(
+            action="collaboration.partner_save",
+            target_type=ContentType.objects.get_for_model(Partner),
+            target_id=Cast(OuterRef("partner_id"), CharField()),
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        PartnerContact.objects.filter(partner__is_active=False)
+        .annotate(inactive_since=Coalesce(Subquery(last_saved), F("partner__created_at")))
+        .filter(inactive_since__lt=cutoff)
+    )
 
 
 def _record(key, model, fields, links, what, who_sees=None):

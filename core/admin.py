@@ -227,12 +227,11 @@ class RetentionSettingsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def changelist_view(self, request, extra_context=None):
-        from django.shortcuts import redirect
-        from django.urls import reverse
+    list_display = ["__str__", "updated_at"]
 
-        obj = RetentionSettings.load()
-        return redirect(reverse("admin:core_retentionsettings_change", args=[obj.pk]))
+    def changelist_view(self, request, extra_context=None):
+        RetentionSettings.load()  # the one row, with its defaults, is always there to open
+        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         from django.db import transaction

@@ -48,7 +48,7 @@ def test_staff_change_the_periods_in_the_admin_and_it_is_audited(staff):
     client.force_login(staff)
     row = RetentionSettings.load()
     url = f"/admin/core/retentionsettings/{row.pk}/change/"
-    assert client.get("/admin/core/retentionsettings/").url == url
+    assert url in client.get("/admin/core/retentionsettings/").content.decode()
     data = {f"{kind}_days": row.days(kind) for kind in personal_data.RETENTION}
     data["mail_log_days"] = 90
     response = client.post(url, data)

@@ -202,3 +202,32 @@ def test_a_second_run_changes_nothing(frozen):
     second = personal_data.retain()
     assert first.total >= 1 and second.total == 0
     assert timezone.now() == NOW
+
+
+def test_contact_persons_of_partners_inactive_for_a_year_go(frozen):
+    from collaboration.models import Partner, PartnerContact
+    from core.audit import log_action
+
+    def partner(name, *, active, saved_days_ago):
+        p = Partner.objects.create(name=name, kind=Partner.Kind.COMPANY, is_active=active)
+        Partner.objects.filter(pk=p.pk).update(created_at=NOW - dt.timedelta(days=800))
+        log_action(
+            actor=None,
+            action="collaboration.partner_save",
+            target=p,
+            at=NOW - dt.timedelta(days=saved_days_ago),
+            fields=["is_active"],
+        )
+        return PartnerContact.objects.create(
+            partner=p, name=f"{name}の担当", email=f"{p.pk}@example.co.jp", phone="0897-11-2222"
+        )
+
+    long_inactive = partner("旧商店", active=False, saved_days_ago=400)
+    lately_inactive = partner("新商店", active=False, saved_days_ago=10)
+    active = partner("現役商店", active=True, saved_days_ago=800)
+    personal_data.retain()
+    for contact in (long_inactive, lately_inactive, active):
+        contact.refresh_from_db()
+    assert long_inactive.email == "" and long_inactive.phone == ""
+    assert "旧商店" not in long_inactive.name and long_inactive.partner.name == "旧商店"
+    assert lately_inactive.email and active.email

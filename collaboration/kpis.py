@@ -14,17 +14,16 @@ Each figure counts in the fiscal year (Asia/Tokyo) of its date:
 - introductions made: a group introduced from the partner suggestions (``made_on``);
 - consultations referred: a consultation referred to a partner or a group (``made_on``).
 
-Queries per period: proposals grouped by (fiscal year, kind); adopted answers by fiscal year;
-the projects' dates (one small table, levels computed from it); introductions grouped by
-(fiscal year, kind); the partners involved by (fiscal year, partner), two parts in one UNION.
+Two queries per period: every count grouped by fiscal year (or month) in one UNION ALL
+(``_counts``), and the projects' dates (one small table, the levels computed from it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, DateField, F, Value
+from django.db.models.functions import Cast, TruncMonth
 
 from collaboration.models import Project, Proposal, ProposalAnswer
 from collaboration.models_gobetween import Introduction
@@ -79,65 +78,98 @@ def _running_on(spans, day: dt.date) -> int:
     return sum(1 for start, done in spans if start <= day and (done is None or done > day))
 
 
-def yearly(*, first: int | None, last: int) -> dict[int, dict]:
-    proposals = list(
+def _counts(group, first: int | None, last: int) -> list[tuple]:
+    """Every count of the period in one query (UNION ALL): rows (group, part, detail, n), where
+    ``group(field)`` is the SQL expression grouping by year or month. Parts: "received" by
+    proposal kind, "adopted", "completed", introductions by kind, and "partner" rows whose
+    detail is a partner's id (partners involved are counted once each in Python)."""
+
+    def rows(qs, field: str, part: str, detail=None):
+        return (
+            qs.values(g=group(field), detail=detail if detail is not None else Value(""))
+            .annotate(part=Value(part), n=Count("pk"))
+            .order_by()
+            .values_list("g", "part", "detail", "n")
+        )
+
+    received = rows(
         Proposal.objects.filter(
             submitted_at__isnull=False, **period_filter("submitted_at", first, last)
-        )
-        .values("kind", fy=FiscalYearOf("submitted_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("fy", "kind", "n")
+        ),
+        "submitted_at",
+        "received",
+        F("kind"),
     )
-    adopted = dict(
+    adopted = rows(
         ProposalAnswer.objects.filter(
             decision=ProposalAnswer.Decision.ADOPTED, **period_filter("decided_at", first, last)
-        )
-        .values(fy=FiscalYearOf("decided_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("fy", "n")
+        ),
+        "decided_at",
+        "adopted",
     )
-    completed = dict(
+    completed = rows(
         Project.objects.filter(
             status=Project.Status.COMPLETED, **period_filter("completed_at", first, last)
-        )
-        .values(fy=FiscalYearOf("completed_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("fy", "n")
+        ),
+        "completed_at",
+        "completed",
     )
-    introductions = list(
-        Introduction.objects.filter(**date_period_filter("made_on", first, last))
-        .values("kind", fy=FiscalYearOf("made_on"))
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("fy", "kind", "n")
+    introduced = rows(
+        Introduction.objects.filter(**date_period_filter("made_on", first, last)),
+        "made_on",
+        "introduction",
+        F("kind"),
     )
-    partners = _partners(first, last)
+    assigned_to = rows(
+        Proposal.objects.filter(
+            department__isnull=False,
+            assigned_at__isnull=False,
+            **period_filter("assigned_at", first, last),
+        ),
+        "assigned_at",
+        "partner",
+        Cast("department_id", CharField()),
+    )
+    introduced_to = rows(
+        Introduction.objects.filter(
+            partner__isnull=False, **date_period_filter("made_on", first, last)
+        ),
+        "made_on",
+        "partner",
+        Cast("partner_id", CharField()),
+    )
+    return list(
+        received.union(adopted, completed, introduced, assigned_to, introduced_to, all=True)
+    )
+
+
+def _add(figures: dict, partners: set, part: str, detail: str, n: int) -> None:
+    if part == "received":
+        figures["proposals_received"] += n
+        key = f"{PROPOSAL_KINDS}.{detail}"
+        figures[key] = figures.get(key, 0) + n
+    elif part == "adopted":
+        figures["proposals_adopted"] += n
+    elif part == "completed":
+        figures["projects_completed"] += n
+    elif part == "introduction":
+        figures[_introduction_key(detail)] += n
+    elif part == "partner":
+        partners.add(detail)
+
+
+def yearly(*, first: int | None, last: int) -> dict[int, dict]:
+    counts = _counts(FiscalYearOf, first, last)
     spans = _project_spans(last)
-    seen = [
-        *(fy for fy, _k, _n in proposals),
-        *adopted,
-        *completed,
-        *(fy for fy, _k, _n in introductions),
-        *partners,
-        *(FiscalYear.of(start).year for start, _done in spans),
-    ]
+    seen = [fy for fy, *_rest in counts] + [FiscalYear.of(start).year for start, _ in spans]
     result = {}
     for fy in year_range(first, last, seen):
-        figures = _zeros()
-        for year, kind, n in proposals:
+        figures, partners = _zeros(), set()
+        for year, part, detail, n in counts:
             if year == fy:
-                figures["proposals_received"] += n
-                figures[f"{PROPOSAL_KINDS}.{kind}"] = n
-        figures["proposals_adopted"] = adopted.get(fy, 0)
-        figures["projects_completed"] = completed.get(fy, 0)
+                _add(figures, partners, part, detail, n)
+        figures["partners_involved"] = len(partners)
         figures["projects_running"] = _running_on(spans, last_counted_day(fy))
-        figures["partners_involved"] = len(partners.get(fy, ()))
-        for year, kind, n in introductions:
-            if year == fy:
-                figures[_introduction_key(kind)] += n
         result[fy] = figures
     return result
 
@@ -148,70 +180,24 @@ def _introduction_key(kind: str) -> str:
     return "introductions_made"
 
 
-def _partners(first: int | None, last: int) -> dict[int, set[int]]:
-    """{fiscal year: ids of the partners involved}: departments proposals were assigned to and
-    partners introductions were made to, one query (UNION ALL)."""
-    assigned = (
-        Proposal.objects.filter(
-            department__isnull=False,
-            assigned_at__isnull=False,
-            **period_filter("assigned_at", first, last),
-        )
-        .annotate(fy=FiscalYearOf("assigned_at"))
-        .values_list("fy", "department_id")
-    )
-    introduced = (
-        Introduction.objects.filter(
-            partner__isnull=False, **date_period_filter("made_on", first, last)
-        )
-        .annotate(fy=FiscalYearOf("made_on"))
-        .values_list("fy", "partner_id")
-    )
-    result: dict[int, set[int]] = {}
-    for fy, partner in assigned.union(introduced, all=True):
-        result.setdefault(fy, set()).add(partner)
-    return result
+def _month_of(field: str):
+    if field == "made_on":  # a date: its month as it is
+        return TruncMonth(field, output_field=DateField())
+    return TruncMonth(field, tzinfo=TOKYO, output_field=DateField())
 
 
 def monthly(fy: FiscalYear) -> dict:
     months = empty_months(fy, KEYS)
-    for month, n in (
-        Proposal.objects.filter(
-            submitted_at__isnull=False, **period_filter("submitted_at", fy.year, fy.year)
-        )
-        .values(month=TruncMonth("submitted_at", tzinfo=TOKYO))
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("month", "n")
-    ):
-        months[month_key(month)]["proposals_received"] = n
-    for month, n in (
-        ProposalAnswer.objects.filter(
-            decision=ProposalAnswer.Decision.ADOPTED,
-            **period_filter("decided_at", fy.year, fy.year),
-        )
-        .values(month=TruncMonth("decided_at", tzinfo=TOKYO))
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("month", "n")
-    ):
-        months[month_key(month)]["proposals_adopted"] = n
-    for month, kind, n in (
-        Introduction.objects.filter(**date_period_filter("made_on", fy.year, fy.year))
-        .values("kind", month=TruncMonth("made_on"))
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("month", "kind", "n")
-    ):
-        key = _introduction_key(kind)
-        months[month_key(month)][key] = n
+    partners = {month: set() for month in months}
+    for month, part, detail, n in _counts(_month_of, fy.year, fy.year):
+        key = month_key(month)
+        _add(months[key], partners[key], part, detail, n)
     spans = _project_spans(fy.year)
     for month, figures in months.items():
+        # A partner involved in two months counts in each (the year's figure counts it once).
+        figures["partners_involved"] = len(partners[month])
         end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         figures["projects_running"] = _running_on(spans, end)
-        figures["projects_completed"] = sum(
-            1 for _start, done in spans if done is not None and done.replace(day=1) == month
-        )
     return months
 
 

@@ -5,13 +5,13 @@ An event counts in the fiscal year in which it starts, once it has started and u
 cancelled or never published (only published events take place). Participants are the people
 recorded as attending.
 
-Queries per period: events grouped by fiscal year (exchange meetings and all events in one pass),
-attendance grouped by the event's fiscal year, survey responses grouped by fiscal year.
+One query per period (UNION ALL): events grouped by fiscal year or month (exchange meetings and
+all events in one pass), attendance grouped by the event's year or month, survey responses.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DateField, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -38,83 +38,83 @@ def _is_exchange(path: str = "") -> Q:
     return Q(**{f"{path}kind": Event.Kind.EXCHANGE})
 
 
-def _grouped(qs, group: dict, aggregates: dict):
-    return qs.values(**group).annotate(**aggregates).order_by()
+ZERO = Value(0, output_field=IntegerField())
+COLUMNS = ("events_held", "exchange_meetings", "event_participants", "exchange_participants")
 
 
-def yearly(*, first: int | None, last: int) -> dict[int, dict]:
-    events = {
-        row["fy"]: row
-        for row in _grouped(
-            Event.objects.filter(_held(), **period_filter("start", first, last)),
-            {"fy": FiscalYearOf("start")},
-            {
-                "events_held": Count("pk"),
-                "exchange_meetings": Count("pk", filter=_is_exchange()),
-            },
+def _gathered(group, first: int | None, last: int) -> dict:
+    """{group value: figures} of events held, the people who came and survey responses in one
+    query (UNION ALL), grouped by ``group(field)`` (the fiscal year or the month)."""
+    columns = ("g", "part", *COLUMNS, "n")
+    pad = dict.fromkeys(COLUMNS, ZERO)
+    events = (
+        Event.objects.filter(_held(), **period_filter("start", first, last))
+        .values(g=group("start"))
+        .annotate(
+            part=Value("events"),
+            events_held=Count("pk"),
+            exchange_meetings=Count("pk", filter=_is_exchange()),
+            event_participants=ZERO,
+            exchange_participants=ZERO,
+            n=ZERO,
         )
-    }
-    people = _people(
-        {"fy": FiscalYearOf("event__start")}, period_filter("event__start", first, last)
+        .order_by()
+        .values_list(*columns)
     )
-    responses = dict(
-        _grouped(
-            Response.objects.filter(**period_filter("submitted_at", first, last)),
-            {"fy": FiscalYearOf("submitted_at")},
-            {"n": Count("pk")},
-        ).values_list("fy", "n")
+    people = (
+        Registration.objects.filter(attended=True, **period_filter("event__start", first, last))
+        .filter(_held("event__"))
+        .values(g=group("event__start"))
+        .annotate(
+            part=Value("people"),
+            events_held=ZERO,
+            exchange_meetings=ZERO,
+            event_participants=Coalesce(Sum("attended_people"), 0),
+            exchange_participants=Coalesce(
+                Sum("attended_people", filter=_is_exchange("event__")), 0
+            ),
+            n=ZERO,
+        )
+        .order_by()
+        .values_list(*columns)
     )
-    result = {}
-    for fy in year_range(first, last, [*events, *people, *responses]):
-        row = events.get(fy, {})
-        attended = people.get(fy, {})
-        result[fy] = {
-            "exchange_meetings": row.get("exchange_meetings", 0),
-            "exchange_participants": attended.get("exchange_participants", 0),
-            "events_held": row.get("events_held", 0),
-            "event_participants": attended.get("event_participants", 0),
-            "survey_responses": responses.get(fy, 0),
-        }
+    responses = (
+        Response.objects.filter(**period_filter("submitted_at", first, last))
+        .values(g=group("submitted_at"))
+        .annotate(part=Value("responses"), **pad, n=Count("pk"))
+        .order_by()
+        .values_list(*columns)
+    )
+    result: dict = {}
+    for g, part, held, exchange, people_n, exchange_people, n in events.union(
+        people, responses, all=True
+    ):
+        figures = result.setdefault(g, dict.fromkeys(KEYS, 0))
+        if part == "events":
+            figures["events_held"], figures["exchange_meetings"] = held, exchange
+        elif part == "people":
+            figures["event_participants"] = people_n
+            figures["exchange_participants"] = exchange_people
+        else:
+            figures["survey_responses"] = n
     return result
 
 
-def _people(group: dict, period: dict) -> dict:
-    """Attendance (people who came) grouped by ``group``, from the registrations."""
+def _month(field: str):
+    return TruncMonth(field, tzinfo=TOKYO, output_field=DateField())
+
+
+def yearly(*, first: int | None, last: int) -> dict[int, dict]:
+    gathered = _gathered(FiscalYearOf, first, last)
     return {
-        row.pop(next(iter(group))): row
-        for row in _grouped(
-            Registration.objects.filter(attended=True, **period).filter(_held("event__")),
-            group,
-            {
-                "event_participants": Coalesce(Sum("attended_people"), 0),
-                "exchange_participants": Coalesce(
-                    Sum("attended_people", filter=_is_exchange("event__")), 0
-                ),
-            },
-        )
+        fy: gathered.get(fy, dict.fromkeys(KEYS, 0)) for fy in year_range(first, last, gathered)
     }
 
 
 def monthly(fy: FiscalYear) -> dict:
     months = empty_months(fy, KEYS)
-    for row in _grouped(
-        Event.objects.filter(_held(), **period_filter("start", fy.year, fy.year)),
-        {"month": TruncMonth("start", tzinfo=TOKYO)},
-        {"events_held": Count("pk"), "exchange_meetings": Count("pk", filter=_is_exchange())},
-    ):
-        months[month_key(row.pop("month"))].update(row)
-    people = _people(
-        {"month": TruncMonth("event__start", tzinfo=TOKYO)},
-        period_filter("event__start", fy.year, fy.year),
-    )
-    for month, row in people.items():
-        months[month_key(month)].update(row)
-    for month, n in _grouped(
-        Response.objects.filter(**period_filter("submitted_at", fy.year, fy.year)),
-        {"month": TruncMonth("submitted_at", tzinfo=TOKYO)},
-        {"n": Count("pk")},
-    ).values_list("month", "n"):
-        months[month_key(month)]["survey_responses"] = n
+    for month, figures in _gathered(_month, fy.year, fy.year).items():
+        months[month_key(month)].update(figures)
     return months
 
 

@@ -5,15 +5,26 @@ The meeting space: facility users, bookings, booked hours, utilisation, equipmen
 A booking counts in the fiscal year (and month) in which it starts, in Asia/Tokyo: a booking from
 23:30 on March 31 to 00:30 on April 1 belongs wholly to the earlier year.
 
-Queries per period: bookings grouped by fiscal year (conditional aggregates per status), equipment
-lines of used bookings grouped by the booking's fiscal year, walk-in counts grouped by fiscal year.
+One query per period (UNION ALL): bookings grouped by fiscal year or month (conditional
+aggregates per status), equipment lines of used bookings grouped by the booking's year or month,
+walk-in counts grouped by year or month.
 Per room: one query over the rooms with their bookings' aggregates, plus
 ``selectors.open_hours_by_room`` for the opening hours.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, F, FilteredRelation, FloatField, Q, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Extract, TruncMonth
 
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf
@@ -69,6 +80,16 @@ def _booking_aggregates(path: str = "", within: Q | None = None) -> dict:
     }
 
 
+# The booking aggregates' names, in the order of ``_booking_aggregates``.
+BOOKING_COLUMNS = (
+    "bookings_used",
+    "bookings_cancelled",
+    "bookings_no_show",
+    "booked_seconds",
+    "headcount",
+)
+
+
 def _figures(row: dict) -> dict:
     return {
         "bookings_used": row.get("bookings_used", 0),
@@ -92,71 +113,74 @@ def _zero() -> dict:
     }
 
 
-def yearly(*, first: int | None, last: int) -> dict[int, dict]:
-    bookings = {
-        row["fy"]: _figures(row)
-        for row in Booking.objects.filter(**period_filter("start", first, last))
-        .values(fy=FiscalYearOf("start"))
-        .annotate(**_booking_aggregates())
+ZERO = Value(0, output_field=IntegerField())
+ZERO_SECONDS = Value(0.0, output_field=FloatField())
+
+
+def _gathered(group, first: int | None, last: int) -> dict:
+    """{group value: figures} of bookings, equipment lent and walk-ins in one query (UNION
+    ALL): rows (group, part, used, cancelled, no-show, booked seconds, headcount, n), where
+    ``group(field, is_date)`` is the SQL expression grouping by year or month."""
+    columns = ("g", "part", *BOOKING_COLUMNS, "n")
+    bookings = (
+        Booking.objects.filter(**period_filter("start", first, last))
+        .values(g=group("start", False))
+        .annotate(part=Value("bookings"), **_booking_aggregates(), n=ZERO)
         .order_by()
-    }
-    loans = dict(
+        .values_list(*columns)
+    )
+    padding = dict.fromkeys(BOOKING_COLUMNS, ZERO) | {"booked_seconds": ZERO_SECONDS}
+    loans = (
         BookingEquipment.objects.filter(
             booking__status=USED, **period_filter("booking__start", first, last)
         )
-        .values(fy=FiscalYearOf("booking__start"))
-        .annotate(n=Sum("quantity"))
+        .values(g=group("booking__start", False))
+        .annotate(part=Value("loans"), **padding, n=Sum("quantity"))
         .order_by()
-        .values_list("fy", "n")
+        .values_list(*columns)
     )
-    walk_ins = dict(
+    walk_ins = (
         WalkInCount.objects.filter(**date_period_filter("date", first, last))
-        .values(fy=FiscalYearOf("date"))
-        .annotate(n=Sum("count"))
+        .values(g=group("date", True))
+        .annotate(part=Value("walk_ins"), **padding, n=Sum("count"))
         .order_by()
-        .values_list("fy", "n")
+        .values_list(*columns)
     )
-    result = {}
-    for fy in year_range(first, last, [*bookings, *loans, *walk_ins]):
-        figures = {**_zero(), **bookings.get(fy, {})}
-        figures["equipment_loans"] = loans.get(fy) or 0
-        figures["walk_in_visitors"] = walk_ins.get(fy) or 0
+    result: dict = {}
+    for g, part, *values, n in bookings.union(loans, walk_ins, all=True):
+        figures = result.setdefault(g, _zero())
+        if part == "bookings":
+            figures.update(_figures(dict(zip(BOOKING_COLUMNS, values, strict=True))))
+        elif part == "loans":
+            figures["equipment_loans"] = n or 0
+        else:
+            figures["walk_in_visitors"] = n or 0
+    for figures in result.values():
         figures["facility_users"] = figures["booking_headcount"] + figures["walk_in_visitors"]
-        result[fy] = figures
     return result
+
+
+def _fiscal_year(field: str, is_date: bool):
+    return FiscalYearOf(field)
+
+
+def _month(field: str, is_date: bool):
+    if is_date:
+        return TruncMonth(field, output_field=DateField())
+    return TruncMonth(field, tzinfo=TOKYO, output_field=DateField())
+
+
+def yearly(*, first: int | None, last: int) -> dict[int, dict]:
+    gathered = _gathered(_fiscal_year, first, last)
+    return {fy: gathered.get(fy, _zero()) for fy in year_range(first, last, gathered)}
 
 
 def monthly(fy: FiscalYear) -> dict:
     months = empty_months(fy, [k for k in KEYS if k != "utilisation_rate"])
     for figures in months.values():
         figures.update(_zero())
-    for row in (
-        Booking.objects.filter(**period_filter("start", fy.year, fy.year))
-        .values(month=TruncMonth("start", tzinfo=TOKYO))
-        .annotate(**_booking_aggregates())
-        .order_by()
-    ):
-        months[month_key(row["month"])].update(_figures(row))
-    for month, n in (
-        BookingEquipment.objects.filter(
-            booking__status=USED, **period_filter("booking__start", fy.year, fy.year)
-        )
-        .values(month=TruncMonth("booking__start", tzinfo=TOKYO))
-        .annotate(n=Sum("quantity"))
-        .order_by()
-        .values_list("month", "n")
-    ):
-        months[month_key(month)]["equipment_loans"] = n or 0
-    for month, n in (
-        WalkInCount.objects.filter(**date_period_filter("date", fy.year, fy.year))
-        .values(month=TruncMonth("date"))
-        .annotate(n=Sum("count"))
-        .order_by()
-        .values_list("month", "n")
-    ):
-        months[month_key(month)]["walk_in_visitors"] = n or 0
-    for figures in months.values():
-        figures["facility_users"] = figures["booking_headcount"] + figures["walk_in_visitors"]
+    for month, figures in _gathered(_month, fy.year, fy.year).items():
+        months[month_key(month)].update(figures)
     return months
 
 

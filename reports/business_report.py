@@ -236,7 +236,8 @@ def collaboration_section(year: int) -> ExtraSection | None:
 
     from reports.kpis.definitions import BY_KEY, format_value
 
-    report = YearReport(year, sources=("collaboration",))
+    # All sources: the same figures (one cache entry) the report's own tables were made from.
+    report = YearReport(year)
     rows = [
         (BY_KEY[key], report.values.get(key))
         for key in (

@@ -81,8 +81,8 @@ def test_the_page_assembles_the_narrative_and_the_years_figures(
 ):
     client = client_for("committee")
     # The year's figures gathered on a cold cache, the narrative, the survey and the opinions.
-    # + the collaboration section's own gathering of the year (issue #18 part 6).
-    with django_assert_max_num_queries(83):
+    # The collaboration section (issue #18 part 6) reads the same gathering (one cache read).
+    with django_assert_max_num_queries(54):
         response = client.get("/reports/business/2024/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -50,6 +50,14 @@ EXPECTED = {
     "bulletin_posts": "0",
     "page_views": "4321",
     "daily_visitors": "0",
+    # No collaboration record yet: no figure (an empty cell), never 0.
+    "proposals_received": "",
+    "proposals_adopted": "",
+    "projects_running": "",
+    "projects_completed": "",
+    "partners_involved": "",
+    "introductions_made": "",
+    "consultations_referred": "",
 }
 
 

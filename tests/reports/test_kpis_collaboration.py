@@ -12,6 +12,7 @@ from django.core.cache import cache
 from collaboration import services
 from collaboration import services_gobetween as gobetween
 from collaboration.models import Partner, Project
+from core.fiscal import FiscalYear
 from groups.models import Consultation
 from reports import kpis
 from reports.annual import YearReport
@@ -157,3 +158,20 @@ def test_the_business_report_has_a_collaboration_section(client_for, office):
         html = client_for("official").get("/reports/business/2025/").content.decode()
     assert 'id="collaboration"' in html
     assert "採択された提案" in html
+
+
+def test_the_months_of_the_year_and_two_queries_a_period(office, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        months = kpis.source("collaboration").monthly(FiscalYear(2026))
+    assert months[dt.date(2026, 4, 1)]["projects_completed"] == 1
+    assert months[dt.date(2026, 5, 1)]["proposals_received"] == 1
+    assert months[dt.date(2026, 5, 1)]["partners_involved"] == 2
+    assert months[dt.date(2026, 5, 1)]["introductions_made"] == 1
+    assert months[dt.date(2026, 5, 1)]["consultations_referred"] == 1
+    assert sum(m["proposals_received"] for m in months.values()) == 1
+    with django_assert_num_queries(2):
+        kpis.source("collaboration").yearly(first=None, last=2026)
+    months = kpis.source("collaboration").monthly(FiscalYear(2025))
+    assert months[dt.date(2025, 10, 1)]["projects_running"] == 0
+    assert months[dt.date(2025, 11, 1)]["projects_running"] == 1
+    assert months[dt.date(2025, 4, 1)]["proposals_adopted"] == 1

@@ -83,7 +83,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the rows the migrations made (opening hours, settings) come back after the
+# transactional flush, for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_restarted_gunicorn_loses_no_page_view(tmp_path):
     """A real gunicorn with the project's config on the test database: three page views, then
     the server is stopped (SIGTERM) before any flush limit is reached; the views are there."""

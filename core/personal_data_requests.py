@@ -455,8 +455,12 @@ def record_value_correct(
         raise CorrectionError(gettext("This field cannot be corrected here."))
     person = Person.of_email(normalise(email))
     value = (value or "").strip() if not isinstance(f, models.TextField) else (value or "")
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except ValidationError:
+        pk = None  # not a record's id: no record of the person has it
     with transaction.atomic():
-        mine = holding.rows_of(person).filter(pk=pk).values("pk") if pk else None
+        mine = holding.rows_of(person).filter(pk=pk).values("pk") if pk is not None else None
         row = (
             model.objects.select_for_update().filter(pk__in=mine).first()
             if mine is not None

@@ -172,10 +172,13 @@ def test_staff_correct_a_guests_name(office, guest):
         {"holding": "accounts.account", "field": "email", "value": "x@example.org"},  # unique
         {"holding": "events.guest", "field": "guest_name", "value": "佐藤一郎"},  # unchanged
         {"holding": "events.guest", "field": "guest_name", "value": "x" * 500},  # too long
+        {"holding": "events.guest", "field": "guest_name", "value": "x", "pk": "abc"},
+        {"holding": "events.guest", "field": "guest_name", "value": "x", "pk": "99999999"},
+        {"holding": "events.guest", "field": "guest_name", "value": "x", "pk": "1" * 40},
     ],
 )
 def test_a_correction_that_cannot_be_made_says_why_and_changes_nothing(office, guest, change):
-    response = correct(office, email="ichiro@example.net", pk=guest.pk, **change)
+    response = correct(office, email="ichiro@example.net", **{"pk": guest.pk, **change})
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     guest.refresh_from_db()

@@ -22,18 +22,13 @@ from groups.models import (
 ERASED = Label(_("(erased)"))
 
 
-def _represented(person):
-    """Groups the person represents (their private contact is the representative's)."""
-    return Q(
-        memberships__user_id=person.user_id,
-        memberships__role=Membership.Role.REPRESENTATIVE,
-    )
-
-
 def _groups_of(person):
+    """Groups whose private contact is this person's: the group's address is one of theirs, or
+    they are the representative named in it (not merely a manager of the group's page)."""
     q = person.email_q("public_email")
-    if person.user is not None:
-        q |= _represented(person)
+    name = getattr(person.user, "full_name", "") if person.user is not None else ""
+    if name:
+        q |= Q(representative_name=name, memberships__user_id=person.user_id)
     return Group.objects.filter(q).distinct()
 
 

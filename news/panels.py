@@ -36,6 +36,15 @@ def admin_waiting(request) -> dict:
     }
 
 
+# --- a group's page (groups.views.detail) ------------------------------------------------------
+
+
+def group_programme(group) -> dict:
+    """No query: the template shows the way to ask to appear to the group's members only (the
+    page's own ``membership``)."""
+    return {"group": group}
+
+
 def register_admin_panels() -> None:
     registry.register(
         "admin_home",
@@ -44,5 +53,14 @@ def register_admin_panels() -> None:
             order=50,
             template="news/panels/admin_waiting.html",
             context=admin_waiting,
+        ),
+    )
+    registry.register(
+        "group_page",
+        registry.Panel(
+            key="news.programme",
+            order=95,
+            template="news/panels/group_programme.html",
+            context=group_programme,
         ),
     )

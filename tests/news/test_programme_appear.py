@@ -274,3 +274,10 @@ def test_only_staff_decide(client_for, role, member, group):
     assert client_for(role).post(decide, {"reason": str(episode.pk)}).status_code == 403
     request.refresh_from_db()
     assert request.status == AppearanceRequest.Status.REQUESTED
+
+
+def test_the_group_page_shows_its_members_the_way_to_ask(client_for, member, group):
+    assert APPEAR in client_for("member").get(group.get_absolute_url()).content.decode()
+    for role in ("anonymous", "citizen", "other_member", "staff"):
+        html = client_for(role).get(group.get_absolute_url()).content.decode()
+        assert APPEAR not in html, role

@@ -33,10 +33,17 @@ def is_closed(user) -> bool:
 
 
 def _unconfirmed(cutoff):
-    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
-    return User.objects.filter(
-        date_joined__lt=cutoff, is_staff=False, is_superuser=False, last_login__isnull=True
-    ).exclude(Exists(verified))
+    """Sign-ups (an address waiting for confirmation, none confirmed) that never signed in and
+    hold no role: an account the office made for an official, say, is not one of them."""
+    addresses = EmailAddress.objects.filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(
+            date_joined__lt=cutoff, is_staff=False, is_superuser=False, last_login__isnull=True
+        )
+        .filter(Exists(addresses.filter(verified=False)))
+        .exclude(Exists(addresses.filter(verified=True)))
+        .exclude(groups__isnull=False)
+    )
 
 
 def _anonymise_accounts(queryset) -> int:

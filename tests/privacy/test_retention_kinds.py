@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from core import personal_data
@@ -129,6 +130,10 @@ def test_unconfirmed_sign_ups_go_after_a_month(frozen):
     old = UserFactory(email="never@example.net", full_name="未確認", verified=False)
     old.date_joined = NOW - dt.timedelta(days=31)
     old.save()
+    EmailAddress.objects.create(user=old, email=old.email, verified=False, primary=True)
+    made_by_office = UserFactory(email="official@example.net", verified=False)
+    made_by_office.date_joined = NOW - dt.timedelta(days=400)
+    made_by_office.save()
     confirmed = UserFactory(email="ok@example.net")
     confirmed.date_joined = NOW - dt.timedelta(days=400)
     confirmed.save()
@@ -139,6 +144,8 @@ def test_unconfirmed_sign_ups_go_after_a_month(frozen):
     fresh.refresh_from_db()
     assert old.email.endswith("@closed.invalid") and not old.is_active
     assert confirmed.email == "ok@example.net" and fresh.email == "fresh@example.net"
+    made_by_office.refresh_from_db()
+    assert made_by_office.email == "official@example.net"  # no sign-up waiting: not one
 
 
 def test_withdrawn_groups_private_contacts_go_a_year_after_withdrawal(frozen):

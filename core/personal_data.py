@@ -74,6 +74,20 @@ Declaring a holding
                    Must be idempotent and must not delete counted rows.
     ``order``      erasing a person runs holdings by ``order`` (the account itself last, 1000),
                    so ``of_person`` can still find rows through the account's address.
+    ``about_staff``  records of the office staff's own work (who wrote a post): the privacy
+                   policy lists them apart.
+
+    ``of_account("events.Event", "proposed_by", emails=("contact_email",))`` builds the usual
+    ``of_person`` (rows linked to the account by those foreign keys, or holding one of the
+    person's addresses). ``exempt(model, *fields, why=...)`` accepts fields that only look
+    personal (a room's name, the office's own address).
+
+Suppression lists
+    ``suppressed_address(email)`` is ``<HMAC-SHA256>@suppressed.invalid`` (key
+    ``SUPPRESSION_HASH_KEY``, by default derived from SECRET_KEY; ``address_hash`` is the bare
+    hex digest): what a bounce, an unsubscribed subscriber or a past recipient keeps instead of
+    the address, unique per address and never deliverable. A list that must still refuse the
+    address compares both forms (``newsletter.models.BounceQuerySet.suppressing``).
 
 Finding and erasing a person (t7 closing accounts, t8 the request page)
     ``Person.of_user(user)`` / ``Person.of_email(address)``: the account (if any) and every
@@ -90,7 +104,15 @@ Retention
     batch_size=)`` runs every holding with a retention: each batch is its own transaction
     (``select_for_update(skip_locked=True)``), so a job killed mid-way resumes where it stopped
     and two jobs never anonymise the same row; it returns the counts per holding and audits them
-    (``core.personal_data_retain``).
+    (``core.personal_data_retain``). ``due(now=)`` counts without changing anything. Files held
+    for an unsent form (core.uploads) are cleaned by the same run. It runs as the periodic task
+    ``core.personal_data_retain`` (core/tasks.py, ``PERSONAL_DATA_RETAIN_CRON``, nightly) and as
+    ``manage.py core_personal_data_retain`` for a cron line.
+
+The privacy policy
+    ``policy()`` gives every holding as a ``PolicyItem`` (what, why, who sees it, and ``kept``:
+    the period in words from the current settings, ``kept_for(kind)``), in one query; the
+    privacy page (pages) shows them under the staff-written text.
 """
 
 from __future__ import annotations

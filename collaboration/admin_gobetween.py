@@ -63,6 +63,7 @@ class IntroductionAdmin(DecisionAdminMixin, ThroughServicesMixin, admin.ModelAdm
     ]
     fields = [*readonly_fields, *services.EDITABLE_FIELDS]
     change_form_template = "admin/collaboration/introduction/change_form.html"
+    change_list_template = "admin/collaboration/introduction/change_list.html"
     service_errors = (services.GoBetweenError,)
     decision_errors = (services.GoBetweenError,)
     decisions = (

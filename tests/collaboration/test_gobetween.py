@@ -298,6 +298,8 @@ def test_the_admin_records_the_outcome_with_its_buttons(client_for, staff, group
     assert introduction.outcome_note == "日程が合わなかった"
     listing = client.get(reverse("admin:collaboration_introduction_changelist") + "?due=yes")
     assert listing.status_code == 200
+    # The admin's list leads to the staff page where new ones are recorded.
+    assert f'href="{reverse("collaboration:gobetween")}"' in listing.content.decode()
 
 
 def test_the_admin_edits_the_follow_up_through_the_service(client_for, staff, group, other_group):

@@ -318,7 +318,7 @@ def _received_mail(data) -> str | None:
 
 def _free_rooms(data) -> str:
     """The free-room search's results (a GET form, not a link, leads there): the next Monday
-    that is not a holiday, 13:00–15:00, four people."""
+    that is not a holiday, 13:00–15:00, four people, with the demo's projector (by its slug)."""
     import datetime as dt
 
     import jpholiday
@@ -331,7 +331,13 @@ def _free_rooms(data) -> str:
     day = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
     while jpholiday.is_holiday(day) or is_year_end(day):
         day += dt.timedelta(days=7)
-    query = {"date": day.isoformat(), "from": "13:00", "to": "15:00", "people": "4"}
+    query = {
+        "date": day.isoformat(),
+        "from": "13:00",
+        "to": "15:00",
+        "people": "4",
+        "equipment": "projector",
+    }
     return reverse("facilities:free") + "?" + urlencode(query)
 
 

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import BadRequest, ValidationError
+from django.core.signals import setting_changed
 from django.db import DataError
+from django.dispatch import receiver
 from django.http import HttpResponseRedirect, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -34,12 +36,36 @@ def _has_nul(items) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in items)
 
 
+# The admin's prefix per (URLconf, script prefix), reversed once rather than on every request
+# (issue #20: the framework floor). None = that URLconf has no admin.
+_ADMIN_PREFIXES: dict[tuple[str | None, str], str | None] = {}
+
+
+@receiver(setting_changed)
+def _forget_admin_prefixes(*, setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        _ADMIN_PREFIXES.clear()
+
+
+def admin_prefix() -> str | None:
+    """The admin's path prefix ("/admin/"), or None where the URLconf has no admin."""
+    where = (get_urlconf(), get_script_prefix())
+    try:
+        return _ADMIN_PREFIXES[where]
+    except KeyError:
+        pass
+    try:
+        prefix = reverse("admin:index")
+    except NoReverseMatch:
+        prefix = None
+    _ADMIN_PREFIXES[where] = prefix
+    return prefix
+
+
 def _in_admin(request) -> bool:
     """Whether the request is for the admin (False where the URLconf has no admin at all)."""
-    try:
-        return request.path.startswith(reverse("admin:index"))
-    except NoReverseMatch:
-        return False
+    prefix = admin_prefix()
+    return prefix is not None and request.path.startswith(prefix)
 
 
 class AdminRefusesNulBytesMiddleware:

@@ -143,14 +143,16 @@ AUTH_USER_MODEL = "accounts.User"
 # can never cull a counter and undo a lock-out (issue #12); when it fills, expired entries go first.
 # "pages" holds public pages kept for anonymous visitors (core/pagecache.py): bounded, culled on
 # its own when full.
+# Both are Django's database cache writing with one upsert and counting the table only when it
+# may be full (core/dbcache.py, issue #20): Django's own counts every row on every write.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "core.dbcache.PortalDatabaseCache",
         "LOCATION": "portal_cache",
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 200_000)},
     },
     "pages": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "core.dbcache.PortalDatabaseCache",
         "LOCATION": "portal_pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PUBLIC_PAGE_CACHE_MAX_ENTRIES", 20_000)},
     },

@@ -190,6 +190,12 @@ class AppearanceRequest(models.Model):
                 condition=models.Q(preferred_month__day=1),
                 name="news_appearance_month_first_day",
             ),
+            # One open request per group (a double click makes one, not two).
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(status="requested"),
+                name="news_one_open_appearance_request",
+            ),
         ]
 
     def __str__(self) -> str:

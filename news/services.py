@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -205,13 +205,19 @@ def appearance_request(
             raise AppearanceError(
                 _("Your group already asked to appear; the office will answer that request first.")
             )
-        request = AppearanceRequest.objects.create(
-            group=group,
-            topic=topic,
-            preferred_month=preferred_month,
-            note=(note or "").strip(),
-            requested_by=actor,
-        )
+        try:
+            with transaction.atomic():
+                request = AppearanceRequest.objects.create(
+                    group=group,
+                    topic=topic,
+                    preferred_month=preferred_month,
+                    note=(note or "").strip(),
+                    requested_by=actor,
+                )
+        except IntegrityError as exc:  # another click of the same member won the race
+            raise AppearanceError(
+                _("Your group already asked to appear; the office will answer that request first.")
+            ) from exc
         log_action(actor=actor, action="news.appearance_request", target=request)
         admin_url = reverse("admin:news_appearancerequest_change", args=[request.pk])
         url = f"{settings.SITE_URL}{admin_url}"

@@ -281,3 +281,16 @@ def test_the_group_page_shows_its_members_the_way_to_ask(client_for, member, gro
     for role in ("anonymous", "citizen", "other_member", "staff"):
         html = client_for(role).get(group.get_absolute_url()).content.decode()
         assert APPEAR not in html, role
+
+
+def test_the_database_keeps_one_open_request_per_group(member, group):
+    from django.db import IntegrityError, transaction
+
+    first = _requested(member, group)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AppearanceRequest.objects.create(
+            group=group, topic="二重送信", preferred_month=first.preferred_month
+        )
+    # Once answered, the group may ask again.
+    services.appearance_decline(actor=None, request=first, reason="今回は見送り")
+    assert _requested(member, group).status == AppearanceRequest.Status.REQUESTED

@@ -100,3 +100,36 @@ register(
         order=990,
     ),
 )
+
+
+def _admin_log_of(person):
+    """The admin's own change log (django_admin_log): entries about the account, and entries
+    about other records named after the person (their name or address in the record's text)."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    q = Q(pk__in=[])
+    if person.user is not None:
+        q |= Q(content_type=ContentType.objects.get_for_model(User), object_id=str(person.user_id))
+        name = (person.user.full_name or "").strip()
+        if len(name) >= 2:
+            q |= Q(object_repr__icontains=name)
+    for email in person.emails:
+        q |= Q(object_repr__icontains=email)
+    return LogEntry.objects.filter(q)
+
+
+# Leaving and a person's request erase what the admin's log says of them (its entries stay:
+# which record staff changed, when, which fields).
+register(
+    Holding(
+        key="accounts.admin_log",
+        model="admin.LogEntry",
+        fields=("object_repr",),
+        what=_("The admin's log of changes staff made to your account or your records"),
+        why=_("The office's record of who changed what"),
+        who_sees=_("The office staff"),
+        of_person=_admin_log_of,
+        replace={"object_repr": CLOSED_LABEL},
+    ),
+)

@@ -37,7 +37,7 @@ def register_panels() -> None:
     registry.register(
         "admin_home",
         registry.Panel(
-            key="collaboration.follow_ups",
+            key="collaboration.waiting",  # ".waiting": one of the home's "waiting" items
             order=60,
             template="collaboration/panels/admin_follow_ups.html",
             context=admin_follow_ups,

@@ -9,6 +9,7 @@ from bulletin import permissions, selectors, services
 from bulletin.forms import FilterForm, PostForm, ReportForm
 from bulletin.models import Category
 from core.clientip import client_ip
+from core.pagecache import public_page
 from core.pagination import paginate
 from core.ratelimit import limit_hit, rate_limited
 
@@ -16,6 +17,7 @@ PER_PAGE = 20
 
 
 @require_safe
+@public_page("bulletin:list")
 def list(request):
     form = FilterForm(request.GET or None)
     category = None
@@ -41,6 +43,7 @@ def list(request):
 
 
 @require_safe
+@public_page("bulletin:detail")
 def detail(request, pk):
     post = permissions.post_for_viewer(pk, request.user)
     return render(

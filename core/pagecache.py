@@ -62,6 +62,11 @@ PAGE_PARAMETERS: dict[str, frozenset[str]] = {
     "facilities:room": frozenset({"week", "day"}),
     "facilities:free": frozenset({"date", "from", "to", "people", "equipment"}),
     "facilities:day": frozenset(),
+    "newsletter:list": frozenset({"year"}),
+    "newsletter:detail": frozenset(),
+    "bulletin:list": frozenset({"category", "page"}),
+    "bulletin:detail": frozenset(),
+    "groups:recent_activities": frozenset({"page"}),
 }
 # A longer query (a search of 100 characters fits easily) is never kept.
 MAX_KEPT_QUERY = 300

@@ -108,6 +108,7 @@ def directory_csv(request):
 
 
 @require_GET
+@public_page("groups:recent_activities")
 def recent_activities(request):
     page_obj = paginate(request, selectors.recent_activities(), ACTIVITY_PAGE_SIZE)
     return render(

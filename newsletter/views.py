@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.fiscal import FiscalYear
+from core.pagecache import public_page
 from core.ratelimit import limit_hit, rate_limited
 from newsletter import selectors, services, tokens
 from newsletter.forms import PreferencesForm, SubscribeForm
@@ -14,6 +15,7 @@ from newsletter.permissions import can_preview
 
 
 @require_safe
+@public_page("newsletter:list")
 def list(request):
     """Public issues, grouped by fiscal year (April–March); ?year=2025 picks a year."""
     years = selectors.issue_years()
@@ -37,6 +39,7 @@ def list(request):
 
 
 @require_safe
+@public_page("newsletter:detail")
 def detail(request, number):
     issue = get_object_or_404(NewsletterIssue, number=number)
     if not issue.is_public and not can_preview(request.user):

@@ -725,17 +725,28 @@ class TrendReport:
 
     @cached_property
     def table_blocks(self) -> list[dict]:
-        """The table's blocks for the template: their years and each row's cells."""
-        return [
-            {
-                "years": [self.fiscal_years[i] for i in block],
-                "rows": [
-                    (row.kpi, [(self.fiscal_years[i], row.cells[i]) for i in block])
-                    for row in self.rows
-                ],
-            }
-            for block in self.blocks()
-        ]
+        """The table's blocks for the template: their years and each row's cells. The latest
+        block has every indicator; an earlier one only those with a figure in one of its years
+        (``left_out`` counts the others), so years before the portal print as a short table."""
+        result = []
+        for n, block in enumerate(self.blocks()):
+            rows = [
+                (row.kpi, [(self.fiscal_years[i], row.cells[i]) for i in block])
+                for row in self.rows
+            ]
+            kept = [
+                (kpi, cells)
+                for kpi, cells in rows
+                if n == 0 or any(cell.figure is not None for _fy, cell in cells)
+            ]
+            result.append(
+                {
+                    "years": [self.fiscal_years[i] for i in block],
+                    "rows": kept,
+                    "left_out": len(rows) - len(kept),
+                }
+            )
+        return result
 
     def series(self, kpi: Kpi) -> list[tuple[int, int | Decimal]]:
         """(year, value) from the first year the KPI is not zero (for its chart); a year with a

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +92,10 @@ class UserAdmin(DecisionAdminMixin, BaseUserAdmin):
         would be a way to their powers. A superuser may change any account."""
         if obj is not None and not request.user.is_superuser and (obj.is_staff or obj.is_superuser):
             return False
+        # A closed account (退会) is read-only: an address or a password typed into it would
+        # tie its anonymous records to a person again. The address signs up as a new account.
+        if obj is not None and obj.closed_at is not None:
+            return False
         return super().has_change_permission(request, obj)
 
     def decision_state(self, obj) -> str:
@@ -105,6 +109,12 @@ class UserAdmin(DecisionAdminMixin, BaseUserAdmin):
         """Closing an account asks once more, on a page that says what happens (and what stops
         it); the mixin's checks (staff only, POST only, the change permission on this account,
         a reason) come first, and the confirmed POST runs the decision through the mixin."""
+        if key == "close" and self._already_closed(request, object_id):
+            # A second click or a stale page: a closed account is read-only, so say so here.
+            self.message_user(
+                request, gettext("This account has already been closed."), messages.WARNING
+            )
+            return redirect("admin:accounts_user_change", object_id)
         if key != "close" or not self._close_needs_confirming(request, object_id):
             return super().decide_view(request, object_id, key)
         user = get_object_or_404(self.get_queryset(request), pk=object_id)
@@ -120,6 +130,14 @@ class UserAdmin(DecisionAdminMixin, BaseUserAdmin):
                 "refusals": services.closing_refusals(user, by_office=True),
             },
         )
+
+    def _already_closed(self, request, object_id) -> bool:
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return False
+        if request.method != "POST" or not self.has_view_permission(request):
+            return False
+        return self.get_queryset(request).filter(pk=object_id, closed_at__isnull=False).exists()
 
     def _close_needs_confirming(self, request, object_id) -> bool:
         """A staff POST with a reason, on an open account staff may change, not yet confirmed."""
@@ -227,6 +245,14 @@ class EmailAddressForm(forms.ModelForm):
 
     def clean_user(self):
         owner = self.cleaned_data.get("user")
+        if owner is not None and owner.closed_at is not None:
+            raise forms.ValidationError(
+                _(
+                    "This account is closed (退会): it takes no address. The person can sign up "
+                    "again as a new account."
+                ),
+                code="closed",
+            )
         if owner is not None and not may_manage_addresses_of(self.actor, owner):
             raise forms.ValidationError(
                 _(

@@ -123,8 +123,28 @@ def test_a_closed_account_is_not_offered_closing_again(desk, person, ja):
     assert "退会済み" in html
 
     response = desk.post(decide(person), {"reason": NOTE, "confirmed": "yes"}, follow=True)
-    assert "「退会したユーザー」は現在「退会済み」のため" in response.content.decode()
+    assert response.redirect_chain[-1][0] == change_page(person)
+    assert "このアカウントはすでに退会しています。" in response.content.decode()
     assert unchanged(person) == before
+
+
+def test_a_closed_account_is_read_only_and_takes_no_address(desk, person, ja):
+    desk.post(decide(person), {"reason": NOTE, "confirmed": "yes"})
+    before = unchanged(person)
+
+    html = desk.get(change_page(person)).content.decode()
+    assert 'name="email"' not in html  # shown, not editable
+    desk.post(change_page(person), {"email": "desk.person@example.org", "is_active": "on"})
+    response = desk.post(
+        reverse("admin:account_emailaddress_add"),
+        {"user": person.pk, "email": "desk.person@example.org", "verified": "on"},
+    )
+    assert response.status_code == 200
+    assert "退会" in response.content.decode()
+    password = reverse("admin:auth_user_password_change", args=[person.pk])
+    assert desk.get(password).status_code == 403
+    assert unchanged(person) == before
+    assert not User.objects.get(pk=person.pk).is_active
 
 
 def test_staff_cannot_close_another_staff_account(desk, ja):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from bulletin import services
 from bulletin.models import BulletinPost, BulletinSettings, GroupQuota, PostReport
 from core.admin_decisions import Decision, DecisionAdminMixin
+from core.admin_services import DeleteEachMixin, ThroughServicesMixin
 
 _S = BulletinPost.Status
 
@@ -90,10 +91,11 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(BulletinPost)
-class BulletinPostAdmin(DecisionAdminMixin, admin.ModelAdmin):
+class BulletinPostAdmin(ThroughServicesMixin, DecisionAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/bulletin/bulletinpost/change_form.html"
     decisions = POST_DECISIONS
     decision_errors = (services.BulletinError,)
+    service_errors = (services.BulletinError,)  # a save refused meanwhile: staff read why
     list_display = [
         "title",
         "group",
@@ -174,19 +176,8 @@ class BulletinPostAdmin(DecisionAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.post_update_by_staff(actor=request.user, post=obj, changed=form.changed_data)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.BulletinError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return redirect(request.get_full_path())
-
     def delete_model(self, request, obj):
         services.post_delete(actor=request.user, post=obj)
-
-    def delete_queryset(self, request, queryset):
-        for post in queryset:
-            services.post_delete(actor=request.user, post=post)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
@@ -219,7 +210,7 @@ class PostReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(GroupQuota)
-class GroupQuotaAdmin(admin.ModelAdmin):
+class GroupQuotaAdmin(DeleteEachMixin, admin.ModelAdmin):
     list_display = ["group", "yearly_limit", "note"]
     raw_id_fields = ["group"]
     search_fields = ["group__name"]
@@ -229,10 +220,6 @@ class GroupQuotaAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.quota_delete(actor=request.user, quota=obj)
-
-    def delete_queryset(self, request, queryset):
-        for quota in queryset:
-            services.quota_delete(actor=request.user, quota=quota)
 
 
 @admin.register(BulletinSettings)

@@ -10,14 +10,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count, Q, Sum
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from core.admin_decisions import Decision, DecisionAdminMixin, calls, in_status
-from core.admin_services import DeleteEachMixin
+from core.admin_services import DeleteEachMixin, ThroughServicesMixin
 from core.forms import CleanImageField
 from events import services
 from events.models import (
@@ -189,7 +188,7 @@ EVENT_DECISIONS = (
 
 
 @admin.register(Event)
-class EventAdmin(DeleteEachMixin, DecisionAdminMixin, admin.ModelAdmin):
+class EventAdmin(ThroughServicesMixin, DecisionAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
     change_form_template = "admin/events/event/change_form.html"
     decisions = EVENT_DECISIONS
@@ -320,14 +319,9 @@ class EventAdmin(DeleteEachMixin, DecisionAdminMixin, admin.ModelAdmin):
             _("guests waiting for confirmation"),
         )
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.EventError as exc:
-            # The service said no after the form's own checks (e.g. the room was taken
-            # meanwhile): the admin's transaction is rolled back, nothing is saved.
-            self.message_user(request, str(exc), messages.ERROR)
-            return redirect(request.get_full_path())
+    # The service may say no after the form's own checks (e.g. the room was taken meanwhile):
+    # the admin's transaction is rolled back, nothing is saved, staff read why.
+    service_errors = (services.EventError,)
 
     def save_model(self, request, obj, form, change):
         """Through the services: the edit (``event_update``, which books or releases the room
@@ -430,7 +424,7 @@ class StaffRegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ThroughServicesMixin, admin.ModelAdmin):
     list_display = [
         "display_name",
         "event",
@@ -505,12 +499,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             "confirm_by",
         ]
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (services.EventError, services.RegistrationError) as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return redirect(request.get_full_path())
+    service_errors = (services.EventError, services.RegistrationError)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -22,6 +22,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from core.admin_readonly import ReadOnlyAdmin
+from core.admin_services import DeleteEachMixin
 from groups.models import Group
 from newsletter import mail, segments, selectors, services
 from newsletter.forms import DigestForm, IssueAdminForm, OfficeMessageForm, SendForm
@@ -130,16 +131,29 @@ class MailOutAdminMixin:
     def _call(self, service, request, target):
         return service(actor=request.user, **{self.target_keyword: target})
 
+    @staticmethod
+    def _attempt(request, call, done):
+        """Runs ``call()`` (a service) for a view: staff read its refusal (NewsletterError) and
+        get None, or read ``done(result)`` and get the result (the services whose result a
+        view needs return an object)."""
+        try:
+            result = call()
+        except services.NewsletterError as exc:
+            messages.error(request, str(exc))
+            return None
+        messages.success(request, done(result))
+        return result
+
     def test_send_view(self, request, pk):
         target = self._target(request, pk)
         try:
-            self._call(self.test_send_service, request, target)
-        except services.NewsletterError as exc:
-            messages.error(request, str(exc))
+            self._attempt(
+                request,
+                lambda: self._call(self.test_send_service, request, target),
+                lambda _: gettext(self.test_sent_text) % {"email": request.user.email},
+            )
         except OSError as exc:
             messages.error(request, gettext("The mail server did not accept the test: %s") % exc)
-        else:
-            messages.success(request, gettext(self.test_sent_text) % {"email": request.user.email})
         return redirect(self._change_url(target))
 
     def retry_view(self, request, pk):
@@ -152,17 +166,16 @@ class MailOutAdminMixin:
 
     def resume_view(self, request, pk):
         target = self._target(request, pk)
-        try:
-            self._call(self.resume_service, request, target)
-        except services.NewsletterError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, gettext(self.resumed_text))
+        self._attempt(
+            request,
+            lambda: self._call(self.resume_service, request, target),
+            lambda _: gettext(self.resumed_text),
+        )
         return redirect(self._change_url(target))
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(MailOutAdminMixin, admin.ModelAdmin):
+class NewsletterIssueAdmin(DeleteEachMixin, MailOutAdminMixin, admin.ModelAdmin):
     form = IssueAdminForm
     list_display = ["number", "title", "status", "published_on", "sent", "failed", "left"]
     list_display_links = ["number", "title"]
@@ -187,21 +200,14 @@ class NewsletterIssueAdmin(MailOutAdminMixin, admin.ModelAdmin):
         """Through the service (audited, only when something changed), never a bare save."""
         services.issue_save(actor=request.user, issue=obj, changed=form.changed_data)
 
-    def has_delete_permission(self, request, obj=None):
+    def deletable(self, obj) -> bool:
         # A published or sent issue is part of the record (who received what, the page readers
-        # found): only a draft that never went out may be deleted.
-        if obj is not None and not services.issue_is_deletable(obj):
-            return False
-        return super().has_delete_permission(request, obj)
+        # found): only a draft that never went out may be deleted. The bulk delete has already
+        # refused if such an issue is among them (and the service refuses it too).
+        return services.issue_is_deletable(obj)
 
     def delete_model(self, request, obj):
         services.issue_delete(actor=request.user, issue=obj)
-
-    def delete_queryset(self, request, queryset):
-        # The bulk delete lists what it would delete; a sent issue among them is refused by
-        # the service (the whole action stops: nothing is deleted).
-        for issue in queryset:
-            services.issue_delete(actor=request.user, issue=issue)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
@@ -254,23 +260,22 @@ class NewsletterIssueAdmin(MailOutAdminMixin, admin.ModelAdmin):
         issue = self._target(request, pk)
         form = SendForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            try:
-                run = services.issue_send(
+            run = self._attempt(
+                request,
+                lambda: services.issue_send(
                     actor=request.user,
                     issue=issue,
                     fields=list(form.cleaned_data["activity_fields"]),
-                )
-            except services.NewsletterError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request,
+                ),
+                lambda run: (
                     gettext(
                         "Sending to %(count)d subscribers in the background. "
                         "The progress shows on this page."
                     )
-                    % {"count": run.recipients},
-                )
+                    % {"count": run.recipients}
+                ),
+            )
+            if run is not None:
                 return redirect(self._change_url(issue))
         receiving = Subscriber.objects.receiving()
         context = {
@@ -298,20 +303,19 @@ class NewsletterIssueAdmin(MailOutAdminMixin, admin.ModelAdmin):
             initial={"start": first_next, "end": last_next},
         )
         if request.method == "POST" and form.is_valid():
-            try:
-                issue = services.digest_create(
+            issue = self._attempt(
+                request,
+                lambda: services.digest_create(
                     actor=request.user,
                     start=form.cleaned_data["start"],
                     end=form.cleaned_data["end"],
-                )
-            except services.NewsletterError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request,
+                ),
+                lambda issue: (
                     gettext("Draft %(issue)s was made. Edit it, test it, then send it.")
-                    % {"issue": issue},
-                )
+                    % {"issue": issue}
+                ),
+            )
+            if issue is not None:
                 return redirect(self._change_url(issue))
         context = {
             **self.admin_site.each_context(request),
@@ -348,7 +352,7 @@ class SubscriberStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(DeleteEachMixin, admin.ModelAdmin):
     list_display = ["email", "created_at", "confirmed_at", "unsubscribed_at", "bounced_at"]
     list_filter = [SubscriberStateFilter, "interests"]
     search_fields = ["email"]
@@ -382,10 +386,6 @@ class SubscriberAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         """Erasing an address at its owner's request (its deliveries go with it)."""
         services.subscriber_delete(actor=request.user, subscriber=obj)
-
-    def delete_queryset(self, request, queryset):
-        for subscriber in queryset:
-            services.subscriber_delete(actor=request.user, subscriber=subscriber)
 
     @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
     def unsubscribe(self, request, queryset):
@@ -494,7 +494,7 @@ class OfficeMessageDeliveryInline(admin.TabularInline):
 
 
 @admin.register(OfficeMessage)
-class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
+class OfficeMessageAdmin(DeleteEachMixin, MailOutAdminMixin, admin.ModelAdmin):
     form = OfficeMessageForm
     url_prefix = "message"
     target_keyword = "message"
@@ -579,10 +579,8 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
             return False  # history: read it, never change it
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not obj.is_draft:
-            return False
-        return super().has_delete_permission(request, obj)
+    def deletable(self, obj) -> bool:
+        return obj.is_draft  # the bulk delete has already refused if a sent one is among them
 
     def save_model(self, request, obj, form, change):
         """Through the services (audited), never a bare save."""
@@ -616,11 +614,6 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.office_message_delete(actor=request.user, message=obj)
-
-    def delete_queryset(self, request, queryset):
-        # The bulk delete has already refused if a sent message is among them.
-        for message in queryset:
-            services.office_message_delete(actor=request.user, message=message)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -728,20 +721,19 @@ class OfficeMessageAdmin(MailOutAdminMixin, admin.ModelAdmin):
     def send_view(self, request, pk):
         message = self._target(request, pk, change=request.method == "POST")
         if request.method == "POST":
-            try:
-                message = services.office_message_send(actor=request.user, message=message)
-            except services.NewsletterError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request,
+            sent = self._attempt(
+                request,
+                lambda: services.office_message_send(actor=request.user, message=message),
+                lambda sent: (
                     gettext(
                         "Sending to %(count)d addresses in the background. "
                         "The progress shows on this page."
                     )
-                    % {"count": message.recipient_count},
-                )
-                return redirect(self._change_url(message))
+                    % {"count": sent.recipient_count}
+                ),
+            )
+            if sent is not None:
+                return redirect(self._change_url(sent))
         resolved = selectors.message_recipients(message) if message.is_draft else None
         context = self._context(
             request,

@@ -193,14 +193,20 @@ def issue_send(*, actor, issue: NewsletterIssue, fields=()) -> SendRun:
             recipients=run.recipients,
             fields=[f.slug for f in fields],
         )
-
-        def queue():
-            job_id = defer_send(issue.pk)
-            if job_id:
-                SendRun.objects.filter(pk=run.pk).update(job_id=job_id)
-
-        transaction.on_commit(queue)
+        _start_after_commit(defer_send, issue.pk, keep_job_on=SendRun.objects.filter(pk=run.pk))
     return run
+
+
+def _start_after_commit(defer, pk: int, *, keep_job_on) -> None:
+    """Once the send's rows are committed, start its job (``defer(pk)``) and note the job's id
+    on ``keep_job_on`` (the send run, or the message), where staff can trace it."""
+
+    def start():
+        job_id = defer(pk)
+        if job_id:
+            keep_job_on.update(job_id=job_id)
+
+    transaction.on_commit(start)
 
 
 def issue_failures_retry(*, actor, issue: NewsletterIssue) -> int:
@@ -575,13 +581,11 @@ def office_message_send(
             suppressed=len(resolved.suppressed),
             description=message.segment_at_send["description"],
         )
-
-        def queue():
-            job_id = defer_message_send(message.pk)
-            if job_id:
-                OfficeMessage.objects.filter(pk=message.pk).update(job_id=job_id)
-
-        transaction.on_commit(queue)
+        _start_after_commit(
+            defer_message_send,
+            message.pk,
+            keep_job_on=OfficeMessage.objects.filter(pk=message.pk),
+        )
     return message
 
 

@@ -310,10 +310,15 @@ def _seed_upcoming(ctx, groups, users, staff) -> None:
     rep_group = ctx.shared.get("rep_group")
 
     # 1. The next exchange meeting: places left, questions, guests welcome.
-    day = today + dt.timedelta(days=21)
-    # A Saturday the office is open (the year-end closure or a holiday moves it a week on).
-    while day.weekday() != 5 or facilities_selectors.office_closed_reason(day):
-        day += dt.timedelta(days=1)
+    # A Saturday the office is open, three weeks on (the year-end closure or a holiday moves it
+    # a week on); within three months, else the first Saturday (an office with no opening
+    # hours yet, e.g. the events demo seeded alone, is closed every day).
+    start = today + dt.timedelta(days=21)
+    saturdays = [start + dt.timedelta(days=n) for n in range(92)]
+    saturdays = [d for d in saturdays if d.weekday() == 5]
+    day = next(
+        (d for d in saturdays if not facilities_selectors.office_closed_reason(d)), saturdays[0]
+    )
     meeting = Event.objects.create(  # staff write it in the admin's form (a draft)
         title="第3回 登録団体情報交換会「団体の広報とSNS活用」",
         slug=f"koryukai-next-{day:%Y%m%d}",

@@ -44,8 +44,8 @@ USER_DECISIONS = (
         offered=lambda user: user.closed_at is None,
         run=lambda actor, obj, reason: services.account_close(actor=actor, user=obj, reason=reason),
         done=_(
-            "The account is closed: the person's name, addresses and free texts are erased, "
-            "their records stay as anonymous ones, and they are signed out everywhere."
+            "The account is closed: the person's name, addresses and phone are erased, their "
+            "records stay as anonymous ones, and they are signed out everywhere."
         ),
         reason="required",
         reason_label=_("How the person asked"),

@@ -7,5 +7,8 @@ middleware stack and the same view). Production never uses it.
 
 from bench.settings import *  # noqa: F403
 
+# No project middleware and none of the project's apps (allauth's checks would ask for its
+# middleware): the floor view needs only a database connection.
 MIDDLEWARE: list[str] = []
+INSTALLED_APPS: list[str] = []
 ROOT_URLCONF = "bench.bare_urls"

@@ -4,18 +4,25 @@
    and filled with `seed_demo --scale 10` (idempotent: an already seeded database is reused).
 2. gunicorn serves the portal with production settings (DEBUG=0, a generated SECRET_KEY,
    ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0, static files collected into a temp folder)
-   plus the framework floor (bench/settings.py: a bare view making one trivial query).
+   plus the framework floor (bench/settings.py: a view making one trivial query behind the whole
+   middleware stack); a second gunicorn serves the bare floor (bench/bare_settings.py: the same
+   view with no middleware at all), the yardstick of issue #20.
 3. Each key page is measured with wrk (requests/s, p50, p95, p99) as production serves it:
    anonymous visitors' public pages come from the page cache (core/pagecache.py). A second pass
    serves the anonymous pages with the page cache off ("fresh": each request builds the page).
    Queries per request are counted with Django's test client, for a page built afresh. Pages
    that do not exist yet are skipped with a note.
-4. A table is printed, each page's throughput as a ratio to the floor, and the figures are
-   written as JSON to bench/results/.
+   Anonymous visitors, a group's representative (member), the office's staff and an official.
+   Every page is measured BENCH_RUNS times (default 3), in rounds that each measure both floors
+   and every page, and each figure is the median of its runs.
+4. A table is printed, each page's throughput as a ratio to the bare floor and to the framework
+   floor, its target (issue #20) and pass/fail, and the figures are written as JSON to
+   bench/results/.
 
-Environment: BENCH_DURATION (seconds per page, default 8), BENCH_CONNECTIONS (default 4),
-BENCH_THREADS (default 2), BENCH_WORKERS (gunicorn workers, default 2), BENCH_SCALE (default 10),
-BENCH_DATABASE_URL. Only 127.0.0.1 is ever contacted; every run is bounded in time.
+Environment: BENCH_DURATION (seconds per page and run, default 8), BENCH_RUNS (default 3),
+BENCH_CONNECTIONS (default 4), BENCH_THREADS (default 2), BENCH_WORKERS (gunicorn workers,
+default 2), BENCH_SCALE (default 10), BENCH_DATABASE_URL. Only 127.0.0.1 is ever contacted;
+every run is bounded in time.
 """
 
 from __future__ import annotations
@@ -48,11 +55,19 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 SCALE = int(os.environ.get("BENCH_SCALE", "10"))
+RUNS = max(1, int(os.environ.get("BENCH_RUNS", "3")))
 
-# The issue's targets: every page ≥ 1/3 of the floor, the annual report ≥ 1/10, p95 < 100 ms.
-RATIO_TARGET = 1 / 3
-REPORT_RATIO_TARGET = 1 / 10
-P95_TARGET_MS = 100
+# Issue #20's targets, as a share of the *bare* floor's requests/s and a p95 in milliseconds, per
+# kind of page: (share, label, p95 ms). The framework floor's target is its share of the bare one.
+TARGETS: dict[str, tuple[float, str, float | None]] = {
+    "framework": (0.6, "0.6", None),
+    "public": (1 / 3, "1/3", 50),
+    "search": (1 / 6, "1/6", 100),
+    "member_week": (0.28, "0.28", 50),
+    "member": (1 / 6, "1/6", 50),
+    "staff": (1 / 6, "1/6", 50),
+    "post": (1 / 10, "1/10", 100),
+}
 
 
 def say(message: str) -> None:
@@ -107,11 +122,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict, port: int, ready: str = "/healthz", config: str = "gunicorn.conf.py"
+) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(PY).parent)) or "gunicorn"
     args = [
         gunicorn,
         "kyodo_office.wsgi",
+        "--config",
+        config,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -127,13 +146,13 @@ def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
         if process.poll() is not None:
             raise SystemExit("gunicorn stopped at start; see its messages above")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=2) as r:
                 if r.status == 200:
                     return process
         except OSError:
             time.sleep(0.3)
     stop(process)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+    raise SystemExit(f"gunicorn did not answer {ready} within 60 s")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -152,17 +171,23 @@ class Target:
     name: str
     path: str | None = None
     role: str = "anonymous"
+    kind: str = "public"  # which of TARGETS applies; "bare" for the bare floor
     method: str = "GET"
     body: dict = field(default_factory=dict)
-    report: bool = False
     note: str = ""
     status: int | None = None
     queries: int | None = None
-    figures: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)  # the median of the runs
     fresh: dict = field(default_factory=dict)  # the same page with the page cache off
+    runs: list = field(default_factory=list)
+    fresh_runs: list = field(default_factory=list)
 
 
-ROLE_EMAILS = {"official": "official@example.com", "member": "rep@example.com"}
+ROLE_EMAILS = {
+    "official": "official@example.com",
+    "member": "rep@example.com",
+    "staff": "staff@example.com",
+}
 
 
 class _Links(html.parser.HTMLParser):
@@ -259,25 +284,53 @@ def build_targets(clients: dict) -> list[Target]:
 
     anon, member, official = clients["anonymous"], clients["member"], clients["official"]
     today = timezone.localdate()
-    targets = [Target("framework floor", "/__bench__/floor/")]
-    targets.append(Target("home", "/"))
+    floor = "/__bench__/floor/"
+    targets = [Target("bare floor", floor, kind="bare"), Target("framework floor", floor)]
+    targets[1].kind = "framework"
     directory = safe_reverse("groups:directory")
-    targets.append(
-        Target("group directory, search", directory and f"{directory}?{urlencode({'q': '子ども'})}")
-    )
-    targets.append(
-        Target("a group page", directory and first_link(anon, directory, "groups:detail"))
-    )
+    search = directory and f"{directory}?{urlencode({'q': '子ども'})}"
+    group_page = directory and first_link(anon, directory, "groups:detail")
     index = safe_reverse("facilities:index")
     week = index and first_link(anon, index, "facilities:room")
-    targets.append(Target("a room's week", week))
-    targets.append(Target("the day view", safe_reverse("facilities:day", day=today.isoformat())))
+    day = safe_reverse("facilities:day", day=today.isoformat())
     events = safe_reverse("events:list")
-    targets.append(Target("event list", events))
-    targets.append(Target("an event page", events and first_link(anon, events, "events:detail")))
+    event = events and first_link(anon, events, "events:detail")
+    newsletter = safe_reverse("newsletter:list")
+    bulletin = safe_reverse("bulletin:list")
+    news = safe_reverse("news:list")
+    site_search = safe_reverse("search")
+    free = safe_reverse("facilities:free")
+    targets += [
+        Target("home", "/"),
+        Target("group directory", directory),
+        Target("a group page", group_page),
+        Target("a room's week", week),
+        Target("the day view", day),
+        Target("event list", events),
+        Target("an event page", event),
+        Target("news", news),
+        Target("newsletter", newsletter),
+        Target("a newsletter issue",
+               newsletter and first_link(anon, newsletter, "newsletter:detail")),
+        Target("bulletin board", bulletin),
+        Target("a bulletin post", bulletin and first_link(anon, bulletin, "bulletin:detail")),
+        Target("groups' activities", safe_reverse("groups:recent_activities")),
+        Target("directory search 「子ども」", search, kind="search"),
+        Target("site search 「子ども」", site_search and f"{site_search}?q=子ども", kind="search"),
+        Target("free rooms", free and f"{free}?{urlencode({'date': today.isoformat()})}",
+               kind="search"),
+        Target("a room's week", week, "member", "member_week"),
+        Target("the day view", day, "member", "member"),
+        Target("my bookings", safe_reverse("facilities:bookings"), "member", "member"),
+        Target("a group page", group_page, "member", "member"),
+        Target("directory search 「子ども」", search, "member", "member"),
+        Target("an event page", event, "member", "member"),
+        Target("My Page", safe_reverse("my_account"), "member", "member"),
+        Target("the desk", safe_reverse("facilities:desk"), "staff", "staff"),
+    ]  # fmt: skip
     annual = safe_reverse("reports:annual")
     year_page = annual and first_link(official, annual, "reports:annual_year")
-    targets.append(Target("annual report (official)", year_page or annual, "official", report=True))
+    targets.append(Target("annual report", year_page or annual, "official", "staff"))
     targets.append(booking_post(member, week))
     for target in targets:
         if target.path is None and not target.note:
@@ -288,7 +341,7 @@ def build_targets(clients: dict) -> list[Target]:
 def booking_post(member, week: str | None) -> Target:
     from django.utils import timezone
 
-    target = Target("booking POST (member)", role="member", method="POST")
+    target = Target("booking POST", role="member", kind="post", method="POST")
     if not week:
         target.note = "no room page yet"
         return target
@@ -374,19 +427,52 @@ def wrk(base: str, target: Target, cookie: str, csrf: str) -> dict:
     }
 
 
+def median_of(runs: list[dict]) -> dict:
+    """Each figure the median of the runs (errors summed)."""
+    if not runs:
+        return {}
+    out = {}
+    for name in runs[0]:
+        values = sorted(run[name] for run in runs)
+        if name in ("requests", "non_2xx_3xx", "socket_errors"):
+            out[name] = sum(values)
+        else:
+            out[name] = values[len(values) // 2]
+    out["runs"] = len(runs)
+    return out
+
+
 def measure(env: dict, targets: list[Target], cookies: dict, csrf: str, into: str) -> None:
-    port = free_port()
+    """RUNS rounds; each measures every target once (the bare floor on its own server), so
+    the ratios compare figures taken minutes apart at most."""
+    port, bare_port = free_port(), free_port()
     process = start_gunicorn(env, port)
-    base = f"http://127.0.0.1:{port}"
+    bare = None
     try:
+        if any(t.kind == "bare" and not t.note for t in targets):
+            bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare_settings"}
+            bare = start_gunicorn(
+                bare_env, bare_port, ready="/__bench__/floor/", config="bench/bare_gunicorn.py"
+            )
+        for n in range(1, RUNS + 1):
+            for target in targets:
+                if target.note:
+                    continue
+                base = f"http://127.0.0.1:{bare_port if target.kind == 'bare' else port}"
+                label = "" if into == "figures" else " (built afresh, page cache off)"
+                say(
+                    f"run {n}/{RUNS} {target.name} as {target.role}{label}: {target.method} "
+                    f"{target.path} ({DURATION} s)"
+                )
+                runs = target.runs if into == "figures" else target.fresh_runs
+                runs.append(wrk(base, target, cookies[target.role], csrf))
         for target in targets:
-            if target.note:
-                continue
-            label = "" if into == "figures" else " (built afresh, page cache off)"
-            say(f"{target.name}{label}: {target.method} {target.path} ({DURATION} s)")
-            setattr(target, into, wrk(base, target, cookies[target.role], csrf))
+            runs = target.runs if into == "figures" else target.fresh_runs
+            setattr(target, into, median_of(runs))
     finally:
         stop(process)
+        if bare is not None:
+            stop(bare)
 
 
 def machine() -> dict:
@@ -419,47 +505,59 @@ def machine() -> dict:
     }
 
 
-def print_table(targets: list[Target], floor_rps: float) -> None:
+def print_table(targets: list[Target]) -> None:
+    bare_rps = next((t.figures.get("rps", 0.0) for t in targets if t.kind == "bare"), 0.0)
+    framework_rps = next((t.figures.get("rps", 0.0) for t in targets if t.kind == "framework"), 0.0)
     header = (
-        f"{'page':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'queries':>8} {'÷floor':>7} {'fresh/s':>8} {'fresh p95':>9}  verdict"
+        f"{'page':<28} {'as':<10} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'queries':>7} {'÷bare':>6} {'÷frame':>6} {'target':>14} {'fresh/s':>7} "
+        f"{'fresh p95':>9}  verdict"
     )
     print()
     print(header)
     print("-" * len(header))
     for t in targets:
-        if t.note:
-            dashes = " ".join(f"{'—':>{n}}" for n in (8, 8, 8, 8, 8, 7, 8, 9))
-            print(f"{t.name:<28} {dashes}  {t.note}")
+        if t.note or not t.figures:
+            dashes = " ".join(f"{'—':>{n}}" for n in (7, 7, 7, 7, 7, 6, 6, 14, 7, 9))
+            print(f"{t.name:<28} {t.role:<10} {dashes}  {t.note or 'not measured'}")
             continue
         f = t.figures
-        ratio = f["rps"] / floor_rps if floor_rps else 0.0
-        t.figures["ratio_to_floor"] = ratio
+        f["ratio_to_bare_floor"] = f["rps"] / bare_rps if bare_rps else 0.0
+        f["ratio_to_framework_floor"] = f["rps"] / framework_rps if framework_rps else 0.0
         fresh_rps = f"{t.fresh['rps']:.0f}" if t.fresh else "—"
         fresh_p95 = f"{t.fresh['p95_ms']:.1f}" if t.fresh else "—"
         print(
-            f"{t.name:<28} {f['rps']:>8.0f} {f['p50_ms']:>8.1f} {f['p95_ms']:>8.1f} "
-            f"{f['p99_ms']:>8.1f} {t.queries!s:>8} {ratio:>7.2f} {fresh_rps:>8} {fresh_p95:>9}  "
-            f"{verdict(t, ratio)}"
+            f"{t.name:<28} {t.role:<10} {f['rps']:>7.0f} {f['p50_ms']:>7.1f} "
+            f"{f['p95_ms']:>7.1f} {f['p99_ms']:>7.1f} {t.queries!s:>7} "
+            f"{f['ratio_to_bare_floor']:>6.3f} {f['ratio_to_framework_floor']:>6.3f} "
+            f"{target_text(t):>14} {fresh_rps:>7} {fresh_p95:>9}  {verdict(t)}"
         )
     print()
 
 
-def verdict(t: Target, ratio: float) -> str:
-    if t.name == "framework floor":
-        return "floor"
+def target_text(t: Target) -> str:
+    if t.kind not in TARGETS:
+        return ""
+    _share, label, p95 = TARGETS[t.kind]
+    return f"≥{label}" + (f", <{p95:.0f}ms" if p95 else "")
+
+
+def verdict(t: Target) -> str:
+    if t.kind == "bare":
+        t.figures["meets_targets"] = None
+        return "the yardstick"
+    share, label, p95 = TARGETS[t.kind]
     problems = []
-    needed = REPORT_RATIO_TARGET if t.report else RATIO_TARGET
-    if ratio < needed:
-        problems.append(f"below 1/{round(1 / needed)} of the floor")
-    if t.figures["p95_ms"] >= P95_TARGET_MS:
-        problems.append(f"p95 ≥ {P95_TARGET_MS} ms")
-    if t.figures["non_2xx_3xx"]:
-        problems.append(f"{t.figures['non_2xx_3xx']} error answers")
+    if t.figures["ratio_to_bare_floor"] < share:
+        problems.append(f"below {label} of the bare floor")
+    if p95 and t.figures["p95_ms"] >= p95:
+        problems.append(f"p95 ≥ {p95:.0f} ms")
+    if t.figures["non_2xx_3xx"] or t.figures["socket_errors"]:
+        problems.append(f"{t.figures['non_2xx_3xx'] + t.figures['socket_errors']} errors")
     if t.status and t.status >= 400:
         problems.append(f"answers {t.status}")
     t.figures["meets_targets"] = not problems
-    return "ok" if not problems else "; ".join(problems)
+    return "pass" if not problems else "FAIL: " + "; ".join(problems)
 
 
 def main() -> int:
@@ -505,14 +603,13 @@ def main() -> int:
         # Production as configured: anonymous visitors' pages come from the page cache.
         measure(env, targets, cookies, csrf, "figures")
         # The same pages built afresh for every request: what a cache miss costs.
-        fresh = [t for t in targets if t.role == "anonymous" and t.name != "framework floor"]
+        floors = ("bare", "framework")
+        fresh = [t for t in targets if t.role == "anonymous" and t.kind not in floors]
         measure({**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}, fresh, cookies, csrf, "fresh")
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 
-    floor = next(t for t in targets if t.name == "framework floor")
-    floor_rps = floor.figures.get("rps", 0.0)
-    print_table(targets, floor_rps)
+    print_table(targets)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"bench-{stamp}.json"
@@ -527,11 +624,11 @@ def main() -> int:
                     "connections": CONNECTIONS,
                     "threads": THREADS,
                     "gunicorn_workers": WORKERS,
+                    "runs_per_figure": RUNS,
                 },
                 "targets": {
-                    "ratio_to_floor": RATIO_TARGET,
-                    "report_ratio_to_floor": REPORT_RATIO_TARGET,
-                    "p95_ms": P95_TARGET_MS,
+                    kind: {"share_of_bare_floor": share, "p95_ms": p95}
+                    for kind, (share, _label, p95) in TARGETS.items()
                 },
                 "results": [
                     {
@@ -539,11 +636,14 @@ def main() -> int:
                         "method": t.method,
                         "path": t.path,
                         "role": t.role,
+                        "kind": t.kind,
                         "status": t.status,
                         "queries_per_request": t.queries,
                         "note": t.note,
                         **t.figures,
                         "built_afresh": t.fresh or None,
+                        "each_run": t.runs,
+                        "each_run_built_afresh": t.fresh_runs or None,
                     }
                     for t in targets
                 ],

@@ -17,3 +17,6 @@ class FacilitiesConfig(AppConfig):
         from facilities import hooks
 
         hooks.connect()
+        from facilities import gridcache  # kept grids: every change renews their version
+
+        gridcache.connect()

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_office_staff
 from core.fiscal import FiscalYear
 from core.models import AuditLog
-from facilities import schedule
+from facilities import gridcache, schedule
 from facilities.calendar import OfficeCalendar, add_months, aware, days_between, minutes_of
 from facilities.models import (
     Booking,
@@ -69,8 +69,14 @@ def viewer_for(user) -> schedule.Viewer:
     if not (user and user.is_authenticated):
         return schedule.Viewer()
     staff = is_office_staff(user)
-    group_ids = frozenset(Membership.objects.filter(user=user).values_list("group_id", flat=True))
-    can_book = staff or bookable_groups(user).exists()
+    # One query for both (issue #20): the viewer's groups, and whether one of them is registered
+    # (what bookable_groups asks of a member: Group.objects.registered().with_member(user)).
+    memberships = list(
+        Membership.objects.filter(user=user).values_list("group_id", "group__status")
+    )
+    group_ids = frozenset(group_id for group_id, _status in memberships)
+    registered = any(status == Group.Status.REGISTERED for _group_id, status in memberships)
+    can_book = staff or registered
     return schedule.Viewer(authenticated=True, staff=staff, group_ids=group_ids, can_book=can_book)
 
 
@@ -231,11 +237,21 @@ def week_start_of(day: dt.date) -> dt.date:
 
 
 def week_grid(room: Room, week_start: dt.date, viewer: schedule.Viewer) -> schedule.Grid:
-    """A room's week, Monday to Sunday."""
-    last = week_start + dt.timedelta(days=6)
-    cal = OfficeCalendar.load(week_start, last)
-    bookings = _by_room_and_day(_live_bookings_between(week_start, last, [room]))
-    return _week_columns(room, week_start, viewer, cal, bookings)
+    """A room's week, Monday to Sunday (kept by the schedule's version: facilities.gridcache)."""
+
+    def build():
+        last = week_start + dt.timedelta(days=6)
+        cal = OfficeCalendar.load(week_start, last)
+        bookings = _by_room_and_day(_live_bookings_between(week_start, last, [room]))
+        return _week_columns(room, week_start, viewer, cal, bookings)
+
+    return gridcache.cached_grid(
+        f"week:{room.pk}:{week_start.isoformat()}", viewer, build, day_of=_column_day
+    )
+
+
+def _column_day(column: schedule.Column) -> dt.date:
+    return column.day
 
 
 def _week_columns(room, week_start, viewer, cal, bookings) -> schedule.Grid:
@@ -267,7 +283,13 @@ def _week_columns(room, week_start, viewer, cal, bookings) -> schedule.Grid:
 
 
 def day_grid(day: dt.date, viewer: schedule.Viewer) -> schedule.Grid:
-    """All rooms side by side on one day."""
+    """All rooms side by side on one day (kept by the schedule's version: facilities.gridcache)."""
+    return gridcache.cached_grid(
+        f"day:{day.isoformat()}", viewer, lambda: _day_grid(day, viewer), day_of=lambda c: day
+    )
+
+
+def _day_grid(day: dt.date, viewer: schedule.Viewer) -> schedule.Grid:
     rooms = list(_rooms())
     cal = OfficeCalendar.load(day, day)
     bookings = _by_room_and_day(_live_bookings_between(day, day, rooms))
@@ -1034,14 +1056,20 @@ def next_bookable_week(
     """A room's page opened without a day: ``next_bookable_day`` and the grid of its week,
     from one read of the calendar and the room's bookings covering both (this week's Monday to
     the last day's Sunday), so the page costs what a week's grid alone does."""
-    now = timezone.now()
-    today = timezone.localdate(now)
-    first = week_start_of(today)
-    last = today + dt.timedelta(days=days + 6)
-    cal = OfficeCalendar.load(first, last)
-    bookings = _by_room_and_day(_live_bookings_between(first, last, [room]))
-    day = _next_bookable(room, viewer, now, days, cal, bookings)
-    return day, _week_columns(room, week_start_of(day), viewer, cal, bookings)
+
+    def build():
+        now = timezone.now()
+        today = timezone.localdate(now)
+        first = week_start_of(today)
+        last = today + dt.timedelta(days=days + 6)
+        cal = OfficeCalendar.load(first, last)
+        bookings = _by_room_and_day(_live_bookings_between(first, last, [room]))
+        day = _next_bookable(room, viewer, now, days, cal, bookings)
+        return day, _week_columns(room, week_start_of(day), viewer, cal, bookings)
+
+    # Kept as a room's week is (facilities.gridcache): the day changes only when a free slot
+    # of the grid passes (its stale moment), with the date, or with a change of the schedule.
+    return gridcache.cached_grid(f"next-week:{room.pk}:{days}", viewer, build, day_of=_column_day)
 
 
 def _next_bookable(room, viewer, now, days, cal, bookings) -> dt.date:

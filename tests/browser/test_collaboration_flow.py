@@ -1,7 +1,8 @@
 """Collaboration in a browser (issue 18 parts 1-3): a department publishes a theme, a group's
 member proposes on it, the office assigns it, the department answers 採択 and the group reads the
 answer; the project's agreement is recorded, the group writes a progress report and the final
-report, both sides evaluate, and the public reads the project's page with its results. Each page
+report, both sides evaluate, the public reads the project's page with its results, and an official
+reads the figures of the fiscal year's report, which count exactly what the path made. Each page
 is also looked at on a phone (390 px: no sideways scrolling) and a desk, with screenshots left
 in test-results/collaboration/."""
 
@@ -9,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from collaboration import kpis
 from collaboration.models import Evaluation, Project, Proposal, Theme
+from core.fiscal import FiscalYear
 from tests.browser import support
 
 pytestmark = pytest.mark.browser
@@ -30,6 +34,11 @@ def _look(page, name: str) -> None:
         assert overflow <= 0, f"{name} at {width}px is {overflow}px too wide"
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _figure(page, key: str) -> str:
+    """The year's figure of ``key`` as the report's table shows it ("1,234", or "—" for none)."""
+    return page.locator(f"main td[data-key='{key}']").inner_text().strip()
 
 
 def _as(page, live_url, user):
@@ -177,3 +186,29 @@ def test_theme_to_proposal_to_answer(page, live_url, member, group, staff, depar
     assert "延べ300人の子どもが参加" in text and "市民協働課" in text
     assert "280,000" not in text
     _look(page, "project")
+
+    # The figures in the year's report: an official opens the report from the menu, then this
+    # fiscal year, and reads the collaboration figures. They count what this path made: one
+    # proposal received (an answer to a theme, 行政提案型) and adopted, one department involved,
+    # the project completed today (so no longer running); no introduction, no referral.
+    year = FiscalYear.of(timezone.localdate()).year
+    year_path = reverse("reports:annual_year", args=[year])
+    official.goto("/")
+    official.get_by_role("navigation", name="メイン").get_by_role("link", name="報告").click()
+    official.wait_for_url(f"**{reverse('reports:annual')}")
+    official.locator(f"main a[href='{year_path}']").first.click()
+    official.wait_for_url(f"**{year_path}")
+    figures = {key: _figure(official, key) for key in kpis.KEYS}
+    assert figures == {
+        "proposals_received": "1",
+        "proposals_adopted": "1",
+        "projects_running": "0",
+        "projects_completed": "1",
+        "partners_involved": "1",
+        "introductions_made": "0",
+        "consultations_referred": "0",
+    }
+    by_kind = official.locator("main table", has_text="協働事業提案の種類別件数")
+    assert by_kind.locator("tr", has_text="行政提案型").locator("td").inner_text() == "1"
+    assert by_kind.locator("tr", has_text="市民提案型").locator("td").inner_text() == "0"
+    _look(official, "report-year")

@@ -85,8 +85,9 @@ def fmt_time(value: dt.datetime | dt.time) -> str:
     return f"{value.hour}:{value.minute:02d}"
 
 
-def normalise_equipment(equipment) -> dict[Equipment, int]:
-    """Accept {Equipment or pk: quantity} or [(Equipment or pk, quantity)]; drop zeros."""
+def normalise_equipment(equipment, *, for_update: bool = False) -> dict[Equipment, int]:
+    """Accept {Equipment or pk: quantity} or [(Equipment or pk, quantity)]; drop zeros.
+    ``for_update``: the rows are read fresh and locked in primary-key order (one query)."""
     if not equipment:
         return {}
     pairs = equipment.items() if isinstance(equipment, Mapping) else equipment
@@ -99,7 +100,8 @@ def normalise_equipment(equipment) -> dict[Equipment, int]:
             wanted[item.pk if isinstance(item, Equipment) else int(item)] += quantity
     if not wanted:
         return {}
-    found = {e.pk: e for e in Equipment.objects.filter(pk__in=wanted)}
+    rows = Equipment.objects.select_for_update().order_by("pk") if for_update else Equipment.objects
+    found = {e.pk: e for e in rows.filter(pk__in=wanted)}
     if len(found) != len(wanted):
         raise BookingError(_("Some of the equipment asked for does not exist."))
     return {found[pk]: quantity for pk, quantity in sorted(wanted.items())}

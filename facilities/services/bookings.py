@@ -29,7 +29,6 @@ from facilities.models import (
     BookingEquipment,
     BookingSeries,
     Equipment,
-    FacilitySettings,
     Room,
 )
 from facilities.permissions import can_cancel_booking, can_manage_booking
@@ -78,11 +77,29 @@ class BookingCheck:
         return [str(e) for e in self.errors]
 
 
-def _problems(
-    *, actor, room, group, start, end, attendees, items, kind, staff, purpose, now, replacing=None
-) -> list[BookingError]:
+def _calendar(start: dt.datetime) -> OfficeCalendar:
+    """The booking day's calendar: opening hours, closed days and the rules (FacilitySettings)."""
     day = local_time(start).date()
-    cal = OfficeCalendar.load(day, day)
+    return OfficeCalendar.load(day, day)
+
+
+def _problems(
+    *,
+    actor,
+    room,
+    group,
+    start,
+    end,
+    attendees,
+    items,
+    kind,
+    staff,
+    purpose,
+    now,
+    replacing=None,
+    cal: OfficeCalendar | None = None,
+) -> list[BookingError]:
+    cal = cal or _calendar(start)
     req = BookingRequest(
         actor=actor,
         room=room,
@@ -95,7 +112,7 @@ def _problems(
         staff=staff,
         replacing=replacing,
     )
-    problems = booking_problems(req, cal, FacilitySettings.load(), now)
+    problems = booking_problems(req, cal, cal.rules, now)
     if purpose is not None and not (purpose or "").strip():
         problems.append(BookingError(_("Please say what the room is for."), code="purpose"))
     return problems
@@ -200,14 +217,18 @@ def booking_create(
         raise ValueError("booking_create needs aware datetimes")
     now = timezone.now()
     with transaction.atomic():
-        rules = FacilitySettings.load()
+        # The day's calendar and rules are read once (they take no lock, before or after).
+        cal = _calendar(start)
+        rules = cal.rules
         limited = rules.group_monthly_hours is not None or room.group_monthly_hours is not None
         if kind == Booking.Kind.GROUP and not staff and group is not None and limited:
             lock_group(group)
         room = Room.objects.select_for_update().get(pk=room.pk)
-        items = lock_equipment(normalise_equipment(equipment))
+        # Read and locked in one query, in primary-key order, after the room (see above).
+        items = normalise_equipment(equipment, for_update=True)
         raise_problems(
             _problems(
+                cal=cal,
                 actor=actor,
                 room=room,
                 group=group,

@@ -288,7 +288,8 @@ def build_targets(clients: dict) -> list[Target]:
     targets = [Target("bare floor", floor, kind="bare"), Target("framework floor", floor)]
     targets[1].kind = "framework"
     directory = safe_reverse("groups:directory")
-    search = directory and f"{directory}?{urlencode({'q': '子ども'})}"
+    query = urlencode({"q": "子ども"})
+    search = directory and f"{directory}?{query}"
     group_page = directory and first_link(anon, directory, "groups:detail")
     index = safe_reverse("facilities:index")
     week = index and first_link(anon, index, "facilities:room")
@@ -316,7 +317,7 @@ def build_targets(clients: dict) -> list[Target]:
         Target("a bulletin post", bulletin and first_link(anon, bulletin, "bulletin:detail")),
         Target("groups' activities", safe_reverse("groups:recent_activities")),
         Target("directory search 「子ども」", search, kind="search"),
-        Target("site search 「子ども」", site_search and f"{site_search}?q=子ども", kind="search"),
+        Target("site search 「子ども」", site_search and f"{site_search}?{query}", kind="search"),
         Target("free rooms", free and f"{free}?{urlencode({'date': today.isoformat()})}",
                kind="search"),
         Target("a room's week", week, "member", "member_week"),

@@ -1,7 +1,9 @@
 """Demo data: partners of every kind (with private contacts), three city departments with the
 demo official in 市民協働課, and three fiscal years of themes and proposals replayed through the
 services at the moments they happened: drafts, submissions, assignment, meetings (協議) and the
-departments' answers (採択, 不採択, 継続協議), plus this year's open themes and a call window."""
+departments' answers (採択, 不採択, 継続協議), plus this year's open themes and a call window;
+and three years of the go-between's record (consultations referred, introductions made from the
+partner suggestions) with their follow-ups and outcomes, each recorded at its moment."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import datetime as dt
 from django.utils import timezone
 
 from collaboration import services
+from collaboration import services_gobetween as gobetween
 from collaboration.models import CallWindow, Partner, PartnerContact, Project, Proposal
-from groups.models import ActivityField, Group, Membership
+from collaboration.models_gobetween import Introduction
+from groups.models import ActivityField, Consultation, Group, Membership
 
 PARTNERS = [
     (
@@ -104,7 +108,12 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 def seed(ctx) -> None:
     if Partner.objects.exists():
         ctx.say("collaboration: already there")
-        return
+    else:
+        _proposals_and_projects(ctx)
+    _gobetween(ctx)
+
+
+def _proposals_and_projects(ctx) -> None:
     users = ctx.shared.get("users", {})
     staff = users.get("staff@example.com")
     official = users.get("official@example.com")
@@ -382,3 +391,140 @@ def _projects(groups, reps, staff, official, department, fields, today) -> int:
                 now=_at(final + dt.timedelta(days=offset)),
             )
     return made
+
+
+# --- The go-between's record (媒介役): referrals and introductions, with what came of them.
+
+REFERRAL_NOTES = [
+    "協力先を探している相談。担当者を紹介し、先方に一報を入れた。",
+    "助成の相談。財団の募集要項を渡し、窓口を紹介した。",
+    "会場と人手の相談。近くで活動する団体を紹介した。",
+]
+INTRODUCTION_NOTES = [
+    "パートナー候補の提案から。活動分野と地域が重なるため紹介した。",
+    "先方が担い手を探しており、団体の活動と合うため紹介した。",
+]
+CONNECTED_NOTES = [
+    "打ち合わせを経て、共同でイベントを開くことになった。",
+    "先方の協力で会場と広報の支援を受けられた。",
+    "定期的な情報交換を始めた。",
+]
+NO_RESULT_NOTES = [
+    "日程と条件が合わず、今回は見送りとなった。",
+    "先方の担当者が替わり、話が進まなかった。",
+]
+REFERRED_CATEGORIES = (
+    Consultation.Category.PARTNERSHIP,
+    Consultation.Category.FUNDING,
+    Consultation.Category.VOLUNTEERS,
+)
+PER_YEAR = 6  # of each kind, a fiscal year: the office's few, recorded by hand
+
+
+def _gobetween(ctx) -> None:
+    """Three years of referrals and introductions, replayed through services_gobetween at the
+    moments they happened: older ones closed (connected, or nothing came of it), recent ones
+    pending, some with their follow-up due today or overdue, some later."""
+    if Introduction.objects.exists():
+        ctx.say("collaboration: the go-between's record already there")
+        return
+    users = ctx.shared.get("users", {})
+    staff = users.get("staff@example.com")
+    partners = list(Partner.objects.filter(is_active=True).order_by("pk"))
+    groups = list(
+        Group.objects.filter(status=Group.Status.REGISTERED, registered_on__isnull=False)
+        .order_by("registered_on", "pk")
+        .only("pk", "name", "status", "registered_on")[:40]
+    )
+    if staff is None or not partners or len(groups) < 3:
+        ctx.say("collaboration: no go-between record (no staff, partners or groups)")
+        return
+    today = ctx.today
+    # Consultations of the last three years about partners, grants or volunteers: those that
+    # a go-between passes on. A few a year, spread over the year.
+    consultations = list(
+        Consultation.objects.filter(
+            held_on__gte=today - dt.timedelta(days=365 * 3),
+            held_on__lte=today - dt.timedelta(days=1),
+            category__in=REFERRED_CATEGORIES,
+        )
+        .select_related("group")
+        .order_by("held_on", "pk")
+    )
+    # Spread over the three years before the last two months, then the latest before each of
+    # a few recent days: their follow-ups (three weeks on) are overdue, due or still to come.
+    older = [c for c in consultations if c.held_on < today - dt.timedelta(days=60)]
+    chosen = older[:: max(1, len(older) // (PER_YEAR * 3))][: PER_YEAR * 3]
+    for days_ago in (52, 38, 24, 10, 3):
+        day = today - dt.timedelta(days=days_ago)
+        latest = [c for c in consultations if c.held_on <= day and c not in chosen]
+        if latest:
+            chosen.append(latest[-1])
+    made = []
+    for n, consultation in enumerate(chosen):
+        made_on = min(consultation.held_on + dt.timedelta(days=n % 3), today)
+        to_group = None
+        partner = partners[n % len(partners)]
+        if n % 4 == 3:  # now and then, another registered group rather than a partner
+            to_group = _group_for(groups, made_on, n, avoid=consultation.group_id)
+            partner = None if to_group is not None else partner
+        introduction = gobetween.referral_record(
+            actor=staff,
+            consultation=consultation,
+            to_group=to_group,
+            partner=partner,
+            made_on=made_on,
+            follow_up_on=made_on + dt.timedelta(days=21),
+            assignee=staff,
+            note=REFERRAL_NOTES[n % len(REFERRAL_NOTES)],
+            now=_at(made_on, 16),
+        )
+        made.append(introduction)
+    # Introductions from the partner suggestions: a group (A) introduced to a partner or to
+    # another group (B), about every two months.
+    for n in range(PER_YEAR * 3):
+        made_on = today - dt.timedelta(days=5 + 61 * n)
+        from_group = _group_for(groups, made_on, n)
+        if from_group is None:
+            continue
+        to_group = _group_for(groups, made_on, n + 7, avoid=from_group.pk) if n % 3 == 2 else None
+        partner = None if to_group is not None else partners[(n * 3 + 1) % len(partners)]
+        introduction = gobetween.introduction_record(
+            actor=staff,
+            from_group=from_group,
+            to_group=to_group,
+            partner=partner,
+            made_on=made_on,
+            follow_up_on=made_on + dt.timedelta(days=14 if n % 2 else 30),
+            assignee=staff,
+            note=INTRODUCTION_NOTES[n % len(INTRODUCTION_NOTES)],
+            now=_at(made_on, 15),
+        )
+        made.append(introduction)
+    closed = 0
+    for n, introduction in enumerate(made):
+        # Followed up when due: what came of it is known for those of more than four months
+        # ago; the recent ones stay pending (their follow-up due or overdue, or later).
+        if introduction.made_on >= today - dt.timedelta(days=120):
+            continue
+        decided = introduction.follow_up_on + dt.timedelta(days=3)
+        no_result = n % 4 == 1
+        gobetween.introduction_outcome_set(
+            actor=staff,
+            introduction=introduction,
+            outcome=Introduction.Outcome.NO_RESULT if no_result else Introduction.Outcome.CONNECTED,
+            note=(NO_RESULT_NOTES if no_result else CONNECTED_NOTES)[n % 2],
+            now=_at(decided, 11),
+        )
+        closed += 1
+    due = Introduction.objects.due(today).count()
+    ctx.say(
+        f"collaboration: go-between {len(made)} referrals and introductions "
+        f"({closed} closed, {due} follow-ups due)"
+    )
+
+
+def _group_for(groups: list[Group], day: dt.date, n: int, avoid: int | None = None):
+    """A group registered by ``day`` (not ``avoid``), chosen in turn by ``n``."""
+    known = [g for g in groups if g.registered_on <= day and g.pk != avoid]
+    return known[n % len(known)] if known else None

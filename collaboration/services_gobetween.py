@@ -46,12 +46,16 @@ def _check_follow_up(
         raise GoBetweenError(_("The follow-up is for a member of the office's staff."))
 
 
-def _create(**values) -> Introduction:
+def _create(*, created_at: dt.datetime | None = None, **values) -> Introduction:
     try:
         with transaction.atomic():
-            return Introduction.objects.create(**values)
+            row = Introduction.objects.create(**values)
     except IntegrityError as exc:  # a check the services above missed: never a 500
         raise GoBetweenError(_("This introduction could not be recorded.")) from exc
+    if created_at is not None:  # a replayed past step: recorded when it happened
+        Introduction.objects.filter(pk=row.pk).update(created_at=created_at)
+        row.created_at = created_at
+    return row
 
 
 @transaction.atomic
@@ -65,12 +69,15 @@ def referral_record(
     follow_up_on: dt.date | None = None,
     assignee=None,
     note: str = "",
+    now: dt.datetime | None = None,
 ) -> Introduction:
-    """A consultation referred (つなぐ) to a partner or a registered group."""
-    made_on = made_on or timezone.localdate()
+    """A consultation referred (つなぐ) to a partner or a registered group. ``now``: when it was
+    recorded, for a replay of the past (the demo seeder)."""
+    today = timezone.localdate(now) if now else timezone.localdate()
+    made_on = made_on or today
     consultation = Consultation.objects.select_related("group").get(pk=consultation.pk)
     _check_parties(from_group=consultation.group, to_group=to_group, partner=partner)
-    _check_follow_up(made_on=made_on, follow_up_on=follow_up_on, assignee=assignee)
+    _check_follow_up(made_on=made_on, follow_up_on=follow_up_on, assignee=assignee, today=today)
     if made_on < consultation.held_on:
         raise GoBetweenError(_("A referral cannot be dated before the consultation."))
     introduction = _create(
@@ -84,6 +91,7 @@ def referral_record(
         assignee=assignee,
         note=note.strip(),
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=now,
     )
     log_action(
         actor=actor,
@@ -91,6 +99,7 @@ def referral_record(
         target=introduction,
         kind=introduction.kind,
         consultation=consultation.pk,
+        at=now,
     )
     return introduction
 
@@ -106,14 +115,16 @@ def introduction_record(
     follow_up_on: dt.date | None = None,
     assignee=None,
     note: str = "",
+    now: dt.datetime | None = None,
 ) -> Introduction:
     """A registered group (A) introduced to another group or a partner (B) on a date, as the
     partner suggestions proposed."""
-    made_on = made_on or timezone.localdate()
+    today = timezone.localdate(now) if now else timezone.localdate()
+    made_on = made_on or today
     if not from_group.is_registered:
         raise GoBetweenError(_("Only a registered group can be introduced."))
     _check_parties(from_group=from_group, to_group=to_group, partner=partner)
-    _check_follow_up(made_on=made_on, follow_up_on=follow_up_on, assignee=assignee)
+    _check_follow_up(made_on=made_on, follow_up_on=follow_up_on, assignee=assignee, today=today)
     introduction = _create(
         kind=Introduction.Kind.SUGGESTION,
         from_group=from_group,
@@ -124,12 +135,14 @@ def introduction_record(
         assignee=assignee,
         note=note.strip(),
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=now,
     )
     log_action(
         actor=actor,
         action="collaboration.introduction_record",
         target=introduction,
         kind=introduction.kind,
+        at=now,
     )
     return introduction
 
@@ -156,7 +169,12 @@ def introduction_update(*, actor, introduction: Introduction, values: dict) -> I
 
 @transaction.atomic
 def introduction_outcome_set(
-    *, actor, introduction: Introduction, outcome: str, note: str = ""
+    *,
+    actor,
+    introduction: Introduction,
+    outcome: str,
+    note: str = "",
+    now: dt.datetime | None = None,
 ) -> Introduction:
     """What came of it: connected, or no result (with a note); or back to pending with a new
     follow-up date when staff keep following it up."""
@@ -170,10 +188,15 @@ def introduction_outcome_set(
         raise GoBetweenError(_("Say briefly why nothing came of it."))
     row.outcome = outcome
     row.outcome_note = note
-    row.outcome_on = None if outcome == Introduction.Outcome.PENDING else timezone.localdate()
+    today = timezone.localdate(now) if now else timezone.localdate()
+    row.outcome_on = None if outcome == Introduction.Outcome.PENDING else today
     row.save(update_fields=["outcome", "outcome_note", "outcome_on"])
     log_action(
-        actor=actor, action="collaboration.introduction_outcome", target=row, outcome=outcome
+        actor=actor,
+        action="collaboration.introduction_outcome",
+        target=row,
+        outcome=outcome,
+        at=now,
     )
     return row
 

@@ -67,6 +67,7 @@ PAGE_PARAMETERS: dict[str, frozenset[str]] = {
     "bulletin:list": frozenset({"category", "page"}),
     "bulletin:detail": frozenset(),
     "groups:recent_activities": frozenset({"page"}),
+    "search": frozenset({"q"}),
 }
 # A longer query (a search of 100 characters fits easily) is never kept.
 MAX_KEPT_QUERY = 300

@@ -106,6 +106,7 @@ def server_error(request):
 
 
 @require_GET
+@public_page("search")
 def search(request):
     """``/search/?q=``: the whole site's published content, grouped by kind (core.search)."""
     from core import search as site_search

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_office_staff
 from core.admin_decisions import Decision, DecisionAdminMixin, calls, in_status
+from core.admin_services import DeleteEachMixin
 from core.admin_services import ThroughServicesMixin as CoreThroughServicesMixin
 from core.audit import log_action
 from core.fiscal import FiscalYear
@@ -46,6 +47,13 @@ from groups.models import (
     Membership,
 )
 from groups.services import GroupError
+
+
+class ThroughServicesMixin(CoreThroughServicesMixin):
+    """Saves and deletes of the office's records go through groups.services; a refusal of the
+    service rolls the admin's transaction back and staff read why (core.admin_services)."""
+
+    service_errors = (GroupError,)
 
 
 class PortalAdmin(admin.ModelAdmin):
@@ -262,7 +270,7 @@ GROUP_DECISIONS = (
 
 
 @admin.register(Group)
-class GroupAdmin(DecisionAdminMixin, PortalAdmin):
+class GroupAdmin(ThroughServicesMixin, DecisionAdminMixin, PortalAdmin):
     list_display = [
         "name",
         "name_kana",
@@ -391,15 +399,6 @@ class GroupAdmin(DecisionAdminMixin, PortalAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a group is withdrawn from the register (kept with its history)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except GroupError as exc:
-            # The service said no after the form's own checks (e.g. a name taken meanwhile):
-            # the admin's transaction is rolled back, nothing is saved, staff read why.
-            self.message_user(request, str(exc), messages.ERROR)
-            return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         cleaned = form.cleaned_data
@@ -670,13 +669,6 @@ class GroupApplicationAdmin(GroupAdmin):
         return response
 
 
-class ThroughServicesMixin(CoreThroughServicesMixin):
-    """Saves and deletes of the office's records go through groups.services; a refusal of the
-    service rolls the admin's transaction back and staff read why (core.admin_services)."""
-
-    service_errors = (GroupError,)
-
-
 @admin.register(ActivityField)
 class ActivityFieldAdmin(ThroughServicesMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "slug", "order", "group_count"]
@@ -711,7 +703,7 @@ class AreaAdmin(ActivityFieldAdmin):
 
 
 @admin.register(GroupDocument)
-class GroupDocumentAdmin(admin.ModelAdmin):
+class GroupDocumentAdmin(DeleteEachMixin, admin.ModelAdmin):
     list_display = ["group", "kind", "uploaded_at", "uploaded_by", "download"]
     list_filter = ["kind"]
     search_fields = ["group__name", "group__name_kana"]
@@ -727,10 +719,6 @@ class GroupDocumentAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.group_document_delete(actor=request.user, document=obj)
-
-    def delete_queryset(self, request, queryset):
-        for document in queryset:
-            services.group_document_delete(actor=request.user, document=document)
 
     @admin.display(description=_("file"))
     def download(self, obj):
@@ -767,7 +755,7 @@ class RenewalAddForm(forms.ModelForm):
 
 
 @admin.register(GroupRenewal)
-class GroupRenewalAdmin(admin.ModelAdmin):
+class GroupRenewalAdmin(ThroughServicesMixin, admin.ModelAdmin):
     """A renewal is a record: added through ``group_renew``, never changed or removed here."""
 
     form = RenewalAddForm
@@ -783,13 +771,6 @@ class GroupRenewalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except GroupError as exc:  # a renewal recorded meanwhile: nothing saved, staff read why
-            self.message_user(request, str(exc), messages.ERROR)
-            return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         renewal = services.group_renew(

@@ -11,16 +11,13 @@ from axe_playwright_python.sync_playwright import Axe
 from bulletin.models import BulletinPost, PostReport
 from events.models import Event
 from tests.a11y import layout
+from tests.a11y.test_axe import AXE_OPTIONS
 from tests.browser.conftest import RESULTS_DIR
 from tests.events.factories import EventFactory, at
 from tests.news.factories import PostFactory
 
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 SMALL_TARGETS_JS = """
 (min) => [...document.querySelectorAll('.decision-panel button, .decision-panel textarea')]
   .map((el) => [el, el.getBoundingClientRect()])

@@ -16,6 +16,7 @@ from events.models import Event
 from facilities.models import Booking
 from groups.models import Group
 from tests.a11y import layout
+from tests.a11y.test_axe import AXE_OPTIONS
 from tests.browser.conftest import RESULTS_DIR
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.facilities.factories import RoomFactory, make_booking
@@ -24,10 +25,6 @@ from tests.news.factories import OpinionFactory, PostFactory
 
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 # Tap targets under 44×44 inside the dashboard itself (the admin's own header is Django's).
 SMALL_TARGETS_JS = """

@@ -14,16 +14,13 @@ from django.urls import reverse
 
 from core.audit import log_action
 from tests.a11y import layout
+from tests.a11y.test_axe import AXE_OPTIONS
 from tests.browser.conftest import RESULTS_DIR
 from tests.factories import GroupFactory, UserFactory
 from tests.news.factories import NewsPostFactory
 
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 # Tap targets under 44×44 inside the audit sections (the admin's own chrome is Django's).
 SMALL_TARGETS_JS = """
 ([min, scope]) => [...document.querySelectorAll(scope)]

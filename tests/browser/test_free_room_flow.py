@@ -13,15 +13,12 @@ from django.urls import reverse
 from core import registry
 from facilities.models import FacilitySettings, OpeningHours
 from tests.a11y import layout
+from tests.a11y.test_axe import AXE_OPTIONS
 from tests.facilities.factories import EquipmentFactory, RoomFactory, at, make_booking, open_day
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.fixture

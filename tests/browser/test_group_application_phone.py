@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from groups.models import Group, GroupDocument
 from tests.a11y.layout import measure, problems_of, screenshot_path
+from tests.a11y.test_axe import AXE_OPTIONS
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +19,6 @@ NEXT = "次へ"
 
 
 _axe = Axe()
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 def check_layout(page, where: str, width: int):

@@ -5,20 +5,13 @@ pages pass axe's WCAG 2.1 AA rules. Screenshots go to test-results/office_messag
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from newsletter import services
-from tests.a11y import layout
-from tests.browser.conftest import RESULTS_DIR
+from tests.browser.widths import at_each_width, axe_problems
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.fixture
@@ -52,22 +45,11 @@ def test_the_recipients_and_the_form_fit_a_phone_and_a_desk(
         "change": reverse("admin:newsletter_officemessage_change", args=[message.pk]),
     }
     problems = []
-    RESULTS_DIR.mkdir(exist_ok=True)
-    for name, url in pages.items():
-        for width, height in layout.WIDTHS:
-            page.set_viewport_size({"width": width, "height": height})
-            page.goto(f"{live_url}{url}")
-            found = layout.measure(page)
-            if found["overflow"] and name == "recipients":
+    for name, width, found in at_each_width(page, live_url, pages, shots="office_message"):
+        if name == "recipients":
+            if found["overflow"]:
                 problems.append(f"{name} {width}px: {found['overflow']} px too wide")
-            page.screenshot(
-                path=str(RESULTS_DIR / f"office_message_{name}_{width}.png"),
-                full_page=True,
-                caret="initial",
-            )
-            if name == "recipients":
-                violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-                problems += [f"{name} {width}px: axe {v['id']}: {v['help']}" for v in violations]
+            problems += axe_problems(page, where=f"{name} {width}px")
     assert not problems, "\n".join(problems)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_url}{pages['recipients']}")

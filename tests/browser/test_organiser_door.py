@@ -10,21 +10,17 @@ import re
 
 import pytest
 import time_machine
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from core.fiscal import TOKYO
 from events.models import Registration, RegistrationAnswer
 from tests.a11y import layout
 from tests.browser.conftest import RESULTS_DIR
+from tests.browser.widths import at_each_width, axe_problems
 from tests.events.factories import EventFactory, RegistrationFactory, RegistrationQuestionFactory
 
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 DAY = dt.datetime(2026, 12, 1, 13, 30, tzinfo=TOKYO)
 
 
@@ -114,20 +110,9 @@ def test_the_organiser_pages_fit_a_phone_and_a_desk(page, sign_in, live_url, mem
         "message": reverse("newsletter:event_message", args=[ours.slug]),
     }
     problems = []
-    RESULTS_DIR.mkdir(exist_ok=True)
-    for name, url in pages.items():
-        for width, height in layout.WIDTHS:
-            page.set_viewport_size({"width": width, "height": height})
-            page.goto(f"{live_url}{url}")
-            found = layout.measure(page)
-            problems += layout.problems_of(found, where=f"{name} {width}px")
-            page.screenshot(
-                path=str(RESULTS_DIR / f"organiser_{name}_{width}.png"),
-                full_page=True,
-                caret="initial",
-            )
-            violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-            problems += [f"{name} {width}px: axe {v['id']}: {v['help']}" for v in violations]
+    for name, width, found in at_each_width(page, live_url, pages, shots="organiser"):
+        problems += layout.problems_of(found, where=f"{name} {width}px")
+        problems += axe_problems(page, where=f"{name} {width}px")
     assert not problems, "\n".join(problems)
     # Writing to the registrants on a phone: the preview names how many and who.
     page.set_viewport_size({"width": 390, "height": 844})

@@ -14,7 +14,7 @@ from tests.events.factories import EventFactory, RegistrationFactory
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = dt.datetime(2026, 12, 6, 10, 0, tzinfo=TOKYO)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_run_killed_between_batches_resumes(monkeypatch):

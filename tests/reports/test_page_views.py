@@ -380,7 +380,7 @@ def test_the_annual_report_shows_page_views_and_visitors(client_for, today):
     assert "ホームページ訪問者数" in html
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_flushes_all_add_up_in_one_row():
     threads, per_thread, errors = 8, 25, []
     day = dt.date(2026, 1, 15)

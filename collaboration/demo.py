@@ -395,11 +395,22 @@ def _projects(groups, reps, staff, official, department, fields, today) -> int:
 
 # --- The go-between's record (媒介役): referrals and introductions, with what came of them.
 
-REFERRAL_NOTES = [
-    "協力先を探している相談。担当者を紹介し、先方に一報を入れた。",
-    "助成の相談。財団の募集要項を渡し、窓口を紹介した。",
-    "会場と人手の相談。近くで活動する団体を紹介した。",
-]
+# By the consultation's category: the partners it is passed on to (by kind) and what staff noted.
+REFERRALS = {
+    Consultation.Category.PARTNERSHIP: (
+        (Partner.Kind.DEPARTMENT, Partner.Kind.SCHOOL, Partner.Kind.NEIGHBOURHOOD),
+        "協力先を探している相談。担当者を紹介し、先方に一報を入れた。",
+    ),
+    Consultation.Category.FUNDING: (
+        (Partner.Kind.NPO, Partner.Kind.COMPANY),
+        "助成の相談。募集要項を渡し、窓口を紹介した。",
+    ),
+    Consultation.Category.VOLUNTEERS: (
+        (Partner.Kind.WELFARE_COUNCIL, Partner.Kind.COMPANY),
+        "担い手の相談。ボランティアの紹介窓口につないだ。",
+    ),
+}
+TO_GROUP_NOTE = "会場と人手の相談。近くで活動する団体を紹介した。"
 INTRODUCTION_NOTES = [
     "パートナー候補の提案から。活動分野と地域が重なるため紹介した。",
     "先方が担い手を探しており、団体の活動と合うため紹介した。",
@@ -413,11 +424,7 @@ NO_RESULT_NOTES = [
     "日程と条件が合わず、今回は見送りとなった。",
     "先方の担当者が替わり、話が進まなかった。",
 ]
-REFERRED_CATEGORIES = (
-    Consultation.Category.PARTNERSHIP,
-    Consultation.Category.FUNDING,
-    Consultation.Category.VOLUNTEERS,
-)
+REFERRED_CATEGORIES = tuple(REFERRALS)
 PER_YEAR = 6  # of each kind, a fiscal year: the office's few, recorded by hand
 
 
@@ -463,11 +470,13 @@ def _gobetween(ctx) -> None:
     made = []
     for n, consultation in enumerate(chosen):
         made_on = min(consultation.held_on + dt.timedelta(days=n % 3), today)
-        to_group = None
-        partner = partners[n % len(partners)]
+        kinds, note = REFERRALS[consultation.category]
+        fitting = [p for p in partners if p.kind in kinds] or partners
+        to_group, partner = None, fitting[n % len(fitting)]
         if n % 4 == 3:  # now and then, another registered group rather than a partner
             to_group = _group_for(groups, made_on, n, avoid=consultation.group_id)
-            partner = None if to_group is not None else partner
+            if to_group is not None:
+                partner, note = None, TO_GROUP_NOTE
         introduction = gobetween.referral_record(
             actor=staff,
             consultation=consultation,
@@ -476,7 +485,7 @@ def _gobetween(ctx) -> None:
             made_on=made_on,
             follow_up_on=made_on + dt.timedelta(days=21),
             assignee=staff,
-            note=REFERRAL_NOTES[n % len(REFERRAL_NOTES)],
+            note=note,
             now=_at(made_on, 16),
         )
         made.append(introduction)

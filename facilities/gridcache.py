@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 import uuid
 
 from django.conf import settings
@@ -46,6 +47,9 @@ from facilities.calendar import aware
 
 VERSION_KEY = "facilities:schedule-version"
 CACHE_ALIAS = "default"
+# The kept grids are pickled Grid, Column, Item (and Booking, Room) objects: a release that
+# changes those classes raises this, so that no server reads a grid of another shape.
+GRID_FORMAT = 1
 
 
 def _seconds() -> int:
@@ -104,9 +108,13 @@ def cached_grid(what: str, viewer: schedule.Viewer, build, *, day_of):
     raw = ":".join(
         [what, _viewer_key(viewer), get_language() or "", timezone.localdate(now).isoformat()]
     )
-    key = f"grid:{schedule_version()}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:40]
+    key = f"grid:{GRID_FORMAT}:{schedule_version()}:{digest}"
     cache = caches[CACHE_ALIAS]
-    kept = cache.get(key)
+    try:
+        kept = cache.get(key)
+    except (AttributeError, ImportError, TypeError, ValueError, EOFError, pickle.UnpicklingError):
+        kept = None  # kept by a release whose classes differ (and GRID_FORMAT was not raised)
     if kept is not None and (kept["stale_at"] is None or now < kept["stale_at"]):
         return kept["value"]
     value = build()

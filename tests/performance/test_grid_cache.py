@@ -244,3 +244,26 @@ def test_member_pages_read_little_once_the_grid_is_kept(
         client.get(url)
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
+
+
+def test_a_kept_grid_that_cannot_be_read_is_built_again(client_for, member, group, room, day):
+    from unittest import mock
+
+    from django.core.cache import caches
+
+    services.booking_create(
+        actor=member, room=room, group=group, start=at(day, "10:00"), end=at(day, "12:00"),
+        purpose="定例会", attendees=5,
+    )  # fmt: skip
+    url = week_url(room, day)
+    client_for("member").get(url)  # kept
+    cache = caches["default"]
+    real_get = cache.get
+
+    def get(key, *args, **kwargs):
+        if key.startswith("grid:"):
+            raise AttributeError("Can't get attribute 'Item' (a release of another shape)")
+        return real_get(key, *args, **kwargs)
+
+    with mock.patch.object(cache, "get", side_effect=get):
+        assert "10:00–12:00" in booked(client_for("member"), url)

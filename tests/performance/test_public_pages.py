@@ -7,6 +7,8 @@ A notice the office takes off the board leaves the kept pages within
 
 import datetime as dt
 import re
+import statistics
+import time
 
 import pytest
 from django.core.cache import caches
@@ -176,3 +178,26 @@ def test_an_unknown_category_or_year_is_answered_and_not_kept_as_another_page(gr
     _, first = count(Client(), reverse("bulletin:list") + "?utm_source=x")
     _, second = count(Client(), reverse("bulletin:list") + "?utm_source=x")
     assert first == second > 1
+
+
+def median_ms(url: str, times: int = 15) -> float:
+    spent = []
+    for _ in range(times):
+        client = Client()
+        started = time.perf_counter()
+        assert client.get(url).status_code == 200
+        spent.append(time.perf_counter() - started)
+    return statistics.median(spent) * 1000
+
+
+@pytest.mark.parametrize("page", ["bulletin", "activities", "newsletter"])
+def test_a_kept_page_is_served_in_a_fraction_of_the_time_it_takes_to_build(page, settings):
+    """In-process, in the same run: the median of 15 visits built afresh against 15 served
+    from the page cache (25 rows, on the loaded development machine: 27–36 ms against 2.4–2.9)."""
+    urls = fill(GroupFactory(name="たくさんの会", name_kana="たくさんのかい"), 25)
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    fresh = median_ms(urls[page])
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    Client().get(urls[page])
+    kept = median_ms(urls[page])
+    assert kept < fresh / 2, (page, round(fresh, 1), round(kept, 1))

@@ -582,9 +582,31 @@ def group_feed(group: Group) -> GroupCalendarFeed | None:
 def feeds_for(user) -> list[tuple[Group, GroupCalendarFeed | None, bool]]:
     """The user's groups with their private feed (None when it has none yet) and whether the
     user may reset (or make) it. Reads only: a page that lists feeds writes nothing."""
-    groups = list(user_groups(user))
-    feeds = {f.group_id: f for f in GroupCalendarFeed.objects.filter(group__in=groups)}
-    return [(group, feeds.get(group.pk), can_reset_feed(user, group)) for group in groups]
+    # The groups and their feeds in one read (issue #20: the bookings page): the feed's columns
+    # come with each group (one feed per group at most: a one-to-one).
+    feed = GroupCalendarFeed.objects.filter(group=OuterRef("pk"))
+    groups = list(
+        user_groups(user).annotate(
+            feed_pk=Subquery(feed.values("pk")[:1]),
+            feed_token=Subquery(feed.values("token")[:1]),
+            feed_created_at=Subquery(feed.values("created_at")[:1]),
+        )
+    )
+    return [
+        (
+            group,
+            GroupCalendarFeed(
+                pk=group.feed_pk,
+                group=group,
+                token=group.feed_token,
+                created_at=group.feed_created_at,
+            )
+            if group.feed_pk is not None
+            else None,
+            can_reset_feed(user, group),
+        )
+        for group in groups
+    ]
 
 
 def account_panel(user) -> dict:

@@ -1,6 +1,6 @@
 """The personal data the groups app holds (see core/personal_data.py)."""
 
-from django.db import transaction
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -166,7 +166,7 @@ def _last_representative(user):
     """Inside the closing's transaction the person's live groups are locked first (as
     membership_set_role locks the group), so two representatives of one group leaving at the
     same moment cannot both go."""
-    if transaction.get_connection().in_atomic_block:
+    if connection.in_atomic_block:
         mine = Membership.objects.filter(user=user, role=Membership.Role.REPRESENTATIVE)
         list(
             Group.objects.select_for_update()

@@ -4,9 +4,10 @@ episodes and opinions in the admin (each audited)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
@@ -170,16 +171,26 @@ def _group_addresses(group: Group) -> list[str]:
     )
 
 
-def _mail_group(group: Group, subject: str, body: str) -> None:
-    recipients = _group_addresses(group)
+def _mail(recipients: list[str], subject: str, body: str) -> None:
+    """Sent once the transaction commits, never silently: a mail server that is down is logged
+    (``robust``) instead of undoing the decision or being ignored. The caller writes subject and
+    body inside ``translation.override(settings.LANGUAGE_CODE)``: groups and the office read the
+    office's language whatever the language of the staff member's page."""
     if not recipients:
         return
-    subject = f"[{_('Broadcast programme')}] {subject}"
-    transaction.on_commit(
-        lambda: send_mail(
-            subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
-        )
+    prefix = str(getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", ""))
+    message = EmailMessage(
+        subject=" ".join(f"{prefix}{subject}".split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+        headers={"X-Kyodo-Kind": "programme"},
     )
+    transaction.on_commit(message.send, robust=True)
+
+
+def _mail_group(group: Group, subject: str, body: str) -> None:
+    _mail(_group_addresses(group), f"[{_('Broadcast programme')}] {subject}", body)
 
 
 def appearance_request(
@@ -221,15 +232,12 @@ def appearance_request(
         log_action(actor=actor, action="news.appearance_request", target=request)
         admin_url = reverse("admin:news_appearancerequest_change", args=[request.pk])
         url = f"{settings.SITE_URL}{admin_url}"
-        transaction.on_commit(
-            lambda: send_mail(
+        with translation.override(settings.LANGUAGE_CODE):
+            _mail(
+                [settings.OFFICE_EMAIL],
                 _("[Broadcast programme] %(group)s asks to appear") % {"group": group.name},
                 f"{group.name}: {topic}\n\n{url}\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [settings.OFFICE_EMAIL],
-                fail_silently=True,
             )
-        )
     return request
 
 
@@ -271,21 +279,22 @@ def appearance_schedule(*, actor, request: AppearanceRequest, episode) -> Appear
     row.save(update_fields=["status", "episode", "decided_at"])
     episode.featured_groups.add(row.group)
     log_action(actor=actor, action="news.appearance_schedule", target=row, episode=str(episode))
-    _mail_group(
-        row.group,
-        _("You will appear on the programme"),
-        _(
-            "The office scheduled %(group)s on the broadcast programme.\n\n"
-            "Episode: %(title)s\nAir date: %(date)s\n\nThe office will contact you about the "
-            "recording.\n%(url)s\n"
+    with translation.override(settings.LANGUAGE_CODE):
+        _mail_group(
+            row.group,
+            _("You will appear on the programme"),
+            _(
+                "The office scheduled %(group)s on the broadcast programme.\n\n"
+                "Episode: %(title)s\nAir date: %(date)s\n\nThe office will contact you about the "
+                "recording.\n%(url)s\n"
+            )
+            % {
+                "group": row.group.name,
+                "title": episode.title,
+                "date": f"{episode.air_date:%Y-%m-%d}",
+                "url": f"{settings.SITE_URL}{episode.get_absolute_url()}",
+            },
         )
-        % {
-            "group": row.group.name,
-            "title": episode.title,
-            "date": f"{episode.air_date:%Y-%m-%d}",
-            "url": f"{settings.SITE_URL}{episode.get_absolute_url()}",
-        },
-    )
     return row
 
 
@@ -303,13 +312,14 @@ def appearance_decline(*, actor, request: AppearanceRequest, reason: str) -> App
     row.decided_at = timezone.now()
     row.save(update_fields=["status", "decline_reason", "decided_at"])
     log_action(actor=actor, action="news.appearance_decline", target=row)
-    _mail_group(
-        row.group,
-        _("About your request to appear on the programme"),
-        _(
-            "Thank you for asking to appear on the broadcast programme with “%(topic)s”. "
-            "This time the office cannot schedule it:\n\n%(reason)s\n"
+    with translation.override(settings.LANGUAGE_CODE):
+        _mail_group(
+            row.group,
+            _("About your request to appear on the programme"),
+            _(
+                "Thank you for asking to appear on the broadcast programme with “%(topic)s”. "
+                "This time the office cannot schedule it:\n\n%(reason)s\n"
+            )
+            % {"topic": row.topic, "reason": reason},
         )
-        % {"topic": row.topic, "reason": reason},
-    )
     return row

@@ -47,6 +47,10 @@ REVIEWED: dict[tuple[str, str, str], tuple[int, str]] = {
         1,
         "the invitation (SECRET_MAILS) is secret; the other group mails carry no token",
     ),
+    ("news/services.py", "_mail", "EmailMessage"): (
+        1,
+        "the programme's appearance notices to a group's members and the office: no secret",
+    ),
     ("news/services.py", "opinion_submit", "send_mail"): (
         1,
         "to the office's inbox: an admin link, no secret",

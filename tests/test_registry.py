@@ -36,7 +36,12 @@ def test_the_apps_register_their_sections_of_each_page():
         "groups.new_groups",
         "newsletter.latest_issue",
     ]
-    assert [p.key for p in registry.panels("group_page")] == ["events.upcoming", "bulletin.posts"]
+    assert [p.key for p in registry.panels("group_page")] == [
+        "events.upcoming",
+        "bulletin.posts",
+        "collaboration.introductions",
+        "news.programme",
+    ]
     assert [p.key for p in registry.panels("my_page")] == [
         "groups.memberships",
         "facilities.bookings",

@@ -98,8 +98,9 @@ MAKERS = {
 DECISION_LABELS = ["collaboration.Introduction", "news.AppearanceRequest"]
 
 
-# --- The accessibility crawl (tests/a11y/pages.py adds these): the demo has no introduction,
-# and its consultations may all be older than the follow-up page's "not referred" list.
+# --- The accessibility crawl (tests/a11y/pages.py adds these): pages the crawl's links may
+# not reach (it reads two pages of a kind, and the demo's consultations may all be older than
+# the follow-up page's "not referred" list).
 def _a11y_referral(data) -> str:
     from django.urls import reverse
 
@@ -129,7 +130,19 @@ def _a11y_outcome(data) -> str | None:
     return reverse("collaboration:introduction_outcome", args=[introduction.pk])
 
 
+def _a11y_agreement(data) -> str | None:
+    """The agreement's form of a project adopted but not agreed yet (the demo has one; the
+    crawl reads only two workspaces, which may be others)."""
+    from django.urls import reverse
+
+    from collaboration.models import Project
+
+    waiting = Project.objects.filter(status=Project.Status.PREPARING).order_by("pk").first()
+    return reverse("collaboration:agreement_record", args=[waiting.slug]) if waiting else None
+
+
 A11Y_PAGES = {
     "collaboration:referral_create": _a11y_referral,
     "collaboration:introduction_outcome": _a11y_outcome,
+    "collaboration:agreement_record": _a11y_agreement,
 }

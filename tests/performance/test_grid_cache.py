@@ -267,3 +267,22 @@ def test_a_kept_grid_that_cannot_be_read_is_built_again(client_for, member, grou
 
     with mock.patch.object(cache, "get", side_effect=get):
         assert "10:00–12:00" in booked(client_for("member"), url)
+
+
+@pytest.mark.parametrize("role", ["member", "other_member", "staff", "anonymous"])
+def test_a_kept_grid_reads_exactly_as_one_built_afresh(
+    client_for, settings, member, group, room, day, role
+):
+    services.booking_create(
+        actor=member, room=room, group=group, start=at(day, "10:00"), end=at(day, "12:00"),
+        purpose="定例会", attendees=5,
+    )  # fmt: skip
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    client = client_for(role)
+    for url in (week_url(room, day), day_url(day), reverse("facilities:room", args=[room.slug])):
+        settings.GRID_CACHE_SECONDS = 0
+        built = token.sub("", client.get(url).content.decode())
+        settings.GRID_CACHE_SECONDS = 600
+        client.get(url)  # kept now
+        kept = token.sub("", client.get(url).content.decode())
+        assert kept == built, url

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -30,8 +31,6 @@ class OpinionForm(HoneypotMixin, forms.ModelForm):
 
 def month_choices(today, months: int = 12) -> list[tuple[str, str]]:
     """This month and the next ones, as ("2027-01", "2027年1月") in the page's language."""
-    from django.utils.formats import date_format
-
     first = today.replace(day=1)
     choices = []
     for n in range(months):

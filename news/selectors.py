@@ -1,6 +1,7 @@
 """Named reads of the news app."""
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from collaboration.models import Project
 from groups.models import Group
@@ -53,8 +54,6 @@ def appearance_requests_of(groups) -> list[AppearanceRequest]:
 
 def upcoming_episodes(today=None):
     """Episodes not yet aired, soonest first: where staff may schedule a group."""
-    from django.utils import timezone
-
     return ProgrammeEpisode.objects.filter(air_date__gte=today or timezone.localdate()).order_by(
         "air_date", "pk"
     )

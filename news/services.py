@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
@@ -197,8 +197,6 @@ def appearance_request(
     *, actor, group: Group, topic: str, preferred_month, note: str = ""
 ) -> AppearanceRequest:
     """A member of a registered group asks for the group to appear on the programme."""
-    from django.utils import timezone
-
     if not group.is_registered:
         raise AppearanceError(_("Only a registered group can ask to appear."))
     if not Membership.objects.filter(group=group, user=actor).exists():
@@ -259,8 +257,6 @@ def _locked_request(request: AppearanceRequest) -> AppearanceRequest:
 def appearance_schedule(*, actor, request: AppearanceRequest, episode) -> AppearanceRequest:
     """Staff schedule the group on an episode (not yet aired); the episode features the group
     and the group is told the air date."""
-    from django.utils import timezone
-
     if not isinstance(episode, ProgrammeEpisode):
         episode_id = str(episode or "").strip()
         episode = (
@@ -301,8 +297,6 @@ def appearance_schedule(*, actor, request: AppearanceRequest, episode) -> Appear
 @transaction.atomic
 def appearance_decline(*, actor, request: AppearanceRequest, reason: str) -> AppearanceRequest:
     """Staff decline the request, with the reason the group reads."""
-    from django.utils import timezone
-
     reason = (reason or "").strip()
     if not reason:
         raise AppearanceError(_("Give the reason the group will read."))

@@ -256,9 +256,10 @@ class Group(models.Model):
             GinIndex(
                 OpClass(Upper("description"), name="gin_trgm_ops"), name="group_description_trgm"
             ),
-            # Partner search: phrases of one group's needs looked for in others' offers.
-            GinIndex(fields=["offers"], opclasses=["gin_trgm_ops"], name="group_offers_trgm"),
-            GinIndex(fields=["needs"], opclasses=["gin_trgm_ops"], name="group_needs_trgm"),
+            # The directory's search (icontains) and the partner search (phrases of one group's
+            # needs looked for in others' offers, pg_trgm's word similarity on UPPER(col)).
+            GinIndex(OpClass(Upper("offers"), name="gin_trgm_ops"), name="group_offers_trgm"),
+            GinIndex(OpClass(Upper("needs"), name="gin_trgm_ops"), name="group_needs_trgm"),
         ]
 
     def __str__(self) -> str:

@@ -6,15 +6,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -23,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Upper
 from django.utils import timezone
 
 from core.fiscal import FiscalYear
@@ -71,16 +75,32 @@ def search_words(q: str) -> list[str]:
     return normalize_text(q).split()
 
 
+class _IdInArray(Func):
+    """``id = ANY(ARRAY(SELECT …))``: the array is computed once and the condition is an index
+    condition of the primary key, which can join a BitmapOr (an IN or EXISTS subquery cannot)."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
 def matches_word(word: str) -> Q:
     """One word in the group's name, reading or texts, or in the name of one of its activity
-    fields or areas. EXISTS, not a join: a group in two matching fields is listed once, and the
-    query stays one query whatever the number of words."""
-    in_field = Group.fields.through.objects.filter(group_id=OuterRef("pk")).filter(
+    fields or areas; one row per group whatever the number of matching fields.
+
+    Written so that PostgreSQL can answer it with a BitmapOr of index scans (issue #20): each
+    text condition is ``UPPER(col) LIKE UPPER('%word%')``, served by the trigram GIN index on
+    ``UPPER(col)``, and the fields and areas (small tables) become one array of group ids,
+    computed once (an InitPlan), whose ``id = ANY(…)`` the primary key's index serves. An
+    ``EXISTS`` (or ``IN``) subquery ORed with the text conditions would force a scan of every
+    group. Still one query whatever the number of words."""
+    by_field = Group.fields.through.objects.filter(
         Q(activityfield__name__icontains=word) | Q(activityfield__name_en__icontains=word)
-    )
-    in_area = Group.areas.through.objects.filter(group_id=OuterRef("pk")).filter(
+    ).values("group_id")
+    by_area = Group.areas.through.objects.filter(
         Q(area__name__icontains=word) | Q(area__name_en__icontains=word)
-    )
+    ).values("group_id")
+    in_field_or_area = _IdInArray(F("pk"), ArraySubquery(by_field.union(by_area, all=True)))
     return (
         Q(name__icontains=word)
         | Q(name_kana__icontains=to_hiragana(word))
@@ -88,8 +108,7 @@ def matches_word(word: str) -> Q:
         | Q(description__icontains=word)
         | Q(offers__icontains=word)
         | Q(needs__icontains=word)
-        | Exists(in_field)
-        | Exists(in_area)
+        | Q(in_field_or_area)
     )
 
 
@@ -211,13 +230,15 @@ def _shared_count(through, column: str, ids: list[int]):
 
 def text_match_candidates(group: Group) -> set[int]:
     """Registered groups whose offers contain a phrase of our needs (or whose needs contain a
-    phrase of our offers) at the threshold: pg_trgm's ``<%`` operator, served by the trigram
-    indexes on offers and needs, so the costly similarity is computed only for these."""
+    phrase of our offers) at the threshold: pg_trgm's ``<%`` operator on ``UPPER(col)`` (pg_trgm
+    folds case itself, so the match is the same), served by the trigram indexes on UPPER(offers)
+    and UPPER(needs) that the directory's search shares, so the costly similarity is computed
+    only for these."""
     conditions = Q()
     for phrase in phrases(group.needs):
-        conditions |= Q(offers__trigram_word_similar=phrase)
+        conditions |= Q(TrigramWordSimilar(Upper("offers"), phrase))
     for phrase in phrases(group.offers):
-        conditions |= Q(needs__trigram_word_similar=phrase)
+        conditions |= Q(TrigramWordSimilar(Upper("needs"), phrase))
     if not conditions:
         return set()
     with transaction.atomic(), connection.cursor() as cursor:

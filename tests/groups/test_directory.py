@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from groups import selectors
 from groups.models import ActivityField, Area, Group
 from tests.factories import GroupFactory
 
@@ -220,6 +221,11 @@ def test_the_search_uses_the_trigram_indexes(mixed, areas):
         sql, params = Group.objects.search("子ども食堂").query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
+        # The directory's word also looks in offers and needs (UPPER(col) indexes, issue #20).
+        word = Group.objects.filter(selectors.matches_word("子ども食堂"))
+        sql, params = word.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        word_plan = "\n".join(row[0] for row in cursor.fetchall())
     for index in (
         "group_name_trgm",
         "group_kana_trgm",
@@ -227,6 +233,9 @@ def test_the_search_uses_the_trigram_indexes(mixed, areas):
         "group_description_trgm",
     ):
         assert index in plan, plan
+        assert index in word_plan, word_plan
+    assert "group_offers_trgm" in word_plan, word_plan
+    assert "group_needs_trgm" in word_plan, word_plan
 
 
 @pytest.mark.django_db

@@ -1,7 +1,12 @@
-"""The group search is answered from its indexes at thousands of groups (issue #20): every word's
-text conditions use the trigram indexes on UPPER(col), the activity fields and areas come in as an
-array of group ids the primary key serves, and no step reads the whole groups table; the results
-are those of the plain EXISTS form, one row per group in 50音 order."""
+"""The group search can be answered from its indexes at thousands of groups (issue #20): each
+word's text conditions use the trigram indexes on UPPER(col), the activity fields and areas come in
+as an array of group ids that the primary key serves, all in one BitmapOr, and no subquery runs per
+group; the partner search's word similarity uses the same UPPER(offers)/UPPER(needs) indexes; the
+results are those of the earlier EXISTS form, one row per group in 50音 order.
+
+With sequential scans allowed, PostgreSQL reads 5,000 look-alike test groups whole (its cost
+estimate for the trigram indexes on such repetitive text is high): that choice depends on the data,
+so the plans are asserted with enable_seqscan off, as tests/groups/test_directory.py does."""
 
 import pytest
 from django.db import connection

@@ -37,7 +37,7 @@ def run_in_parallel(functions):
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_representatives_leaving_at_once_never_leave_the_group_without_one():
     group = GroupFactory()
     first, second = UserFactory(), UserFactory()

@@ -46,15 +46,29 @@ def _check_follow_up(
         raise GoBetweenError(_("The follow-up is for a member of the office's staff."))
 
 
-def _create(*, created_at: dt.datetime | None = None, **values) -> Introduction:
+def _record(*, actor, now: dt.datetime | None, note: str, audit: dict, **values) -> Introduction:
+    """Save the introduction (referral or suggestion) and audit it: the tail both records share.
+    ``now``: a replayed past step (the demo seeder) is recorded when it happened."""
     try:
         with transaction.atomic():
-            row = Introduction.objects.create(**values)
+            row = Introduction.objects.create(
+                note=note.strip(),
+                recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                **values,
+            )
     except IntegrityError as exc:  # a check the services above missed: never a 500
         raise GoBetweenError(_("This introduction could not be recorded.")) from exc
-    if created_at is not None:  # a replayed past step: recorded when it happened
-        Introduction.objects.filter(pk=row.pk).update(created_at=created_at)
-        row.created_at = created_at
+    if now is not None:
+        Introduction.objects.filter(pk=row.pk).update(created_at=now)
+        row.created_at = now
+    log_action(
+        actor=actor,
+        action="collaboration.introduction_record",
+        target=row,
+        kind=row.kind,
+        at=now,
+        **audit,
+    )
     return row
 
 
@@ -80,7 +94,11 @@ def referral_record(
     _check_follow_up(made_on=made_on, follow_up_on=follow_up_on, assignee=assignee, today=today)
     if made_on < consultation.held_on:
         raise GoBetweenError(_("A referral cannot be dated before the consultation."))
-    introduction = _create(
+    return _record(
+        actor=actor,
+        now=now,
+        note=note,
+        audit={"consultation": consultation.pk},
         kind=Introduction.Kind.REFERRAL,
         consultation=consultation,
         from_group=consultation.group,
@@ -89,19 +107,7 @@ def referral_record(
         made_on=made_on,
         follow_up_on=follow_up_on,
         assignee=assignee,
-        note=note.strip(),
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        created_at=now,
     )
-    log_action(
-        actor=actor,
-        action="collaboration.introduction_record",
-        target=introduction,
-        kind=introduction.kind,
-        consultation=consultation.pk,
-        at=now,
-    )
-    return introduction
 
 
 @transaction.atomic
@@ -125,7 +131,11 @@ def introduction_record(
         raise GoBetweenError(_("Only a registered group can be introduced."))
     _check_parties(from_group=from_group, to_group=to_group, partner=partner)
     _check_follow_up(made_on=made_on, follow_up_on=follow_up_on, assignee=assignee, today=today)
-    introduction = _create(
+    return _record(
+        actor=actor,
+        now=now,
+        note=note,
+        audit={},
         kind=Introduction.Kind.SUGGESTION,
         from_group=from_group,
         to_group=to_group,
@@ -133,18 +143,7 @@ def introduction_record(
         made_on=made_on,
         follow_up_on=follow_up_on,
         assignee=assignee,
-        note=note.strip(),
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        created_at=now,
     )
-    log_action(
-        actor=actor,
-        action="collaboration.introduction_record",
-        target=introduction,
-        kind=introduction.kind,
-        at=now,
-    )
-    return introduction
 
 
 @transaction.atomic

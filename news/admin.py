@@ -183,7 +183,7 @@ APPEARANCE_DECISIONS = (
         done=_("Scheduled: the group is told by e-mail."),
         reason="required",
         reason_label=_("Episode"),
-        extra={"choose_episode": True},
+        extra={"reason_template": "admin/news/appearancerequest/episode_choice.html"},
     ),
     Decision(
         key="decline",

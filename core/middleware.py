@@ -1,5 +1,8 @@
 import logging
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ERROR_FLAG
@@ -135,3 +138,64 @@ class AdminBadLookupMiddleware:
             return None
         logger.warning("Admin request refused by the database: %s", request.path, exc_info=True)
         return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+
+# --- Content-Security-Policy: the settings' policy built once, not on every response ---------
+# django-csp 4.0 builds the policy from the settings twice per response (the policy and the
+# report-only one: a copy of every directive, a dataclass turned into a dict, joins), although a
+# response that asked for nothing of its own (no csp_update/csp_replace/own config, no nonce)
+# always gets the same bytes. Those are kept per settings, forgotten when the setting changes.
+_SETTINGS_POLICIES: dict[bool, str] = {}
+
+
+@receiver(setting_changed)
+def _forget_csp_policies(*, setting, **kwargs):
+    if setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+        _SETTINGS_POLICIES.clear()
+
+
+def settings_policy(*, report_only: bool) -> str:
+    """The header the settings give a response of its own asking nothing ("" = none)."""
+    try:
+        return _SETTINGS_POLICIES[report_only]
+    except KeyError:
+        policy = _SETTINGS_POLICIES[report_only] = build_policy(report_only=report_only)
+        return policy
+
+
+_OWN_POLICY_ATTRS = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, the same header bytes, without rebuilding the settings' policy
+    on every response (issue #20: the framework floor). A response with a policy of its own
+    (csp_update, csp_replace, csp decorators) or a request that used its nonce is left to
+    django-csp as before; exemptions, excluded prefixes and DEBUG's error pages too."""
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in _OWN_POLICY_ATTRS
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for report_only, header, exempt, setting in (
+            (False, HEADER, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (True, HEADER_REPORT_ONLY, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+        ):
+            policy = settings_policy(report_only=report_only)
+            if not policy or header in response or getattr(response, exempt, False) is not False:
+                continue
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if not request.path_info.startswith(tuple(prefixes)):
+                response[header] = policy
+        # As django-csp: the nonce cannot be asked for once the header is written.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response

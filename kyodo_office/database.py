@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from urllib.parse import urlparse
 
 import dj_database_url
 import psycopg
+from django.core.signals import request_started
 from psycopg import sql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,13 +56,53 @@ def database_settings() -> dict:
             f"DATABASE_URL must be a PostgreSQL URL such as {DEFAULT_URL} (got scheme {scheme!r})."
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # Health checks off: Django's send a `SELECT 1` round trip at the start of every request
+        # on a kept connection (issue #20: the framework floor); drop_dead_connections checks the
+        # same thing without asking the server.
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=False)
     except ValueError as exc:
         raise DatabaseConfigError(f"DATABASE_URL cannot be read: {exc}") from exc
     if not config.get("NAME"):
         raise DatabaseConfigError(f"DATABASE_URL names no database (e.g. {DEFAULT_URL}).")
     config.setdefault("OPTIONS", {})["connect_timeout"] = 5
     return config
+
+
+# --- a kept connection the server has dropped is not used again -------------------------------
+
+
+def _server_hung_up(raw) -> bool:
+    """Whether the server has closed (or is closing) an idle connection, without a round trip.
+
+    Between requests a kept connection is idle: the server sends nothing unless it ends the
+    session (a restart, ``pg_terminate_backend``, ``idle_session_timeout``: a FATAL message,
+    then the end of the stream), so anything waiting to be read means it is gone. Polling the
+    socket costs one system call instead of Django's ``SELECT 1`` (CONN_HEALTH_CHECKS)."""
+    if raw.closed or raw.broken:
+        return True
+    try:
+        poll = select.poll()  # not select.select: it refuses descriptors above 1023
+        poll.register(raw.fileno(), select.POLLIN)
+        return bool(poll.poll(0))
+    except (OSError, ValueError, psycopg.Error):
+        return True
+
+
+def drop_dead_connections(**kwargs) -> None:
+    """At the start of a request, close this thread's kept connections the server has dropped,
+    so the request's first query opens a new one (as CONN_HEALTH_CHECKS did, without its query).
+    If PostgreSQL is down, that new connection fails with psycopg's own clear error."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        raw = conn.connection
+        if raw is None or conn.in_atomic_block:
+            continue
+        if _server_hung_up(raw):
+            conn.close()
+
+
+request_started.connect(drop_dead_connections, dispatch_uid="kyodo_drop_dead_connections")
 
 
 # --- preparing a server (used by `make run` / `make test`, never at import time) -----------------

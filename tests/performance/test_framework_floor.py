@@ -1,6 +1,7 @@
 """What every request pays before its view runs (issue #20: the framework floor)."""
 
 import contextlib
+import json
 import time
 from unittest import mock
 
@@ -112,6 +113,12 @@ def test_a_kept_connection_is_not_checked_with_a_query_on_every_request(framewor
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_the_server_dropped_is_replaced_before_the_request_uses_it(framework):
     wsgi_get(framework, FLOOR)
+    pid = terminate_this_connection()
+    assert wsgi_get(framework, FLOOR) == (200, b"ok\n")
+    assert connection.connection.info.backend_pid != pid
+
+
+def terminate_this_connection():
     pid = connection.connection.info.backend_pid
     params = _connect_params(connection.settings_dict, connection.settings_dict["NAME"])
     with psycopg.connect(**params, autocommit=True) as other:
@@ -119,8 +126,22 @@ def test_a_connection_the_server_dropped_is_replaced_before_the_request_uses_it(
     deadline = time.monotonic() + 5
     while not database._server_hung_up(connection.connection) and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert wsgi_get(framework, FLOOR) == (200, b"ok\n")
-    assert connection.connection.info.backend_pid != pid
+    return pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_postgresql_is_gone_the_health_check_says_so(framework, caplog):
+    wsgi_get(framework, "/healthz")
+    terminate_this_connection()
+    port = connection.settings_dict["PORT"]
+    connection.settings_dict["PORT"] = 1  # the server "is down": nothing answers there
+    try:
+        status, body = wsgi_get(framework, "/healthz")
+    finally:
+        connection.settings_dict["PORT"] = port
+    assert (status, json.loads(body)["database"]) == (503, "unavailable")
+    assert "database does not answer" in caplog.text and "port 1 failed" in caplog.text
+    assert wsgi_get(framework, "/healthz")[0] == 200  # and it is back when the server is
 
 
 @pytest.mark.django_db(transaction=True)

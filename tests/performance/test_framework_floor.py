@@ -16,7 +16,7 @@ from django.core.signals import request_started
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from core import middleware
@@ -145,31 +145,41 @@ def test_when_postgresql_is_gone_the_health_check_says_so(framework, caplog):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_floor_in_process_against_the_bare_floor(framework, settings, capsys):
+def test_the_floor_in_process_against_the_bare_floor(framework, capsys):
     """The ratios are printed, not asserted (two shared cores: timings flake); issue #20 wants
     the framework floor at 0.6 of the bare one, measured by `make bench`. "Before" is the stack
     as it was: django-csp's own middleware and Django's SELECT 1 health check."""
-    n = 2000
-    now = timed(framework, n)
-    with as_before(settings):
-        before = timed(WSGIHandler(), n)
-    settings.ROOT_URLCONF = "bench.bare_urls"
-    settings.MIDDLEWARE = []
-    bare = timed(WSGIHandler(), n)
+    n, rounds = 2000, 5  # in rounds that alternate the three, each stack's best round counts
+    bare_urls = {"ROOT_URLCONF": "bench.bare_urls", "MIDDLEWARE": []}
+    with override_settings(**bare_urls):
+        bare_handler = WSGIHandler()
+    with as_before():
+        before_handler = WSGIHandler()
+    best = {"bare": float("inf"), "before": float("inf"), "now": float("inf")}
+    for _ in range(rounds):
+        with override_settings(**bare_urls):
+            best["bare"] = min(best["bare"], timed(bare_handler, n // rounds))
+        with as_before():
+            best["before"] = min(best["before"], timed(before_handler, n // rounds))
+        best["now"] = min(best["now"], timed(framework, n // rounds))
+    rate = {name: n // rounds / seconds for name, seconds in best.items()}
     with capsys.disabled():
         print(
-            f"\nin process, {n} requests each: bare floor {n / bare:,.0f}/s; framework floor "
-            f"before {n / before:,.0f}/s (ratio {bare / before:.2f}), "
-            f"now {n / now:,.0f}/s (ratio {bare / now:.2f})"
+            f"\nin process, {n} requests each, best of {rounds} rounds: bare floor "
+            f"{rate['bare']:,.0f}/s; framework floor before {rate['before']:,.0f}/s (ratio "
+            f"{rate['before'] / rate['bare']:.2f}), now {rate['now']:,.0f}/s (ratio "
+            f"{rate['now'] / rate['bare']:.2f})"
         )
 
 
 @contextlib.contextmanager
-def as_before(settings):
-    settings.MIDDLEWARE = [
+def as_before():
+    middleware = [
         "csp.middleware.CSPMiddleware" if name == "core.middleware.PortalCSPMiddleware" else name
         for name in settings.MIDDLEWARE
     ]
+    overridden = override_settings(MIDDLEWARE=middleware)
+    overridden.enable()
     request_started.disconnect(dispatch_uid="kyodo_drop_dead_connections")
     connection.settings_dict["CONN_HEALTH_CHECKS"] = True
     connection.close()  # Django reads the setting when it connects
@@ -181,6 +191,7 @@ def as_before(settings):
         request_started.connect(
             database.drop_dead_connections, dispatch_uid="kyodo_drop_dead_connections"
         )
+        overridden.disable()
 
 
 def timed(handler, n):

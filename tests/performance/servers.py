@@ -206,7 +206,12 @@ class Browser:
 
     def sign_in(self, server: Server, email: str, password: str) -> None:
         form = self.get(server, "/accounts/login/")
-        assert form.status_code == 200, (self.name, server.name, form.status_code)
+        assert form.status_code == 200, (
+            self.name,
+            server.name,
+            form.status_code,
+            server.log_tail(),
+        )
         answer = self.post(
             server,
             "/accounts/login/",

@@ -18,6 +18,12 @@ STORAGES = {
 # Tests exercise rate limits explicitly; the cache is cleared between tests by a fixture.
 # Pages are built afresh for every test request; tests/test_page_cache.py turns the cache on.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# Signed-in pages kept per viewer (core/viewercache.py) and the rooms' kept grids
+# (facilities/gridcache.py) renew their versions after the writer's commit, which a test's
+# transaction never reaches: off here, and their own tests turn them on (with on-commit
+# callbacks run, or a transactional database).
+VIEWER_PAGE_CACHE_SECONDS = 0
+GRID_CACHE_SECONDS = 0
 # The footer's office details and hours are read once and kept (pages/footer.py). In tests they
 # are kept until a change through pages.services forgets them, and read before the first test
 # (tests/conftest.py), so no page's query count depends on which test ran before it.

@@ -75,6 +75,123 @@ def _office_footer_read_before_the_tests(request, django_db_blocker):
         office_footer()
 
 
+def _transactional_kind(item) -> tuple[bool, bool]:
+    """(transactional, serialized) for a test, decided as pytest-django's ``_django_db_helper``
+    decides them: from the django_db marker and the database fixtures the test asks for."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transactional = serialized = False
+    if marker:
+        transactional, reset_sequences, _dbs, serialized, _apps = validate_django_db(marker)
+        transactional = transactional or reset_sequences
+    names = set(getattr(item, "fixturenames", ()))
+    transactional = transactional or bool(
+        names & {"transactional_db", "live_server", "django_db_reset_sequences"}
+    )
+    serialized = serialized or "django_db_serialized_rollback" in names
+    return transactional, transactional and serialized
+
+
+def _has_serialized_contents() -> bool:
+    from django.db import connection
+
+    return hasattr(connection, "_test_serialized_contents")
+
+
+def _post_migrate_rows_present() -> bool:
+    """The rows every flush of a test database makes again through post_migrate: the Site and
+    the role groups (with the content types and permissions made just before them)."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.contrib.sites.models import Site
+
+    from accounts.roles import COMMITTEE_GROUP, OFFICIALS_GROUP, STAFF_GROUP
+
+    roles = {STAFF_GROUP, OFFICIALS_GROUP, COMMITTEE_GROUP}
+    return Site.objects.filter(pk=settings.SITE_ID).exists() and Group.objects.filter(
+        name__in=roles
+    ).count() == len(roles)
+
+
+def _database_is_empty() -> bool:
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sites.models import Site
+
+    return not any(m.objects.exists() for m in (ContentType, Permission, Group, Site))
+
+
+_NEXT_ITEM = pytest.StashKey[object]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Tell a test's fixtures, as they end, which test comes next (None: the last one)."""
+    item.stash[_NEXT_ITEM] = nextitem
+
+
+@pytest.fixture
+def _transactional_database_as_a_flush_leaves_it(request, django_db_setup, django_db_blocker):
+    """Transactional tests in any order (issue #20's review).
+
+    Between transactional tests Django flushes the database. A plain flush (a test without
+    ``serialized_rollback``) runs post_migrate, which makes the Site, the content types, the
+    permissions and the role groups again, under new ids; a serialized test's flush does not
+    (Django inhibits post_migrate there), and the serialized test then loads the rows the
+    migrations made, under their first ids. So, run alone, a serialized test after a plain one
+    failed on a duplicate "Staff" group, and a plain one after a serialized one found no Site
+    nor roles. Around pytest-django's own set-up (``_django_db_helper`` below):
+
+    - before a serialized test, tables that hold rows are emptied (a flush without
+      post_migrate), so its rows load under their first ids without a duplicate;
+    - after a serialized test, post_migrate runs as after a plain flush, unless the next test
+      is serialized too (it would only empty the tables again): whatever comes next, a plain
+      transactional test or the session's demo office, finds the Site and the roles;
+    - before a plain transactional test, post_migrate runs if its rows are missing anyway.
+    """
+    transactional, serialized = _transactional_kind(request.node)
+    serialized = serialized and _has_serialized_contents()
+    if not transactional:
+        yield
+        return
+    from django.core.management import call_command
+    from django.core.management.sql import emit_post_migrate_signal
+
+    with django_db_blocker.unblock():
+        if serialized and not _database_is_empty():
+            # As Django's own flush between tests: sequences go on (the loaded rows keep ids).
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
+        elif not serialized and not _post_migrate_rows_present():
+            emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    yield
+    if serialized:
+        nextitem = request.node.stash.get(_NEXT_ITEM, None)
+        next_serialized = nextitem is not None and _transactional_kind(nextitem)[1]
+        if not next_serialized:
+            with django_db_blocker.unblock():
+                emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
+@pytest.fixture
+def _django_db_helper(request, _transactional_database_as_a_flush_leaves_it, _django_db_helper):
+    """pytest-django's per-test database (``db``, ``transactional_db`` and the django_db marker
+    all come here), inside ``_transactional_database_as_a_flush_leaves_it``: that one is set up
+    before a serialized test's rows load and ends after the closing flush."""
+    if _transactional_kind(request.node)[1]:
+        from django.contrib.contenttypes.models import ContentType
+
+        # The rows loaded under their first ids: forget the ids the previous test's flush made.
+        ContentType.objects.clear_cache()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _seeded_randomness(request):
     """Python's and factory_boy's (with Faker's) random numbers repeat for each test: the seed

@@ -8,7 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from core import audit, audit_display, personal_data, personal_data_requests, registry
+        from core import (
+            audit,
+            audit_display,
+            personal_data,
+            personal_data_requests,
+            registry,
+            viewercache,
+        )
         from core.sites import site_follows_settings
 
         # Each app describes its audit keys in <app>/audit.py (core/audit.py's docstring).
@@ -35,6 +42,9 @@ class CoreConfig(AppConfig):
                 context=audit_display.recent_panel,
             ),
         )
+
+        # Every save and delete makes the signed-in pages kept per viewer stale (issue #20).
+        viewercache.connect()
 
         # After core's migrations, which come after the sites framework's (INSTALLED_APPS order):
         # its default row "example.com" is made by then and is given the portal's own address.

@@ -14,8 +14,9 @@ of known parameters (``?q=…``) can still fill the "pages" table: it has its ow
 counters in "default" (issue #12).
 
 Who gets a cached page: only a GET from a visitor with no session and no pending messages, so
-nothing personal is ever stored or shown (signed-in people always get a fresh page, and a page
-never depends on anything else of an anonymous request). Forms on such pages carry a CSRF token
+nothing personal is ever stored or shown (a page never depends on anything else of an anonymous
+request). Signed-in people (anyone with a session) get their own page, kept per viewer session
+by ``core.viewercache`` under the portal's data version. Forms on such pages carry a CSRF token
 and a one-time submission token per visitor: the stored page holds placeholders in their place,
 and each visitor gets tokens of their own (and the CSRF cookie) when it is served.
 
@@ -109,6 +110,13 @@ def _storable(response) -> bool:
     )
 
 
+def storable_copy(response) -> dict:
+    """The page's body with placeholders for the tokens each visitor gets anew, and its headers."""
+    body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    body = ONCE_FIELD.sub(rb"\1" + ONCE_PLACEHOLDER + rb"\2", body)
+    return {"body": body, "headers": {h: response[h] for h in KEPT_HEADERS if h in response}}
+
+
 def _serve(request, stored: dict) -> HttpResponse:
     body = stored["body"]
     if CSRF_PLACEHOLDER in body:
@@ -133,6 +141,12 @@ def public_page(name: str):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
+            if request.method == "GET" and settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # Someone with a session (signed in, mostly): their own kept page, if any.
+                from core import viewercache
+
+                parameters = PAGE_PARAMETERS[name]
+                return viewercache.serve_or_build(name, parameters, request, view, args, kwargs)
             seconds = _seconds()
             if seconds <= 0 or not _cacheable_request(request):
                 return view(request, *args, **kwargs)
@@ -148,10 +162,7 @@ def public_page(name: str):
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()
                 if _storable(response):
-                    body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-                    body = ONCE_FIELD.sub(rb"\1" + ONCE_PLACEHOLDER + rb"\2", body)
-                    headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-                    cache.set(key, {"body": body, "headers": headers}, seconds)
+                    cache.set(key, storable_copy(response), seconds)
             return response
 
         return wrapper

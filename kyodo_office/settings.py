@@ -159,6 +159,9 @@ CACHES = {
 }
 # Public pages as anonymous visitors see them are kept this long (core/pagecache.py); 0 = off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
+# A signed-in viewer's page is kept whole at most this long, and only while nothing in the
+# database has changed since (core/viewercache.py); 0 = off.
+VIEWER_PAGE_CACHE_SECONDS = env_int("VIEWER_PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,250 @@
+"""Signed-in pages kept whole, per viewer session, under the portal's data version (issue #20).
+
+Anonymous visitors get the busiest public pages from ``core.pagecache``; a signed-in member's page
+differs by who looks (their group's name on the grid, "mine", links to book), so it cannot be
+shared. Most of a signed-in page's cost is not its queries but building it: the layout alone is
+a few milliseconds of template work, a day's grid of 36 rooms far more. Members come back to the
+same pages (their room's week, their bookings, My Page) many times between two changes of
+anything, so each viewer's page is kept whole, in the "pages" cache (the database: shared by
+every app server), and served again while nothing in the database has changed.
+
+**The data version.** One short random token (``DATA_VERSION_KEY``), renewed after the commit of
+every save or delete of any model (and every many-to-many change), whatever made it: a member, the
+desk, the admin, a management command, a background job. Models that never show on a page
+(sessions, the page-view counters, the task queue's rows) do not renew it. A kept page holds the
+version it was built under, and is served only while that is still the version. The page and the
+version are read with one query (``get_many``).
+
+Why after commit, and not inside the writer's transaction: a version written inside it would hold
+that one cache row locked until the writer commits, so every write of the portal would queue
+behind every other (and two writers could deadlock through their other row locks). Written after
+commit, a reader can read the old version only between the writer's commit and its callback, both
+inside the writer's request: once the writer's request has returned (its redirect, its message),
+no one is served a page from before its change. A page built from data newer than the version it
+was stored under is harmless (the next renewal makes it stale anyway). The token is random, never
+a counter, so two writers can never end on the same version.
+
+**Who looks.** The key holds the session key (hashed), the signed-in user's id and their session's
+password hash, the language, the path and the known query parameters (as ``core.pagecache``, so a
+flood of made-up query strings stores nothing). Nothing kept for one session is ever served to
+another. A user's password change, deactivation, role or group change saves a model, renews the
+version and so ends every kept page (and the next fresh page signs a stale session out as usual).
+
+**What is not kept.** A request with pending messages, a view that wrote the session or added a
+message, a response that is not a plain 200 (or that sets a cookie or says private/no-store).
+The CSRF token and the one-time submission tokens are stored as placeholders and made afresh when
+a kept page is served, as ``core.pagecache`` does.
+
+**Time.** A page is kept at most ``VIEWER_PAGE_CACHE_SECONDS`` (60 in production; 0 = off): pages
+that depend on the clock (a slot turning past, a registration closing) are at most that late to
+show it, and every booking or registration is checked again when it is made. A view whose page
+turns stale at a known moment says so with ``kept_until(moment)`` (the rooms' grids do: their
+next free slot to start), and the page is kept no longer than that.
+
+Changes that reach the database without a model's save or delete (a queryset ``update``,
+``bulk_create``, raw SQL) do not renew the version: the portal's write paths that do so renew it
+themselves (``renew_data_version``); the expiry bounds anything else.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import functools
+import hashlib
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.cache import caches
+from django.db import connections, router, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
+
+from core import pagecache
+
+CACHE_ALIAS = pagecache.CACHE_ALIAS
+DATA_VERSION_KEY = "viewer:data-version"
+# Kept entries are dicts of bytes and str only; a release that changes their shape raises this.
+FORMAT = 1
+
+# Models whose rows never show on a page: their writes leave kept pages alone.
+IGNORED_MODELS = frozenset(
+    {
+        "sessions.session",
+        "contenttypes.contenttype",
+        "reports.pageviewcounter",
+        "reports.visitorcounter",
+        "reports.visitorofday",
+    }
+)
+IGNORED_APPS = frozenset({"procrastinate"})
+
+# The query parameters of the pages only signed-in people see (URL name → names); the public
+# pages' are core.pagecache.PAGE_PARAMETERS.
+VIEWER_PAGE_PARAMETERS: dict[str, frozenset[str]] = {
+    "my_account": frozenset(),
+    "facilities:bookings": frozenset({"page"}),
+    "facilities:desk": frozenset({"date"}),
+    "reports:annual_year": frozenset(),
+}
+
+_until: contextvars.ContextVar[float | None] = contextvars.ContextVar("viewer_page_until")
+
+
+def _seconds() -> int:
+    return getattr(settings, "VIEWER_PAGE_CACHE_SECONDS", 0)
+
+
+# --- The data version.
+def _write_version() -> None:
+    caches[CACHE_ALIAS].set(DATA_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def renew_data_version(using: str = "default") -> None:
+    """Make every kept signed-in page stale once the current transaction commits (at once when
+    there is none). Called for every model save and delete; callable by a write path that goes
+    around them. Several writes in one transaction renew it once."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        _write_version()
+        return
+    if any(func is _write_version for _sids, func, _robust in connection.run_on_commit):
+        return
+    # robust: a cache that cannot be written must not turn a committed change into an error
+    # page; the expiry then bounds how long an old page can be served.
+    transaction.on_commit(_write_version, using=using, robust=True)
+
+
+def _renew_for(sender, **kwargs) -> None:
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: only once the change is made
+    instance = kwargs.get("instance")
+    using = kwargs.get("using") or router.db_for_write(sender, instance=instance)
+    renew_data_version(using)
+
+
+def connect() -> None:
+    """Renew the version on every save, delete and many-to-many change (core.apps)."""
+    post_save.connect(_renew_for, dispatch_uid="core.viewercache.save")
+    post_delete.connect(_renew_for, dispatch_uid="core.viewercache.delete")
+    m2m_changed.connect(_renew_for, dispatch_uid="core.viewercache.m2m")
+
+
+# --- What the view says about its page.
+def kept_until(moment: dt.datetime | None) -> None:
+    """The page being built turns stale at ``moment`` (aware): keep it no longer."""
+    if moment is None:
+        return
+    current = _until.get(None)
+    stamp = moment.timestamp()
+    if current is None or stamp < current:
+        _until.set(stamp)
+
+
+# --- Serving.
+def _viewer(request) -> tuple[str, str, str] | None:
+    """(session key, user id, password hash) of a request that may be served a kept page."""
+    if request.method != "GET" or "messages" in request.COOKIES:
+        return None
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    session = request.session
+    if session.get("_messages"):
+        return None
+    key = session.session_key
+    if not key:
+        return None  # the cookie named no live session: a fresh page (as anonymous)
+    return key, str(session.get(SESSION_KEY, "")), str(session.get(HASH_SESSION_KEY, ""))
+
+
+def _key(name: str, request, viewer: tuple[str, str, str], parameters) -> str | None:
+    query = request.GET
+    if set(query) - parameters or any(len(values) > 1 for _n, values in query.lists()):
+        return None
+    normal = "&".join(f"{k}={v}" for k, v in sorted(query.items()))
+    if len(normal) > pagecache.MAX_KEPT_QUERY:
+        return None
+    session_key, user_id, password_hash = viewer
+    backend = request.session.get(BACKEND_SESSION_KEY, "")
+    raw = "\n".join(
+        [session_key, user_id, password_hash, backend, get_language() or "", request.path, normal]
+    )
+    return f"viewer:{FORMAT}:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+
+
+def _current_version(cache, found: dict) -> str:
+    version = found.get(DATA_VERSION_KEY)
+    if version is None:
+        cache.add(DATA_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(DATA_VERSION_KEY)
+    return version
+
+
+def _kept_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and getattr(storage, "_queued_messages", None))
+
+
+def serve_or_build(name: str, parameters, request, view, args, kwargs):
+    """The page for a signed-in (or session-holding) viewer: kept, or built and kept."""
+    seconds = _seconds()
+    viewer = _viewer(request) if seconds > 0 else None
+    key = viewer and _key(name, request, viewer, parameters)
+    if not key:
+        return view(request, *args, **kwargs)
+    cache = caches[CACHE_ALIAS]
+    found = cache.get_many([DATA_VERSION_KEY, key])
+    version = _current_version(cache, found)
+    kept = found.get(key)
+    if (
+        isinstance(kept, dict)
+        and kept.get("format") == FORMAT
+        and kept.get("version") == version
+        and time.time() < kept.get("until", 0)
+    ):
+        return pagecache._serve(request, kept)
+    token = _until.set(None)
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        until = time.time() + seconds
+        said = _until.get(None)
+        if said is not None:
+            until = min(until, said)
+    finally:
+        _until.reset(token)
+    if (
+        pagecache._storable(response)
+        and not request.session.modified
+        and not _kept_messages(request)
+        and until > time.time()
+    ):
+        stored = pagecache.storable_copy(response)
+        stored.update(format=FORMAT, version=version, until=until)
+        cache.set(key, stored, max(1, int(until - time.time()) + 1))
+    return response
+
+
+def viewer_page(name: str, parameters: frozenset[str] | None = None):
+    """Keep the decorated view's page per signed-in viewer (see above). For pages only signed-in
+    people see; public pages get the same through ``core.pagecache.public_page``. The query
+    parameters the page understands are ``VIEWER_PAGE_PARAMETERS[name]`` unless given."""
+    if parameters is None:
+        parameters = VIEWER_PAGE_PARAMETERS.get(name)
+    if parameters is None:
+        raise KeyError(f"say which query parameters {name!r} understands in VIEWER_PAGE_PARAMETERS")
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            return serve_or_build(name, parameters, request, view, args, kwargs)
+
+        return wrapper
+
+    return decorator

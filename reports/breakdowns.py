@@ -105,7 +105,7 @@ class YearBreakdowns:
         rows.sort(key=lambda g: (-g.activity, g.name))
         return rows
 
-    @property
+    @cached_property
     def active_groups(self) -> list[GroupActivity]:
         return [g for g in self.groups if g.activity]
 

@@ -84,7 +84,9 @@ def _directory_filters(request):
 @public_page("groups:directory")
 def directory(request):
     form, filters = _directory_filters(request)
-    page_obj = paginate(request, selectors.directory(**filters), DIRECTORY_PAGE_SIZE)
+    page_obj = selectors.directory_page(
+        selectors.directory(**filters), request.GET.get("page"), DIRECTORY_PAGE_SIZE
+    )
     my_groups = list(groups_user_can_act_for(request.user))
     return render(
         request,

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APPS := core accounts maillog groups facilities events news newsletter bulletin reports pages
 
-.PHONY: help run test test-deps lint format install db migrate messages compilemessages seed bench backup restore
+.PHONY: help run test test-deps lint format install db migrate messages compilemessages seed bench bench-held backup restore
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -52,6 +52,10 @@ test-deps: ## Install Chromium, CJK fonts, Java and the vnu HTML checker when mi
 bench: db compilemessages ## Load benchmark: seed kyodo_bench (scale 10), gunicorn + wrk, table and JSON in bench/results/
 	@bash tools/install_test_deps.sh wrk
 	$(PY) -m bench.run
+
+bench-held: db compilemessages ## Held load: 50 signed-in members on mixed pages for 10 minutes (3 workers × 4 threads), JSON in bench/results/
+	@bash tools/install_test_deps.sh wrk
+	$(PY) -m bench.held
 
 backup: install ## Dump the database and archive the uploads into backups/
 	$(PY) tools/backup.py backup

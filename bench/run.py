@@ -8,8 +8,9 @@
    middleware stack); a second gunicorn serves the bare floor (bench/bare_settings.py: the same
    view with no middleware at all), the yardstick of issue #20.
 3. Each key page is measured with wrk (requests/s, p50, p95, p99) as production serves it:
-   anonymous visitors' public pages come from the page cache (core/pagecache.py). A second pass
-   serves the anonymous pages with the page cache off ("fresh": each request builds the page).
+   anonymous visitors' public pages come from the page cache (core/pagecache.py), signed-in
+   viewers' pages from their kept pages (core/viewercache.py). A second pass serves every GET page
+   with both off ("fresh": each request builds the page).
    Queries per request are counted with Django's test client, for a page built afresh. Pages
    that do not exist yet are skipped with a note.
    Anonymous visitors, a group's representative (member), the office's staff and an official.
@@ -123,7 +124,12 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    env: dict, port: int, ready: str = "/healthz", config: str = "gunicorn.conf.py"
+    env: dict,
+    port: int,
+    ready: str = "/healthz",
+    config: str = "gunicorn.conf.py",
+    workers: int = WORKERS,
+    threads: int = 1,
 ) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(PY).parent)) or "gunicorn"
     args = [
@@ -134,12 +140,14 @@ def start_gunicorn(
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        str(WORKERS),
+        str(workers),
+        "--threads",
+        str(threads),
         "--no-control-socket",
         "--log-level",
         "warning",
     ]
-    say(f"gunicorn with {WORKERS} workers on 127.0.0.1:{port}")
+    say(f"gunicorn with {workers} workers × {threads} threads on 127.0.0.1:{port}")
     process = subprocess.Popen(args, cwd=REPO, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -380,8 +388,9 @@ def count_queries(client, target: Target) -> None:
             return client.post(target.path, target.body)
         return client.get(target.path)
 
-    # Counted as built afresh (the page cache would make every anonymous page one query).
-    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+    # Counted as built afresh (the page cache would make every anonymous page one query, and a
+    # signed-in viewer's kept page two).
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0, VIEWER_PAGE_CACHE_SECONDS=0):
         once()  # warm caches, and for the POST: from now on the slot is taken (the clash path)
         with CaptureQueriesContext(connection) as captured:
             response = once()
@@ -603,10 +612,12 @@ def main() -> int:
     try:
         # Production as configured: anonymous visitors' pages come from the page cache.
         measure(env, targets, cookies, csrf, "figures")
-        # The same pages built afresh for every request: what a cache miss costs.
+        # The same pages built afresh for every request: what a cache miss costs (anonymous
+        # visitors' page cache and signed-in viewers' kept pages both off).
         floors = ("bare", "framework")
-        fresh = [t for t in targets if t.role == "anonymous" and t.kind not in floors]
-        measure({**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}, fresh, cookies, csrf, "fresh")
+        fresh = [t for t in targets if t.method == "GET" and t.kind not in floors]
+        off = {"PUBLIC_PAGE_CACHE_SECONDS": "0", "VIEWER_PAGE_CACHE_SECONDS": "0"}
+        measure({**env, **off}, fresh, cookies, csrf, "fresh")
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 

@@ -1,0 +1,187 @@
+"""Lean reads for a member's own pages and the desk (issue #20).
+
+``selectors`` reads what the grids and most pages need; the bookings page and the desk show
+long lists of rows, where every joined column, every per-row queryset and every per-row
+``get_FOO_display`` adds up. Here:
+
+- the user's groups come with their memberships and calendar feeds in one read
+  (``member_groups``), and the memberships are the ones the permission checks keep for the
+  request (``groups.permissions.membership_of``), so asking "may they cancel this" costs no
+  further query;
+- each booking's or loan's equipment comes as one text in the row's own query
+  (``equipment_text``: "Projector ×1, Laptop ×2", in the equipment's order), not as a second
+  read and a queryset per row;
+- rows get their room and group from a dictionary (the 36 rooms are read once, the user's
+  groups once) instead of joining the rooms' and groups' long columns into every row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, TextField
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+
+from facilities.models import (
+    Booking,
+    BookingEquipment,
+    Equipment,
+    EquipmentLoan,
+    EquipmentLoanItem,
+    GroupCalendarFeed,
+    Room,
+)
+from groups.models import Group, Membership
+
+ROOM_SLUG_MARK = "room-slug-mark"
+MEMBERSHIP_FIELDS = ("id", "group_id", "user_id", "role", "joined_at")
+GROUP_FIELDS = ("id", "name", "name_kana", "slug", "status")
+
+
+def equipment_text(line_model, owner_model) -> RawSQL:
+    """The owner's equipment lines as one text, "name ×quantity" joined by ", ", in the
+    equipment's own order (``order``, then pk): what the pages printed line by line. Plain SQL
+    over the outer query's table (``owner_model``): the ORM's aggregate subquery cost more to
+    build than the rest of the query."""
+    owner = next(
+        f.column for f in line_model._meta.concrete_fields if f.related_model is owner_model
+    )
+    return RawSQL(
+        f"(SELECT string_agg(e.name || ' ×' || l.quantity, ', ' ORDER BY e.\"order\", e.id)"
+        f" FROM {line_model._meta.db_table} l JOIN {Equipment._meta.db_table} e"
+        f' ON e.id = l.equipment_id WHERE l.{owner} = "{owner_model._meta.db_table}".id)',
+        [],
+        output_field=TextField(),
+    )
+
+
+def rooms_by_id() -> dict[int, Room]:
+    """Every room (active or not: old bookings name rooms since closed), in the rooms' order,
+    each with its page's address as ``url`` (one ``reverse`` for all of them: a slug needs no
+    quoting in a path)."""
+    pattern = reverse("facilities:room", kwargs={"slug": ROOM_SLUG_MARK})
+    rooms = {}
+    for room in Room.objects.order_by("order", "pk"):
+        room.url = pattern.replace(ROOM_SLUG_MARK, room.slug)
+        rooms[room.pk] = room
+    return rooms
+
+
+def member_groups(user) -> list[Group]:
+    """The user's groups in kana order (any status, as ``selectors.user_groups``), each with its
+    calendar feed as ``feed`` (None when it has none yet) and the user's ``membership``; the
+    memberships are kept on the user for the request's permission checks."""
+    if not (user and user.is_authenticated):
+        return []
+    feeds = GroupCalendarFeed._meta.db_table
+    memberships = Membership._meta.db_table
+
+    def feed(column: str) -> RawSQL:
+        return RawSQL(
+            f'(SELECT f.{column} FROM {feeds} f WHERE f.group_id = "{memberships}".group_id)', []
+        )
+
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("group")
+        # What the pages show of a group (its long texts and logo stay in the database).
+        .only(*MEMBERSHIP_FIELDS, *(f"group__{name}" for name in GROUP_FIELDS))
+        .annotate(feed_pk=feed("id"), feed_token=feed("token"))
+        .order_by("group__name_kana", "group_id")
+    )
+    # The same memberships ``groups.permissions.membership_of`` reads (all of the user's): kept
+    # where it keeps them, so the checks below ask no more.
+    user._portal_memberships = {m.group_id: m for m in memberships}
+    groups = []
+    for membership in memberships:
+        group = membership.group
+        group.membership = membership
+        group.feed = (
+            GroupCalendarFeed(
+                pk=membership.feed_pk,
+                group=group,
+                token=membership.feed_token,
+            )
+            if membership.feed_pk is not None
+            else None
+        )
+        groups.append(group)
+    return groups
+
+
+def _attach(rows, rooms: dict[int, Room], groups: dict[int, Group]) -> list:
+    labels = dict(Booking.Status.choices)
+    weekdays = {}
+    for row in rows:
+        row.room = rooms[row.room_id]
+        if row.group_id is not None:
+            row.group = groups[row.group_id]
+        row.status_label = labels[row.status]
+        # What the template's |date:"Y-m-d (D)" and |time:"G:i" printed, made once per row.
+        start, end = timezone.localtime(row.start), timezone.localtime(row.end)
+        weekday = start.weekday()
+        if weekday not in weekdays:
+            weekdays[weekday] = str(WEEKDAYS_ABBR[weekday])
+        row.day = f"{start:%Y-%m-%d}"
+        row.day_label = f"{row.day} ({weekdays[weekday]})"
+        row.times = f"{start.hour}:{start:%M}–{end.hour}:{end:%M}"
+    return rows
+
+
+def upcoming_bookings(groups, rooms, now: dt.datetime, limit: int) -> list[Booking]:
+    """The groups' bookings that have not ended, soonest first, with ``equipment_text``."""
+    by_id = {g.pk: g for g in groups}
+    rows = (
+        Booking.objects.filter(group__in=list(by_id), end__gt=now)
+        .annotate(equipment_text=equipment_text(BookingEquipment, Booking))
+        .order_by("start", "pk")[:limit]
+    )
+    return _attach(list(rows), rooms, by_id)
+
+
+def past_bookings(groups, now: dt.datetime):
+    """The groups' ended bookings, newest first (a queryset, to be paged); ``attach_past`` fills
+    a page's rows."""
+    return Booking.objects.filter(group__in=[g.pk for g in groups], end__lte=now).order_by(
+        "-start", "-pk"
+    )
+
+
+def attach_past(rows, groups, rooms) -> list[Booking]:
+    return _attach(list(rows), rooms, {g.pk: g for g in groups})
+
+
+@dataclass
+class MemberLoans:
+    upcoming: list[EquipmentLoan]
+    past: list[EquipmentLoan]
+
+
+def member_loans(groups, *, upcoming: int, past: int, today: dt.date | None = None) -> MemberLoans:
+    """The groups' take-out loans in one read: those not over yet (until the return day has
+    passed, and while out), soonest first, at most ``upcoming``; and the ``past`` latest of the
+    others, newest first. Each with ``equipment_text``."""
+    today = today or timezone.localdate()
+    by_id = {g.pk: g for g in groups}
+    current = Q(return_date__gte=today) | Q(status=EquipmentLoan.Status.HANDED_OUT)
+    mine = EquipmentLoan.objects.filter(group__in=list(by_id)).annotate(
+        equipment_text=equipment_text(EquipmentLoanItem, EquipmentLoan)
+    )
+    first = mine.filter(current).order_by("pickup_date", "pk")[:upcoming]
+    second = mine.exclude(current).order_by("-pickup_date", "-pk")[:past]
+    labels = dict(EquipmentLoan.Status.choices)
+    now_current, now_past = [], []
+    for loan in first.union(second, all=True):
+        loan.group = by_id[loan.group_id]
+        loan.status_label = labels[loan.status]
+        if loan.return_date >= today or loan.status == EquipmentLoan.Status.HANDED_OUT:
+            now_current.append(loan)
+        else:
+            now_past.append(loan)
+    now_current.sort(key=lambda loan: (loan.pickup_date, loan.pk))
+    now_past.sort(key=lambda loan: (loan.pickup_date, loan.pk), reverse=True)
+    return MemberLoans(upcoming=now_current, past=now_past)

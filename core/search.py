@@ -3,18 +3,20 @@
 The core may not import the apps, so the search page asks ``registry.gather("search", words)``;
 each app's panel (``<app>/search.py``, registered from its ``AppConfig.ready``) returns
 ``found(kind=..., hits=..., count=...)`` for the words: at most ``LIMIT`` hits of its published or
-public content only, in a fixed number of queries (a count and a page), whatever the data.
+public content only, in a fixed number of queries whatever the data: one with ``found_in``, which
+reads the first hits and the number of all of them together (issue #20).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet, Window
 
 LIMIT = 5
 MAX_WORDS = 5
@@ -54,6 +56,19 @@ def snippet(text: str, terms, width: int = 60) -> str:
 
 def found(*, kind, hits, count: int, more_url: str = "") -> dict:
     return {"kind": kind, "hits": list(hits), "count": count, "more_url": more_url}
+
+
+def found_in(results: QuerySet, *, kind, hit: Callable[..., Hit], more_url: str = "") -> dict:
+    """``found()`` from one query: the first ``LIMIT`` rows of ``results`` (filtered and ordered,
+    without ``distinct()``) made into hits by ``hit``, and the number of all its rows, read with
+    them as ``COUNT(*) OVER ()`` instead of by a second query."""
+    rows = list(results.annotate(search_total=Window(Count("*")))[:LIMIT])
+    return found(
+        kind=kind,
+        hits=[hit(row) for row in rows],
+        count=rows[0].search_total if rows else 0,
+        more_url=more_url,
+    )
 
 
 def register(app_key: str, order: int, search) -> None:

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from core.search import LIMIT, Hit, found, snippet
+from core.search import Hit, found_in, snippet
 from groups import selectors
 from groups.models import Group
 
@@ -13,9 +13,10 @@ def search(terms) -> dict:
     groups = Group.objects.registered()
     for word in terms:
         groups = groups.filter(selectors.matches_word(word))
-    hits = [
-        Hit(g.name, g.get_absolute_url(), None, snippet(g.summary, terms))
-        for g in groups.order_by("name_kana", "pk")[:LIMIT]
-    ]
     more = reverse("groups:directory") + "?" + urlencode({"q": " ".join(terms)})
-    return found(kind=_("Citizen groups"), hits=hits, count=groups.count(), more_url=more)
+    return found_in(
+        groups.only("name", "slug", "summary").order_by("name_kana", "pk"),
+        kind=_("Citizen groups"),
+        hit=lambda g: Hit(g.name, g.get_absolute_url(), None, snippet(g.summary, terms)),
+        more_url=more,
+    )

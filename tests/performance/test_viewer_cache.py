@@ -286,3 +286,12 @@ def test_no_kept_page_crosses_viewers_in_either_order(
                 for url in urls:
                     page = without_tokens(clients[role].get(url).content)
                     assert page == fresh[(role, url)], (role, url)
+
+
+def test_kept_pages_are_stored_compressed(client_for, member, group_page):
+    """Every read of a kept page carries it out of the database: HTML kept as a tenth of itself."""
+    page = client_for("member").get(group_page).content
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM portal_pages WHERE cache_key LIKE %s", ["%:viewer:1:%"])
+        stored = [len(value) for (value,) in cursor.fetchall()]
+    assert stored and max(stored) < len(page) / 2

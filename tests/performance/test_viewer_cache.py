@@ -289,9 +289,11 @@ def test_no_kept_page_crosses_viewers_in_either_order(
 
 
 def test_kept_pages_are_stored_compressed(client_for, member, group_page):
-    """Every read of a kept page carries it out of the database: HTML kept as a tenth of itself."""
+    """Every read of a kept page carries it out of the database: kept compressed (uncompressed,
+    the database cache's base64 of the pickle would be a third larger than the page; a large
+    page such as the day view's shrinks to a twentieth)."""
     page = client_for("member").get(group_page).content
     with connection.cursor() as cursor:
         cursor.execute("SELECT value FROM portal_pages WHERE cache_key LIKE %s", ["%:viewer:1:%"])
         stored = [len(value) for (value,) in cursor.fetchall()]
-    assert stored and max(stored) < len(page) / 2
+    assert stored and max(stored) < len(page) * 0.8

@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.utils import timezone
@@ -197,13 +198,14 @@ def newly_registered(limit: int = 5):
 
 
 def group_page(group: Group) -> Group:
-    """The group with what its page shows, in a few queries."""
-    return (
-        Group.objects.prefetch_related(
-            Prefetch("fields", queryset=ActivityField.objects.order_by("order", "pk")),
-            Prefetch("areas", queryset=Area.objects.order_by("order", "pk")),
-        )
-    ).get(pk=group.pk)
+    """The group with what its page shows: its fields and areas, read into the instance the
+    permission check fetched (no second read of the group)."""
+    prefetch_related_objects(
+        [group],
+        Prefetch("fields", queryset=ActivityField.objects.order_by("order", "pk")),
+        Prefetch("areas", queryset=Area.objects.order_by("order", "pk")),
+    )
+    return group
 
 
 def activity_records_for_group(group: Group):

@@ -55,6 +55,7 @@ import hashlib
 import time
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import caches
@@ -110,7 +111,13 @@ def renew_data_version(using: str = "default") -> None:
     if not connection.in_atomic_block:
         _write_version()
         return
-    if any(func is _write_version for _sids, func, _robust in connection.run_on_commit):
+    # Once per transaction: skip when a renewal is already pending at this savepoint or deeper
+    # (it commits exactly when this write does, or is rolled back with it). One pending at an
+    # outer level only is not enough: a rollback to this savepoint keeps it, commits keep both.
+    here = set(connection.savepoint_ids)
+    if any(
+        func is _write_version and here <= sids for sids, func, _robust in connection.run_on_commit
+    ):
         return
     # robust: a cache that cannot be written must not turn a committed change into an error
     # page; the expiry then bounds how long an old page can be served.
@@ -129,9 +136,18 @@ def _renew_for(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Renew the version on every save, delete and many-to-many change (core.apps)."""
-    post_save.connect(_renew_for, dispatch_uid="core.viewercache.save")
-    post_delete.connect(_renew_for, dispatch_uid="core.viewercache.delete")
+    """Renew the version on every save, delete and many-to-many change (core.apps).
+
+    Connected model by model, not for every sender: a model with a delete receiver loses
+    Django's fast delete (its rows are fetched to send the signal), which the ignored ones
+    (sessions cleared by the thousand, the page-view counters) keep."""
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:
+            continue
+        uid = f"core.viewercache.{meta.label_lower}"
+        post_save.connect(_renew_for, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_renew_for, sender=model, dispatch_uid=f"{uid}.delete")
     m2m_changed.connect(_renew_for, dispatch_uid="core.viewercache.m2m")
 
 

@@ -91,18 +91,8 @@ def without_tokens(content: bytes) -> bytes:
     return TOKENS.sub(rb"\1-\2", content)
 
 
-def as_in_a_new_transaction() -> None:
-    """The test's own transaction never commits: the renewal its fixtures' writes asked for is
-    still pending in it, and a write made now would rightly not ask again. A request of the portal
-    starts with none pending: forget those."""
-    connection.run_on_commit[:] = [
-        entry for entry in connection.run_on_commit if entry[1] is not viewercache._write_version
-    ]
-
-
 def renew(django_capture_on_commit_callbacks, change) -> None:
     """Make a change as a request of the portal does: in a transaction that commits."""
-    as_in_a_new_transaction()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         change()
 
@@ -159,7 +149,6 @@ def test_a_rolled_back_change_leaves_kept_pages_kept(
 def test_many_writes_in_one_transaction_renew_the_version_once(
     django_capture_on_commit_callbacks, group
 ):
-    as_in_a_new_transaction()
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         RoomFactory()
         RoomFactory()
@@ -297,3 +286,16 @@ def test_kept_pages_are_stored_compressed(client_for, member, group_page):
         cursor.execute("SELECT value FROM portal_pages WHERE cache_key LIKE %s", ["%:viewer:1:%"])
         stored = [len(value) for (value,) in cursor.fetchall()]
     assert stored and max(stored) < len(page) * 0.8
+
+
+def test_every_model_that_shows_on_a_page_renews_and_sessions_keep_their_fast_delete():
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        listens = post_save.has_listeners(model) and post_delete.has_listeners(model)
+        if label in viewercache.IGNORED_MODELS or model._meta.app_label in viewercache.IGNORED_APPS:
+            continue
+        assert listens, label
+    assert not post_delete.has_listeners(Session)

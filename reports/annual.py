@@ -258,13 +258,13 @@ class YearReport:
         with_rooms = "facilities" in self.sources
 
         def compute() -> dict:
-            # From each source's first data (the same queries without a lower bound): a year
+            # The year and the one before, with each source's first year with data: a year
             # before a source's first data has no figures for its KPIs (「—」, never 0).
-            yearly, first_years = kpis.yearly_since_the_data(last=self.year, sources=self.sources)
+            yearly, first_years = kpis.two_years(year=self.year, sources=self.sources)
             return {
                 # Names this gathering of the figures: the page kept with it (``page_key``).
                 "stamp": uuid.uuid4().hex,
-                "yearly": {y: yearly.get(y, {}) for y in (self.year - 1, self.year)},
+                "yearly": yearly,
                 "first_years": first_years,
                 "months": kpis.monthly(self.fy, sources=self.sources),
                 # The running year is compared with the year before from its 1 April to the
@@ -279,26 +279,41 @@ class YearReport:
                     else {}
                 ),
                 "rooms": kpis.rooms(self.fy) if with_rooms else [],
-                "previous_rooms": kpis.rooms(self.previous_fy) if with_rooms else [],
+                # The year before's rooms give its utilisation, compared with a finished year's
+                # only: the running year's rate is not compared (``to_date_value``).
+                "previous_rooms": (
+                    kpis.rooms(self.previous_fy) if with_rooms and not self.is_current else []
+                ),
             }
 
         return kpis.remember(
             f"year2:{self.year}:{','.join(self.sources)}:{self.current_year}",
             compute,
             kpis.cache_seconds(self.year, self.today),
+            keep=kpis.keep_seconds(self.year, self.today),
         )
 
     @property
     def page_key(self) -> str:
         """What the year's page shows, in a word: these figures (a new gathering, a new key)
-        and the targets as they are now. The rendered page is kept under it, so it is never
-        older than the figures in it, and an edited target shows at once."""
+        and the targets as they are now. The rendered page is kept with it (``kept_page``), so
+        it is never older than the figures in it, and an edited target shows at the next
+        request (requests arriving while that one builds the page get the previous one)."""
         targets = ",".join(f"{k}={v}" for k, v in sorted(self.targets.items()))
         return f"{self.year}:{self.current_year}:{self._data['stamp']}:{targets}"
 
-    @property
-    def keep_seconds(self) -> int:
-        return kpis.cache_seconds(self.year, self.today)
+    def kept_page(self, key: str, render) -> str:
+        """The page built by ``render()`` from these figures, kept with them: under one key per
+        year and ``key`` (the language), as long as the figures; a page of other figures or
+        targets (``page_key``) is past its time and one request builds it anew while the others
+        still get the previous one (``kpis.remember``)."""
+        return kpis.remember(
+            f"year-page:{self.year}:{self.current_year}:{key}",
+            render,
+            kpis.cache_seconds(self.year, self.today),
+            keep=kpis.keep_seconds(self.year, self.today),
+            version=self.page_key,
+        )
 
     def has_data(self, kpi: Kpi, year: int | None = None) -> bool:
         """Whether ``kpi``'s source had any data by ``year`` (this report's year by default)."""
@@ -688,6 +703,7 @@ class TrendReport:
             f"trend-to-date:{self.current_year}:{day.isoformat()}:{','.join(names)}",
             lambda: kpis.to_date(year=self.current_year - 1, day=day, sources=names),
             kpis.cache_seconds(self.current_year, self.today),
+            keep=kpis.keep_seconds(self.current_year, self.today),
         )
 
     @cached_property

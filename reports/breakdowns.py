@@ -72,6 +72,7 @@ class YearBreakdowns:
             f"breakdowns:{fy.year}:{kpis.current_year(self.today)}",
             compute,
             kpis.cache_seconds(fy.year, self.today),
+            keep=kpis.keep_seconds(fy.year, self.today),
         )
 
     @property

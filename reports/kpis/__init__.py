@@ -7,6 +7,19 @@ those of finished fiscal years for ``settings.REPORTS_CACHE_SECONDS`` (10 minute
 those of the current (and next) year for ``settings.REPORTS_LIVE_CACHE_SECONDS`` (1 minute). A
 booking recorded now shows in the current year's report within a minute; a late correction to a
 past year within ten.
+
+Never gathered by a crowd (``remember``, issue #20). Gathering the running year's figures takes
+a good part of a second at scale 10, and they are due again every minute: when they are due,
+one request gathers them (it takes a lock through the cache's ``add``, which every app server
+sees) while every other request still gets the last figures gathered; with no figures at all
+yet, the others wait for that one's instead of gathering them too. A lock, not a version renewed
+by the data: the figures read seven apps' tables (bookings, the register, events,
+consultations, the newsletter, the bulletin board, and the page-view counters, which change with
+every page anybody opens), so no version short of one renewed by every write of every app would
+say when they changed, and the running year's would change all the time anyway. Finished years'
+figures stay kept (``keep_seconds``: a month) and are gathered again, the same way, by one
+request at most every ``REPORTS_CACHE_SECONDS``: a late correction shows within that time, and
+no request ever waits for a finished year again once it has been gathered.
 """
 
 from __future__ import annotations
@@ -25,7 +38,7 @@ from core.fiscal import FiscalYear
 from core.kpis import counted_until
 from reports.kpis.definitions import KPIS
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 
 SOURCES = (
     "groups",
@@ -71,34 +84,75 @@ def current_year(today: dt.date | None = None) -> int:
     return FiscalYear.of(today or timezone.localdate()).year
 
 
-# How long figures past their time may still be shown while one request gathers them anew.
+# How long the running year's figures past their time may still be shown while one request
+# gathers them anew; finished years' are kept for FINISHED_KEEP_SECONDS.
 STALE_SECONDS = 300
+FINISHED_KEEP_SECONDS = 30 * 24 * 3600
+# How long a request with no figures to show waits for another that is gathering them, before it
+# gathers them itself (that one may have died).
+WAIT_SECONDS = 15
+WAIT_STEP = 0.05
 
 
-def remember(key: str, compute: Callable, seconds: int):
-    """``compute()``, kept in the cache under ``key`` for ``seconds``.
+def keep_seconds(year: int, today: dt.date | None = None) -> int:
+    """How long figures of ``year`` (and a page built from them) stay to be shown while they
+    are gathered anew: a month for a finished year, five minutes past their time while it runs."""
+    if year < current_year(today):
+        return max(FINISHED_KEEP_SECONDS, finished_seconds() + STALE_SECONDS)
+    return live_seconds() + STALE_SECONDS
 
-    When the time is up, the next request gathers the figures again while requests arriving in
-    the meantime (on any app server) still get the previous ones: gathering a year takes the
-    better part of a second on a large database, and every worker doing it at once would stall
-    them all. Figures nobody asked for within STALE_SECONDS after their time are gathered afresh.
+
+def remember(key: str, compute: Callable, seconds: int, *, keep: int | None = None, version=None):
+    """``compute()``, kept in the cache under ``key``: fresh for ``seconds``, shown for ``keep``
+    (by default ``seconds + STALE_SECONDS``) while one request computes it again.
+
+    ``version`` (optional) names what the value was computed from: a kept value of another
+    version is past its time, as if its seconds were up (a page kept with its figures).
+
+    Past its time, the next request computes it again while requests arriving in the meantime
+    (on any app server) still get the previous value. With nothing kept, one request computes it
+    and the others wait for it (up to WAIT_SECONDS, then compute it themselves).
     """
     key = f"reports:v{CACHE_VERSION}:{key}"
     if seconds <= 0:
         return compute()
+    lock = f"{key}:gathering"
     entry = cache.get(key)
-    now = time.time()
     if entry is not None:
-        value, fresh_until = entry
-        if now < fresh_until or not cache.add(f"{key}:gathering", 1, timeout=60):
+        value, fresh_until, kept_version = entry
+        if time.time() < fresh_until and kept_version == version:
             return value
+        if not cache.add(lock, 1, timeout=60):
+            return value  # another request is computing it: the previous value meanwhile
+        locked = True
+    else:
+        locked = cache.add(lock, 1, timeout=60)
+        if not locked:
+            entry = _wait_for(key, lock)
+            if entry is not None:
+                return entry[0]
+    now = time.time()
     try:
         value = compute()
-        cache.set(key, (value, now + seconds), seconds + STALE_SECONDS)
+        cache.set(key, (value, now + seconds, version), keep or seconds + STALE_SECONDS)
     finally:
-        if entry is not None:
-            cache.delete(f"{key}:gathering")
+        if locked:
+            cache.delete(lock)
     return value
+
+
+def _wait_for(key: str, lock: str):
+    """The entry another request is computing, once it is there (None after WAIT_SECONDS or
+    when that request gave up without it)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        entry = cache.get(key)
+        if entry is not None:
+            return entry
+        if cache.get(lock) is None:
+            return None
+    return None
 
 
 def _answers(first: int | None, last: int, names: tuple[str, ...]) -> list[dict]:
@@ -118,6 +172,7 @@ def _cached_answers(
                 f"yearly:{','.join(names)}:{first}:{closed}",
                 lambda: _answers(first, closed, names),
                 cache_seconds(closed, today),
+                keep=keep_seconds(closed, today),
             )
         )
     if last > closed:
@@ -127,6 +182,7 @@ def _cached_answers(
                 f"yearly:{','.join(names)}:{start}:{last}:{current}",
                 lambda: _answers(start, last, names),
                 cache_seconds(current, today),
+                keep=keep_seconds(current, today),
             )
         )
     if len(parts) == 1:
@@ -174,6 +230,25 @@ def yearly_since_the_data(
     names = tuple(sources)
     answers = _cached_answers(None, last, names, today) if cached else _answers(None, last, names)
     return _merge(None, last, names, answers), first_years(answers, names)
+
+
+def two_years(*, year: int, sources: Iterable[str] = SOURCES) -> tuple[dict[int, dict], dict]:
+    """``yearly_since_the_data(last=year)`` for what a year's report reads of it: the figures of
+    ``year - 1`` and ``year``, and each source's first year with data as far as those two years
+    need it (``year - 1`` stands for "that year or earlier").
+
+    The whole history is the dearest query of a year's page (every booking since the portal
+    began, six years of them at scale 10) and the page shows two years of it: the years before
+    are read only for a source with nothing in ``year - 1``, to tell a year before its first
+    data (「—」) from a quiet one (0)."""
+    names = tuple(sources)
+    answers = _answers(year - 1, year, names)
+    first = first_years(answers, names)
+    for name in names:
+        if first[name] is None or first[name] > year - 1:
+            earlier = first_years([source(name).yearly(first=None, last=year - 2)], (name,))
+            first[name] = earlier[name] if earlier[name] is not None else first[name]
+    return _merge(year - 1, year, names, answers), first
 
 
 def _merge(first: int | None, last: int, names: tuple[str, ...], answers: list[dict]) -> dict:

@@ -13,6 +13,28 @@ from reports.kpis.definitions import format_change, format_change_pct, format_va
 register = template.Library()
 
 
+class KeptPageNode(template.Node):
+    def __init__(self, nodelist, report, key):
+        self.nodelist, self.report, self.key = nodelist, report, key
+
+    def render(self, context) -> str:
+        report, key = self.report.resolve(context), str(self.key.resolve(context))
+        return report.kept_page(key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def kept_page(parser, token):
+    """``{% kept_page report LANGUAGE_CODE %}…{% endkept_page %}``: the body of a year's page,
+    kept with the figures it shows (``YearReport.kept_page``): built by one request when they
+    change, the previous one shown to the others meanwhile."""
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError("kept_page takes a report and a key.")
+    nodelist = parser.parse(("endkept_page",))
+    parser.delete_first_token()
+    return KeptPageNode(nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2]))
+
+
 @register.filter
 def kpi_value(value, kpi) -> str:
     """4768 → "4,768"; booked hours keep one decimal; no figure → "—"."""

@@ -207,6 +207,7 @@ def test_the_breakdowns_take_a_fixed_number_of_queries(office, staff, today):
             d.register_by_field, d.by_field, d.groups  # noqa: B018
         return len(ctx.captured_queries)
 
+    count()  # the first cache write of the process also counts the cache's table
     few = count()
     fields = list(ActivityField.objects.all())
     more = groups_services.group_histories_create_bulk(
@@ -228,4 +229,4 @@ def test_the_breakdowns_take_a_fixed_number_of_queries(office, staff, today):
         ],
     )  # fmt: skip
     assert count() == few
-    assert few <= 14  # eight aggregate queries and the cache's own (read, lock, write)
+    assert few <= 16  # the aggregate queries and the cache's own (read, lock, write, unlock)

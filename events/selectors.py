@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Collate, NullIf, TruncMonth
 from django.utils import timezone
 
@@ -238,6 +239,19 @@ def event_by_slug(slug: str) -> Event | None:
     return with_places(_base().filter(slug=slug)).prefetch_related("questions").first()
 
 
+def event_for_page(slug: str) -> Event | None:
+    """The event as its page shows it, in one read (issue #20): the places taken
+    (``with_places``) and the people on the waiting list (``waitlisted``, what
+    ``waitlist_size`` counts) summed in the same query. Its registration questions are read
+    only where the registration form is built."""
+    waiting = Q(registrations__status=Registration.Status.WAITLISTED)
+    return (
+        with_places(_base().filter(slug=slug))
+        .annotate(waitlisted=Coalesce(Sum("registrations__people", filter=waiting), 0))
+        .first()
+    )
+
+
 def registration_for(user, event: Event) -> Registration | None:
     """The user's live registration (or None), with its waiting-list rank as ``rank``."""
     if not (user and user.is_authenticated):
@@ -254,20 +268,17 @@ def registration_for(user, event: Event) -> Registration | None:
 def with_waitlist_rank(queryset):
     """Annotate ``rank``: a waiting registration's place in the queue, the one rule used on
     every page and in every e-mail: the people still waiting with an earlier position, plus
-    one (a place given up leaves no gap)."""
-    ahead = (
-        Registration.objects.filter(
-            event_id=OuterRef("event_id"),
-            status=Registration.Status.WAITLISTED,
-            waitlist_position__lt=OuterRef("waitlist_position"),
-        )
-        .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
+    one (a place given up leaves no gap). Plain SQL over the queryset's own table (a
+    registrations queryset, not joined under another alias): built by the ORM, this count
+    cost more than the rest of the query (issue #20)."""
+    table = Registration._meta.db_table
+    ahead = RawSQL(
+        f"(SELECT COUNT(*) FROM {table} a WHERE a.event_id = {table}.event_id"
+        f" AND a.status = %s AND a.waitlist_position < {table}.waitlist_position) + 1",
+        [Registration.Status.WAITLISTED],
+        output_field=IntegerField(),
     )
-    return queryset.annotate(
-        rank=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
-    )
+    return queryset.annotate(rank=ahead)
 
 
 def waitlist_rank(registration: Registration) -> int | None:
@@ -280,7 +291,9 @@ def waitlist_rank(registration: Registration) -> int | None:
 
 
 def waitlist_size(event: Event) -> int:
-    """People on the waiting list."""
+    """People on the waiting list (read with the event by ``event_for_page``)."""
+    if getattr(event, "waitlisted", None) is not None:
+        return event.waitlisted
     total = event.registrations.filter(status=Registration.Status.WAITLISTED).aggregate(
         n=Sum("people")
     )["n"]

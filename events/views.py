@@ -180,7 +180,9 @@ def _detail_context(request, event: Event, **forms) -> dict:
 @require_GET
 @public_page("events:detail")
 def detail(request, slug):
-    event = _event_or_404(request, slug)
+    event = selectors.event_for_page(slug)
+    if event is None or not can_view_event(request.user, event):
+        raise Http404
     return render(request, "events/detail.html", _detail_context(request, event))
 
 

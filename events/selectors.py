@@ -477,7 +477,8 @@ def account_panel(user) -> dict:
         with_waitlist_rank(
             Registration.objects.filter(user=user, status__in=Registration.LIVE, event__end__gt=now)
         )
-        .select_related("event", "event__organiser", "group")
+        # The panel shows each event's title, time and link: no group rows (issue #20).
+        .select_related("event")
         .order_by("event__start", "pk")
     )
     proposals = list(
@@ -498,21 +499,26 @@ def surveys_to_answer(user, now: dt.datetime | None = None) -> list[Survey]:
     if not (user and user.is_authenticated):
         return []
     memberships = Membership.objects.filter(user=user, group__status=Group.Status.REGISTERED)
-    audience = Q(audience=Survey.Audience.ACCOUNTS) | Q(
-        audience=Survey.Audience.ATTENDEES,
-        event__registrations__user=user,
-        event__registrations__attended=True,
+    # Whether the user attended the event, is a member (or a representative) of a registered
+    # group is asked inside the survey query itself (issue #20: one query instead of three, and
+    # no join that needs DISTINCT).
+    audience = (
+        Q(audience=Survey.Audience.ACCOUNTS)
+        | (
+            Q(audience=Survey.Audience.ATTENDEES)
+            & Exists(Registration.objects.filter(event=OuterRef("event"), user=user, attended=True))
+        )
+        | (Q(audience=Survey.Audience.MEMBERS) & Exists(memberships))
+        | (
+            Q(audience=Survey.Audience.REPRESENTATIVES)
+            & Exists(memberships.filter(role=Membership.Role.REPRESENTATIVE))
+        )
     )
-    if memberships.exists():
-        audience |= Q(audience=Survey.Audience.MEMBERS)
-        if memberships.filter(role=Membership.Role.REPRESENTATIVE).exists():
-            audience |= Q(audience=Survey.Audience.REPRESENTATIVES)
     return list(
         Survey.objects.open(now)
         .filter(audience)
         .exclude(Exists(Response.objects.filter(survey=OuterRef("pk"), user=user)))
         .select_related("event")
-        .distinct()
         .order_by("closes_at", "pk")
     )
 

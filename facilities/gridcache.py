@@ -1,32 +1,54 @@
-"""Free/busy grids kept by a version that every change of what they show renews (issue #20).
+"""Free/busy grids kept by versions that every change of what they show renews (issue #20).
 
-A room's week and the day view are the members' busiest pages, and they are never kept whole
-(signed-in people get fresh pages). What is dear in them is the grid: four reads (the office's
-settings, hours, closed days and the bookings) and the Python that lays out hundreds of cells.
-``cached_grid`` keeps the built grid in the "default" cache (the database, shared by every app
-server) under a key made of:
+A room's week and the day view are the members' busiest pages. What is dear in them is the grid:
+four reads (the office's settings, hours, closed days and the bookings), the Python that lays out
+hundreds of cells and the template that writes them out. ``cached_grid`` keeps the built grid,
+its HTML fragments included (``facilities.gridhtml``: the table and the phone's day lists), in
+the "default" cache (the database, shared by every app server), so a kept grid costs the page
+one string instead of a loop over its cells.
 
-- **the schedule version**: one short token in the same cache, replaced by a new random one
-  whenever a booking, series, closed day, opening hour, the facility settings, a room, its time
-  blocks or a group (its name shows on its own members' grids) is saved or deleted, whatever
-  made the change (a member, the desk, the admin, a series, an event's room booking, the
-  office). The new token is written through the writer's own database connection, inside its
-  transaction: readers see it exactly when they can see the change, and never a grid built
-  before it under the new token. A random token (not a counter) means two writers can never
-  end on the same version;
-- **what the grid is of**: the room and week, or the day;
-- **who looks**: signed in or not, staff or not, the viewer's groups and whether they may book
-  (the only things of the viewer a grid depends on: which bookings show their group's name,
-  which are "mine", which free slots link to the form), so no one's grid is shown to anyone
-  whose grid would differ;
-- the language and today's date.
+**Versions.** Short random tokens in the same cache (``facilities:grid-version:…``), each
+renewed when what it covers changes:
 
-A kept grid also holds the moment it goes stale by the clock: its first free (or not yet open)
-slot still to start, which turns "past" then. From that moment it is built afresh.
+- ``room:<room>:<date>``: the bookings of one room on one day (a booking's save or delete,
+  whoever made it: a member, the desk, the admin, a series, an event's room booking);
+- ``day:<date>``: the bookings of any room on that day (renewed with the room's), so the day
+  view reads one version for all its rooms instead of one per room;
+- ``all``: everything else a grid shows, for every room and day: the facility settings, opening
+  hours, closed days, rooms, their time blocks and group names (a group's name shows on its own
+  members' grids).
 
-Changes that reach the database without a model's save or delete (a queryset ``update``, a
-``bulk_create``, raw SQL, another program) do not renew the version: no write path of the
-portal does that to what a grid shows; ``GRID_CACHE_SECONDS`` (ten minutes) bounds the harm.
+A room's week reads its seven room-days and ``all``; the day view its day and ``all``; each
+together with the kept grid itself, in one ``get_many``. A kept entry holds the versions it was
+built under and is served only while every one of them is still current, so a booking in one
+room leaves the other rooms' kept weeks alone. Tokens are random, never counters: two writers can
+never end on the same version, and a version that is missing (never written, expired, culled) is
+written anew by the reader, which can only make kept grids stale.
+
+**Written after commit.** A writer renews its versions in ``transaction.on_commit`` (at once when
+it is not in a transaction), each key once per transaction. Written inside the writer's
+transaction, the version's cache row would stay locked until the commit: every schedule write
+would queue behind every other, and two writers could deadlock through their other row locks.
+After commit is right because of the order of things: a reader reads the versions first and
+builds from data read after them. Between the writer's commit and its callback a reader can still
+read the old version (and be served the kept grid from before the change), but that window lies
+inside the writer's own request: once its response has gone (the redirect, the message), the new
+version is written, and every grid kept under it was built from data read after it, so from data
+that holds the change. A grid built from data newer than its key's version (read just before a
+commit) is harmless: the version renewed after that commit makes it stale. A rolled-back
+transaction renews nothing (its callbacks are dropped).
+
+**Who looks**: signed in or not, staff or not, the viewer's groups and whether they may book (the
+only things of the viewer a grid depends on: which bookings show their group's name, which are
+"mine", which free slots link to the form), the language and today's date are in the entry's key,
+so no one's grid is shown to anyone whose grid would differ.
+
+**The clock.** A kept grid also holds the moment it goes stale by the clock: its first free (or
+not yet open) slot still to start, which turns "past" then. From that moment it is built afresh.
+
+**Writes around the models.** A queryset ``update``, ``bulk_create`` or raw SQL sends no signal:
+a write path that changes what a grid shows that way calls ``renew_bookings`` or
+``renew_facility`` itself. ``GRID_CACHE_SECONDS`` (ten minutes; 0 = off) bounds anything else.
 """
 
 from __future__ import annotations
@@ -35,39 +57,115 @@ import datetime as dt
 import hashlib
 import pickle
 import uuid
+import zlib
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models.signals import post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from facilities import schedule
 from facilities.calendar import aware
 
-VERSION_KEY = "facilities:schedule-version"
 CACHE_ALIAS = "default"
-# The kept grids are pickled Grid, Column, Item (and Booking, Room) objects: a release that
-# changes those classes raises this, so that no server reads a grid of another shape.
-GRID_FORMAT = 1
+FACILITY_VERSION = "facilities:grid-version:all"
+# Versions live a week unused: one that is gone is written anew (kept grids turn stale).
+VERSION_SECONDS = 7 * 24 * 3600
+# The kept entries are pickled Grid and Column objects and HTML strings: a release that changes
+# those classes raises this, so that no server reads an entry of another shape.
+GRID_FORMAT = 3
+UNREADABLE = (AttributeError, ImportError, TypeError, ValueError, EOFError, pickle.UnpicklingError)
 
 
 def _seconds() -> int:
     return getattr(settings, "GRID_CACHE_SECONDS", 600)
 
 
-def renew_version(**kwargs) -> None:
-    """Make every kept grid stale (a signal receiver; also callable by hand)."""
-    caches[CACHE_ALIAS].set(VERSION_KEY, uuid.uuid4().hex, None)
+# --- The versions ----------------------------------------------------------------------------
 
 
-def schedule_version() -> str:
-    cache = caches[CACHE_ALIAS]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return version
+def room_day_version(room_id: int, day: dt.date) -> str:
+    return f"facilities:grid-version:room:{room_id}:{day.isoformat()}"
+
+
+def day_version(day: dt.date) -> str:
+    return f"facilities:grid-version:day:{day.isoformat()}"
+
+
+def _days_of(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
+    """The local days [start, end) touches (the grids place a booking on its first)."""
+    first = timezone.localdate(start)
+    last = max(first, timezone.localdate(end - dt.timedelta(microseconds=1)))
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def booking_versions(room_id: int, start: dt.datetime, end: dt.datetime) -> list[str]:
+    """The versions a booking of ``room_id`` from ``start`` to ``end`` shows under."""
+    keys = []
+    for day in _days_of(start, end):
+        keys += [room_day_version(room_id, day), day_version(day)]
+    return keys
+
+
+class Renewal:
+    """The versions one transaction renews, written once after its commit."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self.keys: set[str] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        cache = caches[CACHE_ALIAS]
+        for key in sorted(self.keys):
+            cache.set(key, uuid.uuid4().hex, VERSION_SECONDS)
+
+
+def renew(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Renew ``keys`` once the current transaction on ``using`` commits (at once outside one).
+    Several changes in one transaction write each key once."""
+    keys = set(keys)
+    if not keys:
+        return
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        renewal = Renewal(using)
+        renewal.keys = keys
+        renewal()
+        return
+    renewal = getattr(connection, "_facilities_grid_renewal", None)
+    registered = (
+        renewal is not None
+        and not renewal.done
+        and any(func is renewal for _sids, func, _robust in connection.run_on_commit)
+    )  # a savepoint rolled back drops the callback it registered: then register anew
+    if not registered:
+        renewal = Renewal(using)
+        connection._facilities_grid_renewal = renewal
+        # robust: a cache that cannot be written must not turn a committed change into an
+        # error page (GRID_CACHE_SECONDS then bounds how long an old grid is served).
+        transaction.on_commit(renewal, using=using, robust=True)
+    renewal.keys |= keys
+
+
+def renew_facility(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Make every kept grid stale after the commit (settings, hours, rooms, group names...)."""
+    renew([FACILITY_VERSION], using)
+
+
+def renew_bookings(bookings: Iterable, using: str = DEFAULT_DB_ALIAS) -> None:
+    """For write paths that go around ``Booking.save`` (``bulk_create``, COPY, ``update``)."""
+    keys = set()
+    for booking in bookings:
+        keys.update(booking_versions(booking.room_id, booking.start, booking.end))
+    renew(keys, using)
+
+
+# --- Reading ---------------------------------------------------------------------------------
 
 
 def _viewer_key(viewer: schedule.Viewer) -> str:
@@ -87,20 +185,39 @@ def _stale_at(grid: schedule.Grid, day_of, now: dt.datetime) -> dt.datetime | No
     return min(future) if future else None
 
 
-def _render_cells(grid: schedule.Grid) -> None:
-    """Each cell's HTML made once, when the grid is built, and kept with it: the template's
-    ``{{ cell.td }}`` then reads the string (an instance attribute hides the method) instead of
-    formatting hundreds of cells on every request. The cell depends only on what the key holds
-    (the item, the viewer's links and groups, the language)."""
-    for row in grid.rows:
-        for cell in row.cells:
-            if cell is not None and "td" not in vars(cell):
-                cell.td = cell.td()
+def _read(cache, key: str, names: list[str]) -> tuple[dict | None, dict]:
+    try:
+        found = cache.get_many([key, *names])
+    except UNREADABLE:
+        # Kept by a release whose classes differ (and GRID_FORMAT was not raised).
+        return None, cache.get_many(names)
+    return found.pop(key, None), found
 
 
-def cached_grid(what: str, viewer: schedule.Viewer, build, *, day_of):
-    """``build()``'s result, kept as described above. ``build`` returns a Grid or a tuple whose
-    last element is the Grid; ``day_of(column)`` is the date a column shows."""
+def _current(cache, names: list[str], found: dict) -> tuple[str, ...]:
+    """The versions, a missing one written anew (a fresh token: only ever makes grids stale)."""
+    current = []
+    for name in names:
+        version = found.get(name)
+        if version is None:
+            version = uuid.uuid4().hex
+            cache.set(name, version, VERSION_SECONDS)
+        current.append(version)
+    return tuple(current)
+
+
+def cached_grid(
+    what: str,
+    viewer: schedule.Viewer,
+    build: Callable,
+    *,
+    versions: list[str],
+    day_of: Callable,
+):
+    """``build()``'s result, kept as described above. ``build`` returns a Grid with its
+    ``html``, or a tuple whose last element is that Grid; ``versions`` are the room-day or day
+    versions it shows under (the facility's is added); ``day_of(column)`` is a column's date.
+    A kept grid comes back without its rows and items (``Grid.kept``): its HTML holds them."""
     seconds = _seconds()
     if seconds <= 0:
         return build()
@@ -108,27 +225,80 @@ def cached_grid(what: str, viewer: schedule.Viewer, build, *, day_of):
     raw = ":".join(
         [what, _viewer_key(viewer), get_language() or "", timezone.localdate(now).isoformat()]
     )
-    digest = hashlib.sha256(raw.encode()).hexdigest()[:40]
-    key = f"grid:{GRID_FORMAT}:{schedule_version()}:{digest}"
+    key = f"grid:{GRID_FORMAT}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    names = [FACILITY_VERSION, *versions]
     cache = caches[CACHE_ALIAS]
-    try:
-        kept = cache.get(key)
-    except (AttributeError, ImportError, TypeError, ValueError, EOFError, pickle.UnpicklingError):
-        kept = None  # kept by a release whose classes differ (and GRID_FORMAT was not raised)
-    if kept is not None and (kept["stale_at"] is None or now < kept["stale_at"]):
-        return kept["value"]
+    kept, found = _read(cache, key, names)
+    current = _current(cache, names, found)
+    if (
+        isinstance(kept, dict)
+        and kept.get("versions") == current
+        and (kept["stale_at"] is None or now < kept["stale_at"])
+    ):
+        value = kept["value"]
+        _grid_of(value).html = pickle.loads(zlib.decompress(kept["html"]))
+        return value
     value = build()
-    grid = value[-1] if isinstance(value, tuple) else value
-    _render_cells(grid)
-    cache.set(key, {"value": value, "stale_at": _stale_at(grid, day_of, now)}, seconds)
+    grid = _grid_of(value)
+    slim = grid.kept()
+    slim.html = {}
+    entry = {
+        "value": (*value[:-1], slim) if isinstance(value, tuple) else slim,
+        # The HTML is most of an entry (a day of 36 rooms: some 230 kB), and repetitive:
+        # compressed, it is read and decoded several times faster.
+        "html": zlib.compress(pickle.dumps(grid.html, pickle.HIGHEST_PROTOCOL), 1),
+        "versions": current,
+        "stale_at": _stale_at(grid, day_of, now),
+    }
+    cache.set(key, entry, seconds)
     return value
 
 
+def _grid_of(value) -> schedule.Grid:
+    return value[-1] if isinstance(value, tuple) else value
+
+
+# --- What renews them --------------------------------------------------------------------------
+
+BOOKING_PLACE = frozenset({"room", "room_id", "start", "end"})
+
+
+def _booking_saved(sender, instance, using, **kwargs) -> None:
+    keys = booking_versions(instance.room_id, instance.start, instance.end)
+    old = instance.__dict__.pop("_grid_old_place", None)
+    if old is not None:
+        keys += booking_versions(*old)
+    renew(keys, using)
+
+
+def _booking_moving(sender, instance, using, update_fields=None, **kwargs) -> None:
+    """A booking changed to another room or time leaves its old place too: read it before the
+    save (only when the save may move it), renewed with the new place after it."""
+    if instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not BOOKING_PLACE & set(update_fields):
+        return
+    old = sender._base_manager.using(using).filter(pk=instance.pk)
+    for place in old.values_list("room_id", "start", "end"):
+        if place != (instance.room_id, instance.start, instance.end):
+            instance._grid_old_place = place
+
+
+def _facility_changed(sender, instance=None, using=None, **kwargs) -> None:
+    renew_facility(using or router.db_for_write(sender, instance=instance))
+
+
+def _group_saved(sender, instance, using, created=False, update_fields=None, **kwargs) -> None:
+    """A group's name shows on its members' grids; a new group has no bookings yet."""
+    if created or (update_fields is not None and "name" not in update_fields):
+        return
+    renew_facility(using)
+
+
 def connect() -> None:
-    """Renew the version on every save and delete of what a grid shows (facilities.apps)."""
+    """Renew the versions on every save and delete of what a grid shows (facilities.apps)."""
     from facilities.models import (
         Booking,
-        BookingSeries,
         ClosedDay,
         FacilitySettings,
         OpeningHours,
@@ -137,16 +307,13 @@ def connect() -> None:
     )
     from groups.models import Group
 
-    for model in (
-        Booking,
-        BookingSeries,
-        ClosedDay,
-        FacilitySettings,
-        OpeningHours,
-        Room,
-        TimeBlock,
-        Group,
-    ):
-        uid = f"facilities.gridcache.{model.__name__}"
-        post_save.connect(renew_version, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(renew_version, sender=model, dispatch_uid=f"{uid}.delete")
+    uid = "facilities.gridcache"
+    pre_save.connect(_booking_moving, sender=Booking, dispatch_uid=f"{uid}.Booking.move")
+    post_save.connect(_booking_saved, sender=Booking, dispatch_uid=f"{uid}.Booking.save")
+    post_delete.connect(_booking_saved, sender=Booking, dispatch_uid=f"{uid}.Booking.delete")
+    for model in (ClosedDay, FacilitySettings, OpeningHours, Room, TimeBlock):
+        name = f"{uid}.{model.__name__}"
+        post_save.connect(_facility_changed, sender=model, dispatch_uid=f"{name}.save")
+        post_delete.connect(_facility_changed, sender=model, dispatch_uid=f"{name}.delete")
+    post_save.connect(_group_saved, sender=Group, dispatch_uid=f"{uid}.Group.save")
+    post_delete.connect(_facility_changed, sender=Group, dispatch_uid=f"{uid}.Group.delete")

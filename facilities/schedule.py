@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.urls import reverse
 from django.utils import timezone
@@ -110,6 +110,7 @@ class Column:
     room: Room | None = None
     url: str = ""
     note: str = ""
+    closed: bool = False  # closed all day (one whole-day item)
 
 
 @dataclass
@@ -126,6 +127,14 @@ class Row:
 class Grid:
     columns: list[Column]
     rows: list[Row]
+    # The grid's HTML fragments (facilities.gridhtml), written once when it is built.
+    html: dict[str, str] = field(default_factory=dict)
+
+    def kept(self) -> Grid:
+        """What a kept grid holds (facilities.gridcache): its columns' keys, headings, days and
+        links and its HTML, without the rows, items and rooms the HTML was written from."""
+        columns = [replace(column, items=[], room=None) for column in self.columns]
+        return Grid(columns=columns, rows=[], html=self.html)
 
 
 def _hm(minutes: int) -> str:
@@ -252,6 +261,8 @@ def _merge_quiet(items: list[Item]) -> list[Item]:
 
 def build_grid(columns: list[Column]) -> Grid:
     """Lay the columns' items on shared rows; gaps become "outside hours" cells."""
+    for column in columns:
+        column.closed = bool(column.items and column.items[0].whole_day)
     bounds = {m for c in columns for i in c.items if not i.whole_day for m in (i.start, i.end)}
     if not bounds:
         # Every column closed all day: one row, one cell per column.
@@ -314,3 +325,26 @@ def build_grid(columns: list[Column]) -> Grid:
                 rows[later].cells.append(None)
     # Every row got exactly one entry per column, appended column by column, in column order.
     return Grid(columns=columns, rows=rows)
+
+
+@dataclass
+class DayPart:
+    """A piece of a room's day in the phone list: a run of free slots (``free``) or one item
+    (a booking, the tidy-up time, the past, a closure)."""
+
+    free: list[Item] | None = None
+    item: Item | None = None
+
+
+def day_parts(items: list[Item]) -> list[DayPart]:
+    """A day's items with touching free slots gathered into runs (one line of time buttons)."""
+    parts: list[DayPart] = []
+    for item in items:
+        if item.state == FREE:
+            if parts and parts[-1].free is not None and parts[-1].free[-1].end == item.start:
+                parts[-1].free.append(item)
+            else:
+                parts.append(DayPart(free=[item]))
+        else:
+            parts.append(DayPart(item=item))
+    return parts

@@ -19,6 +19,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_office_staff
 from core.fiscal import FiscalYear
 from core.models import AuditLog
-from facilities import gridcache, schedule
+from facilities import gridcache, gridhtml, schedule
 from facilities.calendar import OfficeCalendar, add_months, aware, days_between, minutes_of
 from facilities.models import (
     Booking,
@@ -236,17 +237,28 @@ def week_start_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def _room_days(room: Room, first: dt.date, last: dt.date) -> list[str]:
+    """The versions of ``room``'s days from ``first`` to ``last`` (facilities.gridcache)."""
+    return [gridcache.room_day_version(room.pk, day) for day in days_between(first, last)]
+
+
 def week_grid(room: Room, week_start: dt.date, viewer: schedule.Viewer) -> schedule.Grid:
-    """A room's week, Monday to Sunday (kept by the schedule's version: facilities.gridcache)."""
+    """A room's week, Monday to Sunday, with its HTML (kept by the room's days' versions:
+    facilities.gridcache). ``room`` may come without its blocks: a kept grid needs none."""
+    last = week_start + dt.timedelta(days=6)
 
     def build():
-        last = week_start + dt.timedelta(days=6)
+        prefetch_related_objects([room], "blocks")
         cal = OfficeCalendar.load(week_start, last)
         bookings = _by_room_and_day(_live_bookings_between(week_start, last, [room]))
         return _week_columns(room, week_start, viewer, cal, bookings)
 
     return gridcache.cached_grid(
-        f"week:{room.pk}:{week_start.isoformat()}", viewer, build, day_of=_column_day
+        f"week:{room.pk}:{week_start.isoformat()}",
+        viewer,
+        build,
+        versions=_room_days(room, week_start, last),
+        day_of=_column_day,
     )
 
 
@@ -279,13 +291,20 @@ def _week_columns(room, week_start, viewer, cal, bookings) -> schedule.Grid:
                 url=reverse("facilities:day", kwargs={"day": day.isoformat()}),
             )
         )
-    return schedule.build_grid(columns)
+    grid = schedule.build_grid(columns)
+    grid.html = gridhtml.week(room, week_start, grid)
+    return grid
 
 
 def day_grid(day: dt.date, viewer: schedule.Viewer) -> schedule.Grid:
-    """All rooms side by side on one day (kept by the schedule's version: facilities.gridcache)."""
+    """All rooms side by side on one day, with its HTML (kept by the day's version:
+    facilities.gridcache)."""
     return gridcache.cached_grid(
-        f"day:{day.isoformat()}", viewer, lambda: _day_grid(day, viewer), day_of=lambda c: day
+        f"day:{day.isoformat()}",
+        viewer,
+        lambda: _day_grid(day, viewer),
+        versions=[gridcache.day_version(day)],
+        day_of=lambda c: day,
     )
 
 
@@ -315,7 +334,9 @@ def _day_grid(day: dt.date, viewer: schedule.Viewer) -> schedule.Grid:
                 url=room.get_absolute_url() + f"?week={day.isoformat()}",
             )
         )
-    return schedule.build_grid(columns)
+    grid = schedule.build_grid(columns)
+    grid.html = gridhtml.day(day, grid)
+    return grid
 
 
 WEEKDAY_LABELS = ["月", "火", "水", "木", "金", "土", "日"]
@@ -1078,12 +1099,13 @@ def next_bookable_week(
     """A room's page opened without a day: ``next_bookable_day`` and the grid of its week,
     from one read of the calendar and the room's bookings covering both (this week's Monday to
     the last day's Sunday), so the page costs what a week's grid alone does."""
+    today = timezone.localdate()
+    first = week_start_of(today)
+    last = today + dt.timedelta(days=days + 6)
 
     def build():
         now = timezone.now()
-        today = timezone.localdate(now)
-        first = week_start_of(today)
-        last = today + dt.timedelta(days=days + 6)
+        prefetch_related_objects([room], "blocks")
         cal = OfficeCalendar.load(first, last)
         bookings = _by_room_and_day(_live_bookings_between(first, last, [room]))
         day = _next_bookable(room, viewer, now, days, cal, bookings)
@@ -1091,7 +1113,13 @@ def next_bookable_week(
 
     # Kept as a room's week is (facilities.gridcache): the day changes only when a free slot
     # of the grid passes (its stale moment), with the date, or with a change of the schedule.
-    return gridcache.cached_grid(f"next-week:{room.pk}:{days}", viewer, build, day_of=_column_day)
+    return gridcache.cached_grid(
+        f"next-week:{room.pk}:{days}",
+        viewer,
+        build,
+        versions=_room_days(room, first, last),
+        day_of=_column_day,
+    )
 
 
 def _next_bookable(room, viewer, now, days, cal, bookings) -> dt.date:
@@ -1119,27 +1147,9 @@ def _next_bookable(room, viewer, now, days, cal, bookings) -> dt.date:
     return first_open or today
 
 
-@dataclass
-class DayPart:
-    """A piece of a room's day in the phone list: a run of free slots (``free``) or one item
-    (a booking, the tidy-up time, the past, a closure)."""
-
-    free: list[schedule.Item] | None = None
-    item: schedule.Item | None = None
-
-
-def day_parts(items: list[schedule.Item]) -> list[DayPart]:
-    """A day's items with touching free slots gathered into runs (one line of time buttons)."""
-    parts: list[DayPart] = []
-    for item in items:
-        if item.state == schedule.FREE:
-            if parts and parts[-1].free is not None and parts[-1].free[-1].end == item.start:
-                parts[-1].free.append(item)
-            else:
-                parts.append(DayPart(free=[item]))
-        else:
-            parts.append(DayPart(item=item))
-    return parts
+# A day's items as the phone list's parts (the grids' HTML is written with it).
+DayPart = schedule.DayPart
+day_parts = schedule.day_parts
 
 
 # --- the admin home (core.admin_site) ----------------------------------------------------------

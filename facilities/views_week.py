@@ -40,14 +40,15 @@ def _first_open_day(grid, today: dt.date) -> dt.date:
     if today in days:
         return today
     for column in grid.columns:
-        if not (column.items and column.items[0].whole_day):
+        if not column.closed:
             return column.day
     return days[0]
 
 
 @public_page("facilities:room")
 def room_week(request, slug):
-    room = get_object_or_404(Room.objects.active().prefetch_related("blocks"), slug=slug)
+    # Without its blocks: they show in the grid's HTML, read only when the grid is built.
+    room = get_object_or_404(Room.objects.active(), slug=slug)
     viewer = selectors.viewer_for(request.user)
     today = timezone.localdate()
     day, problem = _parse(request, "day")
@@ -66,7 +67,6 @@ def room_week(request, slug):
         grid = selectors.week_grid(room, week_start, viewer)
     if day is None:
         day = _first_open_day(grid, today)
-    column = next(c for c in grid.columns if c.day == day)
     return render(
         request,
         "facilities/room_week.html",
@@ -81,8 +81,7 @@ def room_week(request, slug):
             "problem": problem,
             "viewer": viewer,
             "day": day,
-            "day_column": column,
-            "day_parts": selectors.day_parts(column.items),
+            "day_list": grid.html[f"day:{day.isoformat()}"],
             "previous_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1),
             "today": today,

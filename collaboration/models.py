@@ -10,6 +10,8 @@ Reports contract (kpis compose these later; keep the names): ``Proposal.kind``,
 
 from __future__ import annotations
 
+import posixpath
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,6 +28,35 @@ from groups.models import ActivityField, Group
 def get_private_storage():
     """Callable storage, so migrations refer to it by name (see core.uploads)."""
     return private_storage
+
+
+def private_document_path(document: PrivateDocument, filename: str) -> str:
+    """Where a private document's file goes: its kind's folder (``upload_folder``)."""
+    return posixpath.join(document.upload_folder, filename)
+
+
+class PrivateDocument(models.Model):
+    """A document kept private (core.uploads' private storage, served only by the views that
+    check who asks): the file, the name it is listed under, who uploaded it and when. Each kind
+    names its folder in the storage (``upload_folder``)."""
+
+    upload_folder: str
+
+    file = models.FileField(
+        _("file"), upload_to=private_document_path, storage=get_private_storage, max_length=200
+    )
+    name = models.CharField(_("file name"), max_length=120)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Partner(models.Model):
@@ -348,28 +379,18 @@ class Proposal(models.Model):
         return self.status in self.DECIDED
 
 
-class ProposalAttachment(models.Model):
+class ProposalAttachment(PrivateDocument):
     """A document of a proposal (a PDF, or an image without its location data), kept private."""
+
+    upload_folder = "collaboration/proposals/"
 
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(
-        _("file"), upload_to="collaboration/proposals/", storage=get_private_storage, max_length=200
-    )
-    name = models.CharField(_("file name"), max_length=120)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
+    class Meta(PrivateDocument.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Meeting(models.Model):
@@ -586,9 +607,11 @@ class ProgressReport(models.Model):
         return f"{self.project}: {self.reported_on}"
 
 
-class ProjectFile(models.Model):
+class ProjectFile(PrivateDocument):
     """A document of a project, kept private: the agreement's documents, or a progress report's
     attachment (``report`` set)."""
+
+    upload_folder = "collaboration/projects/"
 
     project = models.ForeignKey(
         Project, verbose_name=_("joint project"), on_delete=models.CASCADE, related_name="files"
@@ -601,22 +624,10 @@ class ProjectFile(models.Model):
         blank=True,
         related_name="files",
     )
-    file = models.FileField(
-        _("file"), upload_to="collaboration/projects/", storage=get_private_storage, max_length=200
-    )
-    name = models.CharField(_("file name"), max_length=120)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
+    class Meta(PrivateDocument.Meta):
         verbose_name = _("project document")
         verbose_name_plural = _("project documents")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class FinalReport(models.Model):

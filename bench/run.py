@@ -13,6 +13,13 @@
    with both off ("fresh": each request builds the page).
    Queries per request are counted with Django's test client, for a page built afresh. Pages
    that do not exist yet are skipped with a note.
+   The booking POST is the request that makes a booking (the confirmation step's), by many
+   members at once (BENCH_POST_CONNECTIONS, default 12), each line of a plan posted once: group
+   representatives signed in with sessions of their own, each with up to five free slots (the
+   day view's booking links: an hour in a room, with a piece of equipment that is free then).
+   Before and after each run the bookings the bench made (its purpose text) are deleted from
+   the benchmark database; after each run those made are counted there ("made N bookings, M
+   refused"). Its queries are counted for a booking made.
    Anonymous visitors, a group's representative (member), the office's staff and an official.
    Every page is measured BENCH_RUNS times (default 3), in rounds that each measure both floors
    and every page, and each figure is the median of its runs.
@@ -22,17 +29,23 @@
 
 Environment: BENCH_DURATION (seconds per page and run, default 8), BENCH_RUNS (default 3),
 BENCH_CONNECTIONS (default 4), BENCH_THREADS (default 2), BENCH_WORKERS (gunicorn workers,
-default 2), BENCH_SCALE (default 10), BENCH_DATABASE_URL. Only 127.0.0.1 is ever contacted;
-every run is bounded in time.
+default 2), BENCH_SCALE (default 10), BENCH_DATABASE_URL, BENCH_ONLY (only the pages whose
+"<name> as <role>" holds this text, any case, e.g. "booking post" or "as member"; the bare
+floor always), BENCH_POST_CONNECTIONS (12), BENCH_POST_LINES (the booking POST's lines per run;
+by default enough for 80 requests/s and half as many again, more when a run runs out).
+Only 127.0.0.1 is ever contacted; every run is bounded in time.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import html.parser
+import itertools
 import json
 import os
 import platform
+import random
 import secrets
 import shutil
 import signal
@@ -57,6 +70,15 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 SCALE = int(os.environ.get("BENCH_SCALE", "10"))
 RUNS = max(1, int(os.environ.get("BENCH_RUNS", "3")))
+# Only the pages whose "<name> as <role>" holds this text (any case), the bare floor always.
+ONLY = os.environ.get("BENCH_ONLY", "").strip().lower()
+# The booking POST: 12 members booking at once (issue #20), each line posted once.
+POST_CONNECTIONS = int(os.environ.get("BENCH_POST_CONNECTIONS", "12"))
+POST_LINES = int(os.environ.get("BENCH_POST_LINES", "0"))  # 0: from BENCH_DURATION
+POST_RATE_GUESS = 80.0  # requests/s a run is prepared for; a run that runs out gets more lines
+POST_PER_MEMBER = 5  # lines per member (the group's monthly hours limit stays far)
+POST_DAYS_AHEAD = 70  # the rooms' booking window is two months
+POST_PURPOSE = "ベンチマーク計測の予約 (make bench)"  # recognises the bench's bookings
 
 # Issue #20's targets, as a share of the *bare* floor's requests/s and a p95 in milliseconds, per
 # kind of page: (share, label, p95 ms). The framework floor's target is its share of the bare one.
@@ -189,6 +211,7 @@ class Target:
     fresh: dict = field(default_factory=dict)  # the same page with the page cache off
     runs: list = field(default_factory=list)
     fresh_runs: list = field(default_factory=list)
+    plan: PostPlan | None = None  # the booking POST's lines
 
 
 ROLE_EMAILS = {
@@ -287,7 +310,12 @@ def safe_reverse(name: str, **kwargs) -> str | None:
         return None
 
 
-def build_targets(clients: dict) -> list[Target]:
+def selected(name: str, role: str = "anonymous") -> bool:
+    """Whether BENCH_ONLY leaves this page in (it always leaves the bare floor)."""
+    return not ONLY or ONLY in f"{name} as {role}".lower()
+
+
+def build_targets(clients: dict, csrf: str) -> list[Target]:
     from django.utils import timezone
 
     anon, member, official = clients["anonymous"], clients["member"], clients["official"]
@@ -340,77 +368,420 @@ def build_targets(clients: dict) -> list[Target]:
     annual = safe_reverse("reports:annual")
     year_page = annual and first_link(official, annual, "reports:annual_year")
     targets.append(Target("annual report", year_page or annual, "official", "staff"))
-    targets.append(booking_post(member, week))
+    if selected("booking POST", "member"):
+        targets.append(booking_post(member, csrf))
+    targets = [t for t in targets if t.kind == "bare" or selected(t.name, t.role)]
     for target in targets:
         if target.path is None and not target.note:
             target.note = "not there yet (no such page or no link to it)"
     return targets
 
 
-def booking_post(member, week: str | None) -> Target:
+def booking_post(member, csrf: str) -> Target:
+    """The request that makes a booking (the confirmation step's POST), by many members, each
+    into free slots of their own with a piece of equipment: the plan's lines (``PostPlan``)."""
+    target = Target("booking POST", role="member", kind="post", method="POST")
+    if safe_reverse("facilities:book", slug="x") is None:
+        target.note = "no booking form yet"
+        return target
+    try:
+        target.plan = PostPlan.prepare(member, csrf, POST_LINES or post_lines_wanted())
+    except PlanError as exc:
+        target.note = str(exc)
+        return target
+    target.path = target.plan.spare[0][2]
+    return target
+
+
+class PlanError(Exception):
+    """The booking POST cannot be prepared (said in the table instead of its figures)."""
+
+
+def post_lines_wanted(rate: float = POST_RATE_GUESS) -> int:
+    """Lines for one run: half as many again as a run at ``rate`` requests/s posts."""
+    return max(200, int(rate * DURATION * 1.5))
+
+
+@dataclass
+class Slot:
+    room: object  # facilities.models.Room
+    start: dt.datetime
+    end: dt.datetime
+    equipment: int  # the pk of one piece of equipment asked for
+
+
+@dataclass
+class PostPlan:
+    """Members (group representatives, each signed in with a session of their own) and their
+    lines: (cookie, the member's test client, the booking form's path, the confirmation's body).
+    Each line books one free slot (a room, a day, an hour, a piece of equipment) that no other
+    line asks for. ``spare``: two lines the query count posts in-process; ``sessions``: the
+    members' session keys (ended when the bench is done)."""
+
+    csrf: str
+    lines: list = field(default_factory=list)
+    spare: list = field(default_factory=list)
+    sessions: list = field(default_factory=list)
+    members: int = 0
+    slots: object = None  # the iterator of free slots, for more lines
+    candidates: object = None  # the iterator of representatives not signed in yet
+
+    @classmethod
+    def prepare(cls, member, csrf: str, wanted: int) -> PostPlan:
+        plan = cls(csrf=csrf)
+        plan.slots = free_slots(member)
+        plan.candidates = representatives()
+        plan.extend(wanted + POST_PER_MEMBER)
+        # Two lines of one member for the query count: the first warms up, the second is
+        # counted (a booking whose confirmation e-mail's text is new to the mail log costs a
+        # few queries more: 41 to 49 measured).
+        counted = collections.Counter(line[0] for line in plan.lines)
+        cookie = next(cookie for cookie, n in counted.items() if n >= 2)
+        plan.spare = [line for line in plan.lines if line[0] == cookie][:2]
+        plan.lines = [line for line in plan.lines if line not in plan.spare]
+        say(
+            f"booking POST: {len(plan.lines)} lines (free slots with a piece of equipment) for "
+            f"{plan.members} members, {POST_PER_MEMBER} each at most"
+        )
+        return plan
+
+    def extend(self, wanted: int) -> None:
+        """``wanted`` more lines, each member taking ``POST_PER_MEMBER`` of them in turn."""
+        started = time.monotonic()
+        slots = list(itertools.islice(self.slots, wanted))
+        if len(slots) < wanted:
+            raise PlanError(
+                f"only {len(slots)} free slots with equipment for {wanted} booking POSTs"
+            )
+        count = -(-wanted // POST_PER_MEMBER)
+        lines = []
+        left_out = 0
+        for j in range(count):
+            mine = slots[j::count]
+            for _attempt in range(3):  # another member, should the rules say no to this one
+                user = next(self.candidates, None)
+                if user is None:
+                    raise PlanError("not enough group representatives free to book")
+                client, form = confirm_first(user, mine[0])
+                session = client.cookies[settings_value("SESSION_COOKIE_NAME")].value
+                self.sessions.append(session)
+                if form is not None:
+                    break
+            if form is None:  # the slot, not the members: left out
+                left_out += len(mine)
+                continue
+            cookie = (
+                f"{settings_value('SESSION_COOKIE_NAME')}={session}; "
+                f"{settings_value('CSRF_COOKIE_NAME')}={self.csrf}"
+            )
+            lines.append((cookie, client, form["path"], form["body"]))
+            for slot in mine[1:]:
+                path, body = confirmed_body(user, slot, form["fields"])
+                lines.append((cookie, client, path, body))
+            self.members += 1
+        # Shuffled with a fixed seed: the lines in flight at one moment are different members'
+        # in different rooms (and every run posts them in the same order).
+        random.Random(20).shuffle(lines)
+        self.lines += lines
+        say(
+            f"booking POST: {len(lines)} lines ready in {time.monotonic() - started:.0f} s"
+            + (f" ({left_out} left out: no confirmation page)" if left_out else "")
+        )
+
+    def write(self, path: Path) -> None:
+        path.write_text(
+            "".join(f"{cookie}\t{url}\t{urlencode(body)}\n" for cookie, _c, url, body in self.lines)
+        )
+
+
+def settings_value(name: str):
+    from django.conf import settings
+
+    return getattr(settings, name)
+
+
+def representatives():
+    """Users who represent one registered group and nothing else, whose group books nothing in
+    the months ahead (the monthly hours limit stays far), the bench's roles left out."""
+    from django.db.models import Count
     from django.utils import timezone
 
-    target = Target("booking POST", role="member", kind="post", method="POST")
-    if not week:
-        target.note = "no room page yet"
-        return target
-    # A week later than the seeded bookings' busiest days: follow the grid to a free slot.
-    form_url = None
-    for offset in (14, 21, 28, 7, 0):
-        day = (timezone.localdate() + dt.timedelta(days=offset)).isoformat()
-        form_url = first_link(member, f"{week}?week={day}", "facilities:book")
-        if form_url:
-            break
-    if not form_url:
-        target.note = "the week grid offers no booking link to a member"
-        return target
-    response = member.get(form_url)
+    from accounts.models import User
+    from facilities.models import Booking
+    from groups.models import Group, Membership
+
+    today = timezone.localdate()
+    busy = Booking.objects.live().filter(
+        start__gte=timezone.now() - dt.timedelta(days=31),
+        start__lt=timezone.make_aware(
+            dt.datetime.combine(today + dt.timedelta(days=POST_DAYS_AHEAD), dt.time())
+        ),
+    )
+    users = (
+        User.objects.filter(is_active=True)
+        .annotate(memberships_count=Count("memberships"))
+        .filter(
+            memberships_count=1,
+            memberships__role=Membership.Role.REPRESENTATIVE,
+            memberships__group__in=Group.objects.registered(),
+        )
+        .exclude(memberships__group__in=busy.values("group"))
+        .exclude(email__in=ROLE_EMAILS.values())
+        .order_by("pk")
+    )
+    return iter(users.iterator())
+
+
+def free_slots(member):
+    """Free slots as the day view shows them to a member (its booking links), from the day
+    after tomorrow as far as the rooms' booking window goes: rooms booked online without
+    approval, an hour each (the grid's link), never two lines on one room's time (its tidy-up
+    time included), each with one piece of equipment that is free then (bookings and loans,
+    ``equipment_in_use``, and the plan's own lines)."""
+    from urllib.parse import parse_qs
+
+    from django.urls import Resolver404, resolve
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    from facilities.models import Equipment, Room
+    from facilities.selectors import equipment_in_use
+
+    rooms = {
+        r.slug: r
+        for r in Room.objects.active().filter(online_booking=True, requires_approval=False)
+        if not r.uses_blocks
+    }
+    pieces = list(Equipment.objects.filter(is_active=True, requires_approval=False))
+    if not pieces:
+        raise PlanError("the office lends no equipment that needs no approval")
+    planned: dict[int, list] = {p.pk: [] for p in pieces}
+    in_use: dict = {}
+    turn = 0
+    today = timezone.localdate()
+    empty_days = 0
+    for offset in range(2, POST_DAYS_AHEAD):
+        day = today + dt.timedelta(days=offset)
+        response = member.get(safe_reverse("facilities:day", day=day.isoformat()))
+        if response.status_code != 200:
+            raise PlanError(f"the day view answers {response.status_code} to a member")
+        parser = _Links()
+        parser.feed(response.content.decode())
+        links: dict[str, list] = {}
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            try:
+                match = resolve(parts.path)
+            except Resolver404:
+                continue
+            room = rooms.get(match.kwargs.get("slug"))
+            query = parse_qs(parts.query)
+            if match.view_name != "facilities:book" or room is None:
+                continue
+            if "start" not in query or "end" not in query:
+                continue
+            start = timezone.make_aware(parse_datetime(query["start"][0]))
+            end = timezone.make_aware(parse_datetime(query["end"][0]))
+            links.setdefault(room.slug, []).append((start, end))
+        empty_days = 0 if links else empty_days + 1
+        if empty_days >= 10:  # past the booking window (the year-end closure is 6 days)
+            return
+        for slug, found in links.items():
+            room = rooms[slug]
+            unit = dt.timedelta(minutes=room.slot_minutes)
+            tidy = dt.timedelta(minutes=room.buffer_minutes)
+            free = {start for start, _end in found}  # each link: a free unit of the grid
+            for start, end in sorted(found):
+                # The whole booking and its tidy-up time on free units (a link is one unit
+                # long at its start; the rest of the hour may be taken).
+                needed = []
+                moment = start
+                while moment < end + tidy:
+                    needed.append(moment)
+                    moment += unit
+                if end - start < dt.timedelta(minutes=room.min_minutes) or not all(
+                    m in free for m in needed
+                ):
+                    continue
+                piece = None
+                if (start, end) not in in_use:
+                    in_use[(start, end)] = equipment_in_use([p.pk for p in pieces], start, end)
+                for k in range(len(pieces)):
+                    candidate = pieces[(turn + k) % len(pieces)]
+                    taken = in_use[(start, end)].get(candidate.pk, 0) + sum(
+                        1 for s, e in planned[candidate.pk] if s < end and e > start
+                    )
+                    if taken < candidate.quantity:
+                        piece = candidate
+                        break
+                if piece is None:
+                    continue
+                turn += 1
+                planned[piece.pk].append((start, end))
+                free.difference_update(needed)
+                yield Slot(room, start, end, piece.pk)
+
+
+def _book_path(slot: Slot) -> str:
+    return safe_reverse("facilities:book", slug=slot.room.slug)
+
+
+def _slot_fields(fields: dict, slot: Slot) -> dict:
+    from django.utils import timezone
+
+    start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
+    out = {k: v for k, v in fields.items() if not k.startswith("equipment_")}
+    out.update(
+        {k: "0" for k in fields if k.startswith("equipment_")},
+        date=start.date().isoformat(),
+        start_time=f"{start:%H:%M}",
+        end_time=f"{end:%H:%M}",
+        purpose=POST_PURPOSE,
+        repeat="none",
+        repeat_count="",
+    )
+    out[f"equipment_{slot.equipment}"] = "1"
+    return out
+
+
+def confirm_first(user, slot: Slot):
+    """Sign ``user`` in and go through the booking as a person does for ``slot``: the grid's
+    link to the form, the form's fields (the equipment and purpose filled in) posted to the
+    confirmation page, its body. None when the confirmation page does not come (the rules
+    say no to this member or slot)."""
+    from django.test import Client
+    from django.utils import timezone
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(user)
+    path = _book_path(slot)
+    start = f"{timezone.localtime(slot.start):%Y-%m-%dT%H:%M}"
+    end = f"{timezone.localtime(slot.end):%Y-%m-%dT%H:%M}"
+    response = client.get(path, {"start": start, "end": end})
+    forms = _post_forms(response)
+    if response.status_code != 200 or not forms:
+        return client, None
+    fields = {k: v for k, v in forms[-1].items() if v is not None and k != "csrfmiddlewaretoken"}
+    response = client.post(path, _slot_fields(fields, slot))
+    confirm = [f for f in _post_forms(response, least=1) if "token" in f]
+    if response.status_code != 200 or not confirm:
+        return client, None
+    body = {"token": confirm[0]["token"], "action": "book_confirmed"}
+    return client, {"path": path, "body": body, "fields": fields}
+
+
+def _post_forms(response, least: int = 2) -> list[dict]:
     parser = _Form()
     parser.feed(response.content.decode())
-    posts = [f for f in parser.forms if f["method"] == "post" and len(f["fields"]) > 2]
-    if response.status_code != 200 or not posts:
-        target.note = f"booking form not usable ({response.status_code})"
-        return target
-    target.path = form_url
-    # The CSRF token travels in a header that matches wrk's cookie, not in the body.
-    target.body = {
-        k: v for k, v in posts[-1]["fields"].items() if v is not None and k != "csrfmiddlewaretoken"
-    }
-    return target
+    return [f["fields"] for f in parser.forms if f["method"] == "post" and len(f["fields"]) > least]
+
+
+def confirmed_body(user, slot: Slot, fields: dict) -> tuple[str, dict]:
+    """The confirmation's body for another of the member's slots: the same form's fields with
+    this slot's day, hours and equipment, in the token the confirmation page would sign
+    (``facilities.views._token_for``: the answers signed for this user)."""
+    from types import SimpleNamespace
+
+    from django.http import QueryDict
+
+    from facilities.views import _token_for
+
+    data = QueryDict(mutable=True)
+    for key, value in _slot_fields(fields, slot).items():
+        data[key] = value
+    token = _token_for(SimpleNamespace(user=user), data)
+    return _book_path(slot), {"token": token, "action": "book_confirmed"}
+
+
+def remove_bench_bookings() -> int:
+    """Delete the bookings the booking POST made (its purpose text), through the ORM, only in
+    the benchmark's database: their slots are free again for the next run."""
+    from django.db import connection
+
+    from facilities.models import Booking
+
+    expected = urlsplit(bench_database_url()).path.lstrip("/")
+    if connection.settings_dict["NAME"] != expected:
+        raise SystemExit(
+            f"refusing to delete bookings in {connection.settings_dict['NAME']!r}: "
+            f"only in {expected!r}"
+        )
+    _total, by_model = Booking.objects.filter(purpose=POST_PURPOSE).delete()
+    return by_model.get(Booking._meta.label, 0)
+
+
+def end_post_sessions(targets: list[Target]) -> None:
+    """Sign the booking POST's members out (their sessions deleted) once the bench is done."""
+    from django.contrib.sessions.models import Session
+
+    for target in targets:
+        if target.plan is not None and target.plan.sessions:
+            Session.objects.filter(session_key__in=target.plan.sessions).delete()
+
+
+def settled_count() -> int:
+    """The bench's bookings once the requests still in the server when wrk stopped are done."""
+    made = bench_bookings()
+    for _wait in range(20):
+        time.sleep(0.5)
+        again = bench_bookings()
+        if again == made:
+            break
+        made = again
+    return made
+
+
+def bench_bookings() -> int:
+    from facilities.models import Booking
+
+    return Booking.objects.filter(purpose=POST_PURPOSE).count()
 
 
 def count_queries(client, target: Target) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    spare = list(target.plan.spare) if target.plan else []
+
     def once():
-        if target.method == "POST":
-            return client.post(target.path, target.body)
+        if spare:  # the booking POST: a booking made (its own line each time), not a clash
+            _cookie, member, path, body = spare.pop(0)
+            return member.post(path, body)
         return client.get(target.path)
 
     # Counted as built afresh (the page cache would make every anonymous page one query, and a
     # signed-in viewer's kept page two).
     with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0, VIEWER_PAGE_CACHE_SECONDS=0):
-        once()  # warm caches, and for the POST: from now on the slot is taken (the clash path)
+        once()  # warm caches
         with CaptureQueriesContext(connection) as captured:
             response = once()
     target.status = response.status_code
     target.queries = len(captured.captured_queries)
 
 
-def wrk(base: str, target: Target, cookie: str, csrf: str) -> dict:
+def wrk(
+    base: str,
+    target: Target,
+    cookie: str,
+    csrf: str,
+    *,
+    script: str = "stats.lua",
+    connections: int = CONNECTIONS,
+    extra_env: dict | None = None,
+) -> dict:
     env = dict(os.environ)
     env.update(BENCH_METHOD=target.method, BENCH_COOKIE=cookie, BENCH_CSRF=csrf)
     env["BENCH_BODY"] = urlencode(target.body) if target.method == "POST" else ""
+    env.update(extra_env or {})
     args = [
         "wrk",
-        f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
+        f"-t{min(THREADS, connections)}",
+        f"-c{connections}",
         f"-d{DURATION}s",
         "--timeout",
         "10s",
         "-s",
-        str(REPO / "bench" / "stats.lua"),
+        str(REPO / "bench" / script),
         base + target.path,
     ]
     result = subprocess.run(
@@ -434,7 +805,76 @@ def wrk(base: str, target: Target, cookie: str, csrf: str) -> dict:
         + raw["errors_read"]
         + raw["errors_write"]
         + raw["errors_timeout"],
+        **{k: raw[k] for k in ("redirected", "refused", "threads_out_of_lines") if k in raw},
     }
+
+
+def wrk_post(base: str, target: Target, csrf: str) -> dict:
+    """One run of the booking POST: the bench's earlier bookings removed (their slots free
+    again), each line of the plan posted once by POST_CONNECTIONS connections (post.lua), the
+    bookings made counted in the database. A run that runs out of lines is not a measurement:
+    the plan gets lines for what that run did and the run is taken again."""
+    from django.urls import reverse
+
+    plan = target.plan
+    plan_file = LOCAL / "post-plan.tsv"
+    try:
+        for _attempt in range(3):
+            removed = remove_bench_bookings()
+            if removed:
+                say(f"booking POST: {removed} bookings the bench made before removed")
+            plan.write(plan_file)
+            extra = {
+                "POST_PLAN": str(plan_file),
+                "POST_THREADS": str(min(THREADS, POST_CONNECTIONS)),
+                "POST_MADE": reverse("facilities:bookings"),
+            }
+            figures = wrk(
+                base,
+                target,
+                "",
+                csrf,
+                script="post.lua",
+                connections=POST_CONNECTIONS,
+                extra_env=extra,
+            )
+            made = settled_count()
+            refused = figures.pop("refused", 0)
+            out = figures.pop("threads_out_of_lines", 0)
+            figures.pop("redirected", None)
+            figures.update(
+                bookings_made=made,
+                bookings_refused=refused,
+                plan_lines=len(plan.lines),
+                runs_out_of_lines=1 if out else 0,
+            )
+            say(
+                f"booking POST: made {made} bookings, {refused} refused, "
+                f"{figures['requests']} answers, {len(plan.lines)} lines"
+            )
+            if not out:
+                break
+            wanted = post_lines_wanted(figures["rps"] * 2) - len(plan.lines)
+            say(f"booking POST: ran out of lines; {wanted} more, and the run again")
+            try:
+                plan.extend(max(wanted, 100))
+            except PlanError as exc:
+                say(f"booking POST: {exc}")
+                break
+        return figures
+    finally:
+        remove_bench_bookings()
+        plan_file.unlink(missing_ok=True)
+
+
+SUMMED = (
+    "requests",
+    "non_2xx_3xx",
+    "socket_errors",
+    "bookings_made",
+    "bookings_refused",
+    "runs_out_of_lines",
+)
 
 
 def median_of(runs: list[dict]) -> dict:
@@ -444,7 +884,7 @@ def median_of(runs: list[dict]) -> dict:
     out = {}
     for name in runs[0]:
         values = sorted(run[name] for run in runs)
-        if name in ("requests", "non_2xx_3xx", "socket_errors"):
+        if name in SUMMED:
             out[name] = sum(values)
         else:
             out[name] = values[len(values) // 2]
@@ -470,12 +910,15 @@ def measure(env: dict, targets: list[Target], cookies: dict, csrf: str, into: st
                     continue
                 base = f"http://127.0.0.1:{bare_port if target.kind == 'bare' else port}"
                 label = "" if into == "figures" else " (built afresh, page cache off)"
-                say(
-                    f"run {n}/{RUNS} {target.name} as {target.role}{label}: {target.method} "
-                    f"{target.path} ({DURATION} s)"
-                )
+                what = f"{target.method} {target.path}"
+                if target.plan is not None:
+                    what = f"{len(target.plan.lines)} lines, {POST_CONNECTIONS} connections"
+                say(f"run {n}/{RUNS} {target.name} as {target.role}{label}: {what} ({DURATION} s)")
                 runs = target.runs if into == "figures" else target.fresh_runs
-                runs.append(wrk(base, target, cookies[target.role], csrf))
+                if target.plan is not None:
+                    runs.append(wrk_post(base, target, csrf))
+                else:
+                    runs.append(wrk(base, target, cookies[target.role], csrf))
         for target in targets:
             runs = target.runs if into == "figures" else target.fresh_runs
             setattr(target, into, median_of(runs))
@@ -540,9 +983,18 @@ def print_table(targets: list[Target]) -> None:
             f"{t.name:<28} {t.role:<10} {f['rps']:>7.0f} {f['p50_ms']:>7.1f} "
             f"{f['p95_ms']:>7.1f} {f['p99_ms']:>7.1f} {t.queries!s:>7} "
             f"{f['ratio_to_bare_floor']:>6.3f} {f['ratio_to_framework_floor']:>6.3f} "
-            f"{target_text(t):>14} {fresh_rps:>7} {fresh_p95:>9}  {verdict(t)}"
+            f"{target_text(t):>14} {fresh_rps:>7} {fresh_p95:>9}  {verdict(t)}{made_text(t)}"
         )
     print()
+
+
+def made_text(t: Target) -> str:
+    """For the booking POST: what its requests did, over all its runs."""
+    if "bookings_made" not in t.figures:
+        return ""
+    f = t.figures
+    text = f" (made {f['bookings_made']} bookings, {f['bookings_refused']} refused"
+    return text + f", {t.plan.members} members)" if t.plan else text + ")"
 
 
 def target_text(t: Target) -> str:
@@ -566,6 +1018,10 @@ def verdict(t: Target) -> str:
         problems.append(f"{t.figures['non_2xx_3xx'] + t.figures['socket_errors']} errors")
     if t.status and t.status >= 400:
         problems.append(f"answers {t.status}")
+    if t.figures.get("bookings_refused"):
+        problems.append(f"{t.figures['bookings_refused']} refused")
+    if t.figures.get("runs_out_of_lines"):
+        problems.append("ran out of free slots")
     t.figures["meets_targets"] = not problems
     return "pass" if not problems else "FAIL: " + "; ".join(problems)
 
@@ -602,12 +1058,18 @@ def main() -> int:
         cookies[role] = (
             f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
         )
-    targets = build_targets(clients)
+    removed = remove_bench_bookings()  # left by a run that was stopped
+    if removed:
+        say(f"{removed} bookings of an earlier booking POST removed")
+    targets = build_targets(clients, csrf)
     for target in targets:
         if target.path:
             count_queries(clients[target.role], target)
             if target.status not in (200, 302):
                 target.note = f"answers {target.status} to {target.role}; not measured"
+            elif target.plan is not None and target.status != 302:
+                target.note = f"the booking POST answers {target.status}: no booking made"
+    remove_bench_bookings()  # the query count's
 
     try:
         # Production as configured: anonymous visitors' pages come from the page cache.
@@ -617,9 +1079,12 @@ def main() -> int:
         floors = ("bare", "framework")
         fresh = [t for t in targets if t.method == "GET" and t.kind not in floors]
         off = {"PUBLIC_PAGE_CACHE_SECONDS": "0", "VIEWER_PAGE_CACHE_SECONDS": "0"}
-        measure({**env, **off}, fresh, cookies, csrf, "fresh")
+        if fresh:
+            measure({**env, **off}, fresh, cookies, csrf, "fresh")
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
+        remove_bench_bookings()
+        end_post_sessions(targets)
 
     print_table(targets)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -634,6 +1099,7 @@ def main() -> int:
                     "scale": SCALE,
                     "duration_s": DURATION,
                     "connections": CONNECTIONS,
+                    "booking_post_connections": POST_CONNECTIONS,
                     "threads": THREADS,
                     "gunicorn_workers": WORKERS,
                     "runs_per_figure": RUNS,
@@ -654,6 +1120,11 @@ def main() -> int:
                         "note": t.note,
                         **t.figures,
                         "built_afresh": t.fresh or None,
+                        **(
+                            {"booking_post": made_text(t).strip(" ()"), "members": t.plan.members}
+                            if t.plan and t.figures
+                            else {}
+                        ),
                         "each_run": t.runs,
                         "each_run_built_afresh": t.fresh_runs or None,
                     }

@@ -44,7 +44,8 @@ only things of the viewer a grid depends on: which bookings show their group's n
 so no one's grid is shown to anyone whose grid would differ.
 
 **The clock.** A kept grid also holds the moment it goes stale by the clock: its first free (or
-not yet open) slot still to start, which turns "past" then. From that moment it is built afresh.
+not yet open) slot still to start, which turns "past" then. From that moment it is built afresh;
+a page kept whole for a signed-in viewer (``core.viewercache``) is told the same moment.
 
 **Writes around the models.** A queryset ``update``, ``bulk_create`` or raw SQL sends no signal:
 a write path that changes what a grid shows that way calls ``renew_bookings`` or
@@ -67,6 +68,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core import viewercache
 from facilities import schedule
 from facilities.calendar import aware
 
@@ -219,9 +221,11 @@ def cached_grid(
     versions it shows under (the facility's is added); ``day_of(column)`` is a column's date.
     A kept grid comes back without its rows and items (``Grid.kept``): its HTML holds them."""
     seconds = _seconds()
-    if seconds <= 0:
-        return build()
     now = timezone.now()
+    if seconds <= 0:
+        value = build()
+        viewercache.kept_until(_stale_at(_grid_of(value), day_of, now))
+        return value
     raw = ":".join(
         [what, _viewer_key(viewer), get_language() or "", timezone.localdate(now).isoformat()]
     )
@@ -237,6 +241,7 @@ def cached_grid(
     ):
         value = kept["value"]
         _grid_of(value).html = pickle.loads(zlib.decompress(kept["html"]))
+        viewercache.kept_until(kept["stale_at"])
         return value
     value = build()
     grid = _grid_of(value)
@@ -251,6 +256,7 @@ def cached_grid(
         "stale_at": _stale_at(grid, day_of, now),
     }
     cache.set(key, entry, seconds)
+    viewercache.kept_until(entry["stale_at"])
     return value
 
 

@@ -337,15 +337,22 @@ def test_no_one_sees_a_grid_built_for_someone_else(
         assert other_group.name not in str(seen["anonymous"])
 
 
-def test_a_free_slot_turns_past_when_the_clock_passes_it(client_for, member, room):
+@pytest.mark.parametrize("pages_kept", [0, 60], ids=["grid-kept", "page-kept-too"])
+def test_a_free_slot_turns_past_when_the_clock_passes_it(
+    client_for, settings, member, room, pages_kept
+):
+    # With the signed-in page kept whole too (core.viewercache), the grid tells it when it
+    # turns stale.
+    settings.VIEWER_PAGE_CACHE_SECONDS = pages_kept
     day = open_day(after=1)
     url = week_url(room, day)
     book_link = f"start={day.isoformat()}T10%3A00"
-    with time_machine.travel(at(day, "09:57"), tick=True):
-        assert book_link in client_for("member").get(url).content.decode()
-        assert book_link in client_for("member").get(url).content.decode()  # kept
-    with time_machine.travel(at(day, "10:03"), tick=True):
-        assert book_link not in client_for("member").get(url).content.decode()
+    client = client_for("member")
+    with time_machine.travel(at(day, "09:59") + dt.timedelta(seconds=30), tick=True):
+        assert book_link in client.get(url).content.decode()
+        assert book_link in client.get(url).content.decode()  # kept
+    with time_machine.travel(at(day, "10:00") + dt.timedelta(seconds=10), tick=True):
+        assert book_link not in client.get(url).content.decode()
 
 
 @pytest.fixture

@@ -80,14 +80,25 @@ DIRECTORY_CARD_COLUMNS = ("name", "name_kana", "slug", "summary", "logo", "looki
 _MAX_PAGE = 10**9
 
 
-def directory_page(groups, page: str | None, per_page: int) -> Page:
+def directory_page(groups, page: str | None, per_page: int, *, choices: dict) -> Page:
     """The page of ``groups`` (``directory()``) that ``?page=`` asks for, as core.pagination's
-    ``paginate`` gives it, with the number of groups found read in the same query
-    (``COUNT(*) OVER ()``): a search reads the matching groups once instead of twice, once for the
-    count and once for the page (issue #20). A page beyond the end costs a count and the last page.
-    """
+    ``paginate`` gives it, in one query (issue #20): the number of groups found comes with the
+    page (``COUNT(*) OVER ()``) instead of from a second reading of every matching group, and each
+    group's activity fields and areas as two arrays of ids (for the page's rows only), which
+    become ``field_list`` and ``area_list`` from ``choices`` (``filter_choices()``, read anyway
+    for the filter form) instead of two more queries. A page beyond the end costs a count and
+    the last page."""
+    fields_of = Group.fields.through.objects.filter(group_id=OuterRef("pk"))
+    areas_of = Group.areas.through.objects.filter(group_id=OuterRef("pk"))
+    cards = (
+        groups.prefetch_related(None)
+        .only(*DIRECTORY_CARD_COLUMNS)
+        .annotate(
+            field_ids=ArraySubquery(fields_of.values("activityfield_id")),
+            area_ids=ArraySubquery(areas_of.values("area_id")),
+        )
+    )
     wanted = page_number(page, _MAX_PAGE)
-    cards = groups.only(*DIRECTORY_CARD_COLUMNS)
     start = (wanted - 1) * per_page
     rows = list(cards.annotate(found=Window(Count("*")))[start : start + per_page])
     paginator = Paginator(groups, per_page)
@@ -99,6 +110,10 @@ def directory_page(groups, page: str | None, per_page: int) -> Page:
     if number != wanted and paginator.count:
         start = (number - 1) * per_page
         rows = list(cards[start : start + per_page])
+    for group in rows:
+        # The lists are in (order, pk) order, as the group page shows them.
+        group.field_list = [f for f in choices["fields"] if f.pk in group.field_ids]
+        group.area_list = [a for a in choices["areas"] if a.pk in group.area_ids]
     return Page(rows, number, paginator)
 
 
@@ -185,11 +200,22 @@ def matches_word(word: str) -> Q:
     )
 
 
+_CHOICE_COLUMNS = ("kind", "pk", "slug", "name", "name_en", "order")
+
+
 def filter_choices() -> dict:
-    return {
-        "fields": list(ActivityField.objects.order_by("order", "pk")),
-        "areas": list(Area.objects.order_by("order", "pk")),
-    }
+    """Every activity field and area in (order, pk) order, in one query (the two small tables
+    have the same columns)."""
+    fields = ActivityField.objects.annotate(kind=Value("fields")).values_list(*_CHOICE_COLUMNS)
+    areas = Area.objects.annotate(kind=Value("areas")).values_list(*_CHOICE_COLUMNS)
+    choices = {"fields": [], "areas": []}
+    rows = sorted(fields.union(areas, all=True), key=lambda row: (row[0], row[5], row[1]))
+    for kind, pk, slug, name, name_en, order in rows:
+        model = ActivityField if kind == "fields" else Area
+        choice = model(pk=pk, slug=slug, name=name, name_en=name_en, order=order)
+        choice._state.adding, choice._state.db = False, "default"
+        choices[kind].append(choice)
+    return choices
 
 
 def newly_registered(limit: int = 5):

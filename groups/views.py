@@ -72,8 +72,8 @@ CONTACT_RATE = "5/h"
 # --------------------------------------------------------------------------- directory
 
 
-def _directory_filters(request):
-    choices = selectors.filter_choices()
+def _directory_filters(request, choices=None):
+    choices = choices or selectors.filter_choices()
     form = DirectoryFilterForm(
         request.GET or None, field_choices=choices["fields"], area_choices=choices["areas"]
     )
@@ -83,9 +83,13 @@ def _directory_filters(request):
 @require_GET
 @public_page("groups:directory")
 def directory(request):
-    form, filters = _directory_filters(request)
+    choices = selectors.filter_choices()
+    form, filters = _directory_filters(request, choices)
     page_obj = selectors.directory_page(
-        selectors.directory(**filters), request.GET.get("page"), DIRECTORY_PAGE_SIZE
+        selectors.directory(**filters),
+        request.GET.get("page"),
+        DIRECTORY_PAGE_SIZE,
+        choices=choices,
     )
     my_groups = list(groups_user_can_act_for(request.user))
     return render(

@@ -162,16 +162,16 @@ def test_nothing_found_beyond_the_first_page_is_the_first_page(client, town):
 def test_the_search_takes_a_fixed_number_of_queries(
     client, client_for, town, q, django_assert_max_num_queries
 ):
-    # The page of groups with the number found (one query), their fields, their areas, the
-    # two filter lists.
-    with django_assert_max_num_queries(5):
+    # The page of groups with the number found and their fields and areas (one query), the
+    # lists of fields and areas for the filters (one query).
+    with django_assert_max_num_queries(2):
         assert search(client, q).status_code == 200
     # Signed in: the session, the user, their groups (the partner box), their roles.
     member = client_for("member")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         assert search(member, q).status_code == 200
     # A page further on (a page beyond the end also reads the count and the last page).
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         assert search(member, "だんたい", page="2").status_code == 200
 
 

@@ -75,7 +75,7 @@ def urls(day: dt.date) -> dict[str, str]:
         # number of words.
         "site search": f"{reverse('search')}?q={WORD}",
         "site search, two words": f"{reverse('search')}?q={WORD}+{WORD[0]}",
-        # The page with its count (one query), its fields and areas, the two filter lists.
+        # The page with its count and its groups' fields and areas (one query), the filter lists.
         "directory search": f"{reverse('groups:directory')}?q={WORD}",
         # The equipment choices, the calendar, the rooms, their bookings...
         "free rooms": f"{reverse('facilities:free')}?date={day.isoformat()}&from=13:00&to=15:00",
@@ -85,7 +85,7 @@ def urls(day: dt.date) -> dict[str, str]:
 PINNED = {
     "site search": 11,
     "site search, two words": 11,
-    "directory search": 5,
+    "directory search": 2,
     "free rooms": 7,
 }
 

@@ -172,9 +172,8 @@ def book(request, slug):
                     _("The booking could not be read back. Please fill in the form again."),
                 )
                 return redirect("facilities:book", slug=room.slug)
-        # A crafted group id is refused outright, before any form handling.
-        group_for_booking(request.user, data.get("group"))
         form = BookingForm(data, room=room, groups=groups, staff=staff)
+        _refuse_crafted_group(form)
         if action == "back":
             form.is_valid()
             form = BookingForm(initial=_initial_from(form), room=room, groups=groups, staff=staff)
@@ -213,6 +212,16 @@ def book(request, slug):
         "facilities/book.html",
         {"room": room, "form": form, "preview": preview, "staff": staff},
     )
+
+
+def _refuse_crafted_group(form) -> None:
+    """A group the user may not book for (a crafted id) is refused outright, before the form
+    is answered: the form's choices are exactly the groups they may book for
+    (``bookable_groups``, the set ``group_for_booking`` allows), so the form's own read of the
+    chosen group is the only one (issue #20: the booking POST read it twice)."""
+    form.is_valid()
+    if form.data.get("group") not in (None, "") and "group" in form.errors:
+        raise PermissionDenied
 
 
 def _initial_from(form) -> dict:

@@ -248,23 +248,25 @@ def booking_create(
             else Booking.Status.CONFIRMED
         )
         purpose = (purpose or "").strip()[:200]
+        # No savepoint of its own (two round trips, issue #20): a clash ends this whole atomic
+        # block with BookingError, which rolls it back (to its own savepoint when a series or
+        # an event books inside a transaction of theirs and goes on).
         try:
-            with transaction.atomic():
-                booking = Booking.objects.create(
-                    room=room,
-                    group=group,
-                    kind=kind,
-                    status=status,
-                    start=start,
-                    end=end,
-                    period=Booking.period_for(start, end, room.buffer_minutes),
-                    purpose=purpose,
-                    attendees=attendees,
-                    series=series,
-                    booked_by=actor,
-                    decided_by=actor if staff else None,
-                    decided_at=now if staff else None,
-                )
+            booking = Booking.objects.create(
+                room=room,
+                group=group,
+                kind=kind,
+                status=status,
+                start=start,
+                end=end,
+                period=Booking.period_for(start, end, room.buffer_minutes),
+                purpose=purpose,
+                attendees=attendees,
+                series=series,
+                booked_by=actor,
+                decided_by=actor if staff else None,
+                decided_at=now if staff else None,
+            )
         except IntegrityError as exc:
             if is_exclusion_violation(exc):
                 raise BookingError(

@@ -74,13 +74,15 @@ def book(client, room, token):
     )
 
 
-# The booking POST's queries (31 before issue #20): the session and the user; the view's room,
-# its blocks, the member's groups and the form's equipment; in the transaction the day's rules,
-# opening hours and closed days (read once), the room's lock, the equipment read and locked at
-# once, a suspension, clashes, loans and lent equipment; the insert, the grid's version, its
-# equipment and the audit row (savepoints included: the test runs in a transaction).
-PINNED = 28
-OWN = 21
+# The booking POST's queries (31 before issue #20, then 28): the session and the user; the
+# view's room, its blocks, whether the member may book, the chosen group (once: the form's read
+# is the permission check) with the member's memberships, and the form's equipment; in the
+# transaction the day's rules, opening hours and closed days (read once), the room's lock, the
+# equipment read and locked at once, a suspension, clashes, loans and lent equipment; the
+# insert (no savepoint of its own), the grid's version, its equipment and the audit row
+# (savepoints included: the test runs in a transaction).
+PINNED = 25
+OWN = 20
 
 
 @pytest.mark.django_db
@@ -120,6 +122,51 @@ def test_the_booking_post_takes_the_same_few_queries_with_or_without_other_booki
     booking = Booking.objects.get(start=at(day, "15:00"))
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.equipment_items.get().equipment == projector
+
+
+@pytest.mark.django_db
+def test_a_group_the_member_may_not_book_for_is_refused_outright(office):
+    """The form's own read of the group is the permission check: another group's id, an
+    unknown one or garbage answers 403 and books nothing."""
+    room, _projector = office
+    day = open_day()
+    client, _group = signed_in_member(0)
+    other = GroupFactory(name="よその会", name_kana="よそのかい")
+    for crafted in (other.pk, 999999, "abc"):
+        response = client.post(
+            reverse("facilities:book", args=[room.slug]),
+            {
+                "group": crafted,
+                "date": day.isoformat(),
+                "start_time": "10:00",
+                "end_time": "11:00",
+                "purpose": "定例会",
+                "attendees": 8,
+                "repeat": "none",
+                "action": "check",
+            },
+        )
+        assert response.status_code == 403
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_booking_that_races_past_the_checks_gets_the_forms_message(office, monkeypatch):
+    """Two members confirm the same slot; the second's checks ran before the first's insert
+    (as in a race): the exclusion constraint refuses it, the member gets the form's message,
+    and the first booking stays the only one."""
+    room, projector = office
+    day = open_day()
+    first, first_group = signed_in_member(0)
+    second, second_group = signed_in_member(1)
+    first_token = confirmation_token(first, room, first_group, day, "10:00", "11:00", projector)
+    second_token = confirmation_token(second, room, second_group, day, "10:00", "11:00", projector)
+    assert book(first, room, first_token).status_code == 302
+    monkeypatch.setattr("facilities.services.bookings.booking_problems", lambda *a, **k: [])
+    response = book(second, room, second_token)
+    assert response.status_code == 200
+    assert "この時間は先ほど別の予約が入りました" in response.content.decode()
+    assert list(Booking.objects.values_list("group_id", flat=True)) == [first_group.pk]
 
 
 @pytest.mark.django_db

@@ -629,7 +629,7 @@ class TrendReport:
             today=self.today,
         )
 
-    @property
+    @cached_property
     def values(self) -> dict[int, dict]:
         values = self._gathered[0]
         return {fy: figures for fy, figures in values.items() if fy >= FIRST_REPORT_YEAR}

@@ -28,7 +28,6 @@ from django.db.models import (
     Value,
     When,
     Window,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.utils import timezone
@@ -84,10 +83,9 @@ def directory_page(groups, page: str | None, per_page: int, *, choices: dict) ->
     """The page of ``groups`` (``directory()``) that ``?page=`` asks for, as core.pagination's
     ``paginate`` gives it, in one query (issue #20): the number of groups found comes with the
     page (``COUNT(*) OVER ()``) instead of from a second reading of every matching group, and each
-    group's activity fields and areas as two arrays of ids (for the page's rows only), which
-    become ``field_list`` and ``area_list`` from ``choices`` (``filter_choices()``, read anyway
-    for the filter form) instead of two more queries. A page beyond the end costs a count and
-    the last page."""
+    group's activity fields and areas as two arrays of ids (for the page's rows only), which are
+    matched to ``choices`` (``filter_choices()``, read anyway for the filter form) instead of
+    read by two more queries. A page beyond the end costs a count and the last page."""
     fields_of = Group.fields.through.objects.filter(group_id=OuterRef("pk"))
     areas_of = Group.areas.through.objects.filter(group_id=OuterRef("pk"))
     cards = (
@@ -111,9 +109,12 @@ def directory_page(groups, page: str | None, per_page: int, *, choices: dict) ->
         start = (number - 1) * per_page
         rows = list(cards[start : start + per_page])
     for group in rows:
-        # The lists are in (order, pk) order, as the group page shows them.
-        group.field_list = [f for f in choices["fields"] if f.pk in group.field_ids]
-        group.area_list = [a for a in choices["areas"] if a.pk in group.area_ids]
+        # In (order, pk) order, as the choices are.
+        _known_fields_and_areas(
+            group,
+            [f for f in choices["fields"] if f.pk in group.field_ids],
+            [a for a in choices["areas"] if a.pk in group.area_ids],
+        )
     return Page(rows, number, paginator)
 
 
@@ -203,19 +204,34 @@ def matches_word(word: str) -> Q:
 _CHOICE_COLUMNS = ("kind", "pk", "slug", "name", "name_en", "order")
 
 
-def filter_choices() -> dict:
-    """Every activity field and area in (order, pk) order, in one query (the two small tables
-    have the same columns)."""
-    fields = ActivityField.objects.annotate(kind=Value("fields")).values_list(*_CHOICE_COLUMNS)
-    areas = Area.objects.annotate(kind=Value("areas")).values_list(*_CHOICE_COLUMNS)
-    choices = {"fields": [], "areas": []}
+def _known_fields_and_areas(group: Group, fields: list, areas: list) -> None:
+    """Keep ``fields`` and ``areas`` as the group's, as ``prefetch_related`` keeps what it read:
+    ``group.fields.all()`` and ``group.areas.all()`` give them without a query."""
+    cache = group.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objects in (("fields", fields), ("areas", areas)):
+        queryset = getattr(group, name).all()
+        queryset._result_cache, queryset._prefetch_done = list(objects), True
+        cache[name] = queryset
+
+
+def _fields_and_areas(fields, areas) -> dict:
+    """Activity fields and areas read in one query (the two small tables have the same
+    columns), each list in (order, pk) order."""
+    fields = fields.annotate(kind=Value("fields")).values_list(*_CHOICE_COLUMNS)
+    areas = areas.annotate(kind=Value("areas")).values_list(*_CHOICE_COLUMNS)
+    found = {"fields": [], "areas": []}
     rows = sorted(fields.union(areas, all=True), key=lambda row: (row[0], row[5], row[1]))
     for kind, pk, slug, name, name_en, order in rows:
         model = ActivityField if kind == "fields" else Area
         choice = model(pk=pk, slug=slug, name=name, name_en=name_en, order=order)
         choice._state.adding, choice._state.db = False, "default"
-        choices[kind].append(choice)
-    return choices
+        found[kind].append(choice)
+    return found
+
+
+def filter_choices() -> dict:
+    """Every activity field and area, in one query."""
+    return _fields_and_areas(ActivityField.objects.all(), Area.objects.all())
 
 
 def newly_registered(limit: int = 5):
@@ -224,13 +240,15 @@ def newly_registered(limit: int = 5):
 
 
 def group_page(group: Group) -> Group:
-    """The group with what its page shows: its fields and areas, read into the instance the
-    permission check fetched (no second read of the group)."""
-    prefetch_related_objects(
-        [group],
-        Prefetch("fields", queryset=ActivityField.objects.order_by("order", "pk")),
-        Prefetch("areas", queryset=Area.objects.order_by("order", "pk")),
+    """The group with what its page shows: its activity fields and areas, read in one query
+    into the instance the permission check fetched."""
+    fields_of = Group.fields.through.objects.filter(group_id=group.pk)
+    areas_of = Group.areas.through.objects.filter(group_id=group.pk)
+    found = _fields_and_areas(
+        ActivityField.objects.filter(pk__in=fields_of.values("activityfield_id")),
+        Area.objects.filter(pk__in=areas_of.values("area_id")),
     )
+    _known_fields_and_areas(group, found["fields"], found["areas"])
     return group
 
 

@@ -267,9 +267,14 @@ def _grid_of(value) -> schedule.Grid:
 # --- What renews them --------------------------------------------------------------------------
 
 BOOKING_PLACE = frozenset({"room", "room_id", "start", "end"})
+# What of a booking a grid shows (a save of other fields only, such as the reminder's stamp or
+# the office's notes, leaves the grids alone).
+BOOKING_SHOWN = BOOKING_PLACE | {"status", "kind", "purpose", "group", "group_id"}
 
 
-def _booking_saved(sender, instance, using, **kwargs) -> None:
+def _booking_saved(sender, instance, using, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and not BOOKING_SHOWN & set(update_fields):
+        return
     keys = booking_versions(instance.room_id, instance.start, instance.end)
     old = instance.__dict__.pop("_grid_old_place", None)
     if old is not None:

@@ -320,6 +320,15 @@ def test_several_changes_in_one_transaction_renew_each_version_once(
     assert renewal.keys == expected | {gridcache.FACILITY_VERSION}
 
 
+def test_a_save_of_what_no_grid_shows_renews_nothing(committed, member, group, room, day):
+    with committed():
+        booking = book(member, room, group, day)
+    with committed() as callbacks:
+        booking.staff_notes = "鍵は事務所で"
+        booking.save(update_fields=["staff_notes", "updated_at"])
+    assert not any(isinstance(c, gridcache.Renewal) for c in callbacks)
+
+
 @pytest.mark.parametrize("first", ["member", "other_member", "anonymous"])
 def test_no_one_sees_a_grid_built_for_someone_else(
     client_for, member, other_member, group, other_group, room, day, first

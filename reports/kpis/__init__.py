@@ -38,7 +38,7 @@ from core.fiscal import FiscalYear
 from core.kpis import counted_until
 from reports.kpis.definitions import KPIS
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 
 SOURCES = (
     "groups",

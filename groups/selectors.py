@@ -24,6 +24,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -208,8 +209,8 @@ def _known_fields_and_areas(group: Group, fields: list, areas: list) -> None:
     """Keep ``fields`` and ``areas`` as the group's, as ``prefetch_related`` keeps what it read:
     ``group.fields.all()`` and ``group.areas.all()`` give them without a query."""
     cache = group.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, objects in (("fields", fields), ("areas", areas)):
-        queryset = getattr(group, name).all()
+    for name, model, objects in (("fields", ActivityField, fields), ("areas", Area, areas)):
+        queryset = QuerySet(model)
         queryset._result_cache, queryset._prefetch_done = list(objects), True
         cache[name] = queryset
 

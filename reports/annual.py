@@ -269,17 +269,6 @@ class YearReport:
                 "yearly": yearly,
                 "first_years": first_years,
                 "months": kpis.monthly(self.fy, sources=self.sources),
-                # The running year is compared with the year before from its 1 April to the
-                # same date (to the day).
-                "previous_to_date": (
-                    kpis.to_date(
-                        year=self.year - 1,
-                        day=same_day_a_year_before(self.today),
-                        sources=self.sources,
-                    )
-                    if self.is_current
-                    else {}
-                ),
                 "rooms": kpis.rooms(self.fy) if with_rooms else [],
                 # The year before's rooms give its utilisation, compared with a finished year's
                 # only: the running year's rate is not compared (``to_date_value``).
@@ -369,6 +358,20 @@ class YearReport:
         return to_date_value(kpi, figures)
 
     @cached_property
+    def previous_to_date(self) -> dict:
+        """The running year is compared with the year before from its 1 April to the same
+        date (to the day): those figures, kept apart from the running year's (they change with
+        the day, not with every booking); empty for a finished year."""
+        if not self.is_current:
+            return {}
+        return kpis.kept_to_date(
+            year=self.year - 1,
+            day=same_day_a_year_before(self.today),
+            sources=self.sources,
+            today=self.today,
+        )
+
+    @cached_property
     def targets(self) -> dict[str, Decimal]:
         return dict(KpiTarget.objects.filter(fiscal_year=self.year).values_list("key", "target"))
 
@@ -394,9 +397,7 @@ class YearReport:
             )
             if self.is_current:
                 figure.same_period = self._same_period(kpi, self.values, self.year)
-                figure.previous = self._same_period(
-                    kpi, self._data["previous_to_date"], self.year - 1
-                )
+                figure.previous = self._same_period(kpi, self.previous_to_date, self.year - 1)
             result.append(figure)
         return result
 
@@ -701,17 +702,15 @@ class TrendReport:
 
     @cached_property
     def _previous_to_date(self) -> dict:
-        """The year before the running one, from 1 April to the same date (one gathering, kept
-        as long as the running year's figures)."""
+        """The year before the running one, from 1 April to the same date (``kpis.kept_to_date``:
+        one gathering a day, shared with the running year's page)."""
         if self.current_year - 1 not in self.values:
             return {}
-        names = kpis.sources_of(kpi.key for kpi in self.kpis)
-        day = same_day_a_year_before(self.today)
-        return kpis.remember(
-            f"trend-to-date:{self.current_year}:{day.isoformat()}:{','.join(names)}",
-            lambda: kpis.to_date(year=self.current_year - 1, day=day, sources=names),
-            kpis.cache_seconds(self.current_year, self.today),
-            keep=kpis.keep_seconds(self.current_year, self.today),
+        return kpis.kept_to_date(
+            year=self.current_year - 1,
+            day=same_day_a_year_before(self.today),
+            sources=kpis.sources_of(kpi.key for kpi in self.kpis),
+            today=self.today,
         )
 
     @cached_property

@@ -273,6 +273,21 @@ def to_date(*, year: int, day: dt.date, sources: Iterable[str] = SOURCES) -> dic
     return _merge(year, year, names, answers)[year]
 
 
+def kept_to_date(
+    *, year: int, day: dt.date, sources: Iterable[str] = SOURCES, today: dt.date | None = None
+) -> dict:
+    """``to_date``, kept as a finished year's figures (the running year's comparison with the
+    year before: that year is over, and its days to ``day`` change with late corrections only),
+    one entry per day shared by the year's page and the all-years page."""
+    names = tuple(sources)
+    return remember(
+        f"to-date:{year}:{day.isoformat()}:{','.join(names)}",
+        lambda: to_date(year=year, day=day, sources=names),
+        cache_seconds(year, today),
+        keep=keep_seconds(year, today),
+    )
+
+
 def monthly(fy: FiscalYear, *, sources: Iterable[str] = SOURCES) -> dict:
     """{first day of month: {key: value}} for the twelve months of ``fy``."""
     names = tuple(sources)

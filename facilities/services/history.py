@@ -23,8 +23,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import viewercache
 from core.audit import log_actions_bulk
 from core.fiscal import TOKYO
+from facilities import gridcache
 from facilities.calendar import OfficeCalendar
 from facilities.models import (
     Booking,
@@ -148,6 +150,9 @@ def bookings_record_bulk(*, actor, rows: list[PastBooking], now: dt.datetime | N
             try:
                 with transaction.atomic():
                     _insert_bookings(bookings, chunk_plans)
+                    # COPY sends no signal: the kept grids and pages are renewed (after commit).
+                    gridcache.renew_bookings(bookings)
+                    viewercache.renew_data_version()
             except psycopg.errors.ExclusionViolation as exc:
                 raise BookingError(_("Two bookings of one room overlap."), code="clash") from exc
             _copy_rows(

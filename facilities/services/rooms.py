@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import viewercache
 from core.audit import log_action
+from facilities import gridcache
 from facilities.models import (
     BookingEquipment,
     Equipment,
@@ -139,6 +141,9 @@ def room_blocks_set(*, actor, room: Room, blocks: list[tuple[str, dt.time, dt.ti
             TimeBlock(room=room, label=label, starts=starts, ends=ends)
             for label, starts, ends in after
         )
+        # bulk_create sends no signal: the kept grids and pages are renewed here (after commit).
+        gridcache.renew_facility()
+        viewercache.renew_data_version()
         log_action(
             actor=actor,
             action="facilities.room_blocks_set",

@@ -6,6 +6,7 @@ The mechanism is tested on small views of this module's own (its URLconf); the p
 (a group page, a room's week, My Page, my bookings) as their viewers see them.
 """
 
+import datetime as dt
 import itertools
 import re
 
@@ -299,3 +300,32 @@ def test_every_model_that_shows_on_a_page_renews_and_sessions_keep_their_fast_de
             continue
         assert listens, label
     assert not post_delete.has_listeners(Session)
+
+
+def test_writes_around_the_models_signals_renew_too(
+    own_urls, client_for, member, staff, group, django_capture_on_commit_callbacks
+):
+    """Bookings recorded in bulk (COPY) and a room's blocks set anew (bulk_create) send no
+    model signal: those services renew the data version themselves."""
+    from facilities import services as facility_services
+    from facilities.services import rooms
+    from tests.facilities.factories import past_booking_row, past_open_day
+
+    client = client_for("member")
+    room = RoomFactory()
+    first = client.get("/__viewer__/counted/").content
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        facility_services.bookings_record_bulk(
+            actor=staff, rows=[past_booking_row(room, past_open_day(5), group=group)]
+        )
+    assert viewercache._write_version in callbacks
+    second = client.get("/__viewer__/counted/").content
+    assert second != first
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        rooms.room_blocks_set(
+            actor=staff,
+            room=room,
+            blocks=[("午前", dt.time(9), dt.time(12)), ("午後", dt.time(13), dt.time(17))],
+        )
+    assert viewercache._write_version in callbacks
+    assert client.get("/__viewer__/counted/").content != second

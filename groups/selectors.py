@@ -24,7 +24,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
@@ -209,8 +208,10 @@ def _known_fields_and_areas(group: Group, fields: list, areas: list) -> None:
     """Keep ``fields`` and ``areas`` as the group's, as ``prefetch_related`` keeps what it read:
     ``group.fields.all()`` and ``group.areas.all()`` give them without a query."""
     cache = group.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, model, objects in (("fields", ActivityField, fields), ("areas", Area, areas)):
-        queryset = QuerySet(model)
+    for name, objects in (("fields", fields), ("areas", areas)):
+        # The group's own related queryset (not a bare one): a filter, count or values_list
+        # on it still reads this group's rows only.
+        queryset = getattr(group, name).all()
         queryset._result_cache, queryset._prefetch_done = list(objects), True
         cache[name] = queryset
 

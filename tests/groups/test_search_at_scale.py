@@ -196,3 +196,11 @@ def test_a_group_page_takes_a_fixed_number_of_queries(
     member.get(url)
     with django_assert_max_num_queries(12):
         assert member.get(url).status_code == 200
+
+
+def test_a_group_page_suggests_partners_by_its_own_fields_only(client_for, town, group):
+    # The fields read with the page are the group's own, also for the partner ranking's reads.
+    group.fields.add(ActivityField.objects.get(slug="children"))
+    response = client_for("member").get(group.get_absolute_url())
+    assert [s.group.name for s in response.context["suggestions"]] == ["育成クラブ"]
+    assert [f.slug for f in response.context["group"].fields.all()] == ["children"]

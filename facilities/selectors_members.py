@@ -20,12 +20,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, TextField
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, TextField, Window
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
+from core.pagination import page_number
 from facilities.calendar import aware
 from facilities.models import (
     Booking,
@@ -40,6 +42,8 @@ from facilities.selectors import DeskLoans
 from groups.models import Group, Membership
 
 ROOM_SLUG_MARK = "room-slug-mark"
+# ``page_number``'s upper bound before the count is known (a page is asked for first).
+PAGE_UNKNOWN = 10**9
 MEMBERSHIP_FIELDS = ("id", "group_id", "user_id", "role", "joined_at")
 GROUP_FIELDS = ("id", "name", "name_kana", "slug", "status")
 
@@ -134,11 +138,31 @@ def _attach(rows, rooms: dict[int, Room], groups: dict[int, Group]) -> list:
     return rows
 
 
+# What the bookings page shows of a booking and the cancellation rule reads (the other
+# columns stay in the database).
+LIST_FIELDS = (
+    "id",
+    "room_id",
+    "group_id",
+    "kind",
+    "status",
+    "status_reason",
+    "start",
+    "end",
+    "purpose",
+    "attendees",
+    "actual_headcount",
+    "series_id",
+    "replaces_id",
+)
+
+
 def upcoming_bookings(groups, rooms, now: dt.datetime, limit: int) -> list[Booking]:
     """The groups' bookings that have not ended, soonest first, with ``equipment_text``."""
     by_id = {g.pk: g for g in groups}
     rows = (
         Booking.objects.filter(group__in=list(by_id), end__gt=now)
+        .only(*LIST_FIELDS)
         .annotate(equipment_text=equipment_text(BookingEquipment, Booking))
         .order_by("start", "pk")[:limit]
     )
@@ -146,15 +170,37 @@ def upcoming_bookings(groups, rooms, now: dt.datetime, limit: int) -> list[Booki
 
 
 def past_bookings(groups, now: dt.datetime):
-    """The groups' ended bookings, newest first (a queryset, to be paged); ``attach_past`` fills
-    a page's rows."""
-    return Booking.objects.filter(group__in=[g.pk for g in groups], end__lte=now).order_by(
-        "-start", "-pk"
+    """The groups' ended bookings, newest first (a queryset, paged by ``past_page``)."""
+    return (
+        Booking.objects.filter(group__in=[g.pk for g in groups], end__lte=now)
+        .only(*LIST_FIELDS)
+        .order_by("-start", "-pk")
     )
 
 
-def attach_past(rows, groups, rooms) -> list[Booking]:
-    return _attach(list(rows), rooms, {g.pk: g for g in groups})
+def past_page(groups, rooms, now: dt.datetime, requested: str | None, per_page: int) -> Page:
+    """The page of past bookings that ``?page=`` asks for, as ``core.pagination.paginate``
+    gives it (garbled → the first, beyond the end → the last), read with its count in one
+    query (``COUNT(*) OVER ()``); a page beyond the end costs a count and a second read."""
+    queryset = past_bookings(groups, now)
+    number = page_number(requested, PAGE_UNKNOWN)
+
+    def read(number: int) -> list[Booking]:
+        start = (number - 1) * per_page
+        counted = queryset.annotate(total=Window(Count("pk")))
+        return list(counted[start : start + per_page])
+
+    rows = read(number)
+    # No row: none at all (on the first page), or a page beyond the end (count them).
+    total = rows[0].total if rows else (0 if number == 1 else queryset.count())
+    paginator = Paginator(queryset, per_page)
+    paginator.count = total  # what its own count would read
+    if not rows and total:
+        number = page_number(requested, paginator.num_pages)
+        rows = read(number)
+    page = paginator.page(page_number(str(number), paginator.num_pages))
+    page.object_list = _attach(rows, rooms, {g.pk: g for g in groups})
+    return page
 
 
 @dataclass

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_office_staff
 from core.pagecache import public_page
-from core.pagination import paginate
 from facilities import feeds, selectors, selectors_members, services
 from facilities.forms import (
     REPEAT_NONE,
@@ -396,8 +395,8 @@ LOANS_PAST_SHOWN = 20
 @login_required
 def my_bookings(request):
     """The user's groups' bookings and loans. Reads (issue #20): the groups with their feeds and
-    the user's memberships, the rooms, the upcoming bookings, a page of past ones (and its
-    count), the loans: each once, whatever the number of rows (``selectors_members``)."""
+    the user's memberships, the rooms, the upcoming bookings, a page of past ones with their
+    count, the loans: each once, whatever the number of rows (``selectors_members``)."""
     user = request.user
     staff = is_office_staff(user)
     now = timezone.now()
@@ -414,8 +413,7 @@ def my_bookings(request):
             and (staff or can_cancel_loan_in_time(loan, today))
         )
         loan.overdue = loan.is_overdue(now)
-    page = paginate(request, selectors_members.past_bookings(groups, now), PAST_PER_PAGE)
-    page.object_list = selectors_members.attach_past(page.object_list, groups, rooms)
+    page = selectors_members.past_page(groups, rooms, now, request.GET.get("page"), PAST_PER_PAGE)
     upcoming = selectors_members.upcoming_bookings(groups, rooms, now, UPCOMING_SHOWN)
     for booking in upcoming:
         # Office events and office use name a group but are the office's to cancel.

@@ -40,9 +40,9 @@ def test_each_groups_feed_in_one_read_with_the_groups(
 
 # The bookings page's reads, whatever the number of bookings and loans (issue #20; 15 before):
 # the session, the user, the header's roles; the user's groups with their feeds and the
-# memberships, the rooms, the loans (both lists, their equipment as text), the past bookings'
-# count and page, the upcoming bookings (their equipment as text).
-BOOKINGS_QUERIES = 9
+# memberships, the rooms, the loans (both lists, their equipment as text), a page of the past
+# bookings with their count, the upcoming bookings (their equipment as text).
+BOOKINGS_QUERIES = 8
 
 
 def _years_of_bookings(group, second, rooms, equipment, years: int):
@@ -115,6 +115,10 @@ def test_the_same_few_reads_with_years_of_bookings_and_loans(client_for, represe
     pages = Booking.objects.filter(end__lte=timezone.now()).count() // 20 + 1
     last, last_html = _count(client, f"{url}?page={pages}")
     assert last == few
-    assert (
-        f"{pages} ページ中 {pages} ページ目" in last_html or f"Page {pages} of {pages}" in last_html
-    )
+    assert f"{pages} ページ中 {pages} ページ目" in last_html
+    # Beyond the end, the last page (a count and a second read); garbled, the first.
+    beyond, beyond_html = _count(client, f"{url}?page={pages + 5}")
+    assert beyond == few + 2
+    assert f"{pages} ページ中 {pages} ページ目" in beyond_html
+    _garbled, garbled_html = _count(client, f"{url}?page=abc")
+    assert f"{pages} ページ中 1 ページ目" in garbled_html

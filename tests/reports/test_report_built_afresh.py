@@ -210,15 +210,22 @@ def _crowd(call, people: int = 4) -> list:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_crowd_finding_nothing_kept_gathers_the_figures_once(clock):
-    key, gathered = f"crowd:{uuid.uuid4().hex}", []
+    key, gathered, arrived = f"crowd:{uuid.uuid4().hex}", [], []
 
     def compute():
         gathered.append(1)
-        time.sleep(0.5)  # while the others arrive
+        deadline = time.monotonic() + 10
+        while len(arrived) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)  # the others find the lock taken and wait for these figures
         return "figures"
 
+    def request():
+        arrived.append(1)
+        return kpis.remember(key, compute, 60)
+
     try:
-        assert _crowd(lambda: kpis.remember(key, compute, 60)) == ["figures"] * 4
+        assert _crowd(request) == ["figures"] * 4
         assert len(gathered) == 1
     finally:
         cache.delete(f"reports:v{kpis.CACHE_VERSION}:{key}")
@@ -226,17 +233,26 @@ def test_a_crowd_finding_nothing_kept_gathers_the_figures_once(clock):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_crowd_finding_the_figures_due_gets_the_previous_ones_while_one_gathers(clock):
-    key, gathered = f"due:{uuid.uuid4().hex}", []
+    key, gathered, answered = f"due:{uuid.uuid4().hex}", [], []
+    others_answered = threading.Event()
     try:
         assert kpis.remember(key, lambda: "previous", 60) == "previous"
         clock[0] += 61
 
         def compute():
             gathered.append(1)
-            time.sleep(0.5)
+            # Gathering lasts until the three others have their answer (or ten seconds).
+            others_answered.wait(10)
             return "new"
 
-        results = _crowd(lambda: kpis.remember(key, compute, 60))
+        def request():
+            value = kpis.remember(key, compute, 60)
+            answered.append(value)
+            if answered.count("previous") == 3:
+                others_answered.set()
+            return value
+
+        results = _crowd(request)
         assert sorted(results) == ["new", "previous", "previous", "previous"]
         assert len(gathered) == 1
         assert kpis.remember(key, compute, 60) == "new"

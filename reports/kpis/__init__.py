@@ -147,10 +147,10 @@ def _wait_for(key: str, lock: str):
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(WAIT_STEP)
-        entry = cache.get(key)
-        if entry is not None:
-            return entry
-        if cache.get(lock) is None:
+        found = cache.get_many([key, lock])  # one read
+        if key in found:
+            return found[key]
+        if lock not in found:
             return None
     return None
 

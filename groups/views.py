@@ -27,6 +27,7 @@ from core.pagecache import public_page
 from core.pagination import paginate
 from core.ratelimit import limit_hit, rate_limited
 from groups import selectors, services
+from groups.cards import directory_cards
 from groups.exports import PUBLIC_COLUMNS, csv_download
 from groups.forms import (
     APPLY_STEP_KEYS,
@@ -100,6 +101,7 @@ def directory(request):
             "filters": filters,
             "page_obj": page_obj,
             "groups": page_obj.object_list,
+            "cards": directory_cards(page_obj.object_list),
             "my_groups": my_groups,
             "is_filtered": any(filters[k] for k in ("q", "field", "area", "looking_for")),
         },

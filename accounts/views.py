@@ -14,8 +14,10 @@ from accounts.services import (
 )
 from core import registry
 from core.ratelimit import limit_hit, rate_limited
+from core.viewercache import viewer_page
 
 
+@viewer_page("my_account")
 @login_required
 def my_account(request):
     # The apps' sections of "my account" (slot "my_page" of core.registry).

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_office_staff
 from core.pagecache import public_page
+from core.viewercache import viewer_page
 from facilities import feeds, selectors, selectors_members, services
 from facilities.forms import (
     REPEAT_NONE,
@@ -392,6 +393,7 @@ LOANS_UPCOMING_SHOWN = 100
 LOANS_PAST_SHOWN = 20
 
 
+@viewer_page("facilities:bookings")
 @login_required
 def my_bookings(request):
     """The user's groups' bookings and loans. Reads (issue #20): the groups with their feeds and

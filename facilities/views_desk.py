@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.fiscal import fiscal_year_of
+from core.viewercache import viewer_page
 from facilities import selectors, selectors_members, services
 from facilities.forms import RejectForm, UsageForm, WalkInForm, parse_iso_date
 from facilities.models import Booking, EquipmentLoan, FacilitySettings
@@ -277,6 +278,7 @@ class _RowCells:
         )
 
 
+@viewer_page("facilities:desk")
 @login_required
 def desk(request):
     """The day's desk. Reads (issue #20): the rooms, the day's bookings, the loans, the pending

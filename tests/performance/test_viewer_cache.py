@@ -262,7 +262,17 @@ def test_no_kept_page_crosses_viewers_in_either_order(
     settings, client_for, member, other_member, staff, group, group_page
 ):
     """Each viewer's kept page is exactly the page built afresh for them, whoever looked first."""
-    urls = [group_page, reverse("home"), reverse("my_account")]
+    room = RoomFactory()
+    today = timezone.localdate().isoformat()
+    urls = [
+        group_page,
+        reverse("home"),
+        reverse("my_account"),
+        reverse("facilities:bookings"),
+        reverse("facilities:desk"),
+        reverse("facilities:room", kwargs={"slug": room.slug}),
+        reverse("facilities:day", kwargs={"day": today}),
+    ]
     roles = ["member", "other_member", "staff", "anonymous"]
     clients = {role: client_for(role) for role in roles}
 
@@ -329,3 +339,24 @@ def test_writes_around_the_models_signals_renew_too(
         )
     assert viewercache._write_version in callbacks
     assert client.get("/__viewer__/counted/").content != second
+
+
+@pytest.mark.parametrize(
+    ("role", "url_name"),
+    [
+        ("member", "my_account"),
+        ("representative", "facilities:bookings"),
+        ("staff", "facilities:desk"),
+    ],
+)
+def test_members_own_pages_are_kept_for_them(
+    role, url_name, client_for, django_assert_max_num_queries, request
+):
+    request.getfixturevalue("group")
+    client = client_for(role)
+    url = reverse(url_name)
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_max_num_queries(2):
+        again = client.get(url)
+    assert without_tokens(again.content) == without_tokens(first.content)

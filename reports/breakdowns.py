@@ -28,6 +28,9 @@ from groups import kpis as group_kpis
 from reports import kpis
 
 RANKED = 5  # how many groups the most and least active lists show
+# The page's table of every active group shows this many; the CSV and Excel downloads hold them
+# all (at scale, five thousand rows made the page 1.9 MB: unreadable on a phone, slow for all).
+PAGE_GROUP_ROWS = 50
 
 
 @dataclass
@@ -147,6 +150,20 @@ class YearBreakdowns:
             ),
             (_("Facility use and event participants by group"), self.active_groups, "by-group"),
         ]
+
+    @property
+    def page_group_tables(self) -> list[tuple[str, list[GroupActivity], str]]:
+        """``group_tables`` as the page shows them: the table of every group cut to
+        ``PAGE_GROUP_ROWS`` (the most active first); the downloads keep them all."""
+        return [
+            (title, rows[:PAGE_GROUP_ROWS] if key == "by-group" else rows, key)
+            for title, rows, key in self.group_tables
+        ]
+
+    @property
+    def groups_beyond_page(self) -> int:
+        """How many active groups the page's table leaves to the downloads."""
+        return max(0, len(self.active_groups) - PAGE_GROUP_ROWS)
 
     @property
     def is_empty(self) -> bool:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import is_office_staff
 from core.csv import csv_response
+from core.viewercache import viewer_page
 from reports import kpis
 from reports.annual import TrendReport, YearReport, report_year_or_404
 from reports.charts import TREND_CHARTS, YEAR_CHARTS, trend_chart_kpi
@@ -60,6 +61,7 @@ def annual_trend_csv(request):
     return _private(csv_response("kyodo-office-report-all-years.csv", trend_csv_rows(report)))
 
 
+@viewer_page("reports:annual_year")
 @require_GET
 @reports_viewer_required
 def annual_year(request, year: int):

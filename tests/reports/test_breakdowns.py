@@ -230,3 +230,27 @@ def test_the_breakdowns_take_a_fixed_number_of_queries(office, staff, today):
     )  # fmt: skip
     assert count() == few
     assert few <= 16  # the aggregate queries and the cache's own (read, lock, write, unlock)
+
+
+def test_the_page_lists_the_most_active_groups_and_leaves_the_rest_to_the_workbook(
+    client_for, office, monkeypatch
+):
+    """At scale the table of every active group was five thousand rows (a 1.9 MB page): the
+    page shows the first PAGE_GROUP_ROWS, most active first, and says where the others are."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports import breakdowns
+
+    monkeypatch.setattr(breakdowns, "PAGE_GROUP_ROWS", 1)
+    cache.clear()
+    client = client_for("official")
+    page = client.get("/reports/annual/2024/").content.decode()
+    table = page.split('data-table="by-group"')[1].split("</table>")[1]
+    by_group = page.split('data-table="by-group"')[1].split("</table>")[0]
+    assert "あおば会" in by_group and "いなほ会" not in by_group
+    assert "ほかの1団体は" in table and "/reports/annual/2024.xlsx" in table
+    workbook = load_workbook(io.BytesIO(client.get("/reports/annual/2024.xlsx").content))
+    cells = {str(c.value) for ws in workbook for row in ws.iter_rows() for c in row}
+    assert {"あおば会", "いなほ会"} <= cells

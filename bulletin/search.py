@@ -5,17 +5,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bulletin.models import BulletinPost
-from core.search import LIMIT, Hit, found, matching, snippet
+from core.search import Hit, found_in, matching, snippet
 
 
 def search(terms) -> dict:
     posts = BulletinPost.objects.visible().filter(
         matching(terms, "title", "body", "what", "when", "place")
     )
-    hits = [
-        Hit(p.title, p.get_absolute_url(), p.published_at, snippet(p.body, terms))
-        for p in posts.newest_first()[:LIMIT]
-    ]
-    return found(
-        kind=_("Bulletin board"), hits=hits, count=posts.count(), more_url=reverse("bulletin:list")
+    return found_in(
+        posts.newest_first(),
+        kind=_("Bulletin board"),
+        hit=lambda p: Hit(p.title, p.get_absolute_url(), p.published_at, snippet(p.body, terms)),
+        more_url=reverse("bulletin:list"),
     )

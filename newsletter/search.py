@@ -3,16 +3,17 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.search import LIMIT, Hit, found, matching, snippet
+from core.search import Hit, found_in, matching, snippet
 from newsletter.models import NewsletterIssue
 
 
 def search(terms) -> dict:
     issues = NewsletterIssue.objects.published().filter(matching(terms, "title", "summary", "body"))
-    hits = [
-        Hit(str(i), i.get_absolute_url(), i.published_on, snippet(i.summary or i.body, terms))
-        for i in issues.order_by("-published_on", "-number")[:LIMIT]
-    ]
-    return found(
-        kind=_("Newsletter"), hits=hits, count=issues.count(), more_url=reverse("newsletter:list")
+    return found_in(
+        issues.order_by("-published_on", "-number"),
+        kind=_("Newsletter"),
+        hit=lambda i: Hit(
+            str(i), i.get_absolute_url(), i.published_on, snippet(i.summary or i.body, terms)
+        ),
+        more_url=reverse("newsletter:list"),
     )

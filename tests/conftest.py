@@ -93,9 +93,28 @@ def _transactional_kind(item) -> tuple[bool, bool]:
     return transactional, transactional and serialized
 
 
+_SERIALIZED_CONTENTS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_kept(django_db_setup):
+    """The migrations' rows as Django serialized them when it made the test database, kept
+    here too: Django keeps them on the connection object of that moment, and once Playwright's
+    sync API has run (the browser tests) the main thread gets other connection objects (the
+    connections live in a context-local store), without them, so a serialized test after a
+    browser test loaded nothing."""
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is not None:
+        _SERIALIZED_CONTENTS["default"] = contents
+
+
 def _has_serialized_contents() -> bool:
     from django.db import connection
 
+    if not hasattr(connection, "_test_serialized_contents") and "default" in _SERIALIZED_CONTENTS:
+        connection._test_serialized_contents = _SERIALIZED_CONTENTS["default"]
     return hasattr(connection, "_test_serialized_contents")
 
 

@@ -23,7 +23,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -114,27 +113,7 @@ def wrk(base: str, seconds: int, plan: Path) -> dict:
         str(bench.REPO / "bench" / "held.lua"),
         base + "/",
     ]
-    result = subprocess.run(
-        args, env=env, capture_output=True, text=True, timeout=seconds + 120, check=False
-    )
-    line = next((x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
-    if result.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed: {result.stdout}\n{result.stderr}")
-    raw = json.loads(line.removeprefix("BENCH_JSON "))
-    duration = raw["duration_us"] / 1e6
-    return {
-        "requests": raw["requests"],
-        "rps": raw["requests"] / duration if duration else 0.0,
-        "p50_ms": raw["p50_us"] / 1000,
-        "p95_ms": raw["p95_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000,
-        "max_ms": raw["max_us"] / 1000,
-        "non_2xx_3xx": raw["errors_status"],
-        "socket_errors": raw["errors_connect"]
-        + raw["errors_read"]
-        + raw["errors_write"]
-        + raw["errors_timeout"],
-    }
+    return bench.run_wrk(args, env, seconds + 120)
 
 
 def memory_flat(samples: list[dict]) -> tuple[bool, dict]:

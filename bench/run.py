@@ -788,8 +788,13 @@ def wrk(
         str(REPO / "bench" / script),
         base + target.path,
     ]
+    return run_wrk(args, env, DURATION + 60)
+
+
+def run_wrk(args: list[str], env: dict, timeout: int) -> dict:
+    """Run wrk with one of bench/'s scripts and read the figures its ``done`` writes."""
     result = subprocess.run(
-        args, env=env, capture_output=True, text=True, timeout=DURATION + 60, check=False
+        args, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     line = next((x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if result.returncode != 0 or line is None:

@@ -530,40 +530,12 @@ def group_loans(user):
 
 @dataclass
 class DeskLoans:
+    """The desk's loans of a day (``selectors_members.desk_loans``)."""
+
     pickups: list[EquipmentLoan]
     returns: list[EquipmentLoan]
     overdue: list[EquipmentLoan]
     pending: list[EquipmentLoan]
-
-
-def desk_loans(day: dt.date, now: dt.datetime | None = None) -> DeskLoans:
-    """The day's pickups and returns, overdue loans and requests awaiting approval (one query
-    for the loans, one for their items)."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    status = EquipmentLoan.Status
-    wanted = (
-        Q(pickup_date=day, status__in=(*EquipmentLoan.LIVE_STATUSES, status.RETURNED))
-        | Q(return_date=day, status__in=(status.HANDED_OUT, status.RETURNED))
-        | Q(status=EquipmentLoan.Status.HANDED_OUT, end__lt=now)
-        | Q(status=EquipmentLoan.Status.REQUESTED, return_date__gte=today)
-    )
-    loans = list(_loans_with_items(EquipmentLoan.objects.filter(wanted)).order_by("start", "pk"))
-    overdue = [loan for loan in loans if loan.is_overdue(now)]
-    return DeskLoans(
-        pickups=[
-            loan for loan in loans if loan.pickup_date == day and loan.status != status.REQUESTED
-        ],
-        returns=[
-            loan
-            for loan in loans
-            if loan.return_date == day
-            and loan.status in (status.HANDED_OUT, status.RETURNED)
-            and loan not in overdue
-        ],
-        overdue=overdue,
-        pending=[loan for loan in loans if loan.status == "requested"],
-    )
 
 
 # --- the user's bookings ------------------------------------------------------------------------

@@ -322,8 +322,8 @@ def pending_requests(rooms: dict[int, Room], limit: int, now: dt.datetime | None
 
 
 def desk_loans(day: dt.date, now: dt.datetime | None = None):
-    """``selectors.desk_loans`` with each loan's equipment as ``equipment_text`` in the loans'
-    own read (one query instead of two)."""
+    """The day's pickups and returns, overdue loans and requests awaiting approval, each loan's
+    equipment as ``equipment_text`` in the loans' own read (one query)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     status = EquipmentLoan.Status

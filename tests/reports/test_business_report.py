@@ -82,8 +82,10 @@ def test_the_page_assembles_the_narrative_and_the_years_figures(
     client = client_for("committee")
     # The year's figures gathered on a cold cache, the narrative, the survey and the opinions.
     # The collaboration section (issue #18 part 6) reads the same gathering (one cache read).
-    # Each kept entry built afresh takes and frees its lock (two writes each, issue #20).
-    with django_assert_max_num_queries(61):
+    # Each kept entry built afresh takes and frees its lock (two writes each, issue #20). And
+    # the database cache counts its table at its first write in a process and then at most once
+    # a minute (core/dbcache.py): whether that falls here depends on what ran before, so one.
+    with django_assert_max_num_queries(62):
         response = client.get("/reports/business/2024/")
     assert response.status_code == 200
     html = response.content.decode()

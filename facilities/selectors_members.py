@@ -127,15 +127,22 @@ def _attach(rows, rooms: dict[int, Room], groups: dict[int, Group]) -> list:
         if row.group_id is not None:
             row.group = groups[row.group_id]
         row.status_label = labels[row.status]
-        # What the template's |date:"Y-m-d (D)" and |time:"G:i" printed, made once per row.
-        start, end = timezone.localtime(row.start), timezone.localtime(row.end)
-        weekday = start.weekday()
-        if weekday not in weekdays:
-            weekdays[weekday] = str(WEEKDAYS_ABBR[weekday])
-        row.day = f"{start:%Y-%m-%d}"
-        row.day_label = f"{row.day} ({weekdays[weekday]})"
-        row.times = f"{start.hour}:{start:%M}–{end.hour}:{end:%M}"
+        when_labels(row, weekdays)
     return rows
+
+
+def when_labels(row, weekdays: dict[int, str]) -> None:
+    """What the templates' |date:"Y-m-d (D)" and |time:"G:i" printed, made once per row:
+    ``day``, ``day_label``, ``start_time`` and ``times`` (``weekdays`` keeps the translated
+    weekday names the rows have needed so far)."""
+    start, end = timezone.localtime(row.start), timezone.localtime(row.end)
+    weekday = start.weekday()
+    if weekday not in weekdays:
+        weekdays[weekday] = str(WEEKDAYS_ABBR[weekday])
+    row.day = f"{start:%Y-%m-%d}"
+    row.day_label = f"{row.day} ({weekdays[weekday]})"
+    row.start_time = f"{start.hour}:{start:%M}"
+    row.times = f"{row.start_time}–{end.hour}:{end:%M}"
 
 
 # What the bookings page shows of a booking and the cancellation rule reads (the other

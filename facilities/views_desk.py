@@ -16,7 +16,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -133,17 +132,6 @@ class _UsageInputs:
                 html = html.replace(self.VALUE, str(int(value)))
             fields[name] = _Input(mark_safe(html), self._ids[name].replace(self.ROW, row))
         return fields
-
-
-def _when(booking, weekdays: dict[int, str]) -> None:
-    """What the template's |date:"Y-m-d (D)" and |time:"G:i" printed, made once per row."""
-    start, end = timezone.localtime(booking.start), timezone.localtime(booking.end)
-    weekday = start.weekday()
-    if weekday not in weekdays:
-        weekdays[weekday] = str(WEEKDAYS_ABBR[weekday])
-    booking.day_label = f"{start:%Y-%m-%d} ({weekdays[weekday]})"
-    booking.start_time = f"{start.hour}:{start:%M}"
-    booking.times = f"{booking.start_time}–{end.hour}:{end:%M}"
 
 
 class _RowCells:
@@ -297,7 +285,7 @@ def desk(request):
     undo_url = _url_for_pk("facilities:desk_no_show_undo")
     weekdays: dict[int, str] = {}
     for booking in bookings:
-        _when(booking, weekdays)
+        selectors_members.when_labels(booking, weekdays)
         booking.usage_form = inputs.form(
             booking.pk,
             {
@@ -331,7 +319,7 @@ def desk(request):
     pending = selectors_members.pending_requests(rooms, PENDING_SHOWN, now)
     decide_url = _url_for_pk("facilities:desk_decide")
     for booking in pending:
-        _when(booking, weekdays)
+        selectors_members.when_labels(booking, weekdays)
         booking.decide_url = decide_url(booking.pk)
         booking.cells = cells.request_cells(booking)
         booking.decision = cells.decision(booking)

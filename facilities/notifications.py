@@ -1,7 +1,10 @@
 """E-mails about bookings: to the person who booked and to the group's representatives.
 
-Sent after the transaction commits (services use ``transaction.on_commit``), in the portal's
-language (Japanese), as plain text.
+Sent after the transaction commits, in the portal's language (Japanese), as plain text. The
+booking mails of a request go through ``send_later``: with ``FACILITIES_MAIL_IN_BACKGROUND`` a
+background job (``facilities.tasks``) queued inside the writer's transaction, so rendering,
+the .ics, the mail server and the mail log are not the member's wait (issue #20); without it
+(development, tests) ``send`` runs on commit in the request.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -67,7 +71,9 @@ def recipients_for(group, booked_by=None) -> list[str]:
     return sorted(set(addresses))
 
 
-def _send(subject: str, template: str, context: dict, to: list[str], attachments=()) -> None:
+def _send(
+    subject: str, template: str, context: dict, to: list[str], attachments=(), *, strict=False
+) -> None:
     if not to:
         return
     body = render_to_string(template, context)
@@ -78,6 +84,8 @@ def _send(subject: str, template: str, context: dict, to: list[str], attachments
     try:
         message.send()
     except OSError:
+        if strict:  # a background job: its retry strategy tries again later
+            raise
         logger.exception("could not send the booking mail %r to %s", subject, to)
 
 
@@ -116,10 +124,42 @@ def booking_ics(bookings) -> bytes:
     return cal.to_ical()
 
 
-def send(event: str, bookings: list, *, reason: str = "", previous: dict | None = None) -> None:
+def send_later(
+    event: str, bookings: list, *, reason: str = "", previous: dict | None = None
+) -> None:
+    """``send`` once the current transaction commits, none if it rolls back. With
+    ``FACILITIES_MAIL_IN_BACKGROUND`` the job is queued now, inside the transaction (one
+    INSERT): it commits with the bookings, so a committed booking's mail is never lost."""
+    assert event in EVENTS, event
+    if not bookings:
+        return
+    if not getattr(settings, "FACILITIES_MAIL_IN_BACKGROUND", False):
+        transaction.on_commit(lambda: send(event, bookings, reason=reason, previous=previous))
+        return
+    from facilities.tasks import send_booking_mail  # the task module imports this one
+
+    send_booking_mail.defer(
+        event=event,
+        booking_ids=[b.pk for b in bookings],
+        reason=reason,
+        previous=previous,
+        is_change=hasattr(bookings[0], "replaced_booking"),
+    )
+
+
+def send(
+    event: str,
+    bookings: list,
+    *,
+    reason: str = "",
+    previous: dict | None = None,
+    is_change: bool = False,
+    strict: bool = False,
+) -> None:
     """Tell the group about ``bookings`` (one mail for all of them, e.g. a recurring booking).
     Mails that promise the room give each booking's cancellation deadline and carry an .ics;
-    ``previous`` (a change) describes the booking as it was."""
+    ``previous`` (a change) describes the booking as it was. ``strict``: a mail server's
+    error is raised (a background job retries), not logged."""
     assert event in EVENTS, event
     if not bookings:
         return
@@ -133,7 +173,9 @@ def send(event: str, bookings: list, *, reason: str = "", previous: dict | None 
             "group": first.group,
             "reason": reason,
             "previous": previous,
-            "is_change": bool(first.replaces_id) or hasattr(first, "replaced_booking"),
+            "is_change": (
+                is_change or bool(first.replaces_id) or hasattr(first, "replaced_booking")
+            ),
             "with_deadline": event in WITH_CALENDAR or event in ("received", "change_received"),
             "bookings_url": settings.SITE_URL + reverse("facilities:bookings"),
             "office_email": settings.OFFICE_EMAIL,
@@ -147,6 +189,7 @@ def send(event: str, bookings: list, *, reason: str = "", previous: dict | None 
             context,
             recipients_for(first.group, first.booked_by),
             attachments,
+            strict=strict,
         )
 
 

@@ -214,6 +214,9 @@ MAILLOG_INNER_BACKEND = os.environ.get(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# Booking mails are sent by the background worker (facilities/tasks.py), queued with the booking;
+# off (sent on commit in the request) in development, so `make run` needs no worker.
+FACILITIES_MAIL_IN_BACKGROUND = env_bool("FACILITIES_MAIL_IN_BACKGROUND", not DEBUG)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -11,6 +11,9 @@ PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="kyodo-test-private-")
 # EMAIL_BACKEND with locmem itself; tests/maillog puts the mail log back in front.)
 EMAIL_BACKEND = "maillog.backends.LoggingEmailBackend"
 MAILLOG_INNER_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Booking mails sent on commit in the request (tests/facilities/test_booking_mail_background.py
+# turns the background job on).
+FACILITIES_MAIL_IN_BACKGROUND = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -288,7 +288,7 @@ def booking_create(
         )
         if notify and tells_group(booking):
             event = "received" if status == Booking.Status.REQUESTED else "confirmed"
-            transaction.on_commit(lambda: notifications.send(event, [booking]))
+            notifications.send_later(event, [booking])
     return booking
 
 
@@ -371,5 +371,5 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool
                 by_staff=staff,
             )
         if tells_group(booking):
-            transaction.on_commit(lambda: notifications.send("cancelled", targets, reason=reason))
+            notifications.send_later("cancelled", targets, reason=reason)
     return targets

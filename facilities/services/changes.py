@@ -171,7 +171,7 @@ def booking_change(
         )
         if tells_group(old):
             event = "change_received" if pending else "changed"
-            transaction.on_commit(lambda: notifications.send(event, [result], previous=before))
+            notifications.send_later(event, [result], previous=before)
     return result
 
 

@@ -37,7 +37,7 @@ def booking_approve(*, actor, booking: Booking) -> Booking:
         if booking.replaces_id:  # a change (予約の変更): the booking it replaces is cancelled
             change_approved(actor=actor, change=booking)
         if tells_group(booking):
-            transaction.on_commit(lambda: notifications.send("approved", [booking]))
+            notifications.send_later("approved", [booking])
     return booking
 
 
@@ -56,9 +56,7 @@ def booking_reject(*, actor, booking: Booking, reason: str = "") -> Booking:
         )
         log_action(actor=actor, action="facilities.booking_reject", target=booking, reason=reason)
         if tells_group(booking):
-            transaction.on_commit(
-                lambda: notifications.send("rejected", [booking], reason=booking.status_reason)
-            )
+            notifications.send_later("rejected", [booking], reason=booking.status_reason)
     return booking
 
 

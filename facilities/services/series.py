@@ -102,7 +102,7 @@ def series_create(
             requested = [b for b in booked if b.status == Booking.Status.REQUESTED]
             confirmed = [b for b in booked if b.status == Booking.Status.CONFIRMED]
             if confirmed:
-                transaction.on_commit(lambda: notifications.send("confirmed", confirmed))
+                notifications.send_later("confirmed", confirmed)
             if requested:
-                transaction.on_commit(lambda: notifications.send("received", requested))
+                notifications.send_later("received", requested)
     return SeriesResult(series=series, booked=booked, skipped=skipped)

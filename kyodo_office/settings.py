@@ -272,6 +272,10 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.rate_limited"
 RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
 
+# Sessions in PostgreSQL as Django keeps them, read with one plain statement (together with a
+# signed-in viewer's kept page: core/sessions.py).
+SESSION_ENGINE = "core.sessions"
+
 # --- Security
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -33,7 +33,8 @@ version and so ends every kept page (and the next fresh page signs a stale sessi
 **What is not kept.** A request with pending messages, a view that wrote the session or added a
 message, a response that is not a plain 200 (or that sets a cookie or says private/no-store).
 The CSRF token and the one-time submission tokens are stored as placeholders and made afresh when
-a kept page is served, as ``core.pagecache`` does.
+a kept page is served, as ``core.pagecache`` does; it goes out gzip-compressed to those who accept
+it, the tokens uncompressed and a random-length file name in the gzip header (BREACH, see there).
 
 **Time.** A page is kept at most ``VIEWER_PAGE_CACHE_SECONDS`` (60 in production; 0 = off): pages
 that depend on the clock (a slot turning past, a registration closing) are at most that late to
@@ -67,8 +68,9 @@ from core import pagecache
 
 CACHE_ALIAS = pagecache.CACHE_ALIAS
 DATA_VERSION_KEY = "viewer:data-version"
-# Kept entries are dicts of bytes and str only; a release that changes their shape raises this.
-FORMAT = 1
+# Kept entries are dicts of bytes, str and numbers only; a release that changes their shape
+# raises this (2: the body in gzip-ready pieces, core.pagecache).
+FORMAT = 2
 
 # Models whose rows never show on a page: their writes leave kept pages alone.
 IGNORED_MODELS = frozenset(
@@ -223,7 +225,8 @@ def serve_or_build(name: str, parameters, request, view, args, kwargs):
         and kept.get("version") == version
         and time.time() < kept.get("until", 0)
     ):
-        return pagecache._serve(request, kept)
+        # pad: a member's page, Django's BREACH mitigation (core.pagecache explains).
+        return pagecache._serve(request, kept, pad=True)
     token = _until.set(None)
     try:
         response = view(request, *args, **kwargs)
@@ -244,6 +247,7 @@ def serve_or_build(name: str, parameters, request, view, args, kwargs):
         stored = pagecache.storable_copy(response)
         stored.update(format=FORMAT, version=version, until=until)
         cache.set(key, stored, max(1, int(until - time.time()) + 1))
+        pagecache.send_compressed(request, response, stored, pad=True)
     return response
 
 
@@ -259,7 +263,9 @@ def viewer_page(name: str, parameters: frozenset[str] | None = None):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            return serve_or_build(name, parameters, request, view, args, kwargs)
+            response = serve_or_build(name, parameters, request, view, args, kwargs)
+            pagecache.vary_on_encoding(response)
+            return response
 
         return wrapper
 

@@ -294,7 +294,10 @@ def test_kept_pages_are_stored_compressed(client_for, member, group_page):
     page such as the day view's shrinks to a twentieth)."""
     page = client_for("member").get(group_page).content
     with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM portal_pages WHERE cache_key LIKE %s", ["%:viewer:1:%"])
+        cursor.execute(
+            "SELECT value FROM portal_pages WHERE cache_key LIKE %s",
+            [f"%:viewer:{viewercache.FORMAT}:%"],
+        )
         stored = [len(value) for (value,) in cursor.fetchall()]
     assert stored and max(stored) < len(page) * 0.8
 

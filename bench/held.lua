@@ -1,5 +1,7 @@
 -- wrk script for `make bench-held`: each request is one of the plan's lines (a member's session
 -- cookie and a page), picked at random (seeded per thread, so every run asks the same mix).
+-- Every request asks for gzip, as browsers do (wrk.format sends only the headers given it).
+wrk.headers["Accept-Encoding"] = "gzip"
 local plan = {}
 local counter = 0
 
@@ -20,7 +22,7 @@ end
 
 request = function()
   local item = plan[math.random(#plan)]
-  local headers = {}
+  local headers = {["Accept-Encoding"] = wrk.headers["Accept-Encoding"]}
   if item.cookie ~= "" then
     headers["Cookie"] = item.cookie
   end

@@ -4,6 +4,8 @@
 -- (POST_MADE: the booking was made) or anything else below 400 (refused: the form again with
 -- its message, or back to an empty form). A thread that runs out of lines stops and says so:
 -- the run is then not a measurement.
+-- Every request asks for gzip, as browsers do (wrk.format sends only the headers given it).
+wrk.headers["Accept-Encoding"] = "gzip"
 local plan = {}
 local position = 0
 local threads = {}
@@ -46,6 +48,7 @@ request = function()
     ["Cookie"] = item.cookie,
     ["X-CSRFToken"] = csrf,
     ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Accept-Encoding"] = wrk.headers["Accept-Encoding"],
   }, item.body)
 end
 

@@ -1,5 +1,7 @@
 -- wrk script: optional POST (method, body and CSRF header from the environment) and a JSON line
 -- with the figures wrk itself does not print (p95).
+-- Every request asks for gzip, as browsers do (kept pages go out compressed to them).
+wrk.headers["Accept-Encoding"] = "gzip"
 local method = os.getenv("BENCH_METHOD")
 if method and method ~= "" then
   wrk.method = method

@@ -40,6 +40,7 @@ from facilities.models import (
 )
 from facilities.selectors import DeskLoans
 from groups.models import Group, Membership
+from groups.permissions import remember_memberships
 
 ROOM_SLUG_MARK = "room-slug-mark"
 # ``page_number``'s upper bound before the count is known (a page is asked for first).
@@ -99,9 +100,8 @@ def member_groups(user) -> list[Group]:
         .annotate(feed_pk=feed("id"), feed_token=feed("token"))
         .order_by("group__name_kana", "group_id")
     )
-    # The same memberships ``groups.permissions.membership_of`` reads (all of the user's): kept
-    # where it keeps them, so the checks below ask no more.
-    user._portal_memberships = {m.group_id: m for m in memberships}
+    # The same memberships ``groups.permissions.membership_of`` reads (all of the user's).
+    remember_memberships(user, memberships)
     groups = []
     for membership in memberships:
         group = membership.group

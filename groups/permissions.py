@@ -16,9 +16,15 @@ def membership_of(user, group: Group) -> Membership | None:
         return None
     cache = getattr(user, "_portal_memberships", None)
     if cache is None:
-        cache = {m.group_id: m for m in Membership.objects.filter(user=user)}
-        user._portal_memberships = cache
+        cache = remember_memberships(user, Membership.objects.filter(user=user))
     return cache.get(group.pk)
+
+
+def remember_memberships(user, memberships) -> dict:
+    """Keep ``memberships`` (all of ``user``'s, read by a page anyway) for this request's checks,
+    so ``membership_of`` asks the database no more."""
+    user._portal_memberships = {m.group_id: m for m in memberships}
+    return user._portal_memberships
 
 
 def is_member(user, group: Group) -> bool:

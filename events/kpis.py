@@ -167,3 +167,20 @@ def participants_by_field(fy: FiscalYear) -> list[dict]:
         }
         for field, people in everything
     ]
+
+
+def participants_by_field_from(fields: list[dict], by_group: dict[int, dict]) -> list[dict]:
+    """``participants_by_field`` summed from the same year's ``participants_by_group`` and the
+    fields' groups (``groups.kpis.fields_with_groups``), no query: the same rows."""
+    result = []
+    for field in fields:
+        rows = [by_group[pk] for pk in field["groups"] if pk in by_group]
+        result.append(
+            {
+                "slug": field["slug"],
+                "name": field["name"],
+                "exchange_participants": sum(row["exchange_participants"] for row in rows),
+                "event_participants": sum(row["event_participants"] for row in rows),
+            }
+        )
+    return result

@@ -12,6 +12,7 @@ query per period, grouped by (fiscal year, channel, category).
 
 from __future__ import annotations
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Case, Count, DateField, IntegerField, Q, Value, When
 from django.db.models.functions import TruncMonth
 
@@ -204,3 +205,15 @@ def registered_groups(fy: FiscalYear) -> list[dict]:
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=fy.first_day)
     )
     return list(Group.objects.filter(within).order_by("name", "pk").values("id", "name", "slug"))
+
+
+def fields_with_groups() -> list[dict]:
+    """Every activity field in its order with its groups: [{"slug", "name", "groups": [group
+    ids]}], one query. The year's figures by field are summed from those by group through it
+    (``facilities.kpis.use_by_field_from``, ``events.kpis.participants_by_field_from``; a group
+    in two fields counts in both), instead of a join of every field to every group's rows per
+    figure (issue #20)."""
+    rows = ActivityField.objects.annotate(
+        ids=ArrayAgg("groups__id", filter=Q(groups__isnull=False))
+    ).order_by("order", "pk")
+    return [{"slug": row.slug, "name": row.name, "groups": row.ids or []} for row in rows]

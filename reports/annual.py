@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from core.fiscal import FiscalYear
+from core.fiscal import TOKYO, FiscalYear
 from reports import kpis, manual
 from reports.breakdowns import YearBreakdowns
 from reports.exports import report_csv, report_xlsx, trend_csv
@@ -262,6 +262,10 @@ class YearReport:
         def compute() -> dict:
             # The year and the one before, with each source's first year with data: a year
             # before a source's first data has no figures for its KPIs (「—」, never 0).
+            with self._reading():
+                return gather()
+
+        def gather() -> dict:
             yearly, first_years = kpis.two_years(year=self.year, sources=self.sources)
             return {
                 # Names this gathering of the figures: the page kept with it (``page_key``).
@@ -283,6 +287,19 @@ class YearReport:
             kpis.cache_seconds(self.year, self.today),
             keep=kpis.keep_seconds(self.year, self.today),
         )
+
+    @cached_property
+    def _facility_rows(self):
+        """The two years' bookings, read once for the year's figures, months, rooms and the
+        year before to the same day (``facilities.kpis.Reading``, issue #20)."""
+        cut = None
+        if self.is_current:
+            day = same_day_a_year_before(self.today) + dt.timedelta(days=1)
+            cut = dt.datetime.combine(day, dt.time(), TOKYO)  # core.kpis.cutoff_instant
+        return kpis.source("facilities").Reading(self.year - 1, self.year, cut=cut)
+
+    def _reading(self):
+        return kpis.source("facilities").reading(self._facility_rows)
 
     @property
     def page_key(self) -> str:
@@ -364,12 +381,13 @@ class YearReport:
         the day, not with every booking); empty for a finished year."""
         if not self.is_current:
             return {}
-        return kpis.kept_to_date(
-            year=self.year - 1,
-            day=same_day_a_year_before(self.today),
-            sources=self.sources,
-            today=self.today,
-        )
+        with self._reading():
+            return kpis.kept_to_date(
+                year=self.year - 1,
+                day=same_day_a_year_before(self.today),
+                sources=self.sources,
+                today=self.today,
+            )
 
     @cached_property
     def targets(self) -> dict[str, Decimal]:

@@ -2,7 +2,7 @@
 
 Each capability app computes its own figures (``groups.kpis``, ``facilities.kpis``,
 ``events.kpis``); this module composes them for one fiscal year, in a fixed number of queries
-(eight, whatever the number of groups, fields or areas), kept in the cache as the year's other
+(six, whatever the number of groups, fields or areas), kept in the cache as the year's other
 figures:
 
 - registered groups by activity field and by area: at year end, new, withdrawn;
@@ -61,14 +61,20 @@ class YearBreakdowns:
         fy = self.fy
 
         def compute() -> dict:
+            use_by_group = facility_kpis.use_by_group(fy)
+            participants_by_group = event_kpis.participants_by_group(fy)
+            # By field: the figures by group summed over each field's groups (issue #20).
+            fields = group_kpis.fields_with_groups()
             return {
                 "register_by_field": group_kpis.register_by(fy, "field"),
                 "register_by_area": group_kpis.register_by(fy, "area"),
-                "use_by_field": facility_kpis.use_by_field(fy),
-                "participants_by_field": event_kpis.participants_by_field(fy),
+                "use_by_field": facility_kpis.use_by_field_from(fields, use_by_group),
+                "participants_by_field": event_kpis.participants_by_field_from(
+                    fields, participants_by_group
+                ),
                 "groups": group_kpis.registered_groups(fy),
-                "use_by_group": facility_kpis.use_by_group(fy),
-                "participants_by_group": event_kpis.participants_by_group(fy),
+                "use_by_group": use_by_group,
+                "participants_by_group": participants_by_group,
             }
 
         return kpis.remember(

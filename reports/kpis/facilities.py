@@ -12,6 +12,9 @@ KEYS = kpis.KEYS
 yearly = kpis.yearly
 monthly = kpis.monthly
 utilisation = kpis.utilisation
+# A year's report reads its two years' bookings once (``YearReport._reading``).
+Reading = kpis.Reading
+reading = kpis.reading
 
 
 def open_hours(fy: FiscalYear) -> dict:

@@ -1,0 +1,236 @@
+"""The year's report built with its figures not kept (issue #20): a fixed number of queries
+whatever the number of bookings, and the figures read once (the years' bookings in one query,
+the figures by activity field summed from those by group) equal to what each figure's own
+query gives: both orders of rows, the fiscal year's edge at 1 April 00:00 in Japan time, the
+compared day's edge, maintenance, cancelled, missed, requested and future bookings."""
+
+import contextlib
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.fiscal import FiscalYear
+from core.kpis import counted_until
+from events import kpis as event_kpis
+from facilities import kpis as facility_kpis
+from groups import kpis as group_kpis
+from groups.models import ActivityField
+from reports.annual import YearReport
+from tests.reports.factories import (
+    attendance,
+    booking,
+    equipment_loan,
+    event,
+    registered_group,
+    room,
+    tokyo,
+    walk_ins,
+)
+from tests.reports.test_report_built_afresh import office_years
+
+D = dt.date
+
+
+@pytest.fixture
+def not_kept(settings):
+    settings.REPORTS_CACHE_SECONDS = settings.REPORTS_LIVE_CACHE_SECONDS = 0
+    settings.VIEWER_PAGE_CACHE_SECONDS = 0
+    cache.clear()
+
+
+def edges(reverse: bool) -> None:
+    """Bookings on every edge the figures cut at, made in the given order or its reverse:
+    FY2024 ends at 1 April 2025 00:00 in Japan time (31 March 15:00 UTC); the running year
+    FY2025 is compared with FY2024 to 15 January 2025 (the day a year before ``today``)."""
+    a, b, t, M = room(), room(), tokyo, "maintenance"
+
+    def bk(space, start, end, status="used", people=None, kind="group", g=None):
+        return booking(space, start, end, status, people, kind, g)
+
+    welfare = ActivityField.objects.create(slug="t-welfare", name="テスト福祉", order=901)
+    green = ActivityField.objects.create(slug="t-green", name="テスト環境", order=902)
+    ActivityField.objects.create(slug="t-empty", name="テスト空", order=903)
+    both, one, none = (registered_group(D(2023, 5, 1)) for _ in range(3))
+    both.fields.add(welfare, green)
+    one.fields.add(green)
+    rows = [
+        # The last minutes of FY2024 and the first of FY2025.
+        lambda: bk(a, t(2025, 3, 31, 23, 30), t(2025, 4, 1, 0, 30), "used", 5, g=both),
+        lambda: bk(b, t(2025, 4, 1, 0, 0), t(2025, 4, 1, 1, 0), "used", 7, g=one),
+        # The compared day's last half hour and the next day's first (to 15 January 2025).
+        lambda: bk(a, t(2025, 1, 15, 23, 30), t(2025, 1, 15, 23, 59), "used", 3, g=one),
+        lambda: bk(a, t(2025, 1, 16, 0, 0), t(2025, 1, 16, 2, 0), "used", 4, g=both),
+        lambda: bk(b, t(2025, 1, 16, 0, 0), t(2025, 1, 16, 1, 0), "no_show", None, g=both),
+        lambda: bk(b, t(2025, 1, 10, 10), t(2025, 1, 10, 11), "cancelled", None, g=one),
+        # Maintenance blocks are no use of the office, whatever their status.
+        lambda: bk(a, t(2025, 8, 1, 9), t(2025, 8, 1, 17), "used", 2, kind=M),
+        lambda: bk(b, t(2024, 8, 1, 9), t(2024, 8, 1, 17), "confirmed", None, kind=M),
+        # Requested and rejected bookings count nowhere; a confirmed one counts as booked time.
+        lambda: bk(a, t(2025, 9, 1, 10), t(2025, 9, 1, 11), "requested"),
+        lambda: bk(b, t(2025, 9, 2, 10), t(2025, 9, 2, 11), "rejected"),
+        lambda: bk(b, t(2026, 3, 31, 22), t(2026, 3, 31, 23, 45), "confirmed", None, g=none),
+        lambda: bk(a, t(2025, 6, 2, 10), t(2025, 6, 2, 12, 0, 30), "used", None, g=none),
+        lambda: bk(a, t(2024, 6, 2, 10), t(2024, 6, 2, 12), "cancelled", None, g=both),
+        # Outside the two years.
+        lambda: bk(a, t(2024, 3, 31, 23), t(2024, 4, 1, 1), "used", 50, g=both),
+        lambda: bk(b, t(2026, 4, 1, 0), t(2026, 4, 1, 1), "confirmed", None, g=one),
+        lambda: walk_ins(D(2025, 3, 31), 11),
+        lambda: walk_ins(D(2025, 4, 1), 13),
+        lambda: walk_ins(D(2025, 1, 15), 17),
+        lambda: walk_ins(D(2025, 1, 16), 19),
+    ]  # fmt: skip
+    made = [make() for make in (reversed(rows) if reverse else rows)]
+    for made_row in made:
+        if getattr(made_row, "status", None) in ("used", "cancelled"):
+            # Lent with used bookings only count (maintenance ones too, as ever).
+            equipment_loan(made_row, quantity=2)
+    # Events: attendance by group, exchange meetings and seminars, in and out of the year.
+    meeting = event(tokyo(2025, 4, 1, 0))
+    attendance(meeting, 6, group=both)
+    attendance(meeting, 4, group=one)
+    attendance(meeting, 3, attended=False, group=none)
+    seminar = event(tokyo(2026, 3, 31, 22), kind="seminar")
+    attendance(seminar, 5, group=both)
+    attendance(event(tokyo(2025, 3, 31, 23)), 8, group=one)
+    attendance(event(tokyo(2025, 5, 1, 10), status="cancelled"), 9, group=both)
+
+
+def straightforward(year: int, day: dt.date | None) -> dict:
+    """Each figure from its own query."""
+    fy, before = FiscalYear(year), FiscalYear(year - 1)
+    result = {
+        "yearly": facility_kpis.yearly(first=year - 1, last=year),
+        "months": facility_kpis.monthly(fy),
+        "months_before": facility_kpis.monthly(before),
+        "rooms": facility_kpis.rooms(fy, opening={}),
+        "rooms_before": facility_kpis.rooms(before, opening={}),
+    }
+    if day is not None:
+        with counted_until(day):
+            result["to_date"] = facility_kpis.yearly(first=year - 1, last=year - 1)
+    return result
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_bookings_read_once_give_every_figure_their_own_queries_give(reverse):
+    edges(reverse)
+    cut = tokyo(2025, 1, 16)  # the first instant after 15 January 2025
+    expected = straightforward(2025, D(2025, 1, 15))
+    read = facility_kpis.Reading(2024, 2025, cut=cut)
+    with facility_kpis.reading(read), CaptureQueriesContext(connection) as queries:
+        found = straightforward(2025, D(2025, 1, 15))
+    # One query for the bookings, the equipment and the walk-ins; the rooms' names twice.
+    assert len(queries) == 3
+    assert found == expected
+    # Not vacuous: the edges fall where they should.
+    fy2024, fy2025 = expected["yearly"][2024], expected["yearly"][2025]
+    assert (fy2024["bookings_used"], fy2025["bookings_used"]) == (3, 2)
+    assert (fy2024["bookings_cancelled"], fy2024["bookings_no_show"]) == (2, 1)
+    assert (fy2024["equipment_loans"], fy2025["equipment_loans"]) == (6, 6)
+    assert (fy2024["walk_in_visitors"], fy2025["walk_in_visitors"]) == (47, 13)
+    assert fy2025["facility_users"] == 7 + 13
+    # 2 h 0 min 30 s used, 1 h used at the year's start, 1 h 45 min confirmed on its last day.
+    assert fy2025["booked_hours"] == facility_kpis.hours(3600 * 4.75 + 30)
+    to_date = expected["to_date"][2024]
+    assert (to_date["bookings_used"], to_date["bookings_cancelled"]) == (1, 2)
+    assert (to_date["bookings_no_show"], to_date["walk_in_visitors"]) == (0, 17)
+    assert to_date["equipment_loans"] == 2
+
+
+@pytest.mark.django_db
+def test_asked_for_other_years_or_another_day_the_figures_come_from_their_own_queries():
+    edges(reverse=False)
+    years = facility_kpis.yearly(first=2024, last=2025)
+    with counted_until(D(2025, 1, 20)):
+        other_day = facility_kpis.yearly(first=2024, last=2024)
+        months_to_day = facility_kpis.monthly(FiscalYear(2024))
+    with facility_kpis.reading(facility_kpis.Reading(2025, 2025, cut=tokyo(2025, 1, 16))):
+        assert facility_kpis.yearly(first=2024, last=2025) == years  # 2024 is not read
+    read = facility_kpis.Reading(2024, 2025, cut=tokyo(2025, 1, 16))
+    with facility_kpis.reading(read), counted_until(D(2025, 1, 20)):
+        assert facility_kpis.yearly(first=2024, last=2024) == other_day
+        assert facility_kpis.monthly(FiscalYear(2024)) == months_to_day
+    assert other_day[2024] != years[2024]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_figures_by_field_summed_from_those_by_group_equal_their_own_queries(reverse):
+    edges(reverse)
+    for year in (2024, 2025):
+        fy = FiscalYear(year)
+        fields = group_kpis.fields_with_groups()
+        use = facility_kpis.use_by_field_from(fields, facility_kpis.use_by_group(fy))
+        people = event_kpis.participants_by_field_from(fields, event_kpis.participants_by_group(fy))
+        assert use == facility_kpis.use_by_field(fy)
+        assert people == event_kpis.participants_by_field(fy)
+    by_slug = {row["slug"]: row for row in use}
+    assert by_slug["t-welfare"] == {
+        "slug": "t-welfare",
+        "name": "テスト福祉",
+        "bookings_used": 0,
+        "users": 0,
+    }
+    assert by_slug["t-green"]["bookings_used"] == 1  # the first hour of FY2025
+    assert by_slug["t-empty"]["bookings_used"] == 0
+    people_by_slug = {row["slug"]: row for row in people}
+    assert people_by_slug["t-green"]["event_participants"] == 6 + 4 + 5
+
+
+def _without_reading(report: YearReport) -> YearReport:
+    report._reading = contextlib.nullcontext
+    return report
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2025, 2024])
+def test_the_year_report_shows_what_each_figures_own_query_gives(not_kept, set_today, year):
+    set_today(D(2026, 1, 15))  # FY2025 runs; FY2024 is over
+    edges(reverse=False)
+    office_years(2023, 2025)
+    once, apart = YearReport(year), _without_reading(YearReport(year))
+    for part in ("yearly", "first_years", "months", "rooms", "previous_rooms"):
+        assert once._data[part] == apart._data[part], part
+    assert once.previous_to_date == apart.previous_to_date
+    assert once.values == apart.values and once.previous_values == apart.previous_values
+    assert once.details.by_field == apart.details.by_field
+    assert [vars(g) for g in once.details.groups] == [vars(g) for g in apart.details.groups]
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_the_year_page_built_afresh_keeps_its_query_budget_whatever_the_bookings(
+    client_for, not_kept, today, django_assert_max_num_queries
+):
+    official = client_for("official")
+    office_years(2023, 2025)  # FY2025 is the running year (today: 15 January 2026)
+    official.get("/reports/")  # the session, the user and the role read once
+    small = {
+        url: _queries(official, url) for url in ("/reports/annual/2025/", "/reports/annual/2024/")
+    }
+    hall = room()
+    for day in range(1, 29):
+        for year in (2024, 2025):
+            used = booking(hall, tokyo(year, 11, day, 10), tokyo(year, 11, day, 11), headcount=3)
+            equipment_loan(used)
+            booking(hall, tokyo(year, 12, day, 10), tokyo(year, 12, day, 11), status="cancelled")
+    # The running year: every source for two years (collaboration, with nothing the year
+    # before, reads its earlier years), the year before to the same day, the months, the
+    # bookings once, the rooms and their opening hours, the breakdowns, the targets, the
+    # session and the user. One more wherever the cache counts its table (core/dbcache.py).
+    with django_assert_max_num_queries(small["/reports/annual/2025/"]):
+        assert _queries(official, "/reports/annual/2025/") == small["/reports/annual/2025/"]
+    # A finished year: no "to the same day", the year before's rooms from the same rows.
+    with django_assert_max_num_queries(small["/reports/annual/2024/"]):
+        assert _queries(official, "/reports/annual/2024/") == small["/reports/annual/2024/"]
+    assert small == {"/reports/annual/2025/": 44, "/reports/annual/2024/": 39}

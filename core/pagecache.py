@@ -295,6 +295,8 @@ def send_compressed(request, response, stored: dict, *, pad: bool = False) -> No
     if _wants_gzip(request):
         response.content = _body(request, stored, gzip=True, pad=pad)
         response["Content-Encoding"] = "gzip"
+        if response.has_header("Content-Length"):  # set by the view: now the compressed length
+            response["Content-Length"] = str(len(response.content))
 
 
 def vary_on_encoding(response) -> None:

@@ -13,9 +13,10 @@ Per room: one query over the rooms with their bookings' aggregates, plus
 
 Within ``reading(Reading(first, last, cut=...))`` (a year's report, issue #20) the years'
 figures, months, rooms and the figures to the ``cut`` are all derived from one query: the years'
-bookings grouped by month, room, status, maintenance or not and before the cut or not (a few
-thousand rows at most), the equipment lent and the walk-ins by month. Reading the same bookings
-once instead of four times was most of the year's page built afresh.
+bookings that count (not maintenance; used, confirmed, cancelled, missed) grouped by month,
+room, status and before the cut or not (a few thousand rows at most), the equipment lent and
+the walk-ins by month. Reading the same bookings once instead of four times was most of the
+year's page built afresh.
 """
 
 from __future__ import annotations
@@ -206,8 +207,8 @@ class Reading:
 
     @cached_property
     def _rows(self) -> tuple[list[tuple], list[tuple], list[tuple]]:
-        """(bookings, loans, walk-ins): bookings as (month, room id, status, maintenance,
-        before the cut, n, seconds, headcount); loans and walk-ins as (month, before the cut, n).
+        """(bookings, loans, walk-ins): bookings as (month, room id, status, before the cut,
+        n, seconds, headcount); loans and walk-ins as (month, before the cut, n).
         Seconds are summed as decimals, so that adding them up here gives what one SQL sum
         over the same bookings gives."""
         start, end = FiscalYear(self.first).start, FiscalYear(self.last).end
@@ -220,15 +221,19 @@ class Reading:
             return ExpressionWrapper(Q(**{f"{field}__lt": bound}), output_field=BooleanField())
 
         cut_day = self.cut.astimezone(TOKYO).date() if self.cut is not None else None
-        columns = ("part", "m", "rm", "st", "maint", "before", "n", "seconds", "people")
+        columns = ("part", "m", "rm", "st", "before", "n", "seconds", "people")
         seconds = Extract(F("end") - F("start"), "epoch", output_field=DecimalField())
         bookings = (
-            Booking.objects.filter(start__gte=start, start__lt=end)
+            # Only the bookings some figure counts: maintenance blocks, requests and refusals
+            # are left in the table (equipment lent with a maintenance block still counts).
+            Booking.objects.filter(
+                start__gte=start, start__lt=end, status__in=(*HELD, CANCELLED, NO_SHOW)
+            )
+            .exclude(kind=MAINTENANCE)
             .values(
                 m=_month("start", False),
                 rm=F("room_id"),
                 st=F("status"),
-                maint=ExpressionWrapper(Q(kind=MAINTENANCE), output_field=BooleanField()),
                 before=before("start", self.cut),
             )
             .annotate(
@@ -245,7 +250,6 @@ class Reading:
         nothing = {
             "rm": Value(None, output_field=IntegerField()),
             "st": Value(""),
-            "maint": Value(False, output_field=BooleanField()),
             "seconds": Value(None, output_field=DecimalField()),
             "people": Value(None, output_field=IntegerField()),
         }
@@ -268,12 +272,12 @@ class Reading:
             .values_list(*columns)
         )
         parts: dict[str, list[tuple]] = {"bookings": [], "loans": [], "walk_ins": []}
-        for part, month, room, status, maint, is_before, n, secs, people in bookings.union(
+        for part, month, room, status, is_before, n, secs, people in bookings.union(
             loans, walk_ins, all=True
         ):
             month = month_key(month)
             if part == "bookings":
-                row = (month, room, status, maint, is_before, n, secs or Decimal(0), people or 0)
+                row = (month, room, status, is_before, n, secs or Decimal(0), people or 0)
             else:
                 row = (month, is_before, n or 0)
             parts[part].append(row)
@@ -292,9 +296,9 @@ class Reading:
                 | {"loans": 0, "walk_ins": 0},
             )
 
-        for month, room, status, maint, is_before, n, secs, people in bookings:
+        for month, room, status, is_before, n, secs, people in bookings:
             k = key(month, room)
-            if maint or k is None or (counted and not is_before):
+            if k is None or (counted and not is_before):
                 continue
             t = tally(k)
             if status == USED:

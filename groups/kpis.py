@@ -207,13 +207,69 @@ def registered_groups(fy: FiscalYear) -> list[dict]:
     return list(Group.objects.filter(within).order_by("name", "pk").values("id", "name", "slug"))
 
 
-def fields_with_groups() -> list[dict]:
-    """Every activity field in its order with its groups: [{"slug", "name", "groups": [group
-    ids]}], one query. The year's figures by field are summed from those by group through it
-    (``facilities.kpis.use_by_field_from``, ``events.kpis.participants_by_field_from``; a group
-    in two fields counts in both), instead of a join of every field to every group's rows per
-    figure (issue #20)."""
-    rows = ActivityField.objects.annotate(
+def _with_groups(model) -> list[dict]:
+    rows = model.objects.annotate(
         ids=ArrayAgg("groups__id", filter=Q(groups__isnull=False))
     ).order_by("order", "pk")
     return [{"slug": row.slug, "name": row.name, "groups": row.ids or []} for row in rows]
+
+
+def fields_with_groups() -> list[dict]:
+    """Every activity field in its order with its groups: [{"slug", "name", "groups": [group
+    ids]}], one query. The year's figures by field are summed from those by group through it
+    (``facilities.kpis.use_by_field_from``, ``events.kpis.participants_by_field_from``,
+    ``register_by_from``; a group in two fields counts in both), instead of a join of every
+    field to every group's rows per figure (issue #20)."""
+    return _with_groups(ActivityField)
+
+
+def areas_with_groups() -> list[dict]:
+    """``fields_with_groups`` for the areas."""
+    return _with_groups(Area)
+
+
+def register_rows() -> list[dict]:
+    """Every group ever registered: [{"id", "name", "slug", "registered_on", "withdrawn_on"}]
+    by name, one query; what ``register_by_from`` and ``registered_groups_from`` read."""
+    return list(
+        Group.objects.filter(registered_on__isnull=False)
+        .order_by("name", "pk")
+        .values("id", "name", "slug", "registered_on", "withdrawn_on")
+    )
+
+
+def register_by_from(fy: FiscalYear, members: list[dict], groups: list[dict]) -> list[dict]:
+    """``register_by`` from the fields' (or areas') groups and ``register_rows``, no query:
+    the same rows."""
+    first, last = fy.first_day, fy.last_day
+    dates = {g["id"]: (g["registered_on"], g["withdrawn_on"]) for g in groups}
+    result = []
+    for row in members:
+        end = new = withdrawn = 0
+        for pk in row["groups"]:
+            if pk not in dates:
+                continue  # never registered: in no count
+            registered_on, withdrawn_on = dates[pk]
+            end += registered_on <= last and (withdrawn_on is None or withdrawn_on > last)
+            new += first <= registered_on <= last
+            withdrawn += withdrawn_on is not None and first <= withdrawn_on <= last
+        result.append(
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "end": end,
+                "new": new,
+                "withdrawn": withdrawn,
+            }
+        )
+    return result
+
+
+def registered_groups_from(fy: FiscalYear, groups: list[dict]) -> list[dict]:
+    """``registered_groups`` from ``register_rows``, no query: the same rows, in their order."""
+    return [
+        {"id": g["id"], "name": g["name"], "slug": g["slug"]}
+        for g in groups
+        if g["registered_on"] <= fy.last_day
+        and (g["withdrawn_on"] is None or g["withdrawn_on"] >= fy.first_day)
+    ]

@@ -2,7 +2,7 @@
 
 Each capability app computes its own figures (``groups.kpis``, ``facilities.kpis``,
 ``events.kpis``); this module composes them for one fiscal year, in a fixed number of queries
-(six, whatever the number of groups, fields or areas), kept in the cache as the year's other
+(five, whatever the number of groups, fields or areas), kept in the cache as the year's other
 figures:
 
 - registered groups by activity field and by area: at year end, new, withdrawn;
@@ -63,16 +63,18 @@ class YearBreakdowns:
         def compute() -> dict:
             use_by_group = facility_kpis.use_by_group(fy)
             participants_by_group = event_kpis.participants_by_group(fy)
-            # By field: the figures by group summed over each field's groups (issue #20).
-            fields = group_kpis.fields_with_groups()
+            # By field and area: the figures by group summed over each one's groups, the
+            # register read once (issue #20).
+            fields, areas = group_kpis.fields_with_groups(), group_kpis.areas_with_groups()
+            register = group_kpis.register_rows()
             return {
-                "register_by_field": group_kpis.register_by(fy, "field"),
-                "register_by_area": group_kpis.register_by(fy, "area"),
+                "register_by_field": group_kpis.register_by_from(fy, fields, register),
+                "register_by_area": group_kpis.register_by_from(fy, areas, register),
                 "use_by_field": facility_kpis.use_by_field_from(fields, use_by_group),
                 "participants_by_field": event_kpis.participants_by_field_from(
                     fields, participants_by_group
                 ),
-                "groups": group_kpis.registered_groups(fy),
+                "groups": group_kpis.registered_groups_from(fy, register),
                 "use_by_group": use_by_group,
                 "participants_by_group": participants_by_group,
             }

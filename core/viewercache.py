@@ -12,8 +12,8 @@ every app server), and served again while nothing in the database has changed.
 every save or delete of any model (and every many-to-many change), whatever made it: a member, the
 desk, the admin, a management command, a background job. Models that never show on a page
 (sessions, the page-view counters, the task queue's rows) do not renew it. A kept page holds the
-version it was built under, and is served only while that is still the version. The page and the
-version are read with one query (``get_many``).
+version it was built under, and is served only while that is still the version. The session, the
+page and the version are read with one statement (``core.sessions.SessionStore.load_with``).
 
 Why after commit, and not inside the writer's transaction: a version written inside it would hold
 that one cache row locked until the writer commits, so every write of the portal would queue
@@ -24,11 +24,14 @@ no one is served a page from before its change. A page built from data newer tha
 was stored under is harmless (the next renewal makes it stale anyway). The token is random, never
 a counter, so two writers can never end on the same version.
 
-**Who looks.** The key holds the session key (hashed), the signed-in user's id and their session's
-password hash, the language, the path and the known query parameters (as ``core.pagecache``, so a
-flood of made-up query strings stores nothing). Nothing kept for one session is ever served to
-another. A user's password change, deactivation, role or group change saves a model, renews the
-version and so ends every kept page (and the next fresh page signs a stale session out as usual).
+**Who looks.** The key holds the session cookie (hashed), the language, the path and the known
+query parameters (as ``core.pagecache``, so a flood of made-up query strings stores nothing): all
+known before the session is read, so the session and the page come in one read. The entry holds
+who its session said the viewer was (user id, the session's password hash, the backend; hashed)
+and is served only to a live session that says the same. Nothing kept for one session is ever
+served to another. A user's password change, deactivation, role or group change saves a model,
+renews the version and so ends every kept page (and the next fresh page signs a stale session out
+as usual).
 
 **What is not kept.** A request with pending messages, a view that wrote the session or added a
 message, a response that is not a plain 200 (or that sets a cookie or says private/no-store).
@@ -165,34 +168,41 @@ def kept_until(moment: dt.datetime | None) -> None:
 
 
 # --- Serving.
-def _viewer(request) -> tuple[str, str, str] | None:
-    """(session key, user id, password hash) of a request that may be served a kept page."""
+def _key(name: str, request, parameters) -> str | None:
+    """The kept page's key, from what the request says before its session is read (the session
+    cookie, language, path, query): the session and the page are then read in one statement
+    (``core.sessions``). Who the session says the viewer is goes into the entry (``_viewer``)."""
     if request.method != "GET" or "messages" in request.COOKIES:
         return None
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
         return None
-    session = request.session
-    if session.get("_messages"):
-        return None
-    key = session.session_key
-    if not key:
-        return None  # the cookie named no live session: a fresh page (as anonymous)
-    return key, str(session.get(SESSION_KEY, "")), str(session.get(HASH_SESSION_KEY, ""))
-
-
-def _key(name: str, request, viewer: tuple[str, str, str], parameters) -> str | None:
     query = request.GET
     if set(query) - parameters or any(len(values) > 1 for _n, values in query.lists()):
         return None
     normal = "&".join(f"{k}={v}" for k, v in sorted(query.items()))
     if len(normal) > pagecache.MAX_KEPT_QUERY:
         return None
-    session_key, user_id, password_hash = viewer
-    backend = request.session.get(BACKEND_SESSION_KEY, "")
-    raw = "\n".join(
-        [session_key, user_id, password_hash, backend, get_language() or "", request.path, normal]
-    )
+    raw = "\n".join([session_key, get_language() or "", request.path, normal])
     return f"viewer:{FORMAT}:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+
+
+def _viewer(request) -> str | None:
+    """Who the (loaded) session says the viewer is: user, password hash, backend, digested. None
+    when no kept page may be served: no live session under the cookie, or messages waiting."""
+    session = request.session
+    if not session.session_key or session.get("_messages"):
+        return None
+    raw = "\n".join(
+        str(session.get(name, "")) for name in (SESSION_KEY, HASH_SESSION_KEY, BACKEND_SESSION_KEY)
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _read(request, cache, names: list[str]) -> dict:
+    """``cache.get_many(names)``, with the session read in the same statement when it can be."""
+    load_with = getattr(request.session, "load_with", None)
+    return load_with(cache, names) if load_with else cache.get_many(names)
 
 
 def _current_version(cache, found: dict) -> str:
@@ -211,18 +221,21 @@ def _kept_messages(request) -> bool:
 def serve_or_build(name: str, parameters, request, view, args, kwargs):
     """The page for a signed-in (or session-holding) viewer: kept, or built and kept."""
     seconds = _seconds()
-    viewer = _viewer(request) if seconds > 0 else None
-    key = viewer and _key(name, request, viewer, parameters)
+    key = _key(name, request, parameters) if seconds > 0 else None
     if not key:
         return view(request, *args, **kwargs)
     cache = caches[CACHE_ALIAS]
-    found = cache.get_many([DATA_VERSION_KEY, key])
+    found = _read(request, cache, [DATA_VERSION_KEY, key])
+    viewer = _viewer(request)
+    if viewer is None:
+        return view(request, *args, **kwargs)  # as anonymous, or with messages to show
     version = _current_version(cache, found)
     kept = found.get(key)
     if (
         isinstance(kept, dict)
         and kept.get("format") == FORMAT
         and kept.get("version") == version
+        and kept.get("viewer") == viewer
         and time.time() < kept.get("until", 0)
     ):
         # pad: a member's page, Django's BREACH mitigation (core.pagecache explains).
@@ -245,7 +258,7 @@ def serve_or_build(name: str, parameters, request, view, args, kwargs):
         and until > time.time()
     ):
         stored = pagecache.storable_copy(response)
-        stored.update(format=FORMAT, version=version, until=until)
+        stored.update(format=FORMAT, version=version, until=until, viewer=viewer)
         cache.set(key, stored, max(1, int(until - time.time()) + 1))
         pagecache.send_compressed(request, response, stored, pad=True)
     return response

@@ -106,3 +106,61 @@ def group_rows(groups) -> SafeString:
             for g in groups
         )
     )
+
+
+@register.filter
+def month_cells(row) -> SafeString:
+    """A row of the month-by-month table (``YearReport.monthly_rows``): its twelve months'
+    cells and the year's. Built here as ``group_rows``: two hundred cells of the template
+    language, each with its label, were a good part of the year page built afresh (issue #20)."""
+    decimals = getattr(row["kpi"], "decimals", 0)
+    labels: dict = {}
+    cells = []
+    for value, month in row["cells"]:
+        if month not in labels:
+            labels[month] = conditional_escape(month_label(month))
+        text = conditional_escape(format_value(value, decimals))
+        cells.append(f'<td class="num" data-label="{labels[month]}">{text}</td>')
+    year = conditional_escape(pgettext("report", "Year"))
+    total = conditional_escape(format_value(row["total"], decimals))
+    cells.append(f'\n        <td class="num total" data-label="{year}">{total}</td>')
+    # Every value is escaped or a formatted number.
+    return mark_safe("".join(cells))
+
+
+@register.filter
+def room_rows(rooms) -> SafeString:
+    """The rows of the rooms' table (``YearReport.rooms``), built here as ``group_rows``."""
+    labels = [
+        conditional_escape(label)
+        for label in (
+            pgettext("report", "Bookings used"),
+            pgettext("report", "Cancelled"),
+            pgettext("report", "No-shows"),
+            pgettext("report", "Users (headcount)"),
+            pgettext("report", "Booked hours"),
+            pgettext("report", "Opening hours"),
+            pgettext("report", "Utilisation"),
+        )
+    ]
+    rows = []
+    for room in rooms:
+        values = (
+            format_value(room["bookings_used"]),
+            format_value(room["bookings_cancelled"]),
+            format_value(room["bookings_no_show"]),
+            format_value(room["users"]),
+            format_value(room["booked_hours"], 1),
+            format_value(room["open_hours"], 1),
+            pct(room["utilisation_rate"]),
+        )
+        cells = "".join(
+            f'\n        <td class="num" data-label="{label}">{conditional_escape(value)}</td>'
+            for label, value in zip(labels, values, strict=True)
+        )
+        rows.append(
+            f'\n      <tr>\n        <th scope="row">{conditional_escape(room["name"])}</th>'
+            f"{cells}\n      </tr>\n      "
+        )
+    # Every value is escaped or a formatted number.
+    return mark_safe("".join(rows))

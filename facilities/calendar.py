@@ -3,8 +3,9 @@
 Closed days are, in order of precedence: custom closures for the whole office or one room
 (``ClosedDay``), the year-end closure (December 29 – January 3) and Japanese public holidays
 (from the ``jpholiday`` library), each switchable in ``FacilitySettings``, and weekdays without
-opening hours. ``OfficeCalendar.load(first, last)`` reads everything for a range in three
-queries; its answers for single days then cost no query.
+opening hours. ``OfficeCalendar.load(first, last)`` reads everything for a range in one query
+(the settings' row with the hours and the range's closed days beside it); its answers for single
+days then cost no query.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import jpholiday
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
 from core.fiscal import TOKYO
@@ -56,14 +59,42 @@ class OfficeCalendar:
 
     @classmethod
     def load(cls, first: dt.date, last: dt.date) -> OfficeCalendar:
-        rules = FacilitySettings.load()
-        hours = {h.weekday: (h.opens, h.closes) for h in OpeningHours.objects.all()}
-        cal = cls(first=first, last=last, rules=rules, hours=hours)
-        for closed in ClosedDay.objects.filter(date__gte=first, date__lte=last):
-            if closed.room_id is None:
-                cal.office_closures[closed.date] = closed.reason
+        # One round trip instead of three (issue #20: every booking and grid reads it): the
+        # hours and closed days ride along as JSON arrays, in the orders the models give.
+        hours = OpeningHours.objects.order_by("weekday").values(
+            json=JSONObject(weekday="weekday", opens="opens", closes="closes")
+        )
+        closed = (
+            ClosedDay.objects.filter(date__gte=first, date__lte=last)
+            .order_by("date", "room_id", "pk")
+            .values(json=JSONObject(date="date", room_id="room_id", reason="reason"))
+        )
+        rules = (
+            FacilitySettings.objects.filter(pk=1)
+            .annotate(calendar_hours=ArraySubquery(hours), calendar_closed=ArraySubquery(closed))
+            .first()
+        )
+        if rules is None:  # no settings row yet: made with its defaults, then read again
+            FacilitySettings.load()
+            return cls.load(first, last)
+        cal = cls(
+            first=first,
+            last=last,
+            rules=rules,
+            hours={
+                h["weekday"]: (
+                    dt.time.fromisoformat(h["opens"]),
+                    dt.time.fromisoformat(h["closes"]),
+                )
+                for h in rules.calendar_hours
+            },
+        )
+        for closed_day in rules.calendar_closed:
+            day = dt.date.fromisoformat(closed_day["date"])
+            if closed_day["room_id"] is None:
+                cal.office_closures[day] = closed_day["reason"]
             else:
-                cal.room_closures[(closed.room_id, closed.date)] = closed.reason
+                cal.room_closures[(closed_day["room_id"], day)] = closed_day["reason"]
         if rules.close_on_public_holidays:
             cal.holidays = dict(jpholiday.between(first, last))
         return cal

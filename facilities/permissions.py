@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.roles import is_office_staff
 from facilities.models import Booking, EquipmentLoan, Room
-from groups.models import Group
+from groups.models import Group, Membership
 from groups.permissions import can_act_for, groups_user_can_act_for, is_member, is_representative
 
 
@@ -25,14 +26,24 @@ def bookable_groups(user):
 def can_use_booking_form(user, room: Room) -> bool:
     if is_office_staff(user):
         return True
-    return room.online_booking and bookable_groups(user).exists()
+    if not room.online_booking:
+        return False
+    # The member's memberships already read with their groups (the booking view reads them
+    # for its checks): answered from them, without asking the database again (issue #20).
+    known = getattr(user, "_portal_memberships", None)
+    if known is not None and all(Membership.group.is_cached(m) for m in known.values()):
+        return any(m.group.is_registered for m in known.values())
+    return bookable_groups(user).exists()
 
 
 def room_for_booking(slug: str, user) -> Room:
-    """The active room named ``slug`` when ``user`` may book it; 404/403 otherwise."""
-    room = get_object_or_404(Room.objects.active().prefetch_related("blocks"), slug=slug)
+    """The active room named ``slug`` when ``user`` may book it; 404/403 otherwise. Its time
+    blocks are read with it only when it books by blocks (issue #20: no query otherwise)."""
+    room = get_object_or_404(Room.objects.active(), slug=slug)
     if not can_use_booking_form(user, room):
         raise PermissionDenied
+    if room.uses_blocks:
+        prefetch_related_objects([room], "blocks")
     return room
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +19,14 @@ from django.utils.translation import ngettext
 from accounts.roles import is_office_staff
 from core.fiscal import TOKYO
 from facilities.calendar import OfficeCalendar, add_months, aware, minutes_of
-from facilities.models import Booking, BookingSeries, Equipment, FacilitySettings, Room
+from facilities.models import (
+    Booking,
+    BookingSeries,
+    Equipment,
+    FacilitySettings,
+    NoShowSuspension,
+    Room,
+)
 from facilities.selectors import (
     booking_opens_on,
     booking_window_last_day,
@@ -261,30 +268,78 @@ def check_attendees(*, room: Room, attendees: int | None) -> None:
         )
 
 
+def _suspended_error(group: Group) -> BookingError:
+    return BookingError(
+        _(
+            "Online booking for %(group)s is suspended because of repeated no-shows. "
+            "Please contact the office."
+        )
+        % {"group": group.name},
+        code="suspended",
+    )
+
+
 def check_not_suspended(group: Group | None) -> None:
     """Repeated no-shows stop a group's online booking, of rooms and take-out loans alike: the
     group then asks at the desk, where staff book for it."""
     if group_is_suspended(group):
-        raise BookingError(
-            _(
-                "Online booking for %(group)s is suspended because of repeated no-shows. "
-                "Please contact the office."
-            )
-            % {"group": group.name},
-            code="suspended",
+        raise _suspended_error(group)
+
+
+@dataclass
+class GroupFacts:
+    """What the fairness rules ask about the booking's group: whether it is suspended and the
+    time it has booked in the booking's month (``None``: all rooms; the room's pk: that room),
+    for the limits that apply."""
+
+    suspended: bool
+    used: dict[int | None, dt.timedelta]
+
+
+def _group_facts(req: BookingRequest, rules: FacilitySettings) -> GroupFacts:
+    """One query for the suspension and the month's booked time (issue #20: they were two or
+    three), each answer as the separate reads gave it."""
+    begin, finish, _month = _month_bounds(local_time(req.start).date())
+    mine = Booking.objects.live().filter(group=OuterRef("pk"), start__gte=begin, start__lt=finish)
+    if req.replacing is not None:
+        mine = mine.exclude(pk=req.replacing.pk)
+    length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+
+    def booked(qs):
+        return Subquery(
+            qs.order_by().values("group").annotate(total=Sum(length)).values("total")[:1],
+            output_field=DurationField(),
         )
 
+    asked = {
+        "suspended": Exists(
+            NoShowSuspension.objects.filter(group=OuterRef("pk"), lifted_at__isnull=True)
+        )
+    }
+    limited = {}
+    if rules.group_monthly_hours is not None:
+        limited["all"] = None
+        asked["used_all"] = booked(mine)
+    if req.room.group_monthly_hours is not None:
+        limited["room"] = req.room.pk
+        asked["used_room"] = booked(mine.filter(room=req.room))
+    rows = list(Group.objects.filter(pk=req.group.pk).order_by().values(**asked))
+    row = rows[0] if rows else {}
+    return GroupFacts(
+        suspended=bool(row.get("suspended")),
+        used={
+            room_id: row.get(f"used_{name}") or dt.timedelta() for name, room_id in limited.items()
+        },
+    )
 
-def _people_problems(req: BookingRequest):
+
+def _people_problems(req: BookingRequest, facts: GroupFacts | None):
     try:
         check_attendees(room=req.room, attendees=req.attendees)
     except BookingError as exc:
         yield exc
-    if req.online:
-        try:
-            check_not_suspended(req.group)
-        except BookingError as exc:
-            yield exc
+    if req.online and facts is not None and facts.suspended:
+        yield _suspended_error(req.group)
 
 
 def _month_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime, dt.date]:
@@ -292,28 +347,18 @@ def _month_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime, dt.date]:
     return aware(first, dt.time()), aware(add_months(first, 1), dt.time()), first
 
 
-def _booked_time(qs) -> dt.timedelta:
-    total = qs.aggregate(
-        total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField()))
-    )["total"]
-    return total or dt.timedelta()
-
-
-def _limit_problems(req: BookingRequest, rules: FacilitySettings):
-    if not req.online:
+def _limit_problems(req: BookingRequest, rules: FacilitySettings, facts: GroupFacts | None):
+    if not req.online or facts is None:
         return
-    begin, finish, month = _month_bounds(local_time(req.start).date())
+    _begin, _finish, month = _month_bounds(local_time(req.start).date())
     wanted = req.end - req.start
-    mine = Booking.objects.live().filter(group=req.group, start__gte=begin, start__lt=finish)
-    if req.replacing is not None:
-        mine = mine.exclude(pk=req.replacing.pk)
     limits = []
     if rules.group_monthly_hours is not None:
-        limits.append((None, rules.group_monthly_hours, mine))
+        limits.append((None, rules.group_monthly_hours))
     if req.room.group_monthly_hours is not None:
-        limits.append((req.room.pk, req.room.group_monthly_hours, mine.filter(room=req.room)))
-    for room_id, hours, qs in limits:
-        used = _booked_time(qs) + req.planned.get((month, room_id), dt.timedelta())
+        limits.append((req.room.pk, req.room.group_monthly_hours))
+    for room_id, hours in limits:
+        used = facts.used[room_id] + req.planned.get((month, room_id), dt.timedelta())
         if used + wanted > dt.timedelta(hours=hours):
             left = max(dt.timedelta(), dt.timedelta(hours=hours) - used)
             values = {
@@ -428,8 +473,10 @@ def booking_problems(
     problems = list(_time_problems(req, cal, now))
     if any(p.code in ("order", "days") for p in problems):
         return problems
-    problems += _people_problems(req)
-    problems += _limit_problems(req, rules)
+    # The group's suspension and booked hours (online group bookings only), read at once.
+    facts = _group_facts(req, rules) if req.online and req.group is not None else None
+    problems += _people_problems(req, facts)
+    problems += _limit_problems(req, rules, facts)
     problems += _clash_problems(req)
     problems += _equipment_problems(req)
     return problems

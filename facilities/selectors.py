@@ -10,14 +10,17 @@ from dataclasses import dataclass
 import jpholiday
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
-    BooleanField,
+    Case,
     Count,
-    ExpressionWrapper,
+    DateTimeField,
+    F,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
     Window,
     prefetch_related_objects,
 )
@@ -132,27 +135,41 @@ def equipment_in_use(
     """The peak number of each piece of equipment lent out at any moment in [start, end)
     (leaving out ``exclude_booking``: the booking a change replaces)."""
     equipment_ids = list(equipment_ids)
-    rows = BookingEquipment.objects.filter(
-        equipment_id__in=equipment_ids,
-        booking__in=Booking.objects.live().overlapping(start, end).exclude(pk=exclude_booking),
-    ).values_list("equipment_id", "booking__start", "booking__end", "quantity")
+    # Room bookings and take-out loans in one query (UNION ALL: one round trip, issue #20),
+    # each row (equipment, start, end, quantity), every column named alike in both halves.
+    booked = (
+        BookingEquipment.objects.filter(
+            equipment_id__in=equipment_ids,
+            booking__in=Booking.objects.live().overlapping(start, end).exclude(pk=exclude_booking),
+        )
+        .annotate(used_from=F("booking__start"), used_until=F("booking__end"))
+        .values_list("equipment_id", "used_from", "used_until", "quantity")
+        .order_by()
+    )
     # Take-out loans hold their equipment from the opening on the pickup day to the closing on
     # the return day: both paths count both.
     # A loan that is overdue (handed out, not back after its return day) holds its equipment
     # until staff record it returned: nobody else can be promised what is still out.
     overdue = Q(loan__status=EquipmentLoan.Status.HANDED_OUT, loan__end__lt=timezone.now())
-    loan_rows = [
-        (equipment_id, l_start, end if is_overdue else l_end, quantity)
-        for equipment_id, l_start, l_end, quantity, is_overdue in EquipmentLoanItem.objects.filter(
+    lent = (
+        EquipmentLoanItem.objects.filter(
             Q(loan__in=EquipmentLoan.objects.live().overlapping(start, end))
             | (overdue & Q(loan__start__lt=end)),
             equipment_id__in=equipment_ids,
         )
-        .annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
-        .values_list("equipment_id", "loan__start", "loan__end", "quantity", "is_overdue")
-    ]
+        .annotate(
+            used_from=F("loan__start"),
+            used_until=Case(
+                When(overdue, then=Value(end, output_field=DateTimeField())),
+                default=F("loan__end"),
+                output_field=DateTimeField(),
+            ),
+        )
+        .values_list("equipment_id", "used_from", "used_until", "quantity")
+        .order_by()
+    )
     changes: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
-    for equipment_id, b_start, b_end, quantity in [*rows, *loan_rows]:
+    for equipment_id, b_start, b_end, quantity in booked.union(lent, all=True):
         changes[equipment_id].append((max(b_start, start), quantity))
         changes[equipment_id].append((min(b_end, end), -quantity))
     peaks = {}

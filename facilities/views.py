@@ -51,6 +51,8 @@ from facilities.permissions import (
 )
 from facilities.rules import error_list
 from facilities.services import BookingError, BookingNotAllowed
+from groups.models import Membership
+from groups.permissions import remember_memberships
 
 
 @public_page("facilities:index")
@@ -157,8 +159,14 @@ def _check_form(request, room, form, *, purpose=True):
 
 @login_required
 def book(request, slug):
-    room = room_for_booking(slug, request.user)
     staff = is_office_staff(request.user)
+    if not staff:
+        # All the member's memberships with their groups, once: whether they may use the form
+        # and may book for the chosen group are then answered without more reads (issue #20).
+        remember_memberships(
+            request.user, Membership.objects.filter(user=request.user).select_related("group")
+        )
+    room = room_for_booking(slug, request.user)
     groups = bookable_groups(request.user)
     preview = None
     if request.method == "POST":

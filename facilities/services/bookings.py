@@ -209,7 +209,8 @@ def booking_create(
     make "office", "event" and "maintenance" bookings, which skip the group rules (length,
     booking window, monthly limits) but still obey opening hours, closed days, the grid and
     the exclusion constraint. ``equipment`` maps Equipment (or pk) to a quantity. Every
-    problem is raised at once (``BookingErrors`` when there are several).
+    problem is raised at once (``BookingErrors`` when there are several). The group's mail is
+    queued with the booking (``notifications.send_later``: the worker sends it).
     """
     kind = str(kind)
     staff = check_permission(actor=actor, room=room, group=group, kind=kind)

@@ -28,15 +28,16 @@ from contextvars import ContextVar
 from decimal import Decimal
 from functools import cached_property
 
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
-    BooleanField,
     Count,
     DateField,
+    DateTimeField,
     DecimalField,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
+    Func,
     IntegerField,
     Q,
     Sum,
@@ -212,16 +213,34 @@ class Reading:
         Seconds are summed as decimals, so that adding them up here gives what one SQL sum
         over the same bookings gives."""
         start, end = FiscalYear(self.first).start, FiscalYear(self.last).end
+        # Each row's month and side of the cut in one small number: the bucket of its start
+        # among the months' first instants and the cut (WIDTH_BUCKET, a binary search), not
+        # DATE_TRUNC in Asia/Tokyo and a comparison: a third of the query's time, and an
+        # integer to group by and to read back.
+        months = [
+            FiscalYear(year).start.replace(month=month % 12 + 1, year=year + (month >= 12))
+            for year in range(self.first, self.last + 1)
+            for month in range(3, 15)
+        ]
+        bounds = sorted({*months, *([self.cut] if self.cut is not None else [])})
+        lowers = [
+            (month_key(bound), self.cut is None or bound < self.cut) for bound in bounds
+        ]  # bucket n (from 1) starts at bounds[n - 1]
 
-        # Plain comparisons, not CASE: PostgreSQL then groups the rows in a hash table (with
-        # CASE it sorted all the years' bookings on disk first, thrice the time).
-        def before(field: str, bound):
-            if bound is None:
-                return Value(True, output_field=BooleanField())
-            return ExpressionWrapper(Q(**{f"{field}__lt": bound}), output_field=BooleanField())
+        def bucket(field: str, is_date: bool):
+            if is_date:
+                values = [bound.astimezone(TOKYO).date() for bound in bounds]
+                array = ArrayField(DateField())
+            else:
+                values, array = bounds, ArrayField(DateTimeField())
+            return Func(
+                F(field),
+                Value(values, output_field=array),
+                function="WIDTH_BUCKET",
+                output_field=IntegerField(),
+            )
 
-        cut_day = self.cut.astimezone(TOKYO).date() if self.cut is not None else None
-        columns = ("part", "m", "rm", "st", "before", "n", "seconds", "people")
+        columns = ("part", "m", "rm", "st", "n", "seconds", "people")
         seconds = Extract(F("end") - F("start"), "epoch", output_field=DecimalField())
         bookings = (
             # Only the bookings some figure counts: maintenance blocks, requests and refusals
@@ -231,10 +250,9 @@ class Reading:
             )
             .exclude(kind=MAINTENANCE)
             .values(
-                m=_month("start", False),
+                m=bucket("start", False),
                 rm=F("room_id"),
                 st=F("status"),
-                before=before("start", self.cut),
             )
             .annotate(
                 part=Value("bookings"),
@@ -257,7 +275,7 @@ class Reading:
             BookingEquipment.objects.filter(
                 booking__status=USED, booking__start__gte=start, booking__start__lt=end
             )
-            .values(m=_month("booking__start", False), before=before("booking__start", self.cut))
+            .values(m=bucket("booking__start", False))
             .annotate(part=Value("loans"), **nothing, n=Sum("quantity"))
             .order_by()
             .values_list(*columns)
@@ -266,16 +284,14 @@ class Reading:
             WalkInCount.objects.filter(
                 date__gte=FiscalYear(self.first).first_day, date__lte=FiscalYear(self.last).last_day
             )
-            .values(m=_month("date", True), before=before("date", cut_day))
+            .values(m=bucket("date", True))
             .annotate(part=Value("walk_ins"), **nothing, n=Sum("count"))
             .order_by()
             .values_list(*columns)
         )
         parts: dict[str, list[tuple]] = {"bookings": [], "loans": [], "walk_ins": []}
-        for part, month, room, status, is_before, n, secs, people in bookings.union(
-            loans, walk_ins, all=True
-        ):
-            month = month_key(month)
+        for part, m, room, status, n, secs, people in bookings.union(loans, walk_ins, all=True):
+            month, is_before = lowers[m - 1]
             if part == "bookings":
                 row = (month, room, status, is_before, n, secs or Decimal(0), people or 0)
             else:

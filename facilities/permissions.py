@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import is_office_staff
 from facilities.models import Booking, EquipmentLoan, Room
-from groups.models import Group, Membership
+from groups.models import Group
 from groups.permissions import can_act_for, groups_user_can_act_for, is_member, is_representative
 
 
@@ -23,24 +23,23 @@ def bookable_groups(user):
     return groups_user_can_act_for(user)
 
 
-def can_use_booking_form(user, room: Room) -> bool:
+def can_use_booking_form(user, room: Room, memberships: dict | None = None) -> bool:
+    """With ``memberships`` (all of the user's, read with their groups: the booking view reads
+    them for its checks) the answer needs no query (issue #20)."""
     if is_office_staff(user):
         return True
     if not room.online_booking:
         return False
-    # The member's memberships already read with their groups (the booking view reads them
-    # for its checks): answered from them, without asking the database again (issue #20).
-    known = getattr(user, "_portal_memberships", None)
-    if known is not None and all(Membership.group.is_cached(m) for m in known.values()):
-        return any(m.group.is_registered for m in known.values())
+    if memberships is not None:
+        return any(m.group.is_registered for m in memberships.values())
     return bookable_groups(user).exists()
 
 
-def room_for_booking(slug: str, user) -> Room:
+def room_for_booking(slug: str, user, memberships: dict | None = None) -> Room:
     """The active room named ``slug`` when ``user`` may book it; 404/403 otherwise. Its time
     blocks are read with it only when it books by blocks (issue #20: no query otherwise)."""
     room = get_object_or_404(Room.objects.active(), slug=slug)
-    if not can_use_booking_form(user, room):
+    if not can_use_booking_form(user, room, memberships):
         raise PermissionDenied
     if room.uses_blocks:
         prefetch_related_objects([room], "blocks")

@@ -160,13 +160,14 @@ def _check_form(request, room, form, *, purpose=True):
 @login_required
 def book(request, slug):
     staff = is_office_staff(request.user)
+    memberships = None
     if not staff:
         # All the member's memberships with their groups, once: whether they may use the form
         # and may book for the chosen group are then answered without more reads (issue #20).
-        remember_memberships(
+        memberships = remember_memberships(
             request.user, Membership.objects.filter(user=request.user).select_related("group")
         )
-    room = room_for_booking(slug, request.user)
+    room = room_for_booking(slug, request.user, memberships)
     groups = bookable_groups(request.user)
     preview = None
     if request.method == "POST":

@@ -231,6 +231,36 @@ def test_the_register_by_field_and_area_read_once_equals_their_own_queries(rever
     assert south_2025["name"] == "登録南区" and south_2025["new"] > 0
 
 
+@pytest.mark.django_db
+def test_the_rooms_opening_hours_asked_once_per_kind_of_room_equal_each_rooms_own():
+    from facilities import selectors
+    from facilities.models import ClosedDay, OpeningHours, Room, TimeBlock
+
+    OpeningHours.objects.all().delete()
+    for weekday in range(6):  # Sundays closed
+        OpeningHours.objects.create(weekday=weekday, opens=dt.time(9), closes=dt.time(21, 30))
+    plain, plain_too, closed_apart = room(), room(), room()
+    blocks, same_blocks, other_blocks = room(), room(), room()
+    for space in (blocks, same_blocks, other_blocks):
+        space.mode = Room.Mode.BLOCKS
+        space.save(update_fields=["mode"])
+    for space in (blocks, same_blocks):
+        TimeBlock.objects.create(room=space, label="午前", starts=dt.time(9), ends=dt.time(12))
+        TimeBlock.objects.create(room=space, label="夜間", starts=dt.time(18), ends=dt.time(22))
+    TimeBlock.objects.create(room=other_blocks, label="午後", starts=dt.time(13), ends=dt.time(17))
+    ClosedDay.objects.create(date=D(2025, 6, 2), room=closed_apart, reason="工事")
+    ClosedDay.objects.create(date=D(2025, 6, 3), room=None, reason="全館点検")
+    ClosedDay.objects.create(date=D(2026, 3, 31), room=blocks, reason="工事")
+    for year in (2024, 2025, 2026):
+        fy = FiscalYear(year)
+        expected = selectors.open_hours_by_room(fy.first_day, fy.last_day)
+        assert facility_kpis.open_hours(fy) == expected
+    hours = facility_kpis.open_hours(FiscalYear(2025))
+    assert hours[plain.pk] == hours[plain_too.pk] == hours[closed_apart.pk] + 12.5
+    assert hours[blocks.pk] == hours[same_blocks.pk] - 6.5  # 9–12 and 18–21:30
+    assert hours[other_blocks.pk] != hours[blocks.pk]
+
+
 def _without_reading(report: YearReport) -> YearReport:
     report._reading = contextlib.nullcontext
     return report

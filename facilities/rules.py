@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -298,38 +298,42 @@ class GroupFacts:
 
 def _group_facts(req: BookingRequest, rules: FacilitySettings) -> GroupFacts:
     """One query for the suspension and the month's booked time (issue #20: they were two or
-    three), each answer as the separate reads gave it."""
+    three), each answer as the separate reads gave it: live bookings starting in the month,
+    the booking a change replaces left out. Plain SQL: built with the ORM it took about
+    five times as long in Python as in the database."""
     begin, finish, _month = _month_bounds(local_time(req.start).date())
-    mine = Booking.objects.live().filter(group=OuterRef("pk"), start__gte=begin, start__lt=finish)
-    if req.replacing is not None:
-        mine = mine.exclude(pk=req.replacing.pk)
-    length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
-
-    def booked(qs):
-        return Subquery(
-            qs.order_by().values("group").annotate(total=Sum(length)).values("total")[:1],
-            output_field=DurationField(),
-        )
-
-    asked = {
-        "suspended": Exists(
-            NoShowSuspension.objects.filter(group=OuterRef("pk"), lifted_at__isnull=True)
-        )
-    }
+    booked = (
+        f'SELECT SUM(b."end" - b."start") FROM {Booking._meta.db_table} b'
+        " WHERE b.group_id = %(group)s AND b.status = ANY(%(live)s)"
+        " AND b.start >= %(begin)s AND b.start < %(finish)s AND b.id <> %(replacing)s"
+    )
     limited = {}
+    asked = [
+        f"EXISTS(SELECT 1 FROM {NoShowSuspension._meta.db_table} n"
+        " WHERE n.group_id = %(group)s AND n.lifted_at IS NULL)"
+    ]
     if rules.group_monthly_hours is not None:
-        limited["all"] = None
-        asked["used_all"] = booked(mine)
+        limited[None] = len(asked)
+        asked.append(f"({booked})")
     if req.room.group_monthly_hours is not None:
-        limited["room"] = req.room.pk
-        asked["used_room"] = booked(mine.filter(room=req.room))
-    rows = list(Group.objects.filter(pk=req.group.pk).order_by().values(**asked))
-    row = rows[0] if rows else {}
+        limited[req.room.pk] = len(asked)
+        asked.append(f"({booked} AND b.room_id = %(room)s)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(asked),
+            {
+                "group": req.group.pk,
+                "live": list(Booking.LIVE_STATUSES),
+                "begin": begin,
+                "finish": finish,
+                "replacing": req.replacing.pk if req.replacing is not None else 0,
+                "room": req.room.pk,
+            },
+        )
+        row = cursor.fetchone()
     return GroupFacts(
-        suspended=bool(row.get("suspended")),
-        used={
-            room_id: row.get(f"used_{name}") or dt.timedelta() for name, room_id in limited.items()
-        },
+        suspended=row[0],
+        used={room_id: row[i] or dt.timedelta() for room_id, i in limited.items()},
     )
 
 

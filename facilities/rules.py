@@ -387,19 +387,34 @@ def _limit_problems(req: BookingRequest, rules: FacilitySettings, facts: GroupFa
 
 def _clash_problems(req: BookingRequest):
     period = Booking.period_for(req.start, req.end, req.room.buffer_minutes)
-    others = Booking.objects.live().filter(room=req.room, period__overlap=period)
-    if req.replacing is not None:
-        others = others.exclude(pk=req.replacing.pk)
-    clash = others.order_by("start").only("start", "end").first()
-    if clash is None:
+    # The room's first live booking whose period meets this one's (the exclusion constraint's
+    # test), the booking a change replaces left out. Plain SQL: half the time of the ORM's.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT b."start", b."end" FROM {Booking._meta.db_table} b'
+            " WHERE b.room_id = %(room)s AND b.status = ANY(%(live)s)"
+            " AND b.period && tstzrange(%(lower)s, %(upper)s, %(bounds)s)"
+            ' AND b.id <> %(replacing)s ORDER BY b."start" LIMIT 1',
+            {
+                "room": req.room.pk,
+                "live": list(Booking.LIVE_STATUSES),
+                "lower": period.lower,
+                "upper": period.upper,
+                "bounds": period.bounds,
+                "replacing": req.replacing.pk if req.replacing is not None else 0,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
         return
+    clash_start, clash_end = row
     values = {
         "room": req.room.name,
-        "date": fmt_date(local_time(clash.start).date()),
-        "start": fmt_time(clash.start),
-        "end": fmt_time(clash.end),
+        "date": fmt_date(local_time(clash_start).date()),
+        "start": fmt_time(clash_start),
+        "end": fmt_time(clash_end),
     }
-    if clash.start < req.end and clash.end > req.start:
+    if clash_start < req.end and clash_end > req.start:
         yield BookingError(
             _("%(room)s is already booked from %(start)s to %(end)s on %(date)s.") % values,
             code="clash",

@@ -56,8 +56,8 @@ from core.kpis import (
     period_filter,
     year_range,
 )
-from facilities.calendar import OfficeCalendar, days_between
 from facilities.models import Booking, BookingEquipment, Room, WalkInCount
+from facilities.selectors import open_hours_by_room
 from groups.models import ActivityField
 
 KEYS = (
@@ -429,30 +429,8 @@ def monthly(fy: FiscalYear) -> dict:
 
 
 def open_hours(fy: FiscalYear) -> dict:
-    """{room_id: opening hours in the year}: ``selectors.open_hours_by_room``'s figures, each
-    day asked of the calendar once per kind of room instead of once per room. Rooms without a
-    closed day of their own and with the same blocks (or none) are open the same minutes every
-    day; 36 rooms × 365 days were 13,000 calls, a tenth of the year's page built afresh
-    (issue #20)."""
-    first, last = fy.first_day, fy.last_day
-    rooms = list(Room.objects.prefetch_related("blocks"))
-    cal = OfficeCalendar.load(first, last)
-    closed_apart = {room_id for room_id, _day in cal.room_closures}
-    kind_of, first_of_kind = {}, {}
-    for room in rooms:
-        if room.pk in closed_apart:
-            kind: tuple = ("own closed days", room.pk)
-        elif room.uses_blocks:
-            kind = ("blocks", *((block.starts, block.ends) for block in room.blocks.all()))
-        else:
-            kind = ("opening hours",)
-        kind_of[room.pk] = kind
-        first_of_kind.setdefault(kind, room)
-    minutes = dict.fromkeys(first_of_kind, 0)
-    for day in days_between(first, last):
-        for kind, room in first_of_kind.items():
-            minutes[kind] += cal.open_minutes(day, room)
-    return {pk: minutes[kind] / 60 for pk, kind in kind_of.items()}
+    """{room_id: opening hours in the year}."""
+    return open_hours_by_room(fy.first_day, fy.last_day)
 
 
 def rooms(fy: FiscalYear, opening: dict | None = None) -> list[dict]:

@@ -691,17 +691,32 @@ def walk_ins_on(day: dt.date) -> int:
 def open_hours_by_room(first_day: dt.date, last_day: dt.date) -> dict[int, float]:
     """Bookable hours of each room from ``first_day`` to ``last_day`` (both included): opening
     hours per weekday minus closed days (holidays, year end, custom closures), or the room's
-    blocks inside the opening hours. Five queries whatever the range (a year is 366 days at most).
+    blocks inside the opening hours. A few queries whatever the range (a year is 366 days at most).
+
+    Each day is asked of the calendar once per kind of room, not once per room: rooms without a
+    closed day of their own and with the same blocks (or none) are open the same minutes every
+    day (36 rooms × 365 days were 13,000 calls, a tenth of the year's report built afresh).
     """
     if last_day < first_day:
         return {}
     rooms = list(Room.objects.prefetch_related("blocks"))
     cal = OfficeCalendar.load(first_day, last_day)
-    totals = dict.fromkeys((room.pk for room in rooms), 0)
+    closed_apart = {room_id for room_id, _day in cal.room_closures}
+    kind_of, first_of_kind = {}, {}
+    for room in rooms:
+        if room.pk in closed_apart:
+            kind: tuple = ("own closed days", room.pk)
+        elif room.uses_blocks:
+            kind = ("blocks", *((block.starts, block.ends) for block in room.blocks.all()))
+        else:
+            kind = ("opening hours",)
+        kind_of[room.pk] = kind
+        first_of_kind.setdefault(kind, room)
+    minutes = dict.fromkeys(first_of_kind, 0)
     for day in days_between(first_day, last_day):
-        for room in rooms:
-            totals[room.pk] += cal.open_minutes(day, room)
-    return {pk: minutes / 60 for pk, minutes in totals.items()}
+        for kind, room in first_of_kind.items():
+            minutes[kind] += cal.open_minutes(day, room)
+    return {pk: minutes[kind] / 60 for pk, kind in kind_of.items()}
 
 
 def facility_users(first_day: dt.date, last_day: dt.date) -> int:

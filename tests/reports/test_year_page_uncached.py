@@ -234,6 +234,7 @@ def test_the_register_by_field_and_area_read_once_equals_their_own_queries(rever
 @pytest.mark.django_db
 def test_the_rooms_opening_hours_asked_once_per_kind_of_room_equal_each_rooms_own():
     from facilities import selectors
+    from facilities.calendar import OfficeCalendar, days_between
     from facilities.models import ClosedDay, OpeningHours, Room, TimeBlock
 
     OpeningHours.objects.all().delete()
@@ -253,8 +254,17 @@ def test_the_rooms_opening_hours_asked_once_per_kind_of_room_equal_each_rooms_ow
     ClosedDay.objects.create(date=D(2026, 3, 31), room=blocks, reason="工事")
     for year in (2024, 2025, 2026):
         fy = FiscalYear(year)
-        expected = selectors.open_hours_by_room(fy.first_day, fy.last_day)
+        # Asked of the calendar for every room and day (as before the rooms were grouped).
+        cal = OfficeCalendar.load(fy.first_day, fy.last_day)
+        expected = {
+            space.pk: sum(
+                cal.open_minutes(day, space) for day in days_between(fy.first_day, fy.last_day)
+            )
+            / 60
+            for space in Room.objects.prefetch_related("blocks")
+        }
         assert facility_kpis.open_hours(fy) == expected
+        assert selectors.open_hours_by_room(fy.first_day, fy.last_day) == expected
     hours = facility_kpis.open_hours(FiscalYear(2025))
     assert hours[plain.pk] == hours[plain_too.pk] == hours[closed_apart.pk] + 12.5
     assert hours[blocks.pk] == hours[same_blocks.pk] - 6.5  # 9–12 and 18–21:30

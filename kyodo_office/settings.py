@@ -341,6 +341,8 @@ LOGGING = {
         # procrastinate announces its task registry at every start of every command.
         "procrastinate.blueprints": {"level": "WARNING"},
         "procrastinate.periodic": {"level": "WARNING"},
+        # A line per job queued (every booking queues its mail): the worker logs what it runs.
+        "procrastinate.jobs": {"level": "WARNING"},
     },
 }
 

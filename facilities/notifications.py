@@ -136,9 +136,11 @@ def send_later(
     if not getattr(settings, "FACILITIES_MAIL_IN_BACKGROUND", False):
         transaction.on_commit(lambda: send(event, bookings, reason=reason, previous=previous))
         return
-    from facilities.tasks import send_booking_mail  # the task module imports this one
+    from facilities.tasks import mail_lock, send_booking_mail  # that module imports this one
 
-    send_booking_mail.defer(
+    # One lock per group: its mails go out one after another in the order they were queued (a
+    # "confirmed" never arrives after the "cancelled" of the same booking).
+    send_booking_mail.configure(lock=mail_lock(bookings[0])).defer(
         event=event,
         booking_ids=[b.pk for b in bookings],
         reason=reason,

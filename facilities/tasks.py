@@ -19,6 +19,11 @@ from facilities.models import Booking
 QUEUE = "facilities"
 
 
+def mail_lock(booking: Booking) -> str:
+    """The lock of a booking's mails: its group's (the office's own bookings share one)."""
+    return f"facilities-mail-group-{booking.group_id or 'office'}"
+
+
 def bookings_by_id(booking_ids: list[int]) -> list[Booking]:
     """The bookings in the order given (one mail lists them so), those still there."""
     found = Booking.objects.select_related("room", "group", "booked_by").prefetch_related(

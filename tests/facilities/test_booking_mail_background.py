@@ -225,6 +225,8 @@ def test_a_series_and_a_cancellation_each_queue_one_job(
         booking_cancel(actor=member, booking=result.booked[0], reason="雨天")
     cancel = [j for j in jobs() if j.args["event"] == "cancelled"]
     assert [j.args["reason"] for j in cancel] == ["雨天"]
+    # The group's mails share one lock: the worker sends them in the order they were queued.
+    assert {j.lock for j in jobs()} == {f"facilities-mail-group-{group.pk}"}
     run(cancel[0])
     assert "雨天" in mail.outbox[-1].body
 

@@ -77,7 +77,8 @@ def urls(day: dt.date) -> dict[str, str]:
         "site search, two words": f"{reverse('search')}?q={WORD}+{WORD[0]}",
         # The page with its count and its groups' fields and areas (one query), the filter lists.
         "directory search": f"{reverse('groups:directory')}?q={WORD}",
-        # The equipment choices, the calendar, the rooms, their bookings...
+        # The equipment choices, the calendar (one query: settings, hours, closed days), the
+        # rooms, their bookings...
         "free rooms": f"{reverse('facilities:free')}?date={day.isoformat()}&from=13:00&to=15:00",
     }
 
@@ -86,7 +87,7 @@ PINNED = {
     "site search": 6,
     "site search, two words": 6,
     "directory search": 2,
-    "free rooms": 7,
+    "free rooms": 5,
 }
 
 

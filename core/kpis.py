@@ -140,3 +140,18 @@ def percent(part, whole) -> Decimal | None:
 def choice_labels(model: type[Model], field: str) -> dict:
     """{stored value: label} of a field with choices."""
     return {str(value): label for value, label in model._meta.get_field(field).flatchoices}
+
+
+def summed_by_field(
+    fields: list[dict], by_group: dict[int, dict], columns: Iterable[str]
+) -> list[dict]:
+    """Each activity field's ``columns`` summed over its groups' rows of ``by_group`` (``fields``
+    as ``groups.kpis.fields_with_groups`` gives them), no query: a figure by field from the same
+    year's figures by group."""
+    columns = tuple(columns)
+    result = []
+    for field in fields:
+        rows = [by_group[pk] for pk in field["groups"] if pk in by_group]
+        summed = {column: sum(row[column] for row in rows) for column in columns}
+        result.append({"slug": field["slug"], "name": field["name"], **summed})
+    return result

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf
-from core.kpis import empty_months, month_key, period_filter, year_range
+from core.kpis import empty_months, month_key, period_filter, summed_by_field, year_range
 from events.models import Event, Registration, Response
 from events.selectors import participants_by_activity_field
 
@@ -172,15 +172,4 @@ def participants_by_field(fy: FiscalYear) -> list[dict]:
 def participants_by_field_from(fields: list[dict], by_group: dict[int, dict]) -> list[dict]:
     """``participants_by_field`` summed from the same year's ``participants_by_group`` and the
     fields' groups (``groups.kpis.fields_with_groups``), no query: the same rows."""
-    result = []
-    for field in fields:
-        rows = [by_group[pk] for pk in field["groups"] if pk in by_group]
-        result.append(
-            {
-                "slug": field["slug"],
-                "name": field["name"],
-                "exchange_participants": sum(row["exchange_participants"] for row in rows),
-                "event_participants": sum(row["event_participants"] for row in rows),
-            }
-        )
-    return result
+    return summed_by_field(fields, by_group, ("exchange_participants", "event_participants"))

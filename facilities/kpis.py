@@ -54,6 +54,7 @@ from core.kpis import (
     month_key,
     percent,
     period_filter,
+    summed_by_field,
     year_range,
 )
 from facilities.models import Booking, BookingEquipment, Room, WalkInCount
@@ -539,15 +540,4 @@ def use_by_field(fy: FiscalYear) -> list[dict]:
 def use_by_field_from(fields: list[dict], by_group: dict[int, dict]) -> list[dict]:
     """``use_by_field`` summed from the same year's ``use_by_group`` and the fields' groups
     (``groups.kpis.fields_with_groups``), no query: the same rows."""
-    result = []
-    for field in fields:
-        rows = [by_group[pk] for pk in field["groups"] if pk in by_group]
-        result.append(
-            {
-                "slug": field["slug"],
-                "name": field["name"],
-                "bookings_used": sum(row["bookings_used"] for row in rows),
-                "users": sum(row["users"] for row in rows),
-            }
-        )
-    return result
+    return summed_by_field(fields, by_group, ("bookings_used", "users"))

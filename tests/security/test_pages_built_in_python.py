@@ -1,11 +1,14 @@
 """Rows that the busiest pages now build in Python instead of the template language (issue #20:
-the desk's rows, my bookings' equipment text, the directory's cards, the rooms' grids) escape what
+the desk's rows, my bookings' equipment text, the directory's cards, the rooms' grids, the year
+report's tables of rooms and groups) escape what
 people typed exactly as the templates did: a group's name, a room's or equipment's name, a
 booking's purpose never reach a page as markup."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from core.fiscal import fiscal_year_of
 from tests.facilities.factories import EquipmentFactory, RoomFactory, at, make_booking, open_day
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
@@ -51,6 +54,11 @@ def pages(client_for, client, typed):
             reverse("facilities:room", kwargs={"slug": typed["room"].slug}) + f"?week={day}"
         ),
         "day view": rep.get(reverse("facilities:day", kwargs={"day": day})),
+        "year report": client_for("official").get(
+            # The running year (every room is in its table, booked or not): a year that exists
+            # on any day the suite runs.
+            reverse("reports:annual_year", kwargs={"year": fiscal_year_of(timezone.now())})
+        ),
     }
 
 
@@ -64,5 +72,7 @@ def test_what_people_typed_is_escaped_on_the_pages_built_in_python(client_for, c
         if name in shown:
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, name
             assert "&lt;u&gt;機材&lt;/u&gt;" in page, name
-    directory = pages(client_for, client, typed)["directory"].content.decode()
+    answers = pages(client_for, client, typed)
+    assert "&lt;i&gt;部屋&lt;/i&gt;" in answers["year report"].content.decode()  # the rooms' table
+    directory = answers["directory"].content.decode()
     assert "&lt;b onmouseover=&quot;alert(1)&quot;&gt;会&lt;/b&gt;" in directory

@@ -317,14 +317,17 @@ class YearReport:
         still get the previous one (``kpis.remember``). Kept compressed: the page of a year
         with thousands of active groups is near 2 MB, a twentieth of that compressed, and
         reading it whole from the cache table was most of a kept page's time."""
-        seconds = kpis.cache_seconds(self.year, self.today)
-        if seconds <= 0:
+        if kpis.cache_seconds(self.year, self.today) <= 0:
             return render()
+        # Fresh for as long as it is kept: the page changes only with its figures and targets
+        # (its version), so a request that gets the previous figures while another gathers new
+        # ones gets the previous page too, never renders it again (issue #20).
+        keep = kpis.keep_seconds(self.year, self.today)
         packed = kpis.remember(
             f"year-page:{self.year}:{self.current_year}:{key}",
             lambda: zlib.compress(render().encode(), 1),
-            seconds,
-            keep=kpis.keep_seconds(self.year, self.today),
+            keep,
+            keep=keep,
             version=self.page_key,
         )
         return mark_safe(zlib.decompress(packed).decode())  # the template's own output

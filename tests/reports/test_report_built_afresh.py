@@ -174,6 +174,43 @@ def test_while_the_running_year_is_gathered_again_others_get_the_previous_figure
 
 
 @pytest.mark.django_db
+def test_a_request_during_a_gathering_gets_the_previous_page_without_rendering_it(
+    client_for, today, clock, monkeypatch
+):
+    """The year's page changes only with its figures (and targets): a request that gets the
+    previous figures while another gathers new ones gets the page kept with them, and only the
+    gatherer renders (issue #20: two renders of the heaviest page at the same moment)."""
+    from reports import annual
+
+    first, second = client_for("official"), client_for("staff")
+    office_years(2023, 2025)
+    url = "/reports/annual/2025/"
+    before = page(first, url)
+    rendered = []
+    compress = annual.zlib.compress
+    monkeypatch.setattr(
+        annual,
+        "zlib",
+        types.SimpleNamespace(
+            compress=lambda data, level: rendered.append(1) or compress(data, level),
+            decompress=annual.zlib.decompress,
+        ),
+    )
+    meanwhile = []
+    two_years = kpis.two_years
+
+    def gathering(**kwargs):
+        meanwhile.append(page(second, url))
+        return two_years(**kwargs)
+
+    monkeypatch.setattr(kpis, "two_years", gathering)
+    clock[0] += 61  # the running year's figures and the page built from them are due
+    page(first, url)
+    assert figures(meanwhile[0]) == figures(before)
+    assert len(rendered) == 1  # the gatherer's page, with the new figures
+
+
+@pytest.mark.django_db
 def test_the_kept_pages_show_what_a_fresh_gathering_shows(client_for, today):
     official = client_for("official")
     office_years(2022, 2025)

@@ -51,8 +51,7 @@ from facilities.permissions import (
 )
 from facilities.rules import error_list
 from facilities.services import BookingError, BookingNotAllowed
-from groups.models import Membership
-from groups.permissions import remember_memberships
+from groups.permissions import memberships_with_groups
 
 
 @public_page("facilities:index")
@@ -164,9 +163,7 @@ def book(request, slug):
     if not staff:
         # All the member's memberships with their groups, once: whether they may use the form
         # and may book for the chosen group are then answered without more reads (issue #20).
-        memberships = remember_memberships(
-            request.user, Membership.objects.filter(user=request.user).select_related("group")
-        )
+        memberships = memberships_with_groups(request.user)
     room = room_for_booking(slug, request.user, memberships)
     groups = bookable_groups(request.user)
     preview = None

@@ -20,6 +20,12 @@ def membership_of(user, group: Group) -> Membership | None:
     return cache.get(group.pk)
 
 
+def memberships_with_groups(user) -> dict:
+    """All of ``user``'s memberships with their groups, read once and kept for this request's
+    checks (``membership_of`` then asks no more)."""
+    return remember_memberships(user, Membership.objects.filter(user=user).select_related("group"))
+
+
 def remember_memberships(user, memberships) -> dict:
     """Keep ``memberships`` (all of ``user``'s, read by a page anyway) for this request's checks,
     so ``membership_of`` asks the database no more."""

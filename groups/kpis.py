@@ -8,17 +8,28 @@ last day or empty), as ``Group.objects.registered_at(day)`` says.
 
 Consultations with citizen groups (相談対応), with their split by channel and by category: one
 query per period, grouped by (fiscal year, channel, category).
+
+Within ``reading(Register())`` (a year's report, issue #20) the register's yearly and monthly
+figures, those to a day and the breakdowns by field and area are all counted from one read of
+the register (every group ever registered, a few thousand rows) instead of a query each.
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cached_property
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Case, Count, DateField, IntegerField, Q, Value, When
 from django.db.models.functions import TruncMonth
 
-from core.fiscal import FiscalYear, FiscalYearOf
+from core.fiscal import FiscalYear, FiscalYearOf, fiscal_year_of
 from core.kpis import (
     choice_labels,
+    cutoff_day,
     date_period_filter,
     empty_months,
     last_counted_day,
@@ -55,14 +66,22 @@ def _withdrawal_year():
     )
 
 
-def register_yearly(*, first: int | None, last: int) -> dict[int, dict[str, int]]:
-    rows = list(
+def _yearly_rows(first: int | None, last: int) -> list[tuple[int, int | None, int]]:
+    """(fiscal year of registration, fiscal year of withdrawal, groups) of the register."""
+    read = _REGISTER.get()
+    if read is not None:
+        return read.yearly_rows(first, last)
+    return list(
         _register(first, last)
         .values(reg=FiscalYearOf("registered_on"), wd=_withdrawal_year())
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("reg", "wd", "n")
     )
+
+
+def register_yearly(*, first: int | None, last: int) -> dict[int, dict[str, int]]:
+    rows = _yearly_rows(first, last)
     result = {}
     for fy in year_range(first, last, (reg for reg, _wd, _n in rows)):
         end = sum(n for reg, wd, n in rows if reg <= fy and (wd is None or wd > fy))
@@ -77,11 +96,13 @@ def register_yearly(*, first: int | None, last: int) -> dict[int, dict[str, int]
     return result
 
 
-def register_monthly(fy: FiscalYear) -> dict:
-    months = empty_months(fy, REGISTER_KEYS)
-    # Month of registration within the year (None: registered before it) and month of
-    # withdrawal within the year (None: not withdrawn by its end).
-    rows = list(
+def _monthly_rows(fy: FiscalYear) -> list[tuple]:
+    """(month of registration within the year, None: registered before it; month of
+    withdrawal within the year, None: not withdrawn by its end; groups)."""
+    read = _REGISTER.get()
+    if read is not None:
+        return read.monthly_rows(fy)
+    return list(
         _register(fy.year, fy.year)
         .values(
             rm=Case(
@@ -97,7 +118,11 @@ def register_monthly(fy: FiscalYear) -> dict:
         .order_by()
         .values_list("rm", "wm", "n")
     )
-    rows = [(month_key(rm), month_key(wm), n) for rm, wm, n in rows]
+
+
+def register_monthly(fy: FiscalYear) -> dict:
+    months = empty_months(fy, REGISTER_KEYS)
+    rows = [(month_key(rm), month_key(wm), n) for rm, wm, n in _monthly_rows(fy)]
     for month, figures in months.items():
         figures["registered_groups_end"] = sum(
             n for rm, wm, n in rows if (rm is None or rm <= month) and (wm is None or wm > month)
@@ -228,21 +253,90 @@ def areas_with_groups() -> list[dict]:
     return _with_groups(Area)
 
 
-def register_rows() -> list[dict]:
-    """Every group ever registered: [{"id", "name", "slug", "registered_on", "withdrawn_on"}]
-    by name, one query; what ``register_by_from`` and ``registered_groups_from`` read."""
-    return list(
-        Group.objects.filter(registered_on__isnull=False)
-        .order_by("name", "pk")
-        .values("id", "name", "slug", "registered_on", "withdrawn_on")
-    )
+class Register:
+    """Every group ever registered, read in one query when first needed: ``rows`` as (id,
+    name, slug, registered_on, withdrawn_on) by name. Within ``reading(register)`` the
+    register's yearly and monthly figures (to a ``counted_until`` day too) are counted from
+    these rows, the same as their own queries give; the breakdowns by field and area and the
+    year's groups read them too (``register_by_from``, ``registered_groups_from``)."""
+
+    @cached_property
+    def rows(self) -> list[tuple]:
+        # Tuples, not dicts: a few thousand rows, read back faster.
+        return list(
+            Group.objects.filter(registered_on__isnull=False)
+            .order_by("name", "pk")
+            .values_list("id", "name", "slug", "registered_on", "withdrawn_on")
+        )
+
+    def _counted(self, first: int | None, last: int) -> Iterator[tuple]:
+        """(registered_on, withdrawn_on) of the groups ``_register(first, last)`` selects."""
+        until = last_counted_day(last)
+        since = FiscalYear(first).first_day if first is not None else None
+        for _pk, _name, _slug, registered_on, withdrawn_on in self.rows:
+            if registered_on > until:
+                continue
+            if since is not None and withdrawn_on is not None and withdrawn_on < since:
+                continue
+            yield registered_on, withdrawn_on
+
+    def yearly_rows(self, first: int | None, last: int) -> list[tuple[int, int | None, int]]:
+        """``_yearly_rows``'s query counted here: a withdrawal after the ``counted_until`` day
+        is none yet (``_withdrawal_year``)."""
+        cut = cutoff_day()
+        counts = Counter(
+            (
+                fiscal_year_of(registered_on),
+                None
+                if withdrawn_on is None or (cut is not None and withdrawn_on > cut)
+                else fiscal_year_of(withdrawn_on),
+            )
+            for registered_on, withdrawn_on in self._counted(first, last)
+        )
+        return [(reg, wd, n) for (reg, wd), n in counts.items()]
+
+    def monthly_rows(self, fy: FiscalYear) -> list[tuple]:
+        """``_monthly_rows``'s query counted here."""
+        first, last = fy.first_day, fy.last_day
+        counts = Counter(
+            (
+                registered_on.replace(day=1) if registered_on >= first else None,
+                withdrawn_on.replace(day=1)
+                if withdrawn_on is not None and withdrawn_on <= last
+                else None,
+            )
+            for registered_on, withdrawn_on in self._counted(fy.year, fy.year)
+        )
+        return [(rm, wm, n) for (rm, wm), n in counts.items()]
 
 
-def register_by_from(fy: FiscalYear, members: list[dict], groups: list[dict]) -> list[dict]:
+_REGISTER: ContextVar[Register | None] = ContextVar("groups_kpis_register", default=None)
+
+
+@contextmanager
+def reading(register: Register) -> Iterator[Register]:
+    """Within the block, ``register_yearly`` and ``register_monthly`` count from ``register``'s
+    rows instead of a query each."""
+    token = _REGISTER.set(register)
+    try:
+        yield register
+    finally:
+        _REGISTER.reset(token)
+
+
+def register_rows() -> list[tuple]:
+    """Every group ever registered (``Register.rows``), one query; what ``register_by_from``
+    and ``registered_groups_from`` read."""
+    return Register().rows
+
+
+def register_by_from(fy: FiscalYear, members: list[dict], groups: list[tuple]) -> list[dict]:
     """``register_by`` from the fields' (or areas') groups and ``register_rows``, no query:
     the same rows."""
     first, last = fy.first_day, fy.last_day
-    dates = {g["id"]: (g["registered_on"], g["withdrawn_on"]) for g in groups}
+    dates = {
+        pk: (registered_on, withdrawn_on) for pk, _n, _s, registered_on, withdrawn_on in groups
+    }
     result = []
     for row in members:
         end = new = withdrawn = 0
@@ -265,11 +359,11 @@ def register_by_from(fy: FiscalYear, members: list[dict], groups: list[dict]) ->
     return result
 
 
-def registered_groups_from(fy: FiscalYear, groups: list[dict]) -> list[dict]:
+def registered_groups_from(fy: FiscalYear, groups: list[tuple]) -> list[dict]:
     """``registered_groups`` from ``register_rows``, no query: the same rows, in their order."""
+    first, last = fy.first_day, fy.last_day
     return [
-        {"id": g["id"], "name": g["name"], "slug": g["slug"]}
-        for g in groups
-        if g["registered_on"] <= fy.last_day
-        and (g["withdrawn_on"] is None or g["withdrawn_on"] >= fy.first_day)
+        {"id": pk, "name": name, "slug": slug}
+        for pk, name, slug, registered_on, withdrawn_on in groups
+        if registered_on <= last and (withdrawn_on is None or withdrawn_on >= first)
     ]

@@ -12,6 +12,7 @@ Both do a fixed number of queries whatever the amount of data or the number of y
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 import zlib
@@ -298,8 +299,19 @@ class YearReport:
             cut = dt.datetime.combine(day, dt.time(), TOKYO)  # core.kpis.cutoff_instant
         return kpis.source("facilities").Reading(self.year - 1, self.year, cut=cut)
 
+    @cached_property
+    def _register(self):
+        """The register, read once for the year's figures, months, the year before to the
+        same day and the breakdowns by field and area (``groups.kpis.Register``, issue #20)."""
+        return kpis.source("groups").Register()
+
+    @contextlib.contextmanager
     def _reading(self):
-        return kpis.source("facilities").reading(self._facility_rows)
+        with (
+            kpis.source("facilities").reading(self._facility_rows),
+            kpis.source("groups").reading(self._register),
+        ):
+            yield
 
     @property
     def page_key(self) -> str:
@@ -433,7 +445,7 @@ class YearReport:
     @cached_property
     def details(self) -> YearBreakdowns:
         """By activity field, area and group (``reports.breakdowns``)."""
-        return YearBreakdowns(self.year, today=self.today)
+        return YearBreakdowns(self.year, today=self.today, register=self._register)
 
     @property
     def monthly_kpis(self) -> list[Kpi]:

@@ -52,9 +52,11 @@ class GroupActivity:
 class YearBreakdowns:
     """The breakdowns of fiscal year ``year`` (``today`` decides how long they are kept)."""
 
-    def __init__(self, year: int, *, today: dt.date):
+    def __init__(self, year: int, *, today: dt.date, register: group_kpis.Register | None = None):
         self.fy = FiscalYear(year)
         self.today = today
+        # The register as the year's report reads it for its figures (one read for both).
+        self.register = register
 
     @cached_property
     def _data(self) -> dict:
@@ -66,7 +68,7 @@ class YearBreakdowns:
             # By field and area: the figures by group summed over each one's groups, the
             # register read once (issue #20).
             fields, areas = group_kpis.fields_with_groups(), group_kpis.areas_with_groups()
-            register = group_kpis.register_rows()
+            register = (self.register or group_kpis.Register()).rows
             return {
                 "register_by_field": group_kpis.register_by_from(fy, fields, register),
                 "register_by_area": group_kpis.register_by_from(fy, areas, register),

@@ -10,6 +10,9 @@ from groups import kpis
 KEYS = kpis.REGISTER_KEYS
 yearly = kpis.register_yearly
 monthly = kpis.register_monthly
+# A year's report reads the register once (``YearReport._reading``, the breakdowns).
+Register = kpis.Register
+reading = kpis.reading
 
 
 def breakdown_labels() -> dict[str, dict[str, str]]:

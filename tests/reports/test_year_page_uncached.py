@@ -181,6 +181,72 @@ def test_the_figures_by_field_summed_from_those_by_group_equal_their_own_queries
     assert people_by_slug["t-green"]["event_participants"] == 6 + 4 + 5
 
 
+# (registered, withdrawn): the years' first and last days on every side.
+HISTORIES = [
+    (D(2025, 4, 1), None),
+    (D(2025, 3, 31), None),
+    (D(2026, 3, 31), None),
+    (D(2026, 4, 1), None),
+    (D(2024, 5, 1), D(2026, 3, 31)),
+    (D(2024, 5, 1), D(2025, 4, 1)),
+    (D(2024, 5, 1), D(2025, 3, 31)),
+    (D(2025, 6, 1), D(2025, 9, 1)),
+    (D(2020, 6, 1), D(2026, 4, 1)),
+    (D(2024, 12, 1), D(2025, 1, 15)),
+    (D(2024, 12, 1), D(2025, 1, 16)),
+    (D(2025, 1, 15), None),
+    (D(2025, 1, 16), D(2025, 2, 1)),
+    (None, None),  # applied, never registered
+]
+
+
+def register_histories(reverse: bool) -> list:
+    made = []
+    for registered_on, withdrawn_on in reversed(HISTORIES) if reverse else HISTORIES:
+        if registered_on is None:
+            group = registered_group(D(2025, 5, 1))
+            group.registered_on = None
+            group.save(update_fields=["registered_on"])
+        else:
+            group = registered_group(registered_on, withdrawn_on=withdrawn_on)
+        made.append(group)
+    return made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_register_read_once_gives_the_figures_its_own_queries_give(reverse):
+    register_histories(reverse)
+
+    def figures() -> dict:
+        result = {
+            "all": group_kpis.register_yearly(first=None, last=2026),
+            "two": group_kpis.register_yearly(first=2024, last=2025),
+            "months": [group_kpis.register_monthly(FiscalYear(y)) for y in (2024, 2025, 2026)],
+        }
+        # The compared day's edges: the day itself, the day before, the year's last day.
+        for day in (D(2025, 1, 15), D(2025, 1, 14), D(2025, 3, 31), D(2025, 4, 1)):
+            with counted_until(day):
+                result[day] = group_kpis.register_yearly(first=2024, last=2024)
+                result[day, "since"] = group_kpis.register_yearly(first=None, last=2024)
+        return result
+
+    expected = figures()
+    register = group_kpis.Register()
+    with group_kpis.reading(register), CaptureQueriesContext(connection) as queries:
+        found = figures()
+    assert len(queries) == 1  # the register, once
+    assert found == expected
+    # Not vacuous: the edges fall where they should.
+    assert expected["two"][2024]["withdrawals"] == 4  # to 31 March 2025, its last day
+    assert expected[D(2025, 1, 15)][2024]["withdrawals"] == 1  # 15 January, not the 16th
+    assert expected[D(2025, 1, 14)][2024]["withdrawals"] == 0
+    assert expected[D(2025, 1, 15)][2024]["new_registrations"] == (
+        expected[D(2025, 1, 14)][2024]["new_registrations"] + 1
+    )
+    assert expected["months"][1][D(2025, 4, 1)]["withdrawals"] == 1
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("reverse", [False, True])
 def test_the_register_by_field_and_area_read_once_equals_their_own_queries(reverse):
@@ -191,28 +257,7 @@ def test_the_register_by_field_and_area_read_once_equals_their_own_queries(rever
     ActivityField.objects.create(slug="r-empty", name="登録空", order=903)
     north = Area.objects.create(slug="r-north", name="登録北区", order=901)
     south = Area.objects.create(slug="r-south", name="登録南区", order=902)
-    histories = [
-        # (registered, withdrawn): the years' first and last days on every side.
-        (D(2025, 4, 1), None),
-        (D(2025, 3, 31), None),
-        (D(2026, 3, 31), None),
-        (D(2026, 4, 1), None),
-        (D(2024, 5, 1), D(2026, 3, 31)),
-        (D(2024, 5, 1), D(2025, 4, 1)),
-        (D(2024, 5, 1), D(2025, 3, 31)),
-        (D(2025, 6, 1), D(2025, 9, 1)),
-        (D(2020, 6, 1), D(2026, 4, 1)),
-        (None, None),  # applied, never registered
-    ]
-    made = []
-    for registered_on, withdrawn_on in reversed(histories) if reverse else histories:
-        if registered_on is None:
-            group = registered_group(D(2025, 5, 1))
-            group.registered_on = None
-            group.save(update_fields=["registered_on"])
-        else:
-            group = registered_group(registered_on, withdrawn_on=withdrawn_on)
-        made.append(group)
+    made = register_histories(reverse)
     for n, group in enumerate(made):
         group.fields.add(*[welfare, green][: n % 3])
         group.areas.add(*[north, south][n % 2 :])
@@ -316,11 +361,12 @@ def test_the_year_page_built_afresh_keeps_its_query_budget_whatever_the_bookings
             booking(hall, tokyo(year, 12, day, 10), tokyo(year, 12, day, 11), status="cancelled")
     # The running year: every source for two years (collaboration, with nothing the year
     # before, reads its earlier years), the year before to the same day, the months, the
-    # bookings once, the rooms and their opening hours, the breakdowns, the targets, the
-    # session and the user. One more wherever the cache counts its table (core/dbcache.py).
+    # bookings once, the register once (figures, months, to the day and breakdowns), the rooms
+    # and their opening hours, the breakdowns, the targets, the session and the user. One more
+    # wherever the cache counts its table (core/dbcache.py).
     with django_assert_max_num_queries(small["/reports/annual/2025/"]):
         assert _queries(official, "/reports/annual/2025/") == small["/reports/annual/2025/"]
     # A finished year: no "to the same day", the year before's rooms from the same rows.
     with django_assert_max_num_queries(small["/reports/annual/2024/"]):
         assert _queries(official, "/reports/annual/2024/") == small["/reports/annual/2024/"]
-    assert small == {"/reports/annual/2025/": 43, "/reports/annual/2024/": 38}
+    assert small == {"/reports/annual/2025/": 40, "/reports/annual/2024/": 36}

@@ -4,7 +4,9 @@ import datetime as dt
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +143,36 @@ class EquipmentQuantitiesMixin:
         }
 
 
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` over objects a view has read already (a list): the choices and
+    the answer come from the list, so neither showing nor reading the form asks the database
+    (issue #20: the booking POST read the chosen group again). A value not in the list is an
+    invalid choice, as with a query set."""
+
+    def __init__(self, objects, **kwargs):
+        super().__init__(queryset=None, **kwargs)
+        self.set_objects(objects)
+
+    def set_objects(self, objects) -> None:
+        self.objects = {str(obj.pk): obj for obj in objects}
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        self.choices = empty + [(obj.pk, self.label_from_instance(obj)) for obj in objects]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, models.Model):
+            value = value.pk
+        obj = self.objects.get(str(value))
+        if obj is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return obj
+
+
 class BookingForm(EquipmentQuantitiesMixin, forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=_("Choose a group"))
     kind = forms.ChoiceField(
@@ -193,7 +225,13 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.room = room
         self.staff = staff
-        self.fields["group"].queryset = groups
+        if isinstance(groups, list | tuple):  # a member's groups, read by the view already
+            field = self.fields["group"]
+            self.fields["group"] = ListedModelChoiceField(
+                groups, label=field.label, empty_label=field.empty_label
+            )
+        else:
+            self.fields["group"].queryset = groups
         if staff:
             self.fields["group"].required = False
             self.fields["group"].help_text = _("Staff may book for any registered group.")
@@ -474,7 +512,13 @@ class LoanForm(EquipmentQuantitiesMixin, forms.Form):
 
     def __init__(self, *args, groups, equipment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups
+        if isinstance(groups, list | tuple):  # a member's groups, read by the view already
+            field = self.fields["group"]
+            self.fields["group"] = ListedModelChoiceField(
+                groups, label=field.label, empty_label=field.empty_label
+            )
+        else:
+            self.fields["group"].queryset = groups
         self.add_equipment_fields(equipment)
 
     def main_fields(self):

@@ -121,6 +121,12 @@ def no_shows_in_fiscal_year(group: Group, year: int) -> int:
     ).count()
 
 
+# Live bookings' statuses written into plain SQL, not passed as a parameter: a prepared
+# statement's plan then still knows them and uses the indexes made for live bookings alone (the
+# exclusion constraint's, facilities_booking_live_period). Constants of the code, never input.
+LIVE_SQL = "(" + ", ".join(f"'{status}'" for status in Booking.LIVE_STATUSES) + ")"
+
+
 def equipment_in_use(
     equipment_ids: Iterable[int],
     start: dt.datetime,
@@ -130,6 +136,23 @@ def equipment_in_use(
 ) -> dict[int, int]:
     """The peak number of each piece of equipment lent out at any moment in [start, end)
     (leaving out ``exclude_booking``: the booking a change replaces)."""
+    sql, params = equipment_in_use_sql(equipment_ids, start, end, exclude_booking=exclude_booking)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return equipment_peaks(rows, start, end)
+
+
+def equipment_in_use_sql(
+    equipment_ids: Iterable[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    exclude_booking: int | None = None,
+) -> tuple[str, dict]:
+    """The query of ``equipment_in_use`` (rows: equipment, start, end, quantity), for a caller
+    that asks it together with other questions in one statement (the booking rules). Its
+    parameters are named; ``start`` and ``end`` mean what they say wherever used."""
     # Room bookings and take-out loans in one query (UNION ALL: one round trip, issue #20), each
     # row (equipment, start, end, quantity). Plain SQL: building it with the ORM took
     # longer than the query itself. Bookings meet [start, end) as Booking.objects.overlapping
@@ -139,34 +162,36 @@ def equipment_in_use(
     # A loan that is overdue (handed out, not back after its return day) holds its equipment
     # until staff record it returned: nobody else can be promised what is still out.
     booking_table, loan_table = Booking._meta.db_table, EquipmentLoan._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            'SELECT be.equipment_id, b."start", b."end", be.quantity'
-            f" FROM {BookingEquipment._meta.db_table} be"
-            f" JOIN {booking_table} b ON b.id = be.booking_id"
-            " WHERE be.equipment_id = ANY(%(ids)s) AND b.status = ANY(%(live)s)"
-            " AND b.period && tstzrange(%(start)s, %(end)s, '[)')"
-            ' AND b."start" < %(end)s AND b."end" > %(start)s AND b.id <> %(exclude)s'
-            " UNION ALL"
-            ' SELECT li.equipment_id, l."start",'
-            ' CASE WHEN l.status = %(out)s AND l."end" < %(now)s THEN %(end)s ELSE l."end" END,'
-            " li.quantity"
-            f" FROM {EquipmentLoanItem._meta.db_table} li JOIN {loan_table} l ON l.id = li.loan_id"
-            " WHERE li.equipment_id = ANY(%(ids)s) AND ("
-            '(l.status = ANY(%(loan_live)s) AND l."start" < %(end)s AND l."end" > %(start)s)'
-            ' OR (l.status = %(out)s AND l."end" < %(now)s AND l."start" < %(end)s))',
-            {
-                "ids": list(equipment_ids),
-                "live": list(Booking.LIVE_STATUSES),
-                "loan_live": list(EquipmentLoan.LIVE_STATUSES),
-                "out": EquipmentLoan.Status.HANDED_OUT.value,
-                "now": timezone.now(),
-                "start": start,
-                "end": end,
-                "exclude": exclude_booking if exclude_booking is not None else 0,
-            },
-        )
-        rows = cursor.fetchall()
+    sql = (
+        'SELECT be.equipment_id, b."start", b."end", be.quantity'
+        f" FROM {BookingEquipment._meta.db_table} be"
+        f" JOIN {booking_table} b ON b.id = be.booking_id"
+        f" WHERE be.equipment_id = ANY(%(ids)s) AND b.status IN {LIVE_SQL}"
+        " AND b.period && tstzrange(%(start)s, %(end)s, '[)')"
+        ' AND b."start" < %(end)s AND b."end" > %(start)s AND b.id <> %(exclude)s'
+        " UNION ALL"
+        ' SELECT li.equipment_id, l."start",'
+        ' CASE WHEN l.status = %(out)s AND l."end" < %(now)s THEN %(end)s ELSE l."end" END,'
+        " li.quantity"
+        f" FROM {EquipmentLoanItem._meta.db_table} li JOIN {loan_table} l ON l.id = li.loan_id"
+        " WHERE li.equipment_id = ANY(%(ids)s) AND ("
+        '(l.status = ANY(%(loan_live)s) AND l."start" < %(end)s AND l."end" > %(start)s)'
+        ' OR (l.status = %(out)s AND l."end" < %(now)s AND l."start" < %(end)s))'
+    )
+    params = {
+        "ids": list(equipment_ids),
+        "loan_live": list(EquipmentLoan.LIVE_STATUSES),
+        "out": EquipmentLoan.Status.HANDED_OUT.value,
+        "now": timezone.now(),
+        "start": start,
+        "end": end,
+        "exclude": exclude_booking if exclude_booking is not None else 0,
+    }
+    return sql, params
+
+
+def equipment_peaks(rows, start: dt.datetime, end: dt.datetime) -> dict[int, int]:
+    """``equipment_in_use``'s answer from its query's rows."""
     changes: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
     for equipment_id, b_start, b_end, quantity in rows:
         changes[equipment_id].append((max(b_start, start), quantity))

@@ -165,7 +165,7 @@ def book(request, slug):
         # and may book for the chosen group are then answered without more reads (issue #20).
         memberships = memberships_with_groups(request.user)
     room = room_for_booking(slug, request.user, memberships)
-    groups = bookable_groups(request.user)
+    groups = bookable_groups(request.user, memberships)
     preview = None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -203,7 +203,7 @@ def book(request, slug):
         if problem:
             messages.warning(request, problem)
         if not staff:
-            initial.setdefault("group", groups.first())
+            initial.setdefault("group", groups[0] if groups else None)
         form = BookingForm(initial=initial, room=room, groups=groups, staff=staff)
         if form.unknown_equipment:
             messages.warning(

@@ -25,7 +25,6 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from decimal import Decimal
 from functools import cached_property
 
 from django.contrib.postgres.fields import ArrayField
@@ -33,7 +32,7 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
-    DecimalField,
+    DurationField,
     F,
     FilteredRelation,
     FloatField,
@@ -134,6 +133,7 @@ def _zero() -> dict:
 
 
 ZERO = Value(0, output_field=IntegerField())
+NO_TIME = dt.timedelta(0)
 ZERO_SECONDS = Value(0.0, output_field=FloatField())
 
 
@@ -210,9 +210,10 @@ class Reading:
     @cached_property
     def _rows(self) -> tuple[list[tuple], list[tuple], list[tuple]]:
         """(bookings, loans, walk-ins): bookings as (month, room id, status, before the cut,
-        n, seconds, headcount); loans and walk-ins as (month, before the cut, n).
-        Seconds are summed as decimals, so that adding them up here gives what one SQL sum
-        over the same bookings gives."""
+        n, time booked, headcount); loans and walk-ins as (month, before the cut, n).
+        The time booked is summed as intervals (exact, as the decimal seconds they replace:
+        adding them up here gives what one SQL sum over the same bookings gives) and read back
+        as timedeltas: cheaper to sum in SQL than the seconds of each booking as decimals."""
         start, end = FiscalYear(self.first).start, FiscalYear(self.last).end
         # Each row's month and side of the cut in one small number: the bucket of its start
         # among the months' first instants and the cut (WIDTH_BUCKET, a binary search), not
@@ -242,7 +243,6 @@ class Reading:
             )
 
         columns = ("part", "m", "rm", "st", "n", "seconds", "people")
-        seconds = Extract(F("end") - F("start"), "epoch", output_field=DecimalField())
         bookings = (
             # Only the bookings some figure counts: maintenance blocks, requests and refusals
             # are left in the table (equipment lent with a maintenance block still counts).
@@ -260,7 +260,7 @@ class Reading:
                 # COUNT(*), not COUNT(id): one column fewer to carry, and PostgreSQL groups
                 # in a hash table instead of sorting the years' bookings (half the time).
                 n=Count("*"),
-                seconds=Sum(seconds, output_field=DecimalField()),
+                seconds=Sum(F("end") - F("start"), output_field=DurationField()),
                 people=Sum("actual_headcount"),
             )
             .order_by()
@@ -269,7 +269,7 @@ class Reading:
         nothing = {
             "rm": Value(None, output_field=IntegerField()),
             "st": Value(""),
-            "seconds": Value(None, output_field=DecimalField()),
+            "seconds": Value(None, output_field=DurationField()),
             "people": Value(None, output_field=IntegerField()),
         }
         loans = (
@@ -294,7 +294,7 @@ class Reading:
         for part, m, room, status, n, secs, people in bookings.union(loans, walk_ins, all=True):
             month, is_before = lowers[m - 1]
             if part == "bookings":
-                row = (month, room, status, is_before, n, secs or Decimal(0), people or 0)
+                row = (month, room, status, is_before, n, secs or NO_TIME, people or 0)
             else:
                 row = (month, is_before, n or 0)
             parts[part].append(row)
@@ -309,7 +309,7 @@ class Reading:
         def tally(k) -> dict:
             return tallies.setdefault(
                 k,
-                {"used": 0, "cancelled": 0, "no_show": 0, "seconds": Decimal(0), "people": 0}
+                {"used": 0, "cancelled": 0, "no_show": 0, "seconds": NO_TIME, "people": 0}
                 | {"loans": 0, "walk_ins": 0},
             )
 
@@ -341,7 +341,7 @@ class Reading:
             bookings_used=t["used"],
             bookings_cancelled=t["cancelled"],
             bookings_no_show=t["no_show"],
-            booked_hours=hours(float(t["seconds"])),
+            booked_hours=hours(t["seconds"].total_seconds()),
             booking_headcount=t["people"],
             equipment_loans=t["loans"],
             walk_in_visitors=t["walk_ins"],
@@ -376,7 +376,7 @@ class Reading:
                 "bookings_used": t["used"],
                 "bookings_cancelled": t["cancelled"],
                 "bookings_no_show": t["no_show"],
-                "booked_seconds": float(t["seconds"]),
+                "booked_seconds": t["seconds"].total_seconds(),
                 "headcount": t["people"],
             }
             for room, t in tallies.items()

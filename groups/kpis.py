@@ -269,44 +269,57 @@ class Register:
             .values_list("id", "name", "slug", "registered_on", "withdrawn_on")
         )
 
+    @cached_property
+    def _dates(self) -> list[tuple]:
+        """(registered_on, withdrawn_on, groups): the groups by their two dates, a third as many
+        as the groups, each with its fiscal years worked out once (issue #20)."""
+        pairs = Counter((row[3], row[4]) for row in self.rows)
+        return [
+            (
+                registered_on,
+                withdrawn_on,
+                n,
+                fiscal_year_of(registered_on),
+                None if withdrawn_on is None else fiscal_year_of(withdrawn_on),
+            )
+            for (registered_on, withdrawn_on), n in pairs.items()
+        ]
+
     def _counted(self, first: int | None, last: int) -> Iterator[tuple]:
-        """(registered_on, withdrawn_on) of the groups ``_register(first, last)`` selects."""
+        """The ``_dates`` of the groups ``_register(first, last)`` selects."""
         until = last_counted_day(last)
         since = FiscalYear(first).first_day if first is not None else None
-        for _pk, _name, _slug, registered_on, withdrawn_on in self.rows:
+        for dates in self._dates:
+            registered_on, withdrawn_on = dates[0], dates[1]
             if registered_on > until:
                 continue
             if since is not None and withdrawn_on is not None and withdrawn_on < since:
                 continue
-            yield registered_on, withdrawn_on
+            yield dates
 
     def yearly_rows(self, first: int | None, last: int) -> list[tuple[int, int | None, int]]:
         """``_yearly_rows``'s query counted here: a withdrawal after the ``counted_until`` day
         is none yet (``_withdrawal_year``)."""
         cut = cutoff_day()
-        counts = Counter(
-            (
-                fiscal_year_of(registered_on),
-                None
-                if withdrawn_on is None or (cut is not None and withdrawn_on > cut)
-                else fiscal_year_of(withdrawn_on),
-            )
-            for registered_on, withdrawn_on in self._counted(first, last)
-        )
+        counts = Counter()
+        for _registered_on, withdrawn_on, n, reg, wd in self._counted(first, last):
+            if cut is not None and withdrawn_on is not None and withdrawn_on > cut:
+                wd = None
+            counts[reg, wd] += n
         return [(reg, wd, n) for (reg, wd), n in counts.items()]
 
     def monthly_rows(self, fy: FiscalYear) -> list[tuple]:
         """``_monthly_rows``'s query counted here."""
         first, last = fy.first_day, fy.last_day
-        counts = Counter(
-            (
-                registered_on.replace(day=1) if registered_on >= first else None,
+        counts = Counter()
+        for registered_on, withdrawn_on, n, _reg, _wd in self._counted(fy.year, fy.year):
+            rm = registered_on.replace(day=1) if registered_on >= first else None
+            wm = (
                 withdrawn_on.replace(day=1)
                 if withdrawn_on is not None and withdrawn_on <= last
-                else None,
+                else None
             )
-            for registered_on, withdrawn_on in self._counted(fy.year, fy.year)
-        )
+            counts[rm, wm] += n
         return [(rm, wm, n) for (rm, wm), n in counts.items()]
 
 

@@ -9,14 +9,15 @@ what they share: period filters, the years to answer for, months, hours and perc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DateTimeField, Model
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import DateField, DateTimeField, F, Func, IntegerField, Model, Value
 
-from core.fiscal import TOKYO, FiscalYear
+from core.fiscal import TOKYO, FiscalYear, fiscal_year_of
 
 # The last day counted (Asia/Tokyo), when a report asks for figures "to a day": see counted_until.
 _COUNTED_UNTIL: ContextVar[dt.date | None] = ContextVar("kpis_counted_until", default=None)
@@ -155,3 +156,115 @@ def summed_by_field(
         summed = {column: sum(row[column] for row in rows) for column in columns}
         result.append({"slug": field["slug"], "name": field["name"], **summed})
     return result
+
+
+# --- Sums read once by month (a year's report, issue #20)
+
+
+class MonthReading:
+    """Fiscal years ``first``..``last`` read once per source, each row grouped by the bucket of
+    its date among the months' first instants (Asia/Tokyo) and ``cut``, the first instant after
+    the compared day (``bucket``, WIDTH_BUCKET: a small integer). A source whose figures are all
+    sums (events, consultations, page views) then answers its years, a year's months and the
+    years to the ``counted_until`` day from those rows instead of a query each."""
+
+    def __init__(self, first: int, last: int, *, cut: dt.datetime | None = None):
+        self.first, self.last, self.cut = first, last, cut
+        months = [
+            dt.datetime(year + (month > 12), (month - 1) % 12 + 1, 1, tzinfo=TOKYO)
+            for year in range(first, last + 1)
+            for month in range(4, 16)
+        ]
+        self.bounds = sorted({*months, *([cut] if cut is not None else [])})
+        # Bucket n (from 1) starts at bounds[n - 1]: its month and whether it is before the cut.
+        self.lowers = [(month_key(bound), cut is None or bound < cut) for bound in self.bounds]
+        self._read: dict[str, dict] = {}
+
+    def bucket(self, field: str, is_date: bool = False) -> Func:
+        if is_date:
+            values = [bound.astimezone(TOKYO).date() for bound in self.bounds]
+            array = ArrayField(DateField())
+        else:
+            values, array = self.bounds, ArrayField(DateTimeField())
+        return Func(
+            F(field),
+            Value(values, output_field=array),
+            function="WIDTH_BUCKET",
+            output_field=IntegerField(),
+        )
+
+    def covers(self, first: int | None, last: int) -> bool:
+        """Whether these rows answer the years ``first``..``last`` as counted now."""
+        cutoff = cutoff_instant()
+        return (
+            first is not None
+            and self.first <= first
+            and last <= self.last
+            and (cutoff is None or cutoff == self.cut)
+        )
+
+    def holds(self, year: int) -> bool:
+        """Whether these rows hold the whole of fiscal year ``year`` (not cut short)."""
+        return self.first <= year <= self.last and cutoff_instant() is None
+
+    def rows(self, source: str, read: Callable[[MonthReading], dict]) -> dict:
+        """{bucket: {key: sum}} of ``source``, read once by ``read(self)`` (never cut short by
+        a ``counted_until`` day: the buckets say which rows fall before the cut)."""
+        if source not in self._read:
+            token = _COUNTED_UNTIL.set(None)
+            try:
+                self._read[source] = read(self)
+            finally:
+                _COUNTED_UNTIL.reset(token)
+        return self._read[source]
+
+    @staticmethod
+    def _add(into: dict, figures: dict) -> None:
+        for key, value in figures.items():
+            into[key] = into.get(key, 0) + value
+
+    def yearly(self, rows: dict, first: int, last: int) -> dict[int, dict]:
+        """{fiscal year: its buckets' sums} (those before the cut within ``counted_until``);
+        a year without rows is left out."""
+        counted = cutoff_instant() is not None
+        result: dict[int, dict] = {}
+        for bucket, figures in rows.items():
+            month, before = self.lowers[bucket - 1]
+            fy = fiscal_year_of(month)
+            if first <= fy <= last and (before or not counted):
+                self._add(result.setdefault(fy, {}), figures)
+        return result
+
+    def monthly(self, rows: dict, fy: FiscalYear) -> dict[dt.date, dict]:
+        """{first day of month: its buckets' sums} of ``fy``'s months with rows."""
+        result: dict[dt.date, dict] = {}
+        for bucket, figures in rows.items():
+            month, _before = self.lowers[bucket - 1]
+            if fiscal_year_of(month) == fy.year:
+                self._add(result.setdefault(month, {}), figures)
+        return result
+
+
+_MONTHS: ContextVar[MonthReading | None] = ContextVar("kpis_month_reading", default=None)
+
+
+@contextmanager
+def reading_months(read: MonthReading) -> Iterator[MonthReading]:
+    """Within the block, the sources that can answer from ``read`` do (``months_read_for``)."""
+    token = _MONTHS.set(read)
+    try:
+        yield read
+    finally:
+        _MONTHS.reset(token)
+
+
+def months_read_for(first: int | None, last: int) -> MonthReading | None:
+    """The active ``MonthReading`` when it answers the years ``first``..``last`` as counted now."""
+    read = _MONTHS.get()
+    return read if read is not None and read.covers(first, last) else None
+
+
+def months_read_holding(year: int) -> MonthReading | None:
+    """The active ``MonthReading`` when it holds the whole of fiscal year ``year``."""
+    read = _MONTHS.get()
+    return read if read is not None and read.holds(year) else None

@@ -7,6 +7,8 @@ recorded as attending.
 
 One query per period (UNION ALL): events grouped by fiscal year or month (exchange meetings and
 all events in one pass), attendance grouped by the event's year or month, survey responses.
+Within ``core.kpis.reading_months`` (a year's report) the same query grouped by month, read
+once, answers the years, the months and the year to the compared day (issue #20).
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf
-from core.kpis import empty_months, month_key, period_filter, summed_by_field, year_range
+from core.kpis import (
+    MonthReading,
+    empty_months,
+    month_key,
+    months_read_for,
+    months_read_holding,
+    period_filter,
+    summed_by_field,
+    year_range,
+)
 from events.models import Event, Registration, Response
 from events.selectors import participants_by_activity_field
 
@@ -104,8 +115,17 @@ def _month(field: str):
     return TruncMonth(field, tzinfo=TOKYO, output_field=DateField())
 
 
+def _by_bucket(read: MonthReading) -> dict:
+    """Every figure of ``read``'s years by the bucket of its month (all of them sums)."""
+    return _gathered(lambda field: read.bucket(field), read.first, read.last)
+
+
 def yearly(*, first: int | None, last: int) -> dict[int, dict]:
-    gathered = _gathered(FiscalYearOf, first, last)
+    read = months_read_for(first, last)
+    if read is not None:
+        gathered = read.yearly(read.rows("events", _by_bucket), first, last)
+    else:
+        gathered = _gathered(FiscalYearOf, first, last)
     return {
         fy: gathered.get(fy, dict.fromkeys(KEYS, 0)) for fy in year_range(first, last, gathered)
     }
@@ -113,7 +133,12 @@ def yearly(*, first: int | None, last: int) -> dict[int, dict]:
 
 def monthly(fy: FiscalYear) -> dict:
     months = empty_months(fy, KEYS)
-    for month, figures in _gathered(_month, fy.year, fy.year).items():
+    read = months_read_holding(fy.year)
+    if read is not None:
+        gathered = read.monthly(read.rows("events", _by_bucket), fy)
+    else:
+        gathered = _gathered(_month, fy.year, fy.year)
+    for month, figures in gathered.items():
         months[month_key(month)].update(figures)
     return months
 

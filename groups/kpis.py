@@ -28,6 +28,7 @@ from django.db.models.functions import TruncMonth
 
 from core.fiscal import FiscalYear, FiscalYearOf, fiscal_year_of
 from core.kpis import (
+    MonthReading,
     choice_labels,
     cutoff_day,
     date_period_filter,
@@ -35,6 +36,8 @@ from core.kpis import (
     last_counted_day,
     left_after_cutoff,
     month_key,
+    months_read_for,
+    months_read_holding,
     year_range,
 )
 from groups.models import ActivityField, Area, Consultation, Group
@@ -133,15 +136,34 @@ def register_monthly(fy: FiscalYear) -> dict:
     return months
 
 
-def consultations_yearly(*, first: int | None, last: int) -> dict[int, dict]:
-    dims = CONSULTATION_DIMENSIONS
-    rows = list(
+def _consultation_rows(group, first: int | None, last: int) -> list[dict]:
+    return list(
         Consultation.objects.filter(**date_period_filter("held_on", first, last))
-        .values(*dims, fy=FiscalYearOf("held_on"))
+        .values(*CONSULTATION_DIMENSIONS, fy=group("held_on"))
         .annotate(n=Count("pk"))
         .order_by()
     )
-    result = {fy: {"consultations": 0} for fy in year_range(first, last, (r["fy"] for r in rows))}
+
+
+def _consultations_by_bucket(read: MonthReading) -> dict:
+    """The consultations of ``read``'s years by the bucket of their month: every figure a sum."""
+    rows = _consultation_rows(lambda field: read.bucket(field, is_date=True), read.first, read.last)
+    return _consultation_figures(rows, {row["fy"] for row in rows})
+
+
+def consultations_yearly(*, first: int | None, last: int) -> dict[int, dict]:
+    read = months_read_for(first, last)
+    if read is not None:
+        # A year's report: its years from the months read once.
+        summed = read.yearly(read.rows("consultations", _consultations_by_bucket), first, last)
+        return {fy: summed.get(fy, {"consultations": 0}) for fy in range(first, last + 1)}
+    rows = _consultation_rows(FiscalYearOf, first, last)
+    return _consultation_figures(rows, year_range(first, last, (r["fy"] for r in rows)))
+
+
+def _consultation_figures(rows: list[dict], groups) -> dict:
+    dims = CONSULTATION_DIMENSIONS
+    result = {fy: {"consultations": 0} for fy in groups}
     for row in rows:
         figures = result.get(row["fy"])
         if figures is None:
@@ -155,6 +177,12 @@ def consultations_yearly(*, first: int | None, last: int) -> dict[int, dict]:
 
 def consultations_monthly(fy: FiscalYear) -> dict:
     months = empty_months(fy, CONSULTATION_KEYS)
+    read = months_read_holding(fy.year)
+    if read is not None:
+        rows = read.rows("consultations", _consultations_by_bucket)
+        for month, figures in read.monthly(rows, fy).items():
+            months[month]["consultations"] = figures["consultations"]
+        return months
     rows = (
         Consultation.objects.filter(**date_period_filter("held_on", fy.year, fy.year))
         .values(month=TruncMonth("held_on"))

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from core.fiscal import TOKYO, FiscalYear
+from core.kpis import MonthReading, reading_months
 from reports import kpis, manual
 from reports.breakdowns import YearBreakdowns
 from reports.exports import report_csv, report_xlsx, trend_csv
@@ -290,14 +291,25 @@ class YearReport:
         )
 
     @cached_property
+    def _cut(self) -> dt.datetime | None:
+        """The first instant after the compared day (the year before's same date), when the
+        running year is compared with the year before to the day (core.kpis.cutoff_instant)."""
+        if not self.is_current:
+            return None
+        day = same_day_a_year_before(self.today) + dt.timedelta(days=1)
+        return dt.datetime.combine(day, dt.time(), TOKYO)
+
+    @cached_property
     def _facility_rows(self):
         """The two years' bookings, read once for the year's figures, months, rooms and the
         year before to the same day (``facilities.kpis.Reading``, issue #20)."""
-        cut = None
-        if self.is_current:
-            day = same_day_a_year_before(self.today) + dt.timedelta(days=1)
-            cut = dt.datetime.combine(day, dt.time(), TOKYO)  # core.kpis.cutoff_instant
-        return kpis.source("facilities").Reading(self.year - 1, self.year, cut=cut)
+        return kpis.source("facilities").Reading(self.year - 1, self.year, cut=self._cut)
+
+    @cached_property
+    def _months(self) -> MonthReading:
+        """The two years' events, consultations and page views, each read once by month for
+        the years, the months and the year before to the same day (issue #20)."""
+        return MonthReading(self.year - 1, self.year, cut=self._cut)
 
     @cached_property
     def _register(self):
@@ -310,6 +322,7 @@ class YearReport:
         with (
             kpis.source("facilities").reading(self._facility_rows),
             kpis.source("groups").reading(self._register),
+            reading_months(self._months),
         ):
             yield
 

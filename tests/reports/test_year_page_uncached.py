@@ -6,14 +6,16 @@ compared day's edge, maintenance, cancelled, missed, requested and future bookin
 
 import contextlib
 import datetime as dt
+import types
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.fiscal import FiscalYear
-from core.kpis import counted_until
+from core.kpis import MonthReading, counted_until, reading_months
 from events import kpis as event_kpis
 from facilities import kpis as facility_kpis
 from groups import kpis as group_kpis
@@ -361,15 +363,16 @@ def test_the_year_page_built_afresh_keeps_its_query_budget_whatever_the_bookings
             booking(hall, tokyo(year, 12, day, 10), tokyo(year, 12, day, 11), status="cancelled")
     # The running year: every source for two years (collaboration, with nothing the year
     # before, reads its earlier years), the year before to the same day, the months, the
-    # bookings once, the register once (figures, months, to the day and breakdowns), the rooms
-    # and their opening hours, the breakdowns, the targets, the session and the user. One more
+    # bookings once, the register once (figures, months, to the day and breakdowns), events,
+    # consultations and page views once each by month (core.kpis.MonthReading), the rooms and
+    # their opening hours, the breakdowns, the targets, the session and the user. One more
     # wherever the cache counts its table (core/dbcache.py).
     with django_assert_max_num_queries(small["/reports/annual/2025/"]):
         assert _queries(official, "/reports/annual/2025/") == small["/reports/annual/2025/"]
     # A finished year: no "to the same day", the year before's rooms from the same rows.
     with django_assert_max_num_queries(small["/reports/annual/2024/"]):
         assert _queries(official, "/reports/annual/2024/") == small["/reports/annual/2024/"]
-    assert small == {"/reports/annual/2025/": 40, "/reports/annual/2024/": 36}
+    assert small == {"/reports/annual/2025/": 34, "/reports/annual/2024/": 33}
 
 
 @pytest.mark.django_db
@@ -385,3 +388,83 @@ def test_the_groups_figures_are_left_alone_by_the_garbage_collector(not_kept, to
     assert details.active_groups and len(details._ranked) > len(details.active_groups)
     gc.collect(0)
     assert not any(gc.is_tracked(row) for row in details._ranked)
+
+
+@pytest.fixture
+def after_the_years():
+    """Every event of these tests has taken place (an event counts once it has started)."""
+    with time_machine.travel(tokyo(2026, 6, 1, 12), tick=True):
+        yield
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_sums_read_once_by_month_give_what_their_own_queries_give(reverse, after_the_years):
+    """Events, attendance, survey responses, consultations and page views on the fiscal
+    year's edge (1 April 00:00 in Japan time) and the compared day's (15 January 2025), read
+    once by month: the years, the months and the year before to the day are those of their own
+    queries."""
+    from events import kpis as event_kpis
+    from reports.kpis import website
+    from tests.reports.factories import consultation, page_views, survey_response
+
+    made = [
+        lambda: attendance(event(tokyo(2025, 3, 31, 23, 30)), 4),
+        lambda: attendance(event(tokyo(2025, 4, 1, 0, 0), kind="seminar"), 5),
+        lambda: attendance(event(tokyo(2025, 1, 15, 23, 0)), 6),
+        lambda: attendance(event(tokyo(2025, 1, 16, 0, 0)), 7),
+        lambda: attendance(event(tokyo(2024, 5, 1, 10), status="cancelled"), 8),
+        lambda: survey_response(tokyo(2025, 1, 15, 23, 59)),
+        lambda: survey_response(tokyo(2025, 1, 16, 0, 0)),
+        lambda: survey_response(tokyo(2026, 3, 31, 23, 59)),
+        lambda: consultation(D(2025, 3, 31), channel="phone"),
+        lambda: consultation(D(2025, 4, 1), channel="visit", category="funding"),
+        lambda: consultation(D(2025, 1, 15)),
+        lambda: consultation(D(2025, 1, 16), channel="phone"),
+        lambda: page_views(D(2025, 3, 31), 30),
+        lambda: page_views(D(2025, 4, 1), 40, section="groups"),
+        lambda: page_views(D(2025, 1, 15), 50),
+        lambda: page_views(D(2025, 1, 16), 60, section="groups"),
+        lambda: page_views(D(2023, 4, 1), 70),  # outside the two years
+    ]
+    for make in reversed(made) if reverse else made:
+        make()
+    sources = (
+        event_kpis,
+        website,
+        types.SimpleNamespace(
+            yearly=group_kpis.consultations_yearly, monthly=group_kpis.consultations_monthly
+        ),
+    )
+
+    def figures() -> list:
+        result = []
+        for source in sources:
+            result.append(source.yearly(first=2024, last=2025))
+            result.append([source.monthly(FiscalYear(y)) for y in (2024, 2025)])
+            with counted_until(D(2025, 1, 15)):
+                result.append(source.yearly(first=2024, last=2024))
+        return result
+
+    expected = figures()
+    read = MonthReading(2024, 2025, cut=tokyo(2025, 1, 16))
+    with reading_months(read), CaptureQueriesContext(connection) as queries:
+        found = figures()
+    assert len(queries) == 3  # one per source
+    assert found == expected
+    # Not vacuous: the edges fall where they should.
+    events_years, _months, events_to_day = expected[0:3]
+    assert events_years[2024]["event_participants"] == 4 + 6 + 7
+    assert events_to_day[2024]["event_participants"] == 6
+    assert events_to_day[2024]["survey_responses"] == 1
+    site_years, site_months, site_to_day = expected[3:6]
+    assert site_years[2025]["page_views.section.groups"] == 40
+    assert site_to_day[2024]["page_views"] == 50
+    assert site_months[1][D(2025, 4, 1)]["page_views"] == 40
+    consultations_years, _months, consultations_to_day = expected[6:9]
+    assert consultations_years[2024]["consultations"] == 3
+    assert consultations_to_day[2024] == {
+        "consultations": 1,
+        "consultations.channel.visit": 1,
+        "consultations.category.founding": 1,
+    }

@@ -64,7 +64,18 @@ def database_settings() -> dict:
         raise DatabaseConfigError(f"DATABASE_URL cannot be read: {exc}") from exc
     if not config.get("NAME"):
         raise DatabaseConfigError(f"DATABASE_URL names no database (e.g. {DEFAULT_URL}).")
-    config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    options = config.setdefault("OPTIONS", {})
+    options["connect_timeout"] = 5
+    # Parameters bound by the server, so that psycopg prepares a statement a connection runs
+    # again (from its second run): the server then parses and plans it once per connection,
+    # not on every request (issue #20: half the time of the booking POST's statements). Off
+    # with DATABASE_SERVER_SIDE_BINDING=0.
+    # (kyodo_office.postgres: Django's backend with bulk writes cut to the protocol's limit of
+    # parameters in one statement, which server-side binding brings.)
+    if os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") != "0":
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 2
+    config["ENGINE"] = "kyodo_office.postgres"
     return config
 
 

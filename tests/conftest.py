@@ -212,6 +212,20 @@ def _django_db_helper(request, _transactional_database_as_a_flush_leaves_it, _dj
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (Japanese), whatever the test before left
+    active: a request through the test client activates its visitor's language in the thread
+    and nothing deactivates it (a test expecting Japanese messages failed when it ran right
+    after one whose last request was in English)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _seeded_randomness(request):
     """Python's and factory_boy's (with Faker's) random numbers repeat for each test: the seed
     is the test's own id, so a test never passes or fails by the luck of the draw."""

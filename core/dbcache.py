@@ -118,11 +118,43 @@ class PortalDatabaseCache(DatabaseCache):
             # DatabaseCache does for a value too large for the column, for instance).
             return False
 
+    def upsert(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> tuple[str, list]:
+        """The statement that writes every key of ``data`` (one multi-row upsert) and its
+        parameters, for ``set_many`` and for ``write_together``."""
+        rows = {self.make_and_validate_key(key, version=version): key for key in data}
+        db = router.db_for_write(self.cache_model_class)
+        qn = connections[db].ops.quote_name
+        table = qn(self._table)
+        expires = self._expires(timeout)
+        key_col, value_col, expires_col = qn("cache_key"), qn("value"), qn("expires")
+        params = []
+        # In key order: two writers of the same keys lock their rows in the same order.
+        for made in sorted(rows):
+            params += [made, self._encode(data[rows[made]]), expires]
+        values = ", ".join(["(%s, %s, %s)"] * len(rows))
+        sql = (
+            f"INSERT INTO {table} ({key_col}, {value_col}, {expires_col}) "
+            f"VALUES {values} ON CONFLICT ({key_col}) DO UPDATE SET "
+            f"{value_col} = EXCLUDED.{value_col}, {expires_col} = EXCLUDED.{expires_col}"
+        )
+        return sql, params
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         """Every key in one upsert (Django's writes them one by one). Returns the keys not
         written: all of them when the database refuses the statement, as ``set`` answers."""
         if not data:
             return []
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        sql, params = self.upsert(data, timeout, version)
+        try:
+            with self._writing(db), connection.cursor() as cursor:
+                self._maybe_cull(db, cursor, tz_now().replace(microsecond=0))
+                cursor.execute(sql, params)
+                self._writes_since += len(data)
+        except DatabaseError:
+            return list(data)
+        return []
         rows = {self.make_and_validate_key(key, version=version): key for key in data}
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
@@ -148,3 +180,94 @@ class PortalDatabaseCache(DatabaseCache):
         except DatabaseError:
             return list(data)
         return []
+
+
+# --- Writes after a commit, together -----------------------------------------------------------
+
+
+class AfterCommitWrites:
+    """The cache writes one transaction makes once it commits (``set_after_commit``), all
+    written by one statement: the viewers' data version (core.viewercache) and the grids'
+    versions (facilities.gridcache) after a booking were two round trips (issue #20)."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self.writes: dict[tuple[str, object], dict] = {}  # (cache alias, timeout) → {key: value}
+        self.done = False
+
+    def add(self, alias: str, data: dict, timeout) -> None:
+        self.writes.setdefault((alias, timeout), {}).update(data)
+
+    def keys(self, alias: str) -> set[str]:
+        """The keys this batch writes into cache ``alias`` (for tests and callers)."""
+        return {key for (name, _t), data in self.writes.items() if name == alias for key in data}
+
+    def __call__(self) -> None:
+        self.done = True
+        write_together(self.writes)
+
+
+def write_together(writes: dict[tuple[str, object], dict]) -> bool:
+    """Write ``{(cache alias, timeout): {key: value}}`` into the database caches in one
+    statement (data-modifying WITH clauses, one upsert per table and timeout), outside any
+    transaction of the caller's (a refused write then leaves nothing half-done to roll back).
+    False when the database refused it: like ``set``, a cache write never raises."""
+    from django.core.cache import caches
+
+    statements, params, by_db = [], [], set()
+    for (alias, timeout), data in writes.items():
+        if not data:
+            continue
+        cache = caches[alias]
+        sql, values = cache.upsert(data, timeout)
+        statements.append(sql)
+        params += values
+        by_db.add(router.db_for_write(cache.cache_model_class))
+    if not statements:
+        return True
+    (db,) = by_db  # the portal's caches live in its one database
+    if len(statements) == 1:
+        sql = statements[0]
+    else:
+        sql = (
+            "WITH "
+            + ", ".join(f"w{n} AS ({statement})" for n, statement in enumerate(statements))
+            + " SELECT 1"
+        )
+    now = tz_now().replace(microsecond=0)
+    try:
+        with connections[db].cursor() as cursor:
+            for alias, _timeout in writes:
+                caches[alias]._maybe_cull(db, cursor, now)
+            cursor.execute(sql, params)
+    except DatabaseError:
+        return False
+    for (alias, _timeout), data in writes.items():
+        caches[alias]._writes_since += len(data)
+    return True
+
+
+def set_after_commit(alias: str, data: dict, timeout, using: str = "default") -> None:
+    """Write ``data`` into the database cache ``alias`` once the current transaction on
+    ``using`` commits (at once outside one). The writes of one transaction go out in one
+    statement after the commit; a later value of a key replaces an earlier one.
+
+    A write joins a batch registered at the current savepoint or deeper (it commits exactly
+    when this write does, or is rolled back with it); otherwise it starts a batch of its own
+    here, so a savepoint rolled back takes its writes with it and never those around it. (A
+    service's own atomic block inside a caller's transaction is such a savepoint: its writes
+    then make a batch of their own; a request's booking is one transaction, one batch.)
+    robust: a cache that cannot be written must not turn a committed change into an error
+    page (what reads the keys bounds how long an old entry is served)."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        write_together({(alias, timeout): dict(data)})
+        return
+    here = set(connection.savepoint_ids)
+    for sids, func, _robust in connection.run_on_commit:
+        if isinstance(func, AfterCommitWrites) and not func.done and here <= sids:
+            func.add(alias, data, timeout)
+            return
+    batch = AfterCommitWrites(using)
+    batch.add(alias, data, timeout)
+    transaction.on_commit(batch, using=using, robust=True)

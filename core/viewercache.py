@@ -63,11 +63,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import caches
-from django.db import connections, router, transaction
+from django.db import router
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
-from core import pagecache
+from core import dbcache, pagecache
 
 CACHE_ALIAS = pagecache.CACHE_ALIAS
 DATA_VERSION_KEY = "viewer:data-version"
@@ -104,29 +104,13 @@ def _seconds() -> int:
 
 
 # --- The data version.
-def _write_version() -> None:
-    caches[CACHE_ALIAS].set(DATA_VERSION_KEY, uuid.uuid4().hex, None)
-
-
 def renew_data_version(using: str = "default") -> None:
     """Make every kept signed-in page stale once the current transaction commits (at once when
     there is none). Called for every model save and delete; callable by a write path that goes
-    around them. Several writes in one transaction renew it once."""
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        _write_version()
-        return
-    # Once per transaction: skip when a renewal is already pending at this savepoint or deeper
-    # (it commits exactly when this write does, or is rolled back with it). One pending at an
-    # outer level only is not enough: a rollback to this savepoint keeps it, commits keep both.
-    here = set(connection.savepoint_ids)
-    if any(
-        func is _write_version and here <= sids for sids, func, _robust in connection.run_on_commit
-    ):
-        return
-    # robust: a cache that cannot be written must not turn a committed change into an error
-    # page; the expiry then bounds how long an old page can be served.
-    transaction.on_commit(_write_version, using=using, robust=True)
+    around them. Several writes in one transaction renew it once, in the one statement that
+    writes the transaction's cache versions after its commit (``core.dbcache.set_after_commit``:
+    the grids' too)."""
+    dbcache.set_after_commit(CACHE_ALIAS, {DATA_VERSION_KEY: uuid.uuid4().hex}, None, using)
 
 
 def _renew_for(sender, **kwargs) -> None:

@@ -26,7 +26,8 @@ never end on the same version, and a version that is missing (never written, exp
 written anew by the reader, which can only make kept grids stale.
 
 **Written after commit.** A writer renews its versions in ``transaction.on_commit`` (at once when
-it is not in a transaction), each key once per transaction. Written inside the writer's
+it is not in a transaction), each key once per transaction, in one statement with the
+transaction's other cache writes (``core.dbcache.set_after_commit``). Written inside the writer's
 transaction, the version's cache row would stay locked until the commit: every schedule write
 would queue behind every other, and two writers could deadlock through their other row locks.
 After commit is right because of the order of things: a reader reads the versions first and
@@ -63,12 +64,12 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from core import viewercache
+from core import dbcache, viewercache
 from facilities import schedule
 from facilities.calendar import aware
 
@@ -112,47 +113,17 @@ def booking_versions(room_id: int, start: dt.datetime, end: dt.datetime) -> list
     return keys
 
 
-class Renewal:
-    """The versions one transaction renews, written once after its commit."""
-
-    def __init__(self, using: str):
-        self.using = using
-        self.keys: set[str] = set()
-        self.done = False
-
-    def __call__(self) -> None:
-        self.done = True
-        # One statement for all the keys (core.dbcache: a multi-row upsert, no BEGIN/COMMIT).
-        caches[CACHE_ALIAS].set_many(
-            {key: uuid.uuid4().hex for key in sorted(self.keys)}, VERSION_SECONDS
-        )
-
-
 def renew(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
-    """Renew ``keys`` once the current transaction on ``using`` commits (at once outside one).
-    Several changes in one transaction write each key once."""
+    """Renew ``keys`` once the current transaction on ``using`` commits (at once outside one),
+    in the one statement that writes the transaction's cache versions after its commit
+    (``core.dbcache.set_after_commit``: the viewers' data version too). Several changes in one
+    transaction write each key once."""
     keys = set(keys)
     if not keys:
         return
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        renewal = Renewal(using)
-        renewal.keys = keys
-        renewal()
-        return
-    renewal = getattr(connection, "_facilities_grid_renewal", None)
-    registered = (
-        renewal is not None
-        and not renewal.done
-        and any(func is renewal for _sids, func, _robust in connection.run_on_commit)
-    )  # a savepoint rolled back drops the callback it registered: then register anew
-    if not registered:
-        renewal = Renewal(using)
-        connection._facilities_grid_renewal = renewal
-        # robust: a cache that cannot be written must not turn a committed change into an
-        # error page (GRID_CACHE_SECONDS then bounds how long an old grid is served).
-        transaction.on_commit(renewal, using=using, robust=True)
-    renewal.keys |= keys
+    dbcache.set_after_commit(
+        CACHE_ALIAS, {key: uuid.uuid4().hex for key in sorted(keys)}, VERSION_SECONDS, using
+    )
 
 
 def renew_facility(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -69,3 +69,48 @@ def test_the_grids_versions_of_a_transaction_are_written_in_one_statement(cache)
     assert len(after_commit) == 1
     assert "BEGIN" not in statements(queries)[-1]
     assert all(cache.get(key) for key in keys)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactions_cache_writes_go_out_together_in_one_statement_after_commit(cache):
+    """A booking renews the viewers' data version (the "pages" table) and the grids' versions
+    ("default"): one statement after the commit writes both, never before it."""
+    from core import viewercache
+
+    pages = caches[viewercache.CACHE_ALIAS]
+    day = dt.date(2026, 6, 4)
+    before = pages.get(viewercache.DATA_VERSION_KEY)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        viewercache.renew_data_version()
+        gridcache.renew([gridcache.day_version(day)])
+        viewercache.renew_data_version()  # once per transaction
+        assert pages.get(viewercache.DATA_VERSION_KEY) == before  # nothing before the commit
+    writes = [sql for sql in statements(queries) if "INSERT INTO" in sql]
+    assert len(writes) == 1
+    assert "portal_pages" in writes[0] and "portal_cache" in writes[0]
+    assert pages.get(viewercache.DATA_VERSION_KEY) not in (None, before)
+    assert cache.get(gridcache.day_version(day))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_savepoint_rolled_back_takes_its_writes_and_no_others(cache):
+    with transaction.atomic():
+        gridcache.renew(["outer"])
+        try:
+            with transaction.atomic():
+                gridcache.renew(["inner"])
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        with transaction.atomic():
+            gridcache.renew(["kept-inner"])
+    assert cache.get("outer") and cache.get("kept-inner")
+    assert cache.get("inner") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_writes_nothing(cache):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        gridcache.renew(["never"])
+        raise RuntimeError
+    assert cache.get("never") is None

@@ -14,7 +14,15 @@ from django.db.models import Case, Count, DateField, IntegerField, Q, Value, Whe
 from django.db.models.functions import Least, TruncMonth
 
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf
-from core.kpis import date_period_filter, left_after_cutoff, month_key, period_filter
+from core.kpis import (
+    MonthReading,
+    date_period_filter,
+    left_after_cutoff,
+    month_key,
+    months_read_for,
+    months_read_holding,
+    period_filter,
+)
 from newsletter.models import NewsletterIssue, Subscriber
 
 
@@ -37,7 +45,26 @@ def _subscribers(first: int | None, last: int):
     return qs
 
 
+def _issues_by_bucket(today: dt.date):
+    def read(months: MonthReading) -> dict:
+        return {
+            bucket: {"n": n}
+            for bucket, n in _issues(months.first, months.last, today)
+            .values(b=months.bucket("published_on", is_date=True))
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("b", "n")
+        }
+
+    return read
+
+
 def issues_by_year(first: int | None, last: int, *, today: dt.date) -> dict[int, int]:
+    months = months_read_for(first, last)
+    if months is not None:
+        # A year's report: the issues of its two years read once by month (issue #20).
+        rows = months.rows(f"newsletter_issues:{today}", _issues_by_bucket(today))
+        return {fy: sums["n"] for fy, sums in months.yearly(rows, first, last).items()}
     return dict(
         _issues(first, last, today)
         .values(fy=FiscalYearOf("published_on"))
@@ -75,6 +102,10 @@ def subscribers_at_end(spans, fy: int) -> int:
 
 
 def issues_by_month(fy: FiscalYear, *, today: dt.date) -> dict[dt.date, int]:
+    months = months_read_holding(fy.year)
+    if months is not None:
+        rows = months.rows(f"newsletter_issues:{today}", _issues_by_bucket(today))
+        return {month: sums["n"] for month, sums in months.monthly(rows, fy).items()}
     return {
         month_key(month): n
         for month, n in _issues(fy.year, fy.year, today)

@@ -27,14 +27,17 @@ from django.db.models.functions import Cast, TruncMonth
 
 from collaboration.models import Project, Proposal, ProposalAnswer
 from collaboration.models_gobetween import Introduction
-from core.fiscal import TOKYO, FiscalYear, FiscalYearOf
+from core.fiscal import TOKYO, FiscalYear, FiscalYearOf, fiscal_year_of
 from core.kpis import (
+    MonthReading,
     choice_labels,
     cutoff_instant,
     date_period_filter,
     empty_months,
     last_counted_day,
     month_key,
+    months_read_for,
+    months_read_holding,
     period_filter,
     year_range,
 )
@@ -158,8 +161,31 @@ def _add(figures: dict, partners: set, part: str, detail: str, n: int) -> None:
         partners.add(detail)
 
 
+def _by_bucket(read: MonthReading) -> list[tuple]:
+    """``_counts`` of ``read``'s years by the bucket of their month (``made_on`` is a date)."""
+    return _counts(
+        lambda field: read.bucket(field, is_date=field == "made_on"), read.first, read.last
+    )
+
+
+def _year_counts(first: int | None, last: int) -> list[tuple]:
+    """``_counts`` by fiscal year: within a year's report, from its months read once (the
+    counts summed, the partners' ids gathered by ``_add`` as from one query: issue #20)."""
+    read = months_read_for(first, last)
+    if read is None:
+        return _counts(FiscalYearOf, first, last)
+    counted = cutoff_instant() is not None
+    rows = []
+    for bucket, part, detail, n in read.rows("collaboration", _by_bucket):
+        month, before = read.lowers[bucket - 1]
+        fy = fiscal_year_of(month)
+        if first <= fy <= last and (before or not counted):
+            rows.append((fy, part, detail, n))
+    return rows
+
+
 def yearly(*, first: int | None, last: int) -> dict[int, dict]:
-    counts = _counts(FiscalYearOf, first, last)
+    counts = _year_counts(first, last)
     spans = _project_spans(last)
     seen = [fy for fy, *_rest in counts] + [FiscalYear.of(start).year for start, _ in spans]
     result = {}
@@ -189,7 +215,16 @@ def _month_of(field: str):
 def monthly(fy: FiscalYear) -> dict:
     months = empty_months(fy, KEYS)
     partners = {month: set() for month in months}
-    for month, part, detail, n in _counts(_month_of, fy.year, fy.year):
+    read = months_read_holding(fy.year)
+    if read is not None:
+        rows = [
+            (read.lowers[bucket - 1][0], part, detail, n)
+            for bucket, part, detail, n in read.rows("collaboration", _by_bucket)
+            if fiscal_year_of(read.lowers[bucket - 1][0]) == fy.year
+        ]
+    else:
+        rows = _counts(_month_of, fy.year, fy.year)
+    for month, part, detail, n in rows:
         key = month_key(month)
         _add(months[key], partners[key], part, detail, n)
     spans = _project_spans(fy.year)

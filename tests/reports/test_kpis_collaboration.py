@@ -175,3 +175,36 @@ def test_the_months_of_the_year_and_two_queries_a_period(office, django_assert_n
     assert months[dt.date(2025, 10, 1)]["projects_running"] == 0
     assert months[dt.date(2025, 11, 1)]["projects_running"] == 1
     assert months[dt.date(2025, 4, 1)]["proposals_adopted"] == 1
+
+
+def test_read_once_by_month_the_figures_are_those_of_their_own_queries(office):
+    """A year's report reads collaboration's counts once by month (core.kpis.MonthReading):
+    its years, months and the year before to the same day equal their own queries, the
+    edges of 31 March 23:30 and 1 April 00:30 and the partners counted once a year included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.kpis import MonthReading, counted_until, reading_months
+
+    source = kpis.source("collaboration")
+
+    def figures() -> list:
+        result = [
+            source.yearly(first=2025, last=2026),
+            source.monthly(FiscalYear(2025)),
+            source.monthly(FiscalYear(2026)),
+        ]
+        with counted_until(dt.date(2025, 6, 10)):
+            result.append(source.yearly(first=2025, last=2025))
+        return result
+
+    with time_machine.travel(NOW, tick=True):
+        expected = figures()
+        read = MonthReading(2025, 2026, cut=at(2025, 6, 11))
+        with reading_months(read), CaptureQueriesContext(connection) as queries:
+            found = figures()
+    assert found == expected
+    # The counts once; the projects' dates for the years, each year's months and the day.
+    assert len(queries) == 1 + 4
+    assert expected[0][2026]["partners_involved"] == 2
+    assert expected[3][2025]["proposals_adopted"] == 1

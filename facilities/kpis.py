@@ -208,9 +208,11 @@ class Reading:
         return self.first <= year <= self.last and cutoff_instant() is None
 
     @cached_property
-    def _rows(self) -> tuple[list[tuple], list[tuple], list[tuple]]:
-        """(bookings, loans, walk-ins): bookings as (month, room id, status, before the cut,
-        n, time booked, headcount); loans and walk-ins as (month, before the cut, n).
+    def _rows(self) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+        """(bookings, loans, walk-ins, the last year's use by group): bookings as (month, room
+        id, status, before the cut,
+        n, time booked, headcount); loans and walk-ins as (month, before the cut, n); use by
+        group as (group id, used bookings, headcount).
         The time booked is summed as intervals (exact, as the decimal seconds they replace:
         adding them up here gives what one SQL sum over the same bookings gives) and read back
         as timedeltas: cheaper to sum in SQL than the seconds of each booking as decimals."""
@@ -290,20 +292,42 @@ class Reading:
             .order_by()
             .values_list(*columns)
         )
-        parts: dict[str, list[tuple]] = {"bookings": [], "loans": [], "walk_ins": []}
-        for part, m, room, status, n, secs, people in bookings.union(loans, walk_ins, all=True):
+        # The last year's used bookings by group (``use_by_group``, the breakdowns) in the same
+        # statement: PostgreSQL reads them beside the other parts (a parallel append) instead
+        # of in a query of their own (issue #20). Their bucket is none of the months'.
+        by_group = (
+            Booking.objects.filter(_used_in(FiscalYear(self.last)), group__isnull=False)
+            .values(rm=F("group_id"))
+            .annotate(
+                part=Value("groups"),
+                m=ZERO,
+                st=Value(""),
+                n=Count("*"),
+                seconds=Value(None, output_field=DurationField()),
+                people=Sum("actual_headcount"),
+            )
+            .order_by()
+            .values_list(*columns)
+        )
+        parts: dict[str, list[tuple]] = {"bookings": [], "loans": [], "walk_ins": [], "groups": []}
+        for part, m, room, status, n, secs, people in bookings.union(
+            loans, walk_ins, by_group, all=True
+        ):
+            if part == "groups":
+                parts[part].append((room, n, people or 0))
+                continue
             month, is_before = lowers[m - 1]
             if part == "bookings":
                 row = (month, room, status, is_before, n, secs or NO_TIME, people or 0)
             else:
                 row = (month, is_before, n or 0)
             parts[part].append(row)
-        return parts["bookings"], parts["loans"], parts["walk_ins"]
+        return parts["bookings"], parts["loans"], parts["walk_ins"], parts["groups"]
 
     def _tallies(self, key, *, counted: bool) -> dict:
         """{key(month, room): figures} from the rows (only those before the cut if
         ``counted``); keys for which ``key`` gives None are left out."""
-        bookings, loans, walk_ins = self._rows
+        bookings, loans, walk_ins, _groups = self._rows
         tallies: dict = {}
 
         def tally(k) -> dict:
@@ -348,6 +372,10 @@ class Reading:
             facility_users=t["people"] + t["walk_ins"],
         )
         return figures
+
+    def use_by_group(self) -> dict[int, dict]:
+        """``use_by_group`` of the last year, from the rows read once."""
+        return {group: {"bookings_used": n, "users": people} for group, n, people in self._rows[3]}
 
     def yearly(self, first: int, last: int) -> dict[int, dict]:
         tallies = self._tallies(
@@ -507,7 +535,12 @@ def _used_in(fy: FiscalYear, path: str = "") -> Q:
 
 def use_by_group(fy: FiscalYear) -> dict[int, dict]:
     """{group id: {"bookings_used", "users"}} for the groups that used a room in ``fy`` (users:
-    the headcounts recorded for their used bookings), one query."""
+    the headcounts recorded for their used bookings), one query (none within the ``reading``
+    of a year's report whose last year it is, once its rows are read)."""
+    read = _READING.get()
+    # Only from rows already read: their query is much dearer than this one alone.
+    if read is not None and read.last == fy.year and "_rows" in read.__dict__:
+        return read.use_by_group()
     return {
         row["group"]: {"bookings_used": row["n"], "users": row["people"] or 0}
         for row in Booking.objects.filter(_used_in(fy), group__isnull=False)

@@ -458,7 +458,9 @@ class YearReport:
     @cached_property
     def details(self) -> YearBreakdowns:
         """By activity field, area and group (``reports.breakdowns``)."""
-        return YearBreakdowns(self.year, today=self.today, register=self._register)
+        return YearBreakdowns(
+            self.year, today=self.today, register=self._register, reading=self._reading
+        )
 
     @property
     def monthly_kpis(self) -> list[Kpi]:

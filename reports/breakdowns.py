@@ -15,6 +15,7 @@ figures:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
@@ -52,17 +53,30 @@ class GroupActivity:
 class YearBreakdowns:
     """The breakdowns of fiscal year ``year`` (``today`` decides how long they are kept)."""
 
-    def __init__(self, year: int, *, today: dt.date, register: group_kpis.Register | None = None):
+    def __init__(
+        self,
+        year: int,
+        *,
+        today: dt.date,
+        register: group_kpis.Register | None = None,
+        reading=contextlib.nullcontext,
+    ):
         self.fy = FiscalYear(year)
         self.today = today
-        # The register as the year's report reads it for its figures (one read for both).
+        # The register as the year's report reads it for its figures (one read for both), and
+        # its reading of the years' bookings (the use by group comes with them).
         self.register = register
+        self.reading = reading
 
     @cached_property
     def _data(self) -> dict:
         fy = self.fy
 
         def compute() -> dict:
+            with self.reading():
+                return gather()
+
+        def gather() -> dict:
             use_by_group = facility_kpis.use_by_group(fy)
             participants_by_group = event_kpis.participants_by_group(fy)
             # By field and area: the figures by group summed over each one's groups, the

@@ -122,12 +122,16 @@ def test_the_bookings_read_once_give_every_figure_their_own_queries_give(reverse
     edges(reverse)
     cut = tokyo(2025, 1, 16)  # the first instant after 15 January 2025
     expected = straightforward(2025, D(2025, 1, 15))
+    by_group = facility_kpis.use_by_group(FiscalYear(2025))
     read = facility_kpis.Reading(2024, 2025, cut=cut)
     with facility_kpis.reading(read), CaptureQueriesContext(connection) as queries:
         found = straightforward(2025, D(2025, 1, 15))
-    # One query for the bookings, the equipment and the walk-ins; the rooms' names twice.
+        found_by_group = facility_kpis.use_by_group(FiscalYear(2025))
+    # One query for the bookings, the equipment, the walk-ins and the last year's use by
+    # group; the rooms' names twice.
     assert len(queries) == 3
     assert found == expected
+    assert found_by_group == by_group and len(by_group) == 2
     # Not vacuous: the edges fall where they should.
     fy2024, fy2025 = expected["yearly"][2024], expected["yearly"][2025]
     assert (fy2024["bookings_used"], fy2025["bookings_used"]) == (3, 2)
@@ -363,17 +367,17 @@ def test_the_year_page_built_afresh_keeps_its_query_budget_whatever_the_bookings
             booking(hall, tokyo(year, 12, day, 10), tokyo(year, 12, day, 11), status="cancelled")
     # The running year: every source for two years (collaboration, with nothing the year
     # before, reads its earlier years), the year before to the same day, the months, the
-    # bookings once, the register once (figures, months, to the day and breakdowns), events,
-    # consultations, page views, newsletter issues, bulletin posts and collaboration's counts
-    # once each by month (core.kpis.MonthReading), the subscribers, the projects, the rooms and
-    # their opening hours, the breakdowns, the targets, the session and the user. One more
-    # wherever the cache counts its table (core/dbcache.py).
+    # bookings once (with the year's use by group), the register once (figures, months, to the
+    # day and breakdowns), events, consultations, page views, newsletter issues, bulletin posts
+    # and collaboration's counts once each by month (core.kpis.MonthReading), the subscribers,
+    # the projects, the rooms and their opening hours, the breakdowns, the targets, the session
+    # and the user. One more wherever the cache counts its table (core/dbcache.py).
     with django_assert_max_num_queries(small["/reports/annual/2025/"]):
         assert _queries(official, "/reports/annual/2025/") == small["/reports/annual/2025/"]
     # A finished year: no "to the same day", the year before's rooms from the same rows.
     with django_assert_max_num_queries(small["/reports/annual/2024/"]):
         assert _queries(official, "/reports/annual/2024/") == small["/reports/annual/2024/"]
-    assert small == {"/reports/annual/2025/": 28, "/reports/annual/2024/": 30}
+    assert small == {"/reports/annual/2025/": 27, "/reports/annual/2024/": 29}
 
 
 @pytest.mark.django_db

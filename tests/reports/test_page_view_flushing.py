@@ -68,13 +68,19 @@ def test_gunicorns_worker_exit_hook_writes_the_buffer(quiet_buffer):
     assert views_of("events") == 1
 
 
-def test_gunicorns_worker_init_hook_starts_one_timer(quiet_buffer, settings):
+def test_gunicorns_worker_init_hook_starts_one_timer(quiet_buffer, settings, monkeypatch):
+    import gc
+
     settings.PAGE_VIEWS_FLUSH_SECONDS = 10**9  # the timer sleeps through the test
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     hooks = runpy.run_path(str(CONFIG))
     hooks["post_worker_init"](None)
     timer = middleware._timer
     assert timer is not None and timer.is_alive() and timer.daemon
     assert middleware.start_flush_timer() is timer  # once per process
+    # What the worker loaded is moved out of the garbage collector's reach (issue #20).
+    assert frozen == [True]
 
 
 def _free_port() -> int:

@@ -155,31 +155,6 @@ class PortalDatabaseCache(DatabaseCache):
         except DatabaseError:
             return list(data)
         return []
-        rows = {self.make_and_validate_key(key, version=version): key for key in data}
-        db = router.db_for_write(self.cache_model_class)
-        connection = connections[db]
-        qn = connection.ops.quote_name
-        table = qn(self._table)
-        expires = self._expires(timeout)
-        key_col, value_col, expires_col = qn("cache_key"), qn("value"), qn("expires")
-        params = []
-        # In key order: two writers of the same keys lock their rows in the same order.
-        for made in sorted(rows):
-            params += [made, self._encode(data[rows[made]]), expires]
-        values = ", ".join(["(%s, %s, %s)"] * len(rows))
-        try:
-            with self._writing(db), connection.cursor() as cursor:
-                self._maybe_cull(db, cursor, tz_now().replace(microsecond=0))
-                cursor.execute(
-                    f"INSERT INTO {table} ({key_col}, {value_col}, {expires_col}) "
-                    f"VALUES {values} ON CONFLICT ({key_col}) DO UPDATE SET "
-                    f"{value_col} = EXCLUDED.{value_col}, {expires_col} = EXCLUDED.{expires_col}",
-                    params,
-                )
-                self._writes_since += len(rows)
-        except DatabaseError:
-            return list(data)
-        return []
 
 
 # --- Writes after a commit, together -----------------------------------------------------------

@@ -161,7 +161,30 @@ def summed_by_field(
 # --- Sums read once by month (a year's report, issue #20)
 
 
-class MonthReading:
+class YearsReading:
+    """Rows of fiscal years ``first``..``last`` read once for a report, each saying whether it
+    falls before ``cut`` (the first instant after the compared day, ``cutoff_instant``): what
+    they can answer."""
+
+    def __init__(self, first: int, last: int, *, cut: dt.datetime | None = None):
+        self.first, self.last, self.cut = first, last, cut
+
+    def covers(self, first: int | None, last: int) -> bool:
+        """Whether these rows answer the years ``first``..``last`` as counted now."""
+        cutoff = cutoff_instant()
+        return (
+            first is not None
+            and self.first <= first
+            and last <= self.last
+            and (cutoff is None or cutoff == self.cut)
+        )
+
+    def holds(self, year: int) -> bool:
+        """Whether these rows hold the whole of fiscal year ``year`` (not cut short)."""
+        return self.first <= year <= self.last and cutoff_instant() is None
+
+
+class MonthReading(YearsReading):
     """Fiscal years ``first``..``last`` read once per source, each row grouped by the bucket of
     its date among the months' first instants (Asia/Tokyo) and ``cut``, the first instant after
     the compared day (``bucket``, WIDTH_BUCKET: a small integer). A source whose figures are all
@@ -169,7 +192,7 @@ class MonthReading:
     years to the ``counted_until`` day from those rows instead of a query each."""
 
     def __init__(self, first: int, last: int, *, cut: dt.datetime | None = None):
-        self.first, self.last, self.cut = first, last, cut
+        super().__init__(first, last, cut=cut)
         months = [
             dt.datetime(year + (month > 12), (month - 1) % 12 + 1, 1, tzinfo=TOKYO)
             for year in range(first, last + 1)
@@ -192,20 +215,6 @@ class MonthReading:
             function="WIDTH_BUCKET",
             output_field=IntegerField(),
         )
-
-    def covers(self, first: int | None, last: int) -> bool:
-        """Whether these rows answer the years ``first``..``last`` as counted now."""
-        cutoff = cutoff_instant()
-        return (
-            first is not None
-            and self.first <= first
-            and last <= self.last
-            and (cutoff is None or cutoff == self.cut)
-        )
-
-    def holds(self, year: int) -> bool:
-        """Whether these rows hold the whole of fiscal year ``year`` (not cut short)."""
-        return self.first <= year <= self.last and cutoff_instant() is None
 
     def rows(self, source: str, read: Callable[[MonthReading], dict]) -> dict:
         """{bucket: {key: sum}} of ``source``, read once by ``read(self)`` (never cut short by

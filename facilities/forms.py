@@ -173,6 +173,18 @@ class ListedModelChoiceField(forms.ModelChoiceField):
         return obj
 
 
+def offer_groups(form: forms.Form, groups) -> None:
+    """The form's ``group`` field offers ``groups``: a query set (staff: every registered
+    group), or a list the view has read already (a member's groups, no query)."""
+    if isinstance(groups, list | tuple):
+        field = form.fields["group"]
+        form.fields["group"] = ListedModelChoiceField(
+            groups, label=field.label, empty_label=field.empty_label
+        )
+    else:
+        form.fields["group"].queryset = groups
+
+
 class BookingForm(EquipmentQuantitiesMixin, forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=_("Choose a group"))
     kind = forms.ChoiceField(
@@ -225,13 +237,7 @@ class BookingForm(EquipmentQuantitiesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.room = room
         self.staff = staff
-        if isinstance(groups, list | tuple):  # a member's groups, read by the view already
-            field = self.fields["group"]
-            self.fields["group"] = ListedModelChoiceField(
-                groups, label=field.label, empty_label=field.empty_label
-            )
-        else:
-            self.fields["group"].queryset = groups
+        offer_groups(self, groups)
         if staff:
             self.fields["group"].required = False
             self.fields["group"].help_text = _("Staff may book for any registered group.")
@@ -512,13 +518,7 @@ class LoanForm(EquipmentQuantitiesMixin, forms.Form):
 
     def __init__(self, *args, groups, equipment, **kwargs):
         super().__init__(*args, **kwargs)
-        if isinstance(groups, list | tuple):  # a member's groups, read by the view already
-            field = self.fields["group"]
-            self.fields["group"] = ListedModelChoiceField(
-                groups, label=field.label, empty_label=field.empty_label
-            )
-        else:
-            self.fields["group"].queryset = groups
+        offer_groups(self, groups)
         self.add_equipment_fields(equipment)
 
     def main_fields(self):

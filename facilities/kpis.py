@@ -46,6 +46,7 @@ from django.db.models.functions import Coalesce, Extract, TruncMonth
 
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf, fiscal_year_of
 from core.kpis import (
+    YearsReading,
     cutoff_instant,
     date_period_filter,
     empty_months,
@@ -183,29 +184,12 @@ def _gathered(group, first: int | None, last: int) -> dict:
 # --- One reading of the years' bookings (issue #20)
 
 
-class Reading:
+class Reading(YearsReading):
     """The bookings, equipment lent and walk-ins of fiscal years ``first``..``last``, read in
     one query when first needed (nothing is read if no figure of this app is asked for). Each
     row also says whether it falls before ``cut``: the first instant after the last day counted
     (midnight in Asia/Tokyo, ``core.kpis.cutoff_instant``) when the report compares the running
     year with the year before to the same day."""
-
-    def __init__(self, first: int, last: int, *, cut: dt.datetime | None = None):
-        self.first, self.last, self.cut = first, last, cut
-
-    def covers(self, first: int | None, last: int) -> bool:
-        """Whether these rows answer ``yearly(first=first, last=last)`` as counted now."""
-        cutoff = cutoff_instant()
-        return (
-            first is not None
-            and self.first <= first
-            and last <= self.last
-            and (cutoff is None or cutoff == self.cut)
-        )
-
-    def holds(self, year: int) -> bool:
-        """Whether these rows hold the whole of fiscal year ``year`` (not cut short)."""
-        return self.first <= year <= self.last and cutoff_instant() is None
 
     @cached_property
     def _rows(self) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:

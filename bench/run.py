@@ -497,8 +497,11 @@ class PostPlan:
             )
             lines.append((cookie, client, form["path"], form["body"]))
             for slot in mine[1:]:
-                path, body = confirmed_body(user, slot, form["fields"])
-                lines.append((cookie, client, path, body))
+                confirmed = confirmed_body(client, slot, form["fields"])
+                if confirmed is None:
+                    left_out += 1
+                    continue
+                lines.append((cookie, client, *confirmed))
             self.members += 1
         # Shuffled with a fixed seed: the lines in flight at one moment are different members'
         # in different rooms (and every run posts them in the same order).
@@ -697,21 +700,17 @@ def _post_forms(response, least: int = 2) -> list[dict]:
     return [f["fields"] for f in parser.forms if f["method"] == "post" and len(f["fields"]) > least]
 
 
-def confirmed_body(user, slot: Slot, fields: dict) -> tuple[str, dict]:
+def confirmed_body(client, slot: Slot, fields: dict) -> tuple[str, dict] | None:
     """The confirmation's body for another of the member's slots: the same form's fields with
-    this slot's day, hours and equipment, in the token the confirmation page would sign
-    (``facilities.views._token_for``: the answers signed for this user)."""
-    from types import SimpleNamespace
-
-    from django.http import QueryDict
-
-    from facilities.views import _token_for
-
-    data = QueryDict(mutable=True)
-    for key, value in _slot_fields(fields, slot).items():
-        data[key] = value
-    token = _token_for(SimpleNamespace(user=user), data)
-    return _book_path(slot), {"token": token, "action": "book_confirmed"}
+    this slot's day, hours and equipment posted to the confirmation page by the member's
+    client, and the token that page signs (the checked answers the final POST books from).
+    None when the page does not come (the rules say no to this slot)."""
+    path = _book_path(slot)
+    response = client.post(path, _slot_fields(fields, slot))
+    confirm = [f for f in _post_forms(response, least=1) if "token" in f]
+    if response.status_code != 200 or not confirm:
+        return None
+    return path, {"token": confirm[0]["token"], "action": "book_confirmed"}
 
 
 def remove_bench_bookings() -> int:

@@ -96,24 +96,95 @@ BOOK_TOKEN_SALT = "facilities.book.confirm"
 FORM_ONLY = ("csrfmiddlewaretoken", "action", "token")
 
 
-def _token_for(request, data) -> str:
+def _token_for(request, data, answers: dict | None = None) -> str:
     """The booking form's answers, signed for the confirmation step (and bound to the user:
-    a token copied to another account is refused)."""
+    a token copied to another account is refused). ``answers``: the same answers as the form
+    checked them (``_checked_answers``), so that the final POST books without the form."""
     fields = {key: data.getlist(key) for key in data if key not in FORM_ONLY}
-    return signing.dumps({"u": request.user.pk, "f": fields}, salt=BOOK_TOKEN_SALT)
+    payload = {"u": request.user.pk, "f": fields}
+    if answers is not None:
+        payload["a"] = answers
+    return signing.dumps(payload, salt=BOOK_TOKEN_SALT)
 
 
-def _data_from_token(request) -> QueryDict | None:
+def _payload_from_token(request) -> dict | None:
     try:
         payload = signing.loads(request.POST.get("token", ""), salt=BOOK_TOKEN_SALT)
     except signing.BadSignature:
         return None
-    if payload.get("u") != request.user.pk:
+    if not isinstance(payload, dict) or payload.get("u") != request.user.pk:
         return None
+    return payload
+
+
+def _form_data(payload: dict) -> QueryDict:
+    """The form's fields as the member filled them in (to show the form again)."""
     data = QueryDict(mutable=True)
     for key, values in payload.get("f", {}).items():
         data.setlist(key, [str(v) for v in values])
     return data
+
+
+def _checked_answers(room, form) -> dict:
+    """A single booking's answers as the form cleaned them (the confirmation page shows them),
+    for its token: the final POST books from them without building and cleaning the form again
+    (issue #20: the form was a sixth of that request). They are this project's own signed
+    values, and ``booking_create`` checks every rule again under its locks."""
+    data = form.cleaned_data
+    group = data.get("group")
+    return {
+        "r": room.pk,
+        "s": data["start"].isoformat(),
+        "e": data["end"].isoformat(),
+        "g": group.pk if group is not None else None,
+        "k": str(data.get("kind") or Booking.Kind.GROUP),
+        "n": data["attendees"],
+        "p": data["purpose"],
+        "q": [[item.pk, quantity] for item, quantity in form.equipment_wanted().items()],
+    }
+
+
+def _confirmed_arguments(request, room, groups, answers) -> dict | None:
+    """``booking_create``'s arguments from a token's checked answers; None when the token
+    holds none (signed before they rode along) or names another room. A group the user may
+    no longer book for is refused (403), as the form would."""
+    if not isinstance(answers, dict) or answers.get("r") != room.pk:
+        return None
+    try:
+        start = dt.datetime.fromisoformat(answers["s"])
+        end = dt.datetime.fromisoformat(answers["e"])
+        group_id = answers["g"]
+        equipment = {int(pk): int(quantity) for pk, quantity in answers["q"]}
+        arguments = {
+            "actor": request.user,
+            "room": room,
+            "start": start,
+            "end": end,
+            "group": None,
+            "attendees": int(answers["n"]),
+            "equipment": equipment,
+            "kind": str(answers["k"]),
+            "purpose": str(answers["p"]),
+        }
+    except (KeyError, TypeError, ValueError):
+        return None
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        return None
+    if group_id is not None:
+        arguments["group"] = _allowed_group(groups, group_id)
+    return arguments
+
+
+def _allowed_group(groups, group_id):
+    """The group of ``group_id`` among those the user may book for (``bookable_groups``: a
+    member's list, or staff's query set of every registered group); 403 otherwise."""
+    if isinstance(groups, list | tuple):
+        group = next((g for g in groups if g.pk == group_id), None)
+    else:
+        group = groups.filter(pk=group_id).first() if isinstance(group_id, int) else None
+    if group is None:
+        raise PermissionDenied
+    return group
 
 
 def _booking_arguments(request, room, form) -> dict | None:
@@ -170,23 +241,35 @@ def book(request, slug):
     if request.method == "POST":
         action = request.POST.get("action")
         data = request.POST
+        problems = None
         if action in ("book_confirmed", "back"):
-            data = _data_from_token(request)
-            if data is None:
+            payload = _payload_from_token(request)
+            if payload is None:
                 messages.error(
                     request,
                     _("The booking could not be read back. Please fill in the form again."),
                 )
                 return redirect("facilities:book", slug=room.slug)
+            data = _form_data(payload)
+            if action == "book_confirmed":
+                arguments = _confirmed_arguments(request, room, groups, payload.get("a"))
+                if arguments is not None:
+                    outcome = _book_confirmed(request, arguments)
+                    if not isinstance(outcome, list):
+                        return outcome
+                    problems = outcome  # the form is shown again with them
         form = BookingForm(data, room=room, groups=groups, staff=staff)
         _refuse_crafted_group(form)
         if action == "back":
             form.is_valid()
             form = BookingForm(initial=_initial_from(form), room=room, groups=groups, staff=staff)
         elif action == "book_confirmed":
-            response = _book_confirmed(request, room, form)
-            if response is not None:
-                return response
+            if problems is None:  # a token without its checked answers: through the form
+                problems = _book_confirmed_form(request, room, form)
+                if not isinstance(problems, list):
+                    return problems
+            form.is_valid()
+            add_problems(form, problems)
         elif data.get("repeat", REPEAT_NONE) == REPEAT_NONE:
             check = _check_form(request, room, form)
             if form.is_valid() and check is not None:
@@ -263,29 +346,33 @@ def _confirm_page(request, room, form, check):
             "deadline": start - dt.timedelta(hours=room.cancel_deadline_hours),
             "needs_approval": check.needs_approval,
             "warnings": check.warnings,
-            "token": _token_for(request, form.data),
+            "token": _token_for(request, form.data, _checked_answers(room, form)),
         },
     )
 
 
-def _book_confirmed(request, room, form):
-    """The final POST: the answers come back from the signed token and are checked again."""
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
-    if data["repeat"] != REPEAT_NONE:
-        return None
+def _book_confirmed_form(request, room, form):
+    """The final POST of a token holding only the form's fields: read through the form.
+    Returns the response, or the problems to show on the form."""
+    if not form.is_valid() or form.cleaned_data["repeat"] != REPEAT_NONE:
+        return []
     arguments = _booking_arguments(request, room, form)
+    return _book_confirmed(request, {**arguments, "purpose": form.cleaned_data["purpose"]})
+
+
+def _book_confirmed(request, arguments: dict):
+    """The final POST: the booking made with the answers the confirmation page showed, every
+    rule checked again. Returns the redirect, or the problems (a list) when it could not be
+    made (the form is then shown again with them)."""
     try:
-        booking = services.booking_create(purpose=data["purpose"], **arguments)
+        booking = services.booking_create(**arguments)
     except BookingNotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except BookingError as exc:
-        add_problems(form, error_list(exc))
         messages.error(
             request, _("The booking could not be made: please check the messages below.")
         )
-        return None
+        return error_list(exc)
     if booking.status == Booking.Status.REQUESTED:
         messages.success(request, _("Your request was sent. Staff will confirm it by e-mail."))
     else:

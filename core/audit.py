@@ -110,13 +110,11 @@ def check_action(action: str) -> None:
     logger.error("Unregistered audit key %r written", action)
 
 
-def log_action(
-    *, actor, action: str, target: models.Model | None = None, at=None, **data
-) -> AuditLog:
-    """``at``: when the action happened, for a service replaying a past step (the demo seeder);
-    the real time otherwise."""
+def audit_entry(*, actor, action: str, target: models.Model | None = None, **data) -> AuditLog:
+    """The unsaved row ``log_action`` writes (for a service that writes it in a statement of its
+    own with its target: ``facilities.services.bookings``)."""
     check_action(action)
-    entry = AuditLog.objects.create(
+    return AuditLog(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -124,6 +122,15 @@ def log_action(
         target_repr=str(target)[:200] if target is not None else "",
         data=data,
     )
+
+
+def log_action(
+    *, actor, action: str, target: models.Model | None = None, at=None, **data
+) -> AuditLog:
+    """``at``: when the action happened, for a service replaying a past step (the demo seeder);
+    the real time otherwise."""
+    entry = audit_entry(actor=actor, action=action, target=target, **data)
+    entry.save(force_insert=True)
     if at is not None:
         entry.created_at = at
         entry.save(update_fields=["created_at"])

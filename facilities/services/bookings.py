@@ -21,12 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
-from core.audit import log_action
+from core.audit import audit_entry, log_action
 from facilities import notifications
 from facilities.calendar import OfficeCalendar
 from facilities.models import (
     Booking,
-    BookingEquipment,
     BookingSeries,
     Equipment,
     Room,
@@ -43,7 +42,7 @@ from facilities.rules import (
     normalise_equipment,
     same_group_elsewhere,
 )
-from facilities.services._common import lock_group, locked_booking, tells_group
+from facilities.services._common import insert_booking, lock_group, locked_booking, tells_group
 from groups.models import Group
 
 
@@ -249,36 +248,22 @@ def booking_create(
             else Booking.Status.CONFIRMED
         )
         purpose = (purpose or "").strip()[:200]
-        # No savepoint of its own (two round trips, issue #20): a clash ends this whole atomic
-        # block with BookingError, which rolls it back (to its own savepoint when a series or
-        # an event books inside a transaction of theirs and goes on).
-        try:
-            booking = Booking.objects.create(
-                room=room,
-                group=group,
-                kind=kind,
-                status=status,
-                start=start,
-                end=end,
-                period=Booking.period_for(start, end, room.buffer_minutes),
-                purpose=purpose,
-                attendees=attendees,
-                series=series,
-                booked_by=actor,
-                decided_by=actor if staff else None,
-                decided_at=now if staff else None,
-            )
-        except IntegrityError as exc:
-            if is_exclusion_violation(exc):
-                raise BookingError(
-                    _("Someone has just booked this time. Please choose another time."),
-                    code="clash",
-                ) from exc
-            raise
-        BookingEquipment.objects.bulk_create(
-            BookingEquipment(booking=booking, equipment=e, quantity=q) for e, q in items.items()
+        booking = Booking(
+            room=room,
+            group=group,
+            kind=kind,
+            status=status,
+            start=start,
+            end=end,
+            period=Booking.period_for(start, end, room.buffer_minutes),
+            purpose=purpose,
+            attendees=attendees,
+            series=series,
+            booked_by=actor,
+            decided_by=actor if staff else None,
+            decided_at=now if staff else None,
         )
-        log_action(
+        audit = audit_entry(
             actor=actor,
             action="facilities.booking_create",
             target=booking,
@@ -287,6 +272,18 @@ def booking_create(
             group=group.pk if group else None,
             equipment={e.name: q for e, q in items.items()},
         )
+        # No savepoint of its own (two round trips, issue #20): a clash ends this whole atomic
+        # block with BookingError, which rolls it back (to its own savepoint when a series or
+        # an event books inside a transaction of theirs and goes on).
+        try:
+            insert_booking(booking, items, audit)
+        except IntegrityError as exc:
+            if is_exclusion_violation(exc):
+                raise BookingError(
+                    _("Someone has just booked this time. Please choose another time."),
+                    code="clash",
+                ) from exc
+            raise
         if notify and tells_group(booking):
             event = "received" if status == Booking.Status.REQUESTED else "confirmed"
             notifications.send_later(event, [booking])

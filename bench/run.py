@@ -686,12 +686,10 @@ def confirm_first(user, slot: Slot):
     if response.status_code != 200 or not forms:
         return client, None
     fields = {k: v for k, v in forms[-1].items() if v is not None and k != "csrfmiddlewaretoken"}
-    response = client.post(path, _slot_fields(fields, slot))
-    confirm = [f for f in _post_forms(response, least=1) if "token" in f]
-    if response.status_code != 200 or not confirm:
+    confirmed = confirmed_body(client, slot, fields)
+    if confirmed is None:
         return client, None
-    body = {"token": confirm[0]["token"], "action": "book_confirmed"}
-    return client, {"path": path, "body": body, "fields": fields}
+    return client, {"path": path, "body": confirmed[1], "fields": fields}
 
 
 def _post_forms(response, least: int = 2) -> list[dict]:
@@ -701,9 +699,9 @@ def _post_forms(response, least: int = 2) -> list[dict]:
 
 
 def confirmed_body(client, slot: Slot, fields: dict) -> tuple[str, dict] | None:
-    """The confirmation's body for another of the member's slots: the same form's fields with
-    this slot's day, hours and equipment posted to the confirmation page by the member's
-    client, and the token that page signs (the checked answers the final POST books from).
+    """The confirmation's body for one of the member's slots: the form's fields with this
+    slot's day, hours and equipment posted to the confirmation page by the member's client,
+    and the token that page signs (the checked answers the final POST books from).
     None when the page does not come (the rules say no to this slot)."""
     path = _book_path(slot)
     response = client.post(path, _slot_fields(fields, slot))

@@ -11,7 +11,7 @@ does (with each field's ``from_db_value``, e.g. JSON).
 
 from __future__ import annotations
 
-from django.db import connections, models
+from django.db import connections, models, router
 
 
 def insert_parts(obj: models.Model, connection) -> tuple[list[str], list[str], list]:
@@ -57,12 +57,12 @@ def width(model: type[models.Model]) -> int:
 
 
 def fetch(
-    model: type[models.Model], where: str, params, *, suffix: str = "", using: str = "default"
+    model: type[models.Model], where: str, params, *, suffix: str = "", using: str | None = None
 ) -> list[models.Model]:
     """The ``model`` rows (alias ``t``) meeting ``where`` (plain SQL with ``%s`` parameters),
     then ``suffix`` (ORDER BY, FOR UPDATE), as instances: the ORM's ``filter(...)`` without
     building the statement on every call."""
-    connection = connections[using]
+    connection = connections[using or router.db_for_read(model)]
     qn = connection.ops.quote_name
     sql = (
         f"SELECT {select_list(model, 't', connection)} FROM {qn(model._meta.db_table)} t"

@@ -18,6 +18,7 @@ import jpholiday
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from core import sqlrows
 from core.fiscal import TOKYO
 from facilities.models import ClosedDay, FacilitySettings, OpeningHours
 
@@ -61,12 +62,11 @@ class OfficeCalendar:
     def load(cls, first: dt.date, last: dt.date) -> OfficeCalendar:
         # One round trip instead of three (issue #20: every booking and grid reads it): the
         # hours and the range's closed days ride along as JSON arrays, in the models' orders.
-        # Plain SQL: built with the ORM it took about ten times as long in Python.
-        fields = FacilitySettings._meta.concrete_fields
-        columns = ", ".join(f's."{f.column}"' for f in fields)
+        # Plain SQL (the columns and instance by core.sqlrows): built with the ORM it took about
+        # ten times as long in Python.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {columns}, "
+                f"SELECT {sqlrows.select_list(FacilitySettings, 's', connection)}, "
                 "(SELECT COALESCE(json_agg(json_build_array(h.weekday, h.opens, h.closes)"
                 f" ORDER BY h.weekday), '[]')::text FROM {OpeningHours._meta.db_table} h), "
                 "(SELECT COALESCE(json_agg(json_build_array(c.date, c.room_id, c.reason)"
@@ -79,10 +79,8 @@ class OfficeCalendar:
         if row is None:  # no settings row yet: made with its defaults, then read again
             FacilitySettings.load()
             return cls.load(first, last)
-        rules = FacilitySettings.from_db(
-            connection.alias, [f.attname for f in fields], row[: len(fields)]
-        )
-        hours, closed = (json.loads(value) for value in row[len(fields) :])
+        rules = sqlrows.instance(FacilitySettings, row, 0, connection)
+        hours, closed = (json.loads(value) for value in row[sqlrows.width(FacilitySettings) :])
         cal = cls(
             first=first,
             last=last,

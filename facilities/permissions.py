@@ -34,6 +34,18 @@ def bookable_groups(user, memberships: dict | None = None):
     return groups_user_can_act_for(user)
 
 
+def bookable_group(groups, group_id) -> Group:
+    """The group of ``group_id`` among ``groups`` (``bookable_groups``' answer: a member's list,
+    or staff's query set of every registered group); 403 for any other."""
+    if isinstance(groups, list | tuple):
+        group = next((g for g in groups if g.pk == group_id), None)
+    else:
+        group = groups.filter(pk=group_id).first() if isinstance(group_id, int) else None
+    if group is None:
+        raise PermissionDenied
+    return group
+
+
 def can_use_booking_form(user, room: Room, memberships: dict | None = None) -> bool:
     """With ``memberships`` (all of the user's, read with their groups: the booking view reads
     them for its checks) the answer needs no query (issue #20)."""

@@ -37,6 +37,7 @@ from facilities.models import (
     Room,
 )
 from facilities.permissions import (
+    bookable_group,
     bookable_groups,
     booking_for_member,
     can_cancel_booking,
@@ -171,20 +172,8 @@ def _confirmed_arguments(request, room, groups, answers) -> dict | None:
     if timezone.is_naive(start) or timezone.is_naive(end):
         return None
     if group_id is not None:
-        arguments["group"] = _allowed_group(groups, group_id)
+        arguments["group"] = bookable_group(groups, group_id)
     return arguments
-
-
-def _allowed_group(groups, group_id):
-    """The group of ``group_id`` among those the user may book for (``bookable_groups``: a
-    member's list, or staff's query set of every registered group); 403 otherwise."""
-    if isinstance(groups, list | tuple):
-        group = next((g for g in groups if g.pk == group_id), None)
-    else:
-        group = groups.filter(pk=group_id).first() if isinstance(group_id, int) else None
-    if group is None:
-        raise PermissionDenied
-    return group
 
 
 def _booking_arguments(request, room, form) -> dict | None:

@@ -28,7 +28,6 @@ from facilities.calendar import OfficeCalendar
 from facilities.models import (
     Booking,
     BookingSeries,
-    Equipment,
     Room,
 )
 from facilities.permissions import can_cancel_booking, can_manage_booking
@@ -290,15 +289,6 @@ def booking_create(
             event = "received" if status == Booking.Status.REQUESTED else "confirmed"
             notifications.send_later(event, [booking])
     return booking
-
-
-def lock_equipment(items: dict) -> dict:
-    """Lock the equipment rows in primary-key order (after the room's row), fresh."""
-    if not items:
-        return {}
-    locked = Equipment.objects.select_for_update().filter(pk__in=[e.pk for e in items])
-    locked = {e.pk: e for e in locked.order_by("pk")}
-    return {locked[e.pk]: q for e, q in items.items()}
 
 
 def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool = False):

@@ -34,7 +34,6 @@ from facilities.services._common import lock_group, locked_booking, tells_group
 from facilities.services.bookings import (
     _problems,
     is_exclusion_violation,
-    lock_equipment,
     needs_approval,
     raise_problems,
 )
@@ -101,7 +100,8 @@ def booking_change(
         _check_changeable(actor, old, staff, now)
         before_items = _equipment_of(old)
         wanted = before_items if equipment is None else equipment
-        items = lock_equipment(normalise_equipment(wanted))
+        # Read fresh and locked in one query, in key order, after the rooms and the booking.
+        items = normalise_equipment(wanted, for_update=True)
         attendees = old.attendees if attendees is None else attendees
         purpose = old.purpose if purpose is None else purpose
         raise_problems(

@@ -44,6 +44,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Extract, TruncMonth
 
+from core.aside import Aside
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf, fiscal_year_of
 from core.kpis import (
     YearsReading,
@@ -191,12 +192,33 @@ class Reading(YearsReading):
     (midnight in Asia/Tokyo, ``core.kpis.cutoff_instant``) when the report compares the running
     year with the year before to the same day."""
 
+    _aside: Aside | None = None
+
+    def read_aside(self) -> None:
+        """Start reading the rows now, on a connection of their own (``core.aside``): the
+        report gathers the other sources' figures meanwhile and asks for these last
+        (``waiting``)."""
+        if self._aside is None and "_rows" not in self.__dict__:
+            self._aside = Aside(self._read)
+
+    @property
+    def started(self) -> bool:
+        """Whether the rows are read, or being read aside."""
+        return self._aside is not None or "_rows" in self.__dict__
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the rows are being read aside and not asked for yet."""
+        return self._aside is not None and self._aside.in_thread and "_rows" not in self.__dict__
+
     @cached_property
     def _rows(self) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+        return self._aside.value() if self._aside is not None else self._read()
+
+    def _read(self) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
         """(bookings, loans, walk-ins, the last year's use by group): bookings as (month, room
-        id, status, before the cut,
-        n, time booked, headcount); loans and walk-ins as (month, before the cut, n); use by
-        group as (group id, used bookings, headcount).
+        id, status, before the cut, n, time booked, headcount); loans and walk-ins as (month,
+        before the cut, n); use by group as (group id, used bookings, headcount).
         The time booked is summed as intervals (exact, as the decimal seconds they replace:
         adding them up here gives what one SQL sum over the same bookings gives) and read back
         as timedeltas: cheaper to sum in SQL than the seconds of each booking as decimals."""
@@ -398,6 +420,13 @@ class Reading(YearsReading):
 _READING: ContextVar[Reading | None] = ContextVar("facilities_kpis_reading", default=None)
 
 
+def waiting() -> bool:
+    """Whether the rows of the ``reading`` in force are still being read aside (asked for
+    after the other sources' figures, ``reports.kpis``)."""
+    read = _READING.get()
+    return read is not None and read.waiting
+
+
 @contextmanager
 def reading(read: Reading) -> Iterator[Reading]:
     """Within the block, ``yearly``, ``monthly`` and ``rooms`` answer from ``read``'s rows for
@@ -522,8 +551,8 @@ def use_by_group(fy: FiscalYear) -> dict[int, dict]:
     the headcounts recorded for their used bookings), one query (none within the ``reading``
     of a year's report whose last year it is, once its rows are read)."""
     read = _READING.get()
-    # Only from rows already read: their query is much dearer than this one alone.
-    if read is not None and read.last == fy.year and "_rows" in read.__dict__:
+    # Only from rows read (or being read): their query is much dearer than this one alone.
+    if read is not None and read.last == fy.year and read.started:
         return read.use_by_group()
     return {
         row["group"]: {"bookings_used": row["n"], "users": row["people"] or 0}

@@ -506,7 +506,14 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["room", "start"]),
             models.Index(fields=["group", "start"]),
-            models.Index(fields=["start"]),
+            # By time, with the columns the reports count carried in the index: a year's
+            # report reads two years of bookings (tens of thousands) from the index alone,
+            # without visiting each booking's row (issue #20: a fifth of its time).
+            models.Index(
+                fields=["start"],
+                include=["id", "room", "status", "kind", "end", "actual_headcount", "group"],
+                name="facilities_booking_start_cover",
+            ),
             models.Index(fields=["status", "start"]),
             # Live bookings by time alone, every room: the equipment in use at a time and the
             # grids of a day (issue #20). The exclusion constraint's index leads with the room,

@@ -319,6 +319,10 @@ class YearReport:
 
     @contextlib.contextmanager
     def _reading(self):
+        if "facilities" in self.sources:
+            # The two years' bookings, the dearest statement, read aside while the other
+            # sources' figures are gathered (issue #20; nothing if they are read already).
+            self._facility_rows.read_aside()
         with (
             kpis.source("facilities").reading(self._facility_rows),
             kpis.source("groups").reading(self._register),

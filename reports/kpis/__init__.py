@@ -156,7 +156,16 @@ def _wait_for(key: str, lock: str):
 
 
 def _answers(first: int | None, last: int, names: tuple[str, ...]) -> list[dict]:
-    return [source(name).yearly(first=first, last=last) for name in names]
+    """Each source's ``yearly``, in the order of ``names``. A source whose rows are still being
+    read aside (``waiting``) is asked last: the others' figures are gathered meanwhile."""
+    order = sorted(names, key=_waiting)  # stable: the others keep their order
+    answers = {name: source(name).yearly(first=first, last=last) for name in order}
+    return [answers[name] for name in names]
+
+
+def _waiting(name: str) -> bool:
+    waiting = getattr(source(name), "waiting", None)
+    return waiting is not None and waiting()
 
 
 def _cached_answers(

@@ -9,6 +9,9 @@ each with one aggregate query per table:
 - ``monthly(fy)`` → ``{first_day_of_month: {key: value}}`` for the twelve months of ``fy``,
   grouped in SQL with ``TruncMonth`` in Asia/Tokyo.
 
+A source may also say ``waiting()``: its rows are still being read aside (``core.aside``), so
+its answer is asked for after the others'.
+
 Besides the KPI keys a source may return breakdown keys ``"<kpi>.<dimension>.<value>"`` (e.g.
 ``"consultations.channel.phone"``) with labels from ``breakdown_labels()``.
 

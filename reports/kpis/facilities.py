@@ -15,6 +15,8 @@ utilisation = kpis.utilisation
 # A year's report reads its two years' bookings once (``YearReport._reading``).
 Reading = kpis.Reading
 reading = kpis.reading
+# Whether its rows are still being read aside: its answer is asked for last (``_answers``).
+waiting = kpis.waiting
 
 
 def open_hours(fy: FiscalYear) -> dict:

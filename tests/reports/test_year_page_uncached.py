@@ -6,6 +6,7 @@ compared day's edge, maintenance, cancelled, missed, requested and future bookin
 
 import contextlib
 import datetime as dt
+import threading
 import types
 
 import pytest
@@ -20,6 +21,7 @@ from events import kpis as event_kpis
 from facilities import kpis as facility_kpis
 from groups import kpis as group_kpis
 from groups.models import ActivityField
+from reports import kpis
 from reports.annual import YearReport
 from tests.reports.factories import (
     attendance,
@@ -340,6 +342,44 @@ def test_the_year_report_shows_what_each_figures_own_query_gives(not_kept, set_t
     assert once.values == apart.values and once.previous_values == apart.previous_values
     assert once.details.by_field == apart.details.by_field
     assert once.details.groups == apart.details.groups
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("year", [2025, 2024])
+def test_the_bookings_read_aside_give_the_report_what_each_figures_own_query_gives(
+    not_kept, set_today, monkeypatch, year
+):
+    """Outside a transaction, as a request runs, the two years' bookings are read aside (in a
+    thread, on a connection of their own) while the other sources' figures are gathered:
+    asked for last, they give the same figures."""
+    set_today(D(2026, 1, 15))
+    edges(reverse=False)
+    office_years(2023, 2025)
+    threads, asked = [], []
+    read = facility_kpis.Reading._read
+
+    def recorded(self):
+        threads.append(threading.current_thread())
+        return read(self)
+
+    monkeypatch.setattr(facility_kpis.Reading, "_read", recorded)
+    for name in kpis.SOURCES:
+        source = kpis.source(name)
+        monkeypatch.setattr(
+            source,
+            "yearly",
+            lambda yearly=source.yearly, name=name, **kw: asked.append(name) or yearly(**kw),
+        )
+    aside, apart = YearReport(year), _without_reading(YearReport(year))
+    for part in ("yearly", "first_years", "months", "rooms", "previous_rooms"):
+        assert aside._data[part] == apart._data[part], part
+    assert aside.previous_to_date == apart.previous_to_date
+    assert aside.values == apart.values and aside.previous_values == apart.previous_values
+    assert aside.details.by_field == apart.details.by_field
+    # Read once, in a thread of its own; every other source was asked first.
+    assert threads == [threads[0]] and threads[0] is not threading.current_thread()
+    first = asked[: len(kpis.SOURCES)]
+    assert sorted(first) == sorted(kpis.SOURCES) and first[-1] == "facilities"
 
 
 def _queries(client, url: str) -> int:

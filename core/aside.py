@@ -9,16 +9,21 @@ other, and the request waits only for what is left of it when it needs the rows.
 Inside a transaction (``atomic``), the read is not run aside: another connection would not see
 the transaction's own writes (nor, in tests, the test's data). It runs in the caller's thread
 when its value is first asked for, as it would without this module. The aside connection is
-opened for the read and closed after it: no connection is left behind in a thread.
+opened for the read and closed after it: no connection is left behind in a thread. The read runs
+in a copy of the caller's context (its context variables, e.g. a report's ``counted_until``
+day) with the caller's time zone and language active (Django keeps those per thread), so it
+reads what it would have read in the caller's thread.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone, translation
 
 T = TypeVar("T")
 
@@ -38,12 +43,20 @@ class Aside(Generic[T]):
         self._thread: threading.Thread | None = None
         self.in_thread = not connections[using].in_atomic_block
         if self.in_thread:
-            self._thread = threading.Thread(target=self._run, name="aside-read", daemon=True)
+            context = contextvars.copy_context()
+            zone, language = timezone.get_current_timezone(), translation.get_language()
+            self._thread = threading.Thread(
+                target=context.run,
+                args=(self._run, zone, language),
+                name="aside-read",
+                daemon=True,
+            )
             self._thread.start()
 
-    def _run(self) -> None:
+    def _run(self, zone, language: str | None) -> None:
         try:
-            self._value = self._read()
+            with timezone.override(zone), translation.override(language):
+                self._value = self._read()
             self._done = True
         except Exception:
             pass  # read again by value(), in the caller's thread: it raises what it meets

@@ -3,11 +3,13 @@ connection of its own while the caller goes on; inside one, in the caller's thre
 (it sees the transaction's writes); the same value either way; a read that fails aside is read
 again by the caller; no connection is left open."""
 
+import contextvars
 import threading
 import time
 
 import pytest
 from django.db import OperationalError, ProgrammingError, connection
+from django.utils import timezone, translation
 
 from core.aside import Aside
 from groups.models import ActivityField
@@ -102,3 +104,29 @@ def test_a_read_that_fails_in_both_raises_the_callers_error():
     with pytest.raises(ProgrammingError, match="no such column"):
         Aside(read).value()
     assert len(threads) == 2 and threads[1] is threading.current_thread()
+
+
+DAY = contextvars.ContextVar("day", default="no day")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_read_aside_sees_the_callers_context():
+    """Its time zone, language and context variables, as the caller's thread would."""
+
+    def read():
+        return (
+            threading.current_thread(),
+            timezone.get_current_timezone_name(),
+            translation.get_language(),
+            DAY.get(),
+        )
+
+    token = DAY.set("2025-01-15")
+    try:
+        with timezone.override("UTC"), translation.override("en"):
+            aside = Aside(read)
+            thread, *seen = aside.value()
+    finally:
+        DAY.reset(token)
+    assert aside.in_thread and thread is not threading.current_thread()
+    assert seen == ["UTC", "en", "2025-01-15"]

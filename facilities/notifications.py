@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from core.jobs import StatementJob, job_in_statement
 from groups.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -146,6 +147,25 @@ def send_later(
         reason=reason,
         previous=previous,
         is_change=hasattr(bookings[0], "replaced_booking"),
+    )
+
+
+def mail_job_with_insert(event: str, booking) -> StatementJob | None:
+    """The mail of a booking being inserted, as a job its insert statement queues (``send_later``
+    without a statement of its own, issue #20: its id is only known in that statement). None
+    when mails are sent in the request (``send_later`` is called after the insert then)."""
+    assert event in EVENTS, event
+    if not getattr(settings, "FACILITIES_MAIL_IN_BACKGROUND", False):
+        return None
+    from facilities.tasks import mail_lock, send_booking_mail  # that module imports this one
+
+    return job_in_statement(
+        send_booking_mail.configure(lock=mail_lock(booking)),
+        id_argument="booking_ids",
+        event=event,
+        reason="",
+        previous=None,
+        is_change=False,
     )
 
 

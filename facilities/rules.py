@@ -356,7 +356,7 @@ def _rule_reads(
         f" NULL::boolean FROM {Booking._meta.db_table} b"
         f" WHERE b.room_id = %(room)s AND b.status IN {LIVE_SQL}"
         " AND b.period && tstzrange(%(lower)s, %(upper)s, %(bounds)s)"
-        ' AND b.id <> %(replacing)s ORDER BY b."start" LIMIT 1)'
+        " AND b.id <> %(replacing)s)"
     )
     if equipment_ids:
         in_use, in_use_params = equipment_in_use_sql(
@@ -377,7 +377,11 @@ def _rule_reads(
         elif tag == 1:
             used[row_id] = length or dt.timedelta()
         elif tag == 2:
-            clash = (first, second)
+            # The first of the room's bookings meeting this one (a few at most). Picked here,
+            # not by ORDER BY ... LIMIT 1: that lures a generic plan into walking the room's
+            # bookings in order of start (see ``services._common.lock_group``).
+            if clash is None or first < clash[0]:
+                clash = (first, second)
         else:
             in_use_rows.append((row_id, first, second, number))
     facts = GroupFacts(suspended=suspended, used=used) if asks_facts else None

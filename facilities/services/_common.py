@@ -7,6 +7,7 @@ from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
+from core.jobs import StatementJob
 from core.models import AuditLog
 from core.sqlrows import insert_parts
 from facilities.models import Booking, BookingEquipment, Equipment
@@ -17,11 +18,28 @@ from groups.models import Group
 GROUP_LOCK_NAMESPACE = 4_204_001
 
 
-def lock_group(group: Group) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)", [GROUP_LOCK_NAMESPACE, group.pk % 2**31]
-        )
+def lock_group(group: Group | None, *, generic_plans: bool = False) -> None:
+    """Take ``group``'s advisory lock (None: no lock) and, with ``generic_plans``, have the rest
+    of the transaction's statements planned once per connection, both in one statement.
+
+    Why generic plans (issue #20): the booking's rules read (``rules._rule_reads``: four scans
+    of the bookings table, which has twelve indexes) took about five times as long to plan
+    (1.1 ms) as to run, and PostgreSQL planned it afresh for every booking, its generic plan's
+    estimate (made without the parameters' values) looking dearer than a plan for the values
+    at hand. Its generic plan runs as fast (the exclusion constraint's index for the clash, the
+    live bookings' period index for the equipment), and the other statements of a booking's
+    transaction read or write rows by key. ``SET LOCAL`` lasts until the transaction ends: ask
+    for it only in a transaction of the booking's own (a caller's transaction, a series or an
+    event, goes on with statements of its own)."""
+    columns, params = [], []
+    if group is not None:
+        columns.append("pg_advisory_xact_lock(%s, %s)")
+        params += [GROUP_LOCK_NAMESPACE, group.pk % 2**31]
+    if generic_plans:
+        columns.append("set_config('plan_cache_mode', 'force_generic_plan', true)")
+    if columns:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)}", params)
 
 
 def tells_group(booking: Booking) -> bool:
@@ -42,12 +60,18 @@ def locked_booking(booking: Booking) -> Booking:
     )
 
 
-def insert_booking(booking: Booking, items: dict[Equipment, int], audit: AuditLog) -> None:
+def insert_booking(
+    booking: Booking,
+    items: dict[Equipment, int],
+    audit: AuditLog,
+    job: StatementJob | None = None,
+) -> None:
     """Write the new ``booking``, its equipment and its audit row (naming the booking) in one
     statement (issue #20: three statements, each built by the ORM, were a fifth of the booking
-    POST). The rows are what the ORM would write (``core.sqlrows.insert_parts``), and the
-    signals a save sends are sent as a save sends them (the grids' and the signed-in pages'
-    versions are renewed by them)."""
+    POST), and queue ``job`` (its mail, ``notifications.mail_job_with_insert``) in it too. The
+    rows are what the ORM would write (``core.sqlrows.insert_parts``), and the signals a save
+    sends are sent as a save sends them (the grids' and the signed-in pages' versions are
+    renewed by them)."""
     using = router.db_for_write(Booking, instance=booking)
     connection = connections[using]
     qn = connection.ops.quote_name
@@ -68,13 +92,16 @@ def insert_booking(booking: Booking, items: dict[Equipment, int], audit: AuditLo
         " unnest(%s::bigint[], %s::integer[]) AS x(equipment, quantity)),"
         f" a AS (INSERT INTO {qn(AuditLog._meta.db_table)} ({', '.join(audit_columns)})"
         f" SELECT {', '.join(audit_marks)} FROM b RETURNING {qn(AuditLog._meta.pk.column)} AS id)"
-        " SELECT b.id, a.id FROM b, a"
+        + (f", j AS ({job.sql('b')})" if job is not None else "")
+        # The job's clause runs only when the statement reads it (it is no INSERT itself).
+        + (" SELECT b.id, a.id FROM b, a, j" if job is not None else " SELECT b.id, a.id FROM b, a")
     )
     params = [
         *values,
         [e.pk for e in items],
         list(items.values()),
         *audit_values,
+        *(job.params if job is not None else []),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

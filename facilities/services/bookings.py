@@ -216,13 +216,14 @@ def booking_create(
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValueError("booking_create needs aware datetimes")
     now = timezone.now()
+    own_transaction = not transaction.get_connection().in_atomic_block
     with transaction.atomic():
         # The day's calendar and rules are read once (they take no lock, before or after).
         cal = _calendar(start)
         rules = cal.rules
         limited = rules.group_monthly_hours is not None or room.group_monthly_hours is not None
-        if kind == Booking.Kind.GROUP and not staff and group is not None and limited:
-            lock_group(group)
+        locks_group = kind == Booking.Kind.GROUP and not staff and group is not None and limited
+        lock_group(group if locks_group else None, generic_plans=own_transaction)
         # Read fresh and locked (plain SQL: the ORM's query cost more to build than to run).
         room = sqlrows.fetch(Room, 't."id" = %s', [room.pk], suffix=" FOR UPDATE")[0]
         # Read and locked in one query, in primary-key order, after the room (see above).
@@ -273,11 +274,14 @@ def booking_create(
             group=group.pk if group else None,
             equipment={e.name: q for e, q in items.items()},
         )
+        mail = notify and tells_group(booking)
+        event = "received" if status == Booking.Status.REQUESTED else "confirmed"
+        job = notifications.mail_job_with_insert(event, booking) if mail else None
         # No savepoint of its own (two round trips, issue #20): a clash ends this whole atomic
         # block with BookingError, which rolls it back (to its own savepoint when a series or
         # an event books inside a transaction of theirs and goes on).
         try:
-            insert_booking(booking, items, audit)
+            insert_booking(booking, items, audit, job=job)
         except IntegrityError as exc:
             if is_exclusion_violation(exc):
                 raise BookingError(
@@ -285,8 +289,7 @@ def booking_create(
                     code="clash",
                 ) from exc
             raise
-        if notify and tells_group(booking):
-            event = "received" if status == Booking.Status.REQUESTED else "confirmed"
+        if mail and job is None:  # mails sent in the request, once this commits
             notifications.send_later(event, [booking])
     return booking
 

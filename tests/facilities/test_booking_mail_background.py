@@ -95,7 +95,14 @@ def test_a_booking_queues_one_job_and_sends_nothing_in_the_request(
     assert mail.outbox == []
     assert not SentMail.objects.exists()
     [job] = jobs()
+    # What send_booking_mail.configure(lock=...).defer(...) queues: the task's queue and
+    # priority, the group's lock (its mails go out in order), no queueing lock, at once.
     assert job.queue_name == "facilities"
+    assert job.priority == 0
+    assert job.lock == f"facilities-mail-group-{group.pk}"
+    assert job.queueing_lock is None
+    assert job.scheduled_at is None
+    assert job.status == "todo"
     assert job.args == {
         "event": "confirmed",
         "booking_ids": [booking.pk],

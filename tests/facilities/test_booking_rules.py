@@ -243,6 +243,18 @@ def test_an_overlapping_booking_is_refused_with_the_clashing_time(
     assert book(other_member, room, other_group, day, "12:00", "13:00")
 
 
+@pytest.mark.parametrize("written", [("10:00", "13:00"), ("13:00", "10:00")])
+def test_of_several_clashing_bookings_the_message_names_the_first(
+    written, member, other_member, group, other_group, room
+):
+    day = open_day()
+    for start in written:  # the database finds them in the order they were written
+        make_booking(room, at(day, start), at(day, f"{int(start[:2]) + 1}:00"), group=group)
+    message = refused("clash", other_member, room, other_group, day, "10:30", "13:30")
+    assert "10:00" in message and "11:00" in message
+    assert "13:00" not in message and "14:00" not in message
+
+
 def test_a_cancelled_booking_frees_its_time(member, group, room):
     day = open_day()
     make_booking(room, at(day, "10:00"), at(day, "12:00"), group=group, status="cancelled")

@@ -16,17 +16,17 @@ from tests.factories import GroupFactory
 from tests.performance import test_booking_post
 from tests.performance.test_booking_post import book, confirmation_token, signed_in_member
 
-# 41 queries before (47 with the mail log's second transaction), 13 now (and the content types
+# 41 queries before (47 with the mail log's second transaction), 12 now (and the content types
 # in a process's first booking): the session and the user; the member's memberships with their
 # groups (may they book, and for which group), the room (no form: the confirmation's token holds
 # the checked answers, and its group is one of the memberships' groups); in the transaction the
 # day's calendar (one query), the group's advisory lock, the room's lock, the equipment read and
 # locked at once, one read for the group's suspension and month's hours, the clash and the
-# equipment in use (bookings and loans), the booking with its equipment and audit row (one
-# statement), and the mail's job. In a test savepoints stand for BEGIN and COMMIT, and the
+# equipment in use (bookings and loans), and the booking with its equipment, its audit row and
+# its mail's job (one statement). In a test savepoints stand for BEGIN and COMMIT, and the
 # writes after commit (the viewers' data version, the grids' versions in one statement) do not
-# run: 14 round trips in production.
-BUDGET = 14
+# run: 13 round trips in production.
+BUDGET = 12
 
 
 @pytest.fixture

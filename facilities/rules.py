@@ -379,7 +379,7 @@ def _rule_reads(
         elif tag == 2:
             # The first of the room's bookings meeting this one (a few at most). Picked here,
             # not by ORDER BY ... LIMIT 1: that lures a generic plan into walking the room's
-            # bookings in order of start (see ``services._common.lock_group``).
+            # bookings in order of start (see ``services._common.lock_group_and_plan``).
             if clash is None or first < clash[0]:
                 clash = (first, second)
         else:

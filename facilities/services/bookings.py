@@ -42,7 +42,12 @@ from facilities.rules import (
     normalise_equipment,
     same_group_elsewhere,
 )
-from facilities.services._common import insert_booking, lock_group, locked_booking, tells_group
+from facilities.services._common import (
+    insert_booking,
+    lock_group_and_plan,
+    locked_booking,
+    tells_group,
+)
 from groups.models import Group
 
 
@@ -223,7 +228,7 @@ def booking_create(
         rules = cal.rules
         limited = rules.group_monthly_hours is not None or room.group_monthly_hours is not None
         locks_group = kind == Booking.Kind.GROUP and not staff and group is not None and limited
-        lock_group(group if locks_group else None, generic_plans=own_transaction)
+        lock_group_and_plan(group if locks_group else None, generic_plans=own_transaction)
         # Read fresh and locked (plain SQL: the ORM's query cost more to build than to run).
         room = sqlrows.fetch(Room, 't."id" = %s', [room.pk], suffix=" FOR UPDATE")[0]
         # Read and locked in one query, in primary-key order, after the room (see above).

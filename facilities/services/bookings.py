@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import psycopg.errors
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,7 +221,7 @@ def booking_create(
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValueError("booking_create needs aware datetimes")
     now = timezone.now()
-    own_transaction = not transaction.get_connection().in_atomic_block
+    own_transaction = not connection.in_atomic_block
     with transaction.atomic():
         # The day's calendar and rules are read once (they take no lock, before or after).
         cal = _calendar(start)

@@ -137,17 +137,8 @@ def send_later(
     if not getattr(settings, "FACILITIES_MAIL_IN_BACKGROUND", False):
         transaction.on_commit(lambda: send(event, bookings, reason=reason, previous=previous))
         return
-    from facilities.tasks import mail_lock, send_booking_mail  # that module imports this one
-
-    # One lock per group: its mails go out one after another in the order they were queued (a
-    # "confirmed" never arrives after the "cancelled" of the same booking).
-    send_booking_mail.configure(lock=mail_lock(bookings[0])).defer(
-        event=event,
-        booking_ids=[b.pk for b in bookings],
-        reason=reason,
-        previous=previous,
-        is_change=hasattr(bookings[0], "replaced_booking"),
-    )
+    deferrer, arguments = _mail_job(event, bookings[0], reason=reason, previous=previous)
+    deferrer.defer(booking_ids=[b.pk for b in bookings], **arguments)
 
 
 def mail_job_with_insert(event: str, booking) -> StatementJob | None:
@@ -157,16 +148,25 @@ def mail_job_with_insert(event: str, booking) -> StatementJob | None:
     assert event in EVENTS, event
     if not getattr(settings, "FACILITIES_MAIL_IN_BACKGROUND", False):
         return None
+    deferrer, arguments = _mail_job(event, booking)
+    return job_in_statement(deferrer, id_argument="booking_ids", **arguments)
+
+
+def _mail_job(event: str, first, *, reason: str = "", previous: dict | None = None):
+    """The mail job's deferrer and its arguments but the bookings' ids (``first``: the first
+    of the bookings it is about)."""
     from facilities.tasks import mail_lock, send_booking_mail  # that module imports this one
 
-    return job_in_statement(
-        send_booking_mail.configure(lock=mail_lock(booking)),
-        id_argument="booking_ids",
-        event=event,
-        reason="",
-        previous=None,
-        is_change=False,
-    )
+    # One lock per group: its mails go out one after another in the order they were queued (a
+    # "confirmed" never arrives after the "cancelled" of the same booking).
+    deferrer = send_booking_mail.configure(lock=mail_lock(first))
+    arguments = {
+        "event": event,
+        "reason": reason,
+        "previous": previous,
+        "is_change": hasattr(first, "replaced_booking"),
+    }
+    return deferrer, arguments
 
 
 def send(

@@ -96,9 +96,12 @@ def insert_booking(
         " unnest(%s::bigint[], %s::integer[]) AS x(equipment, quantity)),"
         f" a AS (INSERT INTO {qn(AuditLog._meta.db_table)} ({', '.join(audit_columns)})"
         f" SELECT {', '.join(audit_marks)} FROM b RETURNING {qn(AuditLog._meta.pk.column)} AS id)"
-        + (f", j AS ({job.sql('b')})" if job is not None else "")
         # The job's clause runs only when the statement reads it (it is no INSERT itself).
-        + (" SELECT b.id, a.id FROM b, a, j" if job is not None else " SELECT b.id, a.id FROM b, a")
+        + (
+            f", j AS ({job.sql('b')}) SELECT b.id, a.id FROM b, a, j"
+            if job is not None
+            else " SELECT b.id, a.id FROM b, a"
+        )
     )
     params = [
         *values,

@@ -18,10 +18,6 @@ from groups.models import Group
 GROUP_LOCK_NAMESPACE = 4_204_001
 
 
-def lock_group(group: Group) -> None:
-    lock_group_and_plan(group)
-
-
 def lock_group_and_plan(group: Group | None, *, generic_plans: bool = False) -> None:
     """Take ``group``'s advisory lock (None: no lock) and, with ``generic_plans``, have the rest
     of the transaction's statements planned once per connection, both in one statement.

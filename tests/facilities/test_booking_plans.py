@@ -1,12 +1,13 @@
 """A booking's rules read is planned once per connection (issue #20): in a transaction of the
 booking's own, its statements after the group's lock run with generic plans (SET LOCAL
 plan_cache_mode), which end with that transaction; a booking made inside a caller's transaction
-(a series, an event) leaves the caller's planning alone."""
+(a series, an event) leaves the caller's planning alone. A change of a booking
+(``booking_change``) takes the same lock and asks the same rules, so it plans them alike."""
 
 import pytest
 from django.db import connection, transaction
 
-from facilities.services import booking_create
+from facilities.services import booking_change, booking_create
 from tests.facilities.factories import at, open_day
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,3 +67,36 @@ def test_a_booking_inside_a_callers_transaction_leaves_its_planning_alone(
         book(member, group, room, projector, "13:00")
         assert current_mode() == "auto"
     assert modes == ["auto", "auto"]
+
+
+def move(member, booking, start):
+    hour = int(start[:2])
+    return booking_change(
+        actor=member,
+        booking=booking,
+        start=at(open_day(), start),
+        end=at(open_day(), f"{hour + 1:02d}:00"),
+    )
+
+
+def test_a_change_of_its_own_plans_its_rules_read_generically_and_only_there(
+    member, group, room, projector
+):
+    booking = book(member, group, room, projector, "10:00")
+    modes, watching = plan_modes_of_the_rules_read()
+    with watching:
+        moved = move(member, booking, "14:00")
+    assert moved.start == at(open_day(), "14:00")
+    assert modes == ["force_generic_plan"]
+    assert current_mode() == "auto"
+
+
+def test_a_change_inside_a_callers_transaction_leaves_its_planning_alone(
+    member, group, room, projector
+):
+    booking = book(member, group, room, projector, "10:00")
+    modes, watching = plan_modes_of_the_rules_read()
+    with watching, transaction.atomic():
+        move(member, booking, "14:00")
+        assert current_mode() == "auto"
+    assert modes == ["auto"]

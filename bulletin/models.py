@@ -127,11 +127,13 @@ class BulletinPost(models.Model):
         HIDDEN = "hidden", _("Hidden by staff")
         WITHDRAWN = "withdrawn", _("Withdrawn by the group")
 
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     group = models.ForeignKey(
         Group,
         verbose_name=pgettext_lazy("citizen group", "group"),
         on_delete=models.CASCADE,
         related_name="bulletin_posts",
+        db_index=False,
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,8 +167,9 @@ class BulletinPost(models.Model):
     expires_on = models.DateField(
         _("show until"), help_text=_("The post leaves the board after this day.")
     )
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     moderation_note = models.CharField(_("note from staff"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("posted"), auto_now_add=True, db_index=True)

@@ -680,11 +680,13 @@ class Evaluation(models.Model):
 
     CRITERIA = CRITERIA
 
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     project = models.ForeignKey(
         Project,
         verbose_name=_("joint project"),
         on_delete=models.CASCADE,
         related_name="evaluations",
+        db_index=False,
     )
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     rating_goals = models.PositiveSmallIntegerField(CRITERIA[0][1], validators=RATING)

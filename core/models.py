@@ -19,8 +19,14 @@ class AuditLog(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     target_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     target_id = models.CharField(max_length=64, blank=True)
     target_repr = models.CharField(_("target"), max_length=200, blank=True)

@@ -86,11 +86,11 @@ class Event(models.Model):
         blank=True,
         help_text=_("Letters, digits and hyphens; made from the date when left empty."),
     )
-    kind = models.CharField(
-        _("type"), max_length=20, choices=Kind.choices, default=Kind.EXCHANGE, db_index=True
-    )
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.EXCHANGE)
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
@@ -366,7 +366,10 @@ class Registration(models.Model):
         Status.LOTTERY_APPLIED,
     ]
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -556,7 +559,10 @@ class RegistrationQuestion(models.Model):
 
 
 class RegistrationAnswer(models.Model):
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.ForeignKey(
         RegistrationQuestion, on_delete=models.CASCADE, related_name="answers"
     )
@@ -763,7 +769,10 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choices = ArrayField(
         models.CharField(max_length=300), verbose_name=_("chosen options"), default=list, blank=True

@@ -578,8 +578,13 @@ class Booking(models.Model):
 class EquipmentLine(models.Model):
     """So many of one piece of equipment, on a room booking or a take-out loan."""
 
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     equipment = models.ForeignKey(
-        Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT, related_name="+"
+        Equipment,
+        verbose_name=_("equipment"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     quantity = models.PositiveSmallIntegerField(
         _("quantity"), default=1, validators=[MinValueValidator(1)]
@@ -593,7 +598,10 @@ class EquipmentLine(models.Model):
 
 
 class BookingEquipment(EquipmentLine):
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="equipment_items")
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="equipment_items", db_index=False
+    )
 
     class Meta:
         verbose_name = _("equipment on a booking")
@@ -723,11 +731,13 @@ class EquipmentLoan(models.Model):
     # Statuses a loan can still be cancelled from.
     OPEN_STATUSES = ("requested", "confirmed")
 
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     group = models.ForeignKey(
         Group,
         verbose_name=pgettext_lazy("citizen group", "group"),
         on_delete=models.PROTECT,
         related_name="equipment_loans",
+        db_index=False,
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -817,7 +827,10 @@ class EquipmentLoan(models.Model):
 
 
 class EquipmentLoanItem(EquipmentLine):
-    loan = models.ForeignKey(EquipmentLoan, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    loan = models.ForeignKey(
+        EquipmentLoan, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
 
     class Meta:
         verbose_name = _("equipment on a loan")

@@ -210,8 +210,9 @@ class Group(models.Model):
     representative_phone = models.CharField(_("representative's phone"), max_length=30)
     representative_address = models.CharField(_("representative's address"), max_length=200)
 
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED
     )
     applied_on = models.DateField(_("applied on"), null=True, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
@@ -308,7 +309,10 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         REPRESENTATIVE = "representative", _("Representative")
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -356,7 +360,10 @@ class RegistrationSequence(models.Model):
 class GroupRenewal(models.Model):
     """A representative confirmed the group's details for a fiscal year (年度更新)."""
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="renewals")
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="renewals", db_index=False
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -497,7 +504,10 @@ class ActivityRecord(models.Model):
 
     MAX_PHOTOS = 6
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="activity_records")
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="activity_records", db_index=False
+    )
     held_on = models.DateField(_("date of the activity"))
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(pgettext_lazy("activity record", "report"), max_length=5000)
@@ -535,6 +545,7 @@ class ActivityPhoto(models.Model):
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     # Who uploaded it and when: each member's hourly photo budget is counted from these.
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -542,6 +553,7 @@ class ActivityPhoto(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 

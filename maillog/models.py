@@ -73,6 +73,7 @@ class SentMail(models.Model):
     )
     address = models.EmailField(_("e-mail address"), max_length=254)
     field = models.CharField(_("sent as"), max_length=3, choices=Field.choices, default=Field.TO)
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -81,6 +82,7 @@ class SentMail(models.Model):
         related_name="received_mails",
         verbose_name=_("account"),
         help_text=_("The account whose verified address this is; empty when none."),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=40)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)

@@ -218,11 +218,13 @@ class DeliveryState(models.Model):
 class Delivery(DeliveryState):
     """One issue to one subscriber: at most one row, so nobody gets the same issue twice."""
 
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     issue = models.ForeignKey(
         NewsletterIssue,
         verbose_name=_("issue"),
         on_delete=models.CASCADE,
         related_name="deliveries",
+        db_index=False,
     )
     subscriber = models.ForeignKey(
         Subscriber,
@@ -415,7 +417,10 @@ class OfficeMessageGroup(models.Model):
     """A registered group whose representatives or members the message reached (for the
     group's own history in the admin)."""
 
-    message = models.ForeignKey(OfficeMessage, on_delete=models.CASCADE, related_name="group_links")
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
+    message = models.ForeignKey(
+        OfficeMessage, on_delete=models.CASCADE, related_name="group_links", db_index=False
+    )
     group = models.ForeignKey(
         Group,
         verbose_name=pgettext_lazy("citizen group", "group"),
@@ -438,11 +443,13 @@ class OfficeMessageDelivery(DeliveryState):
     """One office message to one address: unique, so nobody gets the same message twice."""
 
     # Not "message": the delivery's ``message_id`` is the mail's Message-ID (DeliveryState).
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     office_message = models.ForeignKey(
         OfficeMessage,
         verbose_name=_("message"),
         on_delete=models.CASCADE,
         related_name="deliveries",
+        db_index=False,
     )
     email = models.EmailField(_("e-mail address"))
     user = models.ForeignKey(

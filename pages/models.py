@@ -80,8 +80,13 @@ class PageVersion(models.Model):
         PUBLISHED = "published", pgettext_lazy("page version", "Published")
         ARCHIVED = "archived", pgettext_lazy("page version", "Archived")
 
+    # No index of its own: an index or constraint in Meta leads with it (issue #20).
     page = models.ForeignKey(
-        Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="versions"
+        Page,
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+        db_index=False,
     )
     number = models.PositiveIntegerField(pgettext_lazy("page", "version"))
     title = models.CharField(_("title"), max_length=200)

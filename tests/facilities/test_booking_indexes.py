@@ -1,6 +1,6 @@
-"""The bookings table's indexes (issue #20): every booking writes each of them, so none is the
-leading part of another; and the one by time carries what a year's report counts, so the two
-years' bookings are read from the index alone."""
+"""The bookings table's index by time (issue #20) carries what a year's report counts, so the two
+years' bookings are read from the index alone. (That no index of the bookings, nor of any other
+table of the portal's, is the leading part of another: tests/core/test_indexes.py.)"""
 
 import re
 
@@ -11,42 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from facilities.kpis import Reading
 
 pytestmark = pytest.mark.django_db
-
-
-def btree_indexes(table: str) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
-    """{index name: (key columns, operator classes)} of the table's plain b-tree indexes
-    (unique ones and partial ones left out: they say something of their own)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT c.relname, i.indkey::int2[], i.indclass::oid[], i.indnkeyatts
-            FROM pg_index i
-            JOIN pg_class c ON c.oid = i.indexrelid
-            JOIN pg_am am ON am.oid = c.relam
-            WHERE i.indrelid = %s::regclass AND am.amname = 'btree'
-              AND NOT i.indisunique AND i.indpred IS NULL
-            """,
-            [table],
-        )
-        return {
-            name: (tuple(keys[:n]), tuple(classes[:n]))
-            for name, keys, classes, n in cursor.fetchall()
-        }
-
-
-def test_no_index_of_the_bookings_is_the_leading_part_of_another():
-    indexes = btree_indexes("facilities_booking")
-    covered = sorted(
-        (name, other)
-        for name, (keys, classes) in indexes.items()
-        for other, (other_keys, other_classes) in indexes.items()
-        if other != name
-        and other_keys[: len(keys)] == keys
-        and other_classes[: len(classes)] == classes
-    )
-    assert covered == []
-    # Not vacuous: the composite indexes by room and by group are there.
-    assert len(indexes) >= 4
 
 
 def test_the_index_by_time_carries_every_column_a_years_report_reads_of_the_bookings():

@@ -27,7 +27,9 @@
    and every page, and each figure is the median of its runs.
 4. A table is printed, each page's throughput as a ratio to the bare floor and to the framework
    floor, its target (issue #20) and pass/fail, and the figures are written as JSON to
-   bench/results/.
+   bench/results/. "cpu ms" is the CPU time a request cost the server and PostgreSQL together
+   (read from /proc around each run; the JSON splits it and adds wrk's), "busy" the cores the
+   three kept busy on average: below the machine's cores, the server was waiting, not working.
 
 Environment: BENCH_DURATION (seconds per page and run, default 8), BENCH_RUNS (default 3),
 BENCH_CONNECTIONS (default 4), BENCH_THREADS (default 2), BENCH_WORKERS (gunicorn workers,
@@ -48,6 +50,7 @@ import json
 import os
 import platform
 import random
+import resource
 import secrets
 import shutil
 import signal
@@ -796,6 +799,7 @@ def wrk(
     script: str = "stats.lua",
     connections: int = CONNECTIONS,
     extra_env: dict | None = None,
+    server: int | None = None,
 ) -> dict:
     env = dict(os.environ)
     env.update(BENCH_METHOD=target.method, BENCH_COOKIE=cookie, BENCH_CSRF=csrf)
@@ -812,14 +816,20 @@ def wrk(
         str(REPO / "bench" / script),
         base + target.path,
     ]
-    return run_wrk(args, env, DURATION + 60)
+    return run_wrk(args, env, DURATION + 60, server)
 
 
-def run_wrk(args: list[str], env: dict, timeout: int) -> dict:
-    """Run wrk with one of bench/'s scripts and read the figures its ``done`` writes."""
+def run_wrk(args: list[str], env: dict, timeout: int, server: int | None = None) -> dict:
+    """Run wrk with one of bench/'s scripts and read the figures its ``done`` writes. With
+    ``server`` (the gunicorn master's pid, its process group), also the CPU time the run cost
+    (``cpu_figures``)."""
+    before = cpu_snapshot() if server else None
+    started = time.monotonic()
     result = subprocess.run(
         args, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
+    elapsed = time.monotonic() - started
+    after = cpu_snapshot() if server else None
     line = next((x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if result.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed: {result.stdout}\n{result.stderr}")
@@ -839,10 +849,63 @@ def run_wrk(args: list[str], env: dict, timeout: int) -> dict:
         + raw["errors_write"]
         + raw["errors_timeout"],
         **{k: raw[k] for k in ("redirected", "refused", "threads_out_of_lines") if k in raw},
+        **(cpu_figures(before, after, server, raw["requests"], elapsed) if server else {}),
     }
 
 
-def wrk_post(base: str, target: Target, csrf: str) -> dict:
+@dataclass
+class CpuSnapshot:
+    """CPU seconds (user + system) used so far: by the live processes of each process group,
+    by every PostgreSQL process, and by this process's children that have ended (wrk)."""
+
+    groups: dict[int, float]
+    database: float
+    children: float
+
+
+def cpu_snapshot() -> CpuSnapshot:
+    tick = os.sysconf("SC_CLK_TCK")
+    groups: collections.Counter = collections.Counter()
+    database = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        # After the name: state, ppid, pgrp, ..., utime (12th) and stime (13th); see proc(5).
+        fields = stat[stat.rindex(")") + 2 :].split()
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        groups[int(fields[2])] += cpu
+        if name == "postgres":
+            database += cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return CpuSnapshot(dict(groups), database, children.ru_utime + children.ru_stime)
+
+
+def cpu_figures(
+    before: CpuSnapshot, after: CpuSnapshot, server: int, requests: int, seconds: float
+) -> dict:
+    """What a run cost the machine: the server's (gunicorn: its master and workers, one
+    process group), PostgreSQL's and wrk's CPU milliseconds per request, and how many cores
+    were busy with the three on average. Requests per second say how fast; these say how much
+    work a request is, which moves less with a busy or noisy machine, and "busy" below the
+    machine's cores shows time spent waiting rather than working."""
+    server_s = after.groups.get(server, 0.0) - before.groups.get(server, 0.0)
+    database_s = after.database - before.database
+    load_s = after.children - before.children
+    per = 1000 / requests if requests else 0.0
+    return {
+        "cpu_server_ms": server_s * per,
+        "cpu_database_ms": database_s * per,
+        "cpu_load_ms": load_s * per,
+        "cores_busy": (server_s + database_s + load_s) / seconds if seconds else 0.0,
+    }
+
+
+def wrk_post(base: str, target: Target, csrf: str, server: int | None = None) -> dict:
     """One run of the booking POST: the bench's earlier bookings removed (their slots free
     again), each line of the plan posted once by POST_CONNECTIONS connections (post.lua), the
     bookings made counted in the database. A run that runs out of lines is not a measurement:
@@ -870,6 +933,7 @@ def wrk_post(base: str, target: Target, csrf: str) -> dict:
                 script="post.lua",
                 connections=POST_CONNECTIONS,
                 extra_env=extra,
+                server=server,
             )
             made = settled_count()
             refused = figures.pop("refused", 0)
@@ -948,12 +1012,20 @@ def measure(env: dict, targets: list[Target], cookies: dict, csrf: str, into: st
                     what = f"{len(target.plan.lines)} lines, {POST_CONNECTIONS} connections"
                 say(f"run {n}/{RUNS} {target.name} as {target.role}{label}: {what} ({DURATION} s)")
                 runs = target.runs if into == "figures" else target.fresh_runs
+                server = (bare if target.kind == "bare" else process).pid
                 if target.plan is not None:
-                    runs.append(wrk_post(base, target, csrf))
+                    runs.append(wrk_post(base, target, csrf, server))
                 else:
                     connections = target.connections or CONNECTIONS
                     runs.append(
-                        wrk(base, target, cookies[target.role], csrf, connections=connections)
+                        wrk(
+                            base,
+                            target,
+                            cookies[target.role],
+                            csrf,
+                            connections=connections,
+                            server=server,
+                        )
                     )
         for target in targets:
             runs = target.runs if into == "figures" else target.fresh_runs
@@ -999,15 +1071,15 @@ def print_table(targets: list[Target]) -> None:
     framework_rps = next((t.figures.get("rps", 0.0) for t in targets if t.kind == "framework"), 0.0)
     header = (
         f"{'page':<28} {'as':<10} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'queries':>7} {'÷bare':>6} {'÷frame':>6} {'target':>14} {'fresh/s':>7} "
-        f"{'fresh p95':>9}  verdict"
+        f"{'queries':>7} {'cpu ms':>6} {'busy':>5} {'÷bare':>6} {'÷frame':>6} {'target':>14} "
+        f"{'fresh/s':>7} {'fresh p95':>9}  verdict"
     )
     print()
     print(header)
     print("-" * len(header))
     for t in targets:
         if t.note or not t.figures:
-            dashes = " ".join(f"{'—':>{n}}" for n in (7, 7, 7, 7, 7, 6, 6, 14, 7, 9))
+            dashes = " ".join(f"{'—':>{n}}" for n in (7, 7, 7, 7, 7, 6, 5, 6, 6, 14, 7, 9))
             print(f"{t.name:<28} {t.role:<10} {dashes}  {t.note or 'not measured'}")
             continue
         f = t.figures
@@ -1017,11 +1089,18 @@ def print_table(targets: list[Target]) -> None:
         fresh_p95 = f"{t.fresh['p95_ms']:.1f}" if t.fresh else "—"
         print(
             f"{t.name:<28} {t.role:<10} {f['rps']:>7.0f} {f['p50_ms']:>7.1f} "
-            f"{f['p95_ms']:>7.1f} {f['p99_ms']:>7.1f} {t.queries!s:>7} "
+            f"{f['p95_ms']:>7.1f} {f['p99_ms']:>7.1f} {t.queries!s:>7} {cpu_text(f)} "
             f"{f['ratio_to_bare_floor']:>6.3f} {f['ratio_to_framework_floor']:>6.3f} "
             f"{target_text(t):>14} {fresh_rps:>7} {fresh_p95:>9}  {verdict(t)}{made_text(t)}"
         )
     print()
+
+
+def cpu_text(f: dict) -> str:
+    """The server's and PostgreSQL's CPU milliseconds per request, and the cores busy."""
+    if "cpu_server_ms" not in f:
+        return f"{'—':>6} {'—':>5}"
+    return f"{f['cpu_server_ms'] + f['cpu_database_ms']:>6.2f} {f['cores_busy']:>5.2f}"
 
 
 def made_text(t: Target) -> str:

@@ -3,10 +3,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.migration_operations import drop_indexes
+
 # The indexes Django made for these fields alone: an index or constraint of the same table
-# leads with the same column (tests/core/test_indexes.py). Only the indexes go: Django's
-# AlterField would also drop and add again (and so check anew, row by row) the foreign keys.
-# {index: (table, column, operator class or "")}
+# leads with the same column (tests/core/test_indexes.py). Only the indexes go (drop_indexes).
 DROPPED = {
     "pages_pageversion_page_id_11b74fb2": ("pages_pageversion", "page_id", ""),
 }
@@ -19,13 +19,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    f'DROP INDEX IF EXISTS "{name}"',
-                    reverse_sql=f'CREATE INDEX "{name}" ON "{table}" ("{column}" {opclass})',
-                )
-                for name, (table, column, opclass) in DROPPED.items()
-            ],
+            database_operations=drop_indexes(DROPPED),
             state_operations=[
                 migrations.AlterField(
                     model_name="pageversion",

@@ -134,7 +134,7 @@ def send_later(
     assert event in EVENTS, event
     if not bookings:
         return
-    if not getattr(settings, "FACILITIES_MAIL_IN_BACKGROUND", False):
+    if not _in_background():
         transaction.on_commit(lambda: send(event, bookings, reason=reason, previous=previous))
         return
     deferrer, arguments = _mail_job(event, bookings[0], reason=reason, previous=previous)
@@ -146,10 +146,15 @@ def mail_job_with_insert(event: str, booking) -> StatementJob | None:
     without a statement of its own, issue #20: its id is only known in that statement). None
     when mails are sent in the request (``send_later`` is called after the insert then)."""
     assert event in EVENTS, event
-    if not getattr(settings, "FACILITIES_MAIL_IN_BACKGROUND", False):
+    if not _in_background():
         return None
     deferrer, arguments = _mail_job(event, booking)
     return job_in_statement(deferrer, id_argument="booking_ids", **arguments)
+
+
+def _in_background() -> bool:
+    """Booking mails go out from the worker (production) or in the request, on commit."""
+    return getattr(settings, "FACILITIES_MAIL_IN_BACKGROUND", False)
 
 
 def _mail_job(event: str, first, *, reason: str = "", previous: dict | None = None):

@@ -18,6 +18,16 @@ from groups.models import Group
 GROUP_LOCK_NAMESPACE = 4_204_001
 
 
+def group_to_lock(*, kind: str, staff: bool, group: Group | None, rules, room) -> Group | None:
+    """The group whose advisory lock a new or changed booking takes: an online group booking
+    when a monthly hour limit applies (the office's, ``rules``, or the room's), so that two
+    bookings of one group cannot both pass the limit; None otherwise."""
+    limited = rules.group_monthly_hours is not None or room.group_monthly_hours is not None
+    if kind == Booking.Kind.GROUP and not staff and group is not None and limited:
+        return group
+    return None
+
+
 def lock_group_and_plan(group: Group | None, *, generic_plans: bool = False) -> None:
     """Take ``group``'s advisory lock (None: no lock) and, with ``generic_plans``, have the rest
     of the transaction's statements planned once per connection, both in one statement.

@@ -43,6 +43,7 @@ from facilities.rules import (
     same_group_elsewhere,
 )
 from facilities.services._common import (
+    group_to_lock,
     insert_booking,
     lock_group_and_plan,
     locked_booking,
@@ -226,9 +227,10 @@ def booking_create(
         # The day's calendar and rules are read once (they take no lock, before or after).
         cal = _calendar(start)
         rules = cal.rules
-        limited = rules.group_monthly_hours is not None or room.group_monthly_hours is not None
-        locks_group = kind == Booking.Kind.GROUP and not staff and group is not None and limited
-        lock_group_and_plan(group if locks_group else None, generic_plans=own_transaction)
+        lock_group_and_plan(
+            group_to_lock(kind=kind, staff=staff, group=group, rules=rules, room=room),
+            generic_plans=own_transaction,
+        )
         # Read fresh and locked (plain SQL: the ORM's query cost more to build than to run).
         room = sqlrows.fetch(Room, 't."id" = %s', [room.pk], suffix=" FOR UPDATE")[0]
         # Read and locked in one query, in primary-key order, after the room (see above).

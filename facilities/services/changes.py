@@ -30,7 +30,12 @@ from facilities.models import Booking, BookingEquipment, FacilitySettings, Room
 from facilities.permissions import can_cancel_booking, can_manage_booking
 from facilities.rules import BookingError, BookingNotAllowed, local_time, normalise_equipment
 from facilities.selectors import pending_change
-from facilities.services._common import lock_group_and_plan, locked_booking, tells_group
+from facilities.services._common import (
+    group_to_lock,
+    lock_group_and_plan,
+    locked_booking,
+    tells_group,
+)
 from facilities.services.bookings import (
     _problems,
     is_exclusion_violation,
@@ -87,13 +92,12 @@ def booking_change(
     with transaction.atomic():
         rules = FacilitySettings.load()
         group = booking.group
-        limited = rules.group_monthly_hours is not None or room.group_monthly_hours is not None
-        locks_group = (
-            booking.kind == Booking.Kind.GROUP and not staff and group is not None and limited
-        )
         # As a new booking: the group's lock, and the rules read planned once per connection
         # when the change is a transaction of its own (_common.lock_group_and_plan).
-        lock_group_and_plan(group if locks_group else None, generic_plans=own_transaction)
+        lock_group_and_plan(
+            group_to_lock(kind=booking.kind, staff=staff, group=group, rules=rules, room=room),
+            generic_plans=own_transaction,
+        )
         rooms = {
             r.pk: r
             for r in Room.objects.select_for_update()

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -36,10 +35,25 @@ def detail(request, slug):
     return render(request, "news/detail.html", {"post": post})
 
 
+def can_ask_to_appear(user) -> bool:
+    """Whether the programme's pages offer the request form: to a registered group's member,
+    and to anonymous visitors (who sign in on the way); a signed-in person with no registered
+    group is told what to do first instead (the form would only refuse them)."""
+    return not user.is_authenticated or groups_user_can_act_for(user).exists()
+
+
 @require_safe
 def programme(request):
     page_obj = paginate(request, selectors.programme(), PER_PAGE)
-    return render(request, "news/programme.html", {"page_obj": page_obj, "episodes": page_obj})
+    return render(
+        request,
+        "news/programme.html",
+        {
+            "page_obj": page_obj,
+            "episodes": page_obj,
+            "can_ask_to_appear": can_ask_to_appear(request.user),
+        },
+    )
 
 
 @require_safe
@@ -47,7 +61,11 @@ def episode(request, pk):
     shown = selectors.episode_page(pk, preview=can_preview(request.user))
     if shown is None:
         raise Http404
-    return render(request, "news/episode.html", {"episode": shown})
+    return render(
+        request,
+        "news/episode.html",
+        {"episode": shown, "can_ask_to_appear": can_ask_to_appear(request.user)},
+    )
 
 
 @login_required
@@ -57,7 +75,8 @@ def appear(request):
     groups = groups_user_can_act_for(request.user)
     group_list = [*groups]  # (this module's "list" is the news list view)
     if not group_list:
-        raise PermissionDenied
+        # Refused (403), with what to do first rather than a bare "not allowed".
+        return render(request, "news/appear_no_group.html", status=403)
     form = AppearanceForm(request.POST or None, groups=groups, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:

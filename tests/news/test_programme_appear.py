@@ -165,9 +165,32 @@ def test_a_crafted_post_for_another_group_or_a_past_month_is_refused(
 @pytest.mark.parametrize("role", ["citizen", "staff", "official", "committee"])
 def test_people_without_a_registered_group_cannot_ask(client_for, role, group):
     client = client_for(role)
-    assert client.get(APPEAR).status_code == 403
+    page = client.get(APPEAR)
+    assert page.status_code == 403
+    # Not a bare "not allowed": what to do first, and where.
+    html = page.content.decode()
+    assert "登録団体からのお申し込み" in html
+    assert f'href="{reverse("groups:apply")}"' in html
+    assert 'method="post"' not in html.split("<main", 1)[1]  # no form that would refuse them
     assert _ask(client, group).status_code == 403
     assert not AppearanceRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role, offered",
+    [("anonymous", True), ("member", True), ("citizen", False), ("staff", False)],
+)
+def test_the_programme_offers_the_request_form_only_to_whoever_may_use_it(
+    client_for, role, offered, group
+):
+    """Anonymous visitors and registered groups' members get the form (the former sign in on
+    the way); a signed-in person with no registered group reads what to do first instead of a
+    link to a refusal."""
+    episode = EpisodeFactory()
+    for page in ("/programme/", episode.get_absolute_url()):
+        html = client_for(role).get(page).content.decode()
+        assert (f'href="{APPEAR}"' in html) is offered, page
+        assert ("登録団体からのお申し込み" in html) is not offered, page
 
 
 def test_anonymous_is_sent_to_the_login(client):

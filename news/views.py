@@ -76,7 +76,7 @@ def appear(request):
     group_list = [*groups]  # (this module's "list" is the news list view)
     if not group_list:
         # Refused (403), with what to do first rather than a bare "not allowed".
-        return render(request, "news/appear_no_group.html", status=403)
+        return render(request, "news/appear.html", status=403)
     form = AppearanceForm(request.POST or None, groups=groups, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:

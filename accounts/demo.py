@@ -12,6 +12,7 @@ DEMO_USERS = [
     ("committee@example.com", "運営 委員", "committee"),
     ("rep@example.com", "山田 一郎", "citizen"),
     ("rep2@example.com", "佐藤 美咲", "citizen"),
+    ("member@example.com", "高橋 さくら", "citizen"),
     ("citizen@example.com", "鈴木 健", "citizen"),
 ]
 

@@ -893,6 +893,14 @@ def _seed_groups(ctx, users) -> None:
     citizen = users.get("citizen@example.com")
     if rep and citizen:
         services.invitation_create(actor=rep, group=by_slug[FEATURED_SLUG], email=citizen.email)
+    # A plain member of the same group (most people who use the portal are one): invited by
+    # the representative and accepted, as on the site.
+    member = users.get("member@example.com")
+    if rep and member:
+        invitation = services.invitation_create(
+            actor=rep, group=by_slug[FEATURED_SLUG], email=member.email
+        )
+        services.invitation_accept(user=member, invitation=invitation)
 
 
 RECORD_TITLES = [

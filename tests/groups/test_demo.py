@@ -37,6 +37,9 @@ def test_the_demo_has_dozens_of_groups_over_ten_years_and_runs_twice():
         group=rep2_group, user=users["rep2@example.com"]
     ).is_representative
     assert not Membership.objects.filter(user=users["citizen@example.com"]).exists()
+    # The member demo account is a plain member of the representative's group.
+    (plain,) = Membership.objects.filter(user=users["member@example.com"])
+    assert plain.group == rep_group and not plain.is_representative
 
     # Fields and areas are spread; readings are hiragana; numbers look like R7-023.
     assert Group.objects.registered().values("fields").distinct().count() >= 15

@@ -36,6 +36,7 @@ DEMO_ACCOUNTS = [
     ("committee@example.com", "committee member (reports, survey results, opinions)"),
     ("rep@example.com", "representative of a registered group (organises an event)"),
     ("rep2@example.com", "representative of another registered group"),
+    ("member@example.com", "member of rep's group, not its representative (books, posts)"),
     ("citizen@example.com", "citizen without a group"),
 ]
 

@@ -13,7 +13,7 @@ from groups.permissions import groups_user_can_act_for
 from news import selectors
 from news.forms import AppearanceForm, OpinionForm
 from news.models import NewsPost
-from news.permissions import can_preview
+from news.permissions import can_ask_to_appear, can_preview
 from news.services import AppearanceError, appearance_request, opinion_submit
 
 PER_PAGE = 20
@@ -33,13 +33,6 @@ def detail(request, slug):
     if not post.is_published and not can_preview(request.user):
         raise Http404
     return render(request, "news/detail.html", {"post": post})
-
-
-def can_ask_to_appear(user) -> bool:
-    """Whether the programme's pages offer the request form: to a registered group's member,
-    and to anonymous visitors (who sign in on the way); a signed-in person with no registered
-    group is told what to do first instead (the form would only refuse them)."""
-    return not user.is_authenticated or groups_user_can_act_for(user).exists()
 
 
 @require_safe

@@ -21,7 +21,7 @@ WIDTHS = [(390, 844), (1366, 900)]
 MIN_TARGET = 44
 
 # Returns {"overflow": px wider than the window, "wide": [elements past the right edge],
-# "small": [targets under 44×44]}.
+# "small": [targets under 44×44], "trail": [breadcrumb steps whose line starts with a separator]}.
 MEASURE_JS = """
 (minTarget) => {
   const root = document.documentElement;
@@ -76,7 +76,21 @@ MEASURE_JS = """
       small.push(`${describe(el)} ${Math.round(r.width)}×${Math.round(r.height)}`);
     }
   }
+  // A breadcrumb trail that wraps must start each line with a step, not with a lone separator.
+  const trail = [];
+  for (const ol of document.querySelectorAll('.breadcrumbs ol')) {
+    let lastTop = null;
+    for (const li of ol.children) {
+      const top = Math.round(li.getBoundingClientRect().top);
+      const before = getComputedStyle(li, '::before').content;
+      if (lastTop !== null && top > lastTop && before !== 'none' && before !== 'normal') {
+        trail.push(`${describe(li)} starts its line with ${before}`);
+      }
+      lastTop = top;
+    }
+  }
   return {
+    trail: trail,
     overflow: Math.max(0, Math.round(overflow)),
     wide: wide.map((w) => `${describe(w.el)} to x=${w.right}`),
     small: small,
@@ -106,6 +120,8 @@ def problems_of(found: dict, *, where: str) -> list[str]:
         shown = ", ".join(found["small"][:6])
         more = f" and {len(found['small']) - 6} more" if len(found["small"]) > 6 else ""
         problems.append(f"{where}: tap targets under {MIN_TARGET}×{MIN_TARGET}: {shown}{more}")
+    if found["trail"]:
+        problems.append(f"{where}: breadcrumbs wrap badly: {', '.join(found['trail'])}")
     return problems
 
 

@@ -73,8 +73,18 @@ class AttachmentForm(forms.Form):
         return content
 
 
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """A department, with a word when nobody there uses the portal: staff choose knowing that
+    such a department is not told (selectors.departments_to_assign counts who is)."""
+
+    def label_from_instance(self, obj):
+        if getattr(obj, "reachable_officials", 1) == 0:
+            return _("%(department)s (no official on the portal)") % {"department": obj}
+        return str(obj)
+
+
 class AssignForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         queryset=Partner.objects.none(), label=_("Department"), empty_label=None
     )
     answer_due = forms.DateField(label=_("Answer due by"), widget=DATE)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from collaboration.models import (
     CallWindow,
     CollaborationSettings,
+    DepartmentOfficial,
     Meeting,
     Partner,
     ProgressReport,
@@ -44,6 +45,27 @@ def past_themes(today: dt.date | None = None) -> QuerySet[Theme]:
 
 def departments() -> QuerySet[Partner]:
     return Partner.objects.filter(kind=Partner.Kind.DEPARTMENT, is_active=True).order_by("name")
+
+
+def department_has_nobody_on_the_portal(department: Partner) -> bool:
+    """True when no official of ``department`` can be told or answer (see below)."""
+    return (
+        not DepartmentOfficial.objects.filter(department=department, user__is_active=True)
+        .exclude(user__email="")
+        .exists()
+    )
+
+
+def departments_to_assign() -> QuerySet[Partner]:
+    """The departments a proposal can go to, each with ``reachable_officials``: how many of its
+    officials have an active account with an address, that is who is told by e-mail and can
+    answer on the portal (services._department_addresses mails the same people)."""
+    return departments().annotate(
+        reachable_officials=Count(
+            "officials",
+            filter=Q(officials__user__is_active=True) & ~Q(officials__user__email=""),
+        )
+    )
 
 
 def open_window(today: dt.date | None = None) -> CallWindow | None:

@@ -159,6 +159,11 @@ def proposal(request, pk):
             "can_assign": permissions.can_assign(user)
             and proposal.status in ("submitted", "assigned"),
             "can_answer": permissions.can_answer(user, proposal) and proposal.awaits_answer,
+            # Staff are reminded while the proposal waits on a department nobody there can hear.
+            "department_unreachable": permissions.can_assign(user)
+            and proposal.awaits_answer
+            and proposal.department_id is not None
+            and selectors.department_has_nobody_on_the_portal(proposal.department),
             "can_record_meeting": permissions.can_record_meeting(user, proposal)
             and proposal.status in proposal.WITH_DEPARTMENT,
             "attachment_form": AttachmentForm() if can_edit else None,
@@ -274,18 +279,31 @@ def proposal_assign(request, pk):
     if not permissions.can_assign(request.user):
         raise PermissionDenied
     proposal = permissions.proposal_for_viewer(pk, request.user)
-    form = AssignForm(request.POST or None, departments=selectors.departments())
+    form = AssignForm(request.POST or None, departments=selectors.departments_to_assign())
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_assign(actor=request.user, proposal=proposal, **form.cleaned_data)
         except services.CollaborationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request,
-                _("The proposal went to %(department)s; they and the group were told.")
-                % {"department": form.cleaned_data["department"]},
-            )
+            department = form.cleaned_data["department"]
+            if department.reachable_officials:
+                messages.success(
+                    request,
+                    _("The proposal went to %(department)s; they and the group were told.")
+                    % {"department": department},
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The proposal went to %(department)s and the group was told, but "
+                        "%(department)s has no official on the portal: nobody there was told. "
+                        "Tell the department yourself, or give one of its officials an account "
+                        "(Department officials in the admin)."
+                    )
+                    % {"department": department},
+                )
             return redirect(proposal)
     return render(request, "collaboration/assign.html", {"form": form, "proposal": proposal})
 

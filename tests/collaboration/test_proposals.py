@@ -3,6 +3,7 @@ group's draft and submission, the office's screening and assignment, the departm
 answer; bad input refused with a clear message or 403, nothing half-saved."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.roles import make_official
 from collaboration import services
 from collaboration.models import (
     CallWindow,
@@ -20,6 +22,7 @@ from collaboration.models import (
     Theme,
 )
 from core.models import AuditLog
+from tests.factories import UserFactory
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = dt.datetime(2026, 6, 10, 10, 0, tzinfo=TOKYO)
@@ -197,6 +200,66 @@ def _assigned(member, group, staff, department, theme=None):
     return services.proposal_assign(
         actor=staff, proposal=proposal, department=department, answer_due=dt.date(2026, 7, 10)
     )
+
+
+def test_staff_are_told_when_the_department_they_assign_to_has_nobody_on_the_portal(
+    client,
+    member,
+    group,
+    staff,
+    department,
+    department_official,
+    other_department,
+    django_capture_on_commit_callbacks,
+):
+    # 環境政策課's only official has left (account closed): nobody there can be told.
+    gone = UserFactory(email="gone@example.org")
+    make_official(gone)
+    services.official_assign(actor=None, user=gone, department=other_department)
+    gone.is_active = False
+    gone.save()
+    first = services.proposal_create(actor=member, group=group, theme=None, **FIELDS)
+    services.proposal_submit(actor=member, proposal=first)
+    second = services.proposal_create(actor=member, group=group, theme=None, **FIELDS)
+    services.proposal_submit(actor=member, proposal=second)
+    client.force_login(staff)
+
+    form = client.get(reverse("collaboration:proposal_assign", args=[first.pk]))
+    option = r'<option value="(\d+)"[^>]*>([^<]*)</option>'
+    options = dict(re.findall(option, form.content.decode()))
+    assert options[str(department.pk)] == "市民協働課"
+    assert options[str(other_department.pk)] == "環境政策課（ポータルに担当者なし）"
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("collaboration:proposal_assign", args=[first.pk]),
+            {"department": other_department.pk, "answer_due": "2026-07-10"},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert 'class="message message--warning"' in page
+    assert "ただし環境政策課にはポータルを使う職員がいないため" in page
+    assert "担当課と団体に知らせました" not in page
+    assert [m.to for m in mail.outbox] == [["member@example.org"]]
+    first.refresh_from_db()
+    assert first.status == Proposal.Status.ASSIGNED and first.department == other_department
+    # The proposal's page keeps reminding staff while it waits; the group is not shown it.
+    reminder = "この担当課にはポータルを使う職員がいません"
+    assert reminder in client.get(first.get_absolute_url()).content.decode()
+    client.force_login(member)
+    assert reminder not in client.get(first.get_absolute_url()).content.decode()
+    client.force_login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("collaboration:proposal_assign", args=[second.pk]),
+            {"department": department.pk, "answer_due": "2026-07-10"},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "提案を市民協働課へ送付し、担当課と団体に知らせました。" in page
+    assert "message--warning" not in page and reminder not in page
 
 
 def test_a_second_answer_to_a_decided_proposal_is_refused(

@@ -479,14 +479,16 @@ def project_workspace(request, slug):
     )
 
 
-def _project_form(request, project, form, template: str, save, done: str, **extra):
+def _project_form(request, project, form, template: str, save, done, **extra):
+    """``done``: the message once saved, or a function that gives its level and text then."""
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
         except services.CollaborationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, done)
+            level, text = done() if callable(done) else (messages.SUCCESS, done)
+            messages.add_message(request, level, text)
             return redirect(project.get_workspace_url())
     return render(request, template, {"form": form, "project": project, **extra})
 
@@ -504,7 +506,21 @@ def agreement_record(request, slug):
         form,
         "collaboration/agreement_form.html",
         lambda data: services.agreement_record(actor=request.user, project=project, **data),
-        _("The agreement is recorded; the group and the department were told."),
+        lambda: (
+            (
+                messages.WARNING,
+                _(
+                    "The agreement is recorded and the group was told, but nobody in "
+                    "%(department)s uses the portal: tell the department yourself."
+                )
+                % {"department": project.department},
+            )
+            if selectors.department_has_nobody_on_the_portal(project.department)
+            else (
+                messages.SUCCESS,
+                _("The agreement is recorded; the group and the department were told."),
+            )
+        ),
     )
 
 
@@ -539,7 +555,12 @@ def progress_report_add(request, slug):
         form,
         "collaboration/progress_report_form.html",
         lambda data: services.progress_report_add(actor=request.user, project=project, **data),
-        _("Your progress report was saved; the department and the office were told."),
+        lambda: (
+            messages.SUCCESS,
+            _("Your progress report was saved; the office was told.")
+            if selectors.department_has_nobody_on_the_portal(project.department)
+            else _("Your progress report was saved; the department and the office were told."),
+        ),
     )
 
 

@@ -130,6 +130,42 @@ def test_the_department_records_the_agreement_and_everyone_is_told(
     assert Agreement.objects.get().budget == 280000
 
 
+def test_when_nobody_in_the_department_uses_the_portal_the_messages_do_not_say_it_was_told(
+    client, project, staff, member, department_official, django_capture_on_commit_callbacks
+):
+    department_official.is_active = False  # the department's only official has left
+    department_official.save()
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("collaboration:agreement_record", args=[project.slug]), AGREEMENT, follow=True
+        )
+    page = response.content.decode()
+    assert 'class="message message--warning"' in page
+    assert "市民協働課にはポータルを使う職員がいないため、担当課へ直接知らせてください" in page
+    assert "団体と担当課に知らせました" not in page
+
+    client.force_login(member)
+    response = client.post(
+        reverse("collaboration:progress_report_add", args=[project.slug]),
+        {"reported_on": "2026-06-09", "text": "第1回を開催"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "経過報告を保存しました。事務局に知らせました。" in page
+    assert "担当課と事務局に知らせました" not in page
+
+    # With an official back on the portal, the department is told and the message says so.
+    department_official.is_active = True
+    department_official.save()
+    response = client.post(
+        reverse("collaboration:progress_report_add", args=[project.slug]),
+        {"reported_on": "2026-06-10", "text": "第2回を開催"},
+        follow=True,
+    )
+    assert "担当課と事務局に知らせました" in response.content.decode()
+
+
 def test_an_agreement_that_ends_before_it_starts_is_refused_and_nothing_saved(
     client, project, staff
 ):

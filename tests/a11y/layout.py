@@ -21,7 +21,8 @@ WIDTHS = [(390, 844), (1366, 900)]
 MIN_TARGET = 44
 
 # Returns {"overflow": px wider than the window, "wide": [elements past the right edge],
-# "small": [targets under 44×44], "trail": [breadcrumb steps whose line starts with a separator]}.
+# "small": [targets under 44×44], "trail": [breadcrumb steps whose line starts with a separator],
+# "squeezed": [short column headings broken onto three lines or more]}.
 MEASURE_JS = """
 (minTarget) => {
   const root = document.documentElement;
@@ -89,8 +90,21 @@ MEASURE_JS = """
       lastTop = top;
     }
   }
+  // A table squeezed into the window: a column so narrow that its short heading breaks into
+  // a few characters a line (a table of records should become cards on a phone instead).
+  const squeezed = [];
+  for (const th of document.querySelectorAll('table thead th')) {
+    if (!shown(th)) continue;
+    const text = (th.textContent || '').replace(/\s+/g, '').trim();
+    if (!text || text.length > 8) continue;
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const tops = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+    if (tops.size >= 3) squeezed.push(`${describe(th)} on ${tops.size} lines`);
+  }
   return {
     trail: trail,
+    squeezed: squeezed,
     overflow: Math.max(0, Math.round(overflow)),
     wide: wide.map((w) => `${describe(w.el)} to x=${w.right}`),
     small: small,
@@ -120,6 +134,8 @@ def problems_of(found: dict, *, where: str) -> list[str]:
         shown = ", ".join(found["small"][:6])
         more = f" and {len(found['small']) - 6} more" if len(found["small"]) > 6 else ""
         problems.append(f"{where}: tap targets under {MIN_TARGET}×{MIN_TARGET}: {shown}{more}")
+    if found["squeezed"]:
+        problems.append(f"{where}: table squeezed: {', '.join(found['squeezed'][:4])}")
     if found["trail"]:
         problems.append(f"{where}: breadcrumbs wrap badly: {', '.join(found['trail'])}")
     return problems

@@ -95,7 +95,7 @@ MEASURE_JS = """
   const squeezed = [];
   for (const th of document.querySelectorAll('table thead th')) {
     if (!shown(th)) continue;
-    const text = (th.textContent || '').replace(/\s+/g, '').trim();
+    const text = (th.textContent || '').replace(/\\s+/g, '').trim();
     if (!text || text.length > 8) continue;
     const range = document.createRange();
     range.selectNodeContents(th);

@@ -94,7 +94,8 @@ MEASURE_JS = """
   // a few characters a line (a table of records should become cards on a phone instead).
   const squeezed = [];
   for (const th of document.querySelectorAll('table thead th')) {
-    if (!shown(th)) continue;
+    // A table shown as cards keeps its headings for screen readers in a 1-px clipped head.
+    if (!shown(th) || th.closest('thead').getBoundingClientRect().width <= 1) continue;
     const text = (th.textContent || '').replace(/\\s+/g, '').trim();
     if (!text || text.length > 8) continue;
     const range = document.createRange();

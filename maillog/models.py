@@ -23,6 +23,8 @@ KIND_LABELS = {
     "newsletter": _("Newsletter"),
     "bulletin": _("Bulletin board"),
     "news": _("Office news"),
+    "programme": _("Broadcast programme"),
+    "collaboration": _("Collaboration"),
     "error_report": _("Error report"),
 }
 

@@ -34,10 +34,11 @@ def render_message(subject, body, context: dict | None = None) -> tuple[str, str
 def send_after_commit(*, subject, body, to: list[str], context: dict | None = None) -> None:
     """Render now (inside the transaction, with its data) and send once it has committed."""
     recipients = sorted({address for address in to if address})
-    if not recipients:
-        logger.info("collaboration mail %r: no recipients", str(subject))
-        return
     subject, body = render_message(subject, body, context)
+    if not recipients:
+        # A department nobody in which uses the portal: staff see it on the proposal instead.
+        logger.info("collaboration mail %r: no recipients", subject)
+        return
     message = EmailMessage(
         subject=subject,
         body=body,

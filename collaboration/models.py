@@ -437,6 +437,9 @@ class ProposalAnswer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("answered"), default=timezone.now)
+    # The department sent its answer to the office (in writing, by phone) and staff entered it:
+    # nobody in the department uses the portal (services.proposal_answer).
+    recorded_by_office = models.BooleanField(_("recorded by the office"), default=False)
 
     class Meta:
         verbose_name = _("answer")

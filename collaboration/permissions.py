@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.roles import is_office_staff, is_official
 from collaboration.models import DepartmentOfficial, Evaluation, Partner, Project, Proposal, Theme
+from collaboration.selectors import department_has_nobody_on_the_portal
 from groups.models import Group
 from groups.permissions import groups_user_can_act_for, is_member
 
@@ -79,6 +80,16 @@ def can_answer(user, proposal: Proposal) -> bool:
     return department is not None and proposal.department_id == department.pk
 
 
+def can_record_answer_for_department(user, proposal: Proposal) -> bool:
+    """Staff enter the answer a department sent the office, when nobody there uses the portal
+    (it could not answer here itself)."""
+    return (
+        is_office_staff(user)
+        and proposal.department_id is not None
+        and department_has_nobody_on_the_portal(proposal.department)
+    )
+
+
 def can_record_meeting(user, proposal: Proposal) -> bool:
     return is_office_staff(user) or can_answer(user, proposal)
 
@@ -107,7 +118,7 @@ def proposal_for_department(pk: int, user) -> Proposal:
     proposal = get_object_or_404(
         Proposal.objects.select_related("group", "theme", "department"), pk=pk
     )
-    if not can_answer(user, proposal):
+    if not (can_answer(user, proposal) or can_record_answer_for_department(user, proposal)):
         raise PermissionDenied
     return proposal
 

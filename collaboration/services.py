@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import is_official
+from accounts.roles import is_office_staff, is_official
 from collaboration import emails, selectors
 from collaboration.models import (
     Agreement,
@@ -33,7 +33,7 @@ from collaboration.models import (
     ProposalAttachment,
     Theme,
 )
-from collaboration.permissions import can_record_agreement, evaluation_side
+from collaboration.permissions import can_record_agreement, department_of, evaluation_side
 from core.audit import log_action
 from groups.models import Group, Membership
 
@@ -539,8 +539,20 @@ def proposal_answer(
     now: dt.datetime | None = None,
 ) -> ProposalAnswer:
     """The department's answer: 採択 / 不採択 (final) or 継続協議 (another answer follows).
-    ``department``: the actor's own (permissions.department_of); another's is refused."""
+    ``department``: the actor's own (permissions.department_of); another's is refused. The
+    office's staff enter the answer of a department nobody in which uses the portal, as the
+    department sent it to them (marked so on the answer)."""
     now = now or timezone.now()
+    on_behalf = department_of(actor) != department
+    if on_behalf and not (
+        is_office_staff(actor) and selectors.department_has_nobody_on_the_portal(department)
+    ):
+        raise CollaborationError(
+            _(
+                "Only the department answers; the office enters an answer only for a department "
+                "nobody in which uses the portal."
+            )
+        )
     if decision not in ProposalAnswer.Decision.values:
         raise CollaborationError(_("Choose an answer."))
     if not reasons.strip():
@@ -570,6 +582,7 @@ def proposal_answer(
                 department=department,
                 decided_by=actor,
                 decided_at=now,
+                recorded_by_office=on_behalf,
             )
             proposal.status = decision
             proposal.save(update_fields=["status"])
@@ -579,6 +592,7 @@ def proposal_answer(
                 target=proposal,
                 decision=decision,
                 at=now,
+                recorded_by_office=on_behalf,
             )
             context = {
                 "department": department.name,

@@ -150,6 +150,11 @@ def proposal(request, pk):
     proposal = selectors.proposal_page(proposal)
     user = request.user
     can_edit = permissions.can_edit(user, proposal)
+    # Staff, while the proposal waits on a department nobody in which uses the portal: reminded
+    # of it, and they may enter the answer the department sends them.
+    for_department = proposal.awaits_answer and permissions.can_record_answer_for_department(
+        user, proposal
+    )
     return render(
         request,
         "collaboration/proposal.html",
@@ -158,12 +163,9 @@ def proposal(request, pk):
             "can_edit": can_edit,
             "can_assign": permissions.can_assign(user)
             and proposal.status in ("submitted", "assigned"),
-            "can_answer": permissions.can_answer(user, proposal) and proposal.awaits_answer,
-            # Staff are reminded while the proposal waits on a department nobody there can hear.
-            "department_unreachable": permissions.can_assign(user)
-            and proposal.awaits_answer
-            and proposal.department_id is not None
-            and selectors.department_has_nobody_on_the_portal(proposal.department),
+            "can_answer": proposal.awaits_answer
+            and (permissions.can_answer(user, proposal) or for_department),
+            "department_unreachable": for_department,
             "can_record_meeting": permissions.can_record_meeting(user, proposal)
             and proposal.status in proposal.WITH_DEPARTMENT,
             "attachment_form": AttachmentForm() if can_edit else None,
@@ -335,21 +337,36 @@ def proposal_answer(request, pk):
             % {"answer": proposal.get_status_display()},
         )
         return redirect(proposal)
+    # A department's official answers for it; staff only enter what a department nobody in
+    # which uses the portal sent them (permissions.proposal_for_department).
+    on_behalf = not permissions.can_answer(request.user, proposal)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_answer(
                 actor=request.user,
                 proposal=proposal,
-                department=permissions.department_of(request.user),
+                department=proposal.department
+                if on_behalf
+                else permissions.department_of(request.user),
                 **form.cleaned_data,
             )
         except services.CollaborationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Your answer was saved; the group was told by e-mail."))
+            messages.success(
+                request,
+                _("The answer of %(department)s was recorded; the group was told by e-mail.")
+                % {"department": proposal.department}
+                if on_behalf
+                else _("Your answer was saved; the group was told by e-mail."),
+            )
             return redirect(proposal)
-    return render(request, "collaboration/answer.html", {"form": form, "proposal": proposal})
+    return render(
+        request,
+        "collaboration/answer.html",
+        {"form": form, "proposal": proposal, "on_behalf": on_behalf},
+    )
 
 
 @login_required

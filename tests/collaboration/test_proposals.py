@@ -262,6 +262,65 @@ def test_staff_are_told_when_the_department_they_assign_to_has_nobody_on_the_por
     assert "message--warning" not in page and reminder not in page
 
 
+def test_staff_enter_the_answer_a_department_without_portal_users_sent_them(
+    client,
+    member,
+    group,
+    staff,
+    department,
+    department_official,
+    other_department,
+    django_capture_on_commit_callbacks,
+):
+    waiting = _assigned(member, group, staff, other_department)  # nobody there uses the portal
+    client.force_login(staff)
+    page = client.get(waiting.get_absolute_url()).content.decode()
+    answer_url = reverse("collaboration:proposal_answer", args=[waiting.pk])
+    assert f'href="{answer_url}">担当課の回答を記録する</a>' in page
+    form = client.get(answer_url).content.decode()
+    assert "環境政策課にはポータルを使う職員がいません" in form
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            answer_url, {"decision": "adopted", "reasons": "文書で回答：採択"}, follow=True
+        )
+    page = response.content.decode()
+    assert "環境政策課の回答を記録しました。団体にメールで知らせました。" in page
+    assert "担当課から届いた回答を事務局が入力" in page
+    waiting.refresh_from_db()
+    assert waiting.status == Proposal.Status.ADOPTED
+    answer = ProposalAnswer.objects.get(proposal=waiting)
+    assert answer.recorded_by_office and answer.department == other_department
+    assert answer.decided_by == staff
+    assert ["member@example.org"] in [m.to for m in mail.outbox]
+    assert AuditLog.objects.get(action="collaboration.proposal_answer").data["recorded_by_office"]
+    # The group reads who entered it.
+    client.force_login(member)
+    assert (
+        "担当課から届いた回答を事務局が入力"
+        in client.get(waiting.get_absolute_url()).content.decode()
+    )
+
+
+def test_staff_cannot_answer_for_a_department_whose_officials_use_the_portal(
+    client, member, group, staff, department, department_official
+):
+    waiting = _assigned(member, group, staff, department)
+    client.force_login(staff)
+    page = client.get(waiting.get_absolute_url()).content.decode()
+    answer_url = reverse("collaboration:proposal_answer", args=[waiting.pk])
+    assert answer_url not in page
+    assert client.get(answer_url).status_code == 403
+    assert client.post(answer_url, {"decision": "adopted", "reasons": "x"}).status_code == 403
+    with pytest.raises(services.CollaborationError):
+        services.proposal_answer(
+            actor=staff, proposal=waiting, department=department, decision="adopted", reasons="x"
+        )
+    waiting.refresh_from_db()
+    assert waiting.status == Proposal.Status.ASSIGNED and not waiting.answers.exists()
+
+
 def test_a_second_answer_to_a_decided_proposal_is_refused(
     client, member, group, staff, department, department_official, theme
 ):

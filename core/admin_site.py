@@ -91,6 +91,20 @@ SECTIONS: tuple[Section, ...] = (
         apps=("events",),
     ),
     Section(
+        "collaboration",
+        pgettext_lazy("admin section", "Collaboration"),
+        models=(
+            "collaboration.proposal",
+            "collaboration.theme",
+            "collaboration.callwindow",
+            "collaboration.introduction",
+            "collaboration.partner",
+            "collaboration.departmentofficial",
+            "collaboration.collaborationsettings",
+        ),
+        apps=("collaboration",),
+    ),
+    Section(
         "publicity",
         pgettext_lazy("admin section", "Publicity"),
         models=(

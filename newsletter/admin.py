@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -817,7 +818,9 @@ class GroupOfficeMessagesInline(admin.TabularInline):
 
     @admin.display(description=_("sent"))
     def sent_at(self, obj):
-        return obj.message.sent_at
+        # A read-only inline prints a method's value as text: in UTC, unless formatted here.
+        sent = obj.message.sent_at
+        return date_format(timezone.localtime(sent), "DATETIME_FORMAT") if sent else "—"
 
     @admin.display(description=_("recipients"))
     def recipients(self, obj):

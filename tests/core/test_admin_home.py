@@ -302,8 +302,17 @@ def test_this_months_figures_against_the_targets_link_to_the_report(client_for, 
     assert f'href="{reverse("reports:annual_year", args=[year])}"' in card
 
 
-SECTIONS_JA = ["団体", "施設", "イベント", "広報", "報告", "アカウント", "システム"]
-SECTIONS_EN = ["Groups", "Facilities", "Events", "Publicity", "Reports", "Accounts", "System"]
+SECTIONS_JA = ["団体", "施設", "イベント", "協働", "広報", "報告", "アカウント", "システム"]
+SECTIONS_EN = [
+    "Groups",
+    "Facilities",
+    "Events",
+    "Collaboration",
+    "Publicity",
+    "Reports",
+    "Accounts",
+    "System",
+]
 
 
 @pytest.mark.django_db
@@ -324,7 +333,7 @@ def superuser(db):
 def test_staff_see_the_sections_they_may_use(client_for):
     html = home(client_for("staff"))
     names = section_names(html)
-    assert names[:6] == SECTIONS_JA[:6]
+    assert names[:7] == SECTIONS_JA[:7]
     assert names.count("アカウント") == 1
     groups = html.split('id="section-groups"')[1].split("</section>")[0]
     first = re.search(r'class="dash-section__link" href="([^"]+)"', groups).group(1)
@@ -347,12 +356,20 @@ def test_every_admin_model_is_in_one_section(client_for):
 def test_the_admin_pages_sidebar_shows_the_same_sections(client_for):
     client = client_for("staff")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get(reverse("admin:groups_group_changelist")).content.decode()
+    group = GroupFactory()
+    html = client.get(reverse("admin:groups_group_change", args=[group.pk])).content.decode()
     sidebar = html.split('id="nav-sidebar"')[1].split("</nav>")[0]
     captions = re.findall(r'class="section"[^>]*>([^<]+)</a>', sidebar)
     current = re.findall(r'class="app-section-([a-z]+) module current-app"', sidebar)
     assert current == ["groups"]  # the section of the page shown
     assert captions == SECTIONS_EN  # staff read the background jobs (System)
+
+
+@pytest.mark.django_db
+def test_admin_lists_leave_the_menu_out_for_the_tables_room(client_for):
+    html = client_for("staff").get(reverse("admin:groups_group_changelist")).content.decode()
+    assert 'id="changelist"' in html
+    assert 'id="nav-sidebar"' not in html
 
 
 @pytest.mark.django_db

@@ -9,6 +9,8 @@ import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from core.uploads import MAX_DOCUMENT_BYTES
 from newsletter.models import OfficeMessage
@@ -113,6 +115,12 @@ def test_staff_compose_check_test_and_send(client_for, world, staff):
     # The group's admin page lists the message it received.
     group_page = client.get(reverse("admin:groups_group_change", args=[world.a.pk]))
     assert "総会のご案内" in group_page.content.decode()
+    # ...sent when, in Japan time as every date in the admin (not the database's UTC).
+    message.refresh_from_db()
+    with translation.override("ja"):
+        sent = date_format(timezone.localtime(message.sent_at), "DATETIME_FORMAT")
+    assert sent in group_page.content.decode()
+    assert "+00:00" not in group_page.content.decode()
     other = client.get(reverse("admin:groups_group_change", args=[world.c.pk]))
     assert "総会のご案内" not in other.content.decode()
 

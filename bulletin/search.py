@@ -15,6 +15,8 @@ def search(terms) -> dict:
     return found_in(
         posts.newest_first(),
         kind=_("Bulletin board"),
-        hit=lambda p: Hit(p.title, p.get_absolute_url(), p.published_at, snippet(p.body, terms)),
+        hit=lambda p: Hit(
+            p.title, p.get_absolute_url(), p.published_at, snippet(p.body, terms, markdown=True)
+        ),
         more_url=reverse("bulletin:list"),
     )

@@ -159,8 +159,8 @@ def render_markdown(text: str | None, *, absolute_urls: bool = False) -> SafeStr
 _space = re.compile(r"\s+")
 
 
-def _words(text: str | None) -> str:
-    """The words of a Markdown body without markup or addresses (excerpts)."""
+def plain_words(text: str | None) -> str:
+    """The words of a Markdown body without markup or addresses (excerpts, search snippets)."""
     if not text:
         return ""
     return html.unescape(strip_tags(str(render_markdown(text)))).strip()
@@ -168,7 +168,7 @@ def _words(text: str | None) -> str:
 
 def excerpt(text: str | None, length: int = 120) -> str:
     """A one-line summary of a Markdown body for lists and feeds."""
-    plain = _space.sub(" ", _words(text))
+    plain = _space.sub(" ", plain_words(text))
     return Truncator(plain).chars(length)
 
 

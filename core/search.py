@@ -18,6 +18,8 @@ from operator import and_, or_
 
 from django.db.models import Count, Q, QuerySet, Window
 
+from core.markdown import plain_words
+
 LIMIT = 5
 MAX_WORDS = 5
 TEMPLATE = "core/search_kind.html"
@@ -44,8 +46,11 @@ def matching(terms, *fields: str) -> Q:
     )
 
 
-def snippet(text: str, terms, width: int = 60) -> str:
-    """A short piece of ``text`` around the first word found (plain text, one line)."""
+def snippet(text: str, terms, width: int = 60, *, markdown: bool = False) -> str:
+    """A short piece of ``text`` around the first word found (plain text, one line); a
+    ``markdown`` body is read as its words, without its markup or link addresses."""
+    if markdown:
+        text = plain_words(text)
     text = " ".join((text or "").split())
     lowered = text.lower()
     at = min((i for i in (lowered.find(w.lower()) for w in terms) if i >= 0), default=0)

@@ -12,6 +12,8 @@ def search(terms) -> dict:
     return found_in(
         posts.newest_first(),
         kind=_("News"),
-        hit=lambda p: Hit(p.title, p.get_absolute_url(), p.publish_at, snippet(p.body, terms)),
+        hit=lambda p: Hit(
+            p.title, p.get_absolute_url(), p.publish_at, snippet(p.body, terms, markdown=True)
+        ),
         more_url=reverse("news:list"),
     )

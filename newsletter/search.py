@@ -13,7 +13,10 @@ def search(terms) -> dict:
         issues.order_by("-published_on", "-number"),
         kind=_("Newsletter"),
         hit=lambda i: Hit(
-            str(i), i.get_absolute_url(), i.published_on, snippet(i.summary or i.body, terms)
+            str(i),
+            i.get_absolute_url(),
+            i.published_on,
+            snippet(i.summary or i.body, terms, markdown=True),
         ),
         more_url=reverse("newsletter:list"),
     )

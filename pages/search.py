@@ -17,6 +17,6 @@ def search(terms) -> dict:
             p.published_version.title,
             p.get_absolute_url(),
             None,
-            snippet(p.published_version.body, terms),
+            snippet(p.published_version.body, terms, markdown=True),
         ),
     )

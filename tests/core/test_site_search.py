@@ -144,3 +144,16 @@ def test_the_home_page_has_a_search_box_that_works_without_javascript(client, si
         f'action="{reverse("search")}"' in html.split('role="search"', 1)[0].rsplit("<form", 1)[1]
     )
     assert "里山の交流会" in search(client, "里山").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_snippet_reads_as_words_not_markdown(client):
+    NewsPostFactory(
+        title="番組のお知らせ",
+        slug="programme-note",
+        body="市の**広報番組**（[まちづくり協働チャンネル](/programme/)）で、子ども食堂を紹介します。",
+    )
+    page = client.get(reverse("search"), {"q": "子ども食堂"}).content.decode()
+    hits = page.split('class="search-hits"')[1].split("</ul>")[0]
+    assert "（まちづくり協働チャンネル）で、子ども食堂を紹介します。" in hits
+    assert "](/programme/)" not in hits and "**" not in hits

@@ -13,9 +13,9 @@ from news.models import NewsPost, Opinion, ProgrammeEpisode
 
 NEWS = [
     ("年末年始の休館について", True, 3,
-     "12月29日（月）から1月3日（土）まで休館します。\n\n会議室の予約は1月4日以降の分から受け付けています。"),
+     "{closed_from}から{closed_to}まで休館します。\n\n会議室の予約は{reopens}以降の分から受け付けています。"),
     ("登録団体情報交換会の参加者を募集しています", False, 8,
-     "今年度の**登録団体情報交換会**を開催します。\n\n- 日時：2月15日（日）13時30分～16時\n"
+     "今年度の**登録団体情報交換会**を開催します。\n\n- 日時：{meeting}13時30分～16時\n"
      "- 会場：協働オフィス ミーティングスペース\n\n"
      "詳しくは[イベント一覧](/events/)をご覧ください。"),
     ("プロジェクターを新しくしました", False, 15,
@@ -80,18 +80,37 @@ def _featured_groups_and_a_request(ctx, today) -> None:
     )
 
 
+WEEKDAYS = "月火水木金土日"
+
+
+def _day(day: dt.date) -> str:
+    """「1月4日（月）」: a day as the office writes it in a notice."""
+    return f"{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
+
+
 def seed(ctx) -> None:
     if NewsPost.objects.exists():
         ctx.say("news: already there")
         return
     now = timezone.now()
+    # The days the posts name, with their real weekdays: the coming year-end closure (29
+    # December to 3 January) and a Sunday in the middle of February.
+    today = timezone.localdate(now)
+    closure = dt.date(today.year if today.month >= 4 else today.year - 1, 12, 29)
+    february = dt.date(closure.year + 1, 2, 15)
+    days = {
+        "closed_from": _day(closure),
+        "closed_to": _day(closure + dt.timedelta(days=5)),
+        "reopens": _day(closure + dt.timedelta(days=6)),
+        "meeting": _day(february + dt.timedelta(days=(6 - february.weekday()) % 7)),
+    }
     posts = []
     for title, important, days_ago, body in NEWS:
         posts.append(
             NewsPost(
                 title=title,
                 slug=f"demo-{days_ago}",
-                body=body,
+                body=body.format(**days),
                 important=important,
                 publish_at=now - dt.timedelta(days=days_ago, hours=ctx.rng.randint(0, 8)),
             )

@@ -39,6 +39,30 @@ def test_newest_first_hidden_episodes_left_out_and_upcoming_marked(client):
     assert "放送予定" in html
 
 
+def test_an_episode_is_offered_to_watch_once_it_has_aired(client):
+    aired = EpisodeFactory(
+        title="先月の放送",
+        air_date=timezone.localdate() - dt.timedelta(days=30),
+        video_url="https://video.example.jp/watch/1",
+    )
+    coming = EpisodeFactory(
+        title="来週の放送",
+        air_date=timezone.localdate() + dt.timedelta(days=7),
+        video_url="https://video.example.jp/watch/2",
+    )
+    listing = client.get("/programme/").content.decode()
+    assert 'href="https://video.example.jp/watch/1"' in listing
+    assert 'href="https://video.example.jp/watch/2"' not in listing
+    page = client.get(reverse("programme:episode", args=[aired.pk])).content.decode()
+    # Short words on the button; the title for a screen reader's list of links.
+    assert (
+        'この回を視聴する<span class="visually-hidden">: 先月の放送</span> （外部サイト）</a>'
+        in page
+    )
+    page = client.get(reverse("programme:episode", args=[coming.pk])).content.decode()
+    assert "https://video.example.jp/watch/2" not in page
+
+
 def test_video_links_must_be_https():
     from django.core.exceptions import ValidationError
 

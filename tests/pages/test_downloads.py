@@ -106,3 +106,17 @@ def test_a_script_uploaded_as_a_form_is_refused_in_the_admin(client_for, staff):
     )
     assert response.status_code == 200
     assert not DownloadFile.objects.exists()
+
+
+def test_the_demo_puts_the_three_forms_the_page_names_on_it_once(client):
+    from pages import demo
+
+    assert demo.add_demo_downloads() == 3  # on the starting text's page (data migration)
+    assert demo.add_demo_downloads() == 0  # a page with files keeps its own
+    page = client.get("/downloads/").content.decode()
+    files = page.split('class="download-list"')[1].split("</ul>")[0]
+    for title in ("団体規約（会則）のひな形", "役員名簿の様式", "会議室・機材の利用申込書（紙）"):
+        assert title in files
+    for item in DownloadFile.objects.all():
+        with item.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+            assert archive.testzip() is None  # a document an office program opens

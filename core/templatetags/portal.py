@@ -38,3 +38,9 @@ def query_replace(context, **changes) -> str:
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.filter
+def bare_label_tag(field) -> str:
+    """A bound field's ``<label>`` without the form's ":" suffix (partials/field.html)."""
+    return field.label_tag(label_suffix="")

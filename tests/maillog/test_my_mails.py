@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from facilities.models import FacilitySettings, OpeningHours
 from facilities.services import booking_create
+from maillog import services
 from maillog.models import MailMessage, SentMail
 from newsletter import services as newsletter_services
 from newsletter.sending import deliver_issue
@@ -113,6 +114,15 @@ def test_a_password_reset_is_listed_by_subject_only(client, client_for, citizen)
     assert sent.subject in page
     assert "保存されていません" in page
     assert "/password/reset/key/" not in page
+
+
+def test_a_kept_back_invitation_points_to_my_page(client_for, citizen):
+    message = EmailMessage("招待", "https://example.org/groups/invitations/x/", to=[citizen.email])
+    services.sent_mail_record(message=message, kind="groups", secret=True)
+    entry = SentMail.objects.get(account=citizen)
+    page = client_for("citizen").get(entry.get_absolute_url()).content.decode()
+    assert "期限内の団体への招待は、マイページの「所属団体」から開けます。" in page
+    assert "もう一度" not in page
 
 
 def test_another_persons_mail_is_not_found(client_for, citizen, member):

@@ -53,9 +53,15 @@ def tokens_in(message) -> list[str]:
 
 def assert_not_kept(message):
     tokens = tokens_in(message)
-    assert tokens, f"the mail {message.subject!r} was expected to carry a link with a token"
+    assert any(len(token) >= 6 for token in tokens), (
+        f"the mail {message.subject!r} was expected to carry a link with a token"
+    )
     kept = stored_text()
     for token in tokens:
+        if len(token) < 6:
+            # A user's id in base 36 (the reset link's uidb36, "l" for user 21) is no secret,
+            # and so short that it turns up in any text: the key beside it is what must go.
+            continue
         assert token not in kept, f"{token!r} of {message.subject!r} is in the mail log"
 
 

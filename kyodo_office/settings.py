@@ -181,6 +181,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+# A day and its time apart in Japanese (kyodo_office/formats/ja): 「2027年1月10日 9:30」.
+FORMAT_MODULE_PATH = ["kyodo_office.formats"]
 
 # --- Static and media files
 STATIC_URL = "/static/"

@@ -227,3 +227,16 @@ def test_staff_pages_show_each_apps_own_words(client_for):
     assert "未読" in opinions and "対応終了" in opinions
     progress = staff.get(reverse("admin:newsletter_newsletterissue_change", args=[issue.pk]))
     assert '<th scope="col">送信済み</th>' in progress.content.decode()
+
+
+def test_a_moment_in_japanese_keeps_its_day_and_time_apart():
+    import datetime as dt
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override("ja"):
+        assert date_format(dt.datetime(2027, 1, 10, 9, 30), "DATETIME_FORMAT") == (
+            "2027年1月10日 9:30"
+        )
+        assert date_format(dt.date(2027, 1, 10), "DATE_FORMAT") == "2027年1月10日"

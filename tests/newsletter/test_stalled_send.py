@@ -148,7 +148,7 @@ def test_admin_shows_a_stalled_send_and_staff_resume_it(client_for, staff):
     change = reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
     html = client.get(change).content.decode()
     assert "送信が止まっています" in html
-    assert "最後の進捗：2026年12月6日19:00。" in html
+    assert "最後の進捗：2026年12月6日 19:00。" in html
     assert "これまで：送信済み1件、失敗0件、残り4件。" in html
     assert "送信を再開" in html
 

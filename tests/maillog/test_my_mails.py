@@ -53,7 +53,7 @@ def test_a_booking_confirmation_is_in_the_bookers_and_the_representatives_lists(
     for role in ("member", "representative"):
         text = listed(client_for(role))
         assert sent.subject in text
-        assert "2026-06-09" in text  # the day it was sent
+        assert "2026年6月9日" in text  # the day it was sent
         assert "予約" in text  # its kind
     assert sent.subject not in listed(client_for("citizen"))
     entry = SentMail.objects.get(account=member)

@@ -238,12 +238,25 @@ class YearReport:
         return Decimal(self.days_elapsed) / Decimal(self.days_in_year)
 
     @property
+    def caption_period(self) -> str:
+        """The year a table covers, for its caption (far from the page's heading on a phone):
+        「令和8年度 (2026年度)」, the running year 「令和8年度 (2026年度)・12月8日現在」."""
+        if not self.is_current:
+            return self.fy.label
+        return _("%(label)s, as of %(date)s") % {
+            "label": self.fy.label,
+            "date": date_format(self.today, "MONTH_DAY_FORMAT"),
+        }
+
+    @property
     def previous_fy(self) -> FiscalYear:
         return FiscalYear(self.year - 1)
 
     @property
     def next_year(self) -> int | None:
-        return self.year + 1 if self.year + 1 <= self.current_year + 1 else None
+        """The next year to link to: none after the running year (a year not begun has no
+        results; its address still answers, for targets and bookings already made)."""
+        return self.year + 1 if self.year + 1 <= self.current_year else None
 
     @property
     def next_fy(self) -> FiscalYear:
@@ -251,7 +264,13 @@ class YearReport:
 
     @property
     def previous_year(self) -> int | None:
-        return self.year - 1 if self.year - 1 >= FIRST_REPORT_YEAR else None
+        """The year before, to link to while it has figures of some source: no link leads to
+        the pages of 「—」 before the portal's first data (they still answer, as the all-years
+        page links a year with figures entered by hand)."""
+        first = min((y for y in self._data["first_years"].values() if y is not None), default=None)
+        if first is None or self.year - 1 < max(first, FIRST_REPORT_YEAR):
+            return None
+        return self.year - 1
 
     # --- Data (each computed once, on first use)
 
@@ -470,24 +489,58 @@ class YearReport:
     def monthly_kpis(self) -> list[Kpi]:
         return [kpi for kpi in KPIS if kpi.key != "utilisation_rate"]
 
+    def month_state(self, month: dt.date) -> str:
+        """ "past", "current" (the month of today: figures to date) or "future" (a month that
+        has not begun: it has no results yet, whatever has been booked for it)."""
+        this_month = self.today.replace(day=1)
+        if month < this_month:
+            return "past"
+        return "current" if month == this_month else "future"
+
+    @cached_property
+    def month_columns(self) -> list[tuple[dt.date, str]]:
+        """(first day of month, ``month_state``) for the month-by-month table's columns."""
+        return [(month, self.month_state(month)) for month, _values in self.months]
+
+    def total_label(self, kpi: Kpi | None = None) -> str:
+        """The month-by-month table's last column: a flow's sum (年度計, to date in the
+        running year) or a level's value (年度末, today's in the running year); without a
+        KPI, the column's heading that covers both."""
+        running = self.is_current or self.is_future
+        if kpi is None:
+            if running:
+                return pgettext("report", "Total to date / now")
+            return pgettext("report", "Year total / year end")
+        if kpi.kind == STOCK:
+            return pgettext("report", "Now") if running else pgettext("report", "Year end")
+        return pgettext("report", "Total to date") if running else pgettext("report", "Year")
+
     @property
     def monthly_rows(self) -> list[dict]:
-        """One row per KPI: the twelve monthly values (``cells`` with their month) and the
-        year's figure."""
+        """One row per KPI: the twelve monthly values (``cells`` with their month and its
+        state) and the year's figure. A month that has not begun has no figure (「—」), not a
+        0 nor today's level, and not the bookings already made for it: the table is results."""
+        columns = self.month_columns
         rows = [
             {
                 "kpi": kpi,
                 "cells": [],
                 "months": [
-                    values.get(kpi.key, 0) if self.has_data(kpi) else None
-                    for _month, values in self.months
+                    values.get(kpi.key, 0) if self.has_data(kpi) and state != "future" else None
+                    for (_month, values), (_m, state) in zip(self.months, columns, strict=True)
                 ],
                 "total": self.values.get(kpi.key),
+                "total_label": self.total_label(kpi),
+                # The current month's cards say "to date" on a phone too.
+                "to_day": _("(to day %(day)s)") % {"day": self.today.day},
             }
             for kpi in self.monthly_kpis
         ]
         for row in rows:
-            row["cells"] = list(zip(row["months"], [m for m, _v in self.months], strict=True))
+            row["cells"] = [
+                (value, month, state)
+                for value, (month, state) in zip(row["months"], columns, strict=True)
+            ]
         return rows
 
     # --- Output formats

@@ -65,10 +65,26 @@ class ChartData:
     kind: str = "bar"  # "bar", "stacked" or "hbar" (horizontal bars)
     # The axis title under the labels (the labels "2024年度" need none; the data table keeps it).
     show_x_title: bool = True
+    # Each series' own unit when they differ (page views 回, visitors 人); else ``unit``.
+    series_units: list[str] | None = None
 
     @property
     def series_names(self) -> list[str]:
         return [name for name, _values in self.series]
+
+    @property
+    def series_headers(self) -> list[str]:
+        """The data table's column headings: each series' name with its own unit, once (a
+        name that already says its unit, 「稼働率（％）」, gets no second one)."""
+        units = self.series_units or [self.unit] * len(self.series)
+        headers = []
+        for name, unit in zip(self.series_names, units, strict=True):
+            # 「稼働率（％）」 says its unit; 「相談件数」 does not (件 is part of the word).
+            said = unit and f"({unicodedata.normalize('NFKC', unit)})" in unicodedata.normalize(
+                "NFKC", name
+            )
+            headers.append(f"{name} ({unit})" if unit and not said else name)
+        return headers
 
     @property
     def table_rows(self) -> list[tuple[str, list[str]]]:
@@ -90,7 +106,19 @@ class ChartData:
 
     @property
     def rotation(self) -> int:
-        return 0 if self.kind == "hbar" or len(self.labels) <= 8 else 40
+        """Labels lie flat when the widest fits its bar's slot, else slant (40°) when slanted
+        ones keep a line and a fifth apart across the slot, else stand upright: the full year
+        labels (「令和2年度 (2020年度)」, one style everywhere) never print on top of each other."""
+        if self.kind == "hbar" or not self.labels:
+            return 0
+        font = STYLE.label_font_size
+        slot = (self.width - 140) / len(self.labels)
+        widest = max(_label_width(label, font) for label in self.labels)
+        if widest <= slot * 0.9:
+            return 0
+        if slot * math.sin(math.radians(40)) >= font * 1.2:
+            return 40
+        return 90
 
     @property
     def label_extra(self) -> float:
@@ -137,6 +165,14 @@ def _wide_extra(labels: list[str], font_size: int) -> float:
     return widest
 
 
+def _label_width(label: str, font_size: int) -> float:
+    """A label's width in pixels: a full em for Japanese characters, 0.6 em for the others."""
+    return sum(
+        font_size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * font_size
+        for ch in str(label)
+    )
+
+
 def render_svg(data: ChartData) -> bytes:
     chart_class = {
         "bar": pygal.Bar,
@@ -166,6 +202,8 @@ def render_svg(data: ChartData) -> bytes:
         no_data_text=pgettext("report", "No data"),
         include_x_axis=True,
         min_scale=2,
+        # At most about six ticks: numbers such as 「1,000」 stay apart also at a phone's width.
+        max_scale=6,
         truncate_label=-1,
         truncate_legend=-1,
         **margins,
@@ -188,16 +226,30 @@ def _month_label(month) -> str:
 def _monthly(report, title, series_keys) -> ChartData:
     months = report.months
     first = BY_KEY.get(series_keys[0][0])
+    # A series that is no KPI of its own names the KPI whose unit it shares (third item).
+    units = [
+        str(BY_KEY[(rest or [key])[0]].unit) if (rest or [key])[0] in BY_KEY else ""
+        for key, _name, *rest in series_keys
+    ]
     return ChartData(
         title=str(title),
         x_title=report.fy.label,
         labels=[_month_label(month) for month, _values in months],
         series=[
-            (str(name), [values.get(key, 0) for _month, values in months])
-            for key, name in series_keys
+            # A month not begun has no bar and 「—」 in the table (no results yet).
+            (
+                str(name),
+                [
+                    None if report.month_state(month) == "future" else values.get(key, 0)
+                    for month, values in months
+                ],
+            )
+            for key, name, *_rest in series_keys
         ],
         decimals=first.decimals if first else 0,
-        unit=str(first.unit) if first else "",
+        # The axis title names every unit the bars are in (回・人), each series its own.
+        unit="・".join(dict.fromkeys(u for u in units if u)),
+        series_units=units,
     )
 
 
@@ -206,7 +258,7 @@ def _facility_users(report) -> ChartData:
         report,
         gettext_lazy("Facility users by month"),
         [
-            ("booking_headcount", gettext_lazy("Users of booked rooms")),
+            ("booking_headcount", gettext_lazy("Users of booked rooms"), "facility_users"),
             ("walk_in_visitors", BY_KEY["walk_in_visitors"].label),
         ],
     )

@@ -212,14 +212,25 @@ def report_xlsx(report) -> bytes:
         4,
         [
             pgettext("report", "Indicator"),
-            *[f"{m.year}/{m.month:02d}" for m in months],
-            pgettext("report", "Year"),
+            *[
+                f"{m.year}/{m.month:02d}" + (_(" (to day %(day)s)") % {"day": report.today.day})
+                if state == "current"
+                else f"{m.year}/{m.month:02d}"
+                for m, state in report.month_columns
+            ],
+            report.total_label(),
         ],
     )
     for row, line in enumerate(report.monthly_rows, start=5):
         ws.cell(row=row, column=1, value=str(line["kpi"].label)).border = BOX
         number_format = _format_for(line["kpi"])
-        for col, value in enumerate([*line["months"], line["total"]], start=2):
+        # A month not begun says so (「—」, as on the page), never 0 or an empty cell.
+        states = [state for _m, state in report.month_columns]
+        values = [
+            "—" if state == "future" else value
+            for value, state in zip(line["months"], states, strict=True)
+        ]
+        for col, value in enumerate([*values, line["total"]], start=2):
             cell = ws.cell(row=row, column=col, value=_number(value))
             cell.number_format = number_format
             cell.border = BOX

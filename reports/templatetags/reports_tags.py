@@ -116,12 +116,24 @@ def month_cells(row) -> SafeString:
     decimals = getattr(row["kpi"], "decimals", 0)
     labels: dict = {}
     cells = []
-    for value, month in row["cells"]:
+    not_yet = conditional_escape(_("not yet: this month has not begun"))
+    for value, month, state in row["cells"]:
         if month not in labels:
-            labels[month] = conditional_escape(month_label(month))
+            label = month_label(month)
+            if state == "current" and row.get("to_day"):
+                label += row["to_day"]
+            labels[month] = conditional_escape(label)
+        if state == "future":
+            # Read aloud as "not yet", not as a dash or a figure.
+            cells.append(
+                f'<td class="num not-yet" data-label="{labels[month]}">'
+                f'<span aria-hidden="true">—</span><span class="visually-hidden">{not_yet}'
+                "</span></td>"
+            )
+            continue
         text = conditional_escape(format_value(value, decimals))
         cells.append(f'<td class="num" data-label="{labels[month]}">{text}</td>')
-    year = conditional_escape(pgettext("report", "Year"))
+    year = conditional_escape(row.get("total_label") or pgettext("report", "Year"))
     total = conditional_escape(format_value(row["total"], decimals))
     cells.append(f'\n        <td class="num total" data-label="{year}">{total}</td>')
     # Every value is escaped or a formatted number.

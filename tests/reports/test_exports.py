@@ -180,7 +180,7 @@ def test_workbook_has_kpi_monthly_and_room_sheets_ready_for_a4(client_for, year_
 
     monthly = wb["月別"]
     assert [c.value for c in monthly[4]][:3] == ["指標", "2024/04", "2024/05"]
-    assert [c.value for c in monthly[4]][-1] == "年度計"
+    assert [c.value for c in monthly[4]][-1] == "年度計／年度末"
     lines = {row[0]: row for row in monthly.iter_rows(min_row=5, values_only=True)}
     users = lines["利用者数"]
     assert users[1:13] == (9, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5)

@@ -87,17 +87,18 @@ def group_for_booking(user, group_id) -> Group | None:
     return group
 
 
-def can_manage_booking(user, booking: Booking) -> bool:
+def can_manage_booking(user, booking: Booking, *, member: bool = False) -> bool:
     """Cancel or look at the details: staff, or members of the booking's group for the group's
     own bookings. An office event is booked with its organiser group as ``group`` (and office
-    use may name one too): those hold the room for the office, so only staff release them."""
+    use may name one too): those hold the room for the office, so only staff release them.
+    ``member``: the caller read the booking among the user's groups' (no membership query)."""
     if is_office_staff(user):
         return True
-    return (
-        booking.kind == Booking.Kind.GROUP
-        and booking.group is not None
-        and can_act_for(user, booking.group)
-    )
+    if booking.kind != Booking.Kind.GROUP or booking.group is None:
+        return False
+    if member:
+        return booking.group.is_registered
+    return can_act_for(user, booking.group)
 
 
 def cancel_deadline_passed(booking: Booking, now: dt.datetime | None = None) -> bool:
@@ -106,11 +107,14 @@ def cancel_deadline_passed(booking: Booking, now: dt.datetime | None = None) -> 
     return now > booking.start - dt.timedelta(hours=booking.room.cancel_deadline_hours)
 
 
-def can_cancel_booking(user, booking: Booking, now: dt.datetime | None = None) -> bool:
+def can_cancel_booking(
+    user, booking: Booking, now: dt.datetime | None = None, *, member: bool = False
+) -> bool:
     """May ``user`` cancel ``booking`` now: it is still open, the user manages it, and (unless
     the user is staff, who cancel at any time) the room's deadline has not passed. The one
-    definition the cancel service, the bookings page and the cancel page all ask."""
-    if not booking.is_open or not can_manage_booking(user, booking):
+    definition the cancel service, the bookings page, the cancel page and My Page all ask
+    (``member``: as ``can_manage_booking``)."""
+    if not booking.is_open or not can_manage_booking(user, booking, member=member):
         return False
     return is_office_staff(user) or not cancel_deadline_passed(booking, now)
 

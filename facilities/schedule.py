@@ -22,6 +22,9 @@ from facilities.calendar import OfficeCalendar, aware, minutes_of
 from facilities.models import Booking, Room
 
 FREE = "free"
+# Free, but a booking of the room's shortest length cannot start here (it would run into a
+# booking, its tidy-up time or closing): shown as free time, never as a start to tap.
+SHORT = "short"
 BOOKED = "booked"
 BUFFER = "buffer"
 PAST = "past"
@@ -81,6 +84,10 @@ class Item:
                 )  # fmt: skip
             return format_html(
                 '{}<span class="visually-hidden"> {}</span>{}', _("Free"), self.time_text, note
+            )
+        if self.state == SHORT:
+            return format_html(
+                '{}<span class="visually-hidden"> {}</span>{}', self.label, self.time_text, note
             )
         if self.state == BOOKED:
             waiting = ""
@@ -223,19 +230,39 @@ def column_items(
             items.append(Item(start, end, PAST, label=_("Past"), note=label))
         elif window_last_day is not None and day > window_last_day:
             items.append(Item(start, end, NOT_OPEN, label=_("Not open yet"), note=label))
+        elif length and (
+            start + length > closes
+            or any(s < start + length + buffer and e > start for s, e in held)
+        ):
+            # The booking form would refuse the shortest booking from here (length or clash).
+            items.append(Item(start, end, SHORT, label=_("Free, no start here"), note=label))
         else:
             url = ""
             if viewer.can_book or not viewer.authenticated:
-                until = start + length if start + length <= closes else end
-                url = book_url(
-                    book_path, slot_start, midnight + dt.timedelta(minutes=max(until, end))
-                )
+                until = start + length if length else end
+                url = book_url(book_path, slot_start, midnight + dt.timedelta(minutes=until))
             items.append(
                 Item(start, end, FREE, label=_("Free"), url=url, slot_start=slot_start,
                      slot_end=slot_end, note=label)
             )  # fmt: skip
     items.sort(key=lambda i: (i.start, i.end))
+    _label_short(items)
     return _merge_quiet(items)
+
+
+def _label_short(items: list[Item]) -> None:
+    """A short slot right after a start (or after such a slot) is the end of a longer booking;
+    one on its own is a gap too short to book at all."""
+    joined = False
+    for n, item in enumerate(items):
+        if item.state == FREE:
+            joined = True
+        elif item.state == SHORT:
+            if not (joined and n and items[n - 1].end == item.start):
+                joined = False
+                item.label = _("Free, too short to book")
+        else:
+            joined = False
 
 
 QUIET = (PAST, NOT_OPEN)
@@ -334,17 +361,28 @@ class DayPart:
 
     free: list[Item] | None = None
     item: Item | None = None
+    # The end of a run whose last slots cannot start a booking (the run's free time lasts
+    # until then): said under the buttons, so that the last start is not a surprise.
+    until: str = ""
 
 
 def day_parts(items: list[Item]) -> list[DayPart]:
-    """A day's items with touching free slots gathered into runs (one line of time buttons)."""
+    """A day's items with touching free slots gathered into runs (one line of time buttons);
+    the short slots after a run end it (no button), a short slot on its own is a line."""
     parts: list[DayPart] = []
     for item in items:
-        if item.state == FREE:
-            if parts and parts[-1].free is not None and parts[-1].free[-1].end == item.start:
-                parts[-1].free.append(item)
-            else:
-                parts.append(DayPart(free=[item]))
+        run = parts[-1] if parts and parts[-1].free is not None else None
+        touches = run is not None and run.free[-1].end == item.start and not run.until
+        if item.state == FREE and touches:
+            run.free.append(item)
+        elif item.state == FREE:
+            parts.append(DayPart(free=[item]))
+        elif (
+            item.state == SHORT
+            and run is not None
+            and (touches or (run.until and run.until == _hm(item.start)))
+        ):
+            run.until = _hm(item.end)
         else:
             parts.append(DayPart(item=item))
     return parts

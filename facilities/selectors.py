@@ -45,7 +45,7 @@ from facilities.models import (
     Room,
     WalkInCount,
 )
-from facilities.permissions import bookable_groups, can_reset_feed
+from facilities.permissions import bookable_groups, can_cancel_booking, can_reset_feed
 from groups.models import Group, Membership
 
 
@@ -654,6 +654,14 @@ def account_panel(user) -> dict:
         .select_related("room", "group")
         .prefetch_related(None)[:6]
     )
+    # Each booking leads to what the member can do with it: its change page when the bookings
+    # page offers 変更 for it (the same test), else the room's week.
+    now = timezone.now()
+    for booking in bookings[:5]:
+        # They are the user's groups' bookings (``group_bookings``): membership is known.
+        booking.can_change = not booking.replaces_id and can_cancel_booking(
+            user, booking, now, member=True
+        )
     return {
         "bookings": bookings[:5],
         "more": len(bookings) > 5,

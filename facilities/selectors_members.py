@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import pgettext
 
 from core.pagination import page_number
 from facilities.calendar import aware
@@ -121,6 +122,9 @@ def member_groups(user) -> list[Group]:
 
 def _attach(rows, rooms: dict[int, Room], groups: dict[int, Group]) -> list:
     labels = dict(Booking.Status.choices)
+    # A member's list says the state in the words of the member's action (キャンセル済み); the
+    # model's label is shared with the admin and other apps' catalogues.
+    labels[Booking.Status.CANCELLED] = pgettext("booking state", "Cancelled")
     weekdays = {}
     for row in rows:
         row.room = rooms[row.room_id]
@@ -165,10 +169,13 @@ LIST_FIELDS = (
 
 
 def upcoming_bookings(groups, rooms, now: dt.datetime, limit: int) -> list[Booking]:
-    """The groups' bookings that have not ended, soonest first, with ``equipment_text``."""
+    """The groups' bookings that have not ended, soonest first, with ``equipment_text``.
+    Cancelled ones are left out: nothing is left to do with them (the mail said so), and they
+    read as if they still held the room; a declined request stays, with staff's reason."""
     by_id = {g.pk: g for g in groups}
     rows = (
         Booking.objects.filter(group__in=list(by_id), end__gt=now)
+        .exclude(status=Booking.Status.CANCELLED)
         .only(*LIST_FIELDS)
         .annotate(equipment_text=equipment_text(BookingEquipment, Booking))
         .order_by("start", "pk")[:limit]
@@ -229,6 +236,7 @@ def member_loans(groups, *, upcoming: int, past: int, today: dt.date | None = No
     first = mine.filter(current).order_by("pickup_date", "pk")[:upcoming]
     second = mine.exclude(current).order_by("-pickup_date", "-pk")[:past]
     labels = dict(EquipmentLoan.Status.choices)
+    labels[EquipmentLoan.Status.CANCELLED] = pgettext("booking state", "Cancelled")
     now_current, now_past = [], []
     for loan in first.union(second, all=True):
         loan.group = by_id[loan.group_id]

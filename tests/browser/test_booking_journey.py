@@ -101,7 +101,7 @@ def test_book_with_equipment_confirm_see_it_change_its_time_and_cancel_on_a_phon
     page.get_by_role("link", name=re.compile("^キャンセル")).first.click()
     page.wait_for_url(re.compile(r"/cancel/"))
     fits(page, "cancel page")
-    page.get_by_role("button", name=re.compile("予約を取り消す")).click()
+    page.get_by_role("button", name=re.compile("予約をキャンセルする")).click()
     page.wait_for_url(re.compile(r"/facilities/bookings/"))
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED

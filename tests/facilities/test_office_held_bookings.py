@@ -59,7 +59,7 @@ def test_the_member_sees_the_event_booking_without_a_cancel_link(
     assert "登録団体情報交換会" in page
     assert reverse("facilities:booking_cancel", kwargs={"pk": own.pk}) in page
     assert reverse("facilities:booking_cancel", kwargs={"pk": event.pk}) not in page
-    assert "事務局の予約です" in page
+    assert "オフィスの予約です" in page
 
 
 def test_a_crafted_cancel_post_is_refused_and_the_room_stays_held(

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
@@ -416,6 +416,29 @@ class RoomToday:
     phase: str  # "closed" (all day), "before" opening, "open", "after" closing
 
 
+def _bookable_minutes(items) -> int:
+    """The free time a booking can use: each run of free slots that starts with a bookable
+    start, to its end (a gap too short for any booking is left out)."""
+    minutes, run_end = 0, None
+    for item in items:
+        if item.state == schedule.FREE or (item.state == schedule.SHORT and item.start == run_end):
+            minutes += item.end - item.start
+            run_end = item.end
+        else:
+            run_end = None
+    return minutes
+
+
+def _duration(minutes: int) -> str:
+    """「2時間30分」, 「2時間」, 「30分」."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": rest}
+    if hours:
+        return _("%(h)d h") % {"h": hours}
+    return _("%(m)d min") % {"m": rest}
+
+
 def _rooms_today(rooms: list[Room], now: dt.datetime | None = None) -> list[RoomToday]:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -457,10 +480,17 @@ def _rooms_today(rooms: list[Room], now: dt.datetime | None = None) -> list[Room
             status = _("In use until %(time)s") % {"time": schedule._hm(_minutes(current.end))}
         elif phase == "after":
             status = _("Closed for today")
-        elif free and is_open_now:
-            status = _("Free now · %(n)d free slots left today") % {"n": free}
         elif free:
-            status = _("%(n)d free slots left today") % {"n": free}
+            # Said in the room's own unit: periods (午前・午後・夜間) for a room booked by
+            # blocks, the free time left for the others (a count of half hours read as if it
+            # could be compared with a count of periods).
+            if room.uses_blocks:
+                left = ngettext(
+                    "%(n)d free period left today", "%(n)d free periods left today", free
+                ) % {"n": free}
+            else:
+                left = _("%(time)s free today") % {"time": _duration(_bookable_minutes(items))}
+            status = _("Free now · %(left)s") % {"left": left} if is_open_now else left
         elif is_open_now:
             status = _("Booked for the rest of the day")
         else:

@@ -122,4 +122,21 @@ def test_todays_free_count_counts_bookable_starts(hour_room):
     today = room_today(hour_room, now=dt.datetime(2026, 12, 7, 8, 0, tzinfo=JST))
     # 9:00–12:00 (7 starts), 17:00 and 17:30; not 12:30, 15:00, 18:00 or 20:30.
     assert today.free_slots == 9
-    assert "9" in today.status
+    # Said as the time a booking can use: 9:00–13:00 and 17:00–18:30, not the two short gaps.
+    assert today.status == "本日の空き5時間30分"
+
+
+def test_a_room_booked_by_periods_counts_free_periods(room):
+    from facilities.models import TimeBlock
+
+    room.mode = room.Mode.BLOCKS
+    room.save()
+    for label, starts, ends in [("午前", "9:00", "12:00"), ("午後", "13:00", "17:00")]:
+        TimeBlock.objects.create(
+            room=room,
+            label=label,
+            starts=dt.time.fromisoformat(starts.zfill(5)),
+            ends=dt.time.fromisoformat(ends),
+        )
+    today = room_today(room, now=dt.datetime(2026, 12, 7, 8, 0, tzinfo=JST))
+    assert today.status == "本日の空き2区分"

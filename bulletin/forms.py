@@ -2,7 +2,9 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from bulletin.models import MAX_DAYS_ON_BOARD, REQUIRED_FIELDS, BulletinPost, Category, PostReport
 from core.forms import HoneypotMixin
@@ -30,22 +32,40 @@ class PostForm(forms.ModelForm):
             "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "body": forms.Textarea(attrs={"rows": 8}),
         }
+        # What core.markdown really does, in words (no "Markdown" jargon): a single line break
+        # does not show, addresses become links only between < and >.
 
     def __init__(self, *args, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # What core.markdown really does, in words (no "Markdown" jargon): a single line break
+        # does not show, addresses become links only between < and >. Escaped: Django prints
+        # help texts as HTML, and the example address is in angle brackets.
+        self.fields["body"].help_text = escape(
+            _(
+                "Leave an empty line to start a new paragraph. Lines that start with “- ” "
+                "become a list. A web address between < and >, e.g. <https://example.jp>, "
+                "becomes a link."
+            )
+        )
         if self.instance.pk:
             del self.fields["group"]
         else:
             self.fields["group"].queryset = groups
             if groups is not None and groups.count() == 1:
                 self.fields["group"].initial = groups.first()
-        rules = "; ".join(
-            f"{Category(cat).label}: "
-            + "、".join(str(BulletinPost._meta.get_field(n).verbose_name) for n in names)
+        # Separators are translated too: Japanese lists read 「日時・場所・連絡先」.
+        rules = pgettext("between categories", "; ").join(
+            _("%(category)s (%(fields)s)")
+            % {
+                "category": Category(cat).label,
+                "fields": pgettext("between field names", ", ").join(
+                    str(BulletinPost._meta.get_field(n).verbose_name) for n in names
+                ),
+            }
             for cat, names in REQUIRED_FIELDS.items()
             if names
         )
-        self.fields["category"].help_text = _("Required details by category — %(rules)s") % {
+        self.fields["category"].help_text = _("Some categories need more details: %(rules)s.") % {
             "rules": rules
         }
         if not self.instance.pk:

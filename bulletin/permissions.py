@@ -52,3 +52,8 @@ def post_for_manager(pk: int, user) -> BulletinPost:
 
 def can_moderate(user) -> bool:
     return is_office_staff(user)
+
+
+def can_report(user, post: BulletinPost) -> bool:
+    """Reports are for readers outside the group: its own members edit or withdraw the post."""
+    return not is_member(user, post.group)

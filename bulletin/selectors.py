@@ -38,6 +38,11 @@ def posts_for_group_admin(groups):
     )
 
 
+def open_report_count(post) -> int:
+    """Reports on ``post`` the office has not dealt with yet (shown to the post's group)."""
+    return post.reports.filter(resolved=False).count()
+
+
 def posts_for_digest(start: dt.date, end: dt.date) -> list:
     """Published posts that were on the board at some time during [start, end]."""
     return list(

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from bulletin import permissions, selectors, services
 from bulletin.forms import FilterForm, PostForm, ReportForm
@@ -46,10 +46,17 @@ def list(request):
 @public_page("bulletin:detail")
 def detail(request, pk):
     post = permissions.post_for_viewer(pk, request.user)
+    can_manage = permissions.can_manage(request.user, post)
     return render(
         request,
         "bulletin/detail.html",
-        {"post": post, "can_manage": permissions.can_manage(request.user, post)},
+        {
+            "post": post,
+            "can_manage": can_manage,
+            "can_report": post.is_visible and permissions.can_report(request.user, post),
+            # Only the post's group is told about open reports (one count, for them only).
+            "open_reports": selectors.open_report_count(post) if can_manage else 0,
+        },
     )
 
 
@@ -76,7 +83,10 @@ def create(request):
             return redirect(post)
     quota = []
     if not permissions.can_moderate(request.user):
-        quota = [(g, selectors.posts_this_year(g), selectors.yearly_quota(g)) for g in groups]
+        quota = [
+            {"group": g, "used": selectors.posts_this_year(g), "limit": selectors.yearly_quota(g)}
+            for g in groups
+        ]
     return render(request, "bulletin/form.html", {"form": form, "quota": quota})
 
 
@@ -96,9 +106,12 @@ def edit(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
+    """GET asks first (what happens, that it cannot be undone); POST withdraws."""
     post = permissions.post_for_manager(pk, request.user)
+    if request.method == "GET":
+        return render(request, "bulletin/withdraw.html", {"post": post})
     services.post_withdraw(actor=request.user, post=post)
     messages.success(request, _("The notice was taken off the board."))
     return redirect("bulletin:mine")
@@ -112,11 +125,28 @@ def mine(request):
     if not groups:
         raise PermissionDenied
     page_obj = paginate(request, selectors.posts_for_group_admin(groups), PER_PAGE)
-    return render(request, "bulletin/mine.html", {"page_obj": page_obj, "posts": page_obj})
+    return render(
+        request,
+        "bulletin/mine.html",
+        {
+            "page_obj": page_obj,
+            "posts": page_obj,
+            "any_reported": any(post.open_reports for post in page_obj),
+        },
+    )
 
 
 def report(request, pk):
     post = permissions.post_for_viewer(pk, request.user)
+    if not permissions.can_report(request.user, post):
+        messages.info(
+            request,
+            _(
+                "Your group posted this notice, so you cannot report it. "
+                "You can edit it or take it off the board."
+            ),
+        )
+        return redirect(post)
     form = ReportForm(request.POST or None)
     if request.method == "POST":
         if limit_hit(request, scope="bulletin-report", rate="10/h"):

@@ -1,5 +1,7 @@
 import logging
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
@@ -75,13 +77,33 @@ def bad_request(request, exception=None):
     )
 
 
+def _raised_by_the_portal(exception) -> bool:
+    """Whether ``exception`` was raised by the portal's own code, not by a library."""
+    tb = exception.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    filename = Path(tb.tb_frame.f_code.co_filename).resolve()
+    return filename.is_relative_to(Path(settings.BASE_DIR).resolve()) and not any(
+        part in ("site-packages", ".venv") for part in filename.parts
+    )
+
+
 def permission_denied(request, exception=None):
+    """403 with the reason given with ``PermissionDenied`` when there is one: the portal's
+    views raise it with a sentence written for the user and translated at the raise. Libraries'
+    reasons (Django's "Forbidden user agent", allauth's "Reauthentication not available") are
+    internal English, so those, and a bare raise, show the general sentence."""
+    reason = ""
+    if exception is not None and exception.args and _raised_by_the_portal(exception):
+        reason = str(exception)
     return render(
         request,
-        "errors/error.html",
+        "403.html",
         {
             "title": _("Not allowed"),
-            "message": _("You do not have permission to see this page."),
+            "message": reason or _("You do not have permission to see this page."),
         },
         status=403,
     )

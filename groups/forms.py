@@ -287,6 +287,11 @@ class GroupProfileForm(PhotoBudgetMixin, OnceMixin, forms.ModelForm):
         if not include_private:
             for name in PRIVATE_FIELDS:
                 del self.fields[name]
+        elif self.private_fields_under_legend():
+            # _profile_fields.html says "seen only by the office" in the fieldset's legend once;
+            # the same sentence under each of its fields was noise.
+            for name in PRIVATE_FIELDS:
+                self.fields[name].help_text = ""
         if include_private and self.instance.pk:
             # The representative may change the page's address (old links then stop working).
             self.fields["slug"] = PageAddressField(
@@ -300,6 +305,10 @@ class GroupProfileForm(PhotoBudgetMixin, OnceMixin, forms.ModelForm):
             self.fields["remove_logo"] = forms.BooleanField(
                 label=_("Remove the current logo"), required=False
             )
+
+    def private_fields_under_legend(self) -> bool:
+        """Whether the page shows the private fields in their own fieldset (_profile_fields)."""
+        return True
 
     def clean_name(self):
         name = normalize_name(self.cleaned_data["name"])
@@ -403,12 +412,17 @@ class GroupApplyForm(GroupProfileForm):
     field_order = ["name", "name_kana", "slug"]
 
     def __init__(self, *args, step: ApplyStep | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
         self.step = step
+        super().__init__(*args, **kwargs)
         if step is not None:
             for name in list(self.fields):
                 if name not in step.fields and name != "submission_token":
                     del self.fields[name]
+
+    def private_fields_under_legend(self) -> bool:
+        # One step of the application (apply.html) lists public and private contact fields
+        # together: there each private field says who sees it.
+        return self.step is None
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or ""

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
 from core import sqlrows
@@ -78,14 +79,23 @@ def group_for_member(slug: str, user) -> Group:
     group = get_object_or_404(Group, slug=slug)
     if is_office_staff(user) or is_member(user, group):
         return group
-    raise PermissionDenied
+    # The 403 page shows this reason (core.views.permission_denied); it names no group, as the
+    # group may not be public yet.
+    raise PermissionDenied(_("Only the group's members can open this page."))
 
 
 def group_for_representative(slug: str, user) -> Group:
     group = get_object_or_404(Group, slug=slug)
     if is_office_staff(user) or is_representative(user, group):
         return group
-    raise PermissionDenied
+    if is_member(user, group):
+        raise PermissionDenied(
+            _(
+                "Only the group's representative can do this. Ask your representative, "
+                "or ask them to make you a representative too."
+            )
+        )
+    raise PermissionDenied(_("Only the group's representative can do this."))
 
 
 def registered_groups_of(memberships: dict) -> list[Group]:
@@ -163,11 +173,18 @@ def group_for_acting_member(slug: str, user) -> Group:
     group = get_object_or_404(Group, slug=slug)
     if can_act_for(user, group):
         return group
-    raise PermissionDenied
+    if is_member(user, group):
+        raise PermissionDenied(_("Members can do this once the office has registered the group."))
+    raise PermissionDenied(_("Only the group's members can do this."))
 
 
 def group_for_renewal(slug: str, user) -> Group:
     group = group_for_representative(slug, user)
     if not group.is_registered:
-        raise PermissionDenied
+        raise PermissionDenied(_("A group renews its registration once it is registered."))
     return group
+
+
+def can_contact(user, group: Group) -> bool:
+    """The contact form is for people outside the group: its own members talk to each other."""
+    return group.is_registered and not is_member(user, group)

@@ -693,6 +693,17 @@ def invitation_accept(*, user, invitation: Invitation) -> Membership:
     return membership
 
 
+def is_last_representative(membership: Membership) -> bool:
+    """True when ``membership`` is its group's only representative (who may not leave)."""
+    if not membership.is_representative:
+        return False
+    return not (
+        Membership.objects.filter(group_id=membership.group_id, role=Membership.Role.REPRESENTATIVE)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
 def _check_keeps_a_representative(group: Group, *, without: Membership) -> None:
     others = (
         Membership.objects.filter(group=group, role=Membership.Role.REPRESENTATIVE)

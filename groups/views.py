@@ -47,6 +47,7 @@ from groups.models import ActivityRecord, Group, GroupDocument, GroupRenewal, Me
 from groups.permissions import (
     can_act_for,
     can_apply,
+    can_contact,
     can_edit_group,
     can_edit_private_contact,
     can_manage_members,
@@ -208,7 +209,9 @@ def apply(request):
     reading, the declaration, and sends. Works without JavaScript. A post of the whole form at
     once (no ``step``) is still accepted."""
     if not can_apply(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Please confirm your e-mail address first: then you can apply to register a group.")
+        )
     if request.method == "POST" and services.application_already_sent(
         request.POST.get("submission_token")
     ):
@@ -418,7 +421,7 @@ def renew(request, slug):
 def document(request, pk):
     """Registration documents: staff only, streamed from private storage."""
     if not can_view_documents(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the office staff can open registration documents."))
     doc = get_object_or_404(GroupDocument.objects.select_related("group"), pk=pk)
     content_types = {
         "pdf": "application/pdf",
@@ -468,7 +471,7 @@ def detail(request, slug):
         "stale": bool(membership) and services.profile_is_stale(group),
         "contact_form": (
             ContactForm(initial=initial, can_copy=has_verified_email(user))
-            if group.is_registered
+            if can_contact(user, group)
             else None
         ),
     }
@@ -513,7 +516,7 @@ def edit(request, slug):
 def partners(request, slug):
     group = group_for_member(slug, request.user)
     if not group.is_registered:
-        raise PermissionDenied
+        raise PermissionDenied(_("Partner suggestions are shown once the group is registered."))
     page_obj = paginate(request, selectors.ranked_partners(group), DIRECTORY_PAGE_SIZE)
     suggestions = selectors.suggestions_for_ids(group, page_obj.object_list)
     return render(
@@ -528,6 +531,12 @@ def contact(request, slug):
     group = group_for_viewer(slug, request.user)
     if not group.is_registered:
         raise Http404
+    if not can_contact(request.user, group):
+        messages.info(
+            request,
+            _("You are a member of this group: the contact form is for people outside it."),
+        )
+        return redirect(group.get_absolute_url())
     can_copy = has_verified_email(request.user)
     form = ContactForm(request.POST or None, can_copy=can_copy)
     if request.method == "POST":
@@ -632,11 +641,28 @@ def member_role(request, slug, pk):
     return redirect("groups:members", slug=group.slug)
 
 
+def _confirm_page(request, group: Group, action: str, membership: Membership):
+    """The step before an action that cannot be undone by the person taking it: says what
+    will happen and posts to the same address (works without JavaScript)."""
+    return render(
+        request,
+        "groups/member_confirm.html",
+        {
+            "group": group,
+            "action": action,
+            "membership": membership,
+            "last_representative": services.is_last_representative(membership),
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_hand_over(request, slug, pk):
     group = group_for_representative(slug, request.user)
     membership = _membership_in(group, pk)
+    if request.method == "GET":
+        return _confirm_page(request, group, "hand_over", membership)
     try:
         services.representative_hand_over(actor=request.user, group=group, to=membership)
     except GroupError as exc:
@@ -650,10 +676,12 @@ def member_hand_over(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request, slug, pk):
     group = group_for_representative(slug, request.user)
     membership = _membership_in(group, pk)
+    if request.method == "GET":
+        return _confirm_page(request, group, "remove", membership)
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except GroupError as exc:
@@ -666,12 +694,14 @@ def member_remove(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def leave(request, slug):
     group = group_for_member(slug, request.user)
     membership = membership_of(request.user, group)
     if membership is None:
-        raise PermissionDenied
+        raise PermissionDenied(_("You are not a member of this group."))
+    if request.method == "GET":
+        return _confirm_page(request, group, "leave", membership)
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except GroupError as exc:

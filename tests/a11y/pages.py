@@ -88,9 +88,6 @@ NOT_PAGES: dict[str, str] = {
     "groups:resubmit": "POST-only action behind a button (tested in tests/groups)",
     "groups:invite": "POST-only action behind the members page's form (tested in tests/groups)",
     "groups:member_role": "POST-only action behind a button (tested in tests/groups)",
-    "groups:member_hand_over": "POST-only action behind a button (tested in tests/groups)",
-    "groups:member_remove": "POST-only action behind a button (tested in tests/groups)",
-    "groups:leave": "POST-only action behind a button (tested in tests/groups)",
     "groups:invitation_revoke": "POST-only action behind a button (tested in tests/groups)",
     # Actions behind buttons (POST only; GET answers 405): their result pages are checked.
     "facilities:desk_record": "POST action on the desk page",
@@ -105,7 +102,6 @@ NOT_PAGES: dict[str, str] = {
     "events:register_guest": "POST action of the event page's guest form",
     "events:cancel": "POST action on the event page",
     "events:walk_in": "POST action on the attendance page",
-    "bulletin:withdraw": "POST action on the post's page",
     # Files, not pages: their content is shown on a checked page as well.
     "facilities:group_feed": "iCalendar file behind a secret address",
     "events:survey_results_csv": "CSV download of the survey results page",

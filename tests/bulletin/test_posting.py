@@ -148,7 +148,7 @@ def test_the_yearly_quota_counts_posts_of_the_fiscal_year(client_for, group, mem
     assert "上限（2件）に達しました" in response.content.decode()
     assert BulletinPost.objects.filter(group=group).count() == 3
     # The form shows how much is left.
-    assert "今年度の投稿数" in client.get(NEW).content.decode()
+    assert "今年度の投稿 2件（上限2件）" in client.get(NEW).content.decode()
 
 
 @pytest.mark.django_db

@@ -32,6 +32,8 @@ def only(allowed: set, code, refused=403):
     }
 
 
+NOT_MEMBERS_200 = {role: (302 if role in {"member", "representative"} else 200) for role in ROLES}
+
 # (url name, kwargs keys, expected for GET, expected for POST with an empty form)
 MATRIX = [
     ("groups:directory", [], everyone(200), everyone(405)),
@@ -45,13 +47,20 @@ MATRIX = [
     ("groups:resubmit", ["slug"], signed_in(405), only(REPS, 302)),
     ("groups:renew", ["slug"], only(REPS, 200), only(REPS, 200)),
     ("groups:partners", ["slug"], only(MEMBERS, 200), signed_in(405)),
-    ("groups:contact", ["slug"], everyone(200), everyone(200)),
+    # The group's own members are sent back to its page: the form is for outsiders.
+    ("groups:contact", ["slug"], NOT_MEMBERS_200, NOT_MEMBERS_200),
     ("groups:members", ["slug"], only(MEMBERS, 200), signed_in(405)),
     ("groups:invite", ["slug"], signed_in(405), only(REPS, 200)),
     ("groups:member_role", ["slug", "membership"], signed_in(405), only(REPS, 302)),
-    ("groups:member_hand_over", ["slug", "membership"], signed_in(405), only(REPS, 302)),
-    ("groups:member_remove", ["slug", "membership"], signed_in(405), only(REPS, 302)),
-    ("groups:leave", ["slug"], signed_in(405), only({"member", "representative"}, 302)),
+    # GET asks for confirmation; POST (the confirmation's form) acts.
+    ("groups:member_hand_over", ["slug", "membership"], only(REPS, 200), only(REPS, 302)),
+    ("groups:member_remove", ["slug", "membership"], only(REPS, 200), only(REPS, 302)),
+    (
+        "groups:leave",
+        ["slug"],
+        only({"member", "representative"}, 200),
+        only({"member", "representative"}, 302),
+    ),
     ("groups:invitation_revoke", ["slug", "invitation"], signed_in(405), only(REPS, 302)),
     ("groups:activities", ["slug"], everyone(200), everyone(405)),
     ("groups:activity_create", ["slug"], only(MEMBERS, 200), only(MEMBERS, 200)),

@@ -216,21 +216,31 @@ MATRIX.update(
             get=only(REPRESENTATIVES), post=only(REPRESENTATIVES), kwargs=group_slug
         ),
         "groups:partners": Row(get=only(GROUP_MEMBERS), post=signed_in(405), kwargs=group_slug),
-        "groups:contact": Row(get=every(200), post=every(200), kwargs=group_slug),
+        "groups:contact": Row(
+            get={**every(200), "member": 302, "representative": 302},
+            post={**every(200), "member": 302, "representative": 302},
+            kwargs=group_slug,
+            note="the group's own members are sent back to its page: no mail to themselves",
+        ),
         "groups:members": Row(get=only(GROUP_MEMBERS), post=signed_in(405), kwargs=group_slug),
         # An empty POST is a bad address: the members page again, with the error at the field.
         "groups:invite": Row(get=signed_in(405), post=only(REPRESENTATIVES), kwargs=group_slug),
         "groups:member_role": Row(
             get=signed_in(405), post=only(REPRESENTATIVES, status=302), kwargs=group_membership
         ),
+        # Irreversible steps: GET is the confirmation page, POST does it.
         "groups:member_hand_over": Row(
-            get=signed_in(405), post=only(REPRESENTATIVES, status=302), kwargs=group_membership
+            get=only(REPRESENTATIVES),
+            post=only(REPRESENTATIVES, status=302),
+            kwargs=group_membership,
         ),
         "groups:member_remove": Row(
-            get=signed_in(405), post=only(REPRESENTATIVES, status=302), kwargs=group_membership
+            get=only(REPRESENTATIVES),
+            post=only(REPRESENTATIVES, status=302),
+            kwargs=group_membership,
         ),
         "groups:leave": Row(
-            get=signed_in(405),
+            get=only({"member", "representative"}),
             post=only({"member", "representative"}, status=302),
             kwargs=group_slug,
             note="the only representative is sent back with a message; staff are not members",
@@ -447,10 +457,13 @@ MATRIX.update(
             get=only(GROUP_MEMBERS), post=only(GROUP_MEMBERS), kwargs=bulletin_post
         ),
         "bulletin:withdraw": Row(
-            get=signed_in(405), post=only(GROUP_MEMBERS, status=302), kwargs=bulletin_post
+            get=only(GROUP_MEMBERS), post=only(GROUP_MEMBERS, status=302), kwargs=bulletin_post
         ),
         "bulletin:report": Row(
-            get=every(200), post=every(200), kwargs=bulletin_post, note="anyone may report"
+            get={**every(200), "member": 302, "representative": 302},
+            post={**every(200), "member": 302, "representative": 302},
+            kwargs=bulletin_post,
+            note="anyone may report, but the post's own group (sent back to the post)",
         ),
         # --- reports: staff, officials and committee members only
         "reports:index": Row(get=every(302), post=every(302)),

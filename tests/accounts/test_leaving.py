@@ -277,7 +277,7 @@ def test_a_double_click_that_reaches_the_service_twice_gets_a_clear_message(leav
 
 def test_an_office_staff_account_is_not_closed_on_this_page(staff, ja):
     page = signed_in(staff).get(URL).content.decode()
-    assert "事務局" in page and 'type="password"' not in page
+    assert "オフィスの管理者が退会の手続きをします" in page and 'type="password"' not in page
     signed_in(staff).post(URL, {"password": PASSWORD})
     assert User.objects.get(pk=staff.pk).closed_at is None
 

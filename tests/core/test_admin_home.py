@@ -479,11 +479,11 @@ def test_a_signed_in_person_who_is_not_staff_is_led_back_to_the_portal(client_fo
     client = client_for(role)
     response = client.get(reverse("admin:index"), follow=True)
     html = response.content.decode()
-    assert "管理画面は事務局の職員専用です。" in html
+    assert "管理画面はオフィスのスタッフ専用です。" in html
     assert (f'href="{reverse("reports:annual")}"' in html) is reports
     assert f'href="{reverse("my_account")}"' in html
     assert f'href="{reverse("home")}"' in html
-    assert "職員のアカウントでログインする" in html  # the staff log-in stays, folded away
+    assert "スタッフのアカウントでログインする" in html  # the staff log-in stays, folded away
     assert "対応を待っているもの" not in html
 
 
@@ -492,4 +492,4 @@ def test_a_visitor_gets_the_admins_log_in_form(client):
     response = client.get(reverse("admin:index"), follow=True)
     html = response.content.decode()
     assert 'id="login-form"' in html
-    assert "管理画面は事務局の職員専用です。" not in html
+    assert "管理画面はオフィスのスタッフ専用です。" not in html

@@ -77,7 +77,7 @@ def test_a_records_admin_page_shows_its_history_in_sentences_newest_first(client
 
     section = history_section(get(client_for("staff"), change_url(group)))
     assert "履歴" in section
-    approved = "2026-12-06 10:02 佐藤（職員）が登録を承認しました（登録番号 R8-005）"
+    approved = "2026-12-06 10:02 佐藤（スタッフ）が登録を承認しました（登録番号 R8-005）"
     applied = "2026-12-03 10:02 田中が団体登録を申請しました"
     assert approved in text(section) and applied in text(section)
     assert text(section).index(approved) < text(section).index(applied)  # newest first
@@ -94,7 +94,7 @@ def test_changed_fields_are_named_as_the_form_names_them(client_for, sato):
     group = GroupFactory()
     write_history(group, sato)
     section = history_section(get(client_for("staff"), change_url(group)))
-    assert "佐藤（職員）が団体情報を更新しました（変更 " in section
+    assert "佐藤（スタッフ）が団体情報を更新しました（変更 " in section
     assert "summary" not in section  # the field's own name, not the column's
 
 
@@ -133,7 +133,7 @@ def test_the_admins_history_page_reads_the_audit_log_too(client_for, sato):
     group = GroupFactory()
     write_history(group, sato)
     url = reverse("admin:groups_group_history", args=[group.pk])
-    assert "佐藤（職員）が団体情報を更新しました" in get(client_for("staff"), url)
+    assert "佐藤（スタッフ）が団体情報を更新しました" in get(client_for("staff"), url)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "citizen", "official", "member"])
@@ -181,7 +181,7 @@ def rows(html: str) -> int:
 def test_staff_read_the_audit_log_as_sentences_with_links_to_the_records(client_for, log):
     river, _park = log
     html = changelist(client_for("staff"))
-    assert "佐藤（職員）が登録を承認しました（登録番号 R8-005）" in html
+    assert "佐藤（スタッフ）が登録を承認しました（登録番号 R8-005）" in html
     assert "2026-12-02 09:00" in html
     assert f'href="{change_url(river)}"' in html
     assert html.index("連絡が取れない") < html.index("登録番号 R8-005")  # newest first
@@ -274,7 +274,7 @@ def test_the_admin_home_shows_the_last_ten_actions_with_links(client_for, sato, 
     section = html[start : html.index("</section>", start)]
     assert "最近の操作" in section
     assert section.count('audit-recent__item" data-action') == 10
-    assert "佐藤（職員）が団体情報を更新しました" in section
+    assert "佐藤（スタッフ）が団体情報を更新しました" in section
     assert f'href="{change_url(river)}"' in section
     assert "利用不可" not in html
 

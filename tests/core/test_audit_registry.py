@@ -144,7 +144,7 @@ def test_every_registered_key_reads_in_japanese_and_english(key):
     assert english_title and not JAPANESE.search(english_title), english_title
     assert JAPANESE.search(japanese_title), f"{key}: no Japanese label ({japanese_title})"
     assert english[0].startswith("佐藤 (staff) "), english[0]
-    assert japanese[0].startswith("佐藤（職員）が") and japanese[0].endswith("しました"), japanese[
+    assert japanese[0].startswith("佐藤（スタッフ）が") and japanese[0].endswith("しました"), japanese[
         0
     ]
     assert JAPANESE.search(japanese[1][: -len("しました")]), japanese[1]  # who, in Japanese too
@@ -181,7 +181,7 @@ def test_the_example_of_the_issue(db):
     entry = AuditLog(action="groups.group_approve", actor=staff,
                      data={"registration_number": "R8-005"})  # fmt: skip
     with translation.override("ja"):
-        assert describe(entry) == "佐藤（職員）が登録を承認しました（登録番号 R8-005）"
+        assert describe(entry) == "佐藤（スタッフ）が登録を承認しました（登録番号 R8-005）"
     with translation.override("en"):
         assert describe(entry) == (
             "佐藤 (staff) approved the registration (registration number R8-005)"
@@ -237,7 +237,7 @@ def test_details_read_as_people_read_them(db):
         read = {name: describe(entry) for name, entry in rows.items()}
     assert read["created"].endswith(f"（状態 {Booking.Status.CONFIRMED.label}）")
     assert "confirmed" not in read["created"]
-    assert read["cancelled"].endswith("（理由 雨天のため、事務局による）")
+    assert read["cancelled"].endswith("（理由 雨天のため、オフィスによる）")
     assert read["kept"].endswith("予約を取消しました")  # nothing in brackets
     assert read["renewed"].endswith("（年度 令和8年度 (2026年度)）")
     assert read["role"].endswith("（メンバー tanaka@example.org、役割 管理者）")

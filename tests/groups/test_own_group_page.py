@@ -43,14 +43,14 @@ def test_the_representative_reads_who_sees_the_contact_details_once(
 ):
     html = client_for("representative").get(reverse("groups:edit", args=[group.slug]))
     html = html.content.decode()
-    assert html.count("オフィスの職員だけが見ます") == 1
+    assert html.count("オフィスのスタッフだけが見ます") == 1
     assert "団体の管理者が編集します" not in html
 
 
 def test_a_member_is_told_the_representative_edits_the_rest(client_for, group, member):
     html = client_for("member").get(reverse("groups:edit", args=[group.slug])).content.decode()
     assert "代表者の連絡先とページのアドレスは、団体の管理者が編集します" in html
-    assert "オフィスの職員だけが見ます" not in html
+    assert "オフィスのスタッフだけが見ます" not in html
 
 
 def test_the_application_step_still_says_who_sees_each_private_field():
@@ -59,4 +59,4 @@ def test_the_application_step_still_says_who_sees_each_private_field():
 
     contact_step = next(s for s in APPLY_STEPS if s.key == "contact")
     form = GroupApplyForm(step=contact_step)
-    assert str(form.fields["representative_phone"].help_text) == "オフィスの職員だけが見ます。"
+    assert str(form.fields["representative_phone"].help_text) == "オフィスのスタッフだけが見ます。"

@@ -24,7 +24,7 @@ def test_the_policy_lists_every_kind_of_data_with_its_period(ja, policy_page):
         for h in personal_data.holdings():
             assert str(h.what) in page, h.key
         assert "催しの後365日" in page  # guests' names and addresses, the default period
-        assert "事務局職員の業務の記録" in page  # the staff's own records, listed apart
+        assert "オフィスのスタッフの業務の記録" in page  # the staff's own records, listed apart
 
 
 def test_a_period_staff_change_shows_in_the_policy_at_once(ja, policy_page):

@@ -7,6 +7,8 @@ class CollaborationConfig(AppConfig):
     verbose_name = _("Collaboration (協働)")
 
     def ready(self):
-        from collaboration import panels_gobetween
+        from collaboration import panels, panels_gobetween
+
+        panels.register_panels()  # My Page's way to the desk (officials, the office)
 
         panels_gobetween.register_panels()  # the admin home's follow-ups, the group page's link

@@ -62,12 +62,18 @@ class ProposalForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
+    # Not marked required: the upload is an optional addition to the proposal, and a "(required)"
+    # beside it read as if the proposal needed a document. An empty submit is still refused.
     file = forms.FileField(
-        label=_("Document"), help_text=_("A PDF, or a photo (JPEG, PNG); at most 10 MB.")
+        label=_("File"),
+        required=False,
+        help_text=_("A PDF, or a photo (JPEG, PNG); at most 10 MB."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if not upload:
+            raise forms.ValidationError(_("Choose a file to add."), code="required")
         content = clean_document(upload)
         content.original_name = upload.name
         return content

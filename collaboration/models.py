@@ -378,6 +378,11 @@ class Proposal(models.Model):
     def is_decided(self) -> bool:
         return self.status in self.DECIDED
 
+    @property
+    def can_be_withdrawn(self) -> bool:
+        """A group may withdraw its proposal until the department has decided on it."""
+        return self.status not in (*self.DECIDED, self.Status.WITHDRAWN)
+
 
 class ProposalAttachment(PrivateDocument):
     """A document of a proposal (a PDF, or an image without its location data), kept private."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from collaboration.models import (
@@ -129,6 +129,38 @@ def answered(department: Partner | None = None, limit: int = 20) -> QuerySet[Pro
     if department is not None:
         qs = qs.filter(department=department)
     return _with_list_joins(qs).order_by("-assigned_at", "-pk")[:limit]
+
+
+def department_desk_summary(user, today: dt.date | None = None) -> dict | None:
+    """For My Page: the department ``user`` is an official of, with how many proposals await
+    its answer, how many of them are past their due date and the nearest due date, in one query
+    (None when ``user`` belongs to no department)."""
+    today = today or timezone.localdate()
+    awaiting = Q(assigned_proposals__status__in=Proposal.AWAITING_ANSWER)
+    return (
+        Partner.objects.filter(kind=Partner.Kind.DEPARTMENT, officials__user=user)
+        .annotate(
+            awaiting=Count("assigned_proposals", filter=awaiting),
+            overdue=Count(
+                "assigned_proposals", filter=awaiting & Q(assigned_proposals__answer_due__lt=today)
+            ),
+            nearest_due=Min("assigned_proposals__answer_due", filter=awaiting),
+        )
+        .values("name", "awaiting", "overdue", "nearest_due")
+        .first()
+    )
+
+
+def office_desk_summary(today: dt.date | None = None) -> dict:
+    """For the office's My Page: proposals to screen, and those awaiting a department's answer
+    with how many are past their due date, in one query."""
+    today = today or timezone.localdate()
+    awaiting = Q(status__in=Proposal.AWAITING_ANSWER)
+    return Proposal.objects.aggregate(
+        to_screen=Count("pk", filter=Q(status=Proposal.Status.SUBMITTED)),
+        awaiting=Count("pk", filter=awaiting),
+        overdue=Count("pk", filter=awaiting & Q(answer_due__lt=today)),
+    )
 
 
 def themes_of(department: Partner) -> QuerySet[Theme]:

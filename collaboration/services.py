@@ -414,7 +414,7 @@ def proposal_submit(*, actor, proposal: Proposal, now: dt.datetime | None = None
 def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
-        if proposal.status in (*Proposal.DECIDED, Proposal.Status.WITHDRAWN):
+        if not proposal.can_be_withdrawn:
             raise CollaborationError(_("A decided or withdrawn proposal cannot be withdrawn."))
         was_sent = not proposal.is_draft
         proposal.status = Proposal.Status.WITHDRAWN

@@ -24,6 +24,12 @@ urlpatterns = [
         {"step": "withdraw"},
         name="proposal_withdraw",
     ),
+    # The confirmation page before withdrawing (GET); the withdrawal itself is the POST above.
+    path(
+        "proposals/<int:pk>/withdraw/confirm/",
+        views.proposal_withdraw_confirm,
+        name="proposal_withdraw_confirm",
+    ),
     path("proposals/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("proposals/<int:pk>/assign/", views.proposal_assign, name="proposal_assign"),

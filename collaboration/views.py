@@ -226,6 +226,18 @@ def proposal_step(request, pk, step):
 
 
 @login_required
+@require_safe
+def proposal_withdraw_confirm(request, pk):
+    """What withdrawing means, before the group's member does it (the POST goes to
+    proposal_withdraw)."""
+    proposal = permissions.proposal_for_editor(pk, request.user)
+    if not proposal.can_be_withdrawn:
+        messages.error(request, _("A decided or withdrawn proposal cannot be withdrawn."))
+        return redirect(proposal)
+    return render(request, "collaboration/proposal_withdraw.html", {"proposal": proposal})
+
+
+@login_required
 @require_POST
 def attachment_add(request, pk):
     proposal = permissions.proposal_for_editor(pk, request.user)
@@ -379,6 +391,7 @@ def desk(request):
     department = permissions.department_of(user)
     context = {
         "department": department,
+        "is_staff": is_office_staff(user),
         "today": timezone.localdate(),
         "awaiting": selectors.awaiting_answer(department),
         "answered": selectors.answered(department),

@@ -43,6 +43,14 @@ def check_registration_open(event: Event, now: dt.datetime | None = None) -> Non
     now = now or timezone.now()
     if event.is_cancelled:
         raise RegistrationError(_("This event has been cancelled."))
+    if event.status == Event.Status.PROPOSED:
+        raise RegistrationError(
+            _("This event awaits the office's approval. Registration opens once it is published.")
+        )
+    if event.status == Event.Status.DRAFT:
+        raise RegistrationError(
+            _("This event is not published yet. Registration opens once it is published.")
+        )
     if not event.is_published:
         raise RegistrationError(_("This event is not open for registration."))
     if event.has_ended(now):

@@ -463,21 +463,21 @@ def attendance(request, slug):
 
 
 def _attendance_page(request, event, rows, form, walk_in_form, status=200):
-    try:
-        services.check_attendance_open(event)
-        not_yet = ""
-    except services.EventError as exc:
-        not_yet = str(exc)
+    # Before the event's day nothing can be recorded: the page lists the registrants read-only
+    # and says when recording opens, instead of offering controls that only produce an error.
+    opens = services.attendance_opens(event)
     context = manager_context(request, event)
     context.update(
         {
             "form": form,
             "walk_in_form": walk_in_form,
             "walk_ins": [r for r in rows if r.is_walk_in],
+            "registered_rows": [r for r in rows if not r.is_walk_in],
             "checklist": visible_checklist(request.user, event, rows),
             "summary": selectors.attendance_summary(event),
             "pending_guests": selectors.pending_guests(event),
-            "not_yet": not_yet,
+            "recording_open": timezone.now() >= opens,
+            "recording_opens": timezone.localtime(opens),
         }
     )
     return render(request, "events/attendance.html", context, status=status)

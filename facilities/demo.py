@@ -121,7 +121,7 @@ PURPOSES = [
     "清掃活動の打ち合わせ", "子育てサロンの準備", "外国人住民との交流会の準備", "手話の学習会",
 ]  # fmt: skip
 PRINT_PURPOSES = ["会報の印刷", "チラシの印刷・折り作業", "会員名簿の作成", "資料の印刷と製本"]
-OFFICE_PURPOSES = ["運営委員会", "登録団体情報交換会", "NPO講座（事務局主催）", "広報番組の収録"]
+OFFICE_PURPOSES = ["運営委員会", "登録団体情報交換会", "NPO講座（オフィス主催）", "広報番組の収録"]
 
 
 def _t(text: str) -> dt.time:
@@ -409,7 +409,7 @@ def _make_booking(rng, room, start, end, groups, eligible, now, staff):
         reason = rng.choice(["", "", "講師の都合", "台風のため", "会場変更"])
     elif room.requires_approval and status_roll < 0.08:
         outcome = Booking.Status.REJECTED
-        reason = "同じ日に事務局の行事があるため"
+        reason = "同じ日にオフィスの行事があるため"
     elif past and timezone.localdate(start) < today and status_roll < 0.09:
         outcome = Booking.Status.NO_SHOW
     elif past and timezone.localdate(start) < today:

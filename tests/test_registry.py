@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.roles import can_view_reports
 from core import registry
 from tests.bulletin.factories import PostFactory
 from tests.events.factories import EventFactory
@@ -44,6 +45,7 @@ def test_the_apps_register_their_sections_of_each_page():
     ]
     assert [p.key for p in registry.panels("my_page")] == [
         "groups.memberships",
+        "collaboration.desk",
         "facilities.bookings",
         "events.registrations",
         "events.organised",
@@ -105,6 +107,10 @@ def test_registering_twice_is_harmless_but_a_taken_key_or_unknown_slot_is_refuse
 @pytest.mark.parametrize("slot", ["group_page", "my_page"])
 def test_each_panel_costs_the_same_queries_however_much_it_shows(slot, group, representative):
     subject = group if slot == "group_page" else representative
+    if slot == "my_page":
+        # The page's header asks once what the viewer may see (kept on the user); a panel that
+        # asks the same reads the kept answer, as it does on a real page.
+        can_view_reports(subject)
 
     def cost():
         with CaptureQueriesContext(connection) as queries:

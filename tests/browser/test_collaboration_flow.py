@@ -88,7 +88,7 @@ def test_theme_to_proposal_to_answer(page, live_url, member, group, staff, depar
     member_page.locator("main form button[type=submit]").click()
     member_page.wait_for_load_state()
     proposal = Proposal.objects.get()
-    member_page.get_by_role("button", name="事務局に提出する").click()
+    member_page.get_by_role("button", name="オフィスに提出する").click()
     member_page.wait_for_load_state()
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED

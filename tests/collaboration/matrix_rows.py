@@ -175,6 +175,9 @@ def rows() -> dict[str, m.Row]:
         "collaboration:proposal_withdraw": m.Row(
             get=posted, post=only(GROUP, status=302), kwargs=draft_pk
         ),
+        "collaboration:proposal_withdraw_confirm": m.Row(
+            get=only(GROUP), post=posted, kwargs=draft_pk
+        ),
         "collaboration:attachment_add": m.Row(
             get=posted, post=only(GROUP, status=302), kwargs=draft_pk
         ),

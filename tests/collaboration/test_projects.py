@@ -152,8 +152,8 @@ def test_when_nobody_in_the_department_uses_the_portal_the_messages_do_not_say_i
         follow=True,
     )
     page = response.content.decode()
-    assert "経過報告を保存しました。事務局に知らせました。" in page
-    assert "担当課と事務局に知らせました" not in page
+    assert "経過報告を保存しました。オフィスに知らせました。" in page
+    assert "担当課とオフィスに知らせました" not in page
 
     # With an official back on the portal, the department is told and the message says so.
     department_official.is_active = True
@@ -163,7 +163,7 @@ def test_when_nobody_in_the_department_uses_the_portal_the_messages_do_not_say_i
         {"reported_on": "2026-06-10", "text": "第2回を開催"},
         follow=True,
     )
-    assert "担当課と事務局に知らせました" in response.content.decode()
+    assert "担当課とオフィスに知らせました" in response.content.decode()
 
 
 def test_an_agreement_that_ends_before_it_starts_is_refused_and_nothing_saved(

@@ -287,7 +287,7 @@ def test_staff_enter_the_answer_a_department_without_portal_users_sent_them(
         )
     page = response.content.decode()
     assert "環境政策課の回答を記録しました。団体にメールで知らせました。" in page
-    assert "担当課から届いた回答を事務局が入力" in page
+    assert "担当課から届いた回答をオフィスが入力" in page
     waiting.refresh_from_db()
     assert waiting.status == Proposal.Status.ADOPTED
     answer = ProposalAnswer.objects.get(proposal=waiting)
@@ -298,7 +298,7 @@ def test_staff_enter_the_answer_a_department_without_portal_users_sent_them(
     # The group reads who entered it.
     client.force_login(member)
     assert (
-        "担当課から届いた回答を事務局が入力"
+        "担当課から届いた回答をオフィスが入力"
         in client.get(waiting.get_absolute_url()).content.decode()
     )
 

@@ -103,7 +103,7 @@ def test_unpublished_event_pages_are_hidden_except_from_the_group_and_staff(
     assert client.get(proposal.get_absolute_url()).status_code == 404
     assert client_for("other_member").get(proposal.get_absolute_url()).status_code == 404
     page = client_for("member").get(proposal.get_absolute_url())
-    assert page.status_code == 200 and "事務局の承認待ち" in page.content.decode()
+    assert page.status_code == 200 and "オフィスの承認待ち" in page.content.decode()
     assert client_for("staff").get(calendar["draft"].get_absolute_url()).status_code == 200
     assert client.get(reverse("events:detail", args=["no-such-event"])).status_code == 404
 

@@ -49,7 +49,7 @@ def test_member_proposes_an_event_that_staff_approve(client_for, member, group, 
     assert client.get(reverse("events:propose")).status_code == 200
     with commit():
         page = client.post(reverse("events:propose"), proposal(group), follow=True)
-    assert "事務局で内容を確認してから公開します" in page.content.decode()
+    assert "オフィスで内容を確認してから公開します" in page.content.decode()
     event = Event.objects.get()
     assert (event.status, event.organiser, event.proposed_by) == (
         Event.Status.PROPOSED,

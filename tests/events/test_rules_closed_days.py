@@ -172,7 +172,7 @@ def test_a_proposal_at_the_office_on_an_open_day_or_outside_on_a_closed_day_is_t
 ):
     client = client_for("member")
     page = client.post(reverse("events:propose"), proposal(group, OPEN_DAY), follow=True)
-    assert "事務局で内容を確認してから公開します" in page.content.decode()
+    assert "オフィスで内容を確認してから公開します" in page.content.decode()
     outside = proposal(group, YEAR_END, at_office="", venue="市民会館 大ホール", title="新年会")
     client.post(reverse("events:propose"), outside)
     assert Event.objects.count() == 2

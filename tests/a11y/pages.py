@@ -337,6 +337,16 @@ def _free_rooms(data) -> str:
     return reverse("facilities:free") + "?" + urlencode(query)
 
 
+def _leave(data) -> str | None:
+    """The confirmation before a member leaves a group (linked from the members page)."""
+    from django.urls import reverse
+
+    from groups.models import Membership
+
+    membership = Membership.objects.filter(user=data.users.get("member")).first()
+    return reverse("groups:leave", args=[membership.group.slug]) if membership else None
+
+
 EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
     "facilities:free": _free_rooms,
     "maillog:detail": _received_mail,
@@ -351,6 +361,7 @@ EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
     "pages:page": _other_page,
     "search": _site_search,
     "facilities:desk_no_show": _no_show_confirm,
+    "groups:leave": _leave,
 }
 
 # Error pages are page types too, though no URL pattern names them.

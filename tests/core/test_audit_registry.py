@@ -144,9 +144,9 @@ def test_every_registered_key_reads_in_japanese_and_english(key):
     assert english_title and not JAPANESE.search(english_title), english_title
     assert JAPANESE.search(japanese_title), f"{key}: no Japanese label ({japanese_title})"
     assert english[0].startswith("佐藤 (staff) "), english[0]
-    assert japanese[0].startswith("佐藤（スタッフ）が") and japanese[0].endswith("しました"), japanese[
-        0
-    ]
+    assert japanese[0].startswith("佐藤（スタッフ）が") and japanese[0].endswith("しました"), (
+        japanese[0]
+    )
     assert JAPANESE.search(japanese[1][: -len("しました")]), japanese[1]  # who, in Japanese too
     assert english[1] != japanese[1]
 

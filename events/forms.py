@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import CleanImageField, HoneypotMixin
 from events.models import Event, Question, Registration, RegistrationQuestion, Survey
@@ -106,14 +108,26 @@ class RegistrationForm(_QuestionsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["people"] = _people_field(event)
         groups = groups_user_can_act_for(user)
-        self.fields["group"] = forms.ModelChoiceField(
-            label=_("Coming for a group (optional)"),
-            queryset=groups,
-            required=False,
-            empty_label=_("Not for a group"),
-            error_messages={"invalid_choice": _("Choose one of your groups.")},
-        )
+        group_list = list(groups)  # read once: decides the field and gives its options
+        # Someone who acts for no group is not offered a choice with nothing to choose.
+        if group_list:
+            field = forms.ModelChoiceField(
+                label=_("Coming for a group (optional)"),
+                queryset=groups,
+                required=False,
+                empty_label=_("As an individual"),
+                error_messages={"invalid_choice": _("Choose one of your groups.")},
+            )
+            field.choices = [("", field.empty_label)] + [
+                (group.pk, field.label_from_instance(group)) for group in group_list
+            ]
+            self.fields["group"] = field
         self.add_question_fields(event)
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("group", None)  # the field is left out for people without a group
+        return data
 
 
 class GuestRegistrationForm(HoneypotMixin, _QuestionsMixin, forms.Form):
@@ -206,7 +220,16 @@ class ProposalForm(forms.Form):
             "max_value": _("The capacity can be at most 1000."),
         },
     )
-    fee_note = forms.CharField(label=_("Fee"), max_length=200, required=False)
+    fee_note = forms.CharField(
+        label=_("Fee"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Shown on the event page as written, so give the unit (e.g. Free, 300 yen for "
+            "materials). A number alone is taken as yen and 0 as free; left empty, the page "
+            "shows no fee."
+        ),
+    )
     allow_guests = forms.BooleanField(
         label=_("People without an account may register"), required=False
     )
@@ -214,7 +237,25 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = proposable_groups(user)
+        groups = proposable_groups(user)
+        self.fields["group"].queryset = groups
+        first_two = list(groups[:2])
+        if len(first_two) == 1:
+            # One group to act for: chosen already, no empty "---------" to pick from.
+            self.fields["group"].empty_label = None
+            self.initial.setdefault("group", first_two[0].pk)
+
+    def clean_fee_note(self):
+        # The fee is free text shown as written; a bare number would read as "500" with no
+        # unit, so it is given one (0 reads as free).
+        value = self.cleaned_data["fee_note"].strip()
+        digits = unicodedata.normalize("NFKC", value).replace(",", "")
+        if digits.isdigit():
+            amount = int(digits)
+            if amount == 0:
+                return str(pgettext_lazy("fee", "Free"))
+            return _("%(amount)s yen") % {"amount": f"{amount:,}"}
+        return value
 
     def clean(self):
         data = super().clean()

@@ -318,6 +318,14 @@ class Event(models.Model):
         return self.is_lottery and self.drawn_at is None
 
     @property
+    def applications_close_at(self) -> dt.datetime:
+        """When the form stops taking entries: the draw time while a lottery is pending
+        (check_registration_open refuses from then on), else the registration closing time."""
+        if self.lottery_pending() and self.draw_at:
+            return min(self.draw_at, self.closes_at)
+        return self.closes_at
+
+    @property
     def room(self):
         return self.booking.room if self.booking_id else None
 

@@ -187,3 +187,9 @@ def respondent_group(user, survey: Survey, registration: Registration | None = N
 
 def can_view_survey_results(user) -> bool:
     return is_office_staff(user)
+
+
+def can_see_respondents(user) -> bool:
+    """Whose answer a survey response is (the group's name): the office's staff only, as the
+    survey form tells respondents; the other readers of the results see answers without it."""
+    return is_office_staff(user)

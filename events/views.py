@@ -36,6 +36,7 @@ from events.permissions import (
     can_manage_event,
     can_propose,
     can_register,
+    can_see_respondents,
     can_view_event,
     can_view_survey_results,
     event_for_manager,
@@ -260,15 +261,27 @@ def register_guest(request, slug):
     return render(request, "events/detail.html", _detail_context(request, event, guest_form=form))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, slug):
+    """GET asks first (what cancelling means, a way back); POST cancels."""
     event = _event_or_404(request, slug)
     if not request.user.is_authenticated:
-        return redirect_to_login(event.get_absolute_url())
+        return redirect_to_login(request.get_full_path())
     registration = selectors.registration_for(request.user, event)
     if registration is None:
         messages.error(request, _("You have no registration for this event to cancel."))
         return redirect(event)
+    if request.method == "GET":
+        return render(
+            request,
+            "events/cancel_confirm.html",
+            {
+                "event": event,
+                "registration": registration,
+                "started": event.has_started(),
+                "waitlist_size": selectors.waitlist_size(event),
+            },
+        )
     try:
         services.registration_cancel(actor=request.user, registration=registration)
     except services.RegistrationError as exc:
@@ -578,7 +591,17 @@ def survey_results_csv(request, slug):
         return denied
     survey = get_object_or_404(Survey, slug=slug)
     questions = list(survey.questions.all())
-    table = [[_("Response"), _("Submitted"), _("Group"), *[q.text for q in questions]]]
+    # Respondents are told only the office's staff see whose answer it is: officials and
+    # committee members get the answers without the group's name.
+    with_group = can_see_respondents(request.user)
+    table = [
+        [
+            _("Response"),
+            _("Submitted"),
+            *([_("Group")] if with_group else []),
+            *[q.text for q in questions],
+        ]
+    ]
     for response_row in selectors.survey_responses_for_export(survey):
         answers = {a.question_id: a for a in response_row.answers.all()}
         cells = []
@@ -593,7 +616,8 @@ def survey_results_csv(request, slug):
             else:
                 cells.append(answer.text)
         submitted = timezone.localtime(response_row.submitted_at).strftime("%Y-%m-%d %H:%M")
-        table.append([response_row.pk, submitted, response_row.group, *cells])
+        group = [response_row.group] if with_group else []
+        table.append([response_row.pk, submitted, *group, *cells])
     return csv_response(f"{survey.slug}-answers.csv", table)
 
 

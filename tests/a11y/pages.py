@@ -100,7 +100,6 @@ NOT_PAGES: dict[str, str] = {
     "facilities:group_feed_reset": "POST action on the group's page",
     "events:register": "POST action of the event page's form",
     "events:register_guest": "POST action of the event page's guest form",
-    "events:cancel": "POST action on the event page",
     "events:walk_in": "POST action on the attendance page",
     # Files, not pages: their content is shown on a checked page as well.
     "facilities:group_feed": "iCalendar file behind a secret address",

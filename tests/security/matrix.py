@@ -394,7 +394,13 @@ MATRIX.update(
             kwargs=event_slug,
             note="signed-in people are sent to register themselves",
         ),
-        "events:cancel": Row(get=every(405), post=signed_in(302), kwargs=event_slug),
+        "events:cancel": Row(
+            get=signed_in(302),
+            post=signed_in(302),
+            kwargs=event_slug,
+            note="GET asks first on its own page (200 with one's own registration, tested in "
+            "tests/events); without one it goes back to the event page",
+        ),
         # Running an event: staff, and the members of the organising group (issue 15 part 2;
         # an office event's pages stay staff only: tests/events/test_organisers_permissions.py).
         "events:manage": Row(get=only(GROUP_MEMBERS), post=every(405), kwargs=organised_event_slug),

@@ -78,6 +78,7 @@ def theme(request, slug):
             "theme": theme,
             "is_open": theme.is_open(),
             "can_propose": permissions.can_propose(request.user),
+            "can_use_desk": permissions.can_use_desk(request.user),
         },
     )
 

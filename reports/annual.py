@@ -769,9 +769,30 @@ class TrendReport:
         """Each KPI family's first fiscal year with data (by the source that computes it)."""
         return self._gathered[1]
 
+    @cached_property
+    def data_set_first_years(self) -> dict[str, int | None]:
+        """The first fiscal year with data of each kind of record a source reads apart
+        (``Kpi.data_set``), from the figures already gathered (no query of its own): a year
+        with none of that kind's records counted is before it."""
+        values = self._gathered[0]
+        keys: dict[str, list[str]] = {}
+        for kpi in KPIS:
+            if kpi.data_set:
+                keys.setdefault(kpi.data_set, []).append(kpi.key)
+        return {
+            data_set: min(
+                (fy for fy, figures in values.items() if any(figures.get(k) for k in set_keys)),
+                default=None,
+            )
+            for data_set, set_keys in keys.items()
+        }
+
     def value(self, kpi: Kpi, year: int) -> int | Decimal | None:
         """The KPI's figure in ``year``; None before its first data (never a 0 from nothing)."""
         first = self.first_years.get(kpi.source)
+        if first is not None and kpi.data_set:
+            first = self.data_set_first_years.get(kpi.data_set)
+            first = None if first is None else max(first, self.first_years[kpi.source])
         if first is None or year < first:
             return None
         return self.values.get(year, {}).get(kpi.key, 0)

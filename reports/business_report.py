@@ -24,7 +24,7 @@ from events.models import Survey
 from events.selectors import survey_results
 from news.models import Opinion
 from reports.annual import YearReport
-from reports.charts import YEAR_CHARTS
+from reports.charts import YEAR_CHARTS, render_svg
 from reports.kpis.definitions import KPIS
 from reports.models import BusinessReport
 
@@ -161,9 +161,11 @@ class BusinessReportDocument:
         """The charts as data: URIs (the PDF fetches nothing over the network)."""
         result = []
         for entry in self.charts:
-            svg = entry["chart"].render(self.report)
+            # The figures once: drawn as the chart and printed as its table under it.
+            data = entry["chart"].data(self.report)
+            svg = render_svg(data)
             uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-            result.append({**entry, "src": uri})
+            result.append({**entry, "src": uri, "data": data})
         return result
 
     @cached_property

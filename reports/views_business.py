@@ -87,8 +87,14 @@ def business_index(request):
 @reports_viewer_required
 def business(request, year: int):
     document = _document_or_404(year)
+    # Each chart comes with its own figures (its data table under it): the business report
+    # has not the year page's monthly tables the charts are drawn from.
     charts = [
-        {**chart, "src": reverse("reports:year_chart", args=[year, chart["slug"]])}
+        {
+            **chart,
+            "src": reverse("reports:year_chart", args=[year, chart["slug"]]),
+            "data": chart["chart"].data(document.report),
+        }
         for chart in document.charts
     ]
     context = {"doc": document, "fy": document.fy, "charts": charts}

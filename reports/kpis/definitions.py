@@ -34,6 +34,10 @@ class Kpi:
     in_trend: bool = True
     # One of the seed's headline figures (summary "first year → latest year" and trend charts).
     headline: bool = False
+    # The records it counts when its source reads several kinds (publishing reads the newsletter
+    # and the bulletin board): the all-years table starts it at that kind's first year with
+    # data, not the source's («—» before the bulletin board existed, not 0). "" for one kind.
+    data_set: str = ""
 
 
 KPIS: tuple[Kpi, ...] = (
@@ -194,6 +198,7 @@ KPIS: tuple[Kpi, ...] = (
         pgettext_lazy("unit", "issues"),
         "publishing",
         _("Issues of the newsletter published in the year."),
+        data_set="newsletter",
     ),
     Kpi(
         "subscribers_end",
@@ -205,6 +210,7 @@ KPIS: tuple[Kpi, ...] = (
             "bounce by the last day of the year."
         ),
         kind=STOCK,
+        data_set="newsletter",
     ),
     Kpi(
         "bulletin_posts",
@@ -212,6 +218,7 @@ KPIS: tuple[Kpi, ...] = (
         pgettext_lazy("unit", "posts"),
         "publishing",
         _("Notices that went public on the bulletin board (posts hidden by staff excluded)."),
+        data_set="bulletin",
     ),
     Kpi(
         "page_views",

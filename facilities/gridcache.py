@@ -79,7 +79,7 @@ FACILITY_VERSION = "facilities:grid-version:all"
 VERSION_SECONDS = 7 * 24 * 3600
 # The kept entries are pickled Grid and Column objects and HTML strings: a release that changes
 # those classes raises this, so that no server reads an entry of another shape.
-GRID_FORMAT = 4
+GRID_FORMAT = 5  # 5: the GAP state, the booking periods with 「、」 (QA review)
 UNREADABLE = (AttributeError, ImportError, TypeError, ValueError, EOFError, pickle.UnpicklingError)
 
 
@@ -153,7 +153,7 @@ def _stale_at(grid: schedule.Grid, day_of, now: dt.datetime) -> dt.datetime | No
         aware(day_of(column), dt.time()) + dt.timedelta(minutes=item.start)
         for column in grid.columns
         for item in column.items
-        if item.state in (schedule.FREE, schedule.SHORT, schedule.NOT_OPEN)
+        if item.state in (schedule.FREE, schedule.SHORT, schedule.GAP, schedule.NOT_OPEN)
     ]
     future = [moment for moment in moments if moment > now]
     return min(future) if future else None

@@ -9,6 +9,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
 from core import sqlrows
@@ -58,6 +59,18 @@ def can_use_booking_form(user, room: Room, memberships: dict | None = None) -> b
     return bookable_groups(user).exists()
 
 
+def booking_refusal(room: Room) -> str:
+    """Why a signed-in person may not use ``room``'s booking form, and what to do instead: the
+    403 page shows it (``can_use_booking_form`` said no)."""
+    if not room.online_booking:
+        return _("This room is booked through the office only (phone or desk).")
+    return _(
+        "Rooms are booked by members of registered groups, and you are not a member of one "
+        "yet. If your group is registered, ask its representative to add you to its members. "
+        "If it is not, apply to register your group first."
+    )
+
+
 def room_for_booking(slug: str, user, memberships: dict | None = None) -> Room:
     """The active room named ``slug`` when ``user`` may book it; 404/403 otherwise. Its time
     blocks are read with it only when it books by blocks (issue #20: no query otherwise)."""
@@ -68,7 +81,7 @@ def room_for_booking(slug: str, user, memberships: dict | None = None) -> Room:
         raise Http404
     room = found[0]
     if not can_use_booking_form(user, room, memberships):
-        raise PermissionDenied
+        raise PermissionDenied(booking_refusal(room))
     if room.uses_blocks:
         prefetch_related_objects([room], "blocks")
     return room

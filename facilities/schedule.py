@@ -26,7 +26,10 @@ FREE = "free"
 # booking, its tidy-up time or closing): shown as free time, never as a start to tap.
 SHORT = "short"
 BOOKED = "booked"
-BUFFER = "buffer"
+BUFFER = "buffer"  # the room's tidy-up time after a booking
+# Free, but within the tidy-up time before a booking: no booking can start, end or run here
+# (its own tidy-up would reach the next booking).
+GAP = "gap"
 PAST = "past"
 NOT_OPEN = "not-open"
 CLOSED = "closed"
@@ -85,7 +88,7 @@ class Item:
             return format_html(
                 '{}<span class="visually-hidden"> {}</span>{}', _("Free"), self.time_text, note
             )
-        if self.state == SHORT:
+        if self.state in (SHORT, GAP):
             return format_html(
                 '{}<span class="visually-hidden"> {}</span>{}', self.label, self.time_text, note
             )
@@ -224,12 +227,20 @@ def column_items(
             continue
         slot_start = midnight + dt.timedelta(minutes=start)
         slot_end = midnight + dt.timedelta(minutes=end)
-        if any(s < end + buffer and e > start for s, e in held):
+        if any(s < end and e > start for s, e in held):
+            # Tidy-up time is the room's buffer after a booking (``held`` ends with it).
             items.append(Item(start, end, BUFFER, label=_("Tidy-up time"), note=label))
         elif slot_start < now:
             items.append(Item(start, end, PAST, label=_("Past"), note=label))
         elif window_last_day is not None and day > window_last_day:
             items.append(Item(start, end, NOT_OPEN, label=_("Not open yet"), note=label))
+        elif any(s < end + buffer and e > start for s, e in held):
+            # Free, but too close to the next booking: any booking here would eat into the
+            # tidy-up time it must leave. Not that booking's tidy-up, so not labelled as one.
+            items.append(
+                Item(start, end, GAP, label=_("Free, the gap before the next booking"),
+                     note=label)
+            )  # fmt: skip
         elif length and (
             start + length > closes
             or any(s < start + length + buffer and e > start for s, e in held)

@@ -959,7 +959,7 @@ def _free_reason(room: Room, items: list[schedule.Item], start: int, end: int, d
     states = {i.state for i in touching}
     if schedule.BOOKED in states:
         return _("Already booked at that time")
-    if schedule.BUFFER in states:
+    if schedule.BUFFER in states or schedule.GAP in states:
         return _("Too close to another booking (%(n)d minutes are kept free to tidy up)") % {
             "n": room.buffer_minutes
         }

@@ -516,6 +516,8 @@ def my_bookings(request):
             "page_obj": page,
             "feeds": [(g, g.feed, can_reset_feed(user, g)) for g in groups],
             "can_book": can_book,
+            # Without a group the lists would all be empty: the page says how to get one.
+            "no_group": not staff and not groups,
             "rooms": [r for r in rooms.values() if r.is_active and r.online_booking],
             "loans_upcoming": loans.upcoming,
             "loans_past": loans.past,

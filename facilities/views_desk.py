@@ -182,7 +182,7 @@ class _RowCells:
         if booking.status == Booking.Status.USED:
             status += f": {escape(booking.used_label)}"
         return mark_safe(
-            f'<td data-label="{label["room"]}">{escape(booking.room.name)}</td>\n'
+            f'<td class="desk-room" data-label="{label["room"]}">{escape(booking.room.name)}</td>\n'
             f'    <td data-label="{label["group"]}">{escape(group or booking.kind_label)}</td>\n'
             f'    <td data-label="{label["purpose"]}">{purpose}</td>\n'
             f'    <td class="num" data-label="{label["expected"]}">{booking.attendees}</td>\n'
@@ -242,7 +242,7 @@ class _RowCells:
             purpose += f'<br><span class="meta">{escape(booking.equipment_text)}</span>'
         group = booking.group.name if booking.group_id and booking.group.name else "—"
         return mark_safe(
-            f'<td data-label="{label["room"]}">{escape(booking.room.name)}</td>'
+            f'<td class="desk-room" data-label="{label["room"]}">{escape(booking.room.name)}</td>'
             f'<td data-label="{label["group"]}">{escape(group)}</td>\n'
             f'    <td data-label="{label["purpose"]}">{purpose}</td>\n'
             f'    <td class="num" data-label="{label["expected"]}">{booking.attendees}</td>'

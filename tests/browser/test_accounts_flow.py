@@ -21,7 +21,7 @@ def test_a_visitor_signs_up_verifies_the_address_and_lands_signed_in(page, live_
     page.get_by_role("link", name="新規登録").click()
     page.get_by_label("メールアドレス").fill("Hanako@Example.jp")
     page.get_by_label("お名前").fill("協働 花子")
-    page.get_by_label("パスワード:", exact=True).fill("a-long-passphrase-2026")
+    page.get_by_label("パスワード", exact=True).fill("a-long-passphrase-2026")
     page.get_by_label("パスワード (再入力)").fill("a-long-passphrase-2026")
     page.get_by_label("利用規約と個人情報の取扱いに同意します").check()
     page.get_by_role("button", name="新規登録").click()
@@ -84,7 +84,7 @@ def test_the_language_switch_keeps_the_page_and_remembers_the_choice(page):
 def test_my_account_saves_the_details(page, sign_in, citizen):
     sign_in(citizen)
     page.goto(reverse("my_account"))
-    page.get_by_label("お名前:", exact=True).fill("新しい 名前")
+    page.get_by_label("お名前", exact=True).fill("新しい 名前")
     page.get_by_label("電話番号", exact=False).fill("0897-11-2222")
     page.get_by_role("button", name="保存").click()
     page.wait_for_load_state()

@@ -34,4 +34,4 @@ def test_a_citizen_registers_for_an_exchange_meeting(page, sign_in, citizen):
         "the confirmation carries the event's calendar file"
     )
     # The page now offers to cancel instead of registering again.
-    assert page.get_by_role("button", name=re.compile("キャンセル|取り消")).count()
+    assert page.get_by_role("link", name=re.compile("キャンセル|取り消")).count()

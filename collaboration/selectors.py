@@ -47,19 +47,22 @@ def departments() -> QuerySet[Partner]:
     return Partner.objects.filter(kind=Partner.Kind.DEPARTMENT, is_active=True).order_by("name")
 
 
-def department_has_nobody_on_the_portal(department: Partner) -> bool:
-    """True when no official of ``department`` can be told or answer (see below)."""
-    return (
-        not DepartmentOfficial.objects.filter(department=department, user__is_active=True)
-        .exclude(user__email="")
-        .exists()
+def reachable_officials(department: Partner) -> QuerySet[DepartmentOfficial]:
+    """The officials of ``department`` who are told by e-mail and can answer on the portal: an
+    active account with an address."""
+    return DepartmentOfficial.objects.filter(department=department, user__is_active=True).exclude(
+        user__email=""
     )
+
+
+def department_has_nobody_on_the_portal(department: Partner) -> bool:
+    return not reachable_officials(department).exists()
 
 
 def departments_to_assign() -> QuerySet[Partner]:
     """The departments a proposal can go to, each with ``reachable_officials``: how many of its
     officials have an active account with an address, that is who is told by e-mail and can
-    answer on the portal (services._department_addresses mails the same people)."""
+    answer on the portal (``reachable_officials``, counted here for every department at once)."""
     return departments().annotate(
         reachable_officials=Count(
             "officials",

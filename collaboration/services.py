@@ -85,13 +85,7 @@ def _group_addresses(group: Group) -> list[str]:
 
 def _department_addresses(department: Partner) -> list[str]:
     return sorted(
-        {
-            address
-            for address in DepartmentOfficial.objects.filter(
-                department=department, user__is_active=True
-            ).values_list("user__email", flat=True)
-            if address
-        }
+        set(selectors.reachable_officials(department).values_list("user__email", flat=True))
     )
 
 

@@ -8,14 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
 from django.template.loader import render_to_string
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from collaboration import selectors, services
 from collaboration.models import Proposal
 from core import registry
+from tests.performance.test_my_page import reads
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = dt.datetime(2026, 6, 10, 10, 0, tzinfo=TOKYO)
@@ -164,25 +163,16 @@ def test_the_desk_links_each_role_to_the_pages_it_may_open(
 # --- My Page ---------------------------------------------------------------------------------
 
 
-def _my_page(client) -> tuple[int, str]:
-    url = reverse("my_account")
-    client.get(url)  # warm per-process caches
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries), response.content.decode()
-
-
 def test_my_page_shows_an_official_what_awaits_the_department(
     client, member, group, staff, department, department_official, ja
 ):
     client.force_login(department_official)
-    none_yet, html = _my_page(client)
+    none_yet, html = reads(client)
     assert "市民協働課の回答を待つ提案はありません。" in html
     assert f'href="{reverse("collaboration:desk")}"' in html
     _assigned(member, group, staff, department, due=dt.date(2026, 7, 10), title="一件目")
     _assigned(member, group, staff, department, due=dt.date(2026, 6, 20), title="二件目")
-    many, html = _my_page(client)
+    many, html = reads(client)
     assert "市民協働課の回答を待つ提案：2件" in html
     assert "最も近い回答期限：2026年6月20日" in html
     assert many == none_yet
@@ -199,7 +189,7 @@ def test_my_page_shows_the_office_the_proposals_to_screen(
     draft = services.proposal_create(actor=member, group=group, **FIELDS)
     services.proposal_submit(actor=member, proposal=draft)
     client.force_login(staff)
-    _count, html = _my_page(client)
+    _count, html = reads(client)
     assert "確認・送付を待つ提案：1件" in html
     assert f'href="{reverse("collaboration:desk")}"' in html
 
@@ -210,11 +200,11 @@ def test_the_desk_panel_costs_one_query_for_officials_and_none_for_others(
     panel = next(p for p in registry.panels("my_page") if p.key == "collaboration.desk")
     for user, added in ((member, 0), (department_official, 1)):
         client.force_login(user)
-        with_panel, html = _my_page(client)
+        with_panel, html = reads(client)
         assert (reverse("collaboration:desk") in html) == bool(added)
         registry.unregister("my_page", panel.key)
         try:
-            without, _html = _my_page(client)
+            without, _html = reads(client)
         finally:
             registry.register("my_page", panel)
         assert with_panel - without == added

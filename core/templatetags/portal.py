@@ -2,8 +2,7 @@ import datetime as dt
 
 from django import template
 from django.template import defaultfilters
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from core.fiscal import FiscalYear

@@ -27,14 +27,25 @@ def render(source: str, **context) -> str:
 )
 def test_a_day_reads_in_the_language_of_the_page(language, source, expected):
     with translation.override(language):
-        assert render(source, d=dt.date(2026, 12, 7), moment=dt.datetime(2026, 12, 7, 9, 30, tzinfo=TOKYO)) == expected
+        assert (
+            render(
+                source, d=dt.date(2026, 12, 7), moment=dt.datetime(2026, 12, 7, 9, 30, tzinfo=TOKYO)
+            )
+            == expected
+        )
 
 
 def test_a_moment_is_told_in_tokyo_time():
     # 2026-12-07 00:30 UTC is 9:30 the same day in Tokyo; 16:00 UTC is the next day there.
     with translation.override("ja"):
-        assert render("{{ m|day_time }}", m=dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.UTC)) == "2026年12月7日(月) 9:30"
-        assert render("{{ m|day }}", m=dt.datetime(2026, 12, 7, 16, 0, tzinfo=dt.UTC)) == "2026年12月8日(火)"
+        assert (
+            render("{{ m|day_time }}", m=dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.UTC))
+            == "2026年12月7日(月) 9:30"
+        )
+        assert (
+            render("{{ m|day }}", m=dt.datetime(2026, 12, 7, 16, 0, tzinfo=dt.UTC))
+            == "2026年12月8日(火)"
+        )
 
 
 def test_nothing_reads_as_nothing():

@@ -1,10 +1,10 @@
 import datetime as dt
 
 from django import template
-from django.template import defaultfilters
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import urlencode
 
+from core import dates
 from core.fiscal import FiscalYear
 
 register = template.Library()
@@ -47,37 +47,19 @@ def bare_label_tag(field) -> str:
     return field.label_tag(label_suffix="")
 
 
-# One way to write a day across the portal (a booking, a meeting, a deadline): the Japanese
-# custom 「2026年12月7日(月)」, not ISO's 2026-12-07. Django's named formats have no weekday,
-# and its date filter takes no names of our own, so these filters choose by the active language.
-_DAY_FORMATS = {
-    "ja": {"day": "Y年n月j日(D)", "short_day": "n月j日(D)", "day_time": "Y年n月j日(D) G:i"},
-    "en": {"day": "D, N j, Y", "short_day": "D, N j", "day_time": "D, N j, Y, G:i"},
-}
-
-
-def _format_day(value, kind: str) -> str:
-    if value in (None, ""):
-        return ""
-    language = (translation.get_language() or "ja").split("-")[0]
-    formats = _DAY_FORMATS.get(language, _DAY_FORMATS["en"])
-    return defaultfilters.date(value, formats[kind])
-
-
 @register.filter(expects_localtime=True)
 def day(value) -> str:
-    """「2026年12月7日(月)」 / "Mon, Dec. 7, 2026"."""
-    return _format_day(value, "day")
+    """「2026年12月7日(月)」 (core.dates)."""
+    return dates.day(value)
 
 
 @register.filter(expects_localtime=True)
 def short_day(value) -> str:
-    """「12月7日(月)」 / "Mon, Dec. 7": where the year is plain from the page (a week, a list of
-    coming bookings)."""
-    return _format_day(value, "short_day")
+    """「12月7日(月)」 (core.dates)."""
+    return dates.short_day(value)
 
 
 @register.filter(expects_localtime=True)
 def day_time(value) -> str:
-    """「2026年12月7日(月) 9:30」 / "Mon, Dec. 7, 2026, 9:30"."""
-    return _format_day(value, "day_time")
+    """「2026年12月7日(月) 9:30」 (core.dates)."""
+    return dates.day_time(value)

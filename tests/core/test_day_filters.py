@@ -50,3 +50,15 @@ def test_a_moment_is_told_in_tokyo_time():
 
 def test_nothing_reads_as_nothing():
     assert render("{{ d|day }}{{ d|short_day }}{{ d|day_time }}", d=None) == ""
+
+
+def test_mails_and_messages_write_days_the_same_way():
+    from core import dates
+
+    with translation.override("ja"):
+        assert dates.day(dt.date(2026, 12, 7)) == "2026年12月7日(月)"
+        assert dates.day_time(dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.UTC)) == (
+            "2026年12月7日(月) 9:30"
+        )
+    with translation.override("en"):
+        assert dates.short_day(dt.date(2026, 12, 7)) == "Mon, Dec. 7"

@@ -3,7 +3,7 @@ import datetime as dt
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -177,7 +177,7 @@ class AuditLogAdmin(ReadOnlyAdmin):
     # Not sortable: the log reads newest first, and sorting toggles are too small to tap.
     @admin.display(description=pgettext_lazy("audit", "when"))
     def when(self, entry):
-        return f"{timezone.localtime(entry.created_at):%Y-%m-%d %H:%M}"
+        return formats.date_format(timezone.localtime(entry.created_at), "DATETIME_FORMAT")
 
     @admin.display(description=pgettext_lazy("audit", "what happened"))
     def sentence(self, entry):

@@ -47,7 +47,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -282,12 +281,6 @@ def describe(entry: AuditLog) -> str:
             "details": pgettext("list separator", ", ").join(shown),
         }
     return sentence
-
-
-def sentence(entry: AuditLog) -> str:
-    """The row with its local time first: "2026-12-06 10:02 佐藤（職員）が…"."""
-    when = timezone.localtime(entry.created_at)
-    return f"{when:%Y-%m-%d %H:%M} {describe(entry)}"
 
 
 def for_object(obj: models.Model, *, limit: int | None = None):

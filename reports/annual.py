@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.db.models import CharField, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,6 +34,7 @@ from reports import kpis, manual
 from reports.breakdowns import YearBreakdowns
 from reports.exports import report_csv, report_xlsx, trend_csv
 from reports.kpis.definitions import (
+    BY_KEY,
     FLOW,
     KPIS,
     RATE,
@@ -42,8 +44,9 @@ from reports.kpis.definitions import (
     format_change,
     format_change_pct,
     format_value,
+    with_unit,
 )
-from reports.models import FIRST_REPORT_YEAR, KpiTarget
+from reports.models import FIRST_REPORT_YEAR, KpiTarget, ManualFigure
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -116,6 +119,10 @@ class Figure:
     # from 1 April to the same date a year earlier (what its change is computed from, never the
     # whole year).
     same_period: int | Decimal | None = None
+    # The figure entered by hand (手入力, reports.manual) that ``value`` shows, for a year the
+    # portal has no figure of its own; and the year before's, that ``previous`` shows.
+    manual: manual.ManualValue | None = None
+    previous_manual: manual.ManualValue | None = None
 
     @property
     def key(self) -> str:
@@ -161,6 +168,16 @@ class Breakdown:
     @property
     def total(self) -> int:
         return sum(value for _key, _label, value in self.rows)
+
+    @property
+    def kpi(self) -> Kpi:
+        """The KPI it breaks down (「相談件数」 by channel): its figures' name and unit."""
+        return BY_KEY[self.key.split(".")[0]]
+
+    @property
+    def column(self) -> str:
+        """The figures' column heading, with their unit: 「相談件数（件）」."""
+        return with_unit(self.kpi.label, self.kpi.unit)
 
 
 BREAKDOWN_TITLES = {
@@ -264,9 +281,14 @@ class YearReport:
 
     @property
     def previous_year(self) -> int | None:
-        """The year before, to link to while it has figures of some source: no link leads to
-        the pages of 「—」 before the portal's first data (they still answer, as the all-years
-        page links a year with figures entered by hand)."""
+        """The year before, to link to while it has figures of some source or figures entered
+        by hand: no link leads to the pages of nothing before the portal's first data (they
+        still answer, as the all-years page links a year with figures entered by hand)."""
+        if self.year - 1 < FIRST_REPORT_YEAR:
+            return None
+        # A year before them with figures entered by hand (手入力) has a page worth a link.
+        if any(year == self.year - 1 for _key, year in self.manual):
+            return self.year - 1
         first = min((y for y in self._data["first_years"].values() if y is not None), default=None)
         if first is None or self.year - 1 < max(first, FIRST_REPORT_YEAR):
             return None
@@ -356,7 +378,10 @@ class YearReport:
         it is never older than the figures in it, and an edited target shows at the next
         request (requests arriving while that one builds the page get the previous one)."""
         targets = ",".join(f"{k}={v}" for k, v in sorted(self.targets.items()))
-        return f"{self.year}:{self.current_year}:{self._data['stamp']}:{targets}"
+        by_hand = ",".join(
+            f"{k}@{y}={v.value}/{v.source}" for (k, y), v in sorted(self.manual.items())
+        )
+        return f"{self.year}:{self.current_year}:{self._data['stamp']}:{targets}:{by_hand}"
 
     def kept_page(self, key: str, render) -> str:
         """The page built by ``render()`` from these figures, kept with them: under one key per
@@ -441,8 +466,67 @@ class YearReport:
             )
 
     @cached_property
+    def _entered(self) -> list[tuple]:
+        """What staff entered: the year's targets, and the figures entered by hand (手入力) of
+        the year and the year before, in one query (UNION ALL). Read on every request, as the
+        kept page is versioned by them: an edit shows at once."""
+        text = CharField()
+        targets = (
+            KpiTarget.objects.filter(fiscal_year=self.year)
+            .order_by()
+            .values_list(
+                Value("target", output_field=text),
+                "fiscal_year",
+                "key",
+                "target",
+                Value("", output_field=text),
+                Value("", output_field=text),
+            )
+        )
+        by_hand = (
+            ManualFigure.objects.filter(fiscal_year__in=[self.year - 1, self.year])
+            .order_by()
+            .values_list(
+                Value("manual", output_field=text), "fiscal_year", "key", "value", "source", "note"
+            )
+        )
+        return list(targets.union(by_hand, all=True))
+
+    @cached_property
     def targets(self) -> dict[str, Decimal]:
-        return dict(KpiTarget.objects.filter(fiscal_year=self.year).values_list("key", "target"))
+        return {key: value for kind, _y, key, value, *_rest in self._entered if kind == "target"}
+
+    @cached_property
+    def manual(self) -> dict[tuple[str, int], manual.ManualValue]:
+        """The figures entered by hand of this year and the year before, by (key, year)."""
+        return {
+            (key, year): manual.ManualValue(
+                key=key, year=year, value=value, source=source, note=note
+            )
+            for kind, year, key, value, source, note in self._entered
+            if kind == "manual" and key in BY_KEY
+        }
+
+    def manual_value(self, kpi: Kpi, year: int) -> manual.ManualValue | None:
+        """The hand-entered figure of ``kpi`` in ``year`` (this year or the one before), when
+        the portal has none of its own there: the computed figure stands (reports.manual)."""
+        values = self.values if year == self.year else self.previous_values
+        if values.get(kpi.key) is not None:
+            return None
+        return self.manual.get((kpi.key, year))
+
+    @property
+    def before_the_portal(self) -> bool:
+        """A finished year before any of the portal's own records: its figures, if any, were
+        entered by hand (the page says so once and shows those, not a page of 「—」)."""
+        if self.is_current or self.is_future:
+            return False
+        return not any(self.has_data(kpi) for kpi in KPIS if kpi.source in self.sources)
+
+    @property
+    def figures_by_hand(self) -> list[Figure]:
+        """The figures of the year that were entered by hand."""
+        return [f for f in self.figures if f.manual is not None]
 
     @property
     def rooms(self) -> list[dict]:
@@ -456,17 +540,27 @@ class YearReport:
     def figures(self) -> list[Figure]:
         result = []
         for kpi in KPIS:
+            # The portal's own figure, else one entered by hand (手入力), else None (「—」).
+            by_hand = self.manual_value(kpi, self.year)
+            before_by_hand = self.manual_value(kpi, self.year - 1)
             figure = Figure(
                 kpi=kpi,
-                value=self.values.get(kpi.key),
-                previous=self.previous_values.get(kpi.key),
+                value=by_hand.number if by_hand else self.values.get(kpi.key),
+                previous=(
+                    before_by_hand.number if before_by_hand else self.previous_values.get(kpi.key)
+                ),
                 target=self.targets.get(kpi.key),
                 fraction=self.fraction,
                 in_progress=self.is_current,
+                manual=by_hand,
+                previous_manual=before_by_hand,
             )
             if self.is_current:
                 figure.same_period = self._same_period(kpi, self.values, self.year)
+                # The year before to the same day: the portal's own only (a figure entered by
+                # hand is a whole year's).
                 figure.previous = self._same_period(kpi, self.previous_to_date, self.year - 1)
+                figure.previous_manual = None
             result.append(figure)
         return result
 
@@ -546,8 +640,27 @@ class YearReport:
     # --- Output formats
 
     def rows(self) -> list[tuple[str, str, object]]:
-        """(key, label, value) for every KPI, breakdown and room: the CSV and the workbook."""
-        rows = [(kpi.key, str(kpi.label), self.values.get(kpi.key)) for kpi in KPIS]
+        """(key, label, value) for every KPI, breakdown and room: the CSV and the workbook.
+        A figure entered by hand (手入力) stands where the portal has none, and a
+        ``<key>.entered_by_hand`` row after the KPIs gives its source, as in the all-years CSV."""
+        by_hand = {kpi.key: self.manual_value(kpi, self.year) for kpi in KPIS}
+        rows = [
+            (
+                kpi.key,
+                str(kpi.label),
+                by_hand[kpi.key].number if by_hand[kpi.key] else self.values.get(kpi.key),
+            )
+            for kpi in KPIS
+        ]
+        rows += [
+            (
+                f"{kpi.key}.entered_by_hand",
+                _("%(kpi)s: entered by hand, source") % {"kpi": kpi.label},
+                by_hand[kpi.key].source,
+            )
+            for kpi in KPIS
+            if by_hand[kpi.key]
+        ]
         for breakdown in self.breakdowns:
             rows += [
                 (key, f"{breakdown.title}: {label}", value) for key, label, value in breakdown.rows

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.functional import Promise
@@ -37,11 +37,39 @@ STYLE = Style(
     title_font_size=24,
     label_font_size=17,
     major_label_font_size=17,
-    value_font_size=15,
-    value_label_font_size=15,
+    # Drawn 800 px wide and shown about 540 px wide beside another on a desk: 17 reads at 11.5.
+    value_font_size=17,
+    value_label_font_size=17,
     legend_font_size=18,
     tooltip_font_size=15,
 )
+
+
+# A phone's chart (``?size=narrow``, chosen by the page's <picture> below 600 px): drawn for its
+# width, about 340-360 CSS px there, so its text reads at 12 px or more instead of the 7 px an
+# 800-px chart shrinks to.
+NARROW_WIDTH = 400
+NARROW_STYLE = Style(
+    font_family=STYLE.font_family,
+    background=STYLE.background,
+    plot_background=STYLE.plot_background,
+    foreground=STYLE.foreground,
+    foreground_strong=STYLE.foreground_strong,
+    foreground_subtle=STYLE.foreground_subtle,
+    opacity=STYLE.opacity,
+    opacity_hover=STYLE.opacity_hover,
+    colors=STYLE.colors,
+    title_font_size=16,
+    label_font_size=14,
+    major_label_font_size=14,
+    value_font_size=14,
+    value_label_font_size=14,
+    legend_font_size=14,
+    tooltip_font_size=14,
+)
+# A category's name on a phone's horizontal bars: at most this wide (px); a longer one keeps its
+# start and its end (「コワーキン…スペースA」), the full name being in the chart's figures table.
+NARROW_CATEGORY_WIDTH = 160
 
 
 def _strip_scripts(root):
@@ -67,6 +95,12 @@ class ChartData:
     show_x_title: bool = True
     # Each series' own unit when they differ (page views 回, visitors 人); else ``unit``.
     series_units: list[str] | None = None
+    # Drawn for a phone (NARROW_WIDTH): bigger text for its size, the short labels, fewer ticks.
+    narrow: bool = False
+    # The labels a phone's chart shows (「4」 for 「2025年4月」, 「2025年度」); None: ``labels``.
+    short_labels: list[str] | None = None
+    # The axis title under the short labels (「令和7年度 (2025年度)・月」); None: ``x_title``.
+    short_x_title: str | None = None
 
     @property
     def series_names(self) -> list[str]:
@@ -95,14 +129,41 @@ class ChartData:
         ]
 
     @property
+    def style(self) -> Style:
+        return NARROW_STYLE if self.narrow else STYLE
+
+    @property
+    def axis_labels(self) -> list[str]:
+        """The category labels drawn: a phone's chart has the short ones, and its horizontal
+        bars' names are cut to NARROW_CATEGORY_WIDTH (start and end kept)."""
+        if not self.narrow:
+            return self.labels
+        labels = self.short_labels or self.labels
+        if self.kind == "hbar":
+            font = self.style.label_font_size
+            return [_shorten(label, NARROW_CATEGORY_WIDTH, font) for label in labels]
+        return labels
+
+    @property
     def width(self) -> int:
-        return 800
+        return NARROW_WIDTH if self.narrow else 800
 
     @property
     def height(self) -> int:
         if self.kind == "hbar":
             return max(300, 90 + 40 * len(self.labels))
-        return 400 + int(self.label_drop)
+        return (340 if self.narrow else 400) + int(self.label_drop)
+
+    @property
+    def narrow_size(self) -> tuple[int, int]:
+        """(width, height) of the same chart drawn for a phone: the <picture>'s <source>."""
+        narrow = replace(self, narrow=True)
+        return narrow.width, narrow.height
+
+    @property
+    def _slot(self) -> float:
+        """Roughly the width of one category along the x axis (the plot less the y axis)."""
+        return (self.width - (90 if self.narrow else 140)) / max(len(self.labels), 1)
 
     @property
     def rotation(self) -> int:
@@ -111,9 +172,9 @@ class ChartData:
         labels (「令和2年度 (2020年度)」, one style everywhere) never print on top of each other."""
         if self.kind == "hbar" or not self.labels:
             return 0
-        font = STYLE.label_font_size
-        slot = (self.width - 140) / len(self.labels)
-        widest = max(_label_width(label, font) for label in self.labels)
+        font = self.style.label_font_size
+        slot = self._slot * self.label_every
+        widest = max(_label_width(label, font) for label in self.axis_labels)
         if widest <= slot * 0.9:
             return 0
         if slot * math.sin(math.radians(40)) >= font * 1.2:
@@ -121,8 +182,31 @@ class ChartData:
         return 90
 
     @property
+    def prints_values(self) -> bool:
+        """Each bar's figure written on it: one series of at most eight bars, and on a phone
+        only where the widest figure fits its bar's slot."""
+        if len(self.labels) > 8 or len(self.series) != 1:
+            return False
+        if not self.narrow or self.kind == "hbar":
+            return True
+        font = self.style.value_font_size
+        widest = max(
+            (_label_width(format_value(v, self.decimals), font) for v in self.series[0][1]),
+            default=0,
+        )
+        return widest <= self._slot * 0.9
+
+    @property
+    def label_every(self) -> int:
+        """Every how many categories a label is drawn: 1, unless even upright labels (a line
+        and a fifth apart) would touch, as twenty years on a phone's chart would."""
+        if self.kind == "hbar" or not self.labels:
+            return 1
+        return max(1, math.ceil(self.style.label_font_size * 1.2 / self._slot))
+
+    @property
     def label_extra(self) -> float:
-        return _wide_extra(self.labels, STYLE.label_font_size)
+        return _wide_extra(self.axis_labels, self.style.label_font_size)
 
     @property
     def label_drop(self) -> float:
@@ -150,8 +234,10 @@ class Chart:
         data.kind = self.kind
         return data
 
-    def render(self, report) -> bytes:
-        return render_svg(self.data(report))
+    def render(self, report, *, narrow: bool = False) -> bytes:
+        data = self.data(report)
+        data.narrow = narrow
+        return render_svg(data)
 
 
 def _wide_extra(labels: list[str], font_size: int) -> float:
@@ -167,10 +253,33 @@ def _wide_extra(labels: list[str], font_size: int) -> float:
 
 def _label_width(label: str, font_size: int) -> float:
     """A label's width in pixels: a full em for Japanese characters, 0.6 em for the others."""
-    return sum(
-        font_size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * font_size
-        for ch in str(label)
-    )
+    return sum(_char_width(ch, font_size) for ch in str(label))
+
+
+def _char_width(ch: str, font_size: int) -> float:
+    return font_size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * font_size
+
+
+def _shorten(label: str, width: float, font_size: int) -> str:
+    """``label`` cut to ``width`` px, its start and its end kept around 「…」: two rooms named
+    「…スペースA」 and 「…スペースB」 stay apart."""
+    label = str(label)
+    if _label_width(label, font_size) <= width:
+        return label
+    room = width - font_size  # the 「…」
+    head, tail = "", ""
+    start, end = 0, len(label)
+    # Take characters from both ends in turn, a little more from the start, while they fit.
+    while start < end:
+        take_head = _label_width(head, font_size) <= 1.5 * _label_width(tail, font_size)
+        ch = label[start] if take_head else label[end - 1]
+        if _label_width(head + tail, font_size) + _char_width(ch, font_size) > room:
+            break
+        if take_head:
+            head, start = head + ch, start + 1
+        else:
+            tail, end = ch + tail, end - 1
+    return f"{head}…{tail}"
 
 
 def render_svg(data: ChartData) -> bytes:
@@ -181,43 +290,86 @@ def render_svg(data: ChartData) -> bytes:
     }[data.kind]
     horizontal = data.kind == "hbar"
     rotation = data.rotation
-    margins = {"margin": 16}
+    margin = 10 if data.narrow else 16
+    margins = {"margin": margin}
     if horizontal:
-        margins["margin_left"] = 16 + data.label_extra
+        margins["margin_left"] = margin + data.label_extra
     elif rotation:
-        margins["margin_bottom"] = 16 + data.label_drop
+        margins["margin_bottom"] = margin + data.label_drop
+    labels = data.axis_labels
+    thinned = {}
+    if data.label_every > 1:
+        # The first category and every few after it are labelled (a phone's twenty years).
+        thinned = {"x_labels_major": labels[:: data.label_every], "show_minor_x_labels": False}
+    x_title = data.x_title if data.show_x_title else None
+    y_title = data.unit
+    if data.narrow and data.short_x_title:
+        x_title = data.short_x_title  # what the short labels are
+    elif data.narrow and horizontal:
+        # A phone's horizontal bars: the unit under the values' axis, the names' side all for
+        # the names (the year is the page's).
+        x_title, y_title = data.unit, None
     chart = chart_class(
-        style=STYLE,
+        style=data.style,
         width=data.width,
         height=data.height,
         js=[],
         show_legend=len(data.series) > 1,
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(len(data.series), 3) or 1,
-        x_title=data.x_title if data.show_x_title else None,
-        y_title=data.unit,
+        legend_at_bottom_columns=_legend_columns(data),
+        x_title=x_title,
+        y_title=y_title,
         x_label_rotation=rotation,
-        print_values=len(data.labels) <= 8 and len(data.series) == 1,
+        print_values=data.prints_values,
         value_formatter=lambda v: format_value(v, data.decimals),
         no_data_text=pgettext("report", "No data"),
         include_x_axis=True,
         min_scale=2,
-        # At most about six ticks: numbers such as 「1,000」 stay apart also at a phone's width.
-        max_scale=6,
+        # At most about six ticks: numbers such as 「1,000」 stay apart also at a phone's width
+        # (four along a phone's horizontal bars, where they stand side by side).
+        max_scale=4 if data.narrow and horizontal else 6,
         truncate_label=-1,
         truncate_legend=-1,
         **margins,
+        **thinned,
     )
     chart.add_xml_filter(_strip_scripts)
     chart.title = data.title
-    chart.x_labels = data.labels
+    chart.x_labels = labels
     for name, values in data.series:
         chart.add(name, [float(v) if isinstance(v, Decimal) else v for v in values])
     return chart.render()
 
 
+def _legend_columns(data: ChartData) -> int:
+    """The legend's columns under the chart: up to three, fewer when the names would not fit
+    side by side (a phone's chart often has room for one a line)."""
+    columns = min(len(data.series), 3) or 1
+    font = data.style.legend_font_size
+    widest = max((_label_width(name, font) for name in data.series_names), default=0)
+    # The legend runs under the plot only: beside the names of horizontal bars, less is left.
+    room = data.width - 40 - (_names_width(data) if data.kind == "hbar" else 40)
+    # Each entry: its colour box and a gap (about 1.5 em) before the name.
+    while columns > 1 and columns * (widest + 1.5 * font) > room:
+        columns -= 1
+    return columns
+
+
+def _names_width(data: ChartData) -> float:
+    """About how wide the names of horizontal bars are drawn (pygal's 0.6 em a character)."""
+    font = data.style.label_font_size
+    widest = max((len(str(label)) * 0.6 * font for label in data.axis_labels), default=0)
+    return widest + data.label_extra
+
+
 def _month_label(month) -> str:
     return _("%(month)s/%(year)s") % {"month": month.month, "year": month.year}
+
+
+def _short_month_label(month) -> str:
+    """The month's number alone, for a phone's chart: twelve of them lie flat under the bars
+    (the axis title says they are the months of the fiscal year)."""
+    return str(month.month)
 
 
 # --- One fiscal year (YearReport)
@@ -235,6 +387,8 @@ def _monthly(report, title, series_keys) -> ChartData:
         title=str(title),
         x_title=report.fy.label,
         labels=[_month_label(month) for month, _values in months],
+        short_labels=[_short_month_label(month) for month, _values in months],
+        short_x_title=pgettext("chart", "%(year)s, month") % {"year": report.fy.label},
         series=[
             # A month not begun has no bar and 「—」 in the table (no results yet).
             (
@@ -426,12 +580,31 @@ def _trend_label(report, kpi, year: int) -> str:
     return label
 
 
+def _short_trend_labels(report, kpi, years: list[int]) -> tuple[list[str], str]:
+    """A phone's chart of every year: the years' numbers (「2025」; 「2006*」 entered by hand),
+    and the axis title that says what they are (「年度（2026年度は年度途中、*は手入力）」)."""
+    by_hand = {year for year in years if report.manual_value(kpi, year) is not None}
+    labels = [f"{year}*" if year in by_hand else str(year) for year in years]
+    notes = []
+    if report.current_year in years:
+        notes.append(pgettext("chart", "FY%(year)s in progress") % {"year": report.current_year})
+    if by_hand:
+        notes.append(pgettext("chart", "* entered by hand"))
+    title = pgettext("report", "Fiscal year")
+    if notes:
+        title = pgettext("chart", "%(title)s (%(notes)s)") % {
+            "title": title,
+            "notes": pgettext("chart", ", ").join(notes),
+        }
+    return labels, title
+
+
 def _trend_builder(key: str) -> Callable:
     kpi = BY_KEY[key]
 
     def build(report) -> ChartData:
         points = report.series(kpi)
-        return ChartData(
+        data = ChartData(
             title=str(kpi.label),
             x_title=pgettext("report", "Fiscal year"),
             labels=[_trend_label(report, kpi, year) for year, _v in points],
@@ -440,6 +613,10 @@ def _trend_builder(key: str) -> Callable:
             unit=str(kpi.unit),
             show_x_title=False,
         )
+        data.short_labels, data.short_x_title = _short_trend_labels(
+            report, kpi, [year for year, _v in points]
+        )
+        return data
 
     return build
 

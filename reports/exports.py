@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -20,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.csv import csv_text
 from reports.charts import year_label
-from reports.kpis.definitions import RATE
+from reports.kpis.definitions import BY_KEY, RATE, room_headings, with_unit
 
 CSV_HEADER = ("key", "label", "value")
 
@@ -101,7 +102,7 @@ def _print_setup(ws: Worksheet, title: str, *, landscape: bool, header_rows: str
     ws.print_title_rows = header_rows
     ws.oddHeader.center.text = title
     ws.oddFooter.center.text = "&P / &N"
-    ws.oddFooter.right.text = timezone.localdate().isoformat()
+    ws.oddFooter.right.text = date_format(timezone.localdate(), "DATE_FORMAT")
 
 
 def _header(ws: Worksheet, row: int, values: list[str]) -> None:
@@ -124,7 +125,7 @@ def report_xlsx(report) -> bytes:
     title = _("Kyodo Office annual report %(year)s") % {"year": report.fy.label}
     if report.is_current:
         subtitle = _("Fiscal year in progress: figures as of %(date)s.") % {
-            "date": report.today.isoformat()
+            "date": date_format(report.today, "DATE_FORMAT")
         }
     else:
         subtitle = _("April 1 %(start)s – March 31 %(end)s (Asia/Tokyo).") % {
@@ -162,9 +163,16 @@ def report_xlsx(report) -> bytes:
     row = 5
     for figure in report.figures:
         kpi = figure.kpi
+        label = str(kpi.label)
+        if figure.manual:
+            # A figure entered by hand (手入力), as the page marks it, with its source.
+            label = _("%(label)s (entered by hand; source: %(source)s)") % {
+                "label": label,
+                "source": figure.manual.source,
+            }
         values = [
             kpi.key,
-            str(kpi.label),
+            label,
             str(kpi.unit),
             _number(figure.value),
             _number(figure.target),
@@ -222,7 +230,9 @@ def report_xlsx(report) -> bytes:
         ],
     )
     for row, line in enumerate(report.monthly_rows, start=5):
-        ws.cell(row=row, column=1, value=str(line["kpi"].label)).border = BOX
+        # Each indicator with its figures' unit, as on the page: 「利用者数（人）」.
+        label = with_unit(line["kpi"].label, line["kpi"].unit)
+        ws.cell(row=row, column=1, value=label).border = BOX
         number_format = _format_for(line["kpi"])
         # A month not begun says so (「—」, as on the page), never 0 or an empty cell.
         states = [state for _m, state in report.month_columns]
@@ -243,19 +253,11 @@ def report_xlsx(report) -> bytes:
     # Sheet 3: rooms.
     ws = wb.create_sheet(pgettext("report", "Rooms")[:31])
     _title(ws, title, _("Utilisation = booked hours ÷ opening hours of the year."))
+    # The page's headings, each with its unit (the rate's sheet cells are plain numbers: ％).
     _header(
         ws,
         4,
-        [
-            pgettext("report", "Room"),
-            pgettext("report", "Bookings used"),
-            pgettext("report", "Cancelled"),
-            pgettext("report", "No-shows"),
-            pgettext("report", "Users (headcount)"),
-            pgettext("report", "Booked hours"),
-            pgettext("report", "Opening hours"),
-            pgettext("report", "Utilisation (%)"),
-        ],
+        [pgettext("report", "Room"), *room_headings()[:-1], pgettext("report", "Utilisation (%)")],
     )
     for row, room in enumerate(report.rooms, start=5):
         values = [
@@ -292,16 +294,18 @@ def _breakdown_sheet(wb: Workbook, report, title: str) -> None:
     ws = wb.create_sheet(pgettext("report", "Breakdowns")[:31])
     _title(ws, title, _("By activity field, area and group"))
     row = 4
+    # Each column with its unit, as on the page: 「年度末（団体）」, 「交流会参加者数（人）」.
+    groups, people = BY_KEY["registered_groups_end"].unit, BY_KEY["event_participants"].unit
     register_headers = [
-        pgettext("report", "At year end"),
-        pgettext("report", "New"),
-        pgettext("report", "Withdrawn"),
+        with_unit(pgettext("report", "At year end"), groups),
+        with_unit(pgettext("report", "New"), groups),
+        with_unit(pgettext("report", "Withdrawn"), groups),
     ]
     use_headers = [
-        pgettext("report", "Bookings used"),
+        with_unit(pgettext("report", "Bookings used"), BY_KEY["bookings_used"].unit),
         pgettext("report", "Users (headcount)"),
-        pgettext("report", "Exchange meeting participants"),
-        pgettext("report", "Event participants"),
+        with_unit(pgettext("report", "Exchange meeting participants"), people),
+        with_unit(pgettext("report", "Event participants"), people),
     ]
     tables = [
         (

@@ -106,6 +106,12 @@ def _svg(content: bytes) -> HttpResponse:
     return HttpResponse(content, content_type="image/svg+xml; charset=utf-8")
 
 
+def _narrow(request) -> bool:
+    """``?size=narrow``: the chart drawn for a phone's width (the page's <picture> asks for it
+    below 600 px), its text readable there."""
+    return request.GET.get("size") == "narrow"
+
+
 @require_GET
 @reports_viewer_required
 @cache_control(private=True, max_age=300)
@@ -115,7 +121,7 @@ def trend_chart(request, chart: str):
     if definition is None:
         raise Http404("No such chart.")
     report = TrendReport(kpi_list=(trend_chart_kpi(definition),))
-    return _svg(definition.render(report))
+    return _svg(definition.render(report, narrow=_narrow(request)))
 
 
 @require_GET
@@ -127,4 +133,5 @@ def year_chart(request, year: int, chart: str):
     definition = YEAR_CHARTS.get(chart)
     if definition is None:
         raise Http404("No such chart.")
-    return _svg(definition.render(YearReport(year, sources=definition.sources)))
+    report = YearReport(year, sources=definition.sources)
+    return _svg(definition.render(report, narrow=_narrow(request)))

@@ -89,14 +89,18 @@ def business(request, year: int):
     document = _document_or_404(year)
     # Each chart comes with its own figures (its data table under it): the business report
     # has not the year page's monthly tables the charts are drawn from.
-    charts = [
-        {
-            **chart,
-            "src": reverse("reports:year_chart", args=[year, chart["slug"]]),
-            "data": chart["chart"].data(document.report),
-        }
-        for chart in document.charts
-    ]
+    charts = []
+    for chart in document.charts:
+        src = reverse("reports:year_chart", args=[year, chart["slug"]])
+        # A phone gets the chart drawn for its width (``?size=narrow``, reports.charts).
+        charts.append(
+            {
+                **chart,
+                "src": src,
+                "narrow_src": f"{src}?size=narrow",
+                "data": chart["chart"].data(document.report),
+            }
+        )
     context = {"doc": document, "fy": document.fy, "charts": charts}
     return _private(render(request, "reports/business.html", context))
 

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 # How a figure behaves over the year.
 FLOW = "flow"  # counted over the year (a sum); the current year is compared with a pro-rata target
@@ -322,6 +322,28 @@ def format_value(value, decimals: int = 0) -> str:
     exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{abs(exact):,.{decimals}f}"
     return f"−{text}" if exact < 0 else text  # U+2212, a real minus sign
+
+
+def with_unit(label, unit) -> str:
+    """A column's heading with the unit of its figures: 「目標値（件）」, "Target (cases)"."""
+    if not unit:
+        return str(label)
+    return pgettext("report", "%(label)s (%(unit)s)") % {"label": label, "unit": unit}
+
+
+def room_headings() -> list[str]:
+    """The rooms' table's column headings (after the room's name), each with its unit: the
+    page's headings, its cards' labels and the workbook's sheet of rooms say the same."""
+    hours = BY_KEY["booked_hours"].unit
+    return [
+        with_unit(pgettext("report", "Bookings used"), BY_KEY["bookings_used"].unit),
+        with_unit(pgettext("report", "Cancelled"), BY_KEY["bookings_cancelled"].unit),
+        with_unit(pgettext("report", "No-shows"), BY_KEY["bookings_no_show"].unit),
+        pgettext("report", "Users (headcount)"),
+        with_unit(pgettext("report", "Booked hours"), hours),
+        with_unit(pgettext("report", "Opening hours"), hours),
+        pgettext("report", "Utilisation"),
+    ]
 
 
 def format_change(value, decimals: int = 0) -> str:

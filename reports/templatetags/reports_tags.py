@@ -8,7 +8,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from reports.kpis.definitions import format_change, format_change_pct, format_value
+from reports.kpis.definitions import (
+    BY_KEY,
+    format_change,
+    format_change_pct,
+    format_value,
+    room_headings,
+    with_unit,
+)
 
 register = template.Library()
 
@@ -39,6 +46,24 @@ def kept_page(parser, token):
 def kpi_value(value, kpi) -> str:
     """4768 → "4,768"; booked hours keep one decimal; no figure → "—"."""
     return format_value(value, getattr(kpi, "decimals", 0))
+
+
+@register.filter(name="with_unit")
+def with_unit_filter(label, unit) -> str:
+    """A heading with its figures' unit: ``{{ label|with_unit:kpi.unit }}`` → 「目標値（件）」."""
+    return with_unit(label, unit)
+
+
+@register.filter
+def unit_of(key: str):
+    """The unit of a KPI's figures, by its key: ``{{ "bookings_used"|unit_of }}`` → 「件」."""
+    return BY_KEY[key].unit
+
+
+@register.simple_tag
+def room_columns() -> list[str]:
+    """The rooms' table's column headings, each with its unit (``room_headings``)."""
+    return room_headings()
 
 
 @register.filter
@@ -84,13 +109,14 @@ def group_rows(groups) -> SafeString:
 
     Built here rather than with ``{% for %}``: the table of every active group has thousands of
     rows, and the template language took most of the year page's time over them (issue #20)."""
+    people = BY_KEY["event_participants"].unit
     used, users, exchange, events, activity = (
         conditional_escape(label)
         for label in (
-            pgettext("report", "Bookings used"),
+            with_unit(pgettext("report", "Bookings used"), BY_KEY["bookings_used"].unit),
             pgettext("report", "Users (headcount)"),
-            pgettext("report", "Exchange meeting participants"),
-            pgettext("report", "Event participants"),
+            with_unit(pgettext("report", "Exchange meeting participants"), people),
+            with_unit(pgettext("report", "Event participants"), people),
             pgettext("report", "Activity"),
         )
     )
@@ -143,18 +169,7 @@ def month_cells(row) -> SafeString:
 @register.filter
 def room_rows(rooms) -> SafeString:
     """The rows of the rooms' table (``YearReport.rooms``), built here as ``group_rows``."""
-    labels = [
-        conditional_escape(label)
-        for label in (
-            pgettext("report", "Bookings used"),
-            pgettext("report", "Cancelled"),
-            pgettext("report", "No-shows"),
-            pgettext("report", "Users (headcount)"),
-            pgettext("report", "Booked hours"),
-            pgettext("report", "Opening hours"),
-            pgettext("report", "Utilisation"),
-        )
-    ]
+    labels = [conditional_escape(label) for label in room_headings()]
     rows = []
     for room in rooms:
         values = (

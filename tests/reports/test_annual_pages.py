@@ -98,10 +98,15 @@ def test_years_out_of_range_and_unknown_charts_are_404(client_for, url, today):
 
 @pytest.mark.django_db
 def test_a_year_with_no_data_shows_dashes_not_zeros(client_for, today):
+    # A year before any record, with nothing entered by hand: said once, no table of 「—」.
     response = client_for("official").get("/reports/annual/2010/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "平成22年度 (2010年度)" in html
+    assert "手入力された数値もありません。この年度の数値はありません。" in html
+    assert "data-key=" not in html and ">0<" not in html
+    # The running year with nothing recorded yet: its table, 「—」 (never 0).
+    html = client_for("official").get("/reports/annual/2025/").content.decode()
     cells = dict(re.findall(r'<td class="num" data-key="([a-z_]+)"[^>]*>([^<]*)</td>', html))
     assert cells["registered_groups_end"] == "—"
     assert cells["facility_users"] == "—"

@@ -182,13 +182,24 @@ def test_workbook_has_kpi_monthly_and_room_sheets_ready_for_a4(client_for, year_
     assert [c.value for c in monthly[4]][:3] == ["指標", "2024/04", "2024/05"]
     assert [c.value for c in monthly[4]][-1] == "年度計／年度末"
     lines = {row[0]: row for row in monthly.iter_rows(min_row=5, values_only=True)}
-    users = lines["利用者数"]
+    # Each indicator says its unit, as on the page.
+    users = lines["利用者数（人）"]
     assert users[1:13] == (9, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5)
     assert users[13] == 29
-    assert lines["年度末の利用登録団体数"][8] == 3  # end of November
-    assert lines["年度末の利用登録団体数"][9] == 2  # end of December: after the withdrawal
+    assert lines["年度末の利用登録団体数（団体）"][8] == 3  # end of November
+    assert lines["年度末の利用登録団体数（団体）"][9] == 2  # end of December: after the withdrawal
 
     rooms = wb["部屋別"]
+    assert [c.value for c in rooms[4]] == [
+        "部屋",
+        "利用済みの予約件数（件）",
+        "キャンセル（件）",
+        "無断不使用（件）",
+        "利用者数（人）",
+        "予約時間数（時間）",
+        "開館時間数（時間）",
+        "稼働率（％）",
+    ]
     assert [c.value for c in rooms[5]][:6] == ["多目的ホール", 2, 1, 0, 20, 3.5]
 
 

@@ -53,7 +53,8 @@ def year_with_bookings_ahead(today):
 
 def _month_row(html: str, label: str) -> str:
     table = html.split('id="monthly-caption"')[1].split("</table>")[0]
-    return next(row for row in table.split("<tr")[1:] if f'<th scope="row">{label}</th>' in row)
+    # The indicator's name with its unit: 「予約時間数 <span class="unit">(時間)</span>」.
+    return next(row for row in table.split("<tr")[1:] if f'<th scope="row">{label} <span' in row)
 
 
 def test_business_report_of_a_running_year_heads_its_comparison_as_the_same_period(
@@ -114,7 +115,7 @@ def test_the_workbook_says_the_same_of_months_and_the_year_column(
     header = [c.value for c in monthly[4]]
     assert header[10] == "2026/01（15日まで）"
     assert header[-1] == "これまでの計／現在"
-    hours = next(r for r in monthly.iter_rows(min_row=5) if r[0].value == "予約時間数")
+    hours = next(r for r in monthly.iter_rows(min_row=5) if r[0].value == "予約時間数（時間）")
     assert [c.value for c in hours][11:13] == ["—", "—"]  # February, March: not begun
 
 

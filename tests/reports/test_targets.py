@@ -97,7 +97,7 @@ def test_the_current_year_compares_progress_with_a_pro_rata_target(client_for, t
     KpiTarget.objects.create(fiscal_year=2025, key="page_views", target=365_000)
     KpiTarget.objects.create(fiscal_year=2025, key="registered_groups_end", target=4)
     html = client_for("official").get("/reports/annual/2025/").content.decode()
-    assert "2026-01-15現在の数値です（365日のうち290日目）" in html
+    assert "2026年1月15日現在の数値です（365日のうち290日目）" in html
     assert cells(html, "data-prorata")["page_views"] == "290,000"
     assert cells(html, "data-progress")["page_views"] == "69.0%"
     assert cells(html, "data-achievement")["page_views"] == "54.8%"

@@ -78,7 +78,10 @@ class DepartmentOfficialForm(forms.ModelForm):
         user = self.cleaned_data["user"]
         if not is_official(user):
             raise forms.ValidationError(
-                _("This account is not a city official: an administrator makes it one first.")
+                _(
+                    "This account is not a city official: give it the city official role first "
+                    "(in the list of accounts)."
+                )
             )
         return user
 

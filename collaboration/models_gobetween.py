@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from collaboration.models import Partner
+from core import dates
 from groups.models import Consultation, Group
 
 __all__ = ["Introduction", "IntroductionQuerySet"]
@@ -135,7 +136,7 @@ class Introduction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source_label} → {self.target_label} ({self.made_on:%Y-%m-%d})"
+        return f"{self.source_label} → {self.target_label} ({dates.day(self.made_on)})"
 
     @property
     def source_label(self) -> str:

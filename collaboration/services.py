@@ -34,6 +34,7 @@ from collaboration.models import (
     Theme,
 )
 from collaboration.permissions import can_record_agreement, department_of, evaluation_side
+from core import dates
 from core.audit import log_action
 from groups.models import Group, Membership
 
@@ -129,7 +130,7 @@ def official_assign(*, actor, user, department: Partner) -> DepartmentOfficial:
         raise CollaborationError(_("Only a city department can have officials."))
     if not is_official(user):
         raise CollaborationError(
-            _("%(user)s is not a city official: ask an administrator to make them one first.")
+            _("%(user)s is not a city official: give the account the city official role first.")
             % {"user": user}
         )
     with transaction.atomic():
@@ -308,7 +309,7 @@ def _check_can_send(proposal: Proposal, now: dt.datetime) -> None:
         if theme.deadline < today:
             raise CollaborationError(
                 _("The deadline for this theme (%(day)s) has passed.")
-                % {"day": theme.deadline.isoformat()}
+                % {"day": dates.day(theme.deadline)}
             )
     elif not selectors.citizen_proposals_open(today):
         raise CollaborationError(

@@ -307,7 +307,7 @@ class EventAdmin(ThroughServicesMixin, DecisionAdminMixin, admin.ModelAdmin):
             obj.get_absolute_url(),
             _("public page"),
             reverse("events:door_list", args=[obj.slug]),
-            _("door list"),
+            _("participant list"),
             reverse("events:attendance", args=[obj.slug]),
             _("attendance"),
             reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}",

@@ -577,7 +577,7 @@ def _seed_surveys(ctx, meeting: Event | None, groups, users) -> None:
         slug=f"groups-{year.year}",
         description=(
             "登録団体の活動状況と、オフィスへのご要望をうかがう毎年の調査です。"
-            "団体の代表者の方がお答えください。"
+            "団体の管理者の方がお答えください。"
         ),
         audience=Survey.Audience.REPRESENTATIVES,
         status=Survey.Status.OPEN,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from core.links import absolute_url as absolute
 from events import ics, selectors, tokens
@@ -29,9 +30,13 @@ def _send(
     if event is not None:
         context.setdefault("event", event)
         context.setdefault("event_url", absolute(event.get_absolute_url()))
-    text = render_to_string(f"events/email/{template}.txt", context).strip()
+    # In the office's language, prefix ([まちづくり協働オフィス] ) included, whatever the language
+    # of the page whose request sent it: a place handed on reaches someone else entirely.
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string(f"events/email/{template}.txt", context).strip()
+        prefix = str(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX)
+        calendar = ics.event_ics(event) if event is not None and context.get("attach_ics") else None
     subject, _sep, body = text.partition("\n")
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     message = EmailMessage(
         subject=(prefix + subject.strip())[:200],
         body=body.strip() + "\n",
@@ -40,8 +45,8 @@ def _send(
         # A mail with a one-time link is kept in the mail log by subject only (maillog).
         headers={"X-Kyodo-Secret": "1"} if secret else None,
     )
-    if event is not None and context.get("attach_ics"):
-        message.attach("event.ics", ics.event_ics(event), "text/calendar")
+    if calendar is not None:
+        message.attach("event.ics", calendar, "text/calendar")
     try:
         message.send()
     except Exception:  # the mail server is down: log it, the registration stands

@@ -10,6 +10,7 @@ urlpatterns = [
     path("propose/", views.propose, name="propose"),
     path("guest/<str:token>/confirm/", views.guest_confirm, name="guest_confirm"),
     path("guest/<str:token>/", views.guest_manage, name="guest_manage"),
+    path("guest/<str:token>/cancel/", views.guest_cancel, name="guest_cancel"),
     path("surveys/<slug:slug>/", views.survey, name="survey"),
     path("surveys/<slug:slug>/results/", views.survey_results, name="survey_results"),
     path("surveys/<slug:slug>/results.csv", views.survey_results_csv, name="survey_results_csv"),

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -261,6 +262,25 @@ def register_guest(request, slug):
     return render(request, "events/detail.html", _detail_context(request, event, guest_form=form))
 
 
+def _cancel_confirm_page(request, registration: Registration, *, rank, back_url: str):
+    """The step before cancelling a registration (an account's or a guest's): what cancelling
+    means for this registration, a way back to ``back_url``, and a form that posts to the same
+    address (works without JavaScript)."""
+    event = registration.event
+    return render(
+        request,
+        "events/cancel_confirm.html",
+        {
+            "event": event,
+            "registration": registration,
+            "rank": rank,
+            "back_url": back_url,
+            "started": event.has_started(),
+            "waitlist_size": selectors.waitlist_size(event),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def cancel(request, slug):
     """GET asks first (what cancelling means, a way back); POST cancels."""
@@ -272,15 +292,8 @@ def cancel(request, slug):
         messages.error(request, _("You have no registration for this event to cancel."))
         return redirect(event)
     if request.method == "GET":
-        return render(
-            request,
-            "events/cancel_confirm.html",
-            {
-                "event": event,
-                "registration": registration,
-                "started": event.has_started(),
-                "waitlist_size": selectors.waitlist_size(event),
-            },
+        return _cancel_confirm_page(
+            request, registration, rank=registration.rank, back_url=event.get_absolute_url()
         )
     try:
         services.registration_cancel(actor=request.user, registration=registration)
@@ -322,16 +335,12 @@ def guest_confirm(request, token):
 
 @require_http_methods(["GET", "POST"])
 def guest_manage(request, token):
-    """A guest's own registration: status and a cancel button."""
+    """A guest's own registration (the link in the guest's mails): status, and a link to
+    cancel, which asks first on its own page."""
     registration = _guest_registration(token, tokens.GUEST_MANAGE_SALT)
     if request.method == "POST":
-        try:
-            services.registration_cancel(actor=None, registration=registration)
-        except services.RegistrationError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Your registration was cancelled."))
-        return redirect("events:guest_manage", token=token)
+        # This page's cancel form of before (a page left open): ask first, cancel nothing.
+        return redirect("events:guest_cancel", token=token)
     return render(
         request,
         "events/guest_manage.html",
@@ -339,8 +348,31 @@ def guest_manage(request, token):
             "registration": registration,
             "event": registration.event,
             "rank": selectors.waitlist_rank(registration),
+            "token": token,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def guest_cancel(request, token):
+    """GET asks the guest first (what cancelling means, a way back to their registration);
+    POST cancels."""
+    registration = _guest_registration(token, tokens.GUEST_MANAGE_SALT)
+    manage_url = reverse("events:guest_manage", args=[token])
+    if not registration.is_live:
+        messages.error(request, _("You have no registration for this event to cancel."))
+        return redirect(manage_url)
+    if request.method == "GET":
+        return _cancel_confirm_page(
+            request, registration, rank=selectors.waitlist_rank(registration), back_url=manage_url
+        )
+    try:
+        services.registration_cancel(actor=None, registration=registration)
+    except services.RegistrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your registration was cancelled."))
+    return redirect(manage_url)
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.uploads import private_storage
 
 # Kana readings: hiragana or katakana, the long-vowel mark, spaces and a few separators.
@@ -532,7 +533,7 @@ class ActivityRecord(models.Model):
         indexes = [models.Index(fields=["group", "-held_on"]), models.Index(fields=["-held_on"])]
 
     def __str__(self) -> str:
-        return f"{self.held_on:%Y-%m-%d} {self.title}"
+        return f"{dates.day(self.held_on)} {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("groups:activity", kwargs={"slug": self.group.slug, "pk": self.pk})
@@ -634,4 +635,4 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         who = self.group.name if self.group_id else self.person_name
-        return f"{self.held_on:%Y-%m-%d} {who} ({self.get_category_display()})"
+        return f"{dates.day(self.held_on)} {who} ({self.get_category_display()})"

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
+from core import dates
 from core.audit import log_action
 from core.fiscal import FiscalYear, fiscal_year_of
 from core.models import AuditLog
@@ -611,7 +612,7 @@ def invitation_create(*, actor, group: Group, email: str) -> Invitation:
         if old.is_open:
             raise GroupError(
                 _("%(email)s has already been invited. The invitation is valid until %(date)s.")
-                % {"email": email, "date": timezone.localtime(old.expires_at).strftime("%Y-%m-%d")}
+                % {"email": email, "date": dates.day(old.expires_at)}
             )
         old.revoked_at = now
         old.save(update_fields=["revoked_at"])

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("<slug:slug>/leave/", views.leave, name="leave"),
+    path("<slug:slug>/step-down/", views.step_down, name="step_down"),
     path(
         "<slug:slug>/invitations/<int:pk>/revoke/",
         views.invitation_revoke,

@@ -628,6 +628,13 @@ def member_role(request, slug, pk):
     group = group_for_representative(slug, request.user)
     membership = _membership_in(group, pk)
     role = request.POST.get("role", "")
+    if (
+        membership.user_id == request.user.pk
+        and membership.is_representative
+        and role == Membership.Role.MEMBER
+    ):
+        # Stepping down cannot be undone by oneself: it asks first on its own page.
+        return redirect("groups:step_down", slug=group.slug)
     try:
         services.membership_set_role(actor=request.user, membership=membership, role=role)
     except GroupError as exc:
@@ -709,6 +716,32 @@ def leave(request, slug):
         return redirect("groups:members", slug=group.slug)
     messages.success(request, _("You left %(group)s.") % {"group": group.name})
     return redirect("my_account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_down(request, slug):
+    """A representative gives up the role and stays an ordinary member: GET asks first (only a
+    representative can give the role back), POST acts."""
+    group = group_for_member(slug, request.user)
+    membership = membership_of(request.user, group)
+    if membership is None or not membership.is_representative:
+        raise PermissionDenied(_("Only the group's representative can do this."))
+    if request.method == "GET":
+        return _confirm_page(request, group, "step_down", membership)
+    try:
+        services.membership_set_role(
+            actor=request.user, membership=membership, role=Membership.Role.MEMBER
+        )
+    except GroupError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("You are no longer a representative of %(group)s; you stay a member.")
+            % {"group": group.name},
+        )
+    return redirect("groups:members", slug=group.slug)
 
 
 @login_required

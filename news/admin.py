@@ -3,6 +3,7 @@ change of an opinion's status through news.services (audited); reading a page wr
 
 from django.contrib import admin, messages
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -234,7 +235,7 @@ class AppearanceRequestAdmin(DecisionAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("preferred month"), ordering="preferred_month")
     def preferred(self, obj):
-        return f"{obj.preferred_month:%Y-%m}"
+        return date_format(obj.preferred_month, "YEAR_MONTH_FORMAT")  # 「2027年1月」
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["upcoming_episodes"] = list(selectors.upcoming_episodes()[:20])

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.feeds import PortalFeed, absolute
 from core.markdown import render_markdown
 from events import selectors as event_selectors
@@ -47,7 +47,7 @@ class EventsFeed(PortalFeed):
         return event_selectors.upcoming(FEED_ITEMS)
 
     def item_title(self, item):
-        return f"{timezone.localtime(item.start):%Y/%m/%d} {item.title}"
+        return f"{dates.day_time(item.start)} {item.title}"
 
     def item_description(self, item):
         return item.summary

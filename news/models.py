@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from collaboration.models import Project
+from core import dates
 from groups.models import Group
 
 HOME_CACHE_KEY_PREFIX = "home:"
@@ -125,7 +126,7 @@ class ProgrammeEpisode(models.Model):
         ordering = ["-air_date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.air_date:%Y-%m-%d} {self.title}"
+        return f"{dates.day(self.air_date)} {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("programme:episode", kwargs={"pk": self.pk})
@@ -250,4 +251,4 @@ class Opinion(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{timezone.localtime(self.created_at):%Y-%m-%d} {self.get_topic_display()}"
+        return f"{dates.day(self.created_at)} {self.get_topic_display()}"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.audit import log_action
 from core.registry import forget
 from groups.models import Group, Membership
@@ -38,17 +39,28 @@ def opinion_submit(
             user=actor if getattr(actor, "is_authenticated", False) else None,
         )
         log_action(actor=actor, action="news.opinion_submit", target=opinion)
-        url = f"{settings.SITE_URL}{reverse('admin:news_opinion_change', args=[opinion.pk])}"
+        subject, body = _opinion_notice(opinion)
         transaction.on_commit(
             lambda: send_mail(
-                _("[Opinion box] A new opinion was received"),
-                f"{opinion.get_addressed_to_display()} / {opinion.get_topic_display()}\n\n{url}\n",
+                subject,
+                body,
                 settings.DEFAULT_FROM_EMAIL,
                 [settings.OFFICE_EMAIL],
                 fail_silently=True,
             )
         )
     return opinion
+
+
+def _opinion_notice(opinion: Opinion) -> tuple[str, str]:
+    """The office's notice of a new opinion (without the sender's details): in the office's
+    language whatever the sender's page was in, with the portal's subject prefix."""
+    url = f"{settings.SITE_URL}{reverse('admin:news_opinion_change', args=[opinion.pk])}"
+    with translation.override(settings.LANGUAGE_CODE):
+        prefix = str(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX)
+        subject = f"{prefix}{_('[Opinion box] A new opinion was received')}"
+        body = f"{opinion.get_addressed_to_display()} / {opinion.get_topic_display()}\n\n{url}\n"
+    return subject, body
 
 
 # --- Staff's edits in the admin (issue #14): each saved with its audit row in one transaction;
@@ -287,7 +299,7 @@ def appearance_schedule(*, actor, request: AppearanceRequest, episode) -> Appear
             % {
                 "group": row.group.name,
                 "title": episode.title,
-                "date": f"{episode.air_date:%Y-%m-%d}",
+                "date": dates.day(episode.air_date),
                 "url": f"{settings.SITE_URL}{episode.get_absolute_url()}",
             },
         )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import dates
 from core.forms import CleanImageField, DocumentField, HoneypotMixin
 from events.models import Event
 from groups.models import ActivityField, Area, Group
@@ -200,7 +201,7 @@ class OfficeMessageForm(forms.ModelForm):
             )
         if "events" in self.fields:
             self.fields["events"].label_from_instance = lambda e: (
-                f"{e.start:%Y/%m/%d} {e.title}"
+                f"{dates.day(e.start)} {e.title}"
                 + (f"（{e.get_status_display()}）" if e.status == Event.Status.CANCELLED else "")
             )
 

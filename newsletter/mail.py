@@ -37,12 +37,22 @@ def preferences_url(subscriber) -> str:
     )
 
 
+def _subject(subject: str, *, test: bool = False) -> str:
+    """A subject that starts as every mail of the portal does (``ACCOUNT_EMAIL_SUBJECT_PREFIX``,
+    「[まちづくり協働オフィス] 」), with a test send marked after it. The prefix is lazy: callers
+    write inside ``translation.override(settings.LANGUAGE_CODE)``, so it takes the mail's
+    language, not that of the page whose request sent it."""
+    if test:
+        subject = _("[TEST] ") + subject
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+
+
 def issue_subject(issue, *, test: bool = False) -> str:
-    subject = _("[Kyodo Office newsletter] No. %(number)s %(title)s") % {
+    subject = _("Newsletter No. %(number)s %(title)s") % {
         "number": issue.number,
         "title": issue.title,
     }
-    return (_("[TEST] ") + subject) if test else subject
+    return _subject(subject, test=test)
 
 
 def build_issue_message(
@@ -117,7 +127,7 @@ def send_confirmation(subscriber) -> None:
             "days": tokens.CONFIRM_MAX_AGE // 86400,
         }
         body = render_to_string("newsletter/email/confirm.txt", context)
-        subject = _("[Kyodo Office] Please confirm your newsletter subscription")
+        subject = _subject(_("Please confirm your newsletter subscription"))
     # The confirmation link is a secret: the mail log keeps the subject only (maillog).
     EmailMultiAlternatives(
         subject,
@@ -136,7 +146,7 @@ def send_already_subscribed(subscriber) -> None:
             "site_url": settings.SITE_URL,
         }
         body = render_to_string("newsletter/email/already.txt", context)
-        subject = _("[Kyodo Office] You are already subscribed to the newsletter")
+        subject = _subject(_("You are already subscribed to the newsletter"))
     EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [subscriber.email]).send()
 
 
@@ -153,8 +163,7 @@ def office_contact_line(office: OfficeDetails) -> str:
 
 
 def office_message_subject(message, *, test: bool = False) -> str:
-    subject = _("[Kyodo Office] %(subject)s") % {"subject": message.subject}
-    return (_("[TEST] ") + subject) if test else subject
+    return _subject(message.subject, test=test)
 
 
 def build_office_message(

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import dates
 from core.uploads import private_storage
 from events.models import Event
 from groups.models import ActivityField, Group
@@ -179,7 +180,7 @@ class SendRun(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.issue} – {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+        return f"{self.issue} – {dates.day_time(self.created_at)}"
 
 
 class DeliveryStatus(models.TextChoices):

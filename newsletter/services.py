@@ -10,9 +10,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bulletin import selectors as bulletin_selectors
+from core import dates
 from core.audit import log_action
 from core.registry import forget
 from core.tasks import RETRIED, revive_job, stalled_jobs
@@ -340,9 +342,10 @@ def digest_create(*, actor, start: dt.date, end: dt.date) -> NewsletterIssue:
         raise NewsletterError(_("The end of the period is before its start."))
     posts = bulletin_selectors.posts_for_digest(start, end)
     events = event_selectors.events_between(start, end)
+    # 「2026年12月1日～2026年12月31日」: a period's weekdays add nothing; each event's does.
     period = _("%(start)s – %(end)s") % {
-        "start": f"{start:%Y/%m/%d}",
-        "end": f"{end:%Y/%m/%d}",
+        "start": date_format(start, "DATE_FORMAT"),
+        "end": date_format(end, "DATE_FORMAT"),
     }
     lines = [
         _("News from the bulletin board and upcoming events for %(period)s.") % {"period": period},
@@ -352,9 +355,8 @@ def digest_create(*, actor, start: dt.date, end: dt.date) -> NewsletterIssue:
     ]
     if events:
         for event in events:
-            day = timezone.localtime(event.start)
             url = mail.absolute(event.get_absolute_url())
-            lines.append(f"- {day:%m/%d} [{_md_escape(event.title)}]({url})")
+            lines.append(f"- {dates.short_day(event.start)} [{_md_escape(event.title)}]({url})")
     else:
         lines.append(_("No events in this period."))
     lines += ["", "## " + _("From the bulletin board"), ""]

@@ -3,12 +3,14 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from core import dates
+
 register = template.Library()
 
 
-def _day(value) -> str:
-    # Translators: a date with its weekday, as Django date format characters.
-    return date_format(value, _("D j M Y"))
+def _time(value) -> str:
+    """「9:30」, as the portal writes a time (``|time:"G:i"``, core.dates)."""
+    return date_format(value, "G:i")
 
 
 @register.filter
@@ -18,24 +20,24 @@ def event_when(event) -> str:
     end = timezone.localtime(event.end)
     if start.date() == end.date():
         return _("%(day)s %(start)s–%(end)s") % {
-            "day": _day(start),
-            "start": start.strftime("%H:%M"),
-            "end": end.strftime("%H:%M"),
+            "day": dates.day(start),
+            "start": _time(start),
+            "end": _time(end),
         }
     return _("%(start_day)s %(start)s – %(end_day)s %(end)s") % {
-        "start_day": _day(start),
-        "start": start.strftime("%H:%M"),
-        "end_day": _day(end),
-        "end": end.strftime("%H:%M"),
+        "start_day": dates.day(start),
+        "start": _time(start),
+        "end_day": dates.day(end),
+        "end": _time(end),
     }
 
 
 @register.filter
 def local_when(value) -> str:
+    """「2026年12月15日(火) 12:00」 (core.dates.day_time)."""
     if not value:
         return ""
-    value = timezone.localtime(value)
-    return f"{_day(value)} {value:%H:%M}"
+    return dates.day_time(value)
 
 
 @register.filter

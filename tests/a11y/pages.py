@@ -306,7 +306,7 @@ def _received_mail(data) -> str | None:
         "very-long-link-that-must-wrap-on-a-phone-screen-without-widening-the-page/\n"
     )
     message = EmailMessage(
-        "【まちづくり協働オフィス】予約確定: ミーティングスペースA", body, to=[user.email]
+        "[まちづくり協働オフィス] 予約確定: ミーティングスペースA", body, to=[user.email]
     )
     return sent_mail_record(message=message, kind="facilities", secret=False)[0].get_absolute_url()
 
@@ -346,6 +346,42 @@ def _leave(data) -> str | None:
     return reverse("groups:leave", args=[membership.group.slug]) if membership else None
 
 
+def _guest_cancel(data) -> str | None:
+    """The confirmation before a guest cancels (linked from the guest's own page)."""
+    from django.urls import reverse
+
+    from events import tokens
+    from events.models import Registration
+
+    registration = Registration.objects.filter(
+        guest_email="guest-confirmed@example.net", status=Registration.Status.CONFIRMED
+    ).first() or _guest_registration(Registration.Status.CONFIRMED)
+    if registration is None:
+        return None
+    return reverse("events:guest_cancel", args=[tokens.guest_manage_token(registration)])
+
+
+def _step_down(data) -> str | None:
+    """The confirmation before a representative steps down (linked from the members page once
+    the group has a second representative: one is added, as the demo has none)."""
+    from django.urls import reverse
+
+    from groups.models import Membership
+    from tests.factories import UserFactory
+
+    mine = Membership.objects.filter(
+        user=data.users.get("member"), role=Membership.Role.REPRESENTATIVE
+    ).first()
+    if mine is None:
+        return None
+    Membership.objects.get_or_create(
+        group=mine.group,
+        user=UserFactory(email="second-rep@example.net"),
+        defaults={"role": Membership.Role.REPRESENTATIVE},
+    )
+    return reverse("groups:step_down", args=[mine.group.slug])
+
+
 EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
     "facilities:free": _free_rooms,
     "maillog:detail": _received_mail,
@@ -361,6 +397,8 @@ EXTRA_PAGES: dict[str, Callable[[DemoData], str | None]] = {
     "search": _site_search,
     "facilities:desk_no_show": _no_show_confirm,
     "groups:leave": _leave,
+    "events:guest_cancel": _guest_cancel,
+    "groups:step_down": _step_down,
 }
 
 # Error pages are page types too, though no URL pattern names them.

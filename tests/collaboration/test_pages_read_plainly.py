@@ -53,7 +53,7 @@ def _text(html: str) -> str:
 def _invitation(html: str) -> bool:
     return (
         "提案は登録団体から受け付けています。" in html
-        and "代表者に団体のメンバーへ追加してもらってください" in html
+        and "団体の管理者にメンバーへの追加を頼んでください" in html
         and f'href="{reverse("groups:apply")}"' in html
         and f'href="{reverse("groups:directory")}"' in html
     )

@@ -185,7 +185,7 @@ def test_a_proposal_after_the_themes_deadline_is_refused(client, member, group, 
         )
         page = response.content.decode()
         assert 'class="message message--error"' in page, page[page.find("<main") :][:2000]
-        assert "2026-06-30" in page
+        assert "2026年6月30日(火)" in page and "2026-06-30" not in page
         proposal.refresh_from_db()
         assert proposal.status == Proposal.Status.DRAFT
         # A new draft after the deadline is refused too, nothing saved.

@@ -156,7 +156,8 @@ def test_forged_or_garbled_tokens_give_404(client, open_event):
 def test_guest_cancels_from_their_page(client, open_event):
     held = services.registration_create_guest(event=open_event, name="高橋", email="t@example.net")
     services.registration_confirm_guest(registration=held)
-    url = reverse("events:guest_manage", args=[tokens.guest_manage_token(held)])
+    # Cancelling asks first (tests/events/test_guest_cancel_asks_first.py).
+    url = reverse("events:guest_cancel", args=[tokens.guest_manage_token(held)])
     page = client.post(url, follow=True)
     assert "申し込みを取り消しました" in page.content.decode()
     held.refresh_from_db()

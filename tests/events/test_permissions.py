@@ -53,6 +53,7 @@ MATRIX = [
     ("ours_message_preview", "post", [LOGIN, 403, 403, OK, OK, OK, 403]),
     ("guest_confirm", "get", [OK, OK, OK, OK, OK, OK, OK]),
     ("guest_manage", "get", [OK, OK, OK, OK, OK, OK, OK]),
+    ("guest_cancel", "get", [OK, OK, OK, OK, OK, OK, OK]),
     ("survey", "get", [LOGIN, 403, 403, OK, 403, OK, 403]),
     # Officials read survey results (issue 17 part 5).
     ("survey_results", "get", [LOGIN, 403, 403, 403, 403, OK, OK]),
@@ -109,6 +110,7 @@ def world(group, member):
         ),
         "guest_confirm": ("events:guest_confirm", [tokens.guest_confirm_token(guest)]),
         "guest_manage": ("events:guest_manage", [tokens.guest_manage_token(guest)]),
+        "guest_cancel": ("events:guest_cancel", [tokens.guest_manage_token(guest)]),
         "survey": ("events:survey", [survey.slug]),
         "survey_results": ("events:survey_results", [survey.slug]),
         "survey_results_csv": ("events:survey_results_csv", [survey.slug]),
@@ -168,6 +170,7 @@ def test_every_events_url_is_in_the_matrix():
         "registrants",
         "guest_confirm",
         "guest_manage",
+        "guest_cancel",
         "survey",
         "survey_results",
         "survey_results_csv",

@@ -81,7 +81,7 @@ def test_a_pending_lottery_shows_the_draws_deadline_not_the_events_start(client,
     row = facts(text_of(client.get(lottery.get_absolute_url())))
     assert "空き状況 抽選（定員16名）" in row
     assert "申し込み 2026年12月15日(火) 12:00まで申し込みを受け付け、その後に抽選" in row
-    assert "2027年1月10日(日) 09:30まで" not in row
+    assert "2027年1月10日(日) 9:30まで" not in row
 
 
 def test_the_list_calls_a_pending_lottery_a_lottery_not_places_left(client, lottery):
@@ -96,7 +96,7 @@ def test_a_drawn_lottery_is_first_come_again(client, lottery):
     page = text_of(client.get(reverse("events:list")))
     assert "残り16席" in page and "抽選（定員" not in page
     row = facts(text_of(client.get(lottery.get_absolute_url())))
-    assert "申し込み 2027年1月10日(日) 09:30まで" in row
+    assert "申し込み 2027年1月10日(日) 9:30まで" in row
 
 
 # --- 2. Cancelling asks first

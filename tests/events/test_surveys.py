@@ -260,6 +260,21 @@ def test_results_page_counts_percentages_charts_and_texts(client_for, survey, pa
     assert "<script" not in text
 
 
+def test_results_page_leads_back_through_the_reports(client_for, survey, past_meeting):
+    """The results are read with the reports: the trail leads back to the survey list, the
+    business report and the figures pages."""
+    results_setup(survey, past_meeting)
+    text = client_for("official").get(reverse("events:survey_results", args=[survey.slug]))
+    nav = text.content.decode().split('<nav class="breadcrumbs no-print"')[1].split("</nav>")[0]
+    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', nav)
+    assert [href for href, _text in links] == [
+        reverse("reports:annual"),
+        reverse("reports:business_index"),
+        reverse("reports:surveys"),
+    ]
+    assert f'<span aria-current="page">{survey.title}</span>' in nav
+
+
 def test_chart_is_a_clean_svg(client_for, survey, past_meeting):
     results_setup(survey, past_meeting)
     question = questions(survey)["どこで知りましたか"]

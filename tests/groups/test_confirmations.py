@@ -93,3 +93,81 @@ def test_a_second_representative_may_leave_after_confirming(client_for, group, r
     html = client_for("representative").get(reverse("groups:leave", args=[group.slug]))
     assert "唯一の管理者" not in html.content.decode()
     assert "あなた自身では取り消せません" in html.content.decode()
+
+
+# --- Stepping down as representative (「管理者を降りる」): only another representative can give
+# the role back, so it asks first too.
+
+
+def _second_representative(group):
+    return MembershipFactory(
+        group=group, user=UserFactory(email="rep2@example.org"), role=Membership.Role.REPRESENTATIVE
+    )
+
+
+def test_the_members_page_links_to_the_step_down_confirmation(client_for, group, representative):
+    _second_representative(group)
+    html = client_for("representative").get(reverse("groups:members", args=[group.slug]))
+    html = html.content.decode()
+    step_down = reverse("groups:step_down", args=[group.slug])
+    assert f'<a class="button button--secondary" href="{step_down}">管理者を降りる</a>' in html
+    # No form on the members page steps its reader down at once.
+    own = reverse("groups:member_role", args=[group.slug, _membership(group, representative).pk])
+    assert f'action="{own}"' not in html
+
+
+def test_stepping_down_asks_first_and_says_it_cannot_be_undone(client_for, group, representative):
+    _second_representative(group)
+    url = reverse("groups:step_down", args=[group.slug])
+    client = client_for("representative")
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>管理者を降りる</h1>" in html
+    assert group.name in html
+    assert "メンバーには残りますが" in html
+    assert "あなた自身では取り消せません" in html
+    members = reverse("groups:members", args=[group.slug])
+    assert f'<a href="{members}">管理者を続ける</a>' in html
+    assert '<button type="submit" class="button--danger">管理者を降りる</button>' in html
+    # Asking changed nothing.
+    assert _membership(group, representative).is_representative
+    # The confirmation's form posts to the same address, which acts.
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == members
+    assert "管理者を降りました" in response.content.decode()
+    row = _membership(group, representative)
+    assert row.role == Membership.Role.MEMBER
+
+
+def test_the_only_representative_is_told_to_share_the_role_before_stepping_down(
+    client_for, group, representative
+):
+    html = client_for("representative").get(reverse("groups:step_down", args=[group.slug]))
+    html = html.content.decode()
+    assert "唯一の管理者" in html
+    assert '<form method="post">' not in html
+    assert _membership(group, representative).is_representative
+
+
+def test_the_old_one_tap_form_now_leads_to_the_question(client_for, group, representative):
+    """A members page left open from before posts to the role address: it asks first."""
+    _second_representative(group)
+    row = _membership(group, representative)
+    response = client_for("representative").post(
+        reverse("groups:member_role", args=[group.slug, row.pk]), {"role": "member"}
+    )
+    assert response["Location"] == reverse("groups:step_down", args=[group.slug])
+    assert _membership(group, representative).is_representative
+
+
+def test_making_another_representative_an_ordinary_member_stays_one_tap(
+    client_for, group, representative
+):
+    """The acting representative can give that role back at once: nothing to ask."""
+    other = _second_representative(group)
+    client_for("representative").post(
+        reverse("groups:member_role", args=[group.slug, other.pk]), {"role": "member"}
+    )
+    other.refresh_from_db()
+    assert other.role == Membership.Role.MEMBER

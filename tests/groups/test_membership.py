@@ -5,12 +5,14 @@ import re
 import threading
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail, signing
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from core.fiscal import TOKYO
 from groups import services
 from groups.models import Invitation, Membership
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
@@ -113,9 +115,12 @@ def test_inviting_twice_or_inviting_a_member_is_explained(
 ):
     rep = client_for("representative")
     url = reverse("groups:invite", args=[group.slug])
-    rep.post(url, {"email": "friend@example.jp"})
-    response = rep.post(url, {"email": "Friend@example.jp"}, follow=True)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=TOKYO), tick=False):
+        rep.post(url, {"email": "friend@example.jp"})
+        response = rep.post(url, {"email": "Friend@example.jp"}, follow=True)
     assert "既に招待済み" in response.content.decode()
+    # Valid for 14 days: until 15 December, written as people write a day (not 2026-12-15).
+    assert "招待は2026年12月15日(火)まで有効です" in response.content.decode()
     response = rep.post(url, {"email": member.email}, follow=True)
     assert "既にこの団体のメンバー" in response.content.decode()
     response = rep.post(url, {"email": "not an address"}, follow=True)
@@ -140,7 +145,7 @@ def test_representatives_remove_members_and_share_or_hand_over_the_role(
     )
     member_row.refresh_from_db()
     assert member_row.is_representative
-    rep.post(reverse("groups:member_role", args=[group.slug, rep_row.pk]), {"role": "member"})
+    rep.post(reverse("groups:step_down", args=[group.slug]))
     rep_row.refresh_from_db()
     assert not rep_row.is_representative
 
@@ -160,11 +165,7 @@ def test_representatives_remove_members_and_share_or_hand_over_the_role(
 def test_the_last_representative_cannot_leave_or_step_down(client_for, group, representative):
     rep = client_for("representative")
     rep_row = Membership.objects.get(group=group, user=representative)
-    response = rep.post(
-        reverse("groups:member_role", args=[group.slug, rep_row.pk]),
-        {"role": "member"},
-        follow=True,
-    )
+    response = rep.post(reverse("groups:step_down", args=[group.slug]), follow=True)
     assert "管理者が最低1人必要" in response.content.decode()
     response = rep.post(reverse("groups:leave", args=[group.slug]), follow=True)
     assert "管理者が最低1人必要" in response.content.decode()

@@ -61,6 +61,8 @@ MATRIX = [
         only({"member", "representative"}, 200),
         only({"member", "representative"}, 302),
     ),
+    # Only one's own role: staff and plain members have none to give up.
+    ("groups:step_down", ["slug"], only({"representative"}, 200), only({"representative"}, 302)),
     ("groups:invitation_revoke", ["slug", "invitation"], signed_in(405), only(REPS, 302)),
     ("groups:activities", ["slug"], everyone(200), everyone(405)),
     ("groups:activity_create", ["slug"], only(MEMBERS, 200), only(MEMBERS, 200)),

@@ -191,6 +191,12 @@ def test_stale_pages_are_notified_then_reminded_then_listed_for_staff(
     assert counts["listed"] == 1
     assert mail.outbox[0].to == [settings.OFFICE_EMAIL]
     assert group.name in mail.outbox[0].body
+    # The last update as people write a day, not ISO's 2025-01-01.
+    updated = timezone.localtime(Group.objects.get(pk=group.pk).profile_updated_at)
+    weekday = "月火水木金土日"[updated.weekday()]
+    written = f"{updated.year}年{updated.month}月{updated.day}日({weekday})"
+    assert f"最終更新 {written}" in mail.outbox[0].body
+    assert f"{updated:%Y-%m-%d}" not in mail.outbox[0].body
     listed = client_for("staff").get(reverse("admin:groups_group_changelist"), {"stale": "listed"})
     assert list(listed.context["cl"].result_list) == [group]
 

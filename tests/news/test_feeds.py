@@ -76,3 +76,22 @@ def test_pages_link_their_feeds_for_feed_readers(client, page, feed):
         '<link rel="alternate" type="application/atom+xml" title="' in html
         and f'href="{reverse(feed)}"' in html
     )
+
+
+def test_an_events_title_says_its_day_and_time_as_people_write_them(client, monkeypatch):
+    """「2026年12月5日(土) 8:00 …」 in Tokyo, not 2026/12/04 (the day in UTC) nor ISO."""
+    from core.fiscal import TOKYO
+
+    start = dt.datetime(2026, 12, 5, 8, 0, tzinfo=TOKYO)
+    fake = [
+        SimpleNamespace(
+            pk=8,
+            title="朝の清掃交流会",
+            start=start.astimezone(dt.UTC),
+            summary="",
+            get_absolute_url=lambda: "/events/8/",
+        )
+    ]
+    monkeypatch.setattr("events.selectors.upcoming", lambda limit=5: fake[:limit])
+    _root, items = entries(client.get(reverse("news:events_feed")))
+    assert items[0].find(f"{ATOM}title").text == "2026年12月5日(土) 8:00 朝の清掃交流会"

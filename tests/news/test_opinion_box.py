@@ -85,3 +85,17 @@ def test_opinions_are_not_visible_to_anyone_but_staff(client_for):
     for role in ["anonymous", "citizen", "member", "representative", "official"]:
         response = client_for(role).get(reverse("admin:news_opinion_changelist"))
         assert response.status_code in (302, 403), role
+
+
+def test_the_offices_notice_starts_with_the_portals_prefix_in_the_offices_language(
+    client, django_capture_on_commit_callbacks
+):
+    """As every mail of the portal: 「[まちづくり協働オフィス] 」, also when the visitor reads the
+    site in English (the notice goes to the office, which reads Japanese)."""
+    from django.utils import translation
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form_data(), HTTP_ACCEPT_LANGUAGE="en")
+    (notice,) = mail.outbox
+    assert notice.subject == "[まちづくり協働オフィス] 【ご意見箱】新しいご意見が届きました"
+    assert notice.body.startswith("運営委員会")

@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from core import dates
 from core.models import AuditLog
 from groups.models import Group
 from news import services
@@ -231,7 +232,14 @@ def test_staff_schedule_it_on_an_episode_and_the_group_is_mailed(
     client = client_for("staff")
     change = reverse("admin:news_appearancerequest_change", args=[request.pk])
     page = client.get(change).content.decode()
-    assert f'<option value="{episode.pk}">' in page
+    # The episode by its day as people write it (「2026年12月21日(月)」), not 2026-12-21.
+    with translation.override("ja"):
+        air_day = dates.day(episode.air_date)
+    assert f'<option value="{episode.pk}">{air_day} 川と暮らす</option>' in page
+    assert episode.air_date.isoformat() not in page
+    # The month the group would like, as a month is written (「2026年12月」), not 2026-12.
+    month = request.preferred_month
+    assert f"{month.year}年{month.month}月" in page and f">{month:%Y-%m}<" not in page
     decide = reverse("admin:news_appearancerequest_decide", args=[request.pk, "schedule"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(decide, {"reason": str(episode.pk)})
@@ -243,6 +251,8 @@ def test_staff_schedule_it_on_an_episode_and_the_group_is_mailed(
     assert AuditLog.objects.filter(action="news.appearance_schedule", actor=staff).exists()
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert "川と暮らす" in mail.outbox[0].body
+    assert air_day in mail.outbox[0].body
+    assert episode.air_date.isoformat() not in mail.outbox[0].body
     # The member sees it scheduled with the episode.
     html = client_for("member").get(APPEAR).content.decode()
     assert f'href="{episode.get_absolute_url()}"' in html

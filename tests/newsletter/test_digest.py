@@ -78,3 +78,24 @@ def test_a_reversed_period_is_refused(client_for, period):
     assert response.status_code == 200
     assert not NewsletterIssue.objects.exists()
     assert "終了日が開始日より前" in response.content.decode()
+
+
+def test_the_digest_writes_days_as_people_do(staff):
+    """The period (a month: its weekdays add nothing) and each event's day with its weekday,
+    not 2026/12/01 or 12/05."""
+    import time_machine
+
+    from core.fiscal import TOKYO
+
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=TOKYO), tick=False):
+        EventFactory(
+            title="登録団体情報交換会",
+            start=dt.datetime(2026, 12, 5, 9, 30, tzinfo=TOKYO),
+            end=dt.datetime(2026, 12, 5, 11, 30, tzinfo=TOKYO),
+        )
+        issue = services.digest_create(
+            actor=staff, start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 31)
+        )
+    assert "2026年12月1日～2026年12月31日" in issue.title
+    assert "- 12月5日(土) [登録団体情報交換会]" in issue.body
+    assert "2026/12" not in issue.title + issue.body and "12/05" not in issue.body

@@ -74,7 +74,8 @@ def test_the_whole_way_a_message_goes_out(staff, world, django_capture_on_commit
 
     services.office_message_test_send(actor=staff, message=message)
     (test,) = mail.outbox
-    assert test.to == ["staff@example.org"] and test.subject.startswith("【テスト】")
+    assert test.to == ["staff@example.org"]
+    assert test.subject == "[まちづくり協働オフィス] 【テスト】総会のご案内"
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
@@ -128,7 +129,8 @@ def test_every_mail_says_why_and_how_to_reach_the_office_and_has_no_unsubscribe(
         assert "List-Unsubscribe" not in sent.extra_headers
         assert "List-Unsubscribe-Post" not in sent.extra_headers
         assert sent.reply_to == ["office@kyodo.example.jp"]
-        assert sent.subject == "【協働オフィス】総会のご案内"
+        # The same prefix as every mail of the portal (ACCOUNT_EMAIL_SUBJECT_PREFIX).
+        assert sent.subject == "[まちづくり協働オフィス] 総会のご案内"
         assert "■ 総会のお知らせ" in sent.body  # the Markdown as readable text
         assert 'href="https://kyodo.example.jp/events/"' in html  # absolute links
     both = next(m for m in mail.outbox if m.to == ["b-rep@example.org"])

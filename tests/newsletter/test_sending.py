@@ -40,7 +40,8 @@ def test_staff_test_send_goes_only_to_themselves(staff):
     SubscriberFactory.create_batch(3)
     services.issue_test_send(actor=staff, issue=issue)
     assert [m.to for m in mail.outbox] == [["staff@example.org"]]
-    assert mail.outbox[0].subject.startswith("【テスト】")
+    # The portal's prefix first, as every mail of the portal, then the test mark.
+    assert mail.outbox[0].subject.startswith("[まちづくり協働オフィス] 【テスト】情報紙 第")
     issue.refresh_from_db()
     assert issue.test_sent_at is not None
     assert not Delivery.objects.exists()
@@ -105,6 +106,7 @@ def test_the_task_sends_everything_in_batches_and_records_each_outcome(staff, se
         for d in Delivery.objects.all()
     )
     message = mail.outbox[0]
+    assert message.subject.startswith("[まちづくり協働オフィス] 情報紙 第")
     assert "春の特集" in message.subject
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert (

@@ -175,7 +175,7 @@ def test_the_mail_log_goes_after_a_year_and_contact_messages_sooner(frozen):
     )
     contact = MailMessage.objects.create(
         digest="b" * 64,
-        subject="【協働オフィス】Message for 緑の会: 質問",
+        subject="[まちづくり協働オフィス] Message for 緑の会: 質問",
         text="山田です。",
         created_at=NOW - dt.timedelta(days=91),
     )

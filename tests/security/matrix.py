@@ -245,6 +245,13 @@ MATRIX.update(
             kwargs=group_slug,
             note="the only representative is sent back with a message; staff are not members",
         ),
+        "groups:step_down": Row(
+            get=only({"representative"}),
+            post=only({"representative"}, status=302),
+            kwargs=group_slug,
+            note="one's own role: staff and plain members have none to give up; the only "
+            "representative is told to share the role first (the POST is refused with a message)",
+        ),
         "groups:invitation_revoke": Row(
             get=signed_in(405),
             post=only(REPRESENTATIVES, status=302),
@@ -378,6 +385,7 @@ MATRIX.update(
         ),
         "events:guest_confirm": Row(get=every(200), post=every(302), kwargs=guest_token("confirm")),
         "events:guest_manage": Row(get=every(200), post=every(302), kwargs=guest_token("manage")),
+        "events:guest_cancel": Row(get=every(200), post=every(302), kwargs=guest_token("manage")),
         "events:survey": Row(get=signed_in(200), post=signed_in(200), kwargs=survey_slug),
         # Survey results: read by staff, officials and committee members (issue 17 part 5).
         "events:survey_results": Row(get=only(REPORT_VIEWERS), post=every(405), kwargs=survey_slug),

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.admin_decisions import Decision, DecisionAdminMixin, calls, in_status
 from core.admin_services import ThroughServicesMixin
 from core.csv import csv_response
@@ -513,7 +514,7 @@ class BookingAdmin(RequestsAdmin):
     @admin.display(description=_("date and time"), ordering="start")
     def when(self, obj):
         start, end = timezone.localtime(obj.start), timezone.localtime(obj.end)
-        return f"{start:%Y-%m-%d} ({formats.date_format(start, 'D')}) {start:%H:%M}–{end:%H:%M}"
+        return f"{dates.day(start)} {start.hour}:{start:%M}–{end.hour}:{end:%M}"
 
     @admin.display(description=pgettext_lazy("citizen group", "group"), ordering="group__name_kana")
     def group_name(self, obj):

@@ -125,12 +125,15 @@ class OfficeCalendar:
             return None
         return self.hours[day.weekday()]
 
-    def open_minutes(self, day: dt.date, room) -> int:
-        """Bookable minutes of ``room`` on ``day``: the opening hours, or its blocks inside them."""
+    def open_minutes(self, day: dt.date, room, *, before: int | None = None) -> int:
+        """Bookable minutes of ``room`` on ``day``: the opening hours, or its blocks inside them
+        (``before``: only those before that minute of the day, e.g. the day so far)."""
         hours = self.hours_on(day, room.pk)
         if hours is None:
             return 0
         opens, closes = minutes_of(hours[0]), minutes_of(hours[1])
+        if before is not None:
+            closes = max(opens, min(closes, before))
         if room.uses_blocks:
             total = 0
             for block in room.blocks.all():

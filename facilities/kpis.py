@@ -5,6 +5,12 @@ The meeting space: facility users, bookings, booked hours, utilisation, equipmen
 A booking counts in the fiscal year (and month) in which it starts, in Asia/Tokyo: a booking from
 23:30 on March 31 to 00:30 on April 1 belongs wholly to the earlier year.
 
+Only what has happened counts: a booking counts once it has begun, and its booked time only up to
+now (``_now``), so the running year's figures are its use so far, as the report reads them (its
+month-by-month table is results, its year column "to date", the pro-rata target and the year
+before to the same day compare with them); bookings still to come count in none of them.
+Utilisation divides by the opening hours to now likewise (``open_hours``).
+
 One query per period (UNION ALL): bookings grouped by fiscal year or month (conditional
 aggregates per status), equipment lines of used bookings grouped by the booking's year or month,
 walk-in counts grouped by year or month.
@@ -42,7 +48,8 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Extract, TruncMonth
+from django.db.models.functions import Coalesce, Extract, Least, TruncMonth
+from django.utils import timezone
 
 from core.aside import Aside
 from core.fiscal import TOKYO, FiscalYear, FiscalYearOf, fiscal_year_of
@@ -76,20 +83,39 @@ KEYS = (
 USED = Booking.Status.USED
 CANCELLED = Booking.Status.CANCELLED
 NO_SHOW = Booking.Status.NO_SHOW
-# Bookings that count as booked time: confirmed (still to come) and used ones. Maintenance
-# blocks are not bookings of the office's users.
+# Bookings that count as booked time: confirmed and used ones (a confirmed booking that has
+# begun and was not recorded as used or a no-show held the room). Maintenance blocks are not
+# bookings of the office's users.
 HELD = (Booking.Status.CONFIRMED, Booking.Status.USED)
 MAINTENANCE = Booking.Kind.MAINTENANCE
 
 
-def _booking_aggregates(path: str = "", within: Q | None = None) -> dict:
-    """Conditional aggregates over bookings (``path`` leads to them from another model)."""
+def _now() -> dt.datetime:
+    """Until when bookings count: what has begun by now, its time up to now."""
+    return timezone.now()
+
+
+def _begun(field: str, first: int | None, last: int, now: dt.datetime) -> dict:
+    """``period_filter`` for bookings that have begun by ``now``."""
+    lookups = period_filter(field, first, last)
+    lookups[f"{field}__lt"] = min(lookups[f"{field}__lt"], now)
+    return lookups
+
+
+def _booked_time(path: str, now: dt.datetime):
+    """A booking's time up to ``now`` (all of it once it has ended)."""
+    return Least(F(f"{path}end"), Value(now, output_field=DateTimeField())) - F(f"{path}start")
+
+
+def _booking_aggregates(path: str = "", within: Q | None = None, *, now: dt.datetime) -> dict:
+    """Conditional aggregates over bookings (``path`` leads to them from another model) that
+    have begun by ``now``, their time counted up to ``now``."""
 
     def status_is(*values):
         condition = Q(**{f"{path}status__in": values}) & ~Q(**{f"{path}kind": MAINTENANCE})
         return condition & within if within is not None else condition
 
-    duration = Extract(F(f"{path}end") - F(f"{path}start"), "epoch", output_field=FloatField())
+    duration = Extract(_booked_time(path, now), "epoch", output_field=FloatField())
     return {
         "bookings_used": Count(f"{path}pk", filter=status_is(USED)),
         "bookings_cancelled": Count(f"{path}pk", filter=status_is(CANCELLED)),
@@ -144,17 +170,18 @@ def _gathered(group, first: int | None, last: int) -> dict:
     ALL): rows (group, part, used, cancelled, no-show, booked seconds, headcount, n), where
     ``group(field, is_date)`` is the SQL expression grouping by year or month."""
     columns = ("g", "part", *BOOKING_COLUMNS, "n")
+    now = _now()
     bookings = (
-        Booking.objects.filter(**period_filter("start", first, last))
+        Booking.objects.filter(**_begun("start", first, last, now))
         .values(g=group("start", False))
-        .annotate(part=Value("bookings"), **_booking_aggregates(), n=ZERO)
+        .annotate(part=Value("bookings"), **_booking_aggregates(now=now), n=ZERO)
         .order_by()
         .values_list(*columns)
     )
     padding = dict.fromkeys(BOOKING_COLUMNS, ZERO) | {"booked_seconds": ZERO_SECONDS}
     loans = (
         BookingEquipment.objects.filter(
-            booking__status=USED, **period_filter("booking__start", first, last)
+            booking__status=USED, **_begun("booking__start", first, last, now)
         )
         .values(g=group("booking__start", False))
         .annotate(part=Value("loans"), **padding, n=Sum("quantity"))
@@ -251,6 +278,9 @@ class Reading(YearsReading):
             )
 
         columns = ("part", "m", "rm", "st", "n", "seconds", "people")
+        # What has begun by now counts (its time up to now): never bookings still to come.
+        now = _now()
+        end = min(end, now)
         bookings = (
             # Only the bookings some figure counts: maintenance blocks, requests and refusals
             # are left in the table (equipment lent with a maintenance block still counts).
@@ -268,7 +298,7 @@ class Reading(YearsReading):
                 # COUNT(*), not COUNT(id): one column fewer to carry, and PostgreSQL groups
                 # in a hash table instead of sorting the years' bookings (half the time).
                 n=Count("*"),
-                seconds=Sum(F("end") - F("start"), output_field=DurationField()),
+                seconds=Sum(_booked_time("", now), output_field=DurationField()),
                 people=Sum("actual_headcount"),
             )
             .order_by()
@@ -471,8 +501,9 @@ def monthly(fy: FiscalYear) -> dict:
 
 
 def open_hours(fy: FiscalYear) -> dict:
-    """{room_id: opening hours in the year}."""
-    return open_hours_by_room(fy.first_day, fy.last_day)
+    """{room_id: opening hours in the year}: to now in the running year (the hours its booked
+    time is counted in, ``_now``), none in a year still to come."""
+    return open_hours_by_room(fy.first_day, fy.last_day, until=_now())
 
 
 def rooms(fy: FiscalYear, opening: dict | None = None) -> list[dict]:
@@ -493,13 +524,15 @@ def rooms(fy: FiscalYear, opening: dict | None = None) -> list[dict]:
             )
         ]
     else:
+        now = _now()
         in_year = FilteredRelation(
-            "bookings", condition=Q(bookings__start__gte=fy.start, bookings__start__lt=fy.end)
+            "bookings",
+            condition=Q(bookings__start__gte=fy.start, bookings__start__lt=min(fy.end, now)),
         )
         rows = (
             Room.objects.alias(year_bookings=in_year)
             .values("pk", "name", "slug")
-            .annotate(**_booking_aggregates("year_bookings__"))
+            .annotate(**_booking_aggregates("year_bookings__", now=now))
             .order_by(*(Room._meta.ordering or ["pk"]))
         )
     if opening is None:

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import dates
 from groups.models import Group
 
 # Room slugs that would hide a page of the app (/facilities/day/, /facilities/desk/...).
@@ -556,7 +557,7 @@ class Booking(models.Model):
     def __str__(self) -> str:
         start = timezone.localtime(self.start)
         end = timezone.localtime(self.end)
-        return f"{self.room} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+        return f"{self.room} {dates.day_time(start)}–{end.hour}:{end:%M}"
 
     @staticmethod
     def period_for(start: dt.datetime, end: dt.datetime, buffer_minutes: int) -> DateTimeTZRange:
@@ -812,7 +813,7 @@ class EquipmentLoan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.group} {self.pickup_date:%Y-%m-%d}–{self.return_date:%Y-%m-%d}"
+        return f"{self.group} {dates.day(self.pickup_date)}–{dates.short_day(self.return_date)}"
 
     @property
     def is_live(self) -> bool:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from core import dates
 from core.jobs import StatementJob, job_in_statement
 from groups.models import Membership
 
@@ -43,8 +44,7 @@ WITH_CALENDAR = ("confirmed", "approved", "changed", "reminder")
 
 
 def _subject(event: str, first) -> str:
-    when = timezone.localtime(first.start)
-    values = {"room": first.room.name, "date": f"{when:%Y-%m-%d}"}
+    values = {"room": first.room.name, "date": dates.day(first.start)}
     subjects = {
         "received": _("Booking request received: %(room)s, %(date)s"),
         "confirmed": _("Booking confirmed: %(room)s, %(date)s"),
@@ -58,6 +58,13 @@ def _subject(event: str, first) -> str:
     if event == "rejected" and first.replaces_id:
         return _("Change request declined: %(room)s, %(date)s") % values
     return subjects[event] % values
+
+
+def _moment(previous: dict | None, key: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(previous[key])
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def recipients_for(group, booked_by=None) -> list[str]:
@@ -117,7 +124,7 @@ def booking_ics(bookings) -> bytes:
         item.add(
             "description",
             _("Cancel or change online until %(deadline)s.")
-            % {"deadline": f"{deadline:%Y-%m-%d %H:%M}"},
+            % {"deadline": dates.day_time(deadline)},
         )
         item.add("status", "TENTATIVE" if booking.status == "requested" else "CONFIRMED")
         item.add("url", settings.SITE_URL + reverse("facilities:bookings"))
@@ -200,6 +207,9 @@ def send(
             "group": first.group,
             "reason": reason,
             "previous": previous,
+            # The booking as it was, as moments (``previous`` holds them as ISO text).
+            "previous_start": _moment(previous, "start"),
+            "previous_end": _moment(previous, "end"),
             "is_change": (
                 is_change or bool(first.replaces_id) or hasattr(first, "replaced_booking")
             ),
@@ -234,8 +244,8 @@ def send_loan(event: str, loan, *, reason: str = "") -> None:
     assert event in LOAN_EVENTS, event
     with translation.override(settings.LANGUAGE_CODE):
         values = {
-            "first": f"{loan.pickup_date:%Y-%m-%d}",
-            "last": f"{loan.return_date:%Y-%m-%d}",
+            "first": dates.short_day(loan.pickup_date),
+            "last": dates.short_day(loan.return_date),
         }
         subjects = {
             "loan_received": _("Take-out loan request received: %(first)s–%(last)s"),

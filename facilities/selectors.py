@@ -27,6 +27,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
+from core import dates
 from core.fiscal import FiscalYear
 from core.models import AuditLog
 from facilities import gridcache, gridhtml, schedule
@@ -751,15 +752,24 @@ def walk_ins_on(day: dt.date) -> int:
 # --- figures for the reports app ---------------------------------------------------------------
 
 
-def open_hours_by_room(first_day: dt.date, last_day: dt.date) -> dict[int, float]:
+def open_hours_by_room(
+    first_day: dt.date, last_day: dt.date, *, until: dt.datetime | None = None
+) -> dict[int, float]:
     """Bookable hours of each room from ``first_day`` to ``last_day`` (both included): opening
     hours per weekday minus closed days (holidays, year end, custom closures), or the room's
     blocks inside the opening hours. A few queries whatever the range (a year is 366 days at most).
+    ``until``: only the hours before that moment (the running year so far); nothing when the
+    range starts later.
 
     Each day is asked of the calendar once per kind of room, not once per room: rooms without a
     closed day of their own and with the same blocks (or none) are open the same minutes every
     day (36 rooms × 365 days were 13,000 calls, a tenth of the year's report built afresh).
     """
+    last_minute = None
+    if until is not None:
+        until = timezone.localtime(until)
+        if until.date() <= last_day:
+            last_day, last_minute = until.date(), until.hour * 60 + until.minute
     if last_day < first_day:
         return {}
     rooms = list(Room.objects.prefetch_related("blocks"))
@@ -777,8 +787,9 @@ def open_hours_by_room(first_day: dt.date, last_day: dt.date) -> dict[int, float
         first_of_kind.setdefault(kind, room)
     minutes = dict.fromkeys(first_of_kind, 0)
     for day in days_between(first_day, last_day):
+        before = last_minute if day == last_day else None
         for kind, room in first_of_kind.items():
-            minutes[kind] += cal.open_minutes(day, room)
+            minutes[kind] += cal.open_minutes(day, room, before=before)
     return {pk: minutes[kind] / 60 for pk, kind in kind_of.items()}
 
 
@@ -967,7 +978,7 @@ def _free_reason(room: Room, items: list[schedule.Item], start: int, end: int, d
         return _("That time has passed")
     if schedule.NOT_OPEN in states:
         return _("Bookings for that day open on %(date)s") % {
-            "date": f"{booking_opens_on(room, day):%Y-%m-%d}"
+            "date": dates.day(booking_opens_on(room, day))
         }
     covered = start
     for item in touching:

@@ -25,9 +25,9 @@ from django.db.models import Count, Q, TextField, Window
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import pgettext
 
+from core import dates
 from core.pagination import page_number
 from facilities.calendar import aware
 from facilities.models import (
@@ -125,26 +125,27 @@ def _attach(rows, rooms: dict[int, Room], groups: dict[int, Group]) -> list:
     # A member's list says the state in the words of the member's action (キャンセル済み); the
     # model's label is shared with the admin and other apps' catalogues.
     labels[Booking.Status.CANCELLED] = pgettext("booking state", "Cancelled")
-    weekdays = {}
+    days: dict = {}
     for row in rows:
         row.room = rooms[row.room_id]
         if row.group_id is not None:
             row.group = groups[row.group_id]
         row.status_label = labels[row.status]
-        when_labels(row, weekdays)
+        when_labels(row, days)
     return rows
 
 
-def when_labels(row, weekdays: dict[int, str]) -> None:
-    """What the templates' |date:"Y-m-d (D)" and |time:"G:i" printed, made once per row:
-    ``day``, ``day_label``, ``start_time`` and ``times`` (``weekdays`` keeps the translated
-    weekday names the rows have needed so far)."""
+def when_labels(row, days: dict) -> None:
+    """What the templates' |day, |short_day and |time:"G:i" would print (``core.dates``),
+    made once per row:
+    ``day`` (ISO, for links), ``day_label`` (with the year), ``short_day_label``,
+    ``start_time`` and ``times`` (``days`` keeps the labels of the days written so far)."""
     start, end = timezone.localtime(row.start), timezone.localtime(row.end)
-    weekday = start.weekday()
-    if weekday not in weekdays:
-        weekdays[weekday] = str(WEEKDAYS_ABBR[weekday])
-    row.day = f"{start:%Y-%m-%d}"
-    row.day_label = f"{row.day} ({weekdays[weekday]})"
+    date = start.date()
+    if date not in days:
+        days[date] = (dates.day(date), dates.short_day(date))
+    row.day = date.isoformat()
+    row.day_label, row.short_day_label = days[date]
     row.start_time = f"{start.hour}:{start:%M}"
     row.times = f"{row.start_time}–{end.hour}:{end:%M}"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from facilities import views, views_desk, views_free, views_week
+from facilities import views, views_change, views_desk, views_free, views_week
 
 app_name = "facilities"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("free/", views_free.free_rooms, name="free"),
     path("bookings/", views.my_bookings, name="bookings"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
-    path("bookings/<int:pk>/change/", views.booking_change, name="booking_change"),
+    path("bookings/<int:pk>/change/", views_change.booking_change, name="booking_change"),
     path("loans/new/", views.loan_new, name="loan_new"),
     path("loans/<int:pk>/cancel/", views.loan_cancel, name="loan_cancel"),
     path("desk/", views_desk.desk, name="desk"),

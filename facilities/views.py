@@ -12,15 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_office_staff
+from core import dates
 from core.pagecache import public_page
 from core.viewercache import viewer_page
 from facilities import feeds, selectors, selectors_members, services
 from facilities.forms import (
     REPEAT_NONE,
-    BookingChangeForm,
     BookingForm,
     CancelForm,
     LoanCancelForm,
@@ -30,7 +31,6 @@ from facilities.forms import (
 )
 from facilities.models import (
     Booking,
-    Equipment,
     EquipmentLoan,
     FacilitySettings,
     GroupCalendarFeed,
@@ -379,19 +379,21 @@ def _handle_series(request, room, form):
     rule, count = data["repeat"], data["repeat_count"]
     try:
         if request.POST.get("action") == "confirm":
-            dates = []
+            chosen = []
             for raw in request.POST.getlist("dates"):
                 try:
-                    dates.append(parse_iso_date(raw))
+                    chosen.append(parse_iso_date(raw))
                 except ValueError:
                     continue
             result = services.series_create(
-                purpose=data["purpose"], rule=rule, count=count, dates=dates, **arguments
+                purpose=data["purpose"], rule=rule, count=count, dates=chosen, **arguments
             )
             text = _("Booked %(n)d dates.") % {"n": len(result.booked)}
             if result.skipped:
                 text += " " + _("Not booked: %(dates)s.") % {
-                    "dates": ", ".join(f"{o.date:%Y-%m-%d}" for o in result.skipped)
+                    "dates": pgettext("list separator", ", ").join(
+                        dates.day(o.date) for o in result.skipped
+                    )
                 }
             messages.success(request, text)
             return redirect(_after_booking(request, result.booked[0]))
@@ -408,65 +410,6 @@ def _after_booking(request, booking) -> str:
     if is_office_staff(request.user) and booking.group_id is None:
         return booking.room.get_absolute_url() + f"?week={timezone.localdate(booking.start)}"
     return reverse("facilities:bookings")
-
-
-@login_required
-def booking_change(request, pk):
-    """Change an upcoming booking in one step (予約の変更)."""
-    booking = booking_for_member(pk, request.user)
-    staff = is_office_staff(request.user)
-    rooms = Room.objects.active().prefetch_related("blocks").order_by("order", "name")
-    if not staff:
-        rooms = rooms.filter(online_booking=True)
-    equipment = Equipment.objects.order_by("pk")
-    pending = selectors.pending_change(booking)
-    form = BookingChangeForm(
-        request.POST or None, booking=booking, rooms=rooms, equipment=equipment
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = services.booking_change(
-                actor=request.user,
-                booking=booking,
-                room=data["room"],
-                start=data["start"],
-                end=data["end"],
-                attendees=data["attendees"],
-                purpose=data["purpose"],
-                equipment=form.equipment_all(),
-            )
-        except BookingNotAllowed as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except BookingError as exc:
-            add_problems(form, error_list(exc))
-            messages.error(
-                request,
-                _("The booking was not changed: it stays as it was. See the reasons below."),
-            )
-        else:
-            if result.pk != booking.pk:
-                messages.success(
-                    request,
-                    _(
-                        "Your change was sent to the office for approval. Until staff decide, "
-                        "your booking stays as it was."
-                    ),
-                )
-            else:
-                messages.success(request, _("Changed: %(booking)s.") % {"booking": result})
-            return redirect("facilities:bookings")
-    return render(
-        request,
-        "facilities/booking_change.html",
-        {
-            "booking": booking,
-            "form": form,
-            "pending": pending,
-            "in_time": can_cancel_booking(request.user, booking) and booking.is_open,
-            "deadline": booking.start - dt.timedelta(hours=booking.room.cancel_deadline_hours),
-        },
-    )
 
 
 PAST_PER_PAGE = 20

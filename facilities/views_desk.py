@@ -1,4 +1,4 @@
-"""The staff desk (受付): the day's bookings and loans, requests waiting, walk-in visitors.
+"""The staff desk (窓口): the day's bookings and loans, requests waiting, walk-in visitors.
 
 Every desk action sends staff back to the row it came from (``#booking-<pk>``, ``#loan-<pk>``,
 ``#walk-ins``, ``#pending``) with its message shown in that row, not at the top of the page.
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core import dates
 from core.fiscal import fiscal_year_of
 from core.viewercache import viewer_page
 from facilities import selectors, selectors_members, services
@@ -134,6 +135,11 @@ class _UsageInputs:
         return fields
 
 
+def _people(n: int) -> str:
+    """「8人」: a number of people with its unit (the expected and the recorded headcount)."""
+    return ngettext("%(n)s person", "%(n)s people", n) % {"n": n}
+
+
 class _RowCells:
     """The cells of the desk's booking rows that every row has, built here (issue #20): a
     hundred rows through the template language were most of the desk's time. The markup is
@@ -181,11 +187,12 @@ class _RowCells:
         status = escape(booking.status_label)
         if booking.status == Booking.Status.USED:
             status += f": {escape(booking.used_label)}"
+        expected = escape(_people(booking.attendees))
         return mark_safe(
             f'<td class="desk-room" data-label="{label["room"]}">{escape(booking.room.name)}</td>\n'
             f'    <td data-label="{label["group"]}">{escape(group or booking.kind_label)}</td>\n'
             f'    <td data-label="{label["purpose"]}">{purpose}</td>\n'
-            f'    <td class="num" data-label="{label["expected"]}">{booking.attendees}</td>\n'
+            f'    <td class="num" data-label="{label["expected"]}">{expected}</td>\n'
             f'    <td data-label="{label["status"]}">{status}</td>'
         )
 
@@ -241,11 +248,12 @@ class _RowCells:
         if booking.equipment_text:
             purpose += f'<br><span class="meta">{escape(booking.equipment_text)}</span>'
         group = booking.group.name if booking.group_id and booking.group.name else "—"
+        expected = escape(_people(booking.attendees))
         return mark_safe(
             f'<td class="desk-room" data-label="{label["room"]}">{escape(booking.room.name)}</td>'
             f'<td data-label="{label["group"]}">{escape(group)}</td>\n'
             f'    <td data-label="{label["purpose"]}">{purpose}</td>\n'
-            f'    <td class="num" data-label="{label["expected"]}">{booking.attendees}</td>'
+            f'    <td class="num" data-label="{label["expected"]}">{expected}</td>'
         )
 
     def decision(self, booking) -> str:
@@ -283,9 +291,9 @@ def desk(request):
     record_url = _url_for_pk("facilities:desk_record")
     no_show_url = _url_for_pk("facilities:desk_no_show")
     undo_url = _url_for_pk("facilities:desk_no_show_undo")
-    weekdays: dict[int, str] = {}
+    days: dict = {}
     for booking in bookings:
-        selectors_members.when_labels(booking, weekdays)
+        selectors_members.when_labels(booking, days)
         booking.usage_form = inputs.form(
             booking.pk,
             {
@@ -300,9 +308,7 @@ def desk(request):
         booking.no_show_url = no_show_url(booking.pk)
         booking.undo_url = undo_url(booking.pk)
         if booking.status == Booking.Status.USED:
-            booking.used_label = ngettext(
-                "%(n)s person", "%(n)s people", booking.actual_headcount
-            ) % {"n": booking.actual_headcount}
+            booking.used_label = _people(booking.actual_headcount)
         booking.row_messages = row_messages.get(f"booking-{booking.pk}", [])
         # The undo button is offered on the day the no-show was recorded (the service checks
         # the audit row; the booking's last change is the no-show at the desk).
@@ -319,7 +325,7 @@ def desk(request):
     pending = selectors_members.pending_requests(rooms, PENDING_SHOWN, now)
     decide_url = _url_for_pk("facilities:desk_decide")
     for booking in pending:
-        selectors_members.when_labels(booking, weekdays)
+        selectors_members.when_labels(booking, days)
         booking.decide_url = decide_url(booking.pk)
         booking.cells = cells.request_cells(booking)
         booking.decision = cells.decision(booking)
@@ -534,8 +540,7 @@ def desk_walk_in(request):
         _say(
             request,
             messages.SUCCESS,
-            _("Walk-in visitors on %(date)s: %(n)d.")
-            % {"date": f"{day:%Y-%m-%d}", "n": result.count},
+            _("Walk-in visitors on %(date)s: %(n)d.") % {"date": dates.day(day), "n": result.count},
             row,
         )
     return _back_to_desk(request, day, row=row)

@@ -4,13 +4,14 @@ atomic, writes its audit row in the same transaction, sends mail on commit, and 
 ``BookingError`` (``BookingNotAllowed`` for "not you") with a message for the user.
 
 The modules, by capability: ``bookings`` (check, book, cancel), ``changes`` (change a
-booking), ``series`` (recurring bookings), ``desk`` (staff decisions, use, no-shows and their
-same-day undo, suspensions, walk-ins), ``history`` (past bookings and walk-ins recorded in bulk,
-checked by ``history_checks``), ``loans`` (take-out loans), ``calendars`` (private feeds),
-``reminders``; for the admin, ``office`` (closed days, opening hours, the office-wide rules),
-``rooms`` (a room's rules and blocks, equipment) and ``details`` (a booking's or loan's
-details), whose ``*_check`` twins answer in the admin's forms. Reads live in
-``facilities.selectors``; the rules the services check live in ``facilities.rules``."""
+booking) and ``change_checks`` (its dry run), ``series`` (recurring bookings), ``desk`` (staff
+decisions, use, no-shows and their same-day undo, suspensions, walk-ins), ``history`` (past
+bookings and walk-ins recorded in bulk, checked by ``history_checks``), ``loans`` (take-out
+loans), ``calendars`` (private feeds), ``reminders``; for the admin, ``office`` (closed days,
+opening hours, the office-wide rules), ``rooms`` (a room's rules and blocks, equipment) and
+``details`` (a booking's or loan's details), whose ``*_check`` twins answer in the admin's
+forms. Reads live in ``facilities.selectors``; the rules the services check live in
+``facilities.rules``."""
 
 from facilities.rules import (
     MAX_MONTHLY_REPEATS,
@@ -26,6 +27,7 @@ from facilities.services.calendars import (
     group_feed_reset,
     group_feeds_create_bulk,
 )
+from facilities.services.change_checks import ChangeCheck, booking_change_check
 from facilities.services.changes import booking_change
 from facilities.services.desk import (
     booking_approve,
@@ -55,11 +57,13 @@ __all__ = [
     "BookingError",
     "BookingErrors",
     "BookingNotAllowed",
+    "ChangeCheck",
     "PastBooking",
     "SeriesResult",
     "booking_approve",
     "booking_cancel",
     "booking_change",
+    "booking_change_check",
     "booking_check",
     "booking_create",
     "booking_mark_no_show",

@@ -13,6 +13,9 @@ change becomes a request of its own (``Booking.replaces`` → the original): the
 until staff decide, the request holds the new time (no other group can take it meanwhile), and
 approving it (``booking_approve`` calls ``change_approved``) cancels the original. Declining it
 leaves the original as it was.
+
+Its dry run, ``booking_change_check`` (``change_checks``), asks the same rules with the helpers
+below, so that the confirmation page and the change itself agree.
 """
 
 from __future__ import annotations
@@ -131,24 +134,12 @@ def booking_change(
         )
         after_items = {e.pk: q for e, q in items.items()}
         purpose = purpose.strip()[:200]
-        moved = (room.pk, start, end) != (old.room_id, old.start, old.end)
-        if (
-            not moved
-            and after_items == before_items
-            and (attendees, purpose)
-            == (
-                old.attendees,
-                old.purpose,
-            )
-        ):
+        moved = _moved(old, room, start, end)
+        if _unchanged(old, moved, before_items, after_items, attendees, purpose):
             raise BookingError(_("Nothing was changed."), code="unchanged")
         before = _describe(old, before_items)
         approval = needs_approval(room, items, staff)
-        pending = (
-            approval
-            and old.status == Booking.Status.CONFIRMED
-            and (moved or after_items != before_items)
-        )
+        pending = _as_request(old, approval, moved, before_items, after_items)
         try:
             with transaction.atomic():
                 if pending:
@@ -208,11 +199,39 @@ def _check_changeable(actor, booking: Booking, staff: bool, now) -> None:
         )
 
 
-def _apply_change(actor, old, room, start, end, attendees, purpose, items, approval, now):
+def _moved(old: Booking, room: Room, start, end) -> bool:
+    return (room.pk, start, end) != (old.room_id, old.start, old.end)
+
+
+def _unchanged(old: Booking, moved: bool, before_items, after_items, attendees, purpose) -> bool:
+    return (
+        not moved
+        and after_items == before_items
+        and (attendees, purpose) == (old.attendees, old.purpose)
+    )
+
+
+def _as_request(old: Booking, approval: bool, moved: bool, before_items, after_items) -> bool:
+    """Whether the change becomes a request of its own (``replaces`` → ``old``) that staff
+    approve, ``old`` holding meanwhile: a confirmed booking moved, or given other equipment,
+    where staff must approve it."""
+    return (
+        approval
+        and old.status == Booking.Status.CONFIRMED
+        and (moved or after_items != before_items)
+    )
+
+
+def _status_after(old: Booking, approval: bool) -> str:
+    """The status of a booking changed in place: a request stays one only where staff must
+    still approve it; a confirmed booking stays confirmed."""
     if old.status == Booking.Status.REQUESTED or (approval and old.replaces_id):
-        status = Booking.Status.REQUESTED if approval else Booking.Status.CONFIRMED
-    else:
-        status = old.status
+        return Booking.Status.REQUESTED if approval else Booking.Status.CONFIRMED
+    return old.status
+
+
+def _apply_change(actor, old, room, start, end, attendees, purpose, items, approval, now):
+    status = _status_after(old, approval)
     if (old.start, old.end) != (start, end):
         old.reminder_sent_at = None
     old.room = room

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.audit import log_action
 from core.fiscal import fiscal_year_of
 from facilities import notifications
@@ -223,7 +224,7 @@ def booking_no_show_undo(*, actor, booking: Booking, now: dt.datetime | None = N
                     "A no-show can be undone only on the day it was recorded (%(date)s); "
                     "it stands. Lift the group's suspension in the admin if it was a mistake."
                 )
-                % {"date": timezone.localdate(recorded).isoformat() if recorded else "—"},
+                % {"date": dates.day(timezone.localdate(recorded)) if recorded else "—"},
                 code="too_late",
             )
         booking.status = Booking.Status.CONFIRMED

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
+from core import dates
 from core.fiscal import TOKYO
 from facilities.calendar import OfficeCalendar, add_months
 from facilities.models import (
@@ -78,7 +79,7 @@ def check_stock(rows: list[PastBooking]) -> None:
             if level > item.quantity:
                 raise BookingError(
                     _("Not enough %(equipment)s on %(date)s.")
-                    % {"equipment": item.name, "date": f"{local_time(live[index].start):%Y-%m-%d}"},
+                    % {"equipment": item.name, "date": dates.day(live[index].start)},
                     code="equipment",
                 )
 

@@ -117,8 +117,8 @@ KPIS: tuple[Kpi, ...] = (
         pgettext_lazy("unit", "hours"),
         "facilities",
         _(
-            "Hours of the rooms' confirmed and used bookings (in the current year, confirmed "
-            "bookings still to come are included; maintenance blocks are not)."
+            "Hours of the rooms' confirmed and used bookings, counted once they have begun (in "
+            "the current year, up to now; maintenance blocks are not counted)."
         ),
         decimals=1,
     ),
@@ -128,8 +128,8 @@ KPIS: tuple[Kpi, ...] = (
         pgettext_lazy("unit", "%"),
         "facilities",
         _(
-            "All rooms together: their booked hours divided by their opening hours in the year. "
-            "Each room's own rate is in the table of rooms."
+            "All rooms together: their booked hours divided by their opening hours in the year "
+            "(in the current year, both up to now). Each room's own rate is in the table of rooms."
         ),
         kind=RATE,
         decimals=1,

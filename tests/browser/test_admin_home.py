@@ -99,7 +99,7 @@ def test_a_count_leads_to_the_list_behind_it(page, sign_in, live_url, staff, a_d
     page.wait_for_url("**/admin/groups/groupapplication/**")
     assert page.locator("#result_list tbody tr").count() == 3
     page.goto(f"{live_url}/admin/")
-    page.get_by_role("link", name="受付（デスク）を開く").click()
+    page.get_by_role("link", name="窓口を開く").click()
     page.wait_for_url("**/facilities/desk/**")
     page.goto(f"{live_url}/admin/")
     attendance = page.locator('[data-panel="events.today"]').get_by_role("link", name="出欠")

@@ -84,13 +84,23 @@ def test_book_with_equipment_confirm_see_it_change_its_time_and_cancel_on_a_phon
     assert "定例会議" in page.locator("main").inner_text()
     fits(page, "bookings", shot="3-bookings")
 
-    # Change its time: 10:00–12:00 → 13:00–15:00, in one step.
+    # Change its time: 10:00–12:00 → 13:00–15:00, confirmed on a page of its own.
     page.get_by_role("link", name=re.compile("^変更")).first.click()
     page.wait_for_url(re.compile(r"/change/"))
     fits(page, "change page", axe=True, shot="4-change")
     page.get_by_label("開始時刻").fill("13:00")
     page.get_by_label("終了時刻").fill("15:00")
-    page.get_by_role("button", name="予約を変更する").click()
+    page.get_by_role("button", name="次へ：変更内容の確認").click()
+
+    # The change's confirmation: each changed detail before → after; nothing changed yet.
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "変更内容の確認" in main and "まだ変更されていません" in main
+    assert re.search(r"10:00–12:00 →\s+変更後：\s+13:00–15:00", main)
+    booking.refresh_from_db()
+    assert booking.start == at(day, "10:00")
+    fits(page, "change confirmation page", axe=True, shot="4b-change-confirm")
+    page.get_by_role("button", name="この内容で変更する").click()
     page.wait_for_url(re.compile(r"/facilities/bookings/"))
     assert "変更しました" in page.get_by_role("status").first.inner_text()
     booking.refresh_from_db()

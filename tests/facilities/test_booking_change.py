@@ -3,6 +3,7 @@ there, applied in one transaction; a failed change leaves the old booking untouc
 why; a change needing approval holds the new time while the original holds until staff decide."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -57,6 +58,13 @@ def change_data(booking, **extra):
     }
     data.update(extra)
     return data
+
+
+def confirmed(client, booking, data):
+    """The change form, then the confirmation page's button (the change is made there)."""
+    page = client.post(change_url(booking), data)
+    token = re.search(r'name="token" value="([^"]+)"', page.content.decode()).group(1)
+    return client.post(change_url(booking), {"token": token, "action": "change_confirmed"})
 
 
 def test_extending_a_booking_in_the_same_room_works_in_place(
@@ -138,14 +146,14 @@ def test_every_problem_of_a_change_is_shown_at_once(client_for, member, group, r
     assert booking.attendees == 6
 
 
-def test_the_change_page_changes_the_time_in_one_step(client_for, member, group, room):
+def test_the_change_page_changes_the_time_after_its_confirmation(client_for, member, group, room):
     day = open_day()
     booking = book(member, group, room, day)
     client = client_for("member")
     page = client.get(change_url(booking)).content.decode()
     assert 'value="10:00"' in page and 'value="12:00"' in page
-    response = client.post(
-        change_url(booking), change_data(booking, start_time="15:00", end_time="17:00")
+    response = confirmed(
+        client, booking, change_data(booking, start_time="15:00", end_time="17:00")
     )
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -300,8 +308,8 @@ def test_staff_find_and_approve_a_change_in_the_admin_and_the_group_is_told(
     booking = book(member, group, room, day)
     room.requires_approval = True
     room.save()
-    response = client_for("member").post(
-        change_url(booking), change_data(booking, start_time="15:00", end_time="17:00")
+    response = confirmed(
+        client_for("member"), booking, change_data(booking, start_time="15:00", end_time="17:00")
     )
     assert response.status_code == 302
     change = Booking.objects.get(replaces=booking)

@@ -60,7 +60,10 @@ def test_a_booking_is_confirmed_on_a_second_page_before_anything_is_booked(
     assert "予約内容の確認" in page
     assert room.name in page and "10:00–12:00" in page and "プロジェクター ×1" in page
     deadline = at(day, "10:00") - dt.timedelta(hours=room.cancel_deadline_hours)
-    assert f"{deadline:%Y-%m-%d}" in page and "キャンセル期限" in page
+    # The day as people write it (「2026年12月7日(月) 10:00」), never ISO.
+    written = f"{deadline.year}年{deadline.month}月{deadline.day}日"
+    assert f"{written}(" in page and f"{deadline:%Y-%m-%d}" not in page
+    assert "キャンセル期限" in page
     assert not Booking.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -74,7 +77,7 @@ def test_a_booking_is_confirmed_on_a_second_page_before_anything_is_booked(
 
     message = mail.outbox[-1]
     assert "キャンセル期限" in message.body
-    assert f"{deadline:%Y-%m-%d}" in message.body
+    assert f"{written}(" in message.body and f"{deadline:%Y-%m-%d}" not in message.body
     name, content, mimetype = message.attachments[0]
     assert name.endswith(".ics") and mimetype == "text/calendar"
     content = content.decode() if isinstance(content, bytes) else content

@@ -56,7 +56,7 @@ def test_a_waiting_change_says_change_request_with_old_and_new_time(client_for, 
     waiting = _row(html, f"request-{change.pk}")
     assert "変更申請" in waiting
     text = _text(waiting)
-    day_text = rf"{day.month}/{day.day} \(.\)"
+    day_text = rf"{day.month}月{day.day}日\(.\)"
     assert re.search(
         rf"変更申請 変更前： {day_text} 10:00–12:00 → 変更後： {day_text} 11:00–14:00 "
         rf"{change.room.name} ",  # the same room: not named in the times, but in its column
@@ -81,10 +81,10 @@ def test_a_change_to_another_room_and_day_names_both(client_for, member, group, 
     )
     html = _desk(client_for("staff"), later)
     text = _text(_row(html, f"request-{change.pk}"))
-    old = f"{day.month}/{day.day}"
-    new = f"{later.month}/{later.day}"
+    old = f"{day.month}月{day.day}日"
+    new = f"{later.month}月{later.day}日"
     assert re.search(
-        rf"変更申請 変更前： {old} \(.\) 10:00–12:00 {room.name} → 変更後： {new} \(.\) "
+        rf"変更申請 変更前： {old}\(.\) 10:00–12:00 {room.name} → 変更後： {new}\(.\) "
         rf"13:00–15:00 和室",
         text,
     ), text

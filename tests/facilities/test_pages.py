@@ -371,7 +371,7 @@ def test_the_desk_walk_in_counter(client_for):
     client.post(url, {"delta": 1})
     client.post(url, {"delta": 5})
     page = client.get(reverse("facilities:desk")).content.decode()
-    assert re.search(r"counter__value[^>]*>6<", page)
+    assert re.search(r"counter__value[^>]*>6人<", page)  # the count with its unit
     client.post(url, {"count": 3})
     assert client.get(reverse("facilities:desk")).context["walk_ins"] == 3
     response = client.post(url, {"delta": "lots"})

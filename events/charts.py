@@ -12,7 +12,7 @@ import re
 
 from django.http import HttpResponse
 
-from core.pygal_compat import Style, pygal
+from core.pygal_compat import Style, halo_values, pygal
 
 SCRIPT_RE = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 
@@ -59,6 +59,7 @@ def question_chart(result) -> str:
         show_y_guides=False,
     )
     # pygal draws the first value at the bottom: reverse so the chart reads top-down.
+    chart.add_xml_filter(halo_values)
     chart.x_labels = [label for label, _n, _p in reversed(rows)]
     chart.add("", [n for _label, n, _p in reversed(rows)])
     return sanitise(chart.render())

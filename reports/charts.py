@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from core.fiscal import FiscalYear
-from core.pygal_compat import Style, pygal
+from core.pygal_compat import Style, halo_values, pygal
 from reports.kpis.definitions import BY_KEY, HEADLINE_KPIS, format_value
 from reports.manual import MARKER
 
@@ -334,6 +334,7 @@ def render_svg(data: ChartData) -> bytes:
         **thinned,
     )
     chart.add_xml_filter(_strip_scripts)
+    chart.add_xml_filter(halo_values)
     chart.title = data.title
     chart.x_labels = labels
     for name, values in data.series:

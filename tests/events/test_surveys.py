@@ -286,6 +286,9 @@ def test_chart_is_a_clean_svg(client_for, survey, past_meeting):
     assert body.startswith("<svg") and "<script" not in body.lower()
     assert "情報紙" in body
     assert "script-src 'none'" in response["Content-Security-Policy"]
+    # Each count is written on its dark bar as dark text on a light halo.
+    values = re.findall(r'<text[^>]*class="value"[^>]*>', body)
+    assert values and all('style="stroke:#ffffff !important;' in text for text in values)
     # Free-text questions have no chart.
     text_q = questions(survey)["ご意見"]
     assert (

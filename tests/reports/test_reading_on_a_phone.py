@@ -199,3 +199,14 @@ def test_a_phones_long_room_name_keeps_its_start_and_end(client_for, year_2024, 
     # 「コワーキング・ミーティングスペースA」 cut in its middle: 「コワーキング…ペースA」.
     assert re.search(r">コワーキング[^<…]*…[^<…]*A<", narrow)
     assert "コワーキング・ミーティングスペースA" not in narrow
+
+
+@pytest.mark.parametrize("size", ["", "?size=narrow"])
+def test_a_figure_written_on_its_bar_reads_on_the_dark_bar(client_for, year_2024, ja, size):
+    """The rooms' rates are written on their dark green bars: dark text on a light halo (pygal
+    left black text on the bar's dark green), and the halo is not undone by pygal's own CSS."""
+    svg = client_for("official").get("/reports/annual/2024/charts/rooms.svg" + size)
+    values = re.findall(r'<text[^>]*class="value"[^>]*>', svg.content.decode())
+    assert values
+    for text in values:
+        assert 'style="stroke:#ffffff !important;' in text and "paint-order:stroke" in text

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import dates
@@ -737,7 +737,9 @@ class EquipmentLoanAdmin(RequestsAdmin):
 
     @admin.display(description=_("equipment"))
     def equipment_list(self, obj):
-        return ", ".join(f"{i.equipment.name} ×{i.quantity}" for i in obj.items.all())
+        return pgettext("list separator", ", ").join(
+            f"{i.equipment.name} ×{i.quantity}" for i in obj.items.all()
+        )
 
     @admin.action(description=_("Approve the selected loan requests"))
     def approve_selected(self, request, queryset):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from accounts.roles import is_office_staff
 from core import sqlrows
@@ -223,7 +223,7 @@ def _time_problems(req: BookingRequest, cal: OfficeCalendar, now: dt.datetime):
         starts = {b.starts for b in blocks}
         ends = {b.ends for b in blocks}
         if local_start.time() not in starts or local_end.time() not in ends:
-            listing = ", ".join(
+            listing = pgettext("list separator", ", ").join(
                 f"{b.label} {fmt_time(b.starts)}–{fmt_time(b.ends)}" for b in blocks
             )
             yield BookingError(

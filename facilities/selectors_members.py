@@ -51,7 +51,8 @@ GROUP_FIELDS = ("id", "name", "name_kana", "slug", "status")
 
 
 def equipment_text(line_model, owner_model) -> RawSQL:
-    """The owner's equipment lines as one text, "name ×quantity" joined by ", ", in the
+    """The owner's equipment lines as one text, "name ×quantity" joined by the language's list
+    separator (「、」, ", "), in the
     equipment's own order (``order``, then pk): what the pages printed line by line. Plain SQL
     over the outer query's table (``owner_model``): the ORM's aggregate subquery cost more to
     build than the rest of the query."""
@@ -59,10 +60,10 @@ def equipment_text(line_model, owner_model) -> RawSQL:
         f.column for f in line_model._meta.concrete_fields if f.related_model is owner_model
     )
     return RawSQL(
-        f"(SELECT string_agg(e.name || ' ×' || l.quantity, ', ' ORDER BY e.\"order\", e.id)"
+        f"(SELECT string_agg(e.name || ' ×' || l.quantity, %s ORDER BY e.\"order\", e.id)"
         f" FROM {line_model._meta.db_table} l JOIN {Equipment._meta.db_table} e"
         f' ON e.id = l.equipment_id WHERE l.{owner} = "{owner_model._meta.db_table}".id)',
-        [],
+        [pgettext("list separator", ", ")],
         output_field=TextField(),
     )
 

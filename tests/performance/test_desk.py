@@ -89,7 +89,7 @@ def test_a_busy_day_reads_as_little_as_a_quiet_one(client_for):
     assert many == few <= DESK_QUERIES
     # Confirmed or used and started: 36 of the 60, and the quiet day's booking.
     assert html.count('class="desk-no-show"') == 37
-    assert "プロジェクター ×1, スクリーン ×2" in html
+    assert "プロジェクター ×1、スクリーン ×2" in html
 
 
 def test_each_rows_usage_inputs_are_the_forms_own(client_for):

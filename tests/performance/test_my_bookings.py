@@ -111,7 +111,7 @@ def test_the_same_few_reads_with_years_of_bookings_and_loans(client_for, represe
     _years_of_bookings(group, second, rooms, equipment, years=10)
     many, html = _count(client, url)
     assert many == few <= BOOKINGS_QUERIES
-    assert "プロジェクター ×1, スクリーン ×2" in html  # the equipment's order, not the lines'
+    assert "プロジェクター ×1、スクリーン ×2" in html  # the equipment's order, not the lines'
     pages = Booking.objects.filter(end__lte=timezone.now()).count() // 20 + 1
     last, last_html = _count(client, f"{url}?page={pages}")
     assert last == few

@@ -10,6 +10,7 @@ value that is itself lazy (a choice's label) is translated in the same language.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -18,14 +19,24 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
+from core import dates
 from core.links import absolute_url
 
 logger = logging.getLogger(__name__)
 
 
+def _text(value) -> str:
+    if isinstance(value, dt.datetime):
+        return dates.day_time(value)
+    if isinstance(value, dt.date):
+        return dates.day(value)
+    return str(value)
+
+
 def render_message(subject, body, context: dict | None = None) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
-        values = {key: str(value) for key, value in (context or {}).items()}
+        # A day reads as people write it (「2027年3月31日(水)」), in the mail's language.
+        values = {key: _text(value) for key, value in (context or {}).items()}
         prefix = str(getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", ""))
         subject = f"{prefix}[{gettext('Collaboration')}] {str(subject) % values}"
         return " ".join(subject.split()), str(body) % values

@@ -469,7 +469,7 @@ def proposal_assign(
             "title": proposal.title,
             "group": proposal.group.name,
             "department": department.name,
-            "due": answer_due.isoformat(),
+            "due": answer_due,
             "url": _link(proposal),
         }
         _mail(
@@ -808,8 +808,8 @@ def agreement_record(
                 "workspace.\n\n%(url)s\n"
             ),
             _project_people(project),
-            starts=starts_on.isoformat(),
-            ends=ends_on.isoformat(),
+            starts=starts_on,
+            ends=ends_on,
             budget=f"{budget:,}",
             **_project_context(project),
         )
@@ -861,7 +861,7 @@ def progress_report_add(
         if project.starts_on and reported_on < project.starts_on:
             raise CollaborationError(
                 _("The project started on %(day)s: a report cannot be dated before it.")
-                % {"day": project.starts_on.isoformat()}
+                % {"day": dates.day(project.starts_on)}
             )
         report = ProgressReport(
             project=project,
@@ -894,7 +894,7 @@ def progress_report_add(
                 "(%(day)s).\n\n%(url)s\n"
             ),
             [*_department_addresses(project.department), settings.OFFICE_EMAIL],
-            day=reported_on.isoformat(),
+            day=reported_on,
             **_project_context(project),
         )
     return report

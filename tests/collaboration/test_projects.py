@@ -124,6 +124,9 @@ def test_the_department_records_the_agreement_and_everyone_is_told(
     # Mails are in the office's language with the portal's prefix, and not sent silently.
     assert all(m.subject.startswith("[") for m in mail.outbox)
     assert any("協定" in m.subject for m in mail.outbox)
+    # Its period reads as people write days, not 2026-06-01.
+    body = next(m.body for m in mail.outbox if "協定" in m.subject)
+    assert "2026年6月1日(月)" in body and "2026-06-01" not in body
     # A second agreement is refused with a message; nothing changes.
     response = client.post(url, {**AGREEMENT, "budget": "1"}, follow=True)
     assert "協定はすでに記録されています" in response.content.decode()
@@ -196,6 +199,7 @@ def test_the_group_writes_progress_and_final_reports(
     report = ProgressReport.objects.get()
     assert report.text == "第1回を開催、子ども24人。" and report.files.count() == 1
     assert any("dept@example.org" in m.to for m in mail.outbox)
+    assert any("（2026年6月9日(火)）" in m.body for m in mail.outbox)
     # A report dated in the future is refused.
     response = client.post(
         reverse("collaboration:progress_report_add", args=[project.slug]),

@@ -86,7 +86,7 @@ def test_staff_and_department_officials_are_not_told_to_join_a_group(
 
 def test_the_theme_page_gives_each_fact_once_with_its_label(client, theme):
     html = client.get(theme.get_absolute_url()).content.decode()
-    facts = re.search(r'<dl class="collab-facts">(.*?)</dl>', html, re.S)
+    facts = re.search(r'<dl class="facts">(.*?)</dl>', html, re.S)
     assert facts, "the facts are a styled list"
     pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", facts.group(1), re.S)
     found = {_text(dt_).strip(): _text(dd).strip() for dt_, dd in pairs}

@@ -70,7 +70,7 @@ def text_of(response) -> str:
 
 def facts(page: str) -> str:
     """The event's facts list, tags removed (to read a row's label with its value)."""
-    block = re.search(r'<dl class="event-facts">(.*?)</dl>', page, re.S).group(1)
+    block = re.search(r'<dl class="facts">(.*?)</dl>', page, re.S).group(1)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block))
 
 

@@ -295,13 +295,24 @@ def cancel(request, slug):
         return _cancel_confirm_page(
             request, registration, rank=registration.rank, back_url=event.get_absolute_url()
         )
+    was = registration.status
     try:
         services.registration_cancel(actor=request.user, registration=registration)
     except services.RegistrationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Your registration was cancelled."))
+        messages.success(request, _cancelled_message(was))
     return redirect(event)
+
+
+def _cancelled_message(status: str) -> str:
+    """What was undone, in the words of the button that undid it (leaving a waiting list is
+    not cancelling a place)."""
+    if status == Registration.Status.WAITLISTED:
+        return _("You left the waiting list.")
+    if status == Registration.Status.LOTTERY_APPLIED:
+        return _("Your application for the lottery was withdrawn.")
+    return _("Your registration was cancelled.")
 
 
 def _guest_registration(token: str, salt: str) -> Registration:
@@ -325,6 +336,11 @@ def guest_confirm(request, token):
             messages.error(request, str(exc))
             return redirect(registration.event)
         messages.success(request, STATUS_MESSAGES.get(registration.status, _("Confirmed.")))
+        return redirect("events:guest_manage", token=tokens.guest_manage_token(registration))
+    if registration.is_live and registration.status != Registration.Status.PENDING_GUEST:
+        # The mail's first link opened again: the registration's own page (status, cancel)
+        # instead of a page with nothing to do.
+        messages.info(request, _("This registration is already confirmed."))
         return redirect("events:guest_manage", token=tokens.guest_manage_token(registration))
     return render(
         request,
@@ -366,12 +382,13 @@ def guest_cancel(request, token):
         return _cancel_confirm_page(
             request, registration, rank=selectors.waitlist_rank(registration), back_url=manage_url
         )
+    was = registration.status
     try:
         services.registration_cancel(actor=None, registration=registration)
     except services.RegistrationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Your registration was cancelled."))
+        messages.success(request, _cancelled_message(was))
     return redirect(manage_url)
 
 

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import TOKYO
 from core.forms import CleanImageField
 from facilities.models import Booking, BookingSeries, Equipment, Room
+from facilities.rules import fmt_time
 from facilities.services import (
     MAX_MONTHLY_REPEATS,
     MAX_WEEKLY_REPEATS,
@@ -459,7 +460,9 @@ class BookingChangeForm(EquipmentQuantitiesMixin, forms.Form):
                 % {
                     "room": r.name,
                     "n": r.capacity,
-                    "blocks": ", ".join(f"{b.starts:%H:%M}–{b.ends:%H:%M}" for b in r.blocks.all()),
+                    "blocks": pgettext("list separator", ", ").join(
+                        f"{fmt_time(b.starts)}–{fmt_time(b.ends)}" for b in r.blocks.all()
+                    ),
                 }
             )
             for r in rooms

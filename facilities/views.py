@@ -388,7 +388,13 @@ def _handle_series(request, room, form):
             result = services.series_create(
                 purpose=data["purpose"], rule=rule, count=count, dates=chosen, **arguments
             )
-            text = _("Booked %(n)d dates.") % {"n": len(result.booked)}
+            if all(b.status == Booking.Status.REQUESTED for b in result.booked):
+                # A room (or equipment) needing approval: nothing is booked until staff decide.
+                text = _(
+                    "Your request for %(n)d dates was sent. Staff will confirm it by e-mail."
+                ) % {"n": len(result.booked)}
+            else:
+                text = _("Booked %(n)d dates.") % {"n": len(result.booked)}
             if result.skipped:
                 text += " " + _("Not booked: %(dates)s.") % {
                     "dates": pgettext("list separator", ", ").join(
@@ -407,7 +413,9 @@ def _handle_series(request, room, form):
 
 
 def _after_booking(request, booking) -> str:
-    if is_office_staff(request.user) and booking.group_id is None:
+    # Staff booking for a group (one that phoned) see it in the room's week: their own
+    # "group's bookings" page lists only the groups they belong to.
+    if is_office_staff(request.user):
         return booking.room.get_absolute_url() + f"?week={timezone.localdate(booking.start)}"
     return reverse("facilities:bookings")
 

@@ -18,6 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_office_staff
@@ -187,6 +189,10 @@ def _change(request, booking: Booking, form: BookingChangeForm):
         )
     else:
         messages.success(request, _("Changed: %(booking)s.") % {"booking": result})
+    if is_office_staff(request.user):
+        # Staff change a group's booking from the desk: back to the desk of its (new) day.
+        day = timezone.localdate(result.start)
+        return redirect(f"{reverse('facilities:desk')}?date={day.isoformat()}#booking-{result.pk}")
     return redirect("facilities:bookings")
 
 

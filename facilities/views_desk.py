@@ -165,6 +165,7 @@ class _RowCells:
                 "record_use": _("Record use"),
                 "no_show": _("No-show…"),
                 "not_started": _("not started yet"),
+                "change": _("Change"),
                 "undo": _("Undo the no-show"),
                 "no_show_kept": _(
                     "No-show recorded (can be undone only on the day it was recorded)"
@@ -186,7 +187,10 @@ class _RowCells:
             purpose += f'<br><span class="meta">{escape(booking.equipment_text)}</span>'
         status = escape(booking.status_label)
         if booking.status == Booking.Status.USED:
-            status += f": {escape(booking.used_label)}"
+            status = _("%(status)s: %(used)s") % {
+                "status": status,
+                "used": escape(booking.used_label),
+            }
         expected = escape(_people(booking.attendees))
         return mark_safe(
             f'<td class="desk-room" data-label="{label["room"]}">{escape(booking.room.name)}</td>\n'
@@ -215,6 +219,12 @@ class _RowCells:
             html = label["awaiting"]
         elif booking.start > self.now:
             html = f'<span class="meta">{label["not_started"]}</span>'
+            if booking.status == Booking.Status.CONFIRMED and not booking.change_start:
+                # A group that phones to change its booking: the change page, from the row.
+                html += (
+                    f'<p><a class="button button--secondary" href="{booking.change_url}">'
+                    f'{label["change"]}<span class="visually-hidden"> {where}</span></a></p>'
+                )
         else:
             form = booking.usage_form
             no_show = ""
@@ -291,6 +301,7 @@ def desk(request):
     record_url = _url_for_pk("facilities:desk_record")
     no_show_url = _url_for_pk("facilities:desk_no_show")
     undo_url = _url_for_pk("facilities:desk_no_show_undo")
+    change_url = _url_for_pk("facilities:booking_change")
     days: dict = {}
     for booking in bookings:
         selectors_members.when_labels(booking, days)
@@ -307,6 +318,7 @@ def desk(request):
         booking.record_url = record_url(booking.pk)
         booking.no_show_url = no_show_url(booking.pk)
         booking.undo_url = undo_url(booking.pk)
+        booking.change_url = change_url(booking.pk)
         if booking.status == Booking.Status.USED:
             booking.used_label = _people(booking.actual_headcount)
         booking.row_messages = row_messages.get(f"booking-{booking.pk}", [])

@@ -32,7 +32,8 @@ class SignupDetailsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agree"].help_text = format_html(
-            '<a href="{}">{}</a> / <a href="{}">{}</a>',
+            # List items: each link is a 44 px tap target (site.css: main li > a).
+            '<ul><li><a href="{}">{}</a></li><li><a href="{}">{}</a></li></ul>',
             reverse("pages:terms"),
             gettext("Terms of use"),
             reverse("pages:privacy"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.forms import AccountCloseForm, ProfileForm
@@ -27,7 +28,8 @@ def my_account(request):
         if form.is_valid():
             user_profile_update(user=request.user, **form.cleaned_data)
             messages.success(request, _("Your details were saved."))
-            return redirect("my_account")
+            # Back to the top, where the message is (not to the form's #profile-heading).
+            return redirect(reverse("my_account") + "#main")
     else:
         user = request.user
         form = ProfileForm(

@@ -94,6 +94,11 @@ class ReportForm(HoneypotMixin, forms.ModelForm):
         widgets = {"reason": forms.RadioSelect, "message": forms.Textarea(attrs={"rows": 4})}
         labels = {"message": _("Details (optional)")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons: no empty "---------" choice to pick by mistake.
+        self.fields["reason"].choices = PostReport.Reason.choices
+
 
 class FilterForm(forms.Form):
     category = forms.ChoiceField(

@@ -119,3 +119,25 @@ def test_my_account_shows_panels_and_saves_details(client_for, citizen):
     assert response.status_code == 302
     citizen.refresh_from_db()
     assert citizen.full_name == "新しい 名前"
+
+
+@pytest.mark.django_db
+def test_my_account_keeps_the_details_form_in_view(client_for, citizen):
+    # My Page is long: a mistake brings the reader back to the form with its errors, a save
+    # back to the top where the confirmation is shown.
+    client = client_for("citizen")
+    url = reverse("my_account")
+    refused = client.post(url, {"full_name": "", "phone": "abc"})
+    assert refused.status_code == 200
+    assert f'action="{url}#profile-heading"' in refused.content.decode()
+    assert 'id="profile-heading"' in refused.content.decode()
+    saved = client.post(url, {"full_name": "新しい 名前", "phone": ""})
+    assert saved["Location"] == f"{url}#main"
+
+
+@pytest.mark.django_db
+def test_signup_terms_links_are_tap_targets(client):
+    # Beside the consent box: each document its own list item (44 px), not two words joined by "/".
+    html = client.get(reverse("account_signup")).content.decode()
+    assert f'<li><a href="{reverse("pages:terms")}">' in html
+    assert f'<li><a href="{reverse("pages:privacy")}">' in html

@@ -90,3 +90,10 @@ def test_the_new_post_form_speaks_plainly(client_for, group, member):
     assert "Markdown" not in html
     assert "1行あけると段落が分かれます" in html
     assert "（例：&lt;https://example.jp&gt;）" in html
+
+
+def test_open_reports_are_counted_with_a_unit(client_for, group, member):
+    reported = PostFactory(group=group)
+    PostReport.objects.create(post=reported, reason="spam", reporter_key="user:1")
+    mine = client_for("member").get(reverse("bulletin:mine")).content.decode()
+    assert ">1件</td>" in mine

@@ -81,3 +81,11 @@ def test_staff_see_open_reports_in_the_admin(client_for):
     assert "通報された掲示" in html
     html = client_for("staff").get(reverse("admin:bulletin_bulletinpost_changelist")).content
     assert "通報された掲示" in html.decode()
+
+
+def test_the_report_form_offers_only_real_reasons(client):
+    # A radio button "---------" could be picked and then refused as "required".
+    post = PostFactory()
+    page = client.get(reverse("bulletin:report", args=[post.pk])).content.decode()
+    assert 'name="reason"' in page
+    assert "---------" not in page and 'name="reason" value=""' not in page

@@ -123,7 +123,7 @@ def test_the_access_page_shows_the_office_details_and_the_opening_hours(
     assert 'href="tel:0890001234"' in html
     assert "<caption>開館時間</caption>" in html
     assert (
-        html.count("<td>09:00–21:00</td>") == 6
+        html.count("<td>9:00–21:00</td>") == 6
     )  # Monday to Saturday (the footer sums them up too)
     assert "休館" in html  # Sunday
 

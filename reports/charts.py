@@ -23,17 +23,22 @@ from core.pygal_compat import Style, halo_values, pygal
 from reports.kpis.definitions import BY_KEY, HEADLINE_KPIS, format_value
 from reports.manual import MARKER
 
-STYLE = Style(
-    font_family='"Noto Sans JP", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, '
+# The charts' look, and their text sizes for the width they are drawn at.
+_LOOK = {
+    "font_family": '"Noto Sans JP", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, '
     "sans-serif",
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#1a1a1a",
-    foreground_strong="#1a1a1a",
-    foreground_subtle="#6b6b6b",
-    opacity="1",
-    opacity_hover="0.85",
-    colors=("#1d5e3a", "#0b4f8a", "#8a5a00", "#a4161a", "#5b3a8a", "#2f6f73"),
+    "background": "#ffffff",
+    "plot_background": "#ffffff",
+    "foreground": "#1a1a1a",
+    "foreground_strong": "#1a1a1a",
+    "foreground_subtle": "#6b6b6b",
+    "opacity": "1",
+    "opacity_hover": "0.85",
+    "colors": ("#1d5e3a", "#0b4f8a", "#8a5a00", "#a4161a", "#5b3a8a", "#2f6f73"),
+}
+
+STYLE = Style(
+    **_LOOK,
     title_font_size=24,
     label_font_size=17,
     major_label_font_size=17,
@@ -50,15 +55,7 @@ STYLE = Style(
 # 800-px chart shrinks to.
 NARROW_WIDTH = 400
 NARROW_STYLE = Style(
-    font_family=STYLE.font_family,
-    background=STYLE.background,
-    plot_background=STYLE.plot_background,
-    foreground=STYLE.foreground,
-    foreground_strong=STYLE.foreground_strong,
-    foreground_subtle=STYLE.foreground_subtle,
-    opacity=STYLE.opacity,
-    opacity_hover=STYLE.opacity_hover,
-    colors=STYLE.colors,
+    **_LOOK,
     title_font_size=16,
     label_font_size=14,
     major_label_font_size=14,

@@ -27,6 +27,7 @@ from facilities.services.changes import (
     _equipment_of,
     _moved,
     _status_after,
+    _target,
     _unchanged,
 )
 
@@ -62,11 +63,7 @@ def booking_change_check(
         return check
     staff = is_office_staff(actor)
     now = timezone.now()
-    room = room or booking.room
-    start = start or booking.start
-    end = end or booking.end
-    if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ValueError("booking_change_check needs aware datetimes")
+    room, start, end = _target(booking, room, start, end)
     try:
         _check_changeable(actor, booking, staff, now)
     except BookingError as exc:

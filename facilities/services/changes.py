@@ -86,11 +86,7 @@ def booking_change(
         raise BookingNotAllowed(_("You cannot change this booking."))
     staff = is_office_staff(actor)
     now = timezone.now()
-    room = room or booking.room
-    start = start or booking.start
-    end = end or booking.end
-    if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ValueError("booking_change needs aware datetimes")
+    room, start, end = _target(booking, room, start, end)
     own_transaction = not connection.in_atomic_block
     with transaction.atomic():
         rules = FacilitySettings.load()
@@ -173,6 +169,14 @@ def booking_change(
             event = "change_received" if pending else "changed"
             notifications.send_later(event, [result], previous=before)
     return result
+
+
+def _target(booking: Booking, room, start, end) -> tuple[Room, dt.datetime, dt.datetime]:
+    """Where and when the change puts the booking: what is not given stays as it is."""
+    room, start, end = room or booking.room, start or booking.start, end or booking.end
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValueError("a booking's change needs aware datetimes")
+    return room, start, end
 
 
 def _check_changeable(actor, booking: Booking, staff: bool, now) -> None:
